@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ClawGroups.Data.Agents;
+
+internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
+{
+    public void Configure(EntityTypeBuilder<Agent> builder)
+    {
+        builder.Property(a => a.Name).HasMaxLength(200);
+        builder.Property(a => a.Description).HasMaxLength(4000);
+        builder.Property(a => a.CardVersion).HasMaxLength(64);
+        builder.Property(a => a.Model).HasMaxLength(200);
+        builder.Property(a => a.Device).HasMaxLength(200);
+        builder.Property(a => a.WebhookUrl).HasMaxLength(2048);
+        builder.Property(a => a.ApiKeyPrefix).HasMaxLength(32);
+        builder.Property(a => a.ApiKeyHash).HasMaxLength(64);
+        builder.Property(a => a.LastHeartbeatNote).HasMaxLength(1000);
+        builder.Property(a => a.Version).IsConcurrencyToken();
+        builder.ComplexProperty(a => a.Thresholds);
+        builder.HasMany(a => a.Skills).WithOne().HasForeignKey(s => s.AgentId).OnDelete(DeleteBehavior.Cascade);
+
+        builder.HasIndex(a => a.ApiKeyHash).IsUnique();
+        // The coordinator's every-few-seconds questions: available agents of a group,
+        // and agents whose heartbeat is older than the timeout.
+        builder.HasIndex(a => new { a.GroupId, a.Status });
+        builder.HasIndex(a => new { a.Status, a.LastHeartbeatAt });
+    }
+}
+
+internal sealed class AgentSkillConfiguration : IEntityTypeConfiguration<AgentSkill>
+{
+    public void Configure(EntityTypeBuilder<AgentSkill> builder)
+    {
+        builder.HasKey(s => new { s.AgentId, s.SkillId });
+        builder.Property(s => s.SkillId).HasMaxLength(200);
+        builder.Property(s => s.Name).HasMaxLength(200);
+        builder.Property(s => s.Description).HasMaxLength(4000);
+        builder.HasIndex(s => s.SkillId);
+    }
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClawGroups.Data.Database;
+
+/// <summary>
+/// The <c>Database</c> configuration section. The connection string itself is <c>ConnectionStrings:ClawGroups</c>,
+/// where hosting tools expect it; it is copied into <see cref="ConnectionString"/> when the options are bound.
+/// </summary>
+public sealed class ClawDatabaseOptions
+{
+    public const string SectionName = "Database";
+
+    public const string ConnectionStringName = "ClawGroups";
+
+    /// <summary>The SQLite file used when no connection string is configured, relative to the content root.</summary>
+    public const string DefaultSqliteFile = "App_Data/clawgroups.db";
+
+    /// <summary><c>Sqlite</c> (default) or <c>Postgres</c>.</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Apply pending migrations at start-up. Turn off where a deployment step migrates instead.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+
+    [Required(ErrorMessage = "Set ConnectionStrings:ClawGroups (environment ConnectionStrings__ClawGroups) when Database:Provider is Postgres.")]
+    public string? ConnectionString { get; set; }
+}

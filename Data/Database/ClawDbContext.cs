@@ -1,0 +1,97 @@
+using ClawGroups.Data.Accounts;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Groups;
+using ClawGroups.Data.Idempotency;
+using ClawGroups.Data.Trail;
+using ClawGroups.Data.Webhooks;
+using ClawGroups.Data.WorkItems;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace ClawGroups.Data.Database;
+
+/// <summary>The one database of Claw Groups, on PostgreSQL (production) or SQLite (the embedded default).</summary>
+public class ClawDbContext(DbContextOptions<ClawDbContext> options)
+    : IdentityDbContext<ClawUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
+{
+    /// <summary>
+    /// ASP.NET Core Data Protection keys. Kept in the database so that protected webhook secrets and sign-in
+    /// cookies survive restarts and are shared by every node.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
+
+    public DbSet<Group> Groups => Set<Group>();
+
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+
+    public DbSet<JoinToken> JoinTokens => Set<JoinToken>();
+
+    public DbSet<Agent> Agents => Set<Agent>();
+
+    public DbSet<AgentSkill> AgentSkills => Set<AgentSkill>();
+
+    public DbSet<WorkItem> WorkItems => Set<WorkItem>();
+
+    public DbSet<WorkItemDependency> WorkItemDependencies => Set<WorkItemDependency>();
+
+    public DbSet<Assignment> Assignments => Set<Assignment>();
+
+    public DbSet<Artifact> Artifacts => Set<Artifact>();
+
+    public DbSet<TrailEvent> TrailEvents => Set<TrailEvent>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(ClawDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name: an operator reading the database sees "InProgress", not 3,
+        // and adding a member never renumbers stored rows.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+
+        if (Database.IsSqlite())
+        {
+            // SQLite has no date/time or decimal type: EF Core would store text, which cannot be compared
+            // or ordered in SQL. A binary-encoded long keeps "heartbeat older than …" an indexed query.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+            configurationBuilder.Properties<decimal>().HaveConversion<double>();
+        }
+    }
+
+    private void BumpVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<IVersioned>())
+        {
+            if (entry.State == EntityState.Modified)
+            {
+                entry.Entity.Version++;
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ClawGroups.Data.Database;
+
+public static class DataHostingExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ClawDbContext"/> (scoped, and a factory for Blazor circuits and jobs) on the provider
+    /// that configuration selects, and the start-up migrator.
+    /// </summary>
+    public static IHostApplicationBuilder AddClawData(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddOptions<ClawDatabaseOptions>()
+            .Bind(builder.Configuration.GetSection(ClawDatabaseOptions.SectionName))
+            .PostConfigure(options => options.ConnectionString = ResolveConnectionString(
+                options.Provider, builder.Configuration.GetConnectionString(ClawDatabaseOptions.ConnectionStringName),
+                builder.Environment.ContentRootPath))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddDbContextFactory<ClawDbContext>((services, options) =>
+        {
+            var database = services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value;
+            options.UseClawDatabase(database.Provider, database.ConnectionString!);
+        });
+        builder.Services.AddScoped(services =>
+            services.GetRequiredService<IDbContextFactory<ClawDbContext>>().CreateDbContext());
+        builder.Services.AddSingleton<ClawDatabaseMigrator>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The configured connection string, or for SQLite the default file under the content root. A relative
+    /// SQLite path is made absolute against the content root, so the file does not move with the working directory.
+    /// </summary>
+    public static string? ResolveConnectionString(DatabaseProvider provider, string? configured, string contentRoot)
+    {
+        if (provider != DatabaseProvider.Sqlite)
+        {
+            return string.IsNullOrWhiteSpace(configured) ? null : configured;
+        }
+
+        var sqlite = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(configured) ? $"Data Source={ClawDatabaseOptions.DefaultSqliteFile}" : configured);
+        if (sqlite.DataSource != ":memory:" && !Path.IsPathRooted(sqlite.DataSource) && sqlite.Mode != SqliteOpenMode.Memory)
+        {
+            sqlite.DataSource = Path.GetFullPath(Path.Combine(contentRoot, sqlite.DataSource));
+        }
+
+        // Writers wait for each other (SQLite has one writer at a time) instead of failing at once.
+        if (sqlite.DefaultTimeout < 30)
+        {
+            sqlite.DefaultTimeout = 30;
+        }
+
+        return sqlite.ToString();
+    }
+}

@@ -1,0 +1,35 @@
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.WorkItems;
+
+namespace ClawGroups.Data.Groups;
+
+/// <summary>A shared operations space: humans and agents working on one set of work items.</summary>
+public class Group
+{
+    public Guid Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public string Description { get; set; } = "";
+
+    /// <summary>When set, an accepted result goes to review before the item is done.</summary>
+    public bool RequireReview { get; set; } = true;
+
+    /// <summary>Per-group overrides of the coordinator's thresholds; null values fall back to configuration.</summary>
+    public StallThresholds Thresholds { get; set; } = new();
+
+    /// <summary>How many attempts an item gets before it fails and is escalated; null uses configuration.</summary>
+    public int? MaxAttempts { get; set; }
+
+    public Guid? CreatedByUserId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? ArchivedAt { get; set; }
+
+    public List<GroupMember> Members { get; } = [];
+
+    public List<Agent> Agents { get; } = [];
+
+    public List<WorkItem> WorkItems { get; } = [];
+}

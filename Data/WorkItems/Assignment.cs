@@ -1,0 +1,95 @@
+using ClawGroups.Data.Database;
+
+namespace ClawGroups.Data.WorkItems;
+
+/// <summary>
+/// One attempt of one member at one work item: why it was made (score and reason), its lease, and how it
+/// ended. The history the model learns from.
+/// </summary>
+public class Assignment : IVersioned
+{
+    public Guid Id { get; set; }
+
+    public Guid WorkItemId { get; set; }
+
+    public WorkItem? WorkItem { get; set; }
+
+    public Guid GroupId { get; set; }
+
+    public MemberKind MemberKind { get; set; }
+
+    public Guid? AgentId { get; set; }
+
+    public Guid? UserId { get; set; }
+
+    /// <summary>1 for the first attempt.</summary>
+    public int Attempt { get; set; }
+
+    /// <summary>What the assignment is for: doing the work, or reviewing another member's result.</summary>
+    public AssignmentRole Role { get; set; }
+
+    public double Score { get; set; }
+
+    /// <summary>Human-readable, e.g. "matched skills: react, css; load 1/3; 12 similar items done, 0 stalled".</summary>
+    public string Reason { get; set; } = "";
+
+    public DateTimeOffset OfferedAt { get; set; }
+
+    public DateTimeOffset? AcceptedAt { get; set; }
+
+    /// <summary>The lease: renewed by heartbeats and progress; past it the coordinator may revoke.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+
+    public DateTimeOffset? LastProgressAt { get; set; }
+
+    /// <summary>When the coordinator last asked a slow assignee whether it is still working.</summary>
+    public DateTimeOffset? PingedAt { get; set; }
+
+    public DateTimeOffset? EndedAt { get; set; }
+
+    public AssignmentOutcome Outcome { get; set; }
+
+    public StallReason? StallReason { get; set; }
+
+    /// <summary>Usage reported for this attempt (cumulative, as agents report it).</summary>
+    public Usage Usage { get; set; } = new();
+
+    /// <summary>A result that arrived after the lease was revoked: kept for the humans to accept or discard.</summary>
+    public string? LateResultJson { get; set; }
+
+    /// <summary>Reviewer feedback when a result was rejected, passed to the next assignee.</summary>
+    public string? Feedback { get; set; }
+
+    public long Version { get; set; }
+}
+
+public enum AssignmentRole
+{
+    Work = 0,
+    Review = 1,
+}
+
+public enum AssignmentOutcome
+{
+    Active = 0,
+    Completed = 1,
+    Stalled = 2,
+    Revoked = 3,
+    TakenOver = 4,
+    Failed = 5,
+    Rejected = 6,
+    Declined = 7,
+    Reassigned = 8,
+    Cancelled = 9,
+    HandedBack = 10,
+}
+
+/// <summary>Why the coordinator judged an attempt stalled; shown on the board and kept in the trail.</summary>
+public enum StallReason
+{
+    AgentSilent = 0,
+    NoProgress = 1,
+    OverExpectedDuration = 2,
+    WebhookUnreachable = 3,
+    Declined = 4,
+}

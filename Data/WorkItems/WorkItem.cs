@@ -1,0 +1,75 @@
+using ClawGroups.Data.Database;
+using ClawGroups.Data.Groups;
+
+namespace ClawGroups.Data.WorkItems;
+
+/// <summary>A unit of work in a group: a goal or one of its sub-items, carried from backlog to done.</summary>
+public class WorkItem : IVersioned
+{
+    public Guid Id { get; set; }
+
+    public Guid GroupId { get; set; }
+
+    public Group? Group { get; set; }
+
+    /// <summary>The item this one is a sub-item of, when a goal was split.</summary>
+    public Guid? ParentId { get; set; }
+
+    public string Title { get; set; } = "";
+
+    public string Description { get; set; } = "";
+
+    /// <summary>Skill ids or tags that an assignee must have; hard constraints for the coordinator.</summary>
+    public List<string> RequiredSkills { get; set; } = [];
+
+    /// <summary>Higher runs first.</summary>
+    public int Priority { get; set; }
+
+    public WorkItemState State { get; set; }
+
+    public DateTimeOffset StateChangedAt { get; set; }
+
+    public MemberKind? AssigneeKind { get; set; }
+
+    public Guid? AssigneeAgentId { get; set; }
+
+    public Guid? AssigneeUserId { get; set; }
+
+    /// <summary>The open attempt, if any.</summary>
+    public Guid? CurrentAssignmentId { get; set; }
+
+    public int Attempts { get; set; }
+
+    public double ProgressFraction { get; set; }
+
+    public string? ProgressMessage { get; set; }
+
+    public DateTimeOffset? ProgressAt { get; set; }
+
+    public string? ResultSummary { get; set; }
+
+    /// <summary>The model's expected duration for this item, used to notice runs far past it.</summary>
+    public double? ExpectedDurationSeconds { get; set; }
+
+    /// <summary>Set while a human has paused the item: it keeps its assignee and is never counted as stalled.</summary>
+    public DateTimeOffset? PausedAt { get; set; }
+
+    /// <summary>Usage summed over every attempt.</summary>
+    public Usage Usage { get; set; } = new();
+
+    public MemberKind CreatedByKind { get; set; }
+
+    public Guid? CreatedById { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public long Version { get; set; }
+
+    public List<WorkItemDependency> DependsOn { get; } = [];
+
+    public List<Assignment> Assignments { get; } = [];
+
+    public List<Artifact> Artifacts { get; } = [];
+}

@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ClawGroups.Data.WorkItems;
+
+internal sealed class WorkItemConfiguration : IEntityTypeConfiguration<WorkItem>
+{
+    public void Configure(EntityTypeBuilder<WorkItem> builder)
+    {
+        builder.Property(w => w.Title).HasMaxLength(500);
+        builder.Property(w => w.ProgressMessage).HasMaxLength(4000);
+        builder.Property(w => w.Version).IsConcurrencyToken();
+        builder.ComplexProperty(w => w.Usage);
+        builder.HasOne<WorkItem>().WithMany().HasForeignKey(w => w.ParentId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasMany(w => w.DependsOn).WithOne().HasForeignKey(d => d.WorkItemId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(w => w.Assignments).WithOne(a => a.WorkItem).HasForeignKey(a => a.WorkItemId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(w => w.Artifacts).WithOne().HasForeignKey(a => a.WorkItemId).OnDelete(DeleteBehavior.Cascade);
+
+        // Ready items of a group in priority order: the assignment pass reads this every few seconds.
+        builder.HasIndex(w => new { w.GroupId, w.State, w.Priority });
+        // An agent's load, and the stall sweep's "in progress without progress since …".
+        builder.HasIndex(w => new { w.AssigneeAgentId, w.State });
+        builder.HasIndex(w => new { w.State, w.ProgressAt });
+        builder.HasIndex(w => w.ParentId);
+    }
+}
+
+internal sealed class WorkItemDependencyConfiguration : IEntityTypeConfiguration<WorkItemDependency>
+{
+    public void Configure(EntityTypeBuilder<WorkItemDependency> builder)
+    {
+        builder.HasKey(d => new { d.WorkItemId, d.DependsOnId });
+        builder.HasOne(d => d.DependsOn).WithMany().HasForeignKey(d => d.DependsOnId).OnDelete(DeleteBehavior.Restrict);
+        // "What does finishing this item unblock?"
+        builder.HasIndex(d => d.DependsOnId);
+    }
+}
+
+internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignment>
+{
+    public void Configure(EntityTypeBuilder<Assignment> builder)
+    {
+        builder.Property(a => a.Reason).HasMaxLength(2000);
+        builder.Property(a => a.Version).IsConcurrencyToken();
+        builder.ComplexProperty(a => a.Usage);
+        builder.HasIndex(a => new { a.WorkItemId, a.Attempt });
+        // Track record per member, and the lease sweep over open attempts.
+        builder.HasIndex(a => new { a.AgentId, a.Outcome });
+        builder.HasIndex(a => new { a.UserId, a.Outcome });
+        builder.HasIndex(a => new { a.Outcome, a.LeaseExpiresAt });
+    }
+}
+
+internal sealed class ArtifactConfiguration : IEntityTypeConfiguration<Artifact>
+{
+    public void Configure(EntityTypeBuilder<Artifact> builder)
+    {
+        builder.Property(a => a.Name).HasMaxLength(500);
+        builder.Property(a => a.MediaType).HasMaxLength(200);
+        builder.HasIndex(a => a.WorkItemId);
+    }
+}

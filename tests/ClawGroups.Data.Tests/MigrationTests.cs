@@ -1,0 +1,83 @@
+using ClawGroups.Data.Database;
+using ClawGroups.Testing.Databases;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ClawGroups.Data.Tests;
+
+public sealed class MigrationTests
+{
+    [Theory]
+    [MemberData(nameof(ProviderData.Both), MemberType = typeof(ProviderData))]
+    public async Task Migrations_create_every_table_in_an_empty_database(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider);
+
+        await MigratorFor(database).MigrateAsync(CancellationToken.None);
+
+        await using var context = database.NewContext();
+        Assert.Empty(await context.Database.GetPendingMigrationsAsync());
+        Assert.NotEmpty(await context.Database.GetAppliedMigrationsAsync());
+        // Every entity set can be queried: its table exists with the columns the model expects.
+        Assert.Equal(0, await context.WorkItems.CountAsync());
+        Assert.Equal(0, await context.Agents.Include(a => a.Skills).CountAsync());
+        Assert.Equal(0, await context.OutboxMessages.Include(m => m.DeliveryAttempts).CountAsync());
+        Assert.Equal(0, await context.TrailEvents.CountAsync());
+        Assert.Equal(0, await context.Users.CountAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(ProviderData.Both), MemberType = typeof(ProviderData))]
+    public async Task A_second_start_against_an_existing_database_changes_nothing(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider);
+        var migrator = MigratorFor(database);
+        await migrator.MigrateAsync(CancellationToken.None);
+        var graph = SampleGraph.Create();
+        await using (var context = database.NewContext())
+        {
+            context.Users.Add(graph.User);
+            context.Groups.Add(graph.Group);
+            await context.SaveChangesAsync();
+        }
+
+        List<string> appliedBefore;
+        await using (var context = database.NewContext())
+        {
+            appliedBefore = (await context.Database.GetAppliedMigrationsAsync()).ToList();
+        }
+
+        await migrator.MigrateAsync(CancellationToken.None);
+
+        await using var after = database.NewContext();
+        Assert.Equal(appliedBefore, await after.Database.GetAppliedMigrationsAsync());
+        var group = await after.Groups.SingleAsync();
+        Assert.Equal(graph.Group.Name, group.Name);
+    }
+
+    [Theory]
+    [MemberData(nameof(ProviderData.Both), MemberType = typeof(ProviderData))]
+    public async Task The_model_has_no_change_that_no_migration_captures(DatabaseProvider provider)
+    {
+        // Building the model does not connect, so no server is needed; the connection string only names one.
+        var options = new DbContextOptionsBuilder<ClawDbContext>();
+        options.UseClawDatabase(provider, provider == DatabaseProvider.Postgres ? "Host=unused" : "Data Source=unused.db");
+        await using var context = new ClawDbContext(options.Options);
+
+        Assert.False(context.Database.HasPendingModelChanges(),
+            $"The {provider} model differs from its last migration. Add one: " +
+            $"dotnet ef migrations add <Name> --project migrations/{provider} --startup-project migrations/{provider}");
+    }
+
+    private static ClawDatabaseMigrator MigratorFor(TestDatabase database)
+    {
+        var options = Options.Create(new ClawDatabaseOptions { Provider = database.Provider, ConnectionString = database.ConnectionString });
+        return new ClawDatabaseMigrator(new TestContextFactory(database), options, NullLogger<ClawDatabaseMigrator>.Instance);
+    }
+
+    private sealed class TestContextFactory(TestDatabase database) : IDbContextFactory<ClawDbContext>
+    {
+        public ClawDbContext CreateDbContext() => database.NewContext();
+    }
+}
