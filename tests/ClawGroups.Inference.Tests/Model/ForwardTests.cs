@@ -1,0 +1,118 @@
+using ClawGroups.Inference.Model;
+using static TorchSharp.torch;
+
+namespace ClawGroups.Inference.Tests.Model;
+
+public sealed class ForwardTests
+{
+    [Fact]
+    public void Forward_returns_finite_hidden_states_of_batch_by_seq_by_hidden()
+    {
+        using var model = new DeepseekV3Model(TinyConfig.Create());
+        model.eval();
+        using var scope = NewDisposeScope();
+        var ids = randint(0, 64, [3, 7], dtype: int64);
+
+        var hidden = model.forward(ids, null);
+
+        Assert.Equal([3L, 7L, 32L], hidden.shape);
+        Assert.True(hidden.isfinite().all().item<bool>());
+    }
+
+    [Fact]
+    public void Logits_cover_the_vocabulary()
+    {
+        using var model = new DeepseekV3Model(TinyConfig.Create(), withLmHead: true);
+        using var scope = NewDisposeScope();
+
+        var logits = model.Logits(model.forward(randint(0, 64, [2, 5], dtype: int64), null));
+
+        Assert.Equal([2L, 5L, 64L], logits.shape);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Padding_on_either_side_leaves_the_real_tokens_outputs_unchanged(bool padOnTheLeft)
+    {
+        using var model = new DeepseekV3Model(TinyConfig.Create());
+        model.eval();
+        using var scope = NewDisposeScope();
+        var ids = randint(1, 64, [1, 5], dtype: int64);
+        var pad = zeros(1, 3, dtype: int64);
+        var padded = padOnTheLeft ? cat([pad, ids], 1) : cat([ids, pad], 1);
+        var mask = padOnTheLeft ? cat([zeros(1, 3), ones(1, 5)], 1) : cat([ones(1, 5), zeros(1, 3)], 1);
+
+        var alone = model.forward(ids, null);
+        var withPadding = model.forward(padded, mask);
+
+        var realTokens = withPadding.narrow(1, padOnTheLeft ? 3 : 0, 5);
+        Assert.True(alone.allclose(realTokens, rtol: 1e-4, atol: 1e-5));
+        Assert.True(withPadding.isfinite().all().item<bool>());
+    }
+
+    [Fact]
+    public void Earlier_tokens_do_not_see_later_ones()
+    {
+        using var model = new DeepseekV3Model(TinyConfig.Create());
+        model.eval();
+        using var scope = NewDisposeScope();
+        var ids = randint(0, 64, [1, 6], dtype: int64);
+        var changedEnd = ids.clone();
+        changedEnd[0, 5] = (ids[0, 5] + 1) % 64;
+
+        var before = model.forward(ids, null).narrow(1, 0, 5);
+        var after = model.forward(changedEnd, null).narrow(1, 0, 5);
+
+        Assert.True(before.allclose(after, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void Mean_pooling_ignores_padding()
+    {
+        using var scope = NewDisposeScope();
+        var hidden = tensor(new float[] { 1, 2, 3, 4, 100, 100 }).view(1, 3, 2);
+        var mask = tensor(new long[] { 1, 1, 0 }).view(1, 3);
+
+        var pooled = DeepseekV3Model.MeanPool(hidden, mask);
+
+        Assert.Equal(new float[] { 2, 3 }, pooled.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Gradients_reach_every_trainable_parameter_that_routing_used()
+    {
+        using var model = new DeepseekV3Model(TinyConfig.Create() with { NumExpertsPerTok = 8, TopkGroup = 4 });
+        model.train();
+        using var scope = NewDisposeScope();
+
+        model.forward(randint(0, 64, [2, 6], dtype: int64), null).pow(2).mean().backward();
+
+        Assert.All(model.named_parameters(), p => Assert.True(p.parameter.grad is not null, $"{p.name} has no gradient"));
+    }
+
+    [Fact]
+    public void Asking_for_cuda_where_there_is_none_fails_with_a_clear_message()
+    {
+        if (cuda.is_available())
+        {
+            return;
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => new DeepseekV3Model(TinyConfig.Create(), device: "cuda"));
+
+        Assert.Contains("CUDA is not available", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tied_embeddings_give_logits_without_an_lm_head_tensor()
+    {
+        using var model = new DeepseekV3Model(TinyConfig.Create() with { TieWordEmbeddings = true }, withLmHead: true);
+        using var scope = NewDisposeScope();
+
+        var logits = model.Logits(model.forward(randint(0, 64, [1, 4], dtype: int64), null));
+
+        Assert.Equal([1L, 4L, 64L], logits.shape);
+        Assert.DoesNotContain("lm_head.weight", model.state_dict().Keys);
+    }
+}

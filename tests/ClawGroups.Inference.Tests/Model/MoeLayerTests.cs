@@ -1,0 +1,54 @@
+using ClawGroups.Inference.Model;
+using static TorchSharp.torch;
+
+namespace ClawGroups.Inference.Tests.Model;
+
+public sealed class MoeLayerTests
+{
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(4, 0)]
+    public void Batched_dispatch_equals_a_per_token_reference(int expertsPerToken, int sharedExperts)
+    {
+        var config = TinyConfig.Create() with { NumExpertsPerTok = expertsPerToken, NSharedExperts = sharedExperts };
+        using var layer = new MoeLayer(config);
+        using var scope = NewDisposeScope();
+        using (no_grad())
+        {
+            foreach (var (_, parameter) in layer.named_parameters())
+            {
+                nn.init.normal_(parameter, 0, 0.3);
+            }
+        }
+
+        var input = randn(3, 5, 32);
+
+        var batched = layer.forward(input);
+        var reference = PerTokenReference(layer, input.view(-1, 32)).view(3, 5, 32);
+
+        Assert.True(batched.allclose(reference, rtol: 1e-5, atol: 1e-5), $"max difference {(batched - reference).abs().max().item<float>()}");
+    }
+
+    /// <summary>The obvious, slow definition: each token through each of its experts, one at a time.</summary>
+    private static Tensor PerTokenReference(MoeLayer layer, Tensor tokens)
+    {
+        var routing = layer.Gate.forward(tokens);
+        var indices = routing.ExpertIndices.data<long>().ToArray();
+        var weights = routing.ExpertWeights.data<float>().ToArray();
+        var k = (int)routing.ExpertIndices.shape[1];
+        var rows = new List<Tensor>();
+        for (var token = 0; token < tokens.shape[0]; token++)
+        {
+            var x = tokens[token].unsqueeze(0);
+            var sum = layer.SharedExperts?.forward(x) ?? zeros_like(x);
+            for (var slot = 0; slot < k; slot++)
+            {
+                sum = sum + layer.Experts[(int)indices[token * k + slot]].forward(x) * weights[token * k + slot];
+            }
+
+            rows.Add(sum);
+        }
+
+        return cat(rows, 0);
+    }
+}
