@@ -1,6 +1,16 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/", () => "Claw Groups");
-app.Run();
+using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Data.Database;
+using ClawGroups.Web.Hosting;
 
+var builder = WebApplication.CreateBuilder(args);
+builder.AddClawData();
+builder.AddCoordinator();
+builder.AddClawWeb();
+
+var app = builder.Build();
+await app.PrepareDatabaseAsync();
+app.MapClawWeb();
+await app.RunAsync();
+
+/// <summary>The web host's entry point; public so that tests can start it with WebApplicationFactory.</summary>
 public partial class Program;

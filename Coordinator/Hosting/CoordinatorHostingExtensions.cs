@@ -1,0 +1,59 @@
+using ClawGroups.Coordinator.Jobs;
+using ClawGroups.Data.Database;
+using Hangfire;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ClawGroups.Coordinator.Hosting;
+
+public static class CoordinatorHostingExtensions
+{
+    public const string JobSystemHealthCheckName = "jobs";
+
+    /// <summary>
+    /// Registers the coordinator: its options, the Hangfire job system on the storage that matches the database,
+    /// and (unless turned off) a Hangfire server in this process. Call after <c>AddClawData</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddCoordinator(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddOptions<CoordinatorOptions>()
+            .Bind(builder.Configuration.GetSection(CoordinatorOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<JobSystemOptions>()
+            .Bind(builder.Configuration.GetSection(JobSystemOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.Services.AddHangfire((services, configuration) => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseClawJobStorage(
+                services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value,
+                services.GetRequiredService<IOptions<JobSystemOptions>>().Value));
+
+        var jobs = builder.Configuration.GetSection(JobSystemOptions.SectionName).Get<JobSystemOptions>() ?? new JobSystemOptions();
+        if (jobs.RunServer)
+        {
+            builder.Services.AddHangfireServer((services, server) =>
+            {
+                var options = services.GetRequiredService<IOptions<JobSystemOptions>>().Value;
+                server.WorkerCount = options.WorkerCount;
+                server.Queues = JobQueues.All;
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            });
+        }
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<JobSystemHealthCheck>(JobSystemHealthCheckName, HealthStatus.Unhealthy, ["ready"]);
+        return builder;
+    }
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClawGroups.Coordinator.Hosting;
+
+/// <summary>
+/// The <c>ClawGroups:Coordinator</c> section (environment <c>ClawGroups__Coordinator__…</c>). Groups and agents
+/// may override the stall thresholds; these are the defaults.
+/// </summary>
+public sealed class CoordinatorOptions
+{
+    public const string SectionName = "ClawGroups:Coordinator";
+
+    /// <summary>An agent silent this long is stalled.</summary>
+    [Range(5, 7 * 24 * 3600)]
+    public int HeartbeatTimeoutSeconds { get; set; } = 90;
+
+    /// <summary>An item in progress without any progress report this long is stalled.</summary>
+    [Range(5, 7 * 24 * 3600)]
+    public int ProgressTimeoutSeconds { get; set; } = 900;
+
+    /// <summary>How often the stall sweep and the safety-net assignment pass run.</summary>
+    [Range(1, 3600)]
+    public int SweepIntervalSeconds { get; set; } = 5;
+
+    /// <summary>Attempts an item gets before it fails and is escalated to the group's humans.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+}

@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using ClawGroups.Coordinator.Credentials;
+using ClawGroups.Data.Accounts;
+using ClawGroups.Data.Database;
+using ClawGroups.Web.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ClawGroups.Web.Accounts;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer …</c>: the bootstrap owner token and personal access tokens.
+/// Secrets are looked up by hash and never logged. Challenges and refusals answer with problem details.
+/// </summary>
+internal sealed class BearerTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IDbContextFactory<ClawDbContext> contextFactory,
+    IOptions<ClawGroupsOptions> clawOptions,
+    TimeProvider time,
+    IProblemDetailsService problemDetails)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ClawBearer";
+
+    /// <summary>Last-used times are informative; writing them at most this often keeps reads reads.</summary>
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var token = BearerToken(Request);
+        if (token is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var bootstrap = clawOptions.Value.BootstrapToken;
+        if (!string.IsNullOrEmpty(bootstrap) && SecretToken.FixedTimeEquals(token, bootstrap))
+        {
+            return Success(BootstrapOwner.Account(time.GetUtcNow()));
+        }
+
+        if (token.StartsWith(SecretToken.PersonalAccessTokenPrefix, StringComparison.Ordinal))
+        {
+            return await AuthenticatePersonalAccessTokenAsync(token);
+        }
+
+        return AuthenticateResult.Fail("The bearer token is not one this server issued.");
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        // The result of this request's authentication is cached: this does not query again.
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await WriteProblemAsync(StatusCodes.Status401Unauthorized, "Authentication required",
+            failure ?? "Send Authorization: Bearer <token> with a personal access token or an agent key.");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return WriteProblemAsync(StatusCodes.Status403Forbidden, "Not allowed", "These credentials may not do this.");
+    }
+
+    internal static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string prefix = "Bearer ";
+        return header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && header.Length > prefix.Length
+            ? header[prefix.Length..].Trim()
+            : null;
+    }
+
+    private async Task<AuthenticateResult> AuthenticatePersonalAccessTokenAsync(string token)
+    {
+        var hash = SecretToken.Hash(token);
+        await using var context = await contextFactory.CreateDbContextAsync(Context.RequestAborted);
+        var stored = await context.PersonalAccessTokens.AsNoTracking().Include(t => t.User)
+            .SingleOrDefaultAsync(t => t.TokenHash == hash, Context.RequestAborted);
+        var now = time.GetUtcNow();
+        if (stored?.User is null)
+        {
+            return AuthenticateResult.Fail("The personal access token is not known.");
+        }
+
+        if (stored.RevokedAt is not null)
+        {
+            return AuthenticateResult.Fail("The personal access token was revoked.");
+        }
+
+        if (stored.ExpiresAt <= now)
+        {
+            return AuthenticateResult.Fail("The personal access token has expired.");
+        }
+
+        if (stored.LastUsedAt is null || now - stored.LastUsedAt > LastUsedResolution)
+        {
+            await context.PersonalAccessTokens.Where(t => t.Id == stored.Id)
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+        }
+
+        return Success(stored.User);
+    }
+
+    private AuthenticateResult Success(ClawUser user)
+    {
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()), new Claim(ClaimTypes.Name, user.UserName ?? user.DisplayName),
+             .. ClawUserClaimsPrincipalFactory.ClaimsFor(user)],
+            SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    private async Task WriteProblemAsync(int status, string title, string detail)
+    {
+        await problemDetails.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+}

@@ -1,0 +1,90 @@
+using ClawGroups.Data.Accounts;
+using ClawGroups.Data.Database;
+using ClawGroups.Web.Accounts;
+using ClawGroups.Web.Components;
+using ClawGroups.Web.Health;
+using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+
+namespace ClawGroups.Web.Hosting;
+
+public static class WebHostingExtensions
+{
+    /// <summary>The scheme that picks bearer tokens for API clients and the sign-in cookie for browsers.</summary>
+    private const string SelectorScheme = "ClawGroups";
+
+    public const string JobsDashboardPath = "/hangfire";
+
+    /// <summary>Registers the web part: accounts and authentication, the workspace UI, health checks.</summary>
+    public static IHostApplicationBuilder AddClawWeb(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        services.AddOptions<ClawGroupsOptions>()
+            .Bind(builder.Configuration.GetSection(ClawGroupsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddProblemDetails();
+        services.AddDataProtection().SetApplicationName("ClawGroups").PersistKeysToDbContext<ClawDbContext>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = SelectorScheme;
+                options.DefaultChallengeScheme = SelectorScheme;
+            })
+            .AddPolicyScheme(SelectorScheme, "Bearer token or sign-in cookie", options =>
+                options.ForwardDefaultSelector = context => BearerTokenAuthenticationHandler.BearerToken(context.Request) is null
+                    ? IdentityConstants.ApplicationScheme
+                    : BearerTokenAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenAuthenticationHandler>(
+                BearerTokenAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies();
+        services.AddIdentityCore<ClawUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Password.RequireNonAlphanumeric = false;
+            })
+            .AddEntityFrameworkStores<ClawDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<ClawUserClaimsPrincipalFactory>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ClawClaims.InstanceOwnerPolicy, policy => policy.RequireClaim(ClawClaims.InstanceOwner, "true"));
+        services.AddCascadingAuthenticationState();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        services.AddHealthChecks().AddDbContextCheck<ClawDbContext>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>Maps the web part's endpoints: health, the jobs dashboard (owners only), the workspace.</summary>
+    public static WebApplication MapClawWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler();
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapClawHealth();
+        // Hangfire's own filter allows local requests only; the owner policy replaces it.
+        app.MapHangfireDashboard(JobsDashboardPath, new DashboardOptions { Authorization = [], AppPath = "/", DashboardTitle = "Claw Groups jobs" })
+            .RequireAuthorization(ClawClaims.InstanceOwnerPolicy);
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
