@@ -142,7 +142,10 @@ public sealed class PostgresServer : IAsyncDisposable
             : ExternalCommand.RunAsync("runuser", ["-u", runAsUser, "--", executable, .. arguments], CommandTimeout);
     }
 
-    /// <summary>Stops and deletes clusters left behind by test processes that died without cleaning up.</summary>
+    /// <summary>
+    /// Stops and deletes clusters left behind by test processes that died without cleaning up. Best effort:
+    /// a cluster's own watchdog may be removing it at the same moment, and that is fine.
+    /// </summary>
     private static async Task RemoveAbandonedClustersAsync(string binDirectory)
     {
         foreach (var root in Directory.GetDirectories(Path.GetTempPath(), FolderPrefix + "*"))
@@ -153,21 +156,21 @@ public sealed class PostgresServer : IAsyncDisposable
                 continue;
             }
 
-            var dataDirectory = Path.Combine(root, "data");
-            if (File.Exists(Path.Combine(dataDirectory, "postmaster.pid")))
+            try
             {
-                var runAsUser = Environment.IsPrivilegedProcess ? "postgres" : null;
-                try
+                var dataDirectory = Path.Combine(root, "data");
+                if (File.Exists(Path.Combine(dataDirectory, "postmaster.pid")))
                 {
+                    var runAsUser = Environment.IsPrivilegedProcess ? "postgres" : null;
                     await RunServerCommandAsync(binDirectory, runAsUser, "pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"]);
                 }
-                catch (InvalidOperationException)
-                {
-                    // Already stopped: the pid file outlived its server. Deleting the folder is all that is left.
-                }
-            }
 
-            Directory.Delete(root, recursive: true);
+                Directory.Delete(root, recursive: true);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // Already stopped or being removed by its watchdog: nothing of ours is at stake.
+            }
         }
     }
 
