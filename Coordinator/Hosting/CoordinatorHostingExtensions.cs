@@ -1,4 +1,12 @@
+using ClawGroups.Coordinator.Agents;
+using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Jobs;
+using ClawGroups.Coordinator.Signals;
+using ClawGroups.Coordinator.Webhooks;
+using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Inference.Lexical;
+using ClawGroups.Inference.Skills;
 using ClawGroups.Data.Database;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
@@ -52,8 +60,38 @@ public static class CoordinatorHostingExtensions
             });
         }
 
+        builder.Services.AddOptions<WebhookOptions>()
+            .Bind(builder.Configuration.GetSection(WebhookOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        AddWorkServices(builder.Services);
+        if (jobs.RunServer)
+        {
+            builder.Services.AddHostedService<SweepScheduler>();
+        }
+
         builder.Services.AddHealthChecks()
             .AddCheck<JobSystemHealthCheck>(JobSystemHealthCheckName, HealthStatus.Unhealthy, ["ready"]);
         return builder;
+    }
+
+    private static void AddWorkServices(IServiceCollection services)
+    {
+        services.TryAddSingleton<ISkillModel, LexicalSkillModel>();
+        services.AddSingleton<AgentWaiters>();
+        services.AddSingleton<IWorkSignals, HangfireWorkSignals>();
+        services.AddSingleton<CoordinatorJobs>();
+        services.AddSingleton<WebhookUrlPolicy>();
+        services.AddSingleton<WebhookSecrets>();
+        services.AddScoped<WorkItemLifecycle>();
+        services.AddScoped<GroupService>();
+        services.AddScoped<WorkItemService>();
+        services.AddScoped<HumanWorkService>();
+        services.AddScoped<AgentRegistrationService>();
+        services.AddScoped<AgentWorkService>();
+        services.AddScoped<AssignmentPass>();
+        services.AddScoped<WebhookDelivery>();
+        services.AddHttpClient(WebhookDelivery.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(provider => WebhookHttpHandler.Create(provider.GetRequiredService<WebhookUrlPolicy>()));
     }
 }

@@ -49,6 +49,16 @@ internal sealed class BearerTokenAuthenticationHandler(
             return await AuthenticatePersonalAccessTokenAsync(token);
         }
 
+        if (token.StartsWith(SecretToken.AgentKeyPrefix, StringComparison.Ordinal))
+        {
+            return await AuthenticateAgentAsync(token);
+        }
+
+        if (token.StartsWith(SecretToken.JoinTokenPrefix, StringComparison.Ordinal))
+        {
+            return AuthenticateResult.Fail("A join token only registers an agent (POST /api/v1/agents); use the agent key it returned.");
+        }
+
         return AuthenticateResult.Fail("The bearer token is not one this server issued.");
     }
 
@@ -106,6 +116,31 @@ internal sealed class BearerTokenAuthenticationHandler(
         }
 
         return Success(stored.User);
+    }
+
+    private async Task<AuthenticateResult> AuthenticateAgentAsync(string token)
+    {
+        var hash = SecretToken.Hash(token);
+        await using var context = await contextFactory.CreateDbContextAsync(Context.RequestAborted);
+        var agent = await context.Agents.AsNoTracking()
+            .Where(a => a.ApiKeyHash == hash)
+            .Select(a => new { a.Id, a.GroupId, a.Name, a.RevokedAt })
+            .SingleOrDefaultAsync(Context.RequestAborted);
+        if (agent is null)
+        {
+            return AuthenticateResult.Fail("The agent key is not known (it may have been rotated).");
+        }
+
+        if (agent.RevokedAt is not null)
+        {
+            return AuthenticateResult.Fail("The agent was revoked by a human of its group.");
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, agent.Id.ToString()), new Claim(ClaimTypes.Name, agent.Name), new Claim("name", agent.Name),
+             new Claim(ClawClaims.MemberKind, ClawClaims.Agent), new Claim(ClawClaims.AgentGroup, agent.GroupId.ToString())],
+            SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     private AuthenticateResult Success(ClawUser user)

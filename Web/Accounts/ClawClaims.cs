@@ -11,5 +11,13 @@ public static class ClawClaims
 
     public const string Human = "human";
 
+    public const string Agent = "agent";
+
+    /// <summary>On an agent: the id of the one group it belongs to.</summary>
+    public const string AgentGroup = "cg:group";
+
+    /// <summary>The policy of the REST API: a bearer token (personal access token, agent key or bootstrap token).</summary>
+    public const string ApiPolicy = "Api";
+
     public const string InstanceOwnerPolicy = "InstanceOwner";
 }

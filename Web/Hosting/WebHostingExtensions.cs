@@ -1,6 +1,7 @@
 using ClawGroups.Data.Accounts;
 using ClawGroups.Data.Database;
 using ClawGroups.Web.Accounts;
+using ClawGroups.Web.Api;
 using ClawGroups.Web.Components;
 using ClawGroups.Web.Health;
 using Hangfire;
@@ -53,7 +54,11 @@ public static class WebHostingExtensions
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<ClawUserClaimsPrincipalFactory>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(ClawClaims.InstanceOwnerPolicy, policy => policy.RequireClaim(ClawClaims.InstanceOwner, "true"));
+            .AddPolicy(ClawClaims.InstanceOwnerPolicy, policy => policy.RequireClaim(ClawClaims.InstanceOwner, "true"))
+            .AddPolicy(ClawClaims.ApiPolicy, policy => policy
+                .AddAuthenticationSchemes(BearerTokenAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser());
+        builder.AddClawApi();
         services.AddCascadingAuthenticationState();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -75,11 +80,14 @@ public static class WebHostingExtensions
         }
 
         app.UseStatusCodePages();
+        app.UseApiRequestLimits();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapClawHealth();
+        app.MapClawApi();
         // Hangfire's own filter allows local requests only; the owner policy replaces it.
         app.MapHangfireDashboard(JobsDashboardPath, new DashboardOptions { Authorization = [], AppPath = "/", DashboardTitle = "Claw Groups jobs" })
             .RequireAuthorization(ClawClaims.InstanceOwnerPolicy);

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Credentials;
+using ClawGroups.Coordinator.Signals;
+using ClawGroups.Coordinator.Trail;
+using ClawGroups.Coordinator.Webhooks;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.Agents;
+
+/// <summary>Agents joining a group with a join token, and their credentials over their lifetime.</summary>
+public sealed class AgentRegistrationService(
+    ClawDbContext context, TimeProvider time, WebhookUrlPolicy urlPolicy, WebhookSecrets secrets, IWorkSignals signals)
+{
+    public async Task<Outcome<AgentRegistered>> RegisterAsync(string? joinToken, JsonElement cardJson, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (string.IsNullOrEmpty(joinToken) || !joinToken.StartsWith(SecretToken.JoinTokenPrefix, StringComparison.Ordinal))
+        {
+            return new Failure(FailureKind.Unauthorized, "Join token required",
+                "Register with Authorization: Bearer cg_join_… (a join token created by a human of the group).");
+        }
+
+        var hash = SecretToken.Hash(joinToken);
+        var token = await context.JoinTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        var tokenProblem = token switch
+        {
+            null => "The join token is not known.",
+            { RevokedAt: not null } => "The join token was revoked.",
+            _ when token.ExpiresAt <= now => "The join token has expired.",
+            _ when token.Uses >= token.MaxUses => "The join token has been used as often as it allows.",
+            _ => null,
+        };
+        if (tokenProblem is not null)
+        {
+            return new Failure(FailureKind.Unauthorized, "Join token not accepted", tokenProblem);
+        }
+
+        var (card, errors) = AgentCard.Parse(cardJson);
+        if (card is null)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        if (card.Delivery == DeliveryMode.Webhook && await urlPolicy.CheckAsync("url", card.Url, cancellationToken) is { } badUrl)
+        {
+            return badUrl;
+        }
+
+        // Count the use atomically: two agents racing for the last use cannot both get it.
+        var counted = await context.JoinTokens
+            .Where(t => t.Id == token!.Id && t.Uses < t.MaxUses && t.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.Uses, t => t.Uses + 1).SetProperty(t => t.Version, t => t.Version + 1), cancellationToken);
+        if (counted == 0)
+        {
+            return new Failure(FailureKind.Unauthorized, "Join token not accepted", "The join token has been used as often as it allows.");
+        }
+
+        var apiKey = SecretToken.Create(SecretToken.AgentKeyPrefix);
+        var webhookSecret = SecretToken.Create(SecretToken.WebhookSecretPrefix);
+        var agent = new Agent
+        {
+            Id = Guid.CreateVersion7(now),
+            GroupId = token!.GroupId,
+            Name = card.Name,
+            Description = card.Description,
+            CardVersion = card.Version,
+            Model = card.Model,
+            Device = card.Device,
+            CardJson = card.Json,
+            Capacity = card.Capacity,
+            Delivery = card.Delivery,
+            WebhookUrl = card.Delivery == DeliveryMode.Webhook ? card.Url : null,
+            ApiKeyPrefix = SecretToken.DisplayPrefix(apiKey),
+            ApiKeyHash = SecretToken.Hash(apiKey),
+            WebhookSecretProtected = secrets.Protect(webhookSecret),
+            Status = AgentStatus.Online,
+            RegisteredAt = now,
+            LastHeartbeatAt = now,
+            JoinTokenId = token.Id,
+        };
+        agent.Skills.AddRange(card.Skills);
+        context.Agents.Add(agent);
+        var actor = new Caller(MemberKind.Agent, agent.Id, agent.Name, AgentGroupId: agent.GroupId);
+        context.AddTrailEvent(agent.GroupId, actor, "agent.registered", now,
+            new { agent.Name, delivery = card.Delivery, agent.Capacity, skills = card.Skills.Select(s => s.SkillId) }, agentId: agent.Id);
+        await context.SaveChangesAsync(cancellationToken);
+        signals.AssignmentNeeded(agent.GroupId);
+        return new AgentRegistered(agent.Id, agent.GroupId, apiKey, webhookSecret);
+    }
+
+    /// <summary>Issues a new API key; the old one stops working at once. The agent itself or a human of its group may.</summary>
+    public async Task<Outcome<AgentKeyRotated>> RotateKeyAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)
+    {
+        var agent = await context.Agents.SingleOrDefaultAsync(a => a.Id == agentId, cancellationToken);
+        if (await CheckManageAsync(caller, agent, agentId, cancellationToken) is { } denied)
+        {
+            return denied;
+        }
+
+        var now = time.GetUtcNow();
+        var apiKey = SecretToken.Create(SecretToken.AgentKeyPrefix);
+        agent!.ApiKeyHash = SecretToken.Hash(apiKey);
+        agent.ApiKeyPrefix = SecretToken.DisplayPrefix(apiKey);
+        agent.KeyRotatedAt = now;
+        context.AddTrailEvent(agent.GroupId, caller, "agent.keyRotated", now, new { agent.ApiKeyPrefix }, agentId: agent.Id);
+        await context.SaveChangesAsync(cancellationToken);
+        return new AgentKeyRotated(agent.Id, apiKey);
+    }
+
+    /// <summary>Revokes an agent for good: its key stops working and its open work goes back to the coordinator.</summary>
+    public async Task<Outcome<bool>> RevokeAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)
+    {
+        if (GroupAccess.RequireHuman(caller) is { } notHuman)
+        {
+            return notHuman;
+        }
+
+        var agent = await context.Agents.SingleOrDefaultAsync(a => a.Id == agentId, cancellationToken);
+        if (await CheckManageAsync(caller, agent, agentId, cancellationToken) is { } denied)
+        {
+            return denied;
+        }
+
+        var now = time.GetUtcNow();
+        agent!.Status = AgentStatus.Revoked;
+        agent.RevokedAt = now;
+        context.AddTrailEvent(agent.GroupId, caller, "agent.revoked", now, new { agent.Name }, agentId: agent.Id);
+        await context.SaveChangesAsync(cancellationToken);
+        signals.AssignmentNeeded(agent.GroupId);
+        return true;
+    }
+
+    private async Task<Failure?> CheckManageAsync(Caller caller, Agent? agent, Guid agentId, CancellationToken cancellationToken)
+    {
+        if (agent is null || agent.Status == AgentStatus.Revoked)
+        {
+            return Failure.NotFound("agent", agentId);
+        }
+
+        if (caller.IsAgent)
+        {
+            return caller.Id == agentId ? null : Failure.Forbidden("An agent may manage only its own registration.");
+        }
+
+        return await context.CheckGroupAccessAsync(caller, agent.GroupId, cancellationToken);
+    }
+}

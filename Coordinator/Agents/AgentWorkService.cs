@@ -1,0 +1,444 @@
+using System.Text.Json;
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.Signals;
+using ClawGroups.Coordinator.Trail;
+using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ClawGroups.Coordinator.Agents;
+
+/// <summary>The agent's side of the work: heartbeats, pulling offers, accepting, reporting, finishing, declining.</summary>
+public sealed class AgentWorkService(
+    ClawDbContext context, WorkItemLifecycle lifecycle, AgentWaiters waiters, IOptionsMonitor<CoordinatorOptions> options, TimeProvider time)
+{
+    public const int MaxWaitSeconds = 30;
+    public const int MaxArtifacts = 50;
+
+    public async Task<Outcome<HeartbeatAnswer>> HeartbeatAsync(Caller caller, Guid agentId, HeartbeatRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (agent, denied) = await OwnAgentAsync(caller, agentId, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (request.Status is not (null or "idle" or "busy"))
+        {
+            return Failure.Invalid("status", "status must be \"idle\" or \"busy\".");
+        }
+
+        if (request.Note is { Length: > 1000 })
+        {
+            return Failure.Invalid("note", "note is at most 1000 characters long.");
+        }
+
+        var now = time.GetUtcNow();
+        var cameBack = agent!.Status is AgentStatus.Stalled or AgentStatus.Offline or AgentStatus.Unreachable;
+        agent.LastHeartbeatAt = now;
+        agent.LastHeartbeatNote = request.Note;
+        if (agent.Status != AgentStatus.Paused)
+        {
+            agent.Status = request.Status == "busy" ? AgentStatus.Busy : AgentStatus.Online;
+        }
+
+        if (cameBack)
+        {
+            context.AddTrailEvent(agent.GroupId, caller, "agent.returned", now, new { agent.Name }, agentId: agent.Id);
+            lifecycle.AssignmentNeeded(agent.GroupId);
+        }
+
+        await RenewLeasesAsync(agent, now, cancellationToken);
+        var messages = await CollectMessagesAsync(agent, now, cancellationToken);
+        await lifecycle.SaveAsync(cancellationToken);
+        return new HeartbeatAnswer(agent.Id, JsonNamingPolicy.CamelCase.ConvertName(agent.Status.ToString()), messages);
+    }
+
+    /// <summary>
+    /// The next item offered to the agent, waiting up to <paramref name="waitSeconds"/> for one. The wait holds
+    /// neither a thread nor a database connection: it awaits a signal, re-checking now and then in case the
+    /// offer was made by another node.
+    /// </summary>
+    public async Task<Outcome<WorkItemView?>> PullAsync(Caller caller, Guid agentId, int waitSeconds, CancellationToken cancellationToken)
+    {
+        if (waitSeconds is < 0 or > MaxWaitSeconds)
+        {
+            return Failure.Invalid("waitSeconds", $"waitSeconds must be from 0 to {MaxWaitSeconds}.");
+        }
+
+        var (agent, denied) = await OwnAgentAsync(caller, agentId, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        agent!.LastHeartbeatAt = time.GetUtcNow();
+        await context.SaveChangesAsync(cancellationToken);
+        var deadline = time.GetUtcNow().AddSeconds(waitSeconds);
+        while (true)
+        {
+            var news = waiters.NextNews(agentId);
+            var offered = await context.WorkItems.AsNoTracking()
+                .Where(w => w.AssigneeAgentId == agentId && w.State == WorkItemState.Assigned && w.PausedAt == null)
+                .OrderByDescending(w => w.Priority).ThenBy(w => w.StateChangedAt)
+                .Select(w => w.Id)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (offered != Guid.Empty)
+            {
+                var item = (await context.LoadWorkItemAsync(offered, cancellationToken))!;
+                return await context.ToViewAsync(item, cancellationToken);
+            }
+
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                return Outcome<WorkItemView?>.Success(null);
+            }
+
+            // Offers made by another node do not signal this one: look again at least every two seconds.
+            var nap = left < TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2);
+            try
+            {
+                await news.WaitAsync(nap, time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // No signal: look again.
+            }
+        }
+    }
+
+    public async Task<Outcome<WorkItemView>> AcceptAsync(Caller caller, Guid workItemId, CancellationToken cancellationToken)
+    {
+        var (item, assignment, denied) = await OwnWorkAsync(caller, workItemId, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (item!.State == WorkItemState.InProgress && assignment!.AcceptedAt is not null)
+        {
+            return await context.ToViewAsync(item, cancellationToken);
+        }
+
+        var moved = WorkItemStateMachine.Apply(item, WorkItemMove.Accept, lifecycle.Now);
+        if (!moved.Succeeded)
+        {
+            return moved.Failure!;
+        }
+
+        assignment!.AcceptedAt = lifecycle.Now;
+        assignment.LastProgressAt = lifecycle.Now;
+        assignment.LeaseExpiresAt = lifecycle.Now.AddSeconds(options.CurrentValue.HeartbeatTimeoutSeconds);
+        context.AddTrailEvent(item.GroupId, caller, "work.accepted", lifecycle.Now, new { attempt = assignment.Attempt }, item.Id, caller.Id);
+        await lifecycle.SaveAsync(cancellationToken);
+        return await context.ToViewAsync(item, cancellationToken);
+    }
+
+    public async Task<Outcome<WorkItemView>> ProgressAsync(Caller caller, Guid workItemId, ProgressReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var errors = UsageErrors(report.Usage);
+        if (report.Fraction is not { } fraction || double.IsNaN(fraction) || fraction is < 0 or > 1)
+        {
+            errors["fraction"] = ["fraction is required: a number from 0 to 1."];
+        }
+
+        if (report.Message is { Length: > 4000 })
+        {
+            errors["message"] = ["message is at most 4000 characters long."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        var (item, assignment, denied) = await OwnWorkAsync(caller, workItemId, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (item!.State != WorkItemState.InProgress)
+        {
+            return Failure.Conflict($"Progress is reported on work in progress; this item is {WorkItemStates.ApiName(item.State)}" +
+                                    (item.State == WorkItemState.Assigned ? ": accept it first." : "."),
+                new Dictionary<string, object?> { ["state"] = WorkItemStates.ApiName(item.State) });
+        }
+
+        var now = lifecycle.Now;
+        item.ProgressFraction = report.Fraction!.Value;
+        item.ProgressMessage = report.Message;
+        item.ProgressAt = now;
+        item.UpdatedAt = now;
+        assignment!.LastProgressAt = now;
+        assignment.PingedAt = null;
+        assignment.LeaseExpiresAt = now.AddSeconds(options.CurrentValue.HeartbeatTimeoutSeconds);
+        ApplyUsage(item, assignment, report.Usage);
+        context.AddTrailEvent(item.GroupId, caller, "work.progress", now, new { fraction = report.Fraction, message = report.Message }, item.Id, caller.Id);
+        await lifecycle.SaveAsync(cancellationToken);
+        return await context.ToViewAsync(item, cancellationToken);
+    }
+
+    public async Task<Outcome<WorkItemView>> ResultAsync(Caller caller, Guid workItemId, ResultReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var errors = ResultErrors(report);
+        if (errors.Count > 0)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        var (item, assignment, denied) = await OwnWorkAsync(caller, workItemId, cancellationToken, acceptLate: true);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var now = lifecycle.Now;
+        if (assignment!.EndedAt is not null || item!.CurrentAssignmentId != assignment.Id)
+        {
+            // The lease was revoked: keep what the agent did for the humans to judge, and say so.
+            assignment.LateResultJson = ClawJson.Serialize(report);
+            context.AddTrailEvent(item!.GroupId, caller, "work.lateResult", now, new { attempt = assignment.Attempt, report.Summary }, item.Id, caller.Id);
+            await lifecycle.SaveAsync(cancellationToken);
+            return Failure.Conflict(
+                "This attempt's lease was revoked before the result arrived. The result is kept and shown to the group's humans.",
+                new Dictionary<string, object?> { ["state"] = WorkItemStates.ApiName(item.State), ["resultKept"] = true });
+        }
+
+        var group = await context.Groups.AsNoTracking().SingleAsync(g => g.Id == item!.GroupId, cancellationToken);
+        var moved = WorkItemStateMachine.Apply(item!, group.RequireReview ? WorkItemMove.SubmitForReview : WorkItemMove.Finish, now);
+        if (!moved.Succeeded)
+        {
+            return moved.Failure!;
+        }
+
+        item!.ResultSummary = report.Summary;
+        item.ProgressFraction = 1;
+        item.ProgressAt = now;
+        foreach (var artifact in report.Artifacts ?? [])
+        {
+            var content = artifact.Content ?? "";
+            item.Artifacts.Add(new Artifact
+            {
+                Id = Guid.CreateVersion7(now), WorkItemId = item.Id, AssignmentId = assignment.Id, Name = artifact.Name!.Trim(),
+                MediaType = string.IsNullOrWhiteSpace(artifact.MediaType) ? "text/plain" : artifact.MediaType.Trim(), Content = content,
+                SizeBytes = System.Text.Encoding.UTF8.GetByteCount(content), AuthorKind = MemberKind.Agent, AuthorId = caller.Id, CreatedAt = now,
+            });
+        }
+
+        ApplyUsage(item, assignment, report.Usage);
+        context.AddTrailEvent(item.GroupId, caller, "work.result", now,
+            new { report.Summary, artifacts = report.Artifacts?.Count ?? 0, review = group.RequireReview }, item.Id, caller.Id);
+        if (group.RequireReview)
+        {
+            // The attempt stays open until the review: approval completes it, rejection ends it.
+            assignment.LastProgressAt = now;
+        }
+        else
+        {
+            await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Completed, cancellationToken);
+            RestoreAssigneeForHistory(item, assignment);
+            await lifecycle.UnblockDependentsAsync(item, caller, cancellationToken);
+        }
+
+        lifecycle.AssignmentNeeded(item.GroupId);
+        await lifecycle.SaveAsync(cancellationToken);
+        return await context.ToViewAsync(item, cancellationToken);
+    }
+
+    public async Task<Outcome<WorkItemView>> DeclineAsync(Caller caller, Guid workItemId, DeclineReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Reason is { Length: > 2000 })
+        {
+            return Failure.Invalid("reason", "reason is at most 2000 characters long.");
+        }
+
+        var (item, _, denied) = await OwnWorkAsync(caller, workItemId, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var target = WorkItemStateMachine.Target(item!.State, WorkItemMove.Decline);
+        if (!target.Succeeded)
+        {
+            return target.Failure!;
+        }
+
+        var ended = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Declined, cancellationToken, stallReason: StallReason.Declined);
+        ended!.Feedback = report.Reason;
+        WorkItemStateMachine.Apply(item, WorkItemMove.Decline, lifecycle.Now);
+        context.AddTrailEvent(item.GroupId, caller, "work.declined", lifecycle.Now, new { report.Reason }, item.Id, caller.Id);
+        await lifecycle.SaveAsync(cancellationToken);
+        return await context.ToViewAsync(item, cancellationToken);
+    }
+
+    /// <summary>A finished item keeps showing who did it.</summary>
+    private static void RestoreAssigneeForHistory(WorkItem item, Assignment assignment)
+    {
+        item.AssigneeKind = assignment.MemberKind;
+        item.AssigneeAgentId = assignment.AgentId;
+        item.AssigneeUserId = assignment.UserId;
+    }
+
+    private async Task RenewLeasesAsync(Agent agent, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var leaseEnds = now.AddSeconds(options.CurrentValue.HeartbeatTimeoutSeconds);
+        await context.Assignments
+            .Where(a => a.AgentId == agent.Id && a.Outcome == AssignmentOutcome.Active && a.EndedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LeaseExpiresAt, leaseEnds).SetProperty(a => a.Version, a => a.Version + 1), cancellationToken);
+    }
+
+    /// <summary>Pull agents' pending messages, handed over in the heartbeat answer and marked delivered.</summary>
+    private async Task<IReadOnlyList<JsonElement>> CollectMessagesAsync(Agent agent, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (agent.Delivery != DeliveryMode.Pull)
+        {
+            return [];
+        }
+
+        var pending = await context.OutboxMessages
+            .Where(m => m.AgentId == agent.Id && m.DeliveredAt == null && m.GaveUpAt == null)
+            .OrderBy(m => m.CreatedAt)
+            .Take(100)
+            .ToListAsync(cancellationToken);
+        foreach (var message in pending)
+        {
+            message.DeliveredAt = now;
+            message.Attempts++;
+        }
+
+        return pending.Select(m => JsonDocument.Parse(m.BodyJson).RootElement.Clone()).ToList();
+    }
+
+    private async Task<(Agent? Agent, Failure? Denied)> OwnAgentAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)
+    {
+        if (!caller.IsAgent)
+        {
+            return (null, Failure.Forbidden("This is an agent's call: use the agent's API key."));
+        }
+
+        var agent = await context.Agents.SingleOrDefaultAsync(a => a.Id == agentId && a.Status != AgentStatus.Revoked, cancellationToken);
+        if (agent is null)
+        {
+            return (null, Failure.NotFound("agent", agentId));
+        }
+
+        return caller.Id == agentId ? (agent, null) : (null, Failure.Forbidden("These credentials belong to another agent."));
+    }
+
+    private async Task<(WorkItem? Item, Assignment? Assignment, Failure? Denied)> OwnWorkAsync(
+        Caller caller, Guid workItemId, CancellationToken cancellationToken, bool acceptLate = false)
+    {
+        if (!caller.IsAgent)
+        {
+            return (null, null, Failure.Forbidden("This is an agent's call: use the agent's API key."));
+        }
+
+        var item = await context.LoadWorkItemAsync(workItemId, cancellationToken);
+        if (item is null)
+        {
+            return (null, null, Failure.NotFound("work item", workItemId));
+        }
+
+        if (item.GroupId != caller.AgentGroupId)
+        {
+            return (null, null, Failure.Forbidden("This work item belongs to another group."));
+        }
+
+        var current = item.Assignments.FirstOrDefault(a => a.Id == item.CurrentAssignmentId && a.EndedAt is null && a.AgentId == caller.Id);
+        if (current is not null)
+        {
+            return (item, current, null);
+        }
+
+        var earlier = item.Assignments.Where(a => a.AgentId == caller.Id).MaxBy(a => a.Attempt);
+        if (acceptLate && earlier is not null)
+        {
+            return (item, earlier, null);
+        }
+
+        return earlier is not null
+            ? (null, null, Failure.Conflict("This work item is no longer assigned to you.",
+                new Dictionary<string, object?> { ["state"] = WorkItemStates.ApiName(item.State) }))
+            : (null, null, Failure.Forbidden("This work item is not assigned to you."));
+    }
+
+    private static void ApplyUsage(WorkItem item, Assignment assignment, UsageReport? usage)
+    {
+        if (usage is null)
+        {
+            return;
+        }
+
+        // Reports are cumulative for the attempt: the item's total moves by the difference.
+        var input = usage.InputTokens ?? assignment.Usage.InputTokens;
+        var output = usage.OutputTokens ?? assignment.Usage.OutputTokens;
+        var cost = usage.CostUsd ?? assignment.Usage.CostUsd;
+        item.Usage.InputTokens += input - assignment.Usage.InputTokens;
+        item.Usage.OutputTokens += output - assignment.Usage.OutputTokens;
+        item.Usage.CostUsd += cost - assignment.Usage.CostUsd;
+        assignment.Usage.InputTokens = input;
+        assignment.Usage.OutputTokens = output;
+        assignment.Usage.CostUsd = cost;
+    }
+
+    private static Dictionary<string, string[]> UsageErrors(UsageReport? usage)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (usage is { InputTokens: < 0 })
+        {
+            errors["usage.inputTokens"] = ["usage.inputTokens cannot be negative."];
+        }
+
+        if (usage is { OutputTokens: < 0 })
+        {
+            errors["usage.outputTokens"] = ["usage.outputTokens cannot be negative."];
+        }
+
+        if (usage is { CostUsd: < 0 })
+        {
+            errors["usage.costUsd"] = ["usage.costUsd cannot be negative."];
+        }
+
+        return errors;
+    }
+
+    private static Dictionary<string, string[]> ResultErrors(ResultReport report)
+    {
+        var errors = UsageErrors(report.Usage);
+        if (report.Summary is { Length: > 20_000 })
+        {
+            errors["summary"] = ["summary is at most 20000 characters long."];
+        }
+
+        if (report.Artifacts is { Count: > MaxArtifacts })
+        {
+            errors["artifacts"] = [$"At most {MaxArtifacts} artifacts per result."];
+        }
+
+        for (var i = 0; i < (report.Artifacts?.Count ?? 0); i++)
+        {
+            var artifact = report.Artifacts![i];
+            if (artifact is null || string.IsNullOrWhiteSpace(artifact.Name) || artifact.Name.Length > 500)
+            {
+                errors[$"artifacts[{i}].name"] = ["Each artifact needs a name of at most 500 characters."];
+            }
+            else if (artifact.MediaType is { Length: > 200 })
+            {
+                errors[$"artifacts[{i}].mediaType"] = ["mediaType is at most 200 characters long."];
+            }
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,93 @@
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.WorkItems;
+using ClawGroups.Inference.Skills;
+
+namespace ClawGroups.Coordinator.Assignments;
+
+/// <summary>An (item, agent) pair the coordinator may choose, with its score and what it matched.</summary>
+public sealed record AssignmentCandidate(int Item, int Agent, double Score, double Affinity, IReadOnlyList<string> MatchedSkills)
+{
+    /// <summary>Why this member, in words: shown on the board and kept in the trail.</summary>
+    public string Reason(int load, int capacity)
+        => $"matched skills: {(MatchedSkills.Count == 0 ? "none named" : string.Join(", ", MatchedSkills))}; " +
+           $"affinity {Affinity:0.00}; load {load}/{capacity}";
+}
+
+/// <summary>Scores every allowed (item, agent) pair. Required skills are hard constraints; stalls and declines exclude.</summary>
+public static class AssignmentCandidates
+{
+    /// <summary>How much of the score comes from the model's affinity, the declared skill level, and spare capacity.</summary>
+    private const double AffinityWeight = 0.7;
+    private const double LevelWeight = 0.2;
+    private const double SpareCapacityWeight = 0.1;
+
+    public static List<AssignmentCandidate> Score(
+        IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents, IReadOnlyDictionary<Guid, int> load, ISkillModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(agents);
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(model);
+        var affinities = model.Score(items.Select(ToText).ToList(), agents.Select(ToProfile).ToList(), cancellationToken);
+        var candidates = new List<AssignmentCandidate>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            for (var a = 0; a < agents.Count; a++)
+            {
+                var agent = agents[a];
+                var used = load.GetValueOrDefault(agent.Id);
+                if (used >= agent.Capacity || Excluded(item, agent) || !HasRequiredSkills(item, agent))
+                {
+                    continue;
+                }
+
+                var best = affinities.BestSkill(i, a);
+                var affinity = affinities.Score(i, a);
+                var matched = MatchedSkills(item, agent, best);
+                var level = matched.Count == 0 ? 0.5 : agent.Skills.Where(s => matched.Contains(s.SkillId)).Max(s => s.Level);
+                var score = (AffinityWeight * affinity) + (LevelWeight * level) + (SpareCapacityWeight * (1 - ((double)used / agent.Capacity)));
+                candidates.Add(new AssignmentCandidate(i, a, score, affinity, matched));
+            }
+        }
+
+        return candidates;
+    }
+
+    public static WorkItemText ToText(WorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return new WorkItemText(item.Id.ToString(), item.Title, item.Description, item.RequiredSkills);
+    }
+
+    public static SkillProfile ToProfile(Agent agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return new SkillProfile(agent.Id.ToString(), agent.Name, agent.Description,
+            agent.Skills.Select(s => new SkillEntry(s.SkillId, s.Name, s.Description, s.Tags, s.Examples, s.Level)).ToList());
+    }
+
+    /// <summary>An agent that stalled on or declined this item is not offered it again.</summary>
+    private static bool Excluded(WorkItem item, Agent agent)
+        => item.Assignments.Any(a => a.AgentId == agent.Id && a.Outcome is AssignmentOutcome.Stalled or AssignmentOutcome.Declined);
+
+    private static bool HasRequiredSkills(WorkItem item, Agent agent)
+        => item.RequiredSkills.All(required => agent.Skills.Any(s =>
+            string.Equals(s.SkillId, required, StringComparison.OrdinalIgnoreCase)
+            || s.Tags.Any(t => string.Equals(t, required, StringComparison.OrdinalIgnoreCase))));
+
+    private static List<string> MatchedSkills(WorkItem item, Agent agent, int bestSkill)
+    {
+        var matched = agent.Skills
+            .Where(s => item.RequiredSkills.Any(r => string.Equals(s.SkillId, r, StringComparison.OrdinalIgnoreCase)
+                                                     || s.Tags.Any(t => string.Equals(t, r, StringComparison.OrdinalIgnoreCase))))
+            .Select(s => s.SkillId)
+            .ToList();
+        if (bestSkill >= 0 && bestSkill < agent.Skills.Count && !matched.Contains(agent.Skills[bestSkill].SkillId))
+        {
+            matched.Add(agent.Skills[bestSkill].SkillId);
+        }
+
+        return matched;
+    }
+}

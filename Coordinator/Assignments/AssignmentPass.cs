@@ -1,0 +1,113 @@
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using ClawGroups.Inference.Skills;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClawGroups.Coordinator.Assignments;
+
+/// <summary>
+/// One assignment pass over a group: reads its ready items and available agents, asks the skill model for
+/// affinities, and offers each item to the best agent with capacity left (greedy by score). Safe to run on
+/// several workers at once: the items' concurrency tokens let exactly one pass win each item.
+/// </summary>
+public sealed partial class AssignmentPass(
+    ClawDbContext context,
+    WorkItemLifecycle lifecycle,
+    ISkillModel skillModel,
+    IOptionsMonitor<CoordinatorOptions> options,
+    TimeProvider time,
+    ILogger<AssignmentPass> logger)
+{
+    /// <summary>Items considered per pass; the next pass takes the rest.</summary>
+    public const int MaxItemsPerPass = 5000;
+
+    private static readonly WorkItemState[] Assignable = [WorkItemState.Ready, WorkItemState.Stalled];
+    private static readonly WorkItemState[] Holding = [WorkItemState.Assigned, WorkItemState.InProgress];
+
+    /// <summary>Runs the pass; returns how many items were offered.</summary>
+    public async Task<int> RunAsync(Guid groupId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var items = await context.WorkItems
+            .Include(w => w.Assignments)
+            .Where(w => w.GroupId == groupId && Assignable.Contains(w.State) && w.PausedAt == null)
+            .OrderByDescending(w => w.Priority).ThenBy(w => w.CreatedAt)
+            .Take(MaxItemsPerPass)
+            .ToListAsync(cancellationToken);
+        if (items.Count == 0)
+        {
+            return 0;
+        }
+
+        var agents = await AvailableAgentsAsync(groupId, now, cancellationToken);
+        if (agents.Count == 0)
+        {
+            return 0;
+        }
+
+        var load = await context.WorkItems
+            .Where(w => w.GroupId == groupId && w.AssigneeAgentId != null && Holding.Contains(w.State))
+            .GroupBy(w => w.AssigneeAgentId!.Value)
+            .Select(g => new { AgentId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.AgentId, g => g.Count, cancellationToken);
+
+        var candidates = AssignmentCandidates.Score(items, agents, load, skillModel, cancellationToken);
+        var choices = GreedyAssignment.Choose(candidates, agents.Select(a => a.Capacity - load.GetValueOrDefault(a.Id)).ToArray(), items.Count);
+        if (choices.Count == 0)
+        {
+            return 0;
+        }
+
+        foreach (var choice in choices)
+        {
+            var candidate = candidates[choice];
+            var item = items[candidate.Item];
+            var agent = agents[candidate.Agent];
+            lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), candidate.Reason(load.GetValueOrDefault(agent.Id), agent.Capacity), Caller.Coordinator);
+            load[agent.Id] = load.GetValueOrDefault(agent.Id) + 1;
+            // The offer carries the whole item, written in the same transaction as the assignment.
+            await context.Entry(item).Collection(w => w.DependsOn).LoadAsync(cancellationToken);
+            await context.Entry(item).Collection(w => w.Artifacts).LoadAsync(cancellationToken);
+            var names = await context.MemberNamesAsync(item.Assignments.Select(a => a.AgentId), item.Assignments.Select(a => a.UserId), cancellationToken);
+            lifecycle.AnnounceOffer(agent, item.ToView(names));
+        }
+
+        try
+        {
+            await lifecycle.SaveAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another worker's pass moved some of these items first; the next pass starts from the new state.
+            LogLostRace(logger, groupId);
+            return 0;
+        }
+
+        LogOffered(logger, choices.Count, groupId);
+        return choices.Count;
+    }
+
+    private async Task<List<Agent>> AvailableAgentsAsync(Guid groupId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var silentSince = now.AddSeconds(-options.CurrentValue.HeartbeatTimeoutSeconds);
+        return await context.Agents.AsNoTracking()
+            .Include(a => a.Skills)
+            .Where(a => a.GroupId == groupId
+                        && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy)
+                        && a.LastHeartbeatAt >= silentSince)
+            .OrderBy(a => a.Id)
+            .ToListAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Assignment pass offered {Count} item(s) in group {GroupId}")]
+    private static partial void LogOffered(ILogger logger, int count, Guid groupId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Assignment pass in group {GroupId} lost a race to another worker")]
+    private static partial void LogLostRace(ILogger logger, Guid groupId);
+}

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Credentials;
+using ClawGroups.Coordinator.Trail;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.Groups;
+using ClawGroups.Data.WorkItems;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.Groups;
+
+/// <summary>Groups, their members, and the join tokens that let agents in.</summary>
+public sealed class GroupService(ClawDbContext context, TimeProvider time)
+{
+    public const int MaxJoinTokenMinutes = 60 * 24 * 30;
+    public const int MaxJoinTokenUses = 10_000;
+
+    public async Task<Outcome<GroupView>> CreateAsync(Caller caller, CreateGroupRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (GroupAccess.RequireHuman(caller) is { } notHuman)
+        {
+            return notHuman;
+        }
+
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 200)
+        {
+            return Failure.Invalid("name", "name is required and at most 200 characters long.");
+        }
+
+        if (request.Description is { Length: > 4000 })
+        {
+            return Failure.Invalid("description", "description is at most 4000 characters long.");
+        }
+
+        var now = time.GetUtcNow();
+        var group = new Group
+        {
+            Id = Guid.CreateVersion7(now),
+            Name = name,
+            Description = request.Description?.Trim() ?? "",
+            RequireReview = request.RequireReview ?? true,
+            CreatedByUserId = caller.Id,
+            CreatedAt = now,
+        };
+        group.Members.Add(new GroupMember { UserId = caller.Id, Role = GroupRole.Owner, JoinedAt = now });
+        context.Groups.Add(group);
+        context.AddTrailEvent(group.Id, caller, "group.created", now, new { group.Name, group.RequireReview });
+        await context.SaveChangesAsync(cancellationToken);
+        return await ViewAsync(group.Id, cancellationToken);
+    }
+
+    public async Task<Outcome<GroupView>> GetAsync(Caller caller, Guid groupId, CancellationToken cancellationToken)
+    {
+        if (await context.CheckGroupAccessAsync(caller, groupId, cancellationToken) is { } denied)
+        {
+            return denied;
+        }
+
+        return await ViewAsync(groupId, cancellationToken);
+    }
+
+    public async Task<Outcome<JoinTokenView>> CreateJoinTokenAsync(
+        Caller caller, Guid groupId, CreateJoinTokenRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if ((GroupAccess.RequireHuman(caller) ?? await context.CheckGroupAccessAsync(caller, groupId, cancellationToken)) is { } denied)
+        {
+            return denied;
+        }
+
+        var minutes = request.ExpiresInMinutes ?? 60;
+        var maxUses = request.MaxUses ?? 10;
+        var errors = new Dictionary<string, string[]>();
+        if (minutes is < 1 or > MaxJoinTokenMinutes)
+        {
+            errors["expiresInMinutes"] = [$"expiresInMinutes must be between 1 and {MaxJoinTokenMinutes}."];
+        }
+
+        if (maxUses is < 1 or > MaxJoinTokenUses)
+        {
+            errors["maxUses"] = [$"maxUses must be between 1 and {MaxJoinTokenUses}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        var now = time.GetUtcNow();
+        var token = SecretToken.Create(SecretToken.JoinTokenPrefix);
+        var joinToken = new JoinToken
+        {
+            Id = Guid.CreateVersion7(now),
+            GroupId = groupId,
+            Audience = JoinTokenAudience.Agent,
+            Prefix = SecretToken.DisplayPrefix(token),
+            TokenHash = SecretToken.Hash(token),
+            CreatedAt = now,
+            CreatedByUserId = caller.Id,
+            ExpiresAt = now.AddMinutes(minutes),
+            MaxUses = maxUses,
+        };
+        context.JoinTokens.Add(joinToken);
+        context.AddTrailEvent(groupId, caller, "joinToken.created", now, new { joinToken.Id, joinToken.Prefix, joinToken.ExpiresAt, joinToken.MaxUses });
+        await context.SaveChangesAsync(cancellationToken);
+        return new JoinTokenView(token, joinToken.ExpiresAt, maxUses);
+    }
+
+    private async Task<GroupView> ViewAsync(Guid groupId, CancellationToken cancellationToken)
+    {
+        var group = await context.Groups.AsNoTracking().SingleAsync(g => g.Id == groupId, cancellationToken);
+        var humans = await context.GroupMembers.AsNoTracking().Where(m => m.GroupId == groupId)
+            .Select(m => new { m.UserId, m.User!.DisplayName, m.User.UserName, m.Role })
+            .ToListAsync(cancellationToken);
+        var agents = await context.Agents.AsNoTracking().Include(a => a.Skills)
+            .Where(a => a.GroupId == groupId && a.Status != AgentStatus.Revoked)
+            .OrderBy(a => a.Name)
+            .ToListAsync(cancellationToken);
+        var members = humans
+            .Select(h => new MemberView(WorkItemsKind(MemberKind.Human), h.UserId, h.DisplayName.Length > 0 ? h.DisplayName : h.UserName ?? "",
+                "online", Role: JsonNamingPolicy.CamelCase.ConvertName(h.Role.ToString())))
+            .Concat(agents.Select(ToMemberView))
+            .ToList();
+        return new GroupView(group.Id, group.Name, group.Description, group.RequireReview, group.CreatedAt, members);
+    }
+
+    public static MemberView ToMemberView(Agent agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return new MemberView(
+            WorkItemsKind(MemberKind.Agent), agent.Id, agent.Name, JsonNamingPolicy.CamelCase.ConvertName(agent.Status.ToString()),
+            Delivery: JsonNamingPolicy.CamelCase.ConvertName(agent.Delivery.ToString()), Capacity: agent.Capacity,
+            LastHeartbeatAt: agent.LastHeartbeatAt,
+            Skills: agent.Skills.Select(s => new SkillView(s.SkillId, s.Name, s.Tags, s.Level)).ToList());
+    }
+
+    private static string WorkItemsKind(MemberKind kind) => WorkItems.WorkItemViews.KindName(kind);
+}

@@ -1,0 +1,66 @@
+using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Coordinator.Webhooks;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClawGroups.Coordinator.Jobs;
+
+/// <summary>
+/// The coordinator's Hangfire jobs. Each takes ids, reads the state it needs from the database, and is safe to
+/// run twice or on two workers at once. A fresh scope per job keeps one DbContext per unit of work.
+/// </summary>
+public sealed class CoordinatorJobs(IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time)
+{
+    private static readonly WorkItemState[] Assignable = [WorkItemState.Ready, WorkItemState.Stalled];
+
+    [Queue(JobQueues.Coordinator)]
+    [AutomaticRetry(Attempts = 3)]
+    public async Task RunAssignmentPassAsync(Guid groupId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken);
+    }
+
+    [Queue(JobQueues.Webhooks)]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task DeliverWebhookAsync(Guid outboxMessageId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var next = await scope.ServiceProvider.GetRequiredService<WebhookDelivery>().DeliverAsync(outboxMessageId, cancellationToken);
+        if (next is { } due)
+        {
+            jobs.Schedule<CoordinatorJobs>(j => j.DeliverWebhookAsync(outboxMessageId, CancellationToken.None), due);
+        }
+    }
+
+    /// <summary>
+    /// The safety net that runs every sweep interval: deliveries whose job was lost (a crash, a restart on
+    /// in-memory storage) and groups with assignable work get their jobs again.
+    /// </summary>
+    [Queue(JobQueues.Coordinator)]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<ClawDbContext>();
+        var now = time.GetUtcNow();
+        var due = await context.OutboxMessages
+            .Where(m => m.DueAt != null && m.DueAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
+            .OrderBy(m => m.DueAt).Select(m => m.Id).Take(1000)
+            .ToListAsync(cancellationToken);
+        foreach (var id in due)
+        {
+            jobs.Enqueue<CoordinatorJobs>(j => j.DeliverWebhookAsync(id, CancellationToken.None));
+        }
+
+        var groups = await context.WorkItems.Where(w => Assignable.Contains(w.State) && w.PausedAt == null)
+            .Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);
+        foreach (var groupId in groups)
+        {
+            await scope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,295 @@
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Trail;
+using ClawGroups.Coordinator.Webhooks;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.WorkItems;
+
+/// <summary>
+/// What a human does to work in flight: take over, hand back, reassign, review, cancel, steer, pause, complete.
+/// Every move is checked by the state machine and nothing an agent reported is dropped.
+/// </summary>
+public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle lifecycle, WorkItemService workItems)
+{
+    public Task<Outcome<WorkItemView>> TakeOverAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+        => MoveAsync(caller, id, WorkItemMove.TakeOver, async item =>
+        {
+            if (item.AssigneeKind == MemberKind.Human && item.AssigneeUserId == caller.Id)
+            {
+                return Failure.Conflict("You already hold this work item.", StateOf(item));
+            }
+
+            // The agent is told to stop; its progress, artifacts and log stay on the item for the human.
+            await lifecycle.EndAttemptAsync(item, AssignmentOutcome.TakenOver, cancellationToken, RevokeReasons.Takeover);
+            lifecycle.GiveToHuman(item, caller, "taken over by a human", WorkItemMove.TakeOver);
+            context.AddTrailEvent(item.GroupId, caller, "work.takenOver", lifecycle.Now, new { by = caller.Name }, item.Id);
+            return null;
+        }, cancellationToken);
+
+    public Task<Outcome<WorkItemView>> HandBackAsync(Caller caller, Guid id, HandBackRequest request, CancellationToken cancellationToken)
+        => MoveAsync(caller, id, WorkItemMove.HandBack, async item =>
+        {
+            if (request.Note is { Length: > 4000 })
+            {
+                return Failure.Invalid("note", "note is at most 4000 characters long.");
+            }
+
+            if (item.AssigneeKind != MemberKind.Human)
+            {
+                return Failure.Conflict("Only work held by a human can be handed back.", StateOf(item));
+            }
+
+            var ended = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.HandedBack, cancellationToken);
+            if (ended is not null)
+            {
+                ended.Feedback = request.Note;
+            }
+
+            WorkItemStateMachine.Apply(item, WorkItemMove.HandBack, lifecycle.Now);
+            context.AddTrailEvent(item.GroupId, caller, "work.handedBack", lifecycle.Now, new { request.Note }, item.Id);
+            return null;
+        }, cancellationToken);
+
+    public async Task<Outcome<WorkItemView>> ReassignAsync(Caller caller, Guid id, ReassignRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.MemberId is not { } memberId)
+        {
+            return Failure.Invalid("memberId", "memberId is required: the id of an agent or a human of the group.");
+        }
+
+        return await MoveAsync(caller, id, WorkItemMove.Reassign, async item =>
+        {
+            var agent = await context.Agents.SingleOrDefaultAsync(a => a.Id == memberId && a.GroupId == item.GroupId && a.Status != AgentStatus.Revoked, cancellationToken);
+            var human = agent is null
+                ? await context.GroupMembers.Include(m => m.User).SingleOrDefaultAsync(m => m.GroupId == item.GroupId && m.UserId == memberId, cancellationToken)
+                : null;
+            if (agent is null && human is null)
+            {
+                return Failure.Invalid("memberId", $"{memberId} is not a member of this group.");
+            }
+
+            if (item.AssigneeAgentId == memberId || item.AssigneeUserId == memberId)
+            {
+                return Failure.Conflict("The work item is already assigned to that member.", StateOf(item));
+            }
+
+            if (human is not null && !WorkItemStateMachine.Allows(item.State, WorkItemMove.TakeOver))
+            {
+                return WorkItemStateMachine.Target(item.State, WorkItemMove.TakeOver).Failure;
+            }
+
+            await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Reassigned, cancellationToken, RevokeReasons.Reassigned);
+            if (item.State is WorkItemState.Assigned or WorkItemState.InProgress)
+            {
+                item.State = WorkItemState.Ready;
+            }
+
+            var reason = $"reassigned by {caller.Name}";
+            if (agent is not null)
+            {
+                var move = item.State == WorkItemState.Failed ? WorkItemMove.Reassign : WorkItemMove.Assign;
+                lifecycle.OfferToAgent(item, agent, score: 1, reason, caller, move);
+                lifecycle.AnnounceOffer(agent, item.ToView(new Dictionary<Guid, string> { [agent.Id] = agent.Name }));
+            }
+            else
+            {
+                var member = new Caller(MemberKind.Human, human!.UserId, human.User?.DisplayName ?? "");
+                lifecycle.GiveToHuman(item, member, reason, WorkItemMove.TakeOver);
+                context.AddTrailEvent(item.GroupId, caller, "work.assigned", lifecycle.Now, new { memberKind = "human", memberId, reason }, item.Id);
+            }
+
+            return null;
+        }, cancellationToken);
+    }
+
+    public async Task<Outcome<WorkItemView>> ReviewAsync(Caller caller, Guid id, ReviewRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Approve is not { } approve)
+        {
+            return Failure.Invalid("approve", "approve is required: true to accept the result, false to send it back.");
+        }
+
+        if (request.Feedback is { Length: > 4000 })
+        {
+            return Failure.Invalid("feedback", "feedback is at most 4000 characters long.");
+        }
+
+        return await MoveAsync(caller, id, approve ? WorkItemMove.Approve : WorkItemMove.Reject, async item =>
+        {
+            var author = item.Assignments.FirstOrDefault(a => a.Id == item.CurrentAssignmentId);
+            if (author?.UserId == caller.Id)
+            {
+                return Failure.Forbidden("A result is reviewed by someone other than its author.");
+            }
+
+            if (approve)
+            {
+                var ended = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Completed, cancellationToken);
+                WorkItemStateMachine.Apply(item, WorkItemMove.Approve, lifecycle.Now);
+                if (ended is not null)
+                {
+                    // A done item keeps showing who did it.
+                    (item.AssigneeKind, item.AssigneeAgentId, item.AssigneeUserId) = (ended.MemberKind, ended.AgentId, ended.UserId);
+                }
+
+                await lifecycle.UnblockDependentsAsync(item, caller, cancellationToken);
+            }
+            else
+            {
+                var ended = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Rejected, cancellationToken);
+                if (ended is not null)
+                {
+                    ended.Feedback = request.Feedback;
+                    if (ended.AgentId is { } agentId && await context.Agents.FindAsync([agentId], cancellationToken) is { } agent)
+                    {
+                        lifecycle.Tell(agent, AgentMessageTypes.Rejected, new { workItemId = item.Id, feedback = request.Feedback }, item.Id);
+                    }
+                }
+
+                WorkItemStateMachine.Apply(item, WorkItemMove.Reject, lifecycle.Now);
+            }
+
+            context.AddTrailEvent(item.GroupId, caller, approve ? "work.approved" : "work.rejected", lifecycle.Now, new { request.Feedback }, item.Id);
+            return null;
+        }, cancellationToken);
+    }
+
+    public Task<Outcome<WorkItemView>> CancelAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+        => MoveAsync(caller, id, WorkItemMove.Cancel, async item =>
+        {
+            await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Cancelled, cancellationToken, RevokeReasons.Cancelled);
+            WorkItemStateMachine.Apply(item, WorkItemMove.Cancel, lifecycle.Now);
+            context.AddTrailEvent(item.GroupId, caller, "work.cancelled", lifecycle.Now, null, item.Id);
+            return null;
+        }, cancellationToken);
+
+    public Task<Outcome<WorkItemView>> CompleteAsync(Caller caller, Guid id, CompleteRequest request, CancellationToken cancellationToken)
+        => MoveAsync(caller, id, WorkItemMove.Finish, async item =>
+        {
+            if (request.Summary is { Length: > 20_000 })
+            {
+                return Failure.Invalid("summary", "summary is at most 20000 characters long.");
+            }
+
+            if (item.AssigneeKind != MemberKind.Human || item.AssigneeUserId != caller.Id)
+            {
+                return Failure.Conflict("Only the human who holds a work item can complete it; take it over first.", StateOf(item));
+            }
+
+            item.ResultSummary = request.Summary ?? item.ResultSummary;
+            item.ProgressFraction = 1;
+            item.ProgressAt = lifecycle.Now;
+            var ended = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Completed, cancellationToken);
+            WorkItemStateMachine.Apply(item, WorkItemMove.Finish, lifecycle.Now);
+            (item.AssigneeKind, item.AssigneeUserId) = (MemberKind.Human, ended?.UserId ?? caller.Id);
+            context.AddTrailEvent(item.GroupId, caller, "work.completed", lifecycle.Now, new { request.Summary }, item.Id);
+            await lifecycle.UnblockDependentsAsync(item, caller, cancellationToken);
+            return null;
+        }, cancellationToken);
+
+    /// <summary>Steers the assignee without stopping it; the message stays in the item's log.</summary>
+    public async Task<Outcome<TrailEventView>> MessageAsync(Caller caller, Guid id, MessageRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 4000)
+        {
+            return Failure.Invalid("text", "text is required and at most 4000 characters long.");
+        }
+
+        var (item, denied) = await HumanItemAsync(caller, id, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (!WorkItemStateMachine.IsOpen(item!.State))
+        {
+            return Failure.Conflict($"The work item is {WorkItemStates.ApiName(item.State)}: there is no one to steer.", StateOf(item));
+        }
+
+        var trailEvent = context.AddTrailEvent(item.GroupId, caller, "work.message", lifecycle.Now, new { text = request.Text, from = caller.Name }, item.Id);
+        if (item.AssigneeAgentId is { } agentId && await context.Agents.FindAsync([agentId], cancellationToken) is { } agent)
+        {
+            lifecycle.Tell(agent, AgentMessageTypes.Message, new { workItemId = item.Id, text = request.Text, from = caller.Name }, item.Id);
+        }
+
+        await lifecycle.SaveAsync(cancellationToken);
+        return new TrailEventView(trailEvent.Id, trailEvent.At, new ActorView(WorkItemViews.KindName(caller.Kind), caller.Id), trailEvent.Type,
+            System.Text.Json.JsonDocument.Parse(trailEvent.DataJson).RootElement.Clone());
+    }
+
+    public Task<Outcome<WorkItemView>> PauseAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+        => SetPausedAsync(caller, id, paused: true, cancellationToken);
+
+    public Task<Outcome<WorkItemView>> ResumeAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+        => SetPausedAsync(caller, id, paused: false, cancellationToken);
+
+    private async Task<Outcome<WorkItemView>> SetPausedAsync(Caller caller, Guid id, bool paused, CancellationToken cancellationToken)
+    {
+        var (item, denied) = await HumanItemAsync(caller, id, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (item!.State is not (WorkItemState.Assigned or WorkItemState.InProgress))
+        {
+            return Failure.Conflict($"Only assigned or in-progress work can be {(paused ? "paused" : "resumed")}; this item is {WorkItemStates.ApiName(item.State)}.", StateOf(item));
+        }
+
+        if ((item.PausedAt is not null) == paused)
+        {
+            return Failure.Conflict(paused ? "The work item is already paused." : "The work item is not paused.", StateOf(item));
+        }
+
+        item.PausedAt = paused ? lifecycle.Now : null;
+        item.UpdatedAt = lifecycle.Now;
+        var current = item.Assignments.FirstOrDefault(a => a.Id == item.CurrentAssignmentId);
+        if (!paused && current is not null)
+        {
+            // Time spent paused is not time without progress.
+            current.LastProgressAt = lifecycle.Now;
+        }
+
+        context.AddTrailEvent(item.GroupId, caller, paused ? "work.paused" : "work.resumed", lifecycle.Now, null, item.Id);
+        if (item.AssigneeAgentId is { } agentId && await context.Agents.FindAsync([agentId], cancellationToken) is { } agent)
+        {
+            lifecycle.Tell(agent, paused ? AgentMessageTypes.Paused : AgentMessageTypes.Resumed, new { workItemId = item.Id }, item.Id);
+        }
+
+        await lifecycle.SaveAsync(cancellationToken);
+        return await context.ToViewAsync(item, cancellationToken);
+    }
+
+    private async Task<Outcome<WorkItemView>> MoveAsync(Caller caller, Guid id, WorkItemMove move, Func<WorkItem, Task<Failure?>> apply, CancellationToken cancellationToken)
+    {
+        var (item, denied) = await HumanItemAsync(caller, id, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (WorkItemStateMachine.Target(item!.State, move) is { Succeeded: false } refused)
+        {
+            return refused.Failure!;
+        }
+
+        if (await apply(item) is { } failure)
+        {
+            return failure;
+        }
+
+        await lifecycle.SaveAsync(cancellationToken);
+        return await context.ToViewAsync(item, cancellationToken);
+    }
+
+    private async Task<(WorkItem? Item, Failure? Denied)> HumanItemAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+        => GroupAccess.RequireHuman(caller) is { } notHuman ? (null, notHuman) : await workItems.VisibleItemAsync(caller, id, cancellationToken);
+
+    private static Dictionary<string, object?> StateOf(WorkItem item) => new() { ["state"] = WorkItemStates.ApiName(item.State) };
+}

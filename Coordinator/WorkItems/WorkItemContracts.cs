@@ -1,0 +1,19 @@
+namespace ClawGroups.Coordinator.WorkItems;
+
+public sealed record CreateWorkItemRequest(
+    string? Title, string? Description, IReadOnlyList<string>? RequiredSkills, int? Priority, IReadOnlyList<Guid>? DependsOn, Guid? ParentId);
+
+public sealed record HandBackRequest(string? Note);
+
+public sealed record ReassignRequest(Guid? MemberId);
+
+public sealed record ReviewRequest(bool? Approve, string? Feedback);
+
+public sealed record MessageRequest(string? Text);
+
+public sealed record CompleteRequest(string? Summary);
+
+/// <summary>One entry of the audit trail: <c>at, actor { kind, id }, type, data</c>.</summary>
+public sealed record TrailEventView(long Id, DateTimeOffset At, ActorView Actor, string Type, System.Text.Json.JsonElement Data);
+
+public sealed record ActorView(string Kind, Guid? Id);

@@ -1,0 +1,177 @@
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Signals;
+using ClawGroups.Coordinator.Trail;
+using ClawGroups.Coordinator.Webhooks;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.WorkItems;
+
+/// <summary>
+/// The side effects that belong to moves, in one place: attempts opened and closed, agents told (outbox),
+/// the trail written, jobs signalled. Callers decide and validate; this records. Nothing here saves: the
+/// caller's <c>SaveChangesAsync</c> commits the move, its messages and its events together.
+/// </summary>
+public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, IWorkSignals signals)
+{
+    private readonly List<Guid> _dueMessages = [];
+    private readonly HashSet<Guid> _agentsWithNews = [];
+    private readonly HashSet<Guid> _groupsToAssign = [];
+
+    public DateTimeOffset Now { get; private set; } = time.GetUtcNow();
+
+    /// <summary>Starts a new attempt by an agent: the item is offered and the agent told.</summary>
+    public Assignment OfferToAgent(WorkItem item, Agent agent, double score, string reason, Caller actor, WorkItemMove move = WorkItemMove.Assign)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(agent);
+        var assignment = OpenAttempt(item, MemberKind.Agent, agent.Id, score, reason);
+        item.AssigneeKind = MemberKind.Agent;
+        item.AssigneeAgentId = agent.Id;
+        item.AssigneeUserId = null;
+        Require(WorkItemStateMachine.Apply(item, move, Now));
+        context.AddTrailEvent(item.GroupId, actor, "work.assigned", Now,
+            new { memberKind = "agent", memberId = agent.Id, memberName = agent.Name, score, reason, attempt = assignment.Attempt }, item.Id, agent.Id);
+        return assignment;
+    }
+
+    /// <summary>Sends the offer of <paramref name="item"/> to its agent, once the item's view is final.</summary>
+    public void AnnounceOffer(Agent agent, WorkItemView view)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(view);
+        Tell(agent, AgentMessageTypes.Assigned, view, view.Id);
+    }
+
+    /// <summary>Starts a new attempt by a human, who works on it at once.</summary>
+    public Assignment GiveToHuman(WorkItem item, Caller human, string reason, WorkItemMove move)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(human);
+        var assignment = OpenAttempt(item, MemberKind.Human, human.Id, score: 1, reason);
+        assignment.AcceptedAt = Now;
+        assignment.LastProgressAt = Now;
+        item.AssigneeKind = MemberKind.Human;
+        item.AssigneeUserId = human.Id;
+        item.AssigneeAgentId = null;
+        Require(WorkItemStateMachine.Apply(item, move, Now));
+        return assignment;
+    }
+
+    /// <summary>Closes the open attempt, if any, with how it ended; tells its agent why it lost the item when a reason is given.</summary>
+    public async Task<Assignment?> EndAttemptAsync(
+        WorkItem item, AssignmentOutcome outcome, CancellationToken cancellationToken, string? revokeReason = null, StallReason? stallReason = null)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var open = item.Assignments.FirstOrDefault(a => a.Id == item.CurrentAssignmentId && a.EndedAt is null);
+        if (open is not null)
+        {
+            open.Outcome = outcome;
+            open.EndedAt = Now;
+            open.StallReason = stallReason ?? open.StallReason;
+            if (revokeReason is not null && open.AgentId is { } agentId
+                && await context.Agents.FindAsync([agentId], cancellationToken) is { } agent)
+            {
+                Tell(agent, AgentMessageTypes.Revoked, new { workItemId = item.Id, reason = revokeReason }, item.Id);
+            }
+        }
+
+        item.CurrentAssignmentId = null;
+        item.AssigneeKind = null;
+        item.AssigneeAgentId = null;
+        item.AssigneeUserId = null;
+        item.PausedAt = null;
+        _groupsToAssign.Add(item.GroupId);
+        return open;
+    }
+
+    /// <summary>Queues a message to an agent (webhook or pull), committed with the caller's changes.</summary>
+    public void Tell(Agent agent, string type, object data, Guid? workItemId)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        var message = context.AddAgentMessage(agent, type, data, Now, workItemId);
+        if (message.DueAt is not null)
+        {
+            _dueMessages.Add(message.Id);
+        }
+
+        _agentsWithNews.Add(agent.Id);
+    }
+
+    public void AssignmentNeeded(Guid groupId) => _groupsToAssign.Add(groupId);
+
+    /// <summary>Commits the unit of work, then signals the jobs that should react to it.</summary>
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        await context.SaveChangesAsync(cancellationToken);
+        if (_dueMessages.Count > 0)
+        {
+            signals.MessagesDue(_dueMessages.ToList());
+        }
+
+        foreach (var agentId in _agentsWithNews)
+        {
+            signals.AgentHasNews(agentId);
+        }
+
+        foreach (var groupId in _groupsToAssign)
+        {
+            signals.AssignmentNeeded(groupId);
+        }
+
+        _dueMessages.Clear();
+        _agentsWithNews.Clear();
+        _groupsToAssign.Clear();
+        Now = time.GetUtcNow();
+    }
+
+    /// <summary>Items that depended on <paramref name="done"/> and now have every dependency done become ready.</summary>
+    public async Task UnblockDependentsAsync(WorkItem done, Caller actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(done);
+        var dependents = await context.WorkItems
+            .Where(w => w.State == WorkItemState.Backlog && w.DependsOn.Any(d => d.DependsOnId == done.Id))
+            .Where(w => w.DependsOn.All(d => d.DependsOnId == done.Id || d.DependsOn!.State == WorkItemState.Done))
+            .ToListAsync(cancellationToken);
+        foreach (var dependent in dependents)
+        {
+            Require(WorkItemStateMachine.Apply(dependent, WorkItemMove.Unblock, Now));
+            context.AddTrailEvent(dependent.GroupId, actor, "work.ready", Now, new { unblockedBy = done.Id }, dependent.Id);
+            _groupsToAssign.Add(dependent.GroupId);
+        }
+    }
+
+    private Assignment OpenAttempt(WorkItem item, MemberKind kind, Guid memberId, double score, string reason)
+    {
+        item.Attempts++;
+        var assignment = new Assignment
+        {
+            Id = Guid.CreateVersion7(Now),
+            WorkItemId = item.Id,
+            GroupId = item.GroupId,
+            MemberKind = kind,
+            AgentId = kind == MemberKind.Agent ? memberId : null,
+            UserId = kind == MemberKind.Human ? memberId : null,
+            Attempt = item.Attempts,
+            Score = score,
+            Reason = reason,
+            OfferedAt = Now,
+            Outcome = AssignmentOutcome.Active,
+        };
+        item.Assignments.Add(assignment);
+        context.Assignments.Add(assignment);
+        item.CurrentAssignmentId = assignment.Id;
+        return assignment;
+    }
+
+    private static void Require(Outcome<WorkItemState> outcome)
+    {
+        if (!outcome.Succeeded)
+        {
+            // Callers check the move first; reaching this is a bug, not a user error.
+            throw new InvalidOperationException(outcome.Failure!.Detail);
+        }
+    }
+}

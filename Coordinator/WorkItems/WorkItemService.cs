@@ -1,0 +1,163 @@
+using System.Text.Json;
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Trail;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.WorkItems;
+
+/// <summary>Creating work items and reading them back: the board, the drawer and the API's reads.</summary>
+public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lifecycle)
+{
+    public const int MaxListSize = 1000;
+
+    public async Task<Outcome<WorkItemView>> CreateAsync(Caller caller, Guid groupId, CreateWorkItemRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if ((GroupAccess.RequireHuman(caller) ?? await context.CheckGroupAccessAsync(caller, groupId, cancellationToken)) is { } denied)
+        {
+            return denied;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var title = request.Title?.Trim();
+        if (string.IsNullOrEmpty(title) || title.Length > 500)
+        {
+            errors["title"] = ["title is required and at most 500 characters long."];
+        }
+
+        if (request.Description is { Length: > 20_000 })
+        {
+            errors["description"] = ["description is at most 20000 characters long."];
+        }
+
+        if (request.RequiredSkills is { } skills && (skills.Count > 50 || skills.Any(s => string.IsNullOrWhiteSpace(s) || s.Length > 200)))
+        {
+            errors["requiredSkills"] = ["requiredSkills is a list of at most 50 non-empty skill ids or tags."];
+        }
+
+        if (request.Priority is < -1000 or > 1000)
+        {
+            errors["priority"] = ["priority must be from -1000 to 1000."];
+        }
+
+        var dependsOn = (request.DependsOn ?? []).Distinct().ToList();
+        var dependencies = await context.WorkItems.Where(w => dependsOn.Contains(w.Id)).Select(w => new { w.Id, w.GroupId, w.State }).ToListAsync(cancellationToken);
+        foreach (var missing in dependsOn.Except(dependencies.Where(d => d.GroupId == groupId).Select(d => d.Id)))
+        {
+            errors["dependsOn"] = [$"dependsOn names {missing}, which is not a work item of this group."];
+        }
+
+        if (request.ParentId is { } parentId && !await context.WorkItems.AnyAsync(w => w.Id == parentId && w.GroupId == groupId, cancellationToken))
+        {
+            errors["parentId"] = [$"parentId {parentId} is not a work item of this group."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        var now = lifecycle.Now;
+        var item = new WorkItem
+        {
+            Id = Guid.CreateVersion7(now),
+            GroupId = groupId,
+            ParentId = request.ParentId,
+            Title = title!,
+            Description = request.Description?.Trim() ?? "",
+            RequiredSkills = request.RequiredSkills?.Select(s => s.Trim()).Distinct().ToList() ?? [],
+            Priority = request.Priority ?? 0,
+            // A new item cannot close a cycle: it depends only on items that exist already.
+            State = dependencies.All(d => d.State == WorkItemState.Done) ? WorkItemState.Ready : WorkItemState.Backlog,
+            StateChangedAt = now,
+            CreatedByKind = caller.Kind,
+            CreatedById = caller.Id,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        item.DependsOn.AddRange(dependsOn.Select(id => new WorkItemDependency { WorkItemId = item.Id, DependsOnId = id }));
+        context.WorkItems.Add(item);
+        context.AddTrailEvent(groupId, caller, "work.created", now,
+            new { item.Title, state = WorkItemStates.ApiName(item.State), item.RequiredSkills, item.Priority, dependsOn }, item.Id);
+        lifecycle.AssignmentNeeded(groupId);
+        await lifecycle.SaveAsync(cancellationToken);
+        return await context.ToViewAsync(item, cancellationToken);
+    }
+
+    public async Task<Outcome<IReadOnlyList<WorkItemView>>> ListAsync(Caller caller, Guid groupId, string? state, CancellationToken cancellationToken)
+    {
+        if (await context.CheckGroupAccessAsync(caller, groupId, cancellationToken) is { } denied)
+        {
+            return denied;
+        }
+
+        var query = context.WorkItems.AsNoTracking().Where(w => w.GroupId == groupId);
+        if (state is not null)
+        {
+            if (!WorkItemStates.TryParse(state, out var parsed))
+            {
+                return Failure.Invalid("state", "state must be one of: backlog, ready, assigned, inProgress, inReview, done, stalled, failed, cancelled.");
+            }
+
+            query = query.Where(w => w.State == parsed);
+        }
+
+        if (caller.IsAgent)
+        {
+            // An agent sees its own work only.
+            query = query.Where(w => w.AssigneeAgentId == caller.Id || w.Assignments.Any(a => a.AgentId == caller.Id));
+        }
+
+        var items = await query.Include(w => w.DependsOn).Include(w => w.Assignments).Include(w => w.Artifacts).AsSplitQuery()
+            .OrderByDescending(w => w.Priority).ThenBy(w => w.CreatedAt).Take(MaxListSize).ToListAsync(cancellationToken);
+        var names = await context.MemberNamesAsync(
+            items.SelectMany(i => i.Assignments.Select(a => a.AgentId).Append(i.AssigneeAgentId)),
+            items.SelectMany(i => i.Assignments.Select(a => a.UserId).Append(i.AssigneeUserId)), cancellationToken);
+        return items.Select(i => i.ToView(names)).ToList();
+    }
+
+    public async Task<Outcome<WorkItemView>> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var (item, denied) = await VisibleItemAsync(caller, id, cancellationToken);
+        return denied ?? (Outcome<WorkItemView>)await context.ToViewAsync(item!, cancellationToken);
+    }
+
+    public async Task<Outcome<IReadOnlyList<TrailEventView>>> EventsAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var (_, denied) = await VisibleItemAsync(caller, id, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var events = await context.TrailEvents.AsNoTracking().Where(e => e.WorkItemId == id).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+        return events.Select(e => new TrailEventView(
+            e.Id, e.At, new ActorView(WorkItemViews.KindName(e.ActorKind), e.ActorId), e.Type,
+            JsonDocument.Parse(e.DataJson).RootElement.Clone())).ToList();
+    }
+
+    /// <summary>The item when the caller may see it: a human of its group, or an agent that has worked on it.</summary>
+    public async Task<(WorkItem? Item, Failure? Denied)> VisibleItemAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var item = await context.LoadWorkItemAsync(id, cancellationToken);
+        if (item is null)
+        {
+            return (null, Failure.NotFound("work item", id));
+        }
+
+        if (await context.CheckGroupAccessAsync(caller, item.GroupId, cancellationToken) is { } denied)
+        {
+            return (null, denied);
+        }
+
+        if (caller.IsAgent && item.Assignments.All(a => a.AgentId != caller.Id))
+        {
+            return (null, Failure.Forbidden("This work item is not assigned to you."));
+        }
+
+        return (item, null);
+    }
+}

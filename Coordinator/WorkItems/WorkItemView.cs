@@ -1,0 +1,54 @@
+namespace ClawGroups.Coordinator.WorkItems;
+
+/// <summary>A work item as the API, the webhooks and the board show it (../shared/API.md, "Work items").</summary>
+public sealed record WorkItemView(
+    Guid Id,
+    Guid GroupId,
+    Guid? ParentId,
+    string Title,
+    string Description,
+    IReadOnlyList<string> RequiredSkills,
+    int Priority,
+    string State,
+    MemberRef? Assignee,
+    int Attempts,
+    ProgressView Progress,
+    ResultView? Result,
+    IReadOnlyList<Guid> DependsOn,
+    bool Paused,
+    double? ExpectedDurationSeconds,
+    UsageView Usage,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset StateChangedAt,
+    IReadOnlyList<AssignmentView> Assignments);
+
+/// <summary>A member as other views refer to it: <c>{ kind: "agent"|"human", id, name }</c>.</summary>
+public sealed record MemberRef(string Kind, Guid Id, string Name);
+
+public sealed record ProgressView(double Fraction, string? Message, DateTimeOffset? At);
+
+public sealed record ResultView(string? Summary, IReadOnlyList<ArtifactView> Artifacts);
+
+public sealed record ArtifactView(Guid Id, string Name, string MediaType, string Content, long SizeBytes, DateTimeOffset CreatedAt, Guid? AssignmentId);
+
+public sealed record UsageView(long InputTokens, long OutputTokens, decimal CostUsd);
+
+/// <summary>One attempt: who, why (score and reason), when, and how it ended.</summary>
+public sealed record AssignmentView(
+    Guid Id,
+    Guid? MemberId,
+    string MemberKind,
+    string? MemberName,
+    string Role,
+    int Attempt,
+    double Score,
+    string Reason,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? AcceptedAt,
+    DateTimeOffset? EndedAt,
+    string Outcome,
+    string? StallReason,
+    string? Feedback,
+    bool HasLateResult,
+    UsageView Usage);

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.WorkItems;
+
+/// <summary>Loads work items with what their views need and maps them.</summary>
+public static class WorkItemViews
+{
+    /// <summary>The item with its dependencies, attempts and artifacts, tracked for changes; null when unknown.</summary>
+    public static Task<WorkItem?> LoadWorkItemAsync(this ClawDbContext context, Guid id, CancellationToken cancellationToken)
+        => context.WorkItems
+            .Include(w => w.DependsOn)
+            .Include(w => w.Assignments)
+            .Include(w => w.Artifacts)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(w => w.Id == id, cancellationToken);
+
+    public static async Task<WorkItemView> ToViewAsync(this ClawDbContext context, WorkItem item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(item);
+        var names = await context.MemberNamesAsync(
+            item.Assignments.Select(a => a.AgentId).Append(item.AssigneeAgentId),
+            item.Assignments.Select(a => a.UserId).Append(item.AssigneeUserId),
+            cancellationToken);
+        return item.ToView(names);
+    }
+
+    public static WorkItemView ToView(this WorkItem item, IReadOnlyDictionary<Guid, string> memberNames)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(memberNames);
+        var assigneeId = item.AssigneeAgentId ?? item.AssigneeUserId;
+        var assignee = item.AssigneeKind is { } kind && assigneeId is { } id
+            ? new MemberRef(KindName(kind), id, memberNames.GetValueOrDefault(id, ""))
+            : null;
+        var result = item.ResultSummary is null && item.Artifacts.Count == 0
+            ? null
+            : new ResultView(item.ResultSummary, item.Artifacts.OrderBy(a => a.CreatedAt).Select(ToView).ToList());
+        return new WorkItemView(
+            item.Id, item.GroupId, item.ParentId, item.Title, item.Description, item.RequiredSkills, item.Priority,
+            WorkItemStates.ApiName(item.State), assignee, item.Attempts,
+            new ProgressView(item.ProgressFraction, item.ProgressMessage, item.ProgressAt), result,
+            item.DependsOn.Select(d => d.DependsOnId).ToList(), item.PausedAt is not null, item.ExpectedDurationSeconds,
+            ToView(item.Usage), item.CreatedAt, item.UpdatedAt, item.StateChangedAt,
+            item.Assignments.OrderBy(a => a.OfferedAt).Select(a => a.ToView(memberNames)).ToList());
+    }
+
+    public static AssignmentView ToView(this Assignment assignment, IReadOnlyDictionary<Guid, string> memberNames)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        var memberId = assignment.AgentId ?? assignment.UserId;
+        return new AssignmentView(
+            assignment.Id, memberId, KindName(assignment.MemberKind), memberId is { } id ? memberNames.GetValueOrDefault(id) : null,
+            JsonNamingPolicy.CamelCase.ConvertName(assignment.Role.ToString()), assignment.Attempt, assignment.Score, assignment.Reason,
+            assignment.OfferedAt, assignment.AcceptedAt, assignment.EndedAt,
+            JsonNamingPolicy.CamelCase.ConvertName(assignment.Outcome.ToString()),
+            assignment.StallReason is { } reason ? JsonNamingPolicy.CamelCase.ConvertName(reason.ToString()) : null,
+            assignment.Feedback, assignment.LateResultJson is not null, ToView(assignment.Usage));
+    }
+
+    public static string KindName(MemberKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+
+    /// <summary>Display names of agents and humans by id, in two indexed reads.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, string>> MemberNamesAsync(
+        this ClawDbContext context, IEnumerable<Guid?> agentIds, IEnumerable<Guid?> userIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var agents = agentIds.OfType<Guid>().Distinct().ToList();
+        var users = userIds.OfType<Guid>().Distinct().ToList();
+        var names = new Dictionary<Guid, string>();
+        if (agents.Count > 0)
+        {
+            foreach (var agent in await context.Agents.Where(a => agents.Contains(a.Id)).Select(a => new { a.Id, a.Name }).ToListAsync(cancellationToken))
+            {
+                names[agent.Id] = agent.Name;
+            }
+        }
+
+        if (users.Count > 0)
+        {
+            foreach (var user in await context.Users.Where(u => users.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToListAsync(cancellationToken))
+            {
+                names[user.Id] = user.DisplayName;
+            }
+        }
+
+        return names;
+    }
+
+    private static ArtifactView ToView(Artifact artifact)
+        => new(artifact.Id, artifact.Name, artifact.MediaType, artifact.Content, artifact.SizeBytes, artifact.CreatedAt, artifact.AssignmentId);
+
+    private static UsageView ToView(Usage usage) => new(usage.InputTokens, usage.OutputTokens, usage.CostUsd);
+}

@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using System.Text.Json;
+using ClawGroups.Coordinator.Agents;
+using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Web.Accounts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ClawGroups.Web.Api;
+
+/// <summary>Agents: registration with a join token, then their own heartbeats, pulls and credentials.</summary>
+internal static class AgentsApi
+{
+    public static RouteGroupBuilder MapAgentsApi(this RouteGroupBuilder api)
+    {
+        var agents = api.MapGroup("/agents").WithTags("Agents");
+        agents.MapPost("/", RegisterAsync).AllowAnonymous().Accepts<JsonElement>("application/json")
+            .WithSummary("Register an agent with a join token (Authorization: Bearer cg_join_…) and an A2A agent card.");
+        agents.MapPost("/{agentId:guid}/heartbeat", HeartbeatAsync).Accepts<HeartbeatRequest>("application/json")
+            .WithSummary("Keep the agent's leases; pull agents receive their pending messages in the answer.");
+        agents.MapGet("/{agentId:guid}/work", PullAsync)
+            .WithSummary("The next work item offered to this agent (200), or 204 when none arrives within waitSeconds.");
+        agents.MapPost("/{agentId:guid}/rotate-key", RotateKeyAsync);
+        agents.MapPost("/{agentId:guid}/revoke", RevokeAsync).WithSummary("A human of the group revokes the agent for good.");
+        return api;
+    }
+
+    private static async Task<Results<Created<AgentRegistered>, ProblemHttpResult>> RegisterAsync(
+        HttpRequest request, AgentRegistrationService registration, CancellationToken cancellationToken)
+    {
+        var (card, problem) = await JsonBody.ReadAsync<JsonElement>(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var joinToken = BearerTokenAuthenticationHandler.BearerToken(request);
+        return ApiResults.Created(await registration.RegisterAsync(joinToken, card, cancellationToken), a => $"/api/v1/agents/{a.AgentId}");
+    }
+
+    private static async Task<Results<Ok<HeartbeatAnswer>, ProblemHttpResult>> HeartbeatAsync(
+        Guid agentId, HttpRequest request, ClaimsPrincipal user, AgentWorkService work, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<HeartbeatRequest>(request, allowEmpty: true);
+        return problem ?? ApiResults.Ok(await work.HeartbeatAsync(user.ToCaller(), agentId, body!, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<WorkItemView>, NoContent, ProblemHttpResult>> PullAsync(
+        Guid agentId, int? waitSeconds, ClaimsPrincipal user, AgentWorkService work, CancellationToken cancellationToken)
+    {
+        var outcome = await work.PullAsync(user.ToCaller(), agentId, waitSeconds ?? 0, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return ApiResults.Problem(outcome.Failure!);
+        }
+
+        return outcome.Value is { } item ? TypedResults.Ok(item) : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<AgentKeyRotated>, ProblemHttpResult>> RotateKeyAsync(
+        Guid agentId, ClaimsPrincipal user, AgentRegistrationService registration, CancellationToken cancellationToken)
+        => ApiResults.Ok(await registration.RotateKeyAsync(user.ToCaller(), agentId, cancellationToken));
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
+        Guid agentId, ClaimsPrincipal user, AgentRegistrationService registration, CancellationToken cancellationToken)
+    {
+        var outcome = await registration.RevokeAsync(user.ToCaller(), agentId, cancellationToken);
+        return outcome.Succeeded ? TypedResults.NoContent() : ApiResults.Problem(outcome.Failure!);
+    }
+}

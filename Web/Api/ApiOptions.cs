@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClawGroups.Web.Api;
+
+/// <summary>The <c>ClawGroups:Api</c> section: limits that keep one client from hurting the others.</summary>
+public sealed class ApiOptions
+{
+    public const string SectionName = "ClawGroups:Api";
+
+    /// <summary>Largest request body the API accepts; larger ones get 413.</summary>
+    [Range(1024, 256L * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Requests one agent may make per minute (a token bucket, so short bursts are fine); beyond it, 429.</summary>
+    [Range(1, 1_000_000)]
+    public int AgentRequestsPerMinute { get; set; } = 600;
+
+    /// <summary>Requests one human token may make per minute.</summary>
+    [Range(1, 1_000_000)]
+    public int HumanRequestsPerMinute { get; set; } = 1200;
+}

@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using ClawGroups.Coordinator.Groups;
+using ClawGroups.Coordinator.WorkItems;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ClawGroups.Web.Api;
+
+/// <summary>Groups, their join tokens and their work items (../shared/API.md, "Groups and humans", "Work items").</summary>
+internal static class GroupsApi
+{
+    public static RouteGroupBuilder MapGroupsApi(this RouteGroupBuilder api)
+    {
+        var groups = api.MapGroup("/groups").WithTags("Groups");
+        groups.MapPost("/", CreateGroupAsync).Accepts<CreateGroupRequest>("application/json");
+        groups.MapGet("/{groupId:guid}", GetGroupAsync);
+        groups.MapPost("/{groupId:guid}/join-tokens", CreateJoinTokenAsync).Accepts<CreateJoinTokenRequest>("application/json");
+        groups.MapPost("/{groupId:guid}/work-items", CreateWorkItemAsync).Accepts<CreateWorkItemRequest>("application/json");
+        groups.MapGet("/{groupId:guid}/work-items", ListWorkItemsAsync);
+        return api;
+    }
+
+    private static async Task<Results<Created<GroupView>, ProblemHttpResult>> CreateGroupAsync(
+        HttpRequest request, ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<CreateGroupRequest>(request);
+        return problem ?? ApiResults.Created(await groups.CreateAsync(user.ToCaller(), body!, cancellationToken), g => $"/api/v1/groups/{g.Id}");
+    }
+
+    private static async Task<Results<Ok<GroupView>, ProblemHttpResult>> GetGroupAsync(
+        Guid groupId, ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken)
+        => ApiResults.Ok(await groups.GetAsync(user.ToCaller(), groupId, cancellationToken));
+
+    private static async Task<Results<Created<JoinTokenView>, ProblemHttpResult>> CreateJoinTokenAsync(
+        Guid groupId, HttpRequest request, ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<CreateJoinTokenRequest>(request, allowEmpty: true);
+        return problem ?? ApiResults.Created(
+            await groups.CreateJoinTokenAsync(user.ToCaller(), groupId, body!, cancellationToken), _ => $"/api/v1/groups/{groupId}");
+    }
+
+    private static async Task<Results<Created<WorkItemView>, ProblemHttpResult>> CreateWorkItemAsync(
+        Guid groupId, HttpRequest request, ClaimsPrincipal user, WorkItemService workItems, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<CreateWorkItemRequest>(request);
+        return problem ?? ApiResults.Created(
+            await workItems.CreateAsync(user.ToCaller(), groupId, body!, cancellationToken), w => $"/api/v1/work-items/{w.Id}");
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<WorkItemView>>, ProblemHttpResult>> ListWorkItemsAsync(
+        Guid groupId, string? state, ClaimsPrincipal user, WorkItemService workItems, CancellationToken cancellationToken)
+        => ApiResults.Ok(await workItems.ListAsync(user.ToCaller(), groupId, state, cancellationToken));
+}

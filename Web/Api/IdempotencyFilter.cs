@@ -1,0 +1,156 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.Idempotency;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Web.Api;
+
+/// <summary>
+/// <c>Idempotency-Key</c> on POSTs: the first request with a key runs and its answer is stored; a repeat with the
+/// same key and body gets that answer again and changes nothing; the same key with another body is refused.
+/// Keys belong to the caller, so two agents may use the same one.
+/// </summary>
+internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> contextFactory, TimeProvider time) : IEndpointFilter
+{
+    public const string HeaderName = "Idempotency-Key";
+    public const int MaxKeyLength = 200;
+
+    /// <summary>A stored answer whose request is still running; a concurrent repeat is told to wait.</summary>
+    private const int InProgress = 0;
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var key = http.Request.Headers[HeaderName].ToString();
+        if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0)
+        {
+            return await next(context);
+        }
+
+        if (key.Length > MaxKeyLength)
+        {
+            return ApiResults.Problem(StatusCodes.Status400BadRequest, "Idempotency-Key too long", $"An Idempotency-Key is at most {MaxKeyLength} characters.");
+        }
+
+        var (requestHash, tooLarge) = await HashBodyAsync(http);
+        if (tooLarge)
+        {
+            return JsonBody.TooLarge(http);
+        }
+
+        var callerId = CallerId(http);
+        var path = http.Request.Path.Value ?? "";
+        await using var db = await contextFactory.CreateDbContextAsync(http.RequestAborted);
+        var existing = await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.CallerId == callerId && r.Key == key, http.RequestAborted);
+        if (existing is null)
+        {
+            existing = await ReserveAsync(db, callerId, key, path, http.Request.Method, requestHash, http.RequestAborted);
+        }
+
+        if (existing is not null)
+        {
+            return Replay(existing, path, requestHash, http);
+        }
+
+        object? result;
+        try
+        {
+            result = await next(context);
+        }
+        catch
+        {
+            // Nothing was answered: free the key so the client can try again.
+            await db.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
+            throw;
+        }
+
+        var (status, body, contentType) = Capture(result);
+        await db.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.StatusCode, status).SetProperty(r => r.ResponseBody, body).SetProperty(r => r.ContentType, contentType),
+                CancellationToken.None);
+        return result;
+    }
+
+    /// <summary>Claims the key; returns the record that beat us to it, or null when the claim is ours.</summary>
+    private async Task<IdempotencyRecord?> ReserveAsync(
+        ClawDbContext db, Guid callerId, string key, string path, string method, string requestHash, CancellationToken cancellationToken)
+    {
+        db.IdempotencyRecords.Add(new IdempotencyRecord
+        {
+            CallerId = callerId, Key = key, Method = method, Path = path, RequestHash = requestHash, StatusCode = InProgress, CreatedAt = time.GetUtcNow(),
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.CallerId == callerId && r.Key == key, cancellationToken);
+        }
+    }
+
+    private static object Replay(IdempotencyRecord record, string path, string requestHash, HttpContext http)
+    {
+        if (record.Path != path || record.RequestHash != requestHash)
+        {
+            return ApiResults.Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
+                "This Idempotency-Key was already used for a different request; use a new key for a new request.");
+        }
+
+        if (record.StatusCode == InProgress)
+        {
+            return ApiResults.Problem(StatusCodes.Status409Conflict, "Request in progress",
+                "A request with this Idempotency-Key is still running; repeat it once that one has answered.");
+        }
+
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        return record.ResponseBody is null
+            ? Results.StatusCode(record.StatusCode)
+            : Results.Text(record.ResponseBody, record.ContentType, Encoding.UTF8, record.StatusCode);
+    }
+
+    private static (int Status, string? Body, string? ContentType) Capture(object? result)
+    {
+        var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+        return result switch
+        {
+            ProblemHttpResult problem => (status, ClawJson.Serialize<object>(problem.ProblemDetails), "application/problem+json"),
+            IValueHttpResult { Value: { } value } => (status, ClawJson.Serialize(value), "application/json"),
+            _ => (status, null, null),
+        };
+    }
+
+    private static async Task<(string Hash, bool TooLarge)> HashBodyAsync(HttpContext http)
+    {
+        http.Request.EnableBuffering();
+        try
+        {
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+            http.Request.Body.Position = 0;
+            return (Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray())), false);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ("", true);
+        }
+    }
+
+    /// <summary>The authenticated caller; for registration (no account yet) the join token stands for the caller.</summary>
+    private static Guid CallerId(HttpContext http)
+    {
+        if (http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } id && Guid.TryParse(id, out var callerId))
+        {
+            return callerId;
+        }
+
+        var token = http.Request.Headers.Authorization.ToString();
+        return new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(token)).AsSpan(0, 16));
+    }
+}
