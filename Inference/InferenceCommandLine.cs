@@ -16,9 +16,21 @@ public static class InferenceCommandLine
             case "info":
                 output.WriteLine(TorchRuntime.Describe());
                 return Task.FromResult(0);
+            case "corpus":
+                return Task.FromResult(Corpus.CorpusCommand.Run(new CommandOptions(args.Skip(1)), output));
+            case "train":
+                return Task.FromResult(Training.TrainCommand.Run(new CommandOptions(args.Skip(1)), output));
+            case "eval":
+                return Task.FromResult(Evaluation.EvalCommand.Run(new CommandOptions(args.Skip(1)), output));
+            case "bench":
+                return Task.FromResult(Benchmarks.BenchCommand.Run(new CommandOptions(args.Skip(1)), output));
             default:
                 output.WriteLine("usage: ClawGroups.Inference <command>");
                 output.WriteLine("  info    load TorchSharp and print the libtorch build and device in use");
+                output.WriteLine("  corpus  regenerate Inference/Corpus/data from Inference/Corpus/areas.txt");
+                output.WriteLine("  train   train the MoE skill model on the corpus; writes Inference/Weights (--out, --seed, --steps)");
+                output.WriteLine("  eval    held-out skill mAP, duration error, throughput, and routing accuracy@1 against the lexical baseline");
+                output.WriteLine("  bench   load time, MoE vs dense forward, scoring latency 1×300 and 4,000×300, peak memory");
                 return Task.FromResult(args.Length == 0 ? 0 : 2);
         }
     }

@@ -1,0 +1,118 @@
+using System.Globalization;
+
+namespace ClawGroups.Inference.Corpus;
+
+/// <summary>
+/// Writes the corpus from <c>areas.txt</c>: templates × phrase lists, seeded, so the same command gives the same
+/// files. Items are split by the combination of phrases they were made from (a thing with a problem, or an ask),
+/// so a held-out item's combination never appears in training, not even reworded by another template.
+/// </summary>
+public static class CorpusGenerator
+{
+    public const int DefaultSeed = 5;
+
+    /// <summary>One in this many combinations is held out.</summary>
+    private const int HeldOutOneIn = 5;
+
+    private static readonly string[] s_thingTemplates =
+    [
+        "{thing} {problem} {context}", "{thing} {problem}", "customer report: {thing} {problem} {context}",
+        "noticed that {thing} {problem}", "{thing} {problem}, can someone take a look?", "heads up, {thing} {problem} {context}",
+    ];
+
+    private static readonly string[] s_askTemplates =
+    [
+        "{ask}", "can someone {ask}?", "we need to {ask} {context}", "{ask} {context}", "please {ask}", "todo: {ask}",
+        "could you {ask} {context}?",
+    ];
+
+    /// <summary>Words about size, which the duration follows: the expected-duration head has something to read.</summary>
+    private static readonly (string Prefix, double Factor)[] s_scopes =
+    [
+        (string.Empty, 1.0), (string.Empty, 1.0), ("quick one: ", 0.35), ("small task: ", 0.5), ("big job: ", 3.0),
+        ("whole project: ", 6.0), ("urgent: ", 1.0),
+    ];
+
+    /// <summary>Notes that say nothing about the area, as real tickets often carry.</summary>
+    private static readonly string[] s_notes =
+    [
+        string.Empty, string.Empty, string.Empty, "Deadline is Friday.", "Ping me when it is done.", "See the screenshot in the thread.",
+        "Reported twice this week.", "Low priority.", "This is blocking the release.", "Ask Sam if anything is unclear.",
+    ];
+
+    public static SkillCorpus Generate(IReadOnlyList<SkillArea> areas, int itemsPerArea, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(areas);
+        var random = new Random(seed);
+        var train = new List<CorpusItem>();
+        var heldOut = new List<CorpusItem>();
+        foreach (var area in areas)
+        {
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            for (var attempt = 0; seen.Count < itemsPerArea && attempt < itemsPerArea * 20; attempt++)
+            {
+                var item = MakeItem(area, random, $"{area.Id}-{seen.Count:D4}");
+                if (seen.Add(item.Title + "\n" + item.Description))
+                {
+                    (IsHeldOut(item.Combo) ? heldOut : train).Add(item);
+                }
+            }
+        }
+
+        // The last profile of each area is held out too, so evaluation meets profiles it never trained on.
+        var profiles = areas.SelectMany(area => area.Profiles.Select((profile, index) => new CorpusProfile(
+            area.Id, index == area.Profiles.Count - 1 ? SkillCorpus.HeldOutSplit : SkillCorpus.TrainSplit, profile))).ToList();
+        return new SkillCorpus(areas.Select(area => area.Id).ToList(), train, heldOut, profiles);
+    }
+
+    public static bool IsHeldOut(string combo) => StableHash(combo) % HeldOutOneIn == 0;
+
+    /// <summary>FNV-1a: string.GetHashCode differs per process, and the split must not.</summary>
+    public static uint StableHash(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+
+    private static CorpusItem MakeItem(SkillArea area, Random random, string id)
+    {
+        var context = Pick(area.Contexts, random);
+        var (scope, scopeFactor) = Pick(s_scopes, random);
+        string text, combo, anchor;
+        if (random.NextDouble() < 0.6)
+        {
+            var (thing, problem) = (Pick(area.Things, random), Pick(area.Problems, random));
+            text = Pick(s_thingTemplates, random).Replace("{thing}", thing, StringComparison.Ordinal)
+                .Replace("{problem}", problem, StringComparison.Ordinal);
+            (combo, anchor) = ($"{area.Id}|{thing}|{problem}", thing);
+        }
+        else
+        {
+            var ask = Pick(area.Asks, random);
+            text = Pick(s_askTemplates, random).Replace("{ask}", ask, StringComparison.Ordinal);
+            (combo, anchor) = ($"{area.Id}|{ask}", ask);
+        }
+
+        var title = Capitalize(scope + text.Replace("{context}", context, StringComparison.Ordinal));
+
+        // The phrase sets the size of the job (some asks are bigger than others), the scope word scales it, noise blurs it.
+        var phraseFactor = 0.6 + (StableHash(anchor) % 1000 / 1000.0);
+        var noise = Math.Exp(0.25 * Gaussian(random));
+        var seconds = Math.Round(area.MedianMinutes * 60 * scopeFactor * phraseFactor * noise);
+        return new CorpusItem(id, area.Id, title, Pick(s_notes, random), seconds, combo);
+    }
+
+    private static T Pick<T>(IReadOnlyList<T> options, Random random) => options[random.Next(options.Count)];
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    private static string Capitalize(string text) =>
+        text.Length == 0 ? text : char.ToUpper(text[0], CultureInfo.InvariantCulture) + text[1..];
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using ClawGroups.Inference.Corpus;
+using ClawGroups.Inference.Lexical;
+using ClawGroups.Inference.Moe;
+
+namespace ClawGroups.Inference.Evaluation;
+
+/// <summary><c>eval [--weights Inference/Weights] [--corpus Inference/Corpus/data]</c>; the routing line comes last, for scripts.</summary>
+public static class EvalCommand
+{
+    public static int Run(CommandOptions options, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        var corpus = SkillCorpus.Load(options.Text("corpus", SkillCorpus.DefaultFolder()));
+        using var moe = MoeSkillModel.Load(options.Text("weights", SkillModelFiles.DefaultFolder()));
+        output.WriteLine(Report(moe, corpus));
+        return 0;
+    }
+
+    /// <summary>The evaluation report, ending with <c>routing accuracy@1: moe=… lexical=…</c>.</summary>
+    public static string Report(MoeSkillModel moe, SkillCorpus corpus)
+    {
+        ArgumentNullException.ThrowIfNull(moe);
+        ArgumentNullException.ThrowIfNull(corpus);
+        var lexical = new LexicalSkillModel();
+        var profiles = corpus.ProfilesOf(SkillCorpus.HeldOutSplit).Count();
+        var moeAccuracy = HeldOutEvaluation.RoutingAccuracy(moe, corpus, out var moeTime);
+        var lexicalAccuracy = HeldOutEvaluation.RoutingAccuracy(lexical, corpus, out var lexicalTime);
+        var map = HeldOutEvaluation.SkillMeanAveragePrecision(moe, corpus);
+        var (logError, maeMinutes) = HeldOutEvaluation.DurationError(moe, corpus);
+        var pairs = (double)corpus.HeldOut.Count * profiles;
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            held-out: {corpus.HeldOut.Count} items × {profiles} unseen profiles ({corpus.Areas.Count} areas)
+            skill mAP (moe skills head): {map:F3}
+            duration: median |ln(pred/actual)| = {logError:F3} (×{Math.Exp(logError):F2}), MAE = {maeMinutes:F1} min
+            scoring (moe, cold profile cache): {moeTime.TotalMilliseconds:F0} ms, {pairs / moeTime.TotalSeconds:F0} pairs/s, {corpus.HeldOut.Count / moeTime.TotalSeconds:F0} items/s
+            scoring (lexical): {lexicalTime.TotalMilliseconds:F0} ms, {pairs / lexicalTime.TotalSeconds:F0} pairs/s
+            routing accuracy@1: moe={moeAccuracy:F2} lexical={lexicalAccuracy:F2}
+            """);
+    }
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClawGroups.Inference.Hosting;
+
+/// <summary>The <c>ClawGroups:Inference</c> configuration section.</summary>
+public sealed class InferenceOptions
+{
+    public const string SectionName = "ClawGroups:Inference";
+    public const string Moe = "moe";
+    public const string Lexical = "lexical";
+
+    /// <summary><c>moe</c>, <c>lexical</c>, or empty: the MoE model when its weights are found, else the lexical baseline.</summary>
+    [RegularExpression("^(|moe|lexical)$", ErrorMessage = "ClawGroups:Inference:Model must be 'moe' or 'lexical' (or empty for automatic).")]
+    public string? Model { get; set; }
+
+    /// <summary>Only <c>cpu</c> is served to this project (see docs/decisions/0003-torch-backend.md).</summary>
+    [RegularExpression("^cpu$", ErrorMessage = "ClawGroups:Inference:Device must be 'cpu' in this build.")]
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>The weights folder; empty means the one shipped next to the program.</summary>
+    public string? WeightsPath { get; set; }
+}

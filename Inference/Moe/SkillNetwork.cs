@@ -1,0 +1,97 @@
+using ClawGroups.Inference.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace ClawGroups.Inference.Moe;
+
+/// <summary>
+/// The DeepSeek-V3 encoder with the coordinator's three heads on its mean-pooled output: an embedding for
+/// item↔profile affinity, multi-label skill-area logits, and ln(duration) in standard units. State names are
+/// the checkpoint's (<c>model.layers.…</c>) plus <c>skill_heads.…</c>, so a DeepSeek-V3 loader reads the
+/// encoder out of the same file and reports the heads as unexpected.
+/// </summary>
+public sealed class SkillNetwork : nn.Module
+{
+    [ComponentName(Name = "model")]
+    private readonly DecoderStack _model;
+
+    [ComponentName(Name = "skill_heads")]
+    private readonly SkillHeads _heads;
+
+    private readonly IReadOnlyList<Router> _routers;
+
+    public SkillNetwork(DeepseekV3Config config, SkillHeadsConfig heads)
+        : base(nameof(SkillNetwork))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(heads);
+
+        // Built through DeepseekV3Model for its HF initialisation; only its decoder stack is kept.
+        var encoder = new DeepseekV3Model(config);
+        _model = encoder.Decoder;
+        _routers = encoder.Routers;
+        _heads = new SkillHeads(config.HiddenSize, heads.EmbeddingDim, heads.Areas.Count);
+        Config = config;
+        HeadsConfig = heads;
+        RegisterComponents();
+    }
+
+    public DeepseekV3Config Config { get; }
+
+    public SkillHeadsConfig HeadsConfig { get; }
+
+    public IReadOnlyList<Router> Routers => _routers;
+
+    /// <summary>Token ids and padding mask [batch, seq] → mean-pooled hidden state [batch, hidden].</summary>
+    public Tensor Encode(Tensor ids, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        return DeepseekV3Model.MeanPool(_model.forward(ids, mask), mask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Unit-length embeddings [batch, embedding_dim]: their dot product is the affinity.</summary>
+    public Tensor Embed(Tensor pooled) => nn.functional.normalize(_heads.Embedding.forward(pooled), p: 2, dim: -1);
+
+    public Tensor SkillLogits(Tensor pooled) => _heads.Skills.forward(pooled);
+
+    /// <summary>ln(seconds) in standard units (see <see cref="SkillHeadsConfig.DurationLogMean"/>), [batch].</summary>
+    public Tensor DurationStandardLog(Tensor pooled) => _heads.Duration.forward(pooled).squeeze(-1);
+
+    public void UpdateLoadBalanceBias(double rate)
+    {
+        foreach (var router in _routers)
+        {
+            router.UpdateLoadBalanceBias(rate);
+        }
+    }
+
+    /// <summary>The heads' layers, named as in the checkpoint under <c>skill_heads.</c>.</summary>
+    private sealed class SkillHeads : nn.Module
+    {
+        [ComponentName(Name = "embedding")]
+        private readonly Linear _embedding;
+
+        [ComponentName(Name = "skills")]
+        private readonly Linear _skills;
+
+        [ComponentName(Name = "duration")]
+        private readonly Linear _duration;
+
+        public SkillHeads(long hidden, long embeddingDim, long areas)
+            : base(nameof(SkillHeads))
+        {
+            _embedding = nn.Linear(hidden, embeddingDim);
+            _skills = nn.Linear(hidden, Math.Max(1, areas));
+            _duration = nn.Linear(hidden, 1);
+            RegisterComponents();
+        }
+
+        public Linear Embedding => _embedding;
+
+        public Linear Skills => _skills;
+
+        public Linear Duration => _duration;
+    }
+}

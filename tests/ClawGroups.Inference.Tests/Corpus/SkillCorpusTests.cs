@@ -1,0 +1,58 @@
+using ClawGroups.Inference.Corpus;
+using ClawGroups.Inference.Lexical;
+using ClawGroups.Inference.Skills;
+
+namespace ClawGroups.Inference.Tests.Corpus;
+
+public sealed class SkillCorpusTests
+{
+    private static readonly SkillCorpus s_corpus = SkillCorpus.Load(SkillCorpus.DefaultFolder());
+
+    [Fact]
+    public void No_held_out_text_appears_in_training()
+    {
+        var train = s_corpus.Train.Select(item => SkillText.Of(item.ToWorkItem())).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        Assert.DoesNotContain(s_corpus.HeldOut, item => train.Contains(SkillText.Of(item.ToWorkItem())));
+    }
+
+    [Fact]
+    public void No_held_out_phrase_combination_appears_in_training()
+    {
+        var combos = s_corpus.Train.Select(item => item.Combo).ToHashSet(StringComparer.Ordinal);
+
+        Assert.DoesNotContain(s_corpus.HeldOut, item => combos.Contains(item.Combo));
+    }
+
+    [Fact]
+    public void Every_area_has_held_out_items_and_one_held_out_profile()
+    {
+        Assert.All(s_corpus.Areas, area =>
+        {
+            Assert.Contains(s_corpus.HeldOut, item => item.Area == area);
+            Assert.Single(s_corpus.ProfilesOf(SkillCorpus.HeldOutSplit), profile => profile.Area == area);
+        });
+    }
+
+    [Fact]
+    public void Held_out_items_share_few_words_with_their_profiles_tags()
+    {
+        var tags = s_corpus.Profiles.GroupBy(p => p.Area).ToDictionary(
+            g => g.Key, g => g.SelectMany(p => p.Profile.Skills.SelectMany(s => s.Tags)).SelectMany(TextTerms.Split).ToHashSet(StringComparer.Ordinal));
+
+        var overlapping = s_corpus.HeldOut.Count(item => TextTerms.Split(item.Title).Any(tags[item.Area].Contains));
+
+        Assert.True(overlapping < s_corpus.HeldOut.Count / 2, $"{overlapping} of {s_corpus.HeldOut.Count} held-out items share a word with their area's tags");
+    }
+
+    [Fact]
+    public void The_shipped_corpus_is_what_the_generator_makes()
+    {
+        var areas = SkillArea.Parse(File.ReadAllText(Path.Combine(SkillCorpus.DefaultFolder(), "..", "areas.txt")));
+
+        var regenerated = CorpusGenerator.Generate(areas, 320, CorpusGenerator.DefaultSeed);
+
+        Assert.Equal(s_corpus.HeldOut.Select(item => item.Title), regenerated.HeldOut.Select(item => item.Title));
+        Assert.Equal(s_corpus.Train.Count, regenerated.Train.Count);
+    }
+}

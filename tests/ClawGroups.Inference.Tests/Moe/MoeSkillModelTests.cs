@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using ClawGroups.Inference.Moe;
+using ClawGroups.Inference.Skills;
+using ClawGroups.Inference.Tests.Skills;
+
+namespace ClawGroups.Inference.Tests.Moe;
+
+/// <summary>The shipped weights, loaded once: these tests fail if the weights stop telling paraphrases apart.</summary>
+public sealed class MoeSkillModelTests : IClassFixture<MoeSkillModelTests.ShippedModel>
+{
+    private readonly MoeSkillModel _model;
+
+    public MoeSkillModelTests(ShippedModel shipped)
+    {
+        ArgumentNullException.ThrowIfNull(shipped);
+        _model = shipped.Model;
+    }
+
+    [Theory]
+    [InlineData("the checkout button overlaps the footer on phones", 0, 1)]
+    [InlineData("match vendor payments to invoices", 1, 0)]
+    [InlineData("put the onboarding emails into Spanish", 2, 1)]
+    public void Paraphrased_item_ranks_the_right_profile_first(string title, int expectedProfile, int otherProfile)
+    {
+        var scores = _model.Score([SampleProfiles.Item(title)], SampleProfiles.All, CancellationToken.None);
+
+        Assert.True(scores.Score(0, expectedProfile) > scores.Score(0, otherProfile),
+            $"{title}: {scores.Score(0, expectedProfile)} vs {scores.Score(0, otherProfile)}");
+    }
+
+    [Fact]
+    public void Best_skill_of_a_two_skill_profile_is_the_matching_one()
+    {
+        var scores = _model.Score([SampleProfiles.Item("translate the welcome email into Japanese for our customers there")], SampleProfiles.All, CancellationToken.None);
+
+        Assert.Equal(1, scores.BestSkill(0, 2));
+    }
+
+    [Fact]
+    public void Bigger_jobs_are_expected_to_take_longer()
+    {
+        var durations = _model.ExpectedDurationSeconds(
+            [SampleProfiles.Item("quick one: fix the typo on the pricing page"), SampleProfiles.Item("whole project: redesign every screen of the app")],
+            CancellationToken.None);
+
+        Assert.True(durations[0] < durations[1], $"{durations[0]} vs {durations[1]}");
+    }
+
+    [Fact]
+    public void Scores_are_the_same_whether_profiles_come_from_the_cache_or_not()
+    {
+        var items = new[] { SampleProfiles.Item("the navbar is cut off on phones") };
+        var first = _model.Score(items, SampleProfiles.All, CancellationToken.None);
+
+        var second = _model.Score(items, SampleProfiles.All, CancellationToken.None);
+
+        Assert.Equal(first.Score(0, 0), second.Score(0, 0), 5);
+        Assert.True(_model.CachedProfiles >= 3);
+    }
+
+    [Fact]
+    public void Skill_probabilities_cover_every_area()
+    {
+        var probabilities = _model.SkillProbabilities([SampleProfiles.Item("the vendor payments do not match the invoices for March")], CancellationToken.None);
+
+        var areas = _model.Network.HeadsConfig.Areas;
+        Assert.Equal(areas.Count, probabilities[0].Length);
+        Assert.Equal("accounting", areas[Array.IndexOf(probabilities[0], probabilities[0].Max())]);
+    }
+
+    [Fact]
+    public void Shipped_weights_load_in_well_under_a_second()
+    {
+        var clock = Stopwatch.StartNew();
+        using var model = MoeSkillModel.Load(SkillModelFiles.DefaultFolder());
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+    }
+
+    public sealed class ShippedModel : IDisposable
+    {
+        public MoeSkillModel Model { get; } = MoeSkillModel.Load(SkillModelFiles.DefaultFolder());
+
+        public void Dispose() => Model.Dispose();
+    }
+}
