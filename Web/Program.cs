@@ -12,5 +12,5 @@ await app.PrepareDatabaseAsync();
 app.MapClawWeb();
 await app.RunAsync();
 
-/// <summary>The web host's entry point; public so that tests can start it with WebApplicationFactory.</summary>
+/// <summary>The web host's entry point, started by tests with WebApplicationFactory.</summary>
 public partial class Program;

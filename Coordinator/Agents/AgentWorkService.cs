@@ -38,25 +38,27 @@ public sealed class AgentWorkService(
             return Failure.Invalid("note", "note is at most 1000 characters long.");
         }
 
+        // Set-based writes: a heartbeat must never fail because something else changed the agent meanwhile.
         var now = time.GetUtcNow();
-        var cameBack = agent!.Status is AgentStatus.Stalled or AgentStatus.Offline or AgentStatus.Unreachable;
-        agent.LastHeartbeatAt = now;
-        agent.LastHeartbeatNote = request.Note;
-        if (agent.Status != AgentStatus.Paused)
-        {
-            agent.Status = request.Status == "busy" ? AgentStatus.Busy : AgentStatus.Online;
-        }
-
+        var live = request.Status == "busy" ? AgentStatus.Busy : AgentStatus.Online;
+        await context.Agents.Where(a => a.Id == agentId)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now).SetProperty(a => a.LastHeartbeatNote, request.Note), cancellationToken);
+        var cameBack = await context.Agents
+            .Where(a => a.Id == agentId && (a.Status == AgentStatus.Stalled || a.Status == AgentStatus.Offline || a.Status == AgentStatus.Unreachable))
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live).SetProperty(a => a.ConsecutiveDeliveryFailures, 0), cancellationToken) > 0;
+        await context.Agents.Where(a => a.Id == agentId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.Status != live)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live), cancellationToken);
         if (cameBack)
         {
-            context.AddTrailEvent(agent.GroupId, caller, "agent.returned", now, new { agent.Name }, agentId: agent.Id);
+            context.AddTrailEvent(agent!.GroupId, caller, "agent.returned", now, new { agent.Name }, agentId: agent.Id);
             lifecycle.AssignmentNeeded(agent.GroupId);
         }
 
-        await RenewLeasesAsync(agent, now, cancellationToken);
-        var messages = await CollectMessagesAsync(agent, now, cancellationToken);
+        await RenewLeasesAsync(agent!, now, cancellationToken);
+        var messages = await CollectMessagesAsync(agent!, now, cancellationToken);
         await lifecycle.SaveAsync(cancellationToken);
-        return new HeartbeatAnswer(agent.Id, JsonNamingPolicy.CamelCase.ConvertName(agent.Status.ToString()), messages);
+        var status = await context.Agents.Where(a => a.Id == agentId).Select(a => a.Status).SingleAsync(cancellationToken);
+        return new HeartbeatAnswer(agentId, JsonNamingPolicy.CamelCase.ConvertName(status.ToString()), messages);
     }
 
     /// <summary>
@@ -77,8 +79,9 @@ public sealed class AgentWorkService(
             return denied;
         }
 
-        agent!.LastHeartbeatAt = time.GetUtcNow();
-        await context.SaveChangesAsync(cancellationToken);
+        // A pull is a sign of life too.
+        var pulledAt = time.GetUtcNow();
+        await context.Agents.Where(a => a.Id == agentId).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, pulledAt), cancellationToken);
         var deadline = time.GetUtcNow().AddSeconds(waitSeconds);
         while (true)
         {
@@ -290,12 +293,16 @@ public sealed class AgentWorkService(
         item.AssigneeUserId = assignment.UserId;
     }
 
+    /// <summary>
+    /// Extends the agent's open leases. Deliberately not a versioned change: a lease renewal must not make a
+    /// human's concurrent review or takeover of the same attempt fail.
+    /// </summary>
     private async Task RenewLeasesAsync(Agent agent, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var leaseEnds = now.AddSeconds(options.CurrentValue.HeartbeatTimeoutSeconds);
         await context.Assignments
             .Where(a => a.AgentId == agent.Id && a.Outcome == AssignmentOutcome.Active && a.EndedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LeaseExpiresAt, leaseEnds).SetProperty(a => a.Version, a => a.Version + 1), cancellationToken);
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LeaseExpiresAt, leaseEnds), cancellationToken);
     }
 
     /// <summary>Pull agents' pending messages, handed over in the heartbeat answer and marked delivered.</summary>
@@ -327,7 +334,7 @@ public sealed class AgentWorkService(
             return (null, Failure.Forbidden("This is an agent's call: use the agent's API key."));
         }
 
-        var agent = await context.Agents.SingleOrDefaultAsync(a => a.Id == agentId && a.Status != AgentStatus.Revoked, cancellationToken);
+        var agent = await context.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agentId && a.Status != AgentStatus.Revoked, cancellationToken);
         if (agent is null)
         {
             return (null, Failure.NotFound("agent", agentId));

@@ -105,7 +105,17 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
     /// <summary>Commits the unit of work, then signals the jobs that should react to it.</summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
-        await context.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken);
+        }
+        catch
+        {
+            // Nothing was committed, so nothing is announced; a retry starts from a clean slate.
+            Reset();
+            throw;
+        }
+
         if (_dueMessages.Count > 0)
         {
             signals.MessagesDue(_dueMessages.ToList());
@@ -121,6 +131,12 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
             signals.AssignmentNeeded(groupId);
         }
 
+        Reset();
+    }
+
+    /// <summary>Forgets pending announcements and takes a fresh time, for a retried unit of work.</summary>
+    public void Reset()
+    {
         _dueMessages.Clear();
         _agentsWithNews.Clear();
         _groupsToAssign.Clear();

@@ -67,6 +67,18 @@ public class ClawDbContext(DbContextOptions<ClawDbContext> options)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(ClawDbContext).Assembly);
+
+        // Our Guid keys are made by the code (time-ordered, Guid.CreateVersion7) before an entity is saved. Saying
+        // so lets EF Core treat an entity with a key that it finds through a navigation as new, not as an update.
+        // (Accounts keep Identity's own convention.)
+        foreach (var entity in builder.Model.GetEntityTypes()
+                     .Where(e => e.ClrType.Namespace?.StartsWith("ClawGroups.Data", StringComparison.Ordinal) == true && e.ClrType != typeof(ClawUser)))
+        {
+            if (entity.FindPrimaryKey()?.Properties is [{ ClrType: var type } key] && type == typeof(Guid))
+            {
+                key.ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
+            }
+        }
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -70,7 +70,8 @@ public static class ApiHosting
         var api = app.MapGroup(Prefix)
             .RequireAuthorization(ClawClaims.ApiPolicy)
             .RequireRateLimiting(RateLimitPolicy)
-            .AddEndpointFilter<IdempotencyFilter>();
+            .AddEndpointFilter<IdempotencyFilter>()
+            .AddEndpointFilter<ConcurrencyRetryFilter>();
         api.MapGroupsApi();
         api.MapWorkItemsApi();
         api.MapAgentsApi();

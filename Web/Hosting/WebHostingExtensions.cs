@@ -73,9 +73,10 @@ public static class WebHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
 
+        // Problem details in every environment: a client never sees a stack trace.
+        app.UseExceptionHandler();
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler();
             app.UseHsts();
         }
 

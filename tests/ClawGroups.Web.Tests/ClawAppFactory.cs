@@ -1,7 +1,10 @@
 using ClawGroups.Data.Database;
 using ClawGroups.Testing.Databases;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClawGroups.Web.Tests;
 
@@ -19,6 +22,41 @@ public sealed class ClawAppFactory(TestDatabase database, IReadOnlyDictionary<st
         // Building the server runs Program.cs up to the start of the host: migrations included.
         _ = factory.Server;
         return factory;
+    }
+
+    /// <summary>
+    /// The app on Kestrel on a loopback port, as agents in the wild reach it: real HTTP both ways (the app calls the
+    /// simulated agents' webhooks too). Settings suit tests: webhooks on loopback allowed, sweeps every second.
+    /// </summary>
+    public static async Task<ClawAppFactory> StartOnLoopbackAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var merged = new Dictionary<string, string?>
+        {
+            ["ClawGroups:Webhooks:AllowPrivateAddresses"] = "true",
+            ["ClawGroups:Webhooks:RetryBaseDelaySeconds"] = "0.2",
+            ["ClawGroups:Webhooks:RetryMaxDelaySeconds"] = "1",
+            ["ClawGroups:Coordinator:SweepIntervalSeconds"] = "1",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            merged[key] = value;
+        }
+
+        var factory = new ClawAppFactory(await TestDatabase.CreateAsync(DatabaseProvider.Postgres), merged);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return factory;
+    }
+
+    /// <summary>Where the app listens when started on loopback.</summary>
+    public Uri BaseAddress => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    /// <summary>A real HTTP client for the app with the bootstrap owner's token.</summary>
+    public HttpClient OwnerHttpClient()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", BootstrapToken);
+        return client;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

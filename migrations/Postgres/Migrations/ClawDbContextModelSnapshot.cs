@@ -102,7 +102,6 @@ namespace ClawGroups.Migrations.Postgres.Migrations
             modelBuilder.Entity("ClawGroups.Data.Accounts.PersonalAccessToken", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -148,7 +147,6 @@ namespace ClawGroups.Migrations.Postgres.Migrations
             modelBuilder.Entity("ClawGroups.Data.Agents.Agent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("ApiKeyHash")
@@ -305,7 +303,6 @@ namespace ClawGroups.Migrations.Postgres.Migrations
             modelBuilder.Entity("ClawGroups.Data.Groups.Group", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset?>("ArchivedAt")
@@ -381,7 +378,6 @@ namespace ClawGroups.Migrations.Postgres.Migrations
             modelBuilder.Entity("ClawGroups.Data.Groups.JoinToken", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Audience")
@@ -560,7 +556,6 @@ namespace ClawGroups.Migrations.Postgres.Migrations
             modelBuilder.Entity("ClawGroups.Data.Webhooks.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("AgentId")
@@ -616,7 +611,6 @@ namespace ClawGroups.Migrations.Postgres.Migrations
             modelBuilder.Entity("ClawGroups.Data.WorkItems.Artifact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid?>("AssignmentId")
@@ -663,7 +657,6 @@ namespace ClawGroups.Migrations.Postgres.Migrations
             modelBuilder.Entity("ClawGroups.Data.WorkItems.Assignment", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset?>("AcceptedAt")
@@ -766,7 +759,6 @@ namespace ClawGroups.Migrations.Postgres.Migrations
             modelBuilder.Entity("ClawGroups.Data.WorkItems.WorkItem", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid?>("AssigneeAgentId")

@@ -97,7 +97,6 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
             modelBuilder.Entity("ClawGroups.Data.Accounts.PersonalAccessToken", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -143,7 +142,6 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
             modelBuilder.Entity("ClawGroups.Data.Agents.Agent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ApiKeyHash")
@@ -300,7 +298,6 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
             modelBuilder.Entity("ClawGroups.Data.Groups.Group", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ArchivedAt")
@@ -376,7 +373,6 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
             modelBuilder.Entity("ClawGroups.Data.Groups.JoinToken", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Audience")
@@ -551,7 +547,6 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
             modelBuilder.Entity("ClawGroups.Data.Webhooks.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("AgentId")
@@ -607,7 +602,6 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
             modelBuilder.Entity("ClawGroups.Data.WorkItems.Artifact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("AssignmentId")
@@ -654,7 +648,6 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
             modelBuilder.Entity("ClawGroups.Data.WorkItems.Assignment", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("AcceptedAt")
@@ -757,7 +750,6 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
             modelBuilder.Entity("ClawGroups.Data.WorkItems.WorkItem", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("AssigneeAgentId")

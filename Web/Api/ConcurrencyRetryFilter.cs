@@ -1,0 +1,39 @@
+using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Database;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Web.Api;
+
+/// <summary>
+/// Runs a request again when it lost an optimistic-concurrency race (a human's review while the agent reports,
+/// two coordinators on one item). Every operation re-reads the state it acts on, so running it again decides on
+/// fresh data; after the last try the client gets 409.
+/// </summary>
+internal sealed class ConcurrencyRetryFilter : IEndpointFilter
+{
+    private const int Attempts = 3;
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        http.Request.EnableBuffering();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+                http.RequestServices.GetRequiredService<ClawDbContext>().ChangeTracker.Clear();
+                http.RequestServices.GetRequiredService<WorkItemLifecycle>().Reset();
+                http.Request.Body.Position = 0;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return ApiResults.Problem(StatusCodes.Status409Conflict, "Changed concurrently",
+                    "Someone else changed this at the same moment, several times in a row; read it again and retry.");
+            }
+        }
+    }
+}
