@@ -42,6 +42,13 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(view);
+        if (agent.Delivery == DeliveryMode.Pull)
+        {
+            // A pull agent's offers are what its pull returns; it only needs waking.
+            _agentsWithNews.Add(agent.Id);
+            return;
+        }
+
         Tell(agent, AgentMessageTypes.Assigned, view, view.Id);
     }
 

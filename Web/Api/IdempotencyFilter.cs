@@ -117,6 +117,11 @@ internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> context
 
     private static (int Status, string? Body, string? ContentType) Capture(object? result)
     {
+        while (result is INestedHttpResult nested)
+        {
+            result = nested.Result;
+        }
+
         var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
         return result switch
         {
