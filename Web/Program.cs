@@ -1,9 +1,11 @@
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Data.Database;
+using ClawGroups.Inference.Hosting;
 using ClawGroups.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddClawData();
+builder.AddInference();
 builder.AddCoordinator();
 builder.AddClawWeb();
 

@@ -2,12 +2,16 @@ using System.Globalization;
 using ClawGroups.Inference.Corpus;
 using ClawGroups.Inference.Lexical;
 using ClawGroups.Inference.Moe;
+using ClawGroups.Inference.Skills;
 
 namespace ClawGroups.Inference.Evaluation;
 
 /// <summary><c>eval [--weights Inference/Weights] [--corpus Inference/Corpus/data]</c>; the routing line comes last, for scripts.</summary>
 public static class EvalCommand
 {
+    /// <summary>The MoE model's share in the blend the coordinator runs (see <see cref="BlendedSkillModel"/>).</summary>
+    public const double BlendWeight = 0.6;
+
     public static int Run(CommandOptions options, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -27,6 +31,8 @@ public static class EvalCommand
         var profiles = corpus.ProfilesOf(SkillCorpus.HeldOutSplit).Count();
         var moeAccuracy = HeldOutEvaluation.RoutingAccuracy(moe, corpus, out var moeTime);
         var lexicalAccuracy = HeldOutEvaluation.RoutingAccuracy(lexical, corpus, out var lexicalTime);
+        var blend = new BlendedSkillModel(moe, lexical, BlendWeight);
+        var blendAccuracy = HeldOutEvaluation.RoutingAccuracy(blend, corpus, out _);
         var map = HeldOutEvaluation.SkillMeanAveragePrecision(moe, corpus);
         var (logError, maeMinutes) = HeldOutEvaluation.DurationError(moe, corpus);
         var pairs = (double)corpus.HeldOut.Count * profiles;
@@ -36,6 +42,7 @@ public static class EvalCommand
             duration: median |ln(pred/actual)| = {logError:F3} (×{Math.Exp(logError):F2}), MAE = {maeMinutes:F1} min
             scoring (moe, cold profile cache): {moeTime.TotalMilliseconds:F0} ms, {pairs / moeTime.TotalSeconds:F0} pairs/s, {corpus.HeldOut.Count / moeTime.TotalSeconds:F0} items/s
             scoring (lexical): {lexicalTime.TotalMilliseconds:F0} ms, {pairs / lexicalTime.TotalSeconds:F0} pairs/s
+            routing accuracy@1 of the blend the coordinator uses ({BlendWeight:0.0} moe + {1 - BlendWeight:0.0} lexical): {blendAccuracy:F2}
             routing accuracy@1: moe={moeAccuracy:F2} lexical={lexicalAccuracy:F2}
             """);
     }

@@ -8,9 +8,13 @@ public sealed class InferenceOptions
     public const string SectionName = "ClawGroups:Inference";
     public const string Moe = "moe";
     public const string Lexical = "lexical";
+    public const string Blend = "blend";
 
-    /// <summary><c>moe</c>, <c>lexical</c>, or empty: the MoE model when its weights are found, else the lexical baseline.</summary>
-    [RegularExpression("^(|moe|lexical)$", ErrorMessage = "ClawGroups:Inference:Model must be 'moe' or 'lexical' (or empty for automatic).")]
+    /// <summary>
+    /// <c>lexical</c> (the default when empty), <c>moe</c>, or <c>blend</c> (the MoE model and the lexical baseline
+    /// together). The default stays lexical until the MoE model routes real-style profiles better (issue 5).
+    /// </summary>
+    [RegularExpression("^(|blend|moe|lexical)$", ErrorMessage = "ClawGroups:Inference:Model must be 'blend', 'moe' or 'lexical' (or empty for automatic).")]
     public string? Model { get; set; }
 
     /// <summary>Only <c>cpu</c> is served to this project (see docs/decisions/0003-torch-backend.md).</summary>

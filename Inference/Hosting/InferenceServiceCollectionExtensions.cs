@@ -38,13 +38,14 @@ public static class InferenceServiceCollectionExtensions
                 return SkillModelFiles.Exists(folder)
                     ? MoeSkillModel.Load(folder)
                     : throw new InvalidOperationException($"ClawGroups:Inference:Model is 'moe' but '{folder}' has no weights; run the `train` command or choose 'lexical'.");
+            case InferenceOptions.Blend:
+                return SkillModelFiles.Exists(folder)
+                    ? new BlendedSkillModel(MoeSkillModel.Load(folder), new LexicalSkillModel(), Evaluation.EvalCommand.BlendWeight)
+                    : throw new InvalidOperationException($"ClawGroups:Inference:Model is 'blend' but '{folder}' has no weights; run the `train` command or choose 'lexical'.");
             default:
-                if (SkillModelFiles.Exists(folder))
-                {
-                    return MoeSkillModel.Load(folder);
-                }
-
-                logger.LogWarning("No skill model weights in {WeightsPath}; using the lexical baseline.", folder);
+                // Lexical until the MoE model also wins on real-style profiles, not only on the held-out corpus:
+                // on the simulator's profiles it still sends "reconcile the invoices" to a front-end agent.
+                logger.LogInformation("Skill model: lexical (set ClawGroups:Inference:Model to 'moe' or 'blend' to use the MoE model).");
                 return new LexicalSkillModel();
         }
     }

@@ -9,9 +9,10 @@ namespace ClawGroups.Inference.Tests.Hosting;
 public sealed class AddInferenceTests
 {
     [Theory]
-    [InlineData(null, "moe")]
+    [InlineData(null, "lexical")]
     [InlineData("lexical", "lexical")]
     [InlineData("moe", "moe")]
+    [InlineData("blend", "moe+lexical")]
     public void Registers_the_configured_skill_model(string? model, string expectedName)
     {
         using var host = Build(model is null ? [] : [$"--ClawGroups:Inference:Model={model}"]);

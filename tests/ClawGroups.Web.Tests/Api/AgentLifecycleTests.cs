@@ -81,7 +81,9 @@ public sealed class AgentLifecycleTests : IAsyncLifetime
         var ui = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Make the React settings page responsive", "CSS layout breaks on small screens"));
         var books = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Reconcile the invoices with the ledger", "month-end close for accounts payable"));
 
-        Assert.Equal(frontend.AgentId, (await scenario.WaitForStateAsync(ui.Id, WorkItemStates.Done, Deadline)).Assignee?.Id);
-        Assert.Equal(accounting.AgentId, (await scenario.WaitForStateAsync(books.Id, WorkItemStates.Done, Deadline)).Assignee?.Id);
+        var uiDone = await scenario.WaitForStateAsync(ui.Id, WorkItemStates.Done, Deadline);
+        var booksDone = await scenario.WaitForStateAsync(books.Id, WorkItemStates.Done, Deadline);
+        Assert.True(frontend.AgentId == uiDone.Assignee?.Id, $"the UI item went to {uiDone.Assignee?.Name}: {uiDone.Assignments[0].Reason}");
+        Assert.True(accounting.AgentId == booksDone.Assignee?.Id, $"the books item went to {booksDone.Assignee?.Name}: {booksDone.Assignments[0].Reason}");
     }
 }
