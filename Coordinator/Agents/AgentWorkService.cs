@@ -79,9 +79,7 @@ public sealed class AgentWorkService(
             return denied;
         }
 
-        // A pull is a sign of life too.
-        var pulledAt = time.GetUtcNow();
-        await context.Agents.Where(a => a.Id == agentId).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, pulledAt), cancellationToken);
+        // A pull is not a heartbeat: a process can keep polling while the work it holds has stopped.
         var deadline = time.GetUtcNow().AddSeconds(waitSeconds);
         while (true)
         {
@@ -181,10 +179,11 @@ public sealed class AgentWorkService(
         item.ProgressAt = now;
         item.UpdatedAt = now;
         assignment!.LastProgressAt = now;
-        assignment.PingedAt = null;
         assignment.LeaseExpiresAt = now.AddSeconds(options.CurrentValue.HeartbeatTimeoutSeconds);
         ApplyUsage(item, assignment, report.Usage);
         context.AddTrailEvent(item.GroupId, caller, "work.progress", now, new { fraction = report.Fraction, message = report.Message }, item.Id, caller.Id);
+        // Reporting progress is a sign of life as good as a heartbeat.
+        await context.Agents.Where(a => a.Id == caller.Id).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now), cancellationToken);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }

@@ -64,6 +64,7 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
+        await EstimateDurationsAsync(choices.Select(c => items[candidates[c].Item]).ToList(), cancellationToken);
         foreach (var choice in choices)
         {
             var candidate = candidates[choice];
@@ -91,6 +92,22 @@ public sealed partial class AssignmentPass(
 
         LogOffered(logger, choices.Count, groupId);
         return choices.Count;
+    }
+
+    /// <summary>The model's expected duration, kept on the item so that a run far past it can be noticed.</summary>
+    private Task EstimateDurationsAsync(List<WorkItem> offered, CancellationToken cancellationToken)
+    {
+        var unknown = offered.Where(w => w.ExpectedDurationSeconds is null).ToList();
+        if (unknown.Count > 0)
+        {
+            var estimates = skillModel.ExpectedDurationSeconds(unknown.Select(AssignmentCandidates.ToText).ToList(), cancellationToken);
+            for (var i = 0; i < unknown.Count; i++)
+            {
+                unknown[i].ExpectedDurationSeconds = estimates[i];
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     private async Task<List<Agent>> AvailableAgentsAsync(Guid groupId, DateTimeOffset now, CancellationToken cancellationToken)

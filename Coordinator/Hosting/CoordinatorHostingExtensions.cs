@@ -3,6 +3,7 @@ using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Jobs;
 using ClawGroups.Coordinator.Signals;
+using ClawGroups.Coordinator.Stalls;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Inference.Lexical;
@@ -90,6 +91,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<AgentRegistrationService>();
         services.AddScoped<AgentWorkService>();
         services.AddScoped<AssignmentPass>();
+        services.AddScoped<StallSweep>();
         services.AddScoped<WebhookDelivery>();
         services.AddHttpClient(WebhookDelivery.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => WebhookHttpHandler.Create(provider.GetRequiredService<WebhookUrlPolicy>()));

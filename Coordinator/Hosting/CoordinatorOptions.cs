@@ -22,6 +22,14 @@ public sealed class CoordinatorOptions
     [Range(1, 3600)]
     public int SweepIntervalSeconds { get; set; } = 5;
 
+    /// <summary>After an agent accepts, this long may pass before the first progress report is expected.</summary>
+    [Range(0, 7 * 24 * 3600)]
+    public int StartGraceSeconds { get; set; } = 60;
+
+    /// <summary>A run longer than this many times the model's expected duration is pinged, then revoked.</summary>
+    [Range(1.1, 1000)]
+    public double OverrunFactor { get; set; } = 4;
+
     /// <summary>Attempts an item gets before it fails and is escalated to the group's humans.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;

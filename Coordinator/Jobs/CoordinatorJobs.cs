@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Coordinator.Stalls;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
@@ -46,6 +47,8 @@ public sealed class CoordinatorJobs(IServiceScopeFactory scopes, IBackgroundJobC
     {
         await using var scope = scopes.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<ClawDbContext>();
+        await scope.ServiceProvider.GetRequiredService<StallSweep>().RunAsync(cancellationToken);
+        context.ChangeTracker.Clear();
         var now = time.GetUtcNow();
         var due = await context.OutboxMessages
             .Where(m => m.DueAt != null && m.DueAt <= now && (m.LockedUntil == null || m.LockedUntil < now))

@@ -1,0 +1,163 @@
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.Trail;
+using ClawGroups.Coordinator.Webhooks;
+using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.Groups;
+using ClawGroups.Data.WorkItems;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClawGroups.Coordinator.Stalls;
+
+/// <summary>
+/// Finds stalled work and moves it on: agents silent past their heartbeat timeout lose their items; items without
+/// progress past the progress timeout, or running far past their expected duration, are pinged first and revoked
+/// after a grace period. Paused items are never stalled. Everything it decides comes from the database, so after a
+/// crash or restart the next sweep reconciles whatever leases were left open.
+/// </summary>
+public sealed partial class StallSweep(
+    ClawDbContext context, WorkItemLifecycle lifecycle, IOptionsMonitor<CoordinatorOptions> options, TimeProvider time, ILogger<StallSweep> logger)
+{
+    /// <summary>No threshold can be shorter than this (the options' lower bound), so older heartbeats are the only suspects.</summary>
+    private static readonly TimeSpan ShortestTimeout = TimeSpan.FromSeconds(5);
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var defaults = options.CurrentValue;
+        var moved = await SweepSilentAgentsAsync(now, defaults, cancellationToken);
+        moved += await SweepSlowWorkAsync(now, defaults, cancellationToken);
+        try
+        {
+            await lifecycle.SaveAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another worker's sweep, or the agent itself, changed these items first; the next sweep looks again.
+            LogLostRace(logger);
+            return 0;
+        }
+
+        return moved;
+    }
+
+    private async Task<int> SweepSilentAgentsAsync(DateTimeOffset now, CoordinatorOptions defaults, CancellationToken cancellationToken)
+    {
+        var suspectedBefore = now - ShortestTimeout;
+        var suspects = await context.Agents.Include(a => a.Group)
+            .Where(a => (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt < suspectedBefore)
+            .ToListAsync(cancellationToken);
+        var moved = 0;
+        foreach (var agent in suspects)
+        {
+            var policy = StallPolicy.For(defaults, agent.Group?.Thresholds, agent.Thresholds);
+            if (agent.LastHeartbeatAt >= now - policy.HeartbeatTimeout)
+            {
+                continue;
+            }
+
+            agent.Status = AgentStatus.Stalled;
+            context.AddTrailEvent(agent.GroupId, Caller.Coordinator, "agent.stalled", now,
+                new { agent.Name, lastHeartbeatAt = agent.LastHeartbeatAt, timeoutSeconds = policy.HeartbeatTimeout.TotalSeconds }, agentId: agent.Id);
+            var items = await context.WorkItems.Include(w => w.Assignments)
+                .Where(w => w.AssigneeAgentId == agent.Id && (w.State == WorkItemState.Assigned || w.State == WorkItemState.InProgress) && w.PausedAt == null)
+                .ToListAsync(cancellationToken);
+            foreach (var item in items)
+            {
+                await RevokeAsync(item, agent.Group!, StallReason.AgentSilent, cancellationToken);
+                moved++;
+            }
+        }
+
+        return moved;
+    }
+
+    private async Task<int> SweepSlowWorkAsync(DateTimeOffset now, CoordinatorOptions defaults, CancellationToken cancellationToken)
+    {
+        var quietSince = now - ShortestTimeout;
+        var running = await context.WorkItems.Include(w => w.Assignments).Include(w => w.Group)
+            .Where(w => w.State == WorkItemState.InProgress && w.PausedAt == null && w.AssigneeAgentId != null
+                        && w.Assignments.Any(a => a.Id == w.CurrentAssignmentId && a.EndedAt == null && a.AcceptedAt != null
+                                                  && (a.LastProgressAt < quietSince || w.ExpectedDurationSeconds != null)))
+            .ToListAsync(cancellationToken);
+        // Items the silent-agent pass above just revoked are tracked with their new state; they are done with.
+        running = running.Where(w => w.State == WorkItemState.InProgress && w.AssigneeAgentId != null).ToList();
+        var agentIds = running.Select(w => w.AssigneeAgentId!.Value).Distinct().ToList();
+        var agents = await context.Agents.Where(a => agentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+        var moved = 0;
+        foreach (var item in running)
+        {
+            var attempt = item.Assignments.Single(a => a.Id == item.CurrentAssignmentId);
+            var agent = agents[item.AssigneeAgentId!.Value];
+            var policy = StallPolicy.For(defaults, item.Group!.Thresholds, agent.Thresholds);
+            var verdict = Judge(item, attempt, policy, now);
+            if (verdict is null)
+            {
+                continue;
+            }
+
+            var answeredPing = attempt.PingedAt is { } pinged && attempt.LastProgressAt > pinged && verdict == StallReason.NoProgress;
+            if (attempt.PingedAt is null || answeredPing)
+            {
+                attempt.PingedAt = now;
+                lifecycle.Tell(agent, AgentMessageTypes.Ping, new { workItemId = item.Id, reason = ReasonName(verdict.Value) }, item.Id);
+                context.AddTrailEvent(item.GroupId, Caller.Coordinator, "work.pinged", now, new { reason = ReasonName(verdict.Value) }, item.Id, agent.Id);
+            }
+            else if (now - attempt.PingedAt > policy.PingGrace)
+            {
+                await RevokeAsync(item, item.Group, verdict.Value, cancellationToken);
+                moved++;
+            }
+        }
+
+        return moved;
+    }
+
+    /// <summary>Why the attempt looks stalled, or null when it does not. Time before the start grace does not count.</summary>
+    public static StallReason? Judge(WorkItem item, Assignment attempt, StallPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(attempt);
+        ArgumentNullException.ThrowIfNull(policy);
+        var accepted = attempt.AcceptedAt ?? attempt.OfferedAt;
+        var lastSign = new[] { attempt.LastProgressAt ?? accepted, accepted + policy.StartGrace }.Max();
+        if (now - lastSign > policy.ProgressTimeout)
+        {
+            return StallReason.NoProgress;
+        }
+
+        return item.ExpectedDurationSeconds is { } expected && now - accepted > TimeSpan.FromSeconds(expected * policy.OverrunFactor)
+            ? StallReason.OverExpectedDuration
+            : null;
+    }
+
+    private async Task RevokeAsync(WorkItem item, Group group, StallReason reason, CancellationToken cancellationToken)
+    {
+        var agentId = item.AssigneeAgentId;
+        await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Stalled, cancellationToken, RevokeReasons.Stalled, reason);
+        var maxAttempts = group.MaxAttempts ?? options.CurrentValue.MaxAttempts;
+        if (item.Attempts >= maxAttempts)
+        {
+            WorkItemStateMachine.Apply(item, WorkItemMove.Fail, lifecycle.Now);
+            context.AddTrailEvent(item.GroupId, Caller.Coordinator, "work.failed", lifecycle.Now,
+                new { reason = ReasonName(reason), attempts = item.Attempts, escalated = true }, item.Id, agentId);
+            LogFailed(logger, item.Id, item.Attempts);
+            return;
+        }
+
+        WorkItemStateMachine.Apply(item, WorkItemMove.Stall, lifecycle.Now);
+        context.AddTrailEvent(item.GroupId, Caller.Coordinator, "work.stalled", lifecycle.Now, new { reason = ReasonName(reason), agentId }, item.Id, agentId);
+    }
+
+    private static string ReasonName(StallReason reason) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(reason.ToString());
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stall sweep lost a race; the next sweep looks again")]
+    private static partial void LogLostRace(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Work item {WorkItemId} failed after {Attempts} attempts and is escalated to its group's humans")]
+    private static partial void LogFailed(ILogger logger, Guid workItemId, int attempts);
+}
