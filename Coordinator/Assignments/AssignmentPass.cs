@@ -65,6 +65,7 @@ public sealed partial class AssignmentPass(
         }
 
         await EstimateDurationsAsync(choices.Select(c => items[candidates[c].Item]).ToList(), cancellationToken);
+        ClaimCapacity(choices.Select(c => agents[candidates[c].Agent]).Distinct());
         foreach (var choice in choices)
         {
             var candidate = candidates[choice];
@@ -92,6 +93,19 @@ public sealed partial class AssignmentPass(
 
         LogOffered(logger, choices.Count, groupId);
         return choices.Count;
+    }
+
+    /// <summary>
+    /// Makes each agent that receives offers part of the pass's optimistic check: two passes that each give the last
+    /// free slot of one agent to different items conflict on the agent's row, and only one commits.
+    /// </summary>
+    private void ClaimCapacity(IEnumerable<Agent> agents)
+    {
+        foreach (var agent in agents)
+        {
+            var entry = context.Agents.Attach(agent);
+            entry.Property(a => a.Status).IsModified = true;
+        }
     }
 
     /// <summary>The model's expected duration, kept on the item so that a run far past it can be noticed.</summary>
