@@ -21,6 +21,12 @@ public static class AssignmentCandidates
     private const double LevelWeight = 0.2;
     private const double SpareCapacityWeight = 0.1;
 
+    /// <summary>
+    /// Priority outweighs fit: when capacity is short, a higher-priority item is served before a lower one that
+    /// matches slightly better. Scaled to [0, 1] across the batch's priorities.
+    /// </summary>
+    private const double PriorityWeight = 1.0;
+
     public static List<AssignmentCandidate> Score(
         IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents, IReadOnlyDictionary<Guid, int> load, ISkillModel model, CancellationToken cancellationToken)
     {
@@ -30,6 +36,8 @@ public static class AssignmentCandidates
         ArgumentNullException.ThrowIfNull(model);
         var affinities = model.Score(items.Select(ToText).ToList(), agents.Select(ToProfile).ToList(), cancellationToken);
         var candidates = new List<AssignmentCandidate>();
+        var lowest = items.Count == 0 ? 0 : items.Min(w => w.Priority);
+        var spread = items.Count == 0 ? 0 : items.Max(w => w.Priority) - lowest;
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -46,7 +54,9 @@ public static class AssignmentCandidates
                 var affinity = affinities.Score(i, a);
                 var matched = MatchedSkills(item, agent, best);
                 var level = matched.Count == 0 ? 0.5 : agent.Skills.Where(s => matched.Contains(s.SkillId)).Max(s => s.Level);
-                var score = (AffinityWeight * affinity) + (LevelWeight * level) + (SpareCapacityWeight * (1 - ((double)used / agent.Capacity)));
+                var priority = spread == 0 ? 0 : (double)(item.Priority - lowest) / spread;
+                var score = (AffinityWeight * affinity) + (LevelWeight * level) + (SpareCapacityWeight * (1 - ((double)used / agent.Capacity)))
+                            + (PriorityWeight * priority);
                 candidates.Add(new AssignmentCandidate(i, a, score, affinity, matched));
             }
         }

@@ -27,6 +27,9 @@ public sealed partial class AssignmentPass(
     /// <summary>Items considered per pass; the next pass takes the rest.</summary>
     public const int MaxItemsPerPass = 5000;
 
+    private const int PruneAbove = 100_000;
+    private const int KeepPerSide = 16;
+
     private static readonly WorkItemState[] Assignable = [WorkItemState.Ready, WorkItemState.Stalled];
     private static readonly WorkItemState[] Holding = [WorkItemState.Assigned, WorkItemState.InProgress];
 
@@ -58,7 +61,15 @@ public sealed partial class AssignmentPass(
             .ToDictionaryAsync(g => g.AgentId, g => g.Count, cancellationToken);
 
         var candidates = AssignmentCandidates.Score(items, agents, load, skillModel, cancellationToken);
-        var choices = GreedyAssignment.Choose(candidates, agents.Select(a => a.Capacity - load.GetValueOrDefault(a.Id)).ToArray(), items.Count);
+        if (candidates.Count > PruneAbove)
+        {
+            // Each item's and each agent's best pairs are all an optimal answer uses in practice
+            // (docs/decisions/0011-assignment-solver.md); the rest only slows the solver down.
+            candidates = CandidatePruning.TopPerItemAndAgent(candidates, KeepPerSide, KeepPerSide);
+        }
+
+        // As many items as capacity allows, then the best total score: a global answer rather than first come, first served.
+        var choices = OptimalAssignment.Choose(candidates, agents.Select(a => a.Capacity - load.GetValueOrDefault(a.Id)).ToArray(), items.Count);
         if (choices.Count == 0)
         {
             return 0;

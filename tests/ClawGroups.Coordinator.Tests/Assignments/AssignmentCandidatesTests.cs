@@ -1,0 +1,73 @@
+using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.WorkItems;
+using ClawGroups.Inference.Lexical;
+
+namespace ClawGroups.Coordinator.Tests.Assignments;
+
+public sealed class AssignmentCandidatesTests
+{
+    private static readonly LexicalSkillModel Model = new();
+
+    [Fact]
+    public void Required_skills_are_hard_constraints()
+    {
+        var item = Item("Tune the Postgres indexes", requiredSkills: ["postgres"]);
+        var withSkill = Agent("dba", ("postgres", ["database"]));
+        var without = Agent("frontend", ("react", ["frontend", "database"]));
+
+        var candidates = AssignmentCandidates.Score([item], [withSkill, without], new Dictionary<Guid, int>(), Model, CancellationToken.None);
+
+        var only = Assert.Single(candidates);
+        Assert.Equal(0, only.Agent);
+        Assert.Contains("postgres", only.MatchedSkills);
+    }
+
+    [Fact]
+    public void An_agent_that_stalled_on_or_declined_an_item_is_not_offered_it_again()
+    {
+        var stalledAgent = Agent("a", ("backend", []));
+        var decliner = Agent("b", ("backend", []));
+        var fresh = Agent("c", ("backend", []));
+        var item = Item("Add an endpoint");
+        item.Assignments.Add(new Assignment { AgentId = stalledAgent.Id, Outcome = AssignmentOutcome.Stalled });
+        item.Assignments.Add(new Assignment { AgentId = decliner.Id, Outcome = AssignmentOutcome.Declined });
+
+        var candidates = AssignmentCandidates.Score([item], [stalledAgent, decliner, fresh], new Dictionary<Guid, int>(), Model, CancellationToken.None);
+
+        Assert.Equal([2], candidates.Select(c => c.Agent));
+    }
+
+    [Fact]
+    public void A_full_agent_gets_no_candidates()
+    {
+        var busy = Agent("busy", ("backend", []));
+
+        var candidates = AssignmentCandidates.Score([Item("Add an endpoint")], [busy], new Dictionary<Guid, int> { [busy.Id] = busy.Capacity }, Model, CancellationToken.None);
+
+        Assert.Empty(candidates);
+    }
+
+    [Fact]
+    public void With_one_free_slot_the_higher_priority_item_wins_over_a_slightly_better_match()
+    {
+        var agent = Agent("writer", ("docs", ["documentation", "writing"]));
+        var urgent = Item("Write release notes", priority: 10);
+        var matching = Item("Write documentation for the writing guide", priority: 0);
+
+        var candidates = AssignmentCandidates.Score([urgent, matching], [agent], new Dictionary<Guid, int>(), Model, CancellationToken.None);
+        var chosen = OptimalAssignment.Choose(candidates, [1], 2);
+
+        Assert.Equal(0, candidates[Assert.Single(chosen)].Item);
+    }
+
+    private static WorkItem Item(string title, int priority = 0, List<string>? requiredSkills = null)
+        => new() { Id = Guid.NewGuid(), Title = title, Priority = priority, RequiredSkills = requiredSkills ?? [] };
+
+    private static Agent Agent(string name, (string Id, List<string> Tags) skill)
+    {
+        var agent = new Agent { Id = Guid.NewGuid(), Name = name, Capacity = 1 };
+        agent.Skills.Add(new AgentSkill { SkillId = skill.Id, Name = skill.Id, Tags = skill.Tags, Level = 0.7 });
+        return agent;
+    }
+}
