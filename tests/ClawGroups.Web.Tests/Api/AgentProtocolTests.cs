@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using ClawGroups.AgentSimulator.Agents;
+using ClawGroups.AgentSimulator.Api;
+using ClawGroups.Data.Agents;
+using ClawGroups.Testing.Waiting;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Web.Tests.Api;
+
+/// <summary>The rest of the agent protocol: declines, human moves, long polls, unreachable webhooks, what is stored.</summary>
+[Collection(WebTestCollection.Name)]
+public sealed class AgentProtocolTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private ClawAppFactory _app = null!;
+
+    public async Task InitializeAsync() => _app = await ClawAppFactory.StartOnLoopbackAsync(new Dictionary<string, string?>
+    {
+        ["ClawGroups:Webhooks:UnreachableAfterFailures"] = "3",
+    });
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_declined_item_goes_to_another_agent_and_the_decliner_is_not_offered_it_again()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
+        var decliner = await scenario.StartAgentAsync("picky", SkillProfiles.Backend, AgentDelivery.Pull, AgentBehaviour.Failing(FailingMode.Decline, "not my area"));
+        var item = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Add pagination to the orders API"));
+        await decliner.WaitUntilAsync(a => a.Observed.Declined.Contains(item.Id), Deadline);
+        var willing = await scenario.StartAgentAsync("willing", SkillProfiles.Backend, AgentDelivery.Pull);
+
+        var done = await scenario.WaitForStateAsync(item.Id, WorkItemStates.Done, Deadline);
+
+        Assert.Equal(willing.AgentId, done.Assignee?.Id);
+        Assert.Equal("declined", done.Assignments[0].Outcome);
+        Assert.Equal([item.Id], decliner.Observed.Declined.Distinct());
+    }
+
+    [Fact]
+    public async Task A_human_reassigns_cancels_and_hands_back_and_the_agents_are_told()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app);
+        var first = await scenario.StartAgentAsync("first", SkillProfiles.Research, AgentDelivery.Webhook, AgentBehaviour.Slow(TimeSpan.FromMinutes(5)));
+        var item = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Interview five customers"));
+        await scenario.WaitForStateAsync(item.Id, WorkItemStates.InProgress, Deadline);
+        var second = await scenario.StartAgentAsync("second", SkillProfiles.Research, AgentDelivery.Webhook, AgentBehaviour.Slow(TimeSpan.FromMinutes(5)));
+
+        await scenario.Human.ReassignAsync(item.Id, second.AgentId);
+        await first.WaitUntilAsync(a => a.Observed.Revocations.Any(r => r.WorkItemId == item.Id && r.Reason == "reassigned"), Deadline);
+        await second.WaitUntilAsync(a => a.Observed.Accepted.Contains(item.Id), Deadline);
+        await scenario.Human.TakeoverAsync(item.Id);
+        await scenario.Human.HandbackAsync(item.Id, "back to you, coordinator");
+        var handedBack = await scenario.Human.GetWorkItemAsync(item.Id);
+        await scenario.Human.CancelAsync(item.Id);
+
+        Assert.Contains(handedBack.State, new[] { WorkItemStates.Ready, WorkItemStates.Assigned, WorkItemStates.InProgress });
+        Assert.Equal(["reassigned", "takenOver", "handedBack"], handedBack.Assignments.Take(3).Select(a => a.Outcome));
+        Assert.Equal(WorkItemStates.Cancelled, (await scenario.Human.GetWorkItemAsync(item.Id)).State);
+    }
+
+    [Fact]
+    public async Task A_long_poll_wakes_as_soon_as_work_is_offered()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app);
+        var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
+        var registration = await scenario.Human.RegisterAgentAsync(joinToken.Token, SkillProfiles.Backend with { Name = "poller", Delivery = AgentDelivery.Pull });
+        var agent = scenario.AgentClient(registration.ApiKey);
+        var empty = Stopwatch.StartNew();
+        Assert.Null(await agent.PullWorkAsync(registration.AgentId, waitSeconds: 1));
+        empty.Stop();
+
+        var waited = Stopwatch.StartNew();
+        var pull = agent.PullWorkAsync(registration.AgentId, waitSeconds: 25);
+        var item = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Add a health endpoint to the API"));
+        var offered = await pull;
+        waited.Stop();
+
+        Assert.True(empty.Elapsed >= TimeSpan.FromSeconds(0.9), "an empty long poll waits for its time");
+        Assert.Equal(item.Id, offered?.Id);
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), $"the poll woke after {waited.Elapsed}");
+    }
+
+    [Fact]
+    public async Task An_unreachable_webhook_agent_loses_its_offers_to_a_reachable_one()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
+        var broken = await scenario.StartAgentAsync("broken", SkillProfiles.Data, AgentDelivery.Webhook, AgentBehaviour.Failing(FailingMode.WebhookErrors));
+        var item = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Build the weekly revenue dashboard"));
+        await Eventually.ReachAsync(() => scenario.Human.GetGroupAsync(scenario.Group.Id),
+            g => g.Members.Any(m => m.Id == broken.AgentId && m.Status == "unreachable"), "the agent to be unreachable", Deadline);
+        var working = await scenario.StartAgentAsync("working", SkillProfiles.Data, AgentDelivery.Pull);
+
+        var done = await scenario.WaitForStateAsync(item.Id, WorkItemStates.Done, Deadline);
+
+        Assert.Equal(working.AgentId, done.Assignee?.Id);
+        Assert.Equal("webhookUnreachable", done.Assignments[0].Extra?["stallReason"].GetString());
+    }
+
+    [Fact]
+    public async Task Registration_keeps_the_whole_card_and_stores_no_secret_in_clear()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app);
+        var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
+        var card = SkillProfiles.Frontend with
+        {
+            Name = "carded",
+            Extra = new Dictionary<string, System.Text.Json.JsonElement>
+            {
+                ["provider"] = System.Text.Json.JsonDocument.Parse("""{"organization":"Example Labs"}""").RootElement,
+            },
+        };
+
+        var registration = await scenario.Human.RegisterAgentAsync(joinToken.Token, card);
+
+        await using var context = _app.Database.NewContext();
+        var stored = await context.Agents.Include(a => a.Skills).SingleAsync(a => a.Id == Guid.Parse(registration.AgentId));
+        Assert.Contains("Example Labs", stored.CardJson, StringComparison.Ordinal);
+        Assert.Equal(card.Skills.Count, stored.Skills.Count);
+        Assert.DoesNotContain(registration.ApiKey, stored.ApiKeyHash, StringComparison.Ordinal);
+        Assert.Equal(Coordinator.Credentials.SecretToken.Hash(registration.ApiKey), stored.ApiKeyHash);
+        Assert.NotNull(stored.WebhookSecretProtected);
+        Assert.DoesNotContain(registration.WebhookSecret!, stored.WebhookSecretProtected, StringComparison.Ordinal);
+        Assert.Equal(AgentStatus.Online, stored.Status);
+    }
+}
