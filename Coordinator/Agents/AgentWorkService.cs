@@ -44,7 +44,7 @@ public sealed class AgentWorkService(
         await context.Agents.Where(a => a.Id == agentId)
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now).SetProperty(a => a.LastHeartbeatNote, request.Note), cancellationToken);
         var cameBack = await context.Agents
-            .Where(a => a.Id == agentId && (a.Status == AgentStatus.Stalled || a.Status == AgentStatus.Offline || a.Status == AgentStatus.Unreachable))
+            .Where(a => a.Id == agentId && (a.Status == AgentStatus.Stalled || a.Status == AgentStatus.Offline))
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live).SetProperty(a => a.ConsecutiveDeliveryFailures, 0), cancellationToken) > 0;
         await context.Agents.Where(a => a.Id == agentId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.Status != live)
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live), cancellationToken);
@@ -54,7 +54,14 @@ public sealed class AgentWorkService(
             lifecycle.AssignmentNeeded(agent.GroupId);
         }
 
-        await RenewLeasesAsync(agent!, now, cancellationToken);
+        if (agent!.Status == AgentStatus.Unreachable && agent.Delivery == DeliveryMode.Webhook
+            && !await context.OutboxMessages.AnyAsync(m => m.AgentId == agentId && m.DeliveredAt == null && m.GaveUpAt == null, cancellationToken))
+        {
+            // Alive is not reachable: only a delivered webhook proves the endpoint works again, so probe it.
+            lifecycle.Tell(agent, Webhooks.AgentMessageTypes.Ping, new { reason = "reachability" }, null);
+        }
+
+        await RenewLeasesAsync(agent, now, cancellationToken);
         var messages = await CollectMessagesAsync(agent!, now, cancellationToken);
         await lifecycle.SaveAsync(cancellationToken);
         var status = await context.Agents.Where(a => a.Id == agentId).Select(a => a.Status).SingleAsync(cancellationToken);

@@ -69,7 +69,10 @@ public sealed partial class AssignmentPass(
         }
 
         // As many items as capacity allows, then the best total score: a global answer rather than first come, first served.
-        var choices = OptimalAssignment.Choose(candidates, agents.Select(a => a.Capacity - load.GetValueOrDefault(a.Id)).ToArray(), items.Count);
+        var spare = agents.Select(a => a.Capacity - load.GetValueOrDefault(a.Id)).ToArray();
+        var choices = options.CurrentValue.Solver == AssignmentSolver.Greedy
+            ? GreedyAssignment.Choose(candidates, spare, items.Count)
+            : OptimalAssignment.Choose(candidates, spare, items.Count);
         if (choices.Count == 0)
         {
             return 0;

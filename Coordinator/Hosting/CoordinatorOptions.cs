@@ -30,7 +30,19 @@ public sealed class CoordinatorOptions
     [Range(1.1, 1000)]
     public double OverrunFactor { get; set; } = 4;
 
+    /// <summary>
+    /// How a pass chooses: <c>Optimal</c> (most items, then the best total score; the default) or <c>Greedy</c>
+    /// (best pair first), kept as a fallback and as the baseline the benchmark measures against.
+    /// </summary>
+    public AssignmentSolver Solver { get; set; } = AssignmentSolver.Optimal;
+
     /// <summary>Attempts an item gets before it fails and is escalated to the group's humans.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;
+}
+
+public enum AssignmentSolver
+{
+    Optimal = 0,
+    Greedy = 1,
 }

@@ -74,6 +74,9 @@ public sealed class ClawAppFactory(TestDatabase database, IReadOnlyDictionary<st
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        // Each test database has its own connection pool; idle connections would otherwise stay open for
+        // minutes and a long run would exhaust the server's connection slots.
+        Npgsql.NpgsqlConnection.ClearAllPools();
         Database.Dispose();
     }
 }

@@ -92,7 +92,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await server.RunServerCommandAsync("initdb", ["-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
         // Durability settings off: this cluster lives for one test run.
         var serverOptions = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off " +
-                            "-c full_page_writes=off -c max_connections=300";
+                            "-c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB";
         await server.RunServerCommandAsync("pg_ctl", ["-D", dataDirectory, "-o", serverOptions, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "start"]);
         StartWatchdog(binDirectory, runAsUser, root, dataDirectory);
         return server;
