@@ -4,6 +4,7 @@ using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Jobs;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.Stalls;
+using ClawGroups.Coordinator.UsageTotals;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Inference.Lexical;
@@ -92,6 +93,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<AgentWorkService>();
         services.AddScoped<AssignmentPass>();
         services.AddScoped<StallSweep>();
+        services.AddScoped<UsageService>();
         services.AddScoped<WebhookDelivery>();
         services.AddHttpClient(WebhookDelivery.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => WebhookHttpHandler.Create(provider.GetRequiredService<WebhookUrlPolicy>()));

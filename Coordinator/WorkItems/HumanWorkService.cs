@@ -159,6 +159,44 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Accepts a result that arrived after its attempt's lease was revoked: it becomes the item's result and, the
+    /// human's acceptance being the review, the item is done. An attempt still running is told to stop.
+    /// </summary>
+    public Task<Outcome<WorkItemView>> AcceptLateResultAsync(Caller caller, Guid id, Guid assignmentId, CancellationToken cancellationToken)
+        => MoveAsync(caller, id, WorkItemMove.AcceptLateResult, async item =>
+        {
+            var late = item.Assignments.SingleOrDefault(a => a.Id == assignmentId);
+            if (late?.LateResultJson is null)
+            {
+                return Failure.NotFound("late result", assignmentId);
+            }
+
+            var report = System.Text.Json.JsonSerializer.Deserialize<Agents.ResultReport>(late.LateResultJson, ClawJson.Options)!;
+            await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Reassigned, cancellationToken, RevokeReasons.Reassigned);
+            WorkItemStateMachine.Apply(item, WorkItemMove.AcceptLateResult, lifecycle.Now);
+            late.Outcome = AssignmentOutcome.Completed;
+            item.ResultSummary = report.Summary;
+            item.ProgressFraction = 1;
+            item.ProgressAt = lifecycle.Now;
+            foreach (var artifact in report.Artifacts ?? [])
+            {
+                var content = artifact.Content ?? "";
+                var added = new Artifact
+                {
+                    Id = Guid.CreateVersion7(lifecycle.Now), WorkItemId = item.Id, AssignmentId = late.Id, Name = artifact.Name ?? "artifact",
+                    MediaType = artifact.MediaType ?? "text/plain", Content = content, SizeBytes = System.Text.Encoding.UTF8.GetByteCount(content),
+                    AuthorKind = MemberKind.Agent, AuthorId = late.AgentId, CreatedAt = lifecycle.Now,
+                };
+                item.Artifacts.Add(added);
+            }
+
+            (item.AssigneeKind, item.AssigneeAgentId) = (MemberKind.Agent, late.AgentId);
+            context.AddTrailEvent(item.GroupId, caller, "work.lateResultAccepted", lifecycle.Now, new { assignmentId, attempt = late.Attempt }, item.Id, late.AgentId);
+            await lifecycle.UnblockDependentsAsync(item, caller, cancellationToken);
+            return null;
+        }, cancellationToken);
+
     public Task<Outcome<WorkItemView>> CancelAsync(Caller caller, Guid id, CancellationToken cancellationToken)
         => MoveAsync(caller, id, WorkItemMove.Cancel, async item =>
         {

@@ -50,4 +50,7 @@ public enum WorkItemMove
 
     /// <summary>A human stopped it for good.</summary>
     Cancel,
+
+    /// <summary>A human accepted a result that arrived after its attempt was revoked: the human's acceptance is the review.</summary>
+    AcceptLateResult,
 }

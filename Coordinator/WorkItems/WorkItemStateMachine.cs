@@ -30,6 +30,7 @@ public static class WorkItemStateMachine
         [WorkItemMove.Fail] = ([Ready, Assigned, InProgress, Stalled], _ => Failed),
         [WorkItemMove.Retry] = ([Failed], _ => Ready),
         [WorkItemMove.Cancel] = (Open.Append(Failed).ToArray(), _ => Cancelled),
+        [WorkItemMove.AcceptLateResult] = ([Ready, Assigned, InProgress, Stalled, Failed], _ => Done),
     };
 
     /// <summary>Whether the item is still in play (not done, failed or cancelled).</summary>

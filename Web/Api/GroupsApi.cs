@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ClawGroups.Coordinator.Groups;
+using ClawGroups.Coordinator.UsageTotals;
 using ClawGroups.Coordinator.WorkItems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,6 +17,7 @@ internal static class GroupsApi
         groups.MapPost("/{groupId:guid}/join-tokens", CreateJoinTokenAsync).Accepts<CreateJoinTokenRequest>("application/json");
         groups.MapPost("/{groupId:guid}/work-items", CreateWorkItemAsync).Accepts<CreateWorkItemRequest>("application/json");
         groups.MapGet("/{groupId:guid}/work-items", ListWorkItemsAsync);
+        groups.MapGet("/{groupId:guid}/usage", UsageAsync).WithSummary("Tokens and cost reported by the group's agents, in all and per agent.");
         return api;
     }
 
@@ -45,6 +47,10 @@ internal static class GroupsApi
         return problem ?? ApiResults.Created(
             await workItems.CreateAsync(user.ToCaller(), groupId, body!, cancellationToken), w => $"/api/v1/work-items/{w.Id}");
     }
+
+    private static async Task<Results<Ok<GroupUsageView>, ProblemHttpResult>> UsageAsync(
+        Guid groupId, ClaimsPrincipal user, UsageService usage, CancellationToken cancellationToken)
+        => ApiResults.Ok(await usage.ForGroupAsync(user.ToCaller(), groupId, cancellationToken));
 
     private static async Task<Results<Ok<IReadOnlyList<WorkItemView>>, ProblemHttpResult>> ListWorkItemsAsync(
         Guid groupId, string? state, ClaimsPrincipal user, WorkItemService workItems, CancellationToken cancellationToken)

@@ -30,6 +30,9 @@ internal static class WorkItemsApi
             => Run(() => work.PauseAsync(user.ToCaller(), id, ct)));
         items.MapPost("/resume", (Guid id, ClaimsPrincipal user, HumanWorkService work, CancellationToken ct)
             => Run(() => work.ResumeAsync(user.ToCaller(), id, ct)));
+        items.MapPost("/late-results/{assignmentId:guid}/accept", (Guid id, Guid assignmentId, ClaimsPrincipal user, HumanWorkService work, CancellationToken ct)
+            => Run(() => work.AcceptLateResultAsync(user.ToCaller(), id, assignmentId, ct)))
+            .WithSummary("Accept a result that arrived after its attempt was revoked; the item is done with it.");
         items.MapPost("/complete", (Guid id, HttpRequest request, ClaimsPrincipal user, HumanWorkService work, CancellationToken ct)
             => WithBody<CompleteRequest>(request, true, body => work.CompleteAsync(user.ToCaller(), id, body, ct))).Accepts<CompleteRequest>("application/json");
 

@@ -11,16 +11,16 @@ public sealed class WorkItemStateMachineTests
     /// machine: one row per state, one column per move, the target state where the move is allowed, "." where not.
     /// </summary>
     private const string Matrix = """
-        state      | unblock block  assign   accept     decline submitForReview finish approve reject takeOver   handBack reassign stall   fail   retry cancel
-        backlog    | ready   .      .        .          .       .               .      .       .      .          .        .        .       .      .     cancelled
-        ready      | .       backlog assigned .         .       .               .      .       .      inProgress .        assigned .       failed .     cancelled
-        assigned   | .       .      .        inProgress ready   .               .      .       .      inProgress .        assigned stalled failed .     cancelled
-        inProgress | .       .      .        .          ready   inReview        done   .       .      inProgress ready    assigned stalled failed .     cancelled
-        inReview   | .       .      .        .          .       .               .      done    ready  .          .        .        .       .      .     cancelled
-        done       | .       .      .        .          .       .               .      .       .      .          .        .        .       .      .     .
-        stalled    | .       .      assigned .          .       .               .      .       .      inProgress .        assigned .       failed .     cancelled
-        failed     | .       .      .        .          .       .               .      .       .      .          .        assigned .       .      ready cancelled
-        cancelled  | .       .      .        .          .       .               .      .       .      .          .        .        .       .      .     .
+        state      | unblock block  assign   accept     decline submitForReview finish approve reject takeOver   handBack reassign stall   fail   retry cancel acceptLateResult
+        backlog    | ready   .      .        .          .       .               .      .       .      .          .        .        .       .      .     cancelled .
+        ready      | .       backlog assigned .         .       .               .      .       .      inProgress .        assigned .       failed .     cancelled done
+        assigned   | .       .      .        inProgress ready   .               .      .       .      inProgress .        assigned stalled failed .     cancelled done
+        inProgress | .       .      .        .          ready   inReview        done   .       .      inProgress ready    assigned stalled failed .     cancelled done
+        inReview   | .       .      .        .          .       .               .      done    ready  .          .        .        .       .      .     cancelled .
+        done       | .       .      .        .          .       .               .      .       .      .          .        .        .       .      .     . .
+        stalled    | .       .      assigned .          .       .               .      .       .      inProgress .        assigned .       failed .     cancelled done
+        failed     | .       .      .        .          .       .               .      .       .      .          .        assigned .       .      ready cancelled done
+        cancelled  | .       .      .        .          .       .               .      .       .      .          .        .        .       .      .     . .
         """;
 
     private static readonly DateTimeOffset Before = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -142,4 +142,48 @@ public sealed class SteeringTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, withNew.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, Assert.IsType<ClawApiException>(afterRevoke).StatusCode);
     }
+
+    [Fact]
+    public async Task A_human_accepts_a_late_result_and_the_item_is_done_with_it()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app);
+        var agent = await scenario.StartAgentAsync("late", SkillProfiles.Backend, AgentDelivery.Pull, AgentBehaviour.Silent);
+        var item = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Write the migration script"));
+        await scenario.WaitForStateAsync(item.Id, WorkItemStates.InProgress, Deadline);
+        await scenario.Human.TakeoverAsync(item.Id);
+        await Record.ExceptionAsync(() => agent.Api.SubmitResultAsync(item.Id,
+            new WorkResult("Script written", [new Artifact("migrate.sql", "text/plain", "ALTER TABLE orders ADD COLUMN note text;")])));
+        var lateAttempt = (await scenario.Human.GetWorkItemAsync(item.Id)).Assignments.First();
+
+        await scenario.Human.SendAsync(HttpMethod.Post, $"/api/v1/work-items/{item.Id}/late-results/{lateAttempt.Extra!["id"].GetString()}/accept", new { });
+
+        var done = await scenario.Human.GetWorkItemAsync(item.Id);
+        Assert.Equal(WorkItemStates.Done, done.State);
+        Assert.Equal("Script written", done.Result!.Value.GetProperty("summary").GetString());
+        Assert.Equal("migrate.sql", done.Result.Value.GetProperty("artifacts")[0].GetProperty("name").GetString());
+        Assert.Equal(agent.AgentId, done.Assignee?.Id);
+        Assert.Equal(["completed", "reassigned"], done.Assignments.Select(a => a.Outcome));
+    }
+
+    [Fact]
+    public async Task Reported_usage_is_summed_per_item_per_agent_and_per_group()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
+        var agent = await scenario.StartAgentAsync("metered", SkillProfiles.Backend, AgentDelivery.Pull, AgentBehaviour.Silent);
+        var item = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Profile the checkout endpoint"));
+        await scenario.WaitForStateAsync(item.Id, WorkItemStates.InProgress, Deadline);
+
+        await agent.Api.ReportProgressAsync(item.Id, new ProgressReport(0.3, "profiling", new Usage(1000, 200, 0.05m)));
+        await agent.Api.ReportProgressAsync(item.Id, new ProgressReport(0.6, "found it", new Usage(1500, 300, 0.08m)));
+        await agent.Api.SubmitResultAsync(item.Id, new WorkResult("N+1 query in the cart", [], new Usage(2000, 450, 0.11m)));
+
+        var usage = (await scenario.Human.SendAsync(HttpMethod.Get, $"/api/v1/groups/{scenario.Group.Id}/usage")).Json!.Value;
+        var itemUsage = (await scenario.Human.GetWorkItemAsync(item.Id)).Extra!["usage"];
+        Assert.Equal(2000, itemUsage.GetProperty("inputTokens").GetInt64());
+        Assert.Equal(0.11m, usage.GetProperty("costUsd").GetDecimal());
+        Assert.Equal(450, usage.GetProperty("outputTokens").GetInt64());
+        var perAgent = Assert.Single(usage.GetProperty("agents").EnumerateArray());
+        Assert.Equal(agent.AgentId, perAgent.GetProperty("agentId").GetString());
+        Assert.Equal(2000, perAgent.GetProperty("inputTokens").GetInt64());
+    }
 }

@@ -1,0 +1,42 @@
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Data.Database;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.UsageTotals;
+
+/// <summary>Tokens and cost that agents reported, summed over a group and per agent (items carry their own sums).</summary>
+public sealed class UsageService(ClawDbContext context)
+{
+    public async Task<Outcome<GroupUsageView>> ForGroupAsync(Caller caller, Guid groupId, CancellationToken cancellationToken)
+    {
+        if ((GroupAccess.RequireHuman(caller) ?? await context.CheckGroupAccessAsync(caller, groupId, cancellationToken)) is { } denied)
+        {
+            return denied;
+        }
+
+        // Each attempt's usage is the agent's cumulative report for it, so summing attempts counts nothing twice.
+        var perAgent = await context.Assignments.AsNoTracking()
+            .Where(a => a.GroupId == groupId && a.AgentId != null)
+            .GroupBy(a => a.AgentId!.Value)
+            .Select(g => new
+            {
+                AgentId = g.Key,
+                InputTokens = g.Sum(a => a.Usage.InputTokens),
+                OutputTokens = g.Sum(a => a.Usage.OutputTokens),
+                CostUsd = g.Sum(a => a.Usage.CostUsd),
+                Items = g.Select(a => a.WorkItemId).Distinct().Count(),
+            })
+            .ToListAsync(cancellationToken);
+        var ids = perAgent.Select(a => a.AgentId).ToList();
+        var names = await context.Agents.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
+        var agents = perAgent
+            .Select(a => new AgentUsageView(a.AgentId, names.GetValueOrDefault(a.AgentId, ""), a.InputTokens, a.OutputTokens, a.CostUsd, a.Items))
+            .OrderByDescending(a => a.CostUsd).ThenBy(a => a.Name)
+            .ToList();
+        return new GroupUsageView(groupId, agents.Sum(a => a.InputTokens), agents.Sum(a => a.OutputTokens), agents.Sum(a => a.CostUsd), agents);
+    }
+}
+
+public sealed record GroupUsageView(Guid GroupId, long InputTokens, long OutputTokens, decimal CostUsd, IReadOnlyList<AgentUsageView> Agents);
+
+public sealed record AgentUsageView(Guid AgentId, string Name, long InputTokens, long OutputTokens, decimal CostUsd, int Items);
