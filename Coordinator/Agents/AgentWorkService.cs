@@ -96,6 +96,15 @@ public sealed class AgentWorkService(
                 .OrderByDescending(w => w.Priority).ThenBy(w => w.StateChangedAt)
                 .Select(w => w.Id)
                 .FirstOrDefaultAsync(cancellationToken);
+            if (offered == Guid.Empty)
+            {
+                // A review it was asked for is an offer too, until it answers with its review.
+                offered = await context.Assignments.AsNoTracking()
+                    .Where(a => a.AgentId == agentId && a.Role == AssignmentRole.Review && a.EndedAt == null && a.WorkItem!.State == WorkItemState.InReview)
+                    .OrderBy(a => a.OfferedAt).Select(a => a.WorkItemId)
+                    .FirstOrDefaultAsync(cancellationToken);
+            }
+
             if (offered != Guid.Empty)
             {
                 var item = (await context.LoadWorkItemAsync(offered, cancellationToken))!;

@@ -31,7 +31,6 @@ public sealed partial class AssignmentPass(
     private const int KeepPerSide = 16;
 
     private static readonly WorkItemState[] Assignable = [WorkItemState.Ready, WorkItemState.Stalled];
-    private static readonly WorkItemState[] Holding = [WorkItemState.Assigned, WorkItemState.InProgress];
 
     /// <summary>Runs the pass; returns how many items were offered.</summary>
     public async Task<int> RunAsync(Guid groupId, CancellationToken cancellationToken)
@@ -54,11 +53,7 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
-        var load = await context.WorkItems
-            .Where(w => w.GroupId == groupId && w.AssigneeAgentId != null && Holding.Contains(w.State))
-            .GroupBy(w => w.AssigneeAgentId!.Value)
-            .Select(g => new { AgentId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.AgentId, g => g.Count, cancellationToken);
+        var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
 
         var candidates = AssignmentCandidates.Score(items, agents, load, skillModel, cancellationToken);
         if (candidates.Count > PruneAbove)

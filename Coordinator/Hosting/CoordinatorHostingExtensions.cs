@@ -93,6 +93,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<AgentWorkService>();
         services.AddScoped<AssignmentPass>();
         services.AddScoped<StallSweep>();
+        services.AddScoped<ReviewerPass>();
         services.AddScoped<UsageService>();
         services.AddScoped<WebhookDelivery>();
         services.AddHttpClient(WebhookDelivery.HttpClientName)

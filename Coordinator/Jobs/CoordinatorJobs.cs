@@ -23,6 +23,8 @@ public sealed class CoordinatorJobs(IServiceScopeFactory scopes, IBackgroundJobC
     {
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken);
+        scope.ServiceProvider.GetRequiredService<ClawDbContext>().ChangeTracker.Clear();
+        await scope.ServiceProvider.GetRequiredService<ReviewerPass>().RunAsync(groupId, cancellationToken);
     }
 
     [Queue(JobQueues.Webhooks)]
@@ -64,6 +66,16 @@ public sealed class CoordinatorJobs(IServiceScopeFactory scopes, IBackgroundJobC
         foreach (var groupId in groups)
         {
             await scope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken);
+            context.ChangeTracker.Clear();
+        }
+
+        var reviewing = await context.WorkItems.Where(w => w.State == WorkItemState.InReview
+                && !w.Assignments.Any(a => a.Role == AssignmentRole.Review && a.EndedAt == null))
+            .Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);
+        foreach (var groupId in reviewing)
+        {
+            await scope.ServiceProvider.GetRequiredService<ReviewerPass>().RunAsync(groupId, cancellationToken);
+            context.ChangeTracker.Clear();
         }
     }
 }

@@ -122,9 +122,27 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
         return await MoveAsync(caller, id, approve ? WorkItemMove.Approve : WorkItemMove.Reject, async item =>
         {
             var author = item.Assignments.FirstOrDefault(a => a.Id == item.CurrentAssignmentId);
-            if (author?.UserId == caller.Id)
+            if (author?.UserId == caller.Id || (author?.AgentId is { } authorAgent && authorAgent == caller.Id))
             {
                 return Failure.Forbidden("A result is reviewed by someone other than its author.");
+            }
+
+            var openReviews = item.Assignments.Where(a => a.Role == AssignmentRole.Review && a.EndedAt is null).ToList();
+            if (caller.IsAgent && openReviews.All(a => a.AgentId != caller.Id))
+            {
+                return Failure.Forbidden("This agent was not asked to review this work item.");
+            }
+
+            foreach (var review in openReviews)
+            {
+                // The decision closes every open review: the one that made it completes, others are told to stop.
+                var decided = review.AgentId == caller.Id;
+                (review.Outcome, review.EndedAt, review.Feedback) = (decided ? AssignmentOutcome.Completed : AssignmentOutcome.Revoked, lifecycle.Now,
+                    decided ? request.Feedback : null);
+                if (!decided && review.AgentId is { } reviewerId && await context.Agents.FindAsync([reviewerId], cancellationToken) is { } reviewer)
+                {
+                    lifecycle.Tell(reviewer, AgentMessageTypes.Revoked, new { workItemId = item.Id, reason = RevokeReasons.Reassigned }, item.Id);
+                }
             }
 
             if (approve)
@@ -156,7 +174,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
 
             context.AddTrailEvent(item.GroupId, caller, approve ? "work.approved" : "work.rejected", lifecycle.Now, new { request.Feedback }, item.Id);
             return null;
-        }, cancellationToken);
+        }, cancellationToken, reviewersToo: true);
     }
 
     /// <summary>
@@ -304,9 +322,13 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
         return await context.ToViewAsync(item, cancellationToken);
     }
 
-    private async Task<Outcome<WorkItemView>> MoveAsync(Caller caller, Guid id, WorkItemMove move, Func<WorkItem, Task<Failure?>> apply, CancellationToken cancellationToken)
+    private async Task<Outcome<WorkItemView>> MoveAsync(
+        Caller caller, Guid id, WorkItemMove move, Func<WorkItem, Task<Failure?>> apply, CancellationToken cancellationToken, bool reviewersToo = false)
     {
-        var (item, denied) = await HumanItemAsync(caller, id, cancellationToken);
+        // Reviews may come from a validator agent, which the review itself checks; every other move is a human's.
+        var (item, denied) = reviewersToo && caller.IsAgent
+            ? await workItems.VisibleItemAsync(caller, id, cancellationToken)
+            : await HumanItemAsync(caller, id, cancellationToken);
         if (denied is not null)
         {
             return denied;

@@ -1,0 +1,101 @@
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.Trail;
+using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using ClawGroups.Inference.Skills;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ClawGroups.Coordinator.Assignments;
+
+/// <summary>
+/// Finds a validator for results waiting in review: an available agent with a review skill (skill id or tag
+/// <c>review</c>) that is not the result's author, chosen by the same skill model. It gets the item as an offer
+/// and answers with <c>POST /work-items/{id}/review</c>. Where no such agent exists, the group's humans review.
+/// </summary>
+public sealed class ReviewerPass(
+    ClawDbContext context, WorkItemLifecycle lifecycle, ISkillModel skillModel, IOptionsMonitor<CoordinatorOptions> options, TimeProvider time)
+{
+    public const string ReviewSkill = "review";
+
+    public async Task<int> RunAsync(Guid groupId, CancellationToken cancellationToken)
+    {
+        var items = await context.WorkItems.Include(w => w.Assignments)
+            .Where(w => w.GroupId == groupId && w.State == WorkItemState.InReview && w.PausedAt == null
+                        && !w.Assignments.Any(a => a.Role == AssignmentRole.Review && a.EndedAt == null))
+            .OrderByDescending(w => w.Priority).ThenBy(w => w.StateChangedAt)
+            .Take(AssignmentPass.MaxItemsPerPass)
+            .ToListAsync(cancellationToken);
+        if (items.Count == 0)
+        {
+            return 0;
+        }
+
+        var silentSince = time.GetUtcNow().AddSeconds(-options.CurrentValue.HeartbeatTimeoutSeconds);
+        var reviewers = (await context.Agents.AsNoTracking().Include(a => a.Skills)
+                .Where(a => a.GroupId == groupId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt >= silentSince)
+                .OrderBy(a => a.Id)
+                .ToListAsync(cancellationToken))
+            .Where(a => a.Skills.Any(s => IsReview(s.SkillId) || s.Tags.Any(IsReview)))
+            .ToList();
+        if (reviewers.Count == 0)
+        {
+            return 0;
+        }
+
+        var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
+        var affinities = skillModel.Score(items.Select(AssignmentCandidates.ToText).ToList(), reviewers.Select(AssignmentCandidates.ToProfile).ToList(), cancellationToken);
+        var offered = 0;
+        var claimed = new HashSet<Guid>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var author = item.Assignments.FirstOrDefault(a => a.Id == item.CurrentAssignmentId)?.AgentId ?? item.AssigneeAgentId;
+            var best = Enumerable.Range(0, reviewers.Count)
+                .Where(r => reviewers[r].Id != author && load.GetValueOrDefault(reviewers[r].Id) < reviewers[r].Capacity)
+                .OrderByDescending(r => affinities.Score(i, r)).ThenBy(r => r)
+                .Cast<int?>().FirstOrDefault();
+            if (best is not { } r)
+            {
+                continue;
+            }
+
+            var reviewer = reviewers[r];
+            var score = Math.Round(affinities.Score(i, r), 3);
+            var reason = $"review skill; not the author; affinity {score:0.00}; load {load.GetValueOrDefault(reviewer.Id)}/{reviewer.Capacity}";
+            context.Assignments.Add(new Assignment
+            {
+                Id = Guid.CreateVersion7(lifecycle.Now), WorkItemId = item.Id, GroupId = groupId, MemberKind = MemberKind.Agent, AgentId = reviewer.Id,
+                Attempt = item.Attempts, Role = AssignmentRole.Review, Score = score, Reason = reason, OfferedAt = lifecycle.Now, Outcome = AssignmentOutcome.Active,
+            });
+            context.AddTrailEvent(groupId, Caller.Coordinator, "review.assigned", lifecycle.Now, new { reviewerId = reviewer.Id, reviewerName = reviewer.Name, score, reason }, item.Id, reviewer.Id);
+            if (claimed.Add(reviewer.Id))
+            {
+                // The agent's row joins the optimistic check, as in the work pass, so no two passes overfill it.
+                context.Agents.Attach(reviewer).Property(a => a.Status).IsModified = true;
+            }
+
+            load[reviewer.Id] = load.GetValueOrDefault(reviewer.Id) + 1;
+            await context.Entry(item).Collection(w => w.DependsOn).LoadAsync(cancellationToken);
+            await context.Entry(item).Collection(w => w.Artifacts).LoadAsync(cancellationToken);
+            lifecycle.AnnounceOffer(reviewer, await context.ToViewAsync(item, cancellationToken));
+            offered++;
+        }
+
+        try
+        {
+            await lifecycle.SaveAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return 0;
+        }
+
+        return offered;
+    }
+
+    private static bool IsReview(string text) => string.Equals(text, ReviewSkill, StringComparison.OrdinalIgnoreCase);
+}
