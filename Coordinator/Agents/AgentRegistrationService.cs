@@ -4,6 +4,7 @@ using ClawGroups.Coordinator.Credentials;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.Webhooks;
+using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
@@ -13,7 +14,7 @@ namespace ClawGroups.Coordinator.Agents;
 
 /// <summary>Agents joining a group with a join token, and their credentials over their lifetime.</summary>
 public sealed class AgentRegistrationService(
-    ClawDbContext context, TimeProvider time, WebhookUrlPolicy urlPolicy, WebhookSecrets secrets, IWorkSignals signals)
+    ClawDbContext context, TimeProvider time, WebhookUrlPolicy urlPolicy, WebhookSecrets secrets, IWorkSignals signals, WorkItemLifecycle lifecycle)
 {
     public async Task<Outcome<AgentRegistered>> RegisterAsync(string? joinToken, JsonElement cardJson, CancellationToken cancellationToken)
     {
@@ -125,12 +126,25 @@ public sealed class AgentRegistrationService(
             return denied;
         }
 
-        var now = time.GetUtcNow();
+        var now = lifecycle.Now;
         agent!.Status = AgentStatus.Revoked;
         agent.RevokedAt = now;
         context.AddTrailEvent(agent.GroupId, caller, "agent.revoked", now, new { agent.Name }, agentId: agent.Id);
-        await context.SaveChangesAsync(cancellationToken);
-        signals.AssignmentNeeded(agent.GroupId);
+        // Its work goes back to the coordinator now, not when a timeout notices: offers and runs alike.
+        var held = await context.WorkItems.Include(w => w.Assignments)
+            .Where(w => w.AssigneeAgentId == agent.Id && (w.State == WorkItemState.Assigned || w.State == WorkItemState.InProgress))
+            .ToListAsync(cancellationToken);
+        foreach (var item in held)
+        {
+            await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Revoked, cancellationToken);
+            WorkItemStateMachine.Apply(item, WorkItemMove.Decline, now);
+            context.AddTrailEvent(item.GroupId, caller, "work.released", now, new { reason = "agentRevoked", agentId = agent.Id }, item.Id, agent.Id);
+        }
+
+        await context.Assignments.Where(a => a.AgentId == agent.Id && a.Role == AssignmentRole.Review && a.EndedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.EndedAt, now).SetProperty(a => a.Outcome, AssignmentOutcome.Revoked), cancellationToken);
+        lifecycle.AssignmentNeeded(agent.GroupId);
+        await lifecycle.SaveAsync(cancellationToken);
         return true;
     }
 

@@ -71,6 +71,8 @@ public sealed class ReviewerPass(
                 Id = Guid.CreateVersion7(lifecycle.Now), WorkItemId = item.Id, GroupId = groupId, MemberKind = MemberKind.Agent, AgentId = reviewer.Id,
                 Attempt = item.Attempts, Role = AssignmentRole.Review, Score = score, Reason = reason, OfferedAt = lifecycle.Now, Outcome = AssignmentOutcome.Active,
             });
+            // Writing the item makes its version part of the check: two passes cannot both add a reviewer.
+            item.UpdatedAt = lifecycle.Now;
             context.AddTrailEvent(groupId, Caller.Coordinator, "review.assigned", lifecycle.Now, new { reviewerId = reviewer.Id, reviewerName = reviewer.Name, score, reason }, item.Id, reviewer.Id);
             if (claimed.Add(reviewer.Id))
             {

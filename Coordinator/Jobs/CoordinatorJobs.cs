@@ -6,6 +6,7 @@ using ClawGroups.Data.WorkItems;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ClawGroups.Coordinator.Jobs;
 
@@ -13,7 +14,7 @@ namespace ClawGroups.Coordinator.Jobs;
 /// The coordinator's Hangfire jobs. Each takes ids, reads the state it needs from the database, and is safe to
 /// run twice or on two workers at once. A fresh scope per job keeps one DbContext per unit of work.
 /// </summary>
-public sealed class CoordinatorJobs(IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time)
+public sealed partial class CoordinatorJobs(IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time, ILogger<CoordinatorJobs> logger)
 {
     private static readonly WorkItemState[] Assignable = [WorkItemState.Ready, WorkItemState.Stalled];
 
@@ -65,7 +66,7 @@ public sealed class CoordinatorJobs(IServiceScopeFactory scopes, IBackgroundJobC
             .Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);
         foreach (var groupId in groups)
         {
-            await scope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken);
+            await ForEachGroupAsync(groupId, () => scope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken));
             context.ChangeTracker.Clear();
         }
 
@@ -74,8 +75,26 @@ public sealed class CoordinatorJobs(IServiceScopeFactory scopes, IBackgroundJobC
             .Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);
         foreach (var groupId in reviewing)
         {
-            await scope.ServiceProvider.GetRequiredService<ReviewerPass>().RunAsync(groupId, cancellationToken);
+            await ForEachGroupAsync(groupId, () => scope.ServiceProvider.GetRequiredService<ReviewerPass>().RunAsync(groupId, cancellationToken));
             context.ChangeTracker.Clear();
         }
     }
+
+    /// <summary>One group's failure is logged and does not take the safety net away from the groups after it.</summary>
+    private async Task ForEachGroupAsync(Guid groupId, Func<Task<int>> pass)
+    {
+        try
+        {
+            await pass();
+        }
+#pragma warning disable CA1031 // The sweep is the safety net: it must go on to the next group whatever one group did.
+        catch (Exception exception) when (exception is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            LogGroupFailed(logger, exception, groupId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The sweep's pass for group {GroupId} failed; the other groups go on")]
+    private static partial void LogGroupFailed(ILogger logger, Exception exception, Guid groupId);
 }

@@ -71,6 +71,14 @@ public sealed partial class StallSweep(
                 await RevokeAsync(item, agent.Group!, StallReason.AgentSilent, cancellationToken);
                 moved++;
             }
+
+            // Reviews it was asked for go to someone else too.
+            foreach (var review in await context.Assignments
+                         .Where(a => a.AgentId == agent.Id && a.Role == AssignmentRole.Review && a.EndedAt == null).ToListAsync(cancellationToken))
+            {
+                (review.Outcome, review.EndedAt, review.StallReason) = (AssignmentOutcome.Stalled, now, StallReason.AgentSilent);
+                lifecycle.AssignmentNeeded(agent.GroupId);
+            }
         }
 
         return moved;
@@ -80,12 +88,13 @@ public sealed partial class StallSweep(
     {
         var quietSince = now - ShortestTimeout;
         var running = await context.WorkItems.Include(w => w.Assignments).Include(w => w.Group)
-            .Where(w => w.State == WorkItemState.InProgress && w.PausedAt == null && w.AssigneeAgentId != null
-                        && w.Assignments.Any(a => a.Id == w.CurrentAssignmentId && a.EndedAt == null && a.AcceptedAt != null
-                                                  && (a.LastProgressAt < quietSince || w.ExpectedDurationSeconds != null)))
+            .Where(w => (w.State == WorkItemState.InProgress || w.State == WorkItemState.Assigned) && w.PausedAt == null && w.AssigneeAgentId != null
+                        && w.Assignments.Any(a => a.Id == w.CurrentAssignmentId && a.EndedAt == null
+                                                  && (a.LastProgressAt == null || a.LastProgressAt < quietSince || w.ExpectedDurationSeconds != null)))
             .ToListAsync(cancellationToken);
         // Items the silent-agent pass above just revoked are tracked with their new state; they are done with.
-        running = running.Where(w => w.State == WorkItemState.InProgress && w.AssigneeAgentId != null).ToList();
+        // An offer never accepted counts from when it was made, like a run without progress.
+        running = running.Where(w => w.State is WorkItemState.InProgress or WorkItemState.Assigned && w.AssigneeAgentId != null).ToList();
         var agentIds = running.Select(w => w.AssigneeAgentId!.Value).Distinct().ToList();
         var agents = await context.Agents.Where(a => agentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
         var moved = 0;
@@ -100,7 +109,8 @@ public sealed partial class StallSweep(
                 continue;
             }
 
-            var answeredPing = attempt.PingedAt is { } pinged && attempt.LastProgressAt > pinged && verdict == StallReason.NoProgress;
+            // Progress after the ping is an answer, whatever the suspicion: a run that reports is not cut off.
+            var answeredPing = attempt.PingedAt is { } pinged && attempt.LastProgressAt > pinged;
             if (attempt.PingedAt is null || answeredPing)
             {
                 attempt.PingedAt = now;

@@ -12,6 +12,8 @@ internal static class WebhookHttpHandler
     public static SocketsHttpHandler Create(WebhookUrlPolicy policy) => new()
     {
         AllowAutoRedirect = false,
+        // A proxy would be the address dialled, and the policy check would vet the proxy instead of the target.
+        UseProxy = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         ConnectTimeout = TimeSpan.FromSeconds(5),
         ConnectCallback = async (context, cancellationToken) =>

@@ -85,6 +85,12 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
             }
         }
 
+        foreach (var review in item.Assignments.Where(a => a.Role == AssignmentRole.Review && a.EndedAt is null))
+        {
+            // The item leaves review (cancelled, taken back): an open review has nothing left to decide.
+            (review.Outcome, review.EndedAt) = (AssignmentOutcome.Cancelled, Now);
+        }
+
         item.CurrentAssignmentId = null;
         item.AssigneeKind = null;
         item.AssigneeAgentId = null;

@@ -13,13 +13,13 @@ internal static class AgentsApi
     public static RouteGroupBuilder MapAgentsApi(this RouteGroupBuilder api)
     {
         var agents = api.MapGroup("/agents").WithTags("Agents");
-        agents.MapPost("/", RegisterAsync).AllowAnonymous().Accepts<JsonElement>("application/json")
+        agents.MapPost("/", RegisterAsync).AllowAnonymous().Accepts<JsonElement>("application/json").WithMetadata(new CredentialsInResponse())
             .WithSummary("Register an agent with a join token (Authorization: Bearer cg_join_…) and an A2A agent card.");
         agents.MapPost("/{agentId:guid}/heartbeat", HeartbeatAsync).Accepts<HeartbeatRequest>("application/json")
             .WithSummary("Keep the agent's leases; pull agents receive their pending messages in the answer.");
         agents.MapGet("/{agentId:guid}/work", PullAsync)
             .WithSummary("The next work item offered to this agent (200), or 204 when none arrives within waitSeconds.");
-        agents.MapPost("/{agentId:guid}/rotate-key", RotateKeyAsync);
+        agents.MapPost("/{agentId:guid}/rotate-key", RotateKeyAsync).WithMetadata(new CredentialsInResponse());
         agents.MapPost("/{agentId:guid}/revoke", RevokeAsync).WithSummary("A human of the group revokes the agent for good.");
         return api;
     }

@@ -69,6 +69,11 @@ internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> context
         }
 
         var (status, body, contentType) = Capture(result);
+        if (http.GetEndpoint()?.Metadata.GetMetadata<CredentialsInResponse>() is not null)
+        {
+            (body, contentType) = (null, null);
+        }
+
         await db.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key)
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.StatusCode, status).SetProperty(r => r.ResponseBody, body).SetProperty(r => r.ContentType, contentType),
                 CancellationToken.None);
@@ -107,6 +112,13 @@ internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> context
         {
             return ApiResults.Problem(StatusCodes.Status409Conflict, "Request in progress",
                 "A request with this Idempotency-Key is still running; repeat it once that one has answered.");
+        }
+
+        if (record.ResponseBody is null && http.GetEndpoint()?.Metadata.GetMetadata<CredentialsInResponse>() is not null
+            && record.StatusCode is >= 200 and < 300)
+        {
+            return ApiResults.Problem(StatusCodes.Status409Conflict, "Already done",
+                "This request was already carried out; the credentials it returned are shown only once and are not stored.");
         }
 
         http.Response.Headers["Idempotent-Replayed"] = "true";

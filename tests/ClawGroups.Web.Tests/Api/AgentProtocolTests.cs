@@ -123,4 +123,41 @@ public sealed class AgentProtocolTests : IAsyncLifetime
         Assert.DoesNotContain(registration.WebhookSecret!, stored.WebhookSecretProtected, StringComparison.Ordinal);
         Assert.Equal(AgentStatus.Online, stored.Status);
     }
+
+    [Fact]
+    public async Task Revoking_an_agent_gives_its_work_back_at_once()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
+        var doomed = await scenario.StartAgentAsync("doomed", SkillProfiles.Backend, AgentDelivery.Pull, AgentBehaviour.Silent);
+        var item = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Rewrite the cron job"));
+        await scenario.WaitForStateAsync(item.Id, WorkItemStates.InProgress, Deadline);
+
+        await scenario.Human.SendAsync(HttpMethod.Post, $"/api/v1/agents/{doomed.AgentId}/revoke", new { });
+        var released = await scenario.Human.GetWorkItemAsync(item.Id);
+        var successor = await scenario.StartAgentAsync("successor", SkillProfiles.Backend, AgentDelivery.Pull);
+        var done = await scenario.WaitForStateAsync(item.Id, WorkItemStates.Done, Deadline);
+
+        Assert.Equal(WorkItemStates.Ready, released.State);
+        Assert.Equal("revoked", done.Assignments[0].Outcome);
+        Assert.Equal(successor.AgentId, done.Assignee?.Id);
+    }
+
+    [Fact]
+    public async Task A_repeated_registration_with_an_idempotency_key_is_refused_and_no_credentials_are_stored()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app);
+        var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
+        var registrar = scenario.Human.WithToken(joinToken.Token);
+        var card = new { name = "replica", delivery = "pull" };
+
+        var first = await registrar.SendAsync(HttpMethod.Post, "/api/v1/agents", card, idempotencyKey: "register-replica");
+        var repeat = await Record.ExceptionAsync(() => registrar.SendAsync(HttpMethod.Post, "/api/v1/agents", card, idempotencyKey: "register-replica"));
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, Assert.IsType<ClawApiException>(repeat).StatusCode);
+        await using var context = _app.Database.NewContext();
+        var record = await context.IdempotencyRecords.SingleAsync(r => r.Key == "register-replica");
+        Assert.Null(record.ResponseBody);
+        Assert.Single(await context.Agents.Where(a => a.Name == "replica").ToListAsync());
+    }
 }

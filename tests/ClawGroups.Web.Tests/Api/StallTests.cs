@@ -63,6 +63,27 @@ public sealed class StallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_offer_a_live_agent_never_accepts_is_pinged_then_taken_back()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app);
+        var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
+        var registration = await scenario.Human.RegisterAgentAsync(joinToken.Token, SkillProfiles.Backend with { Name = "distracted" });
+        var agent = scenario.AgentClient(registration.ApiKey);
+        var item = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Fix the login redirect"));
+
+        // The agent keeps heartbeating (alive), but never accepts the offer.
+        var events = await Eventually.ReachAsync(async () =>
+            {
+                await agent.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Idle));
+                return await scenario.Human.GetEventsAsync(item.Id);
+            }, e => e.Any(x => x.Type == "work.stalled"), "the unaccepted offer to be taken back", Deadline);
+
+        var types = events.Select(e => e.Type).ToList();
+        Assert.True(types.IndexOf("work.pinged") < types.IndexOf("work.stalled"), string.Join(", ", types));
+        Assert.Equal("stalled", (await scenario.Human.GetWorkItemAsync(item.Id)).Assignments.Single().Outcome);
+    }
+
+    [Fact]
     public async Task A_long_run_that_keeps_reporting_is_never_cut_off()
     {
         await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
