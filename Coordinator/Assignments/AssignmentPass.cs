@@ -134,16 +134,7 @@ public sealed partial class AssignmentPass(
     }
 
     private async Task<List<Agent>> AvailableAgentsAsync(Guid groupId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var silentSince = now.AddSeconds(-options.CurrentValue.HeartbeatTimeoutSeconds);
-        return await context.Agents.AsNoTracking()
-            .Include(a => a.Skills)
-            .Where(a => a.GroupId == groupId
-                        && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy)
-                        && a.LastHeartbeatAt >= silentSince)
-            .OrderBy(a => a.Id)
-            .ToListAsync(cancellationToken);
-    }
+        => await AvailableAgents.InGroupAsync(context, groupId, options.CurrentValue, now, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Assignment pass offered {Count} item(s) in group {GroupId}")]
     private static partial void LogOffered(ILogger logger, int count, Guid groupId);

@@ -34,11 +34,7 @@ public sealed class ReviewerPass(
             return 0;
         }
 
-        var silentSince = time.GetUtcNow().AddSeconds(-options.CurrentValue.HeartbeatTimeoutSeconds);
-        var reviewers = (await context.Agents.AsNoTracking().Include(a => a.Skills)
-                .Where(a => a.GroupId == groupId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt >= silentSince)
-                .OrderBy(a => a.Id)
-                .ToListAsync(cancellationToken))
+        var reviewers = (await AvailableAgents.InGroupAsync(context, groupId, options.CurrentValue, time.GetUtcNow(), cancellationToken))
             .Where(a => a.Skills.Any(s => IsReview(s.SkillId) || s.Tags.Any(IsReview)))
             .ToList();
         if (reviewers.Count == 0)

@@ -41,6 +41,28 @@ public sealed class ConcurrentAssignmentPassTests
         Assert.All(assigned, w => Assert.Equal(open.Single(a => a.WorkItemId == w.Id).AgentId, w.AssigneeAgentId));
     }
 
+    [Fact]
+    public async Task An_agent_with_a_long_heartbeat_timeout_of_its_own_still_gets_work_between_heartbeats()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
+        var groupId = await SeedAsync(database, agents: 2, capacity: 1, items: 2);
+        var tenMinutesAgo = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await using (var context = database.NewContext())
+        {
+            var agents = await context.Agents.OrderBy(a => a.Id).ToListAsync();
+            agents.ForEach(a => a.LastHeartbeatAt = tenMinutesAgo);
+            agents[0].Thresholds.HeartbeatTimeoutSeconds = 3600;
+            await context.SaveChangesAsync();
+        }
+
+        await RunPassAsync(database, groupId, new Inference.Lexical.LexicalSkillModel());
+
+        await using var reader = database.NewContext();
+        var patient = await reader.Agents.OrderBy(a => a.Id).Select(a => a.Id).FirstAsync();
+        var open = await reader.Assignments.Where(a => a.Outcome == AssignmentOutcome.Active).ToListAsync();
+        Assert.Equal(patient, Assert.Single(open).AgentId);
+    }
+
     private static async Task<int> RunPassAsync(TestDatabase database, Guid groupId, ISkillModel model)
     {
         await Task.Yield();

@@ -1,0 +1,28 @@
+using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.Stalls;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.Assignments;
+
+/// <summary>
+/// The agents of a group that may be offered work now: online or busy, and heard from within their own heartbeat
+/// timeout (agent, else group, else configuration — the same rule the stall sweep applies).
+/// </summary>
+internal static class AvailableAgents
+{
+    public static async Task<List<Agent>> InGroupAsync(
+        ClawDbContext context, Guid groupId, CoordinatorOptions defaults, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var groupThresholds = await context.Groups.Where(g => g.Id == groupId).Select(g => g.Thresholds).SingleAsync(cancellationToken);
+        var agents = await context.Agents.AsNoTracking()
+            .Include(a => a.Skills)
+            .Where(a => a.GroupId == groupId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt != null)
+            .OrderBy(a => a.Id)
+            .ToListAsync(cancellationToken);
+        return agents
+            .Where(a => a.LastHeartbeatAt >= now - StallPolicy.For(defaults, groupThresholds, a.Thresholds).HeartbeatTimeout)
+            .ToList();
+    }
+}
