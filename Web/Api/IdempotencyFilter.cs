@@ -63,8 +63,18 @@ internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> context
         }
         catch
         {
-            // Nothing was answered: free the key so the client can try again.
-            await db.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
+            // The request may have committed before it failed, so running it again under the same key could apply it
+            // twice. As payment APIs do, the failure becomes the key's answer; a new attempt takes a new key.
+            var failure = ClawJson.Serialize(new
+            {
+                type = "https://httpwg.org/specs/rfc9110.html#status.500",
+                title = "Outcome unknown",
+                status = StatusCodes.Status500InternalServerError,
+                detail = "The request with this Idempotency-Key failed and may or may not have taken effect. Read the resource to see, and use a new key to try again.",
+            });
+            await db.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key)
+                .ExecuteUpdateAsync(set => set.SetProperty(r => r.StatusCode, StatusCodes.Status500InternalServerError)
+                    .SetProperty(r => r.ResponseBody, failure).SetProperty(r => r.ContentType, "application/problem+json"), CancellationToken.None);
             throw;
         }
 
