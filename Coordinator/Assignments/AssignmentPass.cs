@@ -75,6 +75,7 @@ public sealed partial class AssignmentPass(
 
         await EstimateDurationsAsync(choices.Select(c => items[candidates[c].Item]).ToList(), cancellationToken);
         ClaimCapacity(choices.Select(c => agents[candidates[c].Agent]).Distinct());
+        var offers = new List<(WorkItem Item, Agent Agent)>(choices.Count);
         foreach (var choice in choices)
         {
             var candidate = candidates[choice];
@@ -82,10 +83,13 @@ public sealed partial class AssignmentPass(
             var agent = agents[candidate.Agent];
             lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), candidate.Reason(load.GetValueOrDefault(agent.Id), agent.Capacity), Caller.Coordinator);
             load[agent.Id] = load.GetValueOrDefault(agent.Id) + 1;
-            // The offer carries the whole item, written in the same transaction as the assignment.
-            await context.Entry(item).Collection(w => w.DependsOn).LoadAsync(cancellationToken);
-            await context.Entry(item).Collection(w => w.Artifacts).LoadAsync(cancellationToken);
-            var names = await context.MemberNamesAsync(item.Assignments.Select(a => a.AgentId), item.Assignments.Select(a => a.UserId), cancellationToken);
+            offers.Add((item, agent));
+        }
+
+        // Each offer carries the whole item, written in the same transaction as the assignment.
+        var names = await context.LoadForViewsAsync(offers.Select(o => o.Item).ToList(), cancellationToken);
+        foreach (var (item, agent) in offers)
+        {
             lifecycle.AnnounceOffer(agent, item.ToView(names));
         }
 

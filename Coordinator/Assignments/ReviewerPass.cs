@@ -44,8 +44,8 @@ public sealed class ReviewerPass(
 
         var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
         var affinities = skillModel.Score(items.Select(AssignmentCandidates.ToText).ToList(), reviewers.Select(AssignmentCandidates.ToProfile).ToList(), cancellationToken);
-        var offered = 0;
         var claimed = new HashSet<Guid>();
+        var offers = new List<(WorkItem Item, Agent Reviewer)>();
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -77,10 +77,13 @@ public sealed class ReviewerPass(
             }
 
             load[reviewer.Id] = load.GetValueOrDefault(reviewer.Id) + 1;
-            await context.Entry(item).Collection(w => w.DependsOn).LoadAsync(cancellationToken);
-            await context.Entry(item).Collection(w => w.Artifacts).LoadAsync(cancellationToken);
-            lifecycle.AnnounceOffer(reviewer, await context.ToViewAsync(item, cancellationToken));
-            offered++;
+            offers.Add((item, reviewer));
+        }
+
+        var names = await context.LoadForViewsAsync(offers.Select(o => o.Item).ToList(), cancellationToken);
+        foreach (var (item, reviewer) in offers)
+        {
+            lifecycle.AnnounceOffer(reviewer, item.ToView(names));
         }
 
         try
@@ -92,7 +95,7 @@ public sealed class ReviewerPass(
             return 0;
         }
 
-        return offered;
+        return offers.Count;
     }
 
     private static bool IsReview(string text) => string.Equals(text, ReviewSkill, StringComparison.OrdinalIgnoreCase);

@@ -10,21 +10,22 @@ public sealed class HangfireWorkSignals(IBackgroundJobClient jobs, AgentWaiters 
     /// <summary>A burst of changes in one group (a goal split into fifty items) needs one pass, not fifty.</summary>
     private static readonly TimeSpan PassDebounce = TimeSpan.FromMilliseconds(250);
 
-    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastPass = new();
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _nextPass = new();
 
     public void AssignmentNeeded(Guid groupId)
     {
         var now = time.GetUtcNow();
-        var last = _lastPass.GetValueOrDefault(groupId);
-        if (now - last < PassDebounce)
+        var next = _nextPass.GetValueOrDefault(groupId);
+        if (next > now)
         {
-            // A pass enqueued moments ago has not started yet (or just did) and will see this change.
-            jobs.Schedule<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None), PassDebounce);
+            // A pass is already due within the debounce window and will see this change.
             return;
         }
 
-        _lastPass[groupId] = now;
+        // Run one now; changes in the next moment are covered by one more pass at the window's end.
+        _nextPass[groupId] = now + PassDebounce;
         jobs.Enqueue<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None));
+        jobs.Schedule<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None), PassDebounce);
     }
 
     public void MessagesDue(IReadOnlyCollection<Guid> outboxMessageIds)

@@ -17,6 +17,24 @@ public static class WorkItemViews
             .AsSplitQuery()
             .SingleOrDefaultAsync(w => w.Id == id, cancellationToken);
 
+    /// <summary>
+    /// Makes tracked items ready for <see cref="ToView(WorkItem, IReadOnlyDictionary{Guid, string})"/> in a fixed
+    /// number of queries, however many there are: their dependencies and artifacts (attached to the tracked items)
+    /// and the names of every member their attempts name.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, string>> LoadForViewsAsync(
+        this ClawDbContext context, IReadOnlyCollection<WorkItem> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(items);
+        var ids = items.Select(w => w.Id).ToList();
+        await context.WorkItemDependencies.Where(d => ids.Contains(d.WorkItemId)).LoadAsync(cancellationToken);
+        await context.Artifacts.Where(a => ids.Contains(a.WorkItemId)).LoadAsync(cancellationToken);
+        return await context.MemberNamesAsync(
+            items.SelectMany(w => w.Assignments.Select(a => a.AgentId).Append(w.AssigneeAgentId)),
+            items.SelectMany(w => w.Assignments.Select(a => a.UserId).Append(w.AssigneeUserId)), cancellationToken);
+    }
+
     public static async Task<WorkItemView> ToViewAsync(this ClawDbContext context, WorkItem item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -10,9 +10,9 @@ using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Corpus;
 using ClawGroups.Inference.Lexical;
 using ClawGroups.Testing.Databases;
+using ClawGroups.Testing.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Benchmarks;
 
@@ -47,8 +47,8 @@ internal static class AssignmentPassBenchmark
         var groupId = await SeedAsync(database, SyntheticGroup.Create(areas, agents, items, seed: 17));
         seed.Stop();
         await using var context = database.NewContext();
-        var options = new FixedOptions(new CoordinatorOptions { Solver = solver, HeartbeatTimeoutSeconds = 3600 });
-        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, new NoSignals()), new LexicalSkillModel(),
+        var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { Solver = solver, HeartbeatTimeoutSeconds = 3600 });
+        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), new LexicalSkillModel(),
             options, TimeProvider.System, NullLogger<AssignmentPass>.Instance);
         var timer = Stopwatch.StartNew();
         var offered = await pass.RunAsync(groupId, CancellationToken.None);
@@ -83,29 +83,5 @@ internal static class AssignmentPassBenchmark
 
         await context.SaveChangesAsync();
         return group.Id;
-    }
-
-    private sealed class NoSignals : IWorkSignals
-    {
-        public void AssignmentNeeded(Guid groupId)
-        {
-        }
-
-        public void MessagesDue(IReadOnlyCollection<Guid> outboxMessageIds)
-        {
-        }
-
-        public void AgentHasNews(Guid agentId)
-        {
-        }
-    }
-
-    private sealed class FixedOptions(CoordinatorOptions value) : IOptionsMonitor<CoordinatorOptions>
-    {
-        public CoordinatorOptions CurrentValue => value;
-
-        public CoordinatorOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<CoordinatorOptions, string?> listener) => null;
     }
 }

@@ -8,9 +8,9 @@ using ClawGroups.Data.Groups;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Testing.Databases;
+using ClawGroups.Testing.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Coordinator.Tests.Assignments;
 
@@ -68,8 +68,8 @@ public sealed class ConcurrentAssignmentPassTests
         await Task.Yield();
         await using var context = database.NewContext();
         var time = TimeProvider.System;
-        var options = new StaticOptionsMonitor(new CoordinatorOptions());
-        var lifecycle = new WorkItemLifecycle(context, time, new NoSignals());
+        var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions());
+        var lifecycle = new WorkItemLifecycle(context, time, NoWorkSignals.Instance);
         var pass = new AssignmentPass(context, lifecycle, model, options, time, NullLogger<AssignmentPass>.Instance);
         return await pass.RunAsync(groupId, CancellationToken.None);
     }
@@ -127,29 +127,5 @@ public sealed class ConcurrentAssignmentPassTests
 
         public IReadOnlyList<double?> ExpectedDurationSeconds(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken)
             => items.Select(_ => (double?)null).ToList();
-    }
-
-    private sealed class NoSignals : IWorkSignals
-    {
-        public void AssignmentNeeded(Guid groupId)
-        {
-        }
-
-        public void MessagesDue(IReadOnlyCollection<Guid> outboxMessageIds)
-        {
-        }
-
-        public void AgentHasNews(Guid agentId)
-        {
-        }
-    }
-
-    private sealed class StaticOptionsMonitor(CoordinatorOptions value) : IOptionsMonitor<CoordinatorOptions>
-    {
-        public CoordinatorOptions CurrentValue => value;
-
-        public CoordinatorOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<CoordinatorOptions, string?> listener) => null;
     }
 }
