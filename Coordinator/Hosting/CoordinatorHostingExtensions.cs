@@ -2,6 +2,7 @@ using ClawGroups.Coordinator.Agents;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Jobs;
+using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.Stalls;
 using ClawGroups.Coordinator.UsageTotals;
@@ -95,6 +96,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<StallSweep>();
         services.AddScoped<ReviewerPass>();
         services.AddScoped<UsageService>();
+        services.AddSingleton<GroupFeed>();
         services.AddScoped<WebhookDelivery>();
         services.AddHttpClient(WebhookDelivery.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => WebhookHttpHandler.Create(provider.GetRequiredService<WebhookUrlPolicy>()));

@@ -1,6 +1,8 @@
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Trail;
+using ClawGroups.Coordinator.WorkItems;
+using System.Text.Json;
 
 namespace ClawGroups.Coordinator.Trail;
 
@@ -26,5 +28,15 @@ public static class TrailExtensions
         };
         context.TrailEvents.Add(trailEvent);
         return trailEvent;
+    }
+
+    /// <summary>The event as the API and live clients show it.</summary>
+    public static TrailEventView ToView(this TrailEvent trailEvent)
+    {
+        ArgumentNullException.ThrowIfNull(trailEvent);
+        using var data = JsonDocument.Parse(trailEvent.DataJson);
+        return new TrailEventView(
+            trailEvent.Id, trailEvent.At, new ActorView(WorkItemViews.KindName(trailEvent.ActorKind), trailEvent.ActorId), trailEvent.Type,
+            data.RootElement.Clone(), trailEvent.WorkItemId, trailEvent.AgentId);
     }
 }

@@ -275,8 +275,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
         }
 
         await lifecycle.SaveAsync(cancellationToken);
-        return new TrailEventView(trailEvent.Id, trailEvent.At, new ActorView(WorkItemViews.KindName(caller.Kind), caller.Id), trailEvent.Type,
-            System.Text.Json.JsonDocument.Parse(trailEvent.DataJson).RootElement.Clone());
+        return trailEvent.ToView();
     }
 
     public Task<Outcome<WorkItemView>> PauseAsync(Caller caller, Guid id, CancellationToken cancellationToken)

@@ -13,7 +13,11 @@ public sealed record MessageRequest(string? Text);
 
 public sealed record CompleteRequest(string? Summary);
 
-/// <summary>One entry of the audit trail: <c>at, actor { kind, id }, type, data</c>.</summary>
-public sealed record TrailEventView(long Id, DateTimeOffset At, ActorView Actor, string Type, System.Text.Json.JsonElement Data);
+/// <summary>
+/// One entry of the audit trail: <c>at, actor { kind, id }, type, data</c>, and (added) the work item and agent it
+/// concerns, so that a live client can tell which card an event belongs to.
+/// </summary>
+public sealed record TrailEventView(
+    long Id, DateTimeOffset At, ActorView Actor, string Type, System.Text.Json.JsonElement Data, Guid? WorkItemId = null, Guid? AgentId = null);
 
 public sealed record ActorView(string Kind, Guid? Id);

@@ -133,9 +133,7 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
         }
 
         var events = await context.TrailEvents.AsNoTracking().Where(e => e.WorkItemId == id).OrderBy(e => e.Id).ToListAsync(cancellationToken);
-        return events.Select(e => new TrailEventView(
-            e.Id, e.At, new ActorView(WorkItemViews.KindName(e.ActorKind), e.ActorId), e.Type,
-            JsonDocument.Parse(e.DataJson).RootElement.Clone())).ToList();
+        return events.Select(e => e.ToView()).ToList();
     }
 
     /// <summary>The item when the caller may see it: a human of its group, or an agent that has worked on it.</summary>

@@ -1,3 +1,4 @@
+using ClawGroups.Web.Accounts;
 using System.Security.Claims;
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.UsageTotals;

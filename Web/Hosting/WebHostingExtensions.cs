@@ -60,6 +60,7 @@ public static class WebHostingExtensions
                 .RequireAuthenticatedUser());
         builder.AddClawApi();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Components.Workspace.WorkspaceSession>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

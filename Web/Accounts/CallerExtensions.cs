@@ -1,11 +1,10 @@
 using System.Security.Claims;
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Data.WorkItems;
-using ClawGroups.Web.Accounts;
 
-namespace ClawGroups.Web.Api;
+namespace ClawGroups.Web.Accounts;
 
-internal static class CallerExtensions
+public static class CallerExtensions
 {
     /// <summary>The authenticated principal as the coordinator's services see it.</summary>
     public static Caller ToCaller(this ClaimsPrincipal user)
