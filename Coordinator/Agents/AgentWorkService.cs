@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;
@@ -14,7 +15,12 @@ namespace ClawGroups.Coordinator.Agents;
 
 /// <summary>The agent's side of the work: heartbeats, pulling offers, accepting, reporting, finishing, declining.</summary>
 public sealed class AgentWorkService(
-    ClawDbContext context, WorkItemLifecycle lifecycle, AgentWaiters waiters, IOptionsMonitor<CoordinatorOptions> options, TimeProvider time)
+    ClawDbContext context,
+    WorkItemLifecycle lifecycle,
+    AgentWaiters waiters,
+    LiveChanges liveChanges,
+    IOptionsMonitor<CoordinatorOptions> options,
+    TimeProvider time)
 {
     public const int MaxWaitSeconds = 30;
     public const int MaxArtifacts = 50;
@@ -48,6 +54,7 @@ public sealed class AgentWorkService(
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live).SetProperty(a => a.ConsecutiveDeliveryFailures, 0), cancellationToken) > 0;
         await context.Agents.Where(a => a.Id == agentId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.Status != live)
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live), cancellationToken);
+        liveChanges.Add(LiveChange.Agent(agent!.GroupId, agentId));
         if (cameBack)
         {
             context.AddTrailEvent(agent!.GroupId, caller, "agent.returned", now, new { agent.Name }, agentId: agent.Id);

@@ -15,7 +15,14 @@ public sealed record MemberView(
     string? Delivery = null,
     int? Capacity = null,
     DateTimeOffset? LastHeartbeatAt = null,
-    IReadOnlyList<SkillView>? Skills = null);
+    IReadOnlyList<SkillView>? Skills = null,
+    int? Load = null,
+    TrackRecordView? TrackRecord = null,
+    string? Device = null,
+    string? Model = null);
+
+/// <summary>How a member's finished attempts ended: the roster's "12 done, 0 stalled, 1 rejected".</summary>
+public sealed record TrackRecordView(int Done, int Stalled, int Rejected, int Declined);
 
 public sealed record SkillView(string Id, string Name, IReadOnlyList<string> Tags, double Level);
 

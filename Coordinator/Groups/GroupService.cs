@@ -112,30 +112,9 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time)
     private async Task<GroupView> ViewAsync(Guid groupId, CancellationToken cancellationToken)
     {
         var group = await context.Groups.AsNoTracking().SingleAsync(g => g.Id == groupId, cancellationToken);
-        var humans = await context.GroupMembers.AsNoTracking().Where(m => m.GroupId == groupId)
-            .Select(m => new { m.UserId, m.User!.DisplayName, m.User.UserName, m.Role })
-            .ToListAsync(cancellationToken);
-        var agents = await context.Agents.AsNoTracking().Include(a => a.Skills)
-            .Where(a => a.GroupId == groupId && a.Status != AgentStatus.Revoked)
-            .OrderBy(a => a.Name)
-            .ToListAsync(cancellationToken);
-        var members = humans
-            .Select(h => new MemberView(WorkItemsKind(MemberKind.Human), h.UserId, h.DisplayName.Length > 0 ? h.DisplayName : h.UserName ?? "",
-                "online", Role: JsonNamingPolicy.CamelCase.ConvertName(h.Role.ToString())))
-            .Concat(agents.Select(ToMemberView))
+        var members = (await context.HumansAsync(groupId, null, cancellationToken))
+            .Concat(await context.AgentsAsync(groupId, null, cancellationToken))
             .ToList();
         return new GroupView(group.Id, group.Name, group.Description, group.RequireReview, group.CreatedAt, members);
     }
-
-    public static MemberView ToMemberView(Agent agent)
-    {
-        ArgumentNullException.ThrowIfNull(agent);
-        return new MemberView(
-            WorkItemsKind(MemberKind.Agent), agent.Id, agent.Name, JsonNamingPolicy.CamelCase.ConvertName(agent.Status.ToString()),
-            Delivery: JsonNamingPolicy.CamelCase.ConvertName(agent.Delivery.ToString()), Capacity: agent.Capacity,
-            LastHeartbeatAt: agent.LastHeartbeatAt,
-            Skills: agent.Skills.Select(s => new SkillView(s.SkillId, s.Name, s.Tags, s.Level)).ToList());
-    }
-
-    private static string WorkItemsKind(MemberKind kind) => WorkItems.WorkItemViews.KindName(kind);
 }

@@ -3,6 +3,7 @@ using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Jobs;
 using ClawGroups.Coordinator.Live;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.Stalls;
 using ClawGroups.Coordinator.UsageTotals;
@@ -97,6 +98,11 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<ReviewerPass>();
         services.AddScoped<UsageService>();
         services.AddSingleton<GroupFeed>();
+        services.AddSingleton<ILiveSink>(provider => provider.GetRequiredService<GroupFeed>());
+        services.AddSingleton<LiveChanges>();
+        services.AddSingleton<LiveChangeCapture>();
+        services.AddSingleton<IInterceptor>(provider => provider.GetRequiredService<LiveChangeCapture>());
+        services.AddHostedService<LiveUpdatePump>();
         services.AddScoped<WebhookDelivery>();
         services.AddHttpClient(WebhookDelivery.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => WebhookHttpHandler.Create(provider.GetRequiredService<WebhookUrlPolicy>()));

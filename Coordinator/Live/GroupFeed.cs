@@ -7,7 +7,7 @@ namespace ClawGroups.Coordinator.Live;
 /// This node's in-process subscription point for live updates, per group. Blazor circuits subscribe here
 /// (no polling, no SignalR client inside the server); the hub's sink is another subscriber of the same stream.
 /// </summary>
-public sealed partial class GroupFeed(ILogger<GroupFeed> logger)
+public sealed partial class GroupFeed(ILogger<GroupFeed> logger) : ILiveSink
 {
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Subscription, byte>> _subscribers = new();
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,6 +30,8 @@ public static class DataHostingExtensions
         {
             var database = services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value;
             options.UseClawDatabase(database.Provider, database.ConnectionString!);
+            // Other parts observe saves through interceptors (the coordinator's live updates), without Data knowing them.
+            options.AddInterceptors(services.GetServices<IInterceptor>());
         });
         builder.Services.AddScoped(services =>
             services.GetRequiredService<IDbContextFactory<ClawDbContext>>().CreateDbContext());

@@ -4,6 +4,7 @@ using ClawGroups.Coordinator.Credentials;
 using ClawGroups.Data.Accounts;
 using ClawGroups.Data.Database;
 using ClawGroups.Web.Hosting;
+using ClawGroups.Web.Live;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -82,8 +83,15 @@ internal sealed class BearerTokenAuthenticationHandler(
     {
         var header = request.Headers.Authorization.ToString();
         const string prefix = "Bearer ";
-        return header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && header.Length > prefix.Length
-            ? header[prefix.Length..].Trim()
+        if (header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && header.Length > prefix.Length)
+        {
+            return header[prefix.Length..].Trim();
+        }
+
+        // Browsers cannot set headers on WebSockets or server-sent events, so SignalR clients send the token
+        // in the query string; only the hub accepts it there, keeping tokens out of other URLs and their logs.
+        return request.Path.StartsWithSegments(GroupsHub.Path) && request.Query["access_token"].ToString() is { Length: > 0 } token
+            ? token
             : null;
     }
 

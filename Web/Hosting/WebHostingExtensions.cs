@@ -1,9 +1,11 @@
+using ClawGroups.Coordinator.Live;
 using ClawGroups.Data.Accounts;
 using ClawGroups.Data.Database;
 using ClawGroups.Web.Accounts;
 using ClawGroups.Web.Api;
 using ClawGroups.Web.Components;
 using ClawGroups.Web.Health;
+using ClawGroups.Web.Live;
 using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -63,6 +65,8 @@ public static class WebHostingExtensions
         services.AddScoped<Components.Workspace.WorkspaceSession>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddSignalR();
+        services.AddSingleton<ILiveSink, GroupHubSink>();
         services.AddMudServices();
 
         services.AddHealthChecks().AddDbContextCheck<ClawDbContext>("database", tags: ["ready"]);
@@ -93,6 +97,7 @@ public static class WebHostingExtensions
         // Hangfire's own filter allows local requests only; the owner policy replaces it.
         app.MapHangfireDashboard(JobsDashboardPath, new DashboardOptions { Authorization = [], AppPath = "/", DashboardTitle = "Claw Groups jobs" })
             .RequireAuthorization(ClawClaims.InstanceOwnerPolicy);
+        app.MapHub<GroupsHub>(GroupsHub.Path);
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -1,0 +1,142 @@
+using System.Runtime.CompilerServices;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Groups;
+using ClawGroups.Data.Trail;
+using ClawGroups.Data.WorkItems;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace ClawGroups.Coordinator.Live;
+
+/// <summary>
+/// Sees every tracked change as it is saved and reports what it touched once the transaction has committed.
+/// Hooking the save rather than each service means no move, job or endpoint can forget to announce itself.
+/// </summary>
+public sealed class LiveChangeCapture(LiveChanges changes) : SaveChangesInterceptor
+{
+    // Per context: what the current save is about to write, kept until it commits or fails.
+    private readonly ConditionalWeakTable<DbContext, Pending> _pending = [];
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Capture(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Capture(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Report(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Report(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void Capture(DbContext? context)
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        if (context.ChangeTracker.AutoDetectChangesEnabled)
+        {
+            context.ChangeTracker.DetectChanges();
+        }
+
+        var pending = new Pending();
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached)
+            {
+                continue;
+            }
+
+            switch (entry.Entity)
+            {
+                case WorkItem item:
+                    pending.Changes.Add(LiveChange.WorkItem(item.GroupId, item.Id));
+                    break;
+                case Assignment assignment:
+                    pending.Changes.Add(LiveChange.WorkItem(assignment.GroupId, assignment.WorkItemId));
+                    if (assignment.AgentId is { } agentId)
+                    {
+                        // The agent's load and track record change with its attempts.
+                        pending.Changes.Add(LiveChange.Agent(assignment.GroupId, agentId));
+                    }
+
+                    break;
+                case Artifact artifact when OwnerOf(context, artifact) is { } owner:
+                    pending.Changes.Add(LiveChange.WorkItem(owner.GroupId, owner.Id));
+                    break;
+                case Agent agent:
+                    pending.Changes.Add(LiveChange.Agent(agent.GroupId, agent.Id));
+                    break;
+                case GroupMember member:
+                    pending.Changes.Add(LiveChange.Human(member.GroupId, member.UserId));
+                    break;
+                case TrailEvent trailEvent when entry.State == EntityState.Added:
+                    // Its id is given by the database: read it after the save.
+                    pending.Events.Add(trailEvent);
+                    break;
+            }
+        }
+
+        _pending.AddOrUpdate(context, pending);
+    }
+
+    private static WorkItem? OwnerOf(DbContext context, Artifact artifact)
+        => context.ChangeTracker.Entries<WorkItem>().Select(e => e.Entity).FirstOrDefault(w => w.Id == artifact.WorkItemId);
+
+    private void Report(DbContext? context)
+    {
+        if (context is null || !_pending.TryGetValue(context, out var pending))
+        {
+            return;
+        }
+
+        _pending.Remove(context);
+        foreach (var change in pending.Changes)
+        {
+            changes.Add(change);
+        }
+
+        foreach (var trailEvent in pending.Events)
+        {
+            changes.Add(LiveChange.Event(trailEvent.GroupId, trailEvent.Id));
+        }
+    }
+
+    private void Forget(DbContext? context)
+    {
+        if (context is not null)
+        {
+            _pending.Remove(context);
+        }
+    }
+
+    private sealed class Pending
+    {
+        public HashSet<LiveChange> Changes { get; } = [];
+
+        public List<TrailEvent> Events { get; } = [];
+    }
+}

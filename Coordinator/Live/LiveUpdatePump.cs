@@ -1,0 +1,101 @@
+using ClawGroups.Coordinator.Groups;
+using ClawGroups.Coordinator.Trail;
+using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Database;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ClawGroups.Coordinator.Live;
+
+/// <summary>
+/// Drains <see cref="LiveChanges"/> in short batches, reads the current view of everything that changed, and
+/// hands the updates to every <see cref="ILiveSink"/>. Batching coalesces bursts (a pass that assigns fifty
+/// items, a progress report that touches an item, its attempt and its agent) into one read and one push each.
+/// </summary>
+public sealed partial class LiveUpdatePump(
+    LiveChanges changes, IEnumerable<ILiveSink> sinks, IServiceScopeFactory scopes, ILogger<LiveUpdatePump> logger) : BackgroundService
+{
+    /// <summary>Long enough to gather one unit of work's changes, short enough that a person never notices.</summary>
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
+
+    private const int MaxBatch = 2000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = changes.Reader;
+        while (await reader.WaitToReadAsync(stoppingToken))
+        {
+            await Task.Delay(BatchWindow, stoppingToken);
+            var batch = new HashSet<LiveChange>();
+            while (batch.Count < MaxBatch && reader.TryRead(out var change))
+            {
+                batch.Add(change);
+            }
+
+            try
+            {
+                var updates = await LoadAsync(batch, stoppingToken);
+                foreach (var sink in sinks)
+                {
+                    await sink.PublishAsync(updates);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // One bad batch (a database blip) must not end live updates for the node; clients resync on reconnect.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                LogBatchFailed(logger, exception, batch.Count);
+            }
+        }
+    }
+
+    /// <summary>The current views of what the batch touched, in the order items, members, events.</summary>
+    public async Task<IReadOnlyList<LiveUpdate>> LoadAsync(IReadOnlyCollection<LiveChange> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await using var scope = scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<ClawDbContext>();
+        var updates = new List<LiveUpdate>();
+
+        var itemIds = Ids(batch, LiveChangeKind.WorkItem);
+        if (itemIds.Count > 0)
+        {
+            var items = await context.WorkItems.Include(w => w.Assignments).Where(w => itemIds.Contains(w.Id)).ToListAsync(cancellationToken);
+            var names = await context.LoadForViewsAsync(items, cancellationToken);
+            updates.AddRange(items.Select(item => new WorkItemChanged(item.GroupId, item.ToView(names))));
+        }
+
+        foreach (var group in batch.Where(c => c.Kind == LiveChangeKind.Agent).GroupBy(c => c.GroupId))
+        {
+            var agents = await context.AgentsAsync(group.Key, group.Select(c => c.Id).ToHashSet(), cancellationToken);
+            updates.AddRange(agents.Select(member => new MemberChanged(group.Key, member)));
+        }
+
+        foreach (var group in batch.Where(c => c.Kind == LiveChangeKind.Human).GroupBy(c => c.GroupId))
+        {
+            var humans = await context.HumansAsync(group.Key, group.Select(c => c.Id).ToHashSet(), cancellationToken);
+            updates.AddRange(humans.Select(member => new MemberChanged(group.Key, member)));
+        }
+
+        var eventIds = batch.Where(c => c.Kind == LiveChangeKind.Event).Select(c => c.EventId).ToHashSet();
+        if (eventIds.Count > 0)
+        {
+            var events = await context.TrailEvents.AsNoTracking().Where(e => eventIds.Contains(e.Id)).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+            updates.AddRange(events.Select(e => new EventAppended(e.GroupId, e.ToView())));
+        }
+
+        return updates;
+    }
+
+    private static HashSet<Guid> Ids(IEnumerable<LiveChange> batch, LiveChangeKind kind)
+        => batch.Where(c => c.Kind == kind).Select(c => c.Id).ToHashSet();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Live updates for {ChangeCount} changes could not be sent")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int changeCount);
+}

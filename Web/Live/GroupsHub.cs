@@ -1,0 +1,39 @@
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Data.Database;
+using ClawGroups.Web.Accounts;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Web.Live;
+
+/// <summary>
+/// The live-updates hub of ../shared/API.md: <c>JoinGroup(groupId)</c> subscribes the connection to the group's
+/// <c>workItemChanged</c>, <c>memberChanged</c> and <c>eventAppended</c>. Humans of the group and its agents may join.
+/// </summary>
+/// <remarks>
+/// Untyped on purpose: a typed <c>Hub&lt;T&gt;</c> names client methods after C# methods (PascalCase), while
+/// the contract's names are camelCase, and .NET clients match method names exactly.
+/// </remarks>
+[Authorize]
+public sealed class GroupsHub(IDbContextFactory<ClawDbContext> contexts) : Hub
+{
+    public const string Path = "/hubs/groups";
+
+    public async Task JoinGroup(Guid groupId)
+    {
+        var caller = Context.User!.ToCaller();
+        await using var context = await contexts.CreateDbContextAsync(Context.ConnectionAborted);
+        if (await context.CheckGroupAccessAsync(caller, groupId, Context.ConnectionAborted) is { } denied)
+        {
+            // HubException's message reaches the client; anything else would be hidden behind a generic error.
+            throw new HubException(denied.Detail);
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(groupId), Context.ConnectionAborted);
+    }
+
+    public Task LeaveGroup(Guid groupId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(groupId), Context.ConnectionAborted);
+
+    public static string GroupName(Guid groupId) => $"group:{groupId:N}";
+}

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using ClawGroups.AgentSimulator.Agents;
+using ClawGroups.AgentSimulator.Api;
+using ClawGroups.Testing.Waiting;
+using ClawGroups.Web.Tests.Api;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace ClawGroups.Web.Tests.Live;
+
+/// <summary>The hub of ../shared/API.md "Live updates", over real WebSockets: every change reaches joined clients.</summary>
+[Collection(WebTestCollection.Name)]
+public sealed class GroupsHubTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private ClawAppFactory _app = null!;
+
+    public async Task InitializeAsync() => _app = await ClawAppFactory.StartOnLoopbackAsync();
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_joined_client_sees_an_item_created_assigned_and_finished_with_its_events_and_the_agent()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
+        await using var live = await LiveClient.ConnectAsync(_app, ClawAppFactory.BootstrapToken);
+        await live.Connection.InvokeAsync("JoinGroup", Guid.Parse(scenario.Group.Id));
+
+        var agent = await scenario.StartAgentAsync("builder", SkillProfiles.Backend, AgentDelivery.Pull);
+        var item = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Add an index to orders"));
+        await scenario.WaitForStateAsync(item.Id, WorkItemStates.Done, Deadline);
+
+        await Eventually.ReachAsync(() => Task.FromResult(live.ItemStates(item.Id)), s => s.Contains("done"), "workItemChanged up to done", Deadline);
+        var states = live.ItemStates(item.Id);
+        Assert.Equal("ready", states[0]);
+        Assert.True(states.IndexOf("inProgress") < states.IndexOf("done"), $"states in order, got {string.Join(",", states)}");
+        await Eventually.ReachAsync(() => Task.FromResult(live.Events), events => events.Any(e => e.GetProperty("type").GetString() == "work.result"),
+            "the result's event", Deadline);
+        Assert.Contains(live.Events, e => e.GetProperty("type").GetString() == "work.assigned"
+                                          && e.GetProperty("workItemId").GetString() == item.Id);
+        Assert.Contains(live.Members, m => m.GetProperty("id").GetString() == agent.AgentId && m.GetProperty("kind").GetString() == "agent");
+    }
+
+    [Fact]
+    public async Task Joining_someone_elses_group_is_refused_and_sends_nothing()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app);
+        var outsider = await scenario.StartAgentAsync("outsider", SkillProfiles.Backend, AgentDelivery.Pull, AgentBehaviour.Silent);
+        await using var otherScenario = await ApiScenario.StartAsync(_app);
+        await using var live = await LiveClient.ConnectAsync(_app, outsider.Registration!.ApiKey);
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => live.Connection.InvokeAsync("JoinGroup", Guid.Parse(otherScenario.Group.Id)));
+        await otherScenario.Human.CreateWorkItemAsync(otherScenario.Group.Id, new CreateWorkItem("Private work"));
+
+        Assert.Contains("not a member", refused.Message, StringComparison.Ordinal);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Empty(live.Items);
+    }
+
+    [Fact]
+    public async Task Connecting_without_credentials_is_refused()
+    {
+        var connection = new HubConnectionBuilder().WithUrl(new Uri(_app.BaseAddress, "/hubs/groups")).Build();
+
+        var refused = await Record.ExceptionAsync(() => connection.StartAsync());
+
+        Assert.IsType<HttpRequestException>(refused);
+        Assert.Contains("401", refused.Message, StringComparison.Ordinal);
+        await connection.DisposeAsync();
+    }
+
+    /// <summary>A hub client that records what the server sends, as an outside dashboard would.</summary>
+    private sealed class LiveClient : IAsyncDisposable
+    {
+        private readonly ConcurrentQueue<JsonElement> _items = new();
+        private readonly ConcurrentQueue<JsonElement> _members = new();
+        private readonly ConcurrentQueue<JsonElement> _events = new();
+
+        private LiveClient(HubConnection connection)
+        {
+            Connection = connection;
+            connection.On<JsonElement>("workItemChanged", _items.Enqueue);
+            connection.On<JsonElement>("memberChanged", _members.Enqueue);
+            connection.On<JsonElement>("eventAppended", _events.Enqueue);
+        }
+
+        public HubConnection Connection { get; }
+
+        public IReadOnlyList<JsonElement> Items => _items.ToList();
+
+        public IReadOnlyList<JsonElement> Members => _members.ToList();
+
+        public IReadOnlyList<JsonElement> Events => _events.ToList();
+
+        public static async Task<LiveClient> ConnectAsync(ClawAppFactory app, string token)
+        {
+            var connection = new HubConnectionBuilder()
+                .WithUrl(new Uri(app.BaseAddress, "/hubs/groups"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(token))
+                .Build();
+            var client = new LiveClient(connection);
+            await connection.StartAsync();
+            return client;
+        }
+
+        /// <summary>The item's states in the order the pushes arrived, without repeats in a row.</summary>
+        public List<string> ItemStates(string workItemId)
+        {
+            var states = new List<string>();
+            foreach (var item in _items.Where(i => i.GetProperty("id").GetString() == workItemId))
+            {
+                var state = item.GetProperty("state").GetString()!;
+                if (states.Count == 0 || states[^1] != state)
+                {
+                    states.Add(state);
+                }
+            }
+
+            return states;
+        }
+
+        public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+    }
+}
