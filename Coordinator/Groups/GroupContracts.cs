@@ -5,6 +5,10 @@ public sealed record CreateGroupRequest(string? Name, string? Description, bool?
 public sealed record GroupView(
     Guid Id, string Name, string Description, bool RequireReview, DateTimeOffset CreatedAt, IReadOnlyList<MemberView> Members);
 
+/// <summary>A group in the overview of a person's groups: what it is and how its work stands.</summary>
+public sealed record GroupSummaryView(
+    Guid Id, string Name, string Description, int Humans, int Agents, int Waiting, int Working, int NeedAttention, int Done);
+
 /// <summary>A human or an agent of a group, with what the roster shows.</summary>
 public sealed record MemberView(
     string Kind,

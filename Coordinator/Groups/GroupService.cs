@@ -62,6 +62,35 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time)
         return await ViewAsync(groupId, cancellationToken);
     }
 
+    /// <summary>The groups the human belongs to (every group for the instance owner), with counts for the overview.</summary>
+    public async Task<Outcome<IReadOnlyList<GroupSummaryView>>> ListAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        if (GroupAccess.RequireHuman(caller) is { } notHuman)
+        {
+            return notHuman;
+        }
+
+        var groups = context.Groups.AsNoTracking().Where(g => g.ArchivedAt == null);
+        if (!caller.IsInstanceOwner)
+        {
+            groups = groups.Where(g => g.Members.Any(m => m.UserId == caller.Id));
+        }
+
+        return await groups
+            .OrderBy(g => g.Name)
+            .Select(g => new GroupSummaryView(
+                g.Id,
+                g.Name,
+                g.Description,
+                g.Members.Count,
+                g.Agents.Count(a => a.Status != AgentStatus.Revoked),
+                g.WorkItems.Count(w => w.State == WorkItemState.Ready || w.State == WorkItemState.Backlog || w.State == WorkItemState.Assigned),
+                g.WorkItems.Count(w => w.State == WorkItemState.InProgress || w.State == WorkItemState.InReview),
+                g.WorkItems.Count(w => w.State == WorkItemState.Stalled || w.State == WorkItemState.Failed),
+                g.WorkItems.Count(w => w.State == WorkItemState.Done)))
+            .ToListAsync(cancellationToken);
+    }
+
     public async Task<Outcome<JoinTokenView>> CreateJoinTokenAsync(
         Caller caller, Guid groupId, CreateJoinTokenRequest request, CancellationToken cancellationToken)
     {

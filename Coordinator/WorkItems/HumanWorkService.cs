@@ -215,6 +215,16 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             return null;
         }, cancellationToken);
 
+    /// <summary>A human gives a failed item one more attempt; the coordinator offers it again.</summary>
+    public Task<Outcome<WorkItemView>> RetryAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+        => MoveAsync(caller, id, WorkItemMove.Retry, item =>
+        {
+            WorkItemStateMachine.Apply(item, WorkItemMove.Retry, lifecycle.Now);
+            context.AddTrailEvent(item.GroupId, caller, "work.retried", lifecycle.Now, new { attempts = item.Attempts }, item.Id);
+            lifecycle.AssignmentNeeded(item.GroupId);
+            return Task.FromResult<Failure?>(null);
+        }, cancellationToken);
+
     public Task<Outcome<WorkItemView>> CancelAsync(Caller caller, Guid id, CancellationToken cancellationToken)
         => MoveAsync(caller, id, WorkItemMove.Cancel, async item =>
         {

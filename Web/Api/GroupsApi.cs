@@ -14,6 +14,7 @@ internal static class GroupsApi
     {
         var groups = api.MapGroup("/groups").WithTags("Groups");
         groups.MapPost("/", CreateGroupAsync).Accepts<CreateGroupRequest>("application/json");
+        groups.MapGet("/", ListGroupsAsync).WithSummary("The caller's groups (every group for the instance owner), with counts of their work.");
         groups.MapGet("/{groupId:guid}", GetGroupAsync);
         groups.MapPost("/{groupId:guid}/join-tokens", CreateJoinTokenAsync).Accepts<CreateJoinTokenRequest>("application/json");
         groups.MapPost("/{groupId:guid}/work-items", CreateWorkItemAsync).Accepts<CreateWorkItemRequest>("application/json");
@@ -28,6 +29,10 @@ internal static class GroupsApi
         var (body, problem) = await JsonBody.ReadAsync<CreateGroupRequest>(request);
         return problem ?? ApiResults.Created(await groups.CreateAsync(user.ToCaller(), body!, cancellationToken), g => $"/api/v1/groups/{g.Id}");
     }
+
+    private static async Task<Results<Ok<IReadOnlyList<GroupSummaryView>>, ProblemHttpResult>> ListGroupsAsync(
+        ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken)
+        => ApiResults.Ok(await groups.ListAsync(user.ToCaller(), cancellationToken));
 
     private static async Task<Results<Ok<GroupView>, ProblemHttpResult>> GetGroupAsync(
         Guid groupId, ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken)

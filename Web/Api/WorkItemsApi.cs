@@ -26,6 +26,9 @@ internal static class WorkItemsApi
             => WithBody<ReviewRequest>(request, false, body => work.ReviewAsync(user.ToCaller(), id, body, ct))).Accepts<ReviewRequest>("application/json");
         items.MapPost("/cancel", (Guid id, ClaimsPrincipal user, HumanWorkService work, CancellationToken ct)
             => Run(() => work.CancelAsync(user.ToCaller(), id, ct)));
+        items.MapPost("/retry", (Guid id, ClaimsPrincipal user, HumanWorkService work, CancellationToken ct)
+            => Run(() => work.RetryAsync(user.ToCaller(), id, ct)))
+            .WithSummary("Gives a failed item one more attempt: back to ready for the coordinator.");
         items.MapPost("/messages", PostMessageAsync).Accepts<MessageRequest>("application/json");
         items.MapPost("/pause", (Guid id, ClaimsPrincipal user, HumanWorkService work, CancellationToken ct)
             => Run(() => work.PauseAsync(user.ToCaller(), id, ct)));

@@ -63,6 +63,9 @@ public static class WebHostingExtensions
         builder.AddClawApi();
         services.AddCascadingAuthenticationState();
         services.AddScoped<Components.Workspace.WorkspaceSession>();
+        services.AddScoped<Components.Workspace.WorkItemCommands>();
+        services.AddScoped<Components.Workspace.LiveGroup>();
+        services.AddScoped<Components.Board.WorkItemActionRunner>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddSignalR();

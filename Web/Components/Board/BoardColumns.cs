@@ -1,0 +1,53 @@
+using ClawGroups.Coordinator.WorkItems;
+
+namespace ClawGroups.Web.Components.Board;
+
+/// <summary>One column of the board: the states it shows and what it is called.</summary>
+public sealed record BoardColumn(string Key, string Title, string EmptyText);
+
+/// <summary>
+/// Where each state sits on the board. Five columns follow the flow of work; the states that need a person's
+/// eye (blocked, stalled, failed, cancelled) stay in the column nearest to where the work stands and are flagged
+/// on the card rather than hidden in columns of their own.
+/// </summary>
+public static class BoardColumns
+{
+    public const string Ready = "ready";
+    public const string Assigned = "assigned";
+    public const string InProgress = "inProgress";
+    public const string InReview = "inReview";
+    public const string Done = "done";
+
+    public static IReadOnlyList<BoardColumn> All { get; } =
+    [
+        new(Ready, "Ready", "Nothing waiting. New work items start here."),
+        new(Assigned, "Assigned", "Offers waiting for an agent to accept appear here."),
+        new(InProgress, "In progress", "Work being done by an agent or a person."),
+        new(InReview, "In review", "Results waiting for a reviewer."),
+        new(Done, "Done", "Finished work lands here."),
+    ];
+
+    /// <summary>The column an item in <paramref name="state"/> (API name) is shown in.</summary>
+    public static string ColumnOf(string state) => state switch
+    {
+        "backlog" or "ready" or "failed" => Ready,
+        "assigned" => Assigned,
+        "inProgress" or "stalled" => InProgress,
+        "inReview" => InReview,
+        _ => Done,
+    };
+
+    /// <summary>A flag the card shows for states that need attention, or null.</summary>
+    public static string? FlagOf(WorkItemView item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item.State switch
+        {
+            "stalled" => "Stalled",
+            "failed" => "Failed",
+            "backlog" => "Blocked",
+            "cancelled" => "Cancelled",
+            _ => item.Paused ? "Paused" : null,
+        };
+    }
+}
