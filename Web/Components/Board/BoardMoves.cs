@@ -13,7 +13,6 @@ public enum BoardAction
     HandBack,
     Complete,
     Approve,
-    Retry,
 }
 
 /// <summary>
@@ -40,7 +39,6 @@ public static class BoardMoves
         return column switch
         {
             BoardColumns.InProgress => Checked(state, WorkItemMove.TakeOver, BoardAction.TakeOver),
-            BoardColumns.Ready when state == WorkItemState.Failed => Checked(state, WorkItemMove.Retry, BoardAction.Retry),
             BoardColumns.Ready when heldByMe => Checked(state, WorkItemMove.HandBack, BoardAction.HandBack),
             BoardColumns.Ready => Failure.Conflict(
                 "Only work you hold can be handed back by dragging. To take work from an agent, drag it to In progress or use Reassign in its details."),

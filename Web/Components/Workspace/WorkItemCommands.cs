@@ -16,7 +16,6 @@ public sealed class WorkItemCommands(WorkspaceSession session)
         BoardAction.HandBack => HandBackAsync(id, null),
         BoardAction.Complete => CompleteAsync(id, "Completed on the board."),
         BoardAction.Approve => ReviewAsync(id, approve: true, feedback: null),
-        BoardAction.Retry => RetryAsync(id),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Dropping a card where it is asks for nothing."),
     };
 

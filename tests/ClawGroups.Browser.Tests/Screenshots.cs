@@ -1,0 +1,19 @@
+using Microsoft.Playwright;
+
+namespace ClawGroups.Browser.Tests;
+
+/// <summary>Saves numbered full-page screenshots of a test under the test output, to look at after a run.</summary>
+public sealed class Screenshots(string testName)
+{
+    private int _count;
+
+    public string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots", testName);
+
+    public async Task TakeAsync(IPage page, string step)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        System.IO.Directory.CreateDirectory(Directory);
+        _count++;
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Directory, $"{_count:00}-{step}.png"), FullPage = true });
+    }
+}

@@ -1,0 +1,49 @@
+using ClawGroups.Web.Components.Board;
+using static ClawGroups.Web.Tests.Components.WorkItems;
+
+namespace ClawGroups.Web.Tests.Components;
+
+public sealed class BoardFilterTests
+{
+    [Fact]
+    public void Open_work_comes_by_priority_then_age()
+    {
+        var old = Item(title: "old", stateChangedAt: DateTimeOffset.UtcNow.AddHours(-2));
+        var urgent = Item(title: "urgent", priority: 5);
+        var fresh = Item(title: "fresh", stateChangedAt: DateTimeOffset.UtcNow);
+
+        var (cards, _) = new BoardFilter().Arrange([fresh, urgent, old]);
+
+        Assert.Equal(["urgent", "old", "fresh"], cards.Select(c => c.Title));
+    }
+
+    [Fact]
+    public void The_done_column_shows_the_newest_finished_cards_and_counts_the_rest()
+    {
+        var finished = Enumerable.Range(0, BoardFilter.FinishedCardLimit + 7)
+            .Select(i => Item("done", title: $"done {i}", stateChangedAt: DateTimeOffset.UtcNow.AddMinutes(-i)))
+            .ToList();
+
+        var (cards, hidden) = new BoardFilter().Arrange(finished.Append(Item("ready")));
+
+        Assert.Equal(7, hidden);
+        Assert.Equal(BoardFilter.FinishedCardLimit + 1, cards.Count);
+        Assert.Contains(cards, c => c.Title == "done 0");
+        Assert.DoesNotContain(cards, c => c.Title == $"done {BoardFilter.FinishedCardLimit + 6}");
+    }
+
+    [Fact]
+    public void Filters_narrow_by_text_assignee_skill_and_state()
+    {
+        var agentsItem = Item("inProgress", Agent, title: "Tune the index", skills: ["sql"]);
+        var mine = Item("inProgress", MeAsAssignee, title: "Write the release notes", skills: ["writing"]);
+        var waiting = Item("ready", title: "Design the logo", skills: ["design"]);
+        var all = new[] { agentsItem, mine, waiting };
+
+        Assert.Equal([agentsItem], new BoardFilter(Search: "INDEX").Arrange(all).Cards);
+        Assert.Equal([mine], new BoardFilter(AssigneeId: Me).Arrange(all).Cards);
+        Assert.Equal([waiting], new BoardFilter(UnassignedOnly: true).Arrange(all).Cards);
+        Assert.Equal([agentsItem], new BoardFilter(Skill: "SQL").Arrange(all).Cards);
+        Assert.Equal([waiting], new BoardFilter(State: "ready").Arrange(all).Cards);
+    }
+}

@@ -1,0 +1,77 @@
+using Bunit;
+using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Web.Components.Board;
+using Microsoft.AspNetCore.Components.Web;
+using static ClawGroups.Web.Tests.Components.WorkItems;
+
+namespace ClawGroups.Web.Tests.Components;
+
+public sealed class WorkItemCardTests : ComponentTest
+{
+    [Fact]
+    public void A_running_card_shows_its_progress_message_and_an_agent_avatar()
+    {
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item("inProgress", Agent, fraction: 0.4, message: "Wrote the form")));
+
+        Assert.Equal("Wrote the form", card.Find("[data-testid=card-progress-message]").TextContent);
+        Assert.NotEmpty(card.FindAll("[data-testid=avatar-agent]"));
+        Assert.Empty(card.FindAll("[data-testid=avatar-human]"));
+        Assert.NotEmpty(card.FindAll("[data-testid=card-progress]"));
+    }
+
+    [Fact]
+    public void A_human_assignee_gets_a_different_avatar_with_initials()
+    {
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item("inProgress", MeAsAssignee)));
+
+        Assert.Contains("AL", card.Find("[data-testid=avatar-human]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(card.FindAll("[data-testid=avatar-agent]"));
+    }
+
+    [Theory]
+    [InlineData("stalled", "Stalled")]
+    [InlineData("failed", "Failed")]
+    [InlineData("backlog", "Blocked")]
+    public void Cards_that_need_attention_are_flagged(string state, string flag)
+    {
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item(state, Agent)));
+
+        Assert.Contains(flag, card.Find("[data-testid=card-flag]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_ready_card_has_no_flag_no_progress_and_no_attempt_count()
+    {
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item("ready", attempts: 1)));
+
+        Assert.Empty(card.FindAll("[data-testid=card-flag]"));
+        Assert.Empty(card.FindAll("[data-testid=card-progress]"));
+        Assert.Empty(card.FindAll("[data-testid=card-attempts]"));
+    }
+
+    [Fact]
+    public void A_retried_card_shows_its_attempt_and_time_in_state()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var card = Render<WorkItemCard>(p => p
+            .Add(c => c.Item, Item("assigned", Agent, attempts: 3, stateChangedAt: now.AddMinutes(-4)))
+            .Add(c => c.Now, now));
+
+        Assert.Contains("attempt 3", card.Find("[data-testid=card-attempts]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("4 min", card.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Clicking_or_pressing_enter_opens_the_item()
+    {
+        var opened = new List<WorkItemView>();
+        var item = Item();
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, item).Add(c => c.OnOpen, (WorkItemView i) => opened.Add(i)));
+
+        card.Find("[data-testid=work-item-card]").Click();
+        card.Find("[data-testid=work-item-card]").KeyDown(new KeyboardEventArgs { Key = "Enter" });
+        card.Find("[data-testid=work-item-card]").KeyDown(new KeyboardEventArgs { Key = "a" });
+
+        Assert.Equal([item, item], opened);
+    }
+}
