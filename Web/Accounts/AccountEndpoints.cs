@@ -27,8 +27,15 @@ public static class AccountEndpoints
         return app;
     }
 
-    private static async Task<RedirectHttpResult> SignOutAsync(SignInManager<ClawUser> signIn)
+    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> SignOutAsync(HttpContext context, SignInManager<ClawUser> signIn)
     {
+        // The antiforgery middleware only records its verdict; endpoints that do not bind a form must act on it themselves.
+        if (context.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Form expired",
+                detail: "The sign-out form was not valid (it may be from an old page). Reload the page and sign out again.");
+        }
+
         await signIn.SignOutAsync();
         return TypedResults.LocalRedirect(SignInPath);
     }

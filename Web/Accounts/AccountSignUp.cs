@@ -10,7 +10,7 @@ namespace ClawGroups.Web.Accounts;
 /// <summary>Creating an account: the first one on an instance (the bootstrap owner aside) becomes its owner.</summary>
 public static class AccountSignUp
 {
-    private const int Attempts = 3;
+    private const int Attempts = 5;
 
     /// <summary>
     /// Creates the account with its password. The "is anyone here yet" read and the insert share one serializable
@@ -38,11 +38,25 @@ public static class AccountSignUp
                 await transaction.CommitAsync(cancellationToken);
                 return result;
             }
-            catch (Exception exception) when (attempt < Attempts && exception is DbUpdateException or DbException)
+            catch (Exception exception) when (attempt < Attempts && IsTransient(exception))
             {
-                await transaction.RollbackAsync(cancellationToken);
+                // Disposing the transaction rolls it back (a failed commit has already ended it); then start afresh.
                 context.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>A serialization failure or busy database, however EF Core wrapped it (it wraps transient errors twice).</summary>
+    private static bool IsTransient(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is DbException { IsTransient: true } or DbException { SqlState: "40001" })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
