@@ -7,6 +7,7 @@ using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
+using ClawGroups.Data.Groups;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,7 +27,9 @@ public sealed class AgentRegistrationService(
         }
 
         var hash = SecretToken.Hash(joinToken);
-        var token = await context.JoinTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        // An invite link for humans shares the table; it never registers an agent, whatever its text looks like.
+        var token = await context.JoinTokens.AsNoTracking()
+            .SingleOrDefaultAsync(t => t.TokenHash == hash && t.Audience == JoinTokenAudience.Agent, cancellationToken);
         var tokenProblem = token switch
         {
             null => "The join token is not known.",

@@ -4,7 +4,7 @@ using System.Text;
 namespace ClawGroups.Coordinator.Credentials;
 
 /// <summary>
-/// The bearer secrets Claw Groups issues (<c>cg_pat_…</c>, <c>cg_agent_…</c>, <c>cg_join_…</c>): 256 random bits
+/// The bearer secrets Claw Groups issues (<c>cg_pat_…</c>, <c>cg_agent_…</c>, <c>cg_join_…</c>, <c>cg_invite_…</c>): 256 random bits
 /// behind a readable prefix. Only <see cref="Hash"/> is stored. A fast hash is right here: with 256 bits of
 /// entropy there is nothing to brute-force, and lookups by hash stay one indexed read.
 /// </summary>
@@ -13,6 +13,9 @@ public static class SecretToken
     public const string PersonalAccessTokenPrefix = "cg_pat_";
     public const string AgentKeyPrefix = "cg_agent_";
     public const string JoinTokenPrefix = "cg_join_";
+
+    /// <summary>An invite link for a human; stored as a join token with the human audience, never usable by an agent.</summary>
+    public const string InvitePrefix = "cg_invite_";
     public const string WebhookSecretPrefix = "whsec_";
 
     /// <summary>How much of a token is kept in clear so a person can tell tokens apart in a list.</summary>

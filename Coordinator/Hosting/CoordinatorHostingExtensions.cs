@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Accounts;
 using ClawGroups.Coordinator.Agents;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Groups;
@@ -89,6 +90,8 @@ public static class CoordinatorHostingExtensions
         services.AddSingleton<WebhookSecrets>();
         services.AddScoped<WorkItemLifecycle>();
         services.AddScoped<GroupService>();
+        services.AddScoped<InviteService>();
+        services.AddScoped<AccessTokenService>();
         services.AddScoped<WorkItemService>();
         services.AddScoped<HumanWorkService>();
         services.AddScoped<AgentRegistrationService>();

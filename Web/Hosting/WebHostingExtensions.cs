@@ -97,6 +97,7 @@ public static class WebHostingExtensions
 
         app.MapClawHealth();
         app.MapClawApi();
+        app.MapAccountEndpoints();
         // Hangfire's own filter allows local requests only; the owner policy replaces it.
         app.MapHangfireDashboard(JobsDashboardPath, new DashboardOptions { Authorization = [], AppPath = "/", DashboardTitle = "Claw Groups jobs" })
             .RequireAuthorization(ClawClaims.InstanceOwnerPolicy);
