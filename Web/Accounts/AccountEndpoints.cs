@@ -12,18 +12,11 @@ public static class AccountEndpoints
     public const string SignUpPath = "/account/signup";
     public const string SignOutPath = "/account/signout";
 
-    /// <summary>Where Identity's sign-in cookie sends a visitor it challenges (its default <c>LoginPath</c>).</summary>
-    private const string IdentityLoginPath = "/Account/Login";
-
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         // A form post from any page's account menu; antiforgery-checked so another site cannot sign a person out.
         app.MapPost(SignOutPath, SignOutAsync).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
-        // Pages with [Authorize] are checked by the authorization middleware before the router sees them; its cookie
-        // challenge goes to Identity's default path. This sends that visitor on to the sign-in page, return URL kept.
-        app.MapGet(IdentityLoginPath, (string? returnUrl) => TypedResults.LocalRedirect(LocalUrl.WithReturnUrl(SignInPath, returnUrl)))
-            .AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 

@@ -45,6 +45,12 @@ public static class WebHostingExtensions
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenAuthenticationHandler>(
                 BearerTokenAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
+        // Pages with [Authorize] are checked before the router runs: the cookie's challenge must go to our sign-in page.
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = AccountEndpoints.SignInPath;
+            options.ReturnUrlParameter = "returnUrl";
+        });
         services.AddIdentityCore<ClawUser>(options =>
             {
                 options.User.RequireUniqueEmail = true;
