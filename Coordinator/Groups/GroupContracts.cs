@@ -2,8 +2,10 @@ namespace ClawGroups.Coordinator.Groups;
 
 public sealed record CreateGroupRequest(string? Name, string? Description, bool? RequireReview);
 
+/// <summary>A group with its members; <see cref="Settings"/> (added) carries its overrides and the defaults they replace.</summary>
 public sealed record GroupView(
-    Guid Id, string Name, string Description, bool RequireReview, DateTimeOffset CreatedAt, IReadOnlyList<MemberView> Members);
+    Guid Id, string Name, string Description, bool RequireReview, DateTimeOffset CreatedAt, IReadOnlyList<MemberView> Members,
+    GroupSettingsView? Settings = null);
 
 /// <summary>A human or an agent of a group, with what the roster shows.</summary>
 public sealed record MemberView(
