@@ -1,6 +1,7 @@
 using ClawGroups.Coordinator.Agents;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Groups;
+using ClawGroups.Coordinator.Insights;
 using ClawGroups.Coordinator.Jobs;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Signals;
@@ -96,6 +97,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<StallSweep>();
         services.AddScoped<ReviewerPass>();
         services.AddScoped<UsageService>();
+        services.AddScoped<GroupInsightsService>();
         services.AddSingleton<GroupFeed>();
         services.AddScoped<WebhookDelivery>();
         services.AddHttpClient(WebhookDelivery.HttpClientName)
