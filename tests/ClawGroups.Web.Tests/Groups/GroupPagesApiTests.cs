@@ -89,6 +89,22 @@ public sealed class GroupPagesApiTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("settings", "data-testid=\"save-settings\"")]
+    [InlineData("connect-agent", "data-testid=\"create-join-token\"")]
+    [InlineData("dashboard", "No finished work yet")]
+    public async Task Each_group_page_renders_for_a_member_with_its_key_element(string page, string expected)
+    {
+        var groupId = await CreateGroupAsync();
+
+        using var response = await _owner.GetAsync(new Uri($"/groups/{groupId}/{page}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains(expected, html, StringComparison.Ordinal);
+        Assert.Contains(">pages</h1>", html, StringComparison.Ordinal);
+    }
+
     private async Task<string> CreateGroupAsync()
         => (await PostAsync("/api/v1/groups", """{"name":"pages"}""")).GetProperty("id").GetString()!;
 
