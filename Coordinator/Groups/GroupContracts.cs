@@ -2,8 +2,10 @@ namespace ClawGroups.Coordinator.Groups;
 
 public sealed record CreateGroupRequest(string? Name, string? Description, bool? RequireReview);
 
+/// <summary>A group with its members; <see cref="Settings"/> (added) carries its overrides and the defaults they replace.</summary>
 public sealed record GroupView(
-    Guid Id, string Name, string Description, bool RequireReview, DateTimeOffset CreatedAt, IReadOnlyList<MemberView> Members);
+    Guid Id, string Name, string Description, bool RequireReview, DateTimeOffset CreatedAt, IReadOnlyList<MemberView> Members,
+    GroupSettingsView? Settings = null);
 
 /// <summary>A group in the overview of a person's groups: what it is and how its work stands.</summary>
 public sealed record GroupSummaryView(

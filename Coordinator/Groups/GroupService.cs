@@ -1,17 +1,19 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Credentials;
+using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Groups;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Coordinator.Groups;
 
 /// <summary>Groups, their members, and the join tokens that let agents in.</summary>
-public sealed class GroupService(ClawDbContext context, TimeProvider time)
+public sealed class GroupService(ClawDbContext context, TimeProvider time, IOptionsMonitor<CoordinatorOptions> options)
 {
     public const int MaxJoinTokenMinutes = 60 * 24 * 30;
     public const int MaxJoinTokenUses = 10_000;
@@ -91,6 +93,42 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time)
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Changes a group's name, description, review rule and overrides. Only the group's owners (or the instance owner)
+    /// may; every problem is reported against its field, and nothing changes unless all fields are valid.
+    /// </summary>
+    public async Task<Outcome<GroupView>> UpdateSettingsAsync(
+        Caller caller, Guid groupId, UpdateGroupSettingsRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if ((GroupAccess.RequireHuman(caller) ?? await context.CheckGroupAccessAsync(caller, groupId, cancellationToken)) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!caller.IsInstanceOwner
+            && !await context.GroupMembers.AnyAsync(m => m.GroupId == groupId && m.UserId == caller.Id && m.Role == GroupRole.Owner, cancellationToken))
+        {
+            return Failure.Forbidden("Only the group's owners may change its settings.");
+        }
+
+        if (GroupSettingsRules.Validate(request) is { Count: > 0 } errors)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        var group = await context.Groups.SingleAsync(g => g.Id == groupId, cancellationToken);
+        var changed = GroupSettingsRules.Apply(group, request);
+        if (changed.Count > 0)
+        {
+            var now = time.GetUtcNow();
+            context.AddTrailEvent(groupId, caller, "group.updated", now, new { changed });
+            await context.SaveChangesAsync(cancellationToken);
+        }
+
+        return await ViewAsync(groupId, cancellationToken);
+    }
+
     public async Task<Outcome<JoinTokenView>> CreateJoinTokenAsync(
         Caller caller, Guid groupId, CreateJoinTokenRequest request, CancellationToken cancellationToken)
     {
@@ -144,6 +182,12 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time)
         var members = (await context.HumansAsync(groupId, null, cancellationToken))
             .Concat(await context.AgentsAsync(groupId, null, cancellationToken))
             .ToList();
-        return new GroupView(group.Id, group.Name, group.Description, group.RequireReview, group.CreatedAt, members);
+        var defaults = options.CurrentValue;
+        var settings = new GroupSettingsView(
+            group.MaxAttempts, group.Thresholds.HeartbeatTimeoutSeconds, group.Thresholds.ProgressTimeoutSeconds,
+            group.Thresholds.StartGraceSeconds, group.Thresholds.OverrunFactor,
+            new GroupSettingDefaults(defaults.MaxAttempts, defaults.HeartbeatTimeoutSeconds, defaults.ProgressTimeoutSeconds,
+                defaults.StartGraceSeconds, defaults.OverrunFactor));
+        return new GroupView(group.Id, group.Name, group.Description, group.RequireReview, group.CreatedAt, members, settings);
     }
 }

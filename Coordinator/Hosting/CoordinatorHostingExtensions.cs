@@ -2,6 +2,7 @@ using ClawGroups.Coordinator.Accounts;
 using ClawGroups.Coordinator.Agents;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Groups;
+using ClawGroups.Coordinator.Insights;
 using ClawGroups.Coordinator.Jobs;
 using ClawGroups.Coordinator.Live;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -100,6 +101,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<StallSweep>();
         services.AddScoped<ReviewerPass>();
         services.AddScoped<UsageService>();
+        services.AddScoped<GroupInsightsService>();
         services.AddSingleton<GroupFeed>();
         services.AddSingleton<ILiveSink>(provider => provider.GetRequiredService<GroupFeed>());
         services.AddSingleton<LiveChanges>();

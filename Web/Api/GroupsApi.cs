@@ -16,6 +16,8 @@ internal static class GroupsApi
         groups.MapPost("/", CreateGroupAsync).Accepts<CreateGroupRequest>("application/json");
         groups.MapGet("/", ListGroupsAsync).WithSummary("The caller's groups (every group for the instance owner), with counts of their work.");
         groups.MapGet("/{groupId:guid}", GetGroupAsync);
+        groups.MapPatch("/{groupId:guid}", UpdateSettingsAsync).Accepts<UpdateGroupSettingsRequest>("application/json", "application/merge-patch+json")
+            .WithSummary("Change a group's name, description, review rule and overrides (owners only); a field left out stays, null means the default.");
         groups.MapPost("/{groupId:guid}/join-tokens", CreateJoinTokenAsync).Accepts<CreateJoinTokenRequest>("application/json");
         groups.MapPost("/{groupId:guid}/work-items", CreateWorkItemAsync).Accepts<CreateWorkItemRequest>("application/json");
         groups.MapGet("/{groupId:guid}/work-items", ListWorkItemsAsync);
@@ -37,6 +39,13 @@ internal static class GroupsApi
     private static async Task<Results<Ok<GroupView>, ProblemHttpResult>> GetGroupAsync(
         Guid groupId, ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken)
         => ApiResults.Ok(await groups.GetAsync(user.ToCaller(), groupId, cancellationToken));
+
+    private static async Task<Results<Ok<GroupView>, ProblemHttpResult>> UpdateSettingsAsync(
+        Guid groupId, HttpRequest request, ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<UpdateGroupSettingsRequest>(request);
+        return problem ?? ApiResults.Ok(await groups.UpdateSettingsAsync(user.ToCaller(), groupId, body!, cancellationToken));
+    }
 
     private static async Task<Results<Created<JoinTokenView>, ProblemHttpResult>> CreateJoinTokenAsync(
         Guid groupId, HttpRequest request, ClaimsPrincipal user, GroupService groups, CancellationToken cancellationToken)

@@ -1,0 +1,111 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Reflection;
+using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Data.Groups;
+
+namespace ClawGroups.Coordinator.Groups;
+
+/// <summary>
+/// What a group's settings may be. The limits of the overridable numbers are those of <see cref="CoordinatorOptions"/>,
+/// read from its <see cref="RangeAttribute"/>s, so a group can never be set to a value the configuration would refuse.
+/// </summary>
+public static class GroupSettingsRules
+{
+    public const int MaxNameLength = 200;
+    public const int MaxDescriptionLength = 4000;
+
+    public static RangeAttribute MaxAttemptsRange { get; } = RangeOf(nameof(CoordinatorOptions.MaxAttempts));
+
+    public static RangeAttribute HeartbeatTimeoutRange { get; } = RangeOf(nameof(CoordinatorOptions.HeartbeatTimeoutSeconds));
+
+    public static RangeAttribute ProgressTimeoutRange { get; } = RangeOf(nameof(CoordinatorOptions.ProgressTimeoutSeconds));
+
+    public static RangeAttribute StartGraceRange { get; } = RangeOf(nameof(CoordinatorOptions.StartGraceSeconds));
+
+    public static RangeAttribute OverrunFactorRange { get; } = RangeOf(nameof(CoordinatorOptions.OverrunFactor));
+
+    /// <summary>Every problem of the request, by camelCase field name; empty when it may be applied.</summary>
+    public static Dictionary<string, string[]> Validate(UpdateGroupSettingsRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new Dictionary<string, string[]>();
+        if (request.Name is { } name && (name.Trim().Length == 0 || name.Trim().Length > MaxNameLength))
+        {
+            errors["name"] = [$"name is required and at most {MaxNameLength} characters long."];
+        }
+
+        if (request.Description is { Length: > MaxDescriptionLength })
+        {
+            errors["description"] = [$"description is at most {MaxDescriptionLength} characters long."];
+        }
+
+        Check(errors, "maxAttempts", request.MaxAttempts?.Value, MaxAttemptsRange, "attempts");
+        Check(errors, "heartbeatTimeoutSeconds", request.HeartbeatTimeoutSeconds?.Value, HeartbeatTimeoutRange, "seconds");
+        Check(errors, "progressTimeoutSeconds", request.ProgressTimeoutSeconds?.Value, ProgressTimeoutRange, "seconds");
+        Check(errors, "startGraceSeconds", request.StartGraceSeconds?.Value, StartGraceRange, "seconds");
+        var factor = request.OverrunFactor?.Value;
+        if (factor is { } f && (!double.IsFinite(f) || !OverrunFactorRange.IsValid(f)))
+        {
+            errors["overrunFactor"] = [$"overrunFactor must be between {Format(OverrunFactorRange.Minimum)} and {Format(OverrunFactorRange.Maximum)}, or null for the default."];
+        }
+
+        return errors;
+    }
+
+    /// <summary>Applies a valid request; returns the camelCase names of the fields whose value changed.</summary>
+    public static List<string> Apply(Group group, UpdateGroupSettingsRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(request);
+        var changed = new List<string>();
+        Set(changed, "name", group.Name, request.Name?.Trim(), v => group.Name = v!);
+        Set(changed, "description", group.Description, request.Description?.Trim(), v => group.Description = v!);
+        if (request.RequireReview is { } review && review != group.RequireReview)
+        {
+            group.RequireReview = review;
+            changed.Add("requireReview");
+        }
+
+        SetOverride(changed, "maxAttempts", group.MaxAttempts, request.MaxAttempts, v => group.MaxAttempts = v);
+        var thresholds = group.Thresholds;
+        SetOverride(changed, "heartbeatTimeoutSeconds", thresholds.HeartbeatTimeoutSeconds, request.HeartbeatTimeoutSeconds, v => thresholds.HeartbeatTimeoutSeconds = v);
+        SetOverride(changed, "progressTimeoutSeconds", thresholds.ProgressTimeoutSeconds, request.ProgressTimeoutSeconds, v => thresholds.ProgressTimeoutSeconds = v);
+        SetOverride(changed, "startGraceSeconds", thresholds.StartGraceSeconds, request.StartGraceSeconds, v => thresholds.StartGraceSeconds = v);
+        SetOverride(changed, "overrunFactor", thresholds.OverrunFactor, request.OverrunFactor, v => thresholds.OverrunFactor = v);
+        return changed;
+    }
+
+    private static void Check(Dictionary<string, string[]> errors, string field, int? value, RangeAttribute range, string unit)
+    {
+        if (value is { } v && !range.IsValid(v))
+        {
+            errors[field] = [$"{field} must be between {Format(range.Minimum)} and {Format(range.Maximum)} {unit}, or null for the default."];
+        }
+    }
+
+    private static void Set(List<string> changed, string field, string current, string? requested, Action<string?> set)
+    {
+        if (requested is not null && !string.Equals(current, requested, StringComparison.Ordinal))
+        {
+            set(requested);
+            changed.Add(field);
+        }
+    }
+
+    private static void SetOverride<T>(List<string> changed, string field, T? current, Overridable<T>? requested, Action<T?> set)
+        where T : struct
+    {
+        if (requested is not null && !Nullable.Equals(current, requested.Value))
+        {
+            set(requested.Value);
+            changed.Add(field);
+        }
+    }
+
+    private static string Format(object bound) => Convert.ToString(bound, CultureInfo.InvariantCulture) ?? "";
+
+    private static RangeAttribute RangeOf(string property)
+        => typeof(CoordinatorOptions).GetProperty(property)!.GetCustomAttribute<RangeAttribute>()
+           ?? throw new InvalidOperationException($"CoordinatorOptions.{property} has no [Range].");
+}
