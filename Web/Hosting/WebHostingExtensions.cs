@@ -76,7 +76,8 @@ public static class WebHostingExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddSignalR();
         services.AddSingleton<ILiveSink, GroupHubSink>();
-        services.AddMudServices();
+        // Messages at the bottom: at the top they would cover the drawer's title and actions.
+        services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomLeft);
 
         services.AddHealthChecks().AddDbContextCheck<ClawDbContext>("database", tags: ["ready"]);
         return builder;

@@ -16,4 +16,23 @@ public sealed class Screenshots(string testName)
         _count++;
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Directory, $"{_count:00}-{step}.png"), FullPage = true });
     }
+
+    /// <summary>Runs a test's steps; when one fails, saves what each page showed at that moment, then fails.</summary>
+    public async Task RunAsync(Func<Task> steps, params IPage[] pages)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        try
+        {
+            await steps();
+        }
+        catch
+        {
+            foreach (var (page, index) in pages.Select((page, index) => (page, index)))
+            {
+                await TakeAsync(page, $"failure-page{index + 1}");
+            }
+
+            throw;
+        }
+    }
 }
