@@ -85,7 +85,11 @@ public sealed partial class WorkspacePage(IPage page, Uri baseAddress)
         await card.DragToAsync(Column(column).Locator(".mud-drop-zone"));
     }
 
-    public async Task CloseDrawerAsync() => await Page.GetByTestId("drawer-close").ClickAsync();
+    public async Task CloseDrawerAsync()
+    {
+        await Page.GetByTestId("drawer-close").ClickAsync();
+        await Expect(Page.GetByTestId("work-item-drawer")).ToBeHiddenAsync();
+    }
 
     /// <summary>Interactive pages answer clicks only once their circuit is up; Blazor marks that on the page.</summary>
     public async Task WaitForCircuitAsync()

@@ -28,7 +28,8 @@ public sealed class ClawAppFactory(TestDatabase database, IReadOnlyDictionary<st
     /// The app on Kestrel on a loopback port, as agents in the wild reach it: real HTTP both ways (the app calls the
     /// simulated agents' webhooks too). Settings suit tests: webhooks on loopback allowed, sweeps every second.
     /// </summary>
-    public static async Task<ClawAppFactory> StartOnLoopbackAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<ClawAppFactory> StartOnLoopbackAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Postgres)
     {
         var merged = new Dictionary<string, string?>
         {
@@ -42,7 +43,7 @@ public sealed class ClawAppFactory(TestDatabase database, IReadOnlyDictionary<st
             merged[key] = value;
         }
 
-        var factory = new ClawAppFactory(await TestDatabase.CreateAsync(DatabaseProvider.Postgres), merged);
+        var factory = new ClawAppFactory(await TestDatabase.CreateAsync(provider), merged);
         factory.UseKestrel(0);
         factory.StartServer();
         return factory;

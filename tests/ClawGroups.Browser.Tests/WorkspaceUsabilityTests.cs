@@ -1,0 +1,76 @@
+using ClawGroups.Data.Database;
+using ClawGroups.Web.Tests;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ClawGroups.Browser.Tests;
+
+/// <summary>
+/// The workspace on the embedded default (SQLite, in-process jobs), as README's first command starts it: protected
+/// pages ask to sign in, refusals read as sentences, the board works at phone width, by keyboard, and in dark mode.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class WorkspaceUsabilityTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private ClawAppFactory _app = null!;
+
+    public async Task InitializeAsync() => _app = await ClawAppFactory.StartOnLoopbackAsync(provider: DatabaseProvider.Sqlite);
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_visitor_is_asked_to_sign_in_and_lands_where_they_were_going()
+    {
+        await using var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(new Uri(_app.BaseAddress, "/account/tokens").ToString());
+
+        await page.WaitForURLAsync("**/account/signin?returnUrl=%2Faccount%2Ftokens");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_board_is_usable_on_a_phone_by_keyboard_and_in_dark_mode_and_refusals_read_as_sentences()
+    {
+        var shots = new Screenshots(nameof(The_board_is_usable_on_a_phone_by_keyboard_and_in_dark_mode_and_refusals_read_as_sentences));
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true });
+        var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
+        await shots.RunAsync(async () =>
+        {
+            await person.SignUpAsync("Linus Pauling", "linus@example.com", "Correct horse 42");
+            await person.CreateGroupAsync("Phone crew");
+
+            // A work item without a title is refused in words, and what was typed stays in the dialog.
+            await person.Page.GetByTestId("new-work-item").First.ClickAsync();
+            await person.Page.GetByTestId("new-item-skills").FillAsync("writing");
+            await person.Page.GetByTestId("new-item-create").ClickAsync();
+            await Expect(person.Page.GetByTestId("new-item-error")).ToContainTextAsync("title");
+            await Expect(person.Page.GetByTestId("new-item-skills")).ToHaveValueAsync("writing");
+            await shots.TakeAsync(person.Page, "refused-in-words");
+            await person.Page.GetByTestId("new-item-title").FillAsync("Write the release notes");
+            await person.Page.GetByTestId("new-item-create").ClickAsync();
+            await Expect(person.Card("Write the release notes")).ToBeVisibleAsync(WorkspacePage.Soon);
+
+            // The page itself never scrolls sideways on a phone; only the board's columns do.
+            var overflow = await person.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+            Assert.True(overflow <= 0, $"the page is {overflow}px wider than the phone");
+            await shots.TakeAsync(person.Page, "phone-board");
+
+            // A card opens from the keyboard.
+            await person.Card("Write the release notes").FocusAsync();
+            await person.Page.Keyboard.PressAsync("Enter");
+            await Expect(person.Page.GetByTestId("drawer-title")).ToHaveTextAsync("Write the release notes");
+            await shots.TakeAsync(person.Page, "phone-drawer");
+            await person.CloseDrawerAsync();
+
+            // Dark mode changes the page's colours.
+            var light = await BackgroundAsync(person.Page);
+            await person.Page.GetByLabel("Toggle dark mode").ClickAsync();
+            await Expect(person.Page.Locator("body")).Not.ToHaveCSSAsync("background-color", light);
+            await shots.TakeAsync(person.Page, "phone-dark");
+        }, person.Page);
+    }
+
+    private static Task<string> BackgroundAsync(IPage page) => page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+}
