@@ -25,6 +25,9 @@ public sealed class AgentWorkService(
     public const int MaxWaitSeconds = 30;
     public const int MaxArtifacts = 50;
 
+    /// <summary>How often a long poll looks again without a signal: signals are hints and can be lost.</summary>
+    private static readonly TimeSpan FallbackRecheck = TimeSpan.FromSeconds(10);
+
     public async Task<Outcome<HeartbeatAnswer>> HeartbeatAsync(Caller caller, Guid agentId, HeartbeatRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -77,8 +80,8 @@ public sealed class AgentWorkService(
 
     /// <summary>
     /// The next item offered to the agent, waiting up to <paramref name="waitSeconds"/> for one. The wait holds
-    /// neither a thread nor a database connection: it awaits a signal, re-checking now and then in case the
-    /// offer was made by another node.
+    /// neither a thread nor a database connection: it awaits a signal (from this node or, through the cluster
+    /// bus, another), re-checking now and then in case a signal was lost.
     /// </summary>
     public async Task<Outcome<WorkItemView?>> PullAsync(Caller caller, Guid agentId, int waitSeconds, CancellationToken cancellationToken)
     {
@@ -124,8 +127,8 @@ public sealed class AgentWorkService(
                 return Outcome<WorkItemView?>.Success(null);
             }
 
-            // Offers made by another node do not signal this one: look again at least every two seconds.
-            var nap = left < TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2);
+            // Other nodes wake this wait through the cluster bus; the re-check only covers a lost signal.
+            var nap = left < FallbackRecheck ? left : FallbackRecheck;
             try
             {
                 await news.WaitAsync(nap, time, cancellationToken);

@@ -1,20 +1,21 @@
 using ClawGroups.Coordinator.Accounts;
 using ClawGroups.Coordinator.Agents;
 using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Insights;
 using ClawGroups.Coordinator.Jobs;
 using ClawGroups.Coordinator.Live;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.Stalls;
 using ClawGroups.Coordinator.UsageTotals;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Database;
 using ClawGroups.Inference.Lexical;
 using ClawGroups.Inference.Skills;
-using ClawGroups.Data.Database;
 using Hangfire;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -71,6 +72,7 @@ public static class CoordinatorHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         AddWorkServices(builder.Services);
+        AddClusterBus(builder);
         if (jobs.RunServer)
         {
             builder.Services.AddHostedService<SweepScheduler>();
@@ -79,6 +81,24 @@ public static class CoordinatorHostingExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<JobSystemHealthCheck>(JobSystemHealthCheckName, HealthStatus.Unhealthy, ["ready"]);
         return builder;
+    }
+
+    /// <summary>On PostgreSQL, nodes tell each other their news through the database; SQLite is one node by design.</summary>
+    private static void AddClusterBus(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<ClusterNode>();
+        var database = builder.Configuration.GetSection(ClawDatabaseOptions.SectionName).Get<ClawDatabaseOptions>() ?? new ClawDatabaseOptions();
+        if (database.Provider != DatabaseProvider.Postgres)
+        {
+            services.AddSingleton<IClusterBus, SingleNodeBus>();
+            return;
+        }
+
+        services.AddSingleton<PostgresClusterBus>();
+        services.AddSingleton<IClusterBus>(provider => provider.GetRequiredService<PostgresClusterBus>());
+        services.AddHostedService(provider => provider.GetRequiredService<PostgresClusterBus>());
+        services.AddHostedService<PostgresClusterListener>();
     }
 
     private static void AddWorkServices(IServiceCollection services)

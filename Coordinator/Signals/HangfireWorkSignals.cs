@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
+using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Coordinator.Jobs;
 using Hangfire;
 
 namespace ClawGroups.Coordinator.Signals;
 
-/// <summary>Turns signals into Hangfire jobs (and wakes this node's long-polling agents).</summary>
-public sealed class HangfireWorkSignals(IBackgroundJobClient jobs, AgentWaiters waiters, TimeProvider time) : IWorkSignals
+/// <summary>Turns signals into Hangfire jobs, and wakes long-polling agents on this node and the others.</summary>
+public sealed class HangfireWorkSignals(IBackgroundJobClient jobs, AgentWaiters waiters, IClusterBus cluster, TimeProvider time) : IWorkSignals
 {
     /// <summary>A burst of changes in one group (a goal split into fifty items) needs one pass, not fifty.</summary>
     private static readonly TimeSpan PassDebounce = TimeSpan.FromMilliseconds(250);
@@ -37,5 +38,10 @@ public sealed class HangfireWorkSignals(IBackgroundJobClient jobs, AgentWaiters 
         }
     }
 
-    public void AgentHasNews(Guid agentId) => waiters.Notify(agentId);
+    public void AgentHasNews(Guid agentId)
+    {
+        waiters.Notify(agentId);
+        // The agent's long poll may be held by another node.
+        cluster.AgentHasNews(agentId);
+    }
 }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ClawGroups.Web.Tests;
 
 /// <summary>The real app (Program.cs as shipped) on a fresh test database, configured the way an operator would.</summary>
-public sealed class ClawAppFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class ClawAppFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, bool ownsDatabase = true)
     : WebApplicationFactory<Program>
 {
     public const string BootstrapToken = "test-bootstrap-token-0123456789";
@@ -49,6 +49,23 @@ public sealed class ClawAppFactory(TestDatabase database, IReadOnlyDictionary<st
         return factory;
     }
 
+    /// <summary>
+    /// Another node of <paramref name="first"/>'s installation: the same database, its own Kestrel port, and no job
+    /// server (a web-only node, as a scaled-out deployment runs them). The first node keeps the database.
+    /// </summary>
+    public static ClawAppFactory StartAnotherNodeOnLoopback(ClawAppFactory first)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        var factory = new ClawAppFactory(first.Database, new Dictionary<string, string?>
+        {
+            ["ClawGroups:Webhooks:AllowPrivateAddresses"] = "true",
+            ["ClawGroups:Jobs:RunServer"] = "false",
+        }, ownsDatabase: false);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return factory;
+    }
+
     /// <summary>Where the app listens when started on loopback.</summary>
     public Uri BaseAddress => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
@@ -78,6 +95,9 @@ public sealed class ClawAppFactory(TestDatabase database, IReadOnlyDictionary<st
         // Each test database has its own connection pool; idle connections would otherwise stay open for
         // minutes and a long run would exhaust the server's connection slots.
         Npgsql.NpgsqlConnection.ClearAllPools();
-        Database.Dispose();
+        if (ownsDatabase)
+        {
+            Database.Dispose();
+        }
     }
 }
