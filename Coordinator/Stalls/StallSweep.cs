@@ -29,11 +29,14 @@ public sealed partial class StallSweep(
     {
         var now = time.GetUtcNow();
         var defaults = options.CurrentValue;
+        // One transaction: an agent is marked silent only together with the revocation of its work.
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
         var moved = await SweepSilentAgentsAsync(now, defaults, cancellationToken);
         moved += await SweepSlowWorkAsync(now, defaults, cancellationToken);
         try
         {
             await lifecycle.SaveAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -55,7 +58,19 @@ public sealed partial class StallSweep(
         foreach (var agent in suspects)
         {
             var policy = StallPolicy.For(defaults, agent.Group?.Thresholds, agent.Thresholds);
-            if (agent.LastHeartbeatAt >= now - policy.HeartbeatTimeout)
+            var silentSince = now - policy.HeartbeatTimeout;
+            if (agent.LastHeartbeatAt >= silentSince)
+            {
+                continue;
+            }
+
+            // Heartbeats are set-based writes that do not touch the concurrency token, so the row read above may
+            // already be stale: mark the agent only if it is still silent. A heartbeat landing after this waits
+            // for the sweep's commit and then brings the agent back.
+            var stillSilent = await context.Agents
+                .Where(a => a.Id == agent.Id && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt < silentSince)
+                .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, AgentStatus.Stalled), cancellationToken) > 0;
+            if (!stillSilent)
             {
                 continue;
             }

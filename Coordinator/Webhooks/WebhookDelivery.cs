@@ -153,12 +153,19 @@ public sealed partial class WebhookDelivery(
                 new { reason = "webhookUnreachable", agentId = agent.Id }, item.Id, agent.Id);
         }
 
-        // Offers it never received are void now; it must not start them when it comes back.
+        // Offers it never received are void now; it must not start them when it comes back. Tracked, not a
+        // set-based write: the voiding commits with the stalls above, or not at all.
         var voided = offers.Select(o => o.Id).ToList();
-        await context.OutboxMessages
+        var unsent = await context.OutboxMessages
             .Where(m => m.AgentId == agent.Id && m.DeliveredAt == null && m.GaveUpAt == null && m.Type == AgentMessageTypes.Assigned
                         && m.WorkItemId != null && voided.Contains(m.WorkItemId.Value))
-            .ExecuteUpdateAsync(set => set.SetProperty(m => m.GaveUpAt, lifecycle.Now).SetProperty(m => m.DueAt, (DateTimeOffset?)null), cancellationToken);
+            .ToListAsync(cancellationToken);
+        foreach (var message in unsent)
+        {
+            message.GaveUpAt = lifecycle.Now;
+            message.DueAt = null;
+        }
+
         signals.AssignmentNeeded(agent.GroupId);
     }
 
