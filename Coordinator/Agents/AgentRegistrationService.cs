@@ -144,8 +144,13 @@ public sealed class AgentRegistrationService(
             context.AddTrailEvent(item.GroupId, caller, "work.released", now, new { reason = "agentRevoked", agentId = agent.Id }, item.Id, agent.Id);
         }
 
-        await context.Assignments.Where(a => a.AgentId == agent.Id && a.Role == AssignmentRole.Review && a.EndedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.EndedAt, now).SetProperty(a => a.Outcome, AssignmentOutcome.Revoked), cancellationToken);
+        // Tracked, so the reviews close in the same commit and the boards showing them hear of it.
+        foreach (var review in await context.Assignments
+                     .Where(a => a.AgentId == agent.Id && a.Role == AssignmentRole.Review && a.EndedAt == null).ToListAsync(cancellationToken))
+        {
+            (review.EndedAt, review.Outcome) = (now, AssignmentOutcome.Revoked);
+        }
+
         lifecycle.AssignmentNeeded(agent.GroupId);
         await lifecycle.SaveAsync(cancellationToken);
         return true;

@@ -16,11 +16,13 @@ public sealed partial class PostgresClusterListener(
     ClusterNode node, LiveChanges liveChanges, AgentWaiters waiters, IOptions<ClawDatabaseOptions> database, ILogger<PostgresClusterListener> logger)
     : BackgroundService
 {
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    private TimeSpan _backoff = MinBackoff;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backoff = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -33,9 +35,9 @@ public sealed partial class PostgresClusterListener(
             }
             catch (NpgsqlException exception)
             {
-                LogListenFailed(logger, exception, backoff);
-                await Task.Delay(backoff, stoppingToken);
-                backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
+                LogListenFailed(logger, exception, _backoff);
+                await Task.Delay(_backoff, stoppingToken);
+                _backoff = _backoff * 2 > MaxBackoff ? MaxBackoff : _backoff * 2;
             }
         }
     }
@@ -76,6 +78,7 @@ public sealed partial class PostgresClusterListener(
         }
 
         LogListening(logger, node.Id);
+        _backoff = MinBackoff;
         while (true)
         {
             await connection.WaitAsync(stoppingToken);

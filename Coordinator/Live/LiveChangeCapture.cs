@@ -74,6 +74,12 @@ public sealed class LiveChangeCapture(LiveChanges changes) : SaveChangesIntercep
             {
                 case WorkItem item:
                     pending.Changes.Add(LiveChange.WorkItem(item.GroupId, item.Id));
+                    // A person's load changes when they take an item or let it go.
+                    foreach (var userId in new[] { item.AssigneeUserId, entry.Property(nameof(WorkItem.AssigneeUserId)).OriginalValue as Guid? }.OfType<Guid>())
+                    {
+                        pending.Changes.Add(LiveChange.Human(item.GroupId, userId));
+                    }
+
                     break;
                 case Assignment assignment:
                     pending.Changes.Add(LiveChange.WorkItem(assignment.GroupId, assignment.WorkItemId));

@@ -22,6 +22,11 @@ public sealed partial class LiveUpdatePump(
 
     private const int MaxBatch = 2000;
 
+    /// <summary>Tries per batch; the views are re-read each time, so a later try sends the latest state.</summary>
+    private const int MaxAttempts = 3;
+
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = changes.Reader;
@@ -34,23 +39,34 @@ public sealed partial class LiveUpdatePump(
                 batch.Add(change);
             }
 
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                var updates = await LoadAsync(batch, stoppingToken);
-                foreach (var sink in sinks)
+                try
                 {
-                    await sink.PublishAsync(updates);
+                    var updates = await LoadAsync(batch, stoppingToken);
+                    foreach (var sink in sinks)
+                    {
+                        await sink.PublishAsync(updates);
+                    }
+
+                    break;
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // One bad batch (a database blip) must not end live updates for the node; clients resync on reconnect.
-            catch (Exception exception)
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+#pragma warning disable CA1031 // A database blip must not end live updates for the node: try the batch again, then move on.
+                catch (Exception exception)
 #pragma warning restore CA1031
-            {
-                LogBatchFailed(logger, exception, batch.Count);
+                {
+                    LogBatchFailed(logger, exception, batch.Count, attempt);
+                    if (attempt == MaxAttempts)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(RetryDelay * attempt, stoppingToken);
+                }
             }
         }
     }
@@ -96,6 +112,6 @@ public sealed partial class LiveUpdatePump(
     private static HashSet<Guid> Ids(IEnumerable<LiveChange> batch, LiveChangeKind kind)
         => batch.Where(c => c.Kind == kind).Select(c => c.Id).ToHashSet();
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Live updates for {ChangeCount} changes could not be sent")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, int changeCount);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Live updates for {ChangeCount} changes could not be sent (try {Attempt})")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int changeCount, int attempt);
 }

@@ -21,3 +21,6 @@ public sealed record TrailEventView(
     long Id, DateTimeOffset At, ActorView Actor, string Type, System.Text.Json.JsonElement Data, Guid? WorkItemId = null, Guid? AgentId = null);
 
 public sealed record ActorView(string Kind, Guid? Id);
+
+/// <summary>A group's board: open items, the newest finished ones, and how many older finished ones were left out.</summary>
+public sealed record BoardView(IReadOnlyList<WorkItemView> Items, int HiddenFinished);

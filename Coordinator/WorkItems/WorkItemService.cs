@@ -86,6 +86,8 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
         return await context.ToViewAsync(item, cancellationToken);
     }
 
+    private static readonly WorkItemState[] Finished = [WorkItemState.Done, WorkItemState.Cancelled];
+
     public async Task<Outcome<IReadOnlyList<WorkItemView>>> ListAsync(Caller caller, Guid groupId, string? state, CancellationToken cancellationToken)
     {
         if (await context.CheckGroupAccessAsync(caller, groupId, cancellationToken) is { } denied)
@@ -116,6 +118,28 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
             items.SelectMany(i => i.Assignments.Select(a => a.AgentId).Append(i.AssigneeAgentId)),
             items.SelectMany(i => i.Assignments.Select(a => a.UserId).Append(i.AssigneeUserId)), cancellationToken);
         return items.Select(i => i.ToView(names)).ToList();
+    }
+
+    /// <summary>
+    /// What a group's board shows: every open item (a twelve-hour swarm holds thousands) and the newest
+    /// <paramref name="finishedLimit"/> finished ones, with how many finished ones were left out.
+    /// </summary>
+    public async Task<Outcome<BoardView>> BoardAsync(Caller caller, Guid groupId, int finishedLimit, CancellationToken cancellationToken)
+    {
+        if ((GroupAccess.RequireHuman(caller) ?? await context.CheckGroupAccessAsync(caller, groupId, cancellationToken)) is { } denied)
+        {
+            return denied;
+        }
+
+        var open = await context.WorkItems.Where(w => w.GroupId == groupId && !Finished.Contains(w.State)).ToListAsync(cancellationToken);
+        var finished = context.WorkItems.Where(w => w.GroupId == groupId && Finished.Contains(w.State));
+        var newest = await finished.OrderByDescending(w => w.StateChangedAt).Take(finishedLimit).ToListAsync(cancellationToken);
+        var hidden = Math.Max(0, await finished.CountAsync(cancellationToken) - newest.Count);
+        var items = open.Concat(newest).ToList();
+        var ids = items.Select(i => i.Id).ToList();
+        await context.Assignments.Where(a => a.GroupId == groupId && ids.Contains(a.WorkItemId)).LoadAsync(cancellationToken);
+        var names = await context.LoadForViewsAsync(items, cancellationToken);
+        return new BoardView(items.Select(i => i.ToView(names)).ToList(), hidden);
     }
 
     public async Task<Outcome<WorkItemView>> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken)

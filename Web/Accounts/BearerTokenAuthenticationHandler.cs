@@ -79,6 +79,9 @@ internal sealed class BearerTokenAuthenticationHandler(
         return WriteProblemAsync(StatusCodes.Status403Forbidden, "Not allowed", "These credentials may not do this.");
     }
 
+    /// <summary>How long a connection authenticated by a token (a hub connection) lives before it is checked again.</summary>
+    internal static readonly TimeSpan LongLivedRecheck = TimeSpan.FromMinutes(5);
+
     internal static string? BearerToken(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
@@ -157,7 +160,10 @@ internal sealed class BearerTokenAuthenticationHandler(
             [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()), new Claim(ClaimTypes.Name, user.UserName ?? user.DisplayName),
              .. ClawUserClaimsPrincipalFactory.ClaimsFor(user)],
             SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        // A token is checked on every request, but a hub connection lives for hours: it closes when this expires
+        // and its reconnect is checked afresh, so a revoked token stops receiving within minutes.
+        var properties = new AuthenticationProperties { ExpiresUtc = time.GetUtcNow() + LongLivedRecheck };
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), properties, SchemeName));
     }
 
     private async Task WriteProblemAsync(int status, string title, string detail)

@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Database;
 using Microsoft.EntityFrameworkCore;
@@ -11,8 +12,6 @@ namespace ClawGroups.Web.Api;
 /// </summary>
 internal sealed class ConcurrencyRetryFilter : IEndpointFilter
 {
-    private const int Attempts = 3;
-
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -23,7 +22,7 @@ internal sealed class ConcurrencyRetryFilter : IEndpointFilter
             {
                 return await next(context);
             }
-            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            catch (DbUpdateConcurrencyException) when (attempt < ConcurrentChange.Attempts)
             {
                 http.RequestServices.GetRequiredService<ClawDbContext>().ChangeTracker.Clear();
                 http.RequestServices.GetRequiredService<WorkItemLifecycle>().Reset();
@@ -31,8 +30,7 @@ internal sealed class ConcurrencyRetryFilter : IEndpointFilter
             }
             catch (DbUpdateConcurrencyException)
             {
-                return ApiResults.Problem(StatusCodes.Status409Conflict, "Changed concurrently",
-                    "Someone else changed this at the same moment, several times in a row; read it again and retry.");
+                return ApiResults.Problem(StatusCodes.Status409Conflict, ConcurrentChange.Title, ConcurrentChange.Detail);
             }
         }
     }

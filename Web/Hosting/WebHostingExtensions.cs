@@ -108,7 +108,9 @@ public static class WebHostingExtensions
         // Hangfire's own filter allows local requests only; the owner policy replaces it.
         app.MapHangfireDashboard(JobsDashboardPath, new DashboardOptions { Authorization = [], AppPath = "/", DashboardTitle = "Claw Groups jobs" })
             .RequireAuthorization(ClawClaims.InstanceOwnerPolicy);
-        app.MapHub<GroupsHub>(GroupsHub.Path);
+        // A revoked token or a removed member must not keep a stream open: connections close when their
+        // authentication expires, and the client's reconnect is authorized afresh.
+        app.MapHub<GroupsHub>(GroupsHub.Path, options => options.CloseOnAuthenticationExpiration = true);
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

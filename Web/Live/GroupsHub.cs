@@ -9,7 +9,9 @@ namespace ClawGroups.Web.Live;
 
 /// <summary>
 /// The live-updates hub of ../shared/API.md: <c>JoinGroup(groupId)</c> subscribes the connection to the group's
-/// <c>workItemChanged</c>, <c>memberChanged</c> and <c>eventAppended</c>. Humans of the group and its agents may join.
+/// <c>workItemChanged</c>, <c>memberChanged</c> and <c>eventAppended</c>. The group's people may join (browser
+/// cookie or personal access token). Agents may not: the stream carries every item of the group, and an agent
+/// sees only its own work; it gets that by webhook or pull.
 /// </summary>
 /// <remarks>
 /// Untyped on purpose: a typed <c>Hub&lt;T&gt;</c> names client methods after C# methods (PascalCase), while
@@ -23,6 +25,11 @@ public sealed class GroupsHub(IDbContextFactory<ClawDbContext> contexts) : Hub
     public async Task JoinGroup(Guid groupId)
     {
         var caller = Context.User!.ToCaller();
+        if (caller.IsAgent)
+        {
+            throw new HubException("Agents get their own work by webhook or pull; the live stream of a group is for its people.");
+        }
+
         await using var context = await contexts.CreateDbContextAsync(Context.ConnectionAborted);
         if (await context.CheckGroupAccessAsync(caller, groupId, Context.ConnectionAborted) is { } denied)
         {

@@ -16,7 +16,11 @@ public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed) : IDispo
     /// <summary>How many recent events the circuit keeps for the drawer's live log.</summary>
     public const int RecentEventLimit = 500;
 
+    /// <summary>At most this many renders a second follow live changes.</summary>
+    private static readonly TimeSpan ChangeInterval = TimeSpan.FromMilliseconds(200);
+
     private readonly Lock _gate = new();
+    private int _changeScheduled;
     private IDisposable? _subscription;
 
     public GroupView? Group { get; private set; }
@@ -32,6 +36,12 @@ public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed) : IDispo
     /// <summary>Raised after live updates were applied; called on the feed's thread, so handlers use InvokeAsync.</summary>
     public event Func<Task>? Changed;
 
+    /// <summary>How many finished items the board holds; older ones are counted, not loaded.</summary>
+    public const int FinishedItemLimit = 200;
+
+    /// <summary>Finished items of the group that were not loaded.</summary>
+    public int HiddenFinished { get; private set; }
+
     /// <summary>Loads the group (again, when it is another one) and follows its changes.</summary>
     public async Task<Failure?> OpenAsync(Guid groupId, CancellationToken cancellationToken = default)
     {
@@ -40,35 +50,42 @@ public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed) : IDispo
             return null;
         }
 
-        _subscription?.Dispose();
-        GroupId = groupId;
-        // Subscribe before loading: a change committed during the load arrives as an update and is not lost.
-        _subscription = feed.Subscribe(groupId, ApplyAsync);
+        Close();
+        lock (_gate)
+        {
+            GroupId = groupId;
+        }
+
+        // Access first: nothing of a group reaches a circuit before the coordinator said the person may see it.
         var group = await session.RunAsync<GroupService, GroupView>((groups, caller, ct) => groups.GetAsync(caller, groupId, ct), cancellationToken);
         if (!group.Succeeded)
         {
-            _subscription.Dispose();
-            _subscription = null;
-            Group = null;
             return group.Failure;
         }
 
-        var items = await session.RunAsync<WorkItemService, IReadOnlyList<WorkItemView>>(
-            (workItems, caller, ct) => workItems.ListAsync(caller, groupId, null, ct), cancellationToken);
-        if (!items.Succeeded)
+        // Subscribe before loading the items: a change committed during the load arrives as an update.
+        _subscription = feed.Subscribe(groupId, updates => ApplyAsync(groupId, updates));
+        var board = await session.RunAsync<WorkItemService, BoardView>(
+            (workItems, caller, ct) => workItems.BoardAsync(caller, groupId, FinishedItemLimit, ct), cancellationToken);
+        if (!board.Succeeded)
         {
-            return items.Failure;
+            Close();
+            return board.Failure;
         }
 
         lock (_gate)
         {
             Group = group.Value;
-            foreach (var item in items.Value!)
+            HiddenFinished = board.Value!.HiddenFinished;
+            foreach (var item in board.Value.Items)
             {
                 Items = Newer(Items, item);
             }
 
-            Members = group.Value!.Members.ToImmutableDictionary(m => m.Id);
+            foreach (var member in group.Value!.Members)
+            {
+                Members = Members.ContainsKey(member.Id) ? Members : Members.SetItem(member.Id, member);
+            }
         }
 
         return null;
@@ -86,17 +103,34 @@ public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed) : IDispo
 
     public IEnumerable<TrailEventView> EventsOf(Guid workItemId) => RecentEvents.Where(e => e.WorkItemId == workItemId);
 
-    public void Dispose()
+    public void Dispose() => Close();
+
+    /// <summary>Stops following the group and forgets everything of it.</summary>
+    private void Close()
     {
         _subscription?.Dispose();
         _subscription = null;
+        lock (_gate)
+        {
+            Group = null;
+            HiddenFinished = 0;
+            Items = ImmutableDictionary<Guid, WorkItemView>.Empty;
+            Members = ImmutableDictionary<Guid, MemberView>.Empty;
+            RecentEvents = [];
+        }
     }
 
-    private async Task ApplyAsync(IReadOnlyList<LiveUpdate> updates)
+    private Task ApplyAsync(Guid groupId, IReadOnlyList<LiveUpdate> updates)
     {
         lock (_gate)
         {
-            foreach (var update in updates)
+            // A batch still in flight for a group this circuit has left must not land in the one it shows now.
+            if (groupId != GroupId)
+            {
+                return Task.CompletedTask;
+            }
+
+            foreach (var update in updates.Where(u => u.GroupId == groupId))
             {
                 switch (update)
                 {
@@ -121,10 +155,39 @@ public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed) : IDispo
             }
         }
 
-        foreach (var handler in Changed?.GetInvocationList().Cast<Func<Task>>() ?? [])
+        ScheduleChanged();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Raises <see cref="Changed"/> once for everything applied in the next moment: hundreds of agents reporting
+    /// make many batches a second, and a board re-rendered for each would fall behind.
+    /// </summary>
+    private void ScheduleChanged()
+    {
+        if (Interlocked.Exchange(ref _changeScheduled, 1) == 1)
         {
-            await handler();
+            return;
         }
+
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(ChangeInterval);
+            Interlocked.Exchange(ref _changeScheduled, 0);
+            foreach (var handler in Changed?.GetInvocationList().Cast<Func<Task>>() ?? [])
+            {
+                try
+                {
+                    await handler();
+                }
+#pragma warning disable CA1031 // A page that went away while the render was pending is not an error.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                    // The circuit is closing; nothing is left to render.
+                }
+            }
+        });
     }
 
     /// <summary>Keeps the newer of two views of an item: updates can overtake a load that started earlier.</summary>

@@ -1,6 +1,7 @@
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Web.Accounts;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClawGroups.Web.Components.Workspace;
 
@@ -18,7 +19,7 @@ public sealed class WorkspaceSession(AuthenticationStateProvider authentication,
         return state.User.Identity?.IsAuthenticated == true ? state.User.ToCaller() : null;
     }
 
-    /// <summary>Runs one action of <typeparamref name="TService"/> as the signed-in human.</summary>
+    /// <summary>Runs one action of <typeparamref name="TService"/> as the signed-in human; a lost race is retried, then reported.</summary>
     public async Task<Outcome<T>> RunAsync<TService, T>(
         Func<TService, Caller, CancellationToken, Task<Outcome<T>>> action, CancellationToken cancellationToken = default)
         where TService : notnull
@@ -29,7 +30,22 @@ public sealed class WorkspaceSession(AuthenticationStateProvider authentication,
             return new Failure(FailureKind.Unauthorized, "Signed out", "Your session has ended. Sign in again to continue.");
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<TService>(), caller, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            // A fresh scope per try: the retry decides on fresh data, as the API's retry filter does.
+            await using var scope = scopes.CreateAsyncScope();
+            try
+            {
+                return await action(scope.ServiceProvider.GetRequiredService<TService>(), caller, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < ConcurrentChange.Attempts)
+            {
+                // Lost a race; the next try starts over in a new scope.
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return ConcurrentChange.Failure;
+            }
+        }
     }
 }

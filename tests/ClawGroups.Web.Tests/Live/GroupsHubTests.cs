@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
+using ClawGroups.Coordinator.Accounts;
 using ClawGroups.Testing.Waiting;
+using ClawGroups.Web.Tests.Accounts;
 using ClawGroups.Web.Tests.Api;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -43,19 +45,32 @@ public sealed class GroupsHubTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Joining_someone_elses_group_is_refused_and_sends_nothing()
+    public async Task A_person_joining_a_group_they_are_not_in_is_refused_and_gets_nothing()
     {
         await using var scenario = await ApiScenario.StartAsync(_app);
-        var outsider = await scenario.StartAgentAsync("outsider", SkillProfiles.Backend, AgentDelivery.Pull, AgentBehaviour.Silent);
-        await using var otherScenario = await ApiScenario.StartAsync(_app);
-        await using var live = await LiveClient.ConnectAsync(_app, outsider.Registration!.ApiKey);
+        var outsider = await _app.CreatePersonAsync("Outsider");
+        var token = await _app.RunAsync<AccessTokenService, AccessTokenCreated>(
+            tokens => tokens.CreateAsync(outsider, new CreateAccessTokenRequest("hub", null), CancellationToken.None));
+        await using var live = await LiveClient.ConnectAsync(_app, token.Value!.Token);
 
-        var refused = await Assert.ThrowsAsync<HubException>(() => live.Connection.InvokeAsync("JoinGroup", Guid.Parse(otherScenario.Group.Id)));
-        await otherScenario.Human.CreateWorkItemAsync(otherScenario.Group.Id, new CreateWorkItem("Private work"));
+        var refused = await Assert.ThrowsAsync<HubException>(() => live.Connection.InvokeAsync("JoinGroup", Guid.Parse(scenario.Group.Id)));
+        await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Private work"));
 
         Assert.Contains("not a member", refused.Message, StringComparison.Ordinal);
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Empty(live.Items);
+    }
+
+    [Fact]
+    public async Task An_agent_may_not_watch_its_groups_stream_which_holds_other_agents_work()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app);
+        var agent = await scenario.StartAgentAsync("curious", SkillProfiles.Backend, AgentDelivery.Pull, AgentBehaviour.Silent);
+        await using var live = await LiveClient.ConnectAsync(_app, agent.Registration!.ApiKey);
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => live.Connection.InvokeAsync("JoinGroup", Guid.Parse(scenario.Group.Id)));
+
+        Assert.Contains("webhook or pull", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
