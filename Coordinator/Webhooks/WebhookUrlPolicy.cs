@@ -42,6 +42,12 @@ public sealed class WebhookUrlPolicy(IOptionsMonitor<WebhookOptions> options)
     /// <summary>Whether the address may be dialled under the current settings.</summary>
     public bool MayConnect(IPAddress address) => options.CurrentValue.AllowPrivateAddresses || !IsPrivate(address);
 
+    private static readonly byte[] Nat64Prefix = [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0];
+
+    /// <summary>
+    /// Whether the address is not on the public internet: loopback, private, link-local, shared, benchmarking,
+    /// documentation and multicast ranges, and IPv6 forms that wrap such an IPv4 address.
+    /// </summary>
     public static bool IsPrivate(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
@@ -58,7 +64,20 @@ public sealed class WebhookUrlPolicy(IOptionsMonitor<WebhookOptions> options)
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
             var bytes = address.GetAddressBytes();
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (bytes[0] & 0xFE) == 0xFC;
+            // Addresses that carry an IPv4 address inside are judged by it: NAT64 (64:ff9b::/96) and 6to4 (2002::/16).
+            if (bytes.AsSpan(0, 12).SequenceEqual(Nat64Prefix))
+            {
+                return IsPrivate(new IPAddress(bytes.AsSpan(12, 4)));
+            }
+
+            if (bytes[0] == 0x20 && bytes[1] == 0x02)
+            {
+                return IsPrivate(new IPAddress(bytes.AsSpan(2, 4)));
+            }
+
+            // Teredo (2001::/32) hides its IPv4 end point; nothing legitimate needs a webhook over it.
+            var teredo = bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0 && bytes[3] == 0;
+            return teredo || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (bytes[0] & 0xFE) == 0xFC;
         }
 
         var b = address.GetAddressBytes();
@@ -69,6 +88,10 @@ public sealed class WebhookUrlPolicy(IOptionsMonitor<WebhookOptions> options)
             || (b[0] == 192 && b[1] == 168)
             || (b[0] == 169 && b[1] == 254)
             || (b[0] == 100 && b[1] >= 64 && b[1] <= 127)
+            || (b[0] == 198 && (b[1] == 18 || b[1] == 19))
+            || (b[0] == 192 && b[1] == 0 && b[2] is 0 or 2)
+            || (b[0] == 198 && b[1] == 51 && b[2] == 100)
+            || (b[0] == 203 && b[1] == 0 && b[2] == 113)
             || b[0] >= 224;
     }
 }

@@ -11,7 +11,25 @@ if (args.Length > 0 && args[0] == "assignment-db")
     return await AssignmentPassBenchmark.RunAsync(Console.Out, small: args.Contains("--small"));
 }
 
-Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment|assignment-db [--small]");
+if (args.Length > 0 && args[0] == "live")
+{
+    return await LiveUpdateBenchmark.RunAsync(Console.Out);
+}
+
+if (args.Length > 0 && args[0] == "job-latency")
+{
+    return await JobLatencyBenchmark.RunAsync(Console.Out);
+}
+
+if (args.Length == 5 && args[0] == "job-latency-worker")
+{
+    return JobLatencyBenchmark.RunWorker(
+        args[1], args[2], TimeSpan.FromMilliseconds(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)), args[4] == "long");
+}
+
+Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment|assignment-db [--small] | job-latency | live");
 Console.Error.WriteLine("  assignment     candidate scoring, greedy and optimal solve at 300 × 4,000 and 3,000 × 40,000");
 Console.Error.WriteLine("  assignment-db  one whole assignment pass against a throwaway PostgreSQL, greedy and optimal, 300 × 4,000");
+Console.Error.WriteLine("  job-latency    enqueue → start of a Hangfire job across processes, polling against LISTEN/NOTIFY");
+Console.Error.WriteLine("  live           commit → live subscriber latency at 300 agents × 4,000 items, and the capture's cost to writers");
 return 2;

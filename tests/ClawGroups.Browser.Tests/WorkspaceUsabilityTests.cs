@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using ClawGroups.Data.Database;
 using ClawGroups.Web.Tests;
 using Microsoft.Playwright;
@@ -72,5 +73,77 @@ public sealed class WorkspaceUsabilityTests(BrowserFixture browser) : IAsyncLife
         }, person.Page);
     }
 
+    [Fact]
+    public async Task A_lost_connection_shows_a_banner_and_the_board_resumes_live_without_a_reload()
+    {
+        var shots = new Screenshots(nameof(A_lost_connection_shows_a_banner_and_the_board_resumes_live_without_a_reload));
+        await using var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var person = new WorkspacePage(page, _app.BaseAddress);
+        var network = new FlakyNetwork();
+        await page.RouteWebSocketAsync(url => url.Contains("/_blazor", StringComparison.Ordinal), network.Route);
+        await shots.RunAsync(async () =>
+        {
+            await person.SignUpAsync("Rosalind Franklin", "rosalind@example.com", "Correct horse 42");
+            var groupId = await person.CreateGroupAsync("Night shift");
+            await page.EvaluateAsync("() => window.stillTheSamePage = true");
+
+            await network.GoDownAsync();
+            await Expect(page.GetByTestId("reconnect-banner")).ToBeVisibleAsync(WorkspacePage.Soon);
+            await shots.TakeAsync(page, "connection-lost");
+            network.ComeBack();
+            await Expect(page.GetByTestId("reconnect-banner")).ToBeHiddenAsync(new() { Timeout = 30_000 });
+
+            // A change made elsewhere after the outage still arrives, on the same page.
+            using var owner = _app.OwnerHttpClient();
+            var created = await owner.PostAsync(new Uri($"/api/v1/groups/{groupId}/work-items", UriKind.Relative),
+                JsonContent.Create(new { title = "Check the backups" }));
+            created.EnsureSuccessStatusCode();
+            await Expect(person.Card("Check the backups")).ToBeVisibleAsync(WorkspacePage.Soon);
+            Assert.True(await page.EvaluateAsync<bool>("() => window.stillTheSamePage === true"), "the page was reloaded");
+        }, page);
+    }
+
     private static Task<string> BackgroundAsync(IPage page) => page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+
+    /// <summary>Stands between the page and the server's circuit WebSocket, so a test can cut the connection and restore it.</summary>
+    private sealed class FlakyNetwork
+    {
+        private readonly List<IWebSocketRoute> _open = [];
+        private volatile bool _down;
+
+        public void Route(IWebSocketRoute socket)
+        {
+            if (_down)
+            {
+                // Reconnect attempts fail while the network is down.
+                _ = socket.CloseAsync();
+                return;
+            }
+
+            socket.ConnectToServer();
+            lock (_open)
+            {
+                _open.Add(socket);
+            }
+        }
+
+        public async Task GoDownAsync()
+        {
+            _down = true;
+            List<IWebSocketRoute> open;
+            lock (_open)
+            {
+                open = [.. _open];
+                _open.Clear();
+            }
+
+            foreach (var socket in open)
+            {
+                await socket.CloseAsync();
+            }
+        }
+
+        public void ComeBack() => _down = false;
+    }
 }

@@ -98,6 +98,24 @@ public sealed class AgentProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unreachable_webhook_agent_that_answers_again_is_reachable_and_gets_new_work()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
+        // Three failures make it unreachable; the probes after that fail twice more, then its endpoint works.
+        var flaky = await scenario.StartAgentAsync("flaky", SkillProfiles.Data, AgentDelivery.Webhook, AgentBehaviour.FlakyWebhook(5));
+        await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Load the CRM export into the warehouse"));
+        await Eventually.ReachAsync(() => scenario.Human.GetGroupAsync(scenario.Group.Id),
+            g => g.Members.Any(m => m.Id == flaky.AgentId && m.Status == "unreachable"), "the agent to be unreachable", Deadline);
+
+        await Eventually.ReachAsync(() => scenario.Human.GetGroupAsync(scenario.Group.Id),
+            g => g.Members.Any(m => m.Id == flaky.AgentId && m.Status is "online" or "busy"), "the agent to be reachable again", Deadline);
+        var next = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Clean last week's CRM export"));
+
+        var done = await scenario.WaitForStateAsync(next.Id, WorkItemStates.Done, Deadline);
+        Assert.Equal(flaky.AgentId, done.Assignee?.Id);
+    }
+
+    [Fact]
     public async Task Registration_keeps_the_whole_card_and_stores_no_secret_in_clear()
     {
         await using var scenario = await ApiScenario.StartAsync(_app);
