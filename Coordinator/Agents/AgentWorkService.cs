@@ -25,6 +25,9 @@ public sealed class AgentWorkService(
     public const int MaxWaitSeconds = 30;
     public const int MaxArtifacts = 50;
 
+    /// <summary>How often an unchanged agent's heartbeat reaches the live roster.</summary>
+    private static readonly TimeSpan HeartbeatShownEvery = TimeSpan.FromSeconds(15);
+
     /// <summary>How often a long poll looks again without a signal: signals are hints and can be lost.</summary>
     private static readonly TimeSpan FallbackRecheck = TimeSpan.FromSeconds(10);
 
@@ -55,9 +58,12 @@ public sealed class AgentWorkService(
         var cameBack = await context.Agents
             .Where(a => a.Id == agentId && (a.Status == AgentStatus.Stalled || a.Status == AgentStatus.Offline))
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live).SetProperty(a => a.ConsecutiveDeliveryFailures, 0), cancellationToken) > 0;
-        await context.Agents.Where(a => a.Id == agentId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.Status != live)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live), cancellationToken);
-        liveChanges.Add(LiveChange.Agent(agent!.GroupId, agentId));
+        var switched = await context.Agents.Where(a => a.Id == agentId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.Status != live)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live), cancellationToken) > 0;
+        if (cameBack || switched || HeartbeatShownStale(agent!.LastHeartbeatAt, now))
+        {
+            liveChanges.Add(LiveChange.Agent(agent!.GroupId, agentId));
+        }
         if (cameBack)
         {
             context.AddTrailEvent(agent!.GroupId, caller, "agent.returned", now, new { agent.Name }, agentId: agent.Id);
@@ -77,6 +83,14 @@ public sealed class AgentWorkService(
         var status = await context.Agents.Where(a => a.Id == agentId).Select(a => a.Status).SingleAsync(cancellationToken);
         return new HeartbeatAnswer(agentId, JsonNamingPolicy.CamelCase.ConvertName(status.ToString()), messages);
     }
+
+    /// <summary>
+    /// Whether a roster should hear of this heartbeat: always when the status changed, otherwise once per
+    /// <see cref="HeartbeatShownEvery"/>. Three hundred agents beating every few seconds would otherwise push a
+    /// full member view to every board several times a second to move a "seconds ago" label that ticks by itself.
+    /// </summary>
+    private static bool HeartbeatShownStale(DateTimeOffset? previous, DateTimeOffset now)
+        => previous is not { } before || before.UtcTicks / HeartbeatShownEvery.Ticks != now.UtcTicks / HeartbeatShownEvery.Ticks;
 
     /// <summary>
     /// The next item offered to the agent, waiting up to <paramref name="waitSeconds"/> for one. The wait holds

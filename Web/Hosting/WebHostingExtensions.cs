@@ -71,6 +71,7 @@ public static class WebHostingExtensions
         services.AddScoped<Components.Workspace.WorkspaceSession>();
         services.AddScoped<Components.Workspace.WorkItemCommands>();
         services.AddScoped<Components.Workspace.LiveGroup>();
+        services.AddScoped<Components.Shared.CircuitClock>();
         services.AddScoped<Components.Board.WorkItemActionRunner>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();

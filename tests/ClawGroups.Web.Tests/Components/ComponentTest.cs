@@ -16,6 +16,7 @@ public abstract class ComponentTest : IAsyncLifetime
     protected ComponentTest()
     {
         Context.Services.AddMudServices();
+        Context.Services.AddScoped<ClawGroups.Web.Components.Shared.CircuitClock>();
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
