@@ -179,7 +179,7 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time, IOpti
     private async Task<GroupView> ViewAsync(Guid groupId, CancellationToken cancellationToken)
     {
         var group = await context.Groups.AsNoTracking().SingleAsync(g => g.Id == groupId, cancellationToken);
-        var members = (await context.HumansAsync(groupId, null, cancellationToken))
+        var members = (await context.HumansAsync(groupId, null, time.GetUtcNow(), cancellationToken))
             .Concat(await context.AgentsAsync(groupId, null, cancellationToken))
             .ToList();
         var defaults = options.CurrentValue;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClawGroups.Coordinator.Accounts;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
@@ -41,9 +42,9 @@ public static class MemberViews
             .Where(o => o.AgentId == agent.Id).Select(o => (o.Outcome, o.Count))))).ToList();
     }
 
-    /// <summary>The group's humans, or only <paramref name="userIds"/> when given.</summary>
+    /// <summary>The group's humans, or only <paramref name="userIds"/> when given, with their presence at <paramref name="now"/>.</summary>
     public static async Task<IReadOnlyList<MemberView>> HumansAsync(
-        this ClawDbContext context, Guid groupId, IReadOnlyCollection<Guid>? userIds, CancellationToken cancellationToken)
+        this ClawDbContext context, Guid groupId, IReadOnlyCollection<Guid>? userIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var query = context.GroupMembers.AsNoTracking().Where(m => m.GroupId == groupId);
@@ -53,7 +54,7 @@ public static class MemberViews
         }
 
         var humans = await query
-            .Select(m => new { m.UserId, m.User!.DisplayName, m.User.UserName, m.Role })
+            .Select(m => new { m.UserId, m.User!.DisplayName, m.User.UserName, m.Role, m.User.LastSeenAt })
             .ToListAsync(cancellationToken);
         var ids = humans.Select(h => h.UserId).ToList();
         var load = await context.WorkItems.AsNoTracking()
@@ -65,7 +66,8 @@ public static class MemberViews
             .OrderBy(h => h.DisplayName)
             .Select(h => new MemberView(
                 WorkItemViews.KindName(MemberKind.Human), h.UserId, h.DisplayName.Length > 0 ? h.DisplayName : h.UserName ?? "",
-                load.GetValueOrDefault(h.UserId) > 0 ? "busy" : "online", Role: CamelCase(h.Role.ToString()), Load: load.GetValueOrDefault(h.UserId)))
+                PresenceService.StatusOf(h.LastSeenAt, load.GetValueOrDefault(h.UserId), now), Role: CamelCase(h.Role.ToString()),
+                Load: load.GetValueOrDefault(h.UserId)))
             .ToList();
     }
 

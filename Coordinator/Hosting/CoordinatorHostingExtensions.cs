@@ -121,6 +121,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<StallSweep>();
         services.AddScoped<ReviewerPass>();
         services.AddScoped<UsageService>();
+        services.AddScoped<PresenceService>();
         services.AddScoped<GroupInsightsService>();
         services.AddSingleton<GroupFeed>();
         services.AddSingleton<ILiveSink>(provider => provider.GetRequiredService<GroupFeed>());

@@ -15,7 +15,8 @@ namespace ClawGroups.Coordinator.Live;
 /// items, a progress report that touches an item, its attempt and its agent) into one read and one push each.
 /// </summary>
 public sealed partial class LiveUpdatePump(
-    LiveChanges changes, IEnumerable<ILiveSink> sinks, IServiceScopeFactory scopes, ILogger<LiveUpdatePump> logger) : BackgroundService
+    LiveChanges changes, IEnumerable<ILiveSink> sinks, IServiceScopeFactory scopes, TimeProvider time, ILogger<LiveUpdatePump> logger)
+    : BackgroundService
 {
     /// <summary>Long enough to gather one unit of work's changes, short enough that a person never notices.</summary>
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
@@ -95,7 +96,7 @@ public sealed partial class LiveUpdatePump(
 
         foreach (var group in batch.Where(c => c.Kind == LiveChangeKind.Human).GroupBy(c => c.GroupId))
         {
-            var humans = await context.HumansAsync(group.Key, group.Select(c => c.Id).ToHashSet(), cancellationToken);
+            var humans = await context.HumansAsync(group.Key, group.Select(c => c.Id).ToHashSet(), time.GetUtcNow(), cancellationToken);
             updates.AddRange(humans.Select(member => new MemberChanged(group.Key, member)));
         }
 

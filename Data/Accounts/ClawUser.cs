@@ -16,6 +16,9 @@ public class ClawUser : IdentityUser<Guid>
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>When the person last had the workspace open; the roster shows them online while this is recent.</summary>
+    public DateTimeOffset? LastSeenAt { get; set; }
+
     public List<GroupMember> Memberships { get; } = [];
 
     public List<PersonalAccessToken> AccessTokens { get; } = [];

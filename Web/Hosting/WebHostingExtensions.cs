@@ -72,6 +72,8 @@ public static class WebHostingExtensions
         services.AddScoped<Components.Workspace.WorkItemCommands>();
         services.AddScoped<Components.Workspace.LiveGroup>();
         services.AddScoped<Components.Shared.CircuitClock>();
+        services.AddSingleton<OpenCircuits>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, PresenceCircuitHandler>();
         services.AddScoped<Components.Board.WorkItemActionRunner>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();

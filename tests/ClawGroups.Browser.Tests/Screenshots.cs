@@ -12,6 +12,11 @@ public sealed class Screenshots(string testName)
     public async Task TakeAsync(IPage page, string step)
     {
         ArgumentNullException.ThrowIfNull(page);
+        if (page.IsClosed)
+        {
+            return;
+        }
+
         System.IO.Directory.CreateDirectory(Directory);
         _count++;
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Directory, $"{_count:00}-{step}.png"), FullPage = true });

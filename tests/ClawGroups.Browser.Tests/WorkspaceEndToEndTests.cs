@@ -112,6 +112,12 @@ public sealed class WorkspaceEndToEndTests(BrowserFixture browser) : IAsyncLifet
             await Expect(colleague.Page.GetByTestId("roster-member").Filter(new() { HasText = "pixel" }).GetByTestId("member-record"))
                 .ToContainTextAsync("1 done", new() { Timeout = 30_000 });
             await shots.TakeAsync(colleague.Page, "roster");
+
+            // The roster shows people's presence live: the owner leaves, and the colleague sees it.
+            var ownerOnRoster = colleague.Page.GetByTestId("roster-member").Filter(new() { HasText = "Ada Lovelace" });
+            await Expect(ownerOnRoster).ToHaveAttributeAsync("data-status", "online");
+            await owner.Page.CloseAsync();
+            await Expect(ownerOnRoster).ToHaveAttributeAsync("data-status", "offline", new() { Timeout = 30_000 });
         }, owner.Page, colleague.Page);
     }
 

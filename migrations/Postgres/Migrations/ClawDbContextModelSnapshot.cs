@@ -54,6 +54,9 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<bool>("IsInstanceOwner")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTimeOffset?>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
 

@@ -49,6 +49,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<bool>("IsInstanceOwner")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");
 
