@@ -7,6 +7,9 @@ public sealed record GroupView(
     Guid Id, string Name, string Description, bool RequireReview, DateTimeOffset CreatedAt, IReadOnlyList<MemberView> Members,
     GroupSettingsView? Settings = null);
 
+/// <summary>What a group is, without its members: what <c>groupChanged</c> carries.</summary>
+public sealed record GroupInfoView(Guid Id, string Name, string Description, bool RequireReview);
+
 /// <summary>A group in the overview of a person's groups: what it is and how its work stands.</summary>
 public sealed record GroupSummaryView(
     Guid Id, string Name, string Description, int Humans, int Agents, int Waiting, int Working, int NeedAttention, int Done);

@@ -7,6 +7,7 @@ public enum LiveChangeKind
     Agent,
     Human,
     Event,
+    Group,
 }
 
 /// <summary>One thing that changed: its kind, its group, and its id (a trail event's id is a number).</summary>
@@ -19,4 +20,6 @@ public readonly record struct LiveChange(LiveChangeKind Kind, Guid GroupId, Guid
     public static LiveChange Human(Guid groupId, Guid userId) => new(LiveChangeKind.Human, groupId, userId);
 
     public static LiveChange Event(Guid groupId, long eventId) => new(LiveChangeKind.Event, groupId, Guid.Empty, eventId);
+
+    public static LiveChange Group(Guid groupId) => new(LiveChangeKind.Group, groupId, groupId);
 }

@@ -96,6 +96,9 @@ public sealed class LiveChangeCapture(LiveChanges changes) : SaveChangesIntercep
                 case Agent agent:
                     pending.Changes.Add(LiveChange.Agent(agent.GroupId, agent.Id));
                     break;
+                case Group group:
+                    pending.Changes.Add(LiveChange.Group(group.Id));
+                    break;
                 case GroupMember member:
                     pending.Changes.Add(LiveChange.Human(member.GroupId, member.UserId));
                     break;

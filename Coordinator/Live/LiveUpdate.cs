@@ -36,6 +36,16 @@ public sealed record MemberChanged(Guid GroupId, MemberView Member) : LiveUpdate
     public override object Payload => Member;
 }
 
+/// <summary><c>groupChanged</c> (added to the contract): the group's name, description or review rule changed.</summary>
+public sealed record GroupChanged(Guid GroupId, GroupInfoView Group) : LiveUpdate(GroupId)
+{
+    public const string Method = "groupChanged";
+
+    public override string MethodName => Method;
+
+    public override object Payload => Group;
+}
+
 /// <summary><c>eventAppended</c>: a new entry of the group's trail.</summary>
 public sealed record EventAppended(Guid GroupId, TrailEventView Event) : LiveUpdate(GroupId)
 {

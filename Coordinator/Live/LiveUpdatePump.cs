@@ -100,6 +100,14 @@ public sealed partial class LiveUpdatePump(
             updates.AddRange(humans.Select(member => new MemberChanged(group.Key, member)));
         }
 
+        var groupIds = Ids(batch, LiveChangeKind.Group);
+        if (groupIds.Count > 0)
+        {
+            updates.AddRange(await context.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id))
+                .Select(g => new GroupChanged(g.Id, new GroupInfoView(g.Id, g.Name, g.Description, g.RequireReview)))
+                .ToListAsync(cancellationToken));
+        }
+
         var eventIds = batch.Where(c => c.Kind == LiveChangeKind.Event).Select(c => c.EventId).ToHashSet();
         if (eventIds.Count > 0)
         {

@@ -143,6 +143,9 @@ public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed) : IDispo
                     case MemberChanged changed:
                         Members = Members.SetItem(changed.Member.Id, changed.Member);
                         break;
+                    case GroupChanged changed when Group is not null:
+                        Group = Group with { Name = changed.Group.Name, Description = changed.Group.Description, RequireReview = changed.Group.RequireReview };
+                        break;
                     case EventAppended appended when RecentEvents.All(e => e.Id != appended.Event.Id):
                         RecentEvents = RecentEvents.Add(appended.Event);
                         if (RecentEvents.Count > RecentEventLimit)

@@ -74,6 +74,27 @@ public sealed class GroupsHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Renaming_the_group_reaches_joined_clients_as_group_changed()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app);
+        var renamed = new ConcurrentQueue<JsonElement>();
+        await using var live = await LiveClient.ConnectAsync(_app, ClawAppFactory.BootstrapToken);
+        live.Connection.On<JsonElement>("groupChanged", renamed.Enqueue);
+        await live.Connection.InvokeAsync("JoinGroup", Guid.Parse(scenario.Group.Id));
+
+        using var owner = _app.OwnerHttpClient();
+        var patched = await owner.PatchAsync(new Uri($"/api/v1/groups/{scenario.Group.Id}", UriKind.Relative),
+            System.Net.Http.Json.JsonContent.Create(new { name = "Night shift" }));
+        patched.EnsureSuccessStatusCode();
+
+        // The group's creation may still be on its way too; the rename must arrive after it.
+        var changes = await Eventually.ReachAsync(
+            () => Task.FromResult(renamed.ToList()), r => r.Any(c => c.GetProperty("name").GetString() == "Night shift"), "groupChanged", Deadline);
+        Assert.Equal("Night shift", changes[^1].GetProperty("name").GetString());
+        Assert.Equal(scenario.Group.Id, changes[^1].GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task Connecting_without_credentials_is_refused()
     {
         var connection = new HubConnectionBuilder().WithUrl(new Uri(_app.BaseAddress, "/hubs/groups")).Build();
