@@ -31,7 +31,7 @@ public static class WebHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddProblemDetails();
-        services.AddDataProtection().SetApplicationName("ClawGroups").PersistKeysToDbContext<ClawDbContext>();
+        builder.AddClawDataProtection();
 
         services.AddAuthentication(options =>
             {
