@@ -118,6 +118,11 @@ public sealed class WorkspaceEndToEndTests(BrowserFixture browser) : IAsyncLifet
             await Expect(ownerOnRoster).ToHaveAttributeAsync("data-status", "online");
             await owner.Page.CloseAsync();
             await Expect(ownerOnRoster).ToHaveAttributeAsync("data-status", "offline", new() { Timeout = 30_000 });
+
+            // The dashboard counts what happened: pixel's record is there with its finished item.
+            await colleague.Page.GetByTestId("tab-dashboard").ClickAsync();
+            await Expect(colleague.Page.GetByTestId("agent-records")).ToContainTextAsync("pixel", new() { Timeout = 30_000 });
+            await shots.TakeAsync(colleague.Page, "dashboard");
         }, owner.Page, colleague.Page);
     }
 
