@@ -128,6 +128,7 @@ public static class CoordinatorHostingExtensions
         services.AddSingleton<LiveChanges>();
         services.AddSingleton<LiveChangeCapture>();
         services.AddSingleton<IInterceptor>(provider => provider.GetRequiredService<LiveChangeCapture>());
+        services.AddSingleton<IInterceptor, LiveChangeCommitWatch>();
         services.AddHostedService<LiveUpdatePump>();
         services.AddScoped<WebhookDelivery>();
         services.AddHttpClient(WebhookDelivery.HttpClientName)

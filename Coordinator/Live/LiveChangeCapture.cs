@@ -17,6 +17,9 @@ public sealed class LiveChangeCapture(LiveChanges changes) : SaveChangesIntercep
     // Per context: what the current save is about to write, kept until it commits or fails.
     private readonly ConditionalWeakTable<DbContext, Pending> _pending = [];
 
+    // Per context: changes saved inside an explicit transaction, until it commits.
+    private readonly ConditionalWeakTable<DbContext, List<LiveChange>> _awaitingCommit = [];
+
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         Capture(eventData.Context);
@@ -123,14 +126,42 @@ public sealed class LiveChangeCapture(LiveChanges changes) : SaveChangesIntercep
         }
 
         _pending.Remove(context);
-        foreach (var change in pending.Changes)
+        var saved = pending.Changes.Concat(pending.Events.Select(e => LiveChange.Event(e.GroupId, e.Id))).ToList();
+        if (context.Database.CurrentTransaction is not null)
         {
-            changes.Add(change);
+            // Saved inside an explicit transaction: other connections cannot see it yet, so a view read now
+            // would be the old one. Hold the changes until the transaction commits (or drop them if it does not).
+            _awaitingCommit.GetOrCreateValue(context).AddRange(saved);
+            return;
         }
 
-        foreach (var trailEvent in pending.Events)
+        Publish(saved);
+    }
+
+    /// <summary>The context's transaction committed: what its saves changed is visible now.</summary>
+    internal void Committed(DbContext? context)
+    {
+        if (context is not null && _awaitingCommit.TryGetValue(context, out var saved))
         {
-            changes.Add(LiveChange.Event(trailEvent.GroupId, trailEvent.Id));
+            _awaitingCommit.Remove(context);
+            Publish(saved);
+        }
+    }
+
+    /// <summary>The context's transaction rolled back: nothing it saved happened.</summary>
+    internal void RolledBack(DbContext? context)
+    {
+        if (context is not null)
+        {
+            _awaitingCommit.Remove(context);
+        }
+    }
+
+    private void Publish(IEnumerable<LiveChange> saved)
+    {
+        foreach (var change in saved)
+        {
+            changes.Add(change);
         }
     }
 

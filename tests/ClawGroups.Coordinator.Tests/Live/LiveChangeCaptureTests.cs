@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using ClawGroups.Coordinator.Cluster;
+using ClawGroups.Coordinator.Live;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.Groups;
+using ClawGroups.Testing.Databases;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.Tests.Live;
+
+/// <summary>Changes are announced exactly when others can see them: after the save, or after the transaction commits.</summary>
+public sealed class LiveChangeCaptureTests : IDisposable
+{
+    private readonly RecordingBus _announced = new();
+    private readonly TestDatabase _database = TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite).GetAwaiter().GetResult();
+
+    [Fact]
+    public async Task A_save_is_announced_once_it_is_done()
+    {
+        await using var context = Context();
+        var group = NewGroup();
+        context.Groups.Add(group);
+
+        Assert.Empty(_announced.Changes);
+        await context.SaveChangesAsync();
+
+        Assert.Contains(LiveChange.Group(group.Id), _announced.Changes);
+    }
+
+    [Fact]
+    public async Task A_save_inside_a_transaction_is_announced_only_when_it_commits()
+    {
+        await using var context = Context();
+        await using var transaction = await context.Database.BeginTransactionAsync();
+        var group = NewGroup();
+        context.Groups.Add(group);
+        await context.SaveChangesAsync();
+
+        Assert.Empty(_announced.Changes);
+        await transaction.CommitAsync();
+
+        Assert.Contains(LiveChange.Group(group.Id), _announced.Changes);
+    }
+
+    [Fact]
+    public async Task A_save_in_a_rolled_back_transaction_is_never_announced()
+    {
+        await using var context = Context();
+        await using (var transaction = await context.Database.BeginTransactionAsync())
+        {
+            context.Groups.Add(NewGroup());
+            await context.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        }
+
+        await using var later = await context.Database.BeginTransactionAsync();
+        await later.CommitAsync();
+
+        Assert.Empty(_announced.Changes);
+    }
+
+    public void Dispose() => _database.Dispose();
+
+    private ClawDbContext Context()
+    {
+        var capture = new LiveChangeCapture(new LiveChanges(_announced));
+        var options = new DbContextOptionsBuilder<ClawDbContext>(_database.ContextOptions())
+            .AddInterceptors(capture, new LiveChangeCommitWatch(capture))
+            .Options;
+        return new ClawDbContext(options);
+    }
+
+    private static Group NewGroup() => new() { Id = Guid.CreateVersion7(), Name = "live", CreatedAt = DateTimeOffset.UtcNow };
+
+    /// <summary>What this node would tell the others: every change it committed.</summary>
+    private sealed class RecordingBus : IClusterBus
+    {
+        private readonly ConcurrentQueue<LiveChange> _changes = new();
+
+        public IReadOnlyCollection<LiveChange> Changes => _changes;
+
+        public void Publish(LiveChange change) => _changes.Enqueue(change);
+
+        public void AgentHasNews(Guid agentId)
+        {
+        }
+    }
+}
