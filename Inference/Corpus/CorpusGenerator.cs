@@ -11,6 +11,9 @@ public static class CorpusGenerator
 {
     public const int DefaultSeed = 5;
 
+    /// <summary>Real-style card renderings (<see cref="CardRenderer"/>) of each area's training profiles.</summary>
+    public const int CardsPerArea = 4;
+
     /// <summary>One in this many combinations is held out.</summary>
     private const int HeldOutOneIn = 5;
 
@@ -62,6 +65,12 @@ public static class CorpusGenerator
         // The last profile of each area is held out too, so evaluation meets profiles it never trained on.
         var profiles = areas.SelectMany(area => area.Profiles.Select((profile, index) => new CorpusProfile(
             area.Id, index == area.Profiles.Count - 1 ? SkillCorpus.HeldOutSplit : SkillCorpus.TrainSplit, profile))).ToList();
+
+        // A generator of its own, so that the items above stay what they were before cards were rendered.
+        var cardRandom = new Random(seed + 1);
+        profiles.AddRange(areas.SelectMany(area => CardRenderer.Render(
+            area, area.Profiles.Take(area.Profiles.Count - 1).ToList(), train.Where(item => item.Area == area.Id).ToList(), CardsPerArea, cardRandom)
+            .Select(card => new CorpusProfile(area.Id, SkillCorpus.TrainSplit, card))));
         return new SkillCorpus(areas.Select(area => area.Id).ToList(), train, heldOut, profiles);
     }
 

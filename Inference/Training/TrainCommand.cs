@@ -16,13 +16,14 @@ public static class TrainCommand
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         var trainOptions = TrainOptions.From(options);
-        var corpus = SkillCorpus.Load(options.Text("corpus", SkillCorpus.DefaultFolder()));
+        var corpusFolder = options.Text("corpus", SkillCorpus.DefaultFolder());
+        var corpus = SkillCorpus.Load(corpusFolder);
         var folder = options.Text("out", Path.Combine("Inference", "Weights"));
         var clock = Stopwatch.StartNew();
         var (network, tokenizer) = new SkillTrainer(trainOptions, output).Train(corpus);
         output.WriteLine($"trained in {clock.Elapsed.TotalSeconds:F0}s; {network.parameters().Sum(p => p.numel()):N0} parameters");
         using var model = new MoeSkillModel(network, tokenizer);
-        var report = EvalCommand.Report(model, corpus);
+        var report = EvalCommand.Report(model, corpus, RealStyleEvalSet.Load(corpusFolder));
         network.HeadsConfig.Provenance["command"] = $"dotnet run --project Inference -c Release -- train --seed {trainOptions.Seed} --steps {trainOptions.Steps} --batch {trainOptions.BatchSize} --lr {trainOptions.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         network.HeadsConfig.Provenance["eval"] = report.Split('\n')[^1].Trim();
         SkillModelFiles.Save(folder, network, tokenizer);

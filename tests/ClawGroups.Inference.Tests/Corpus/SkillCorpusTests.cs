@@ -54,5 +54,29 @@ public sealed class SkillCorpusTests
 
         Assert.Equal(s_corpus.HeldOut.Select(item => item.Title), regenerated.HeldOut.Select(item => item.Title));
         Assert.Equal(s_corpus.Train.Count, regenerated.Train.Count);
+        Assert.Equal(s_corpus.Profiles.Select(p => SkillText.Of(p.Profile)), regenerated.Profiles.Select(p => SkillText.Of(p.Profile)));
+    }
+
+    [Fact]
+    public void Real_style_cards_are_trained_on_and_never_show_held_out_items()
+    {
+        var cards = s_corpus.Profiles.Where(p => p.Profile.Skills.Count > 1).ToList();
+        var heldOutTitles = s_corpus.HeldOut.Select(item => item.Title).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(s_corpus.Areas.Count * CorpusGenerator.CardsPerArea, cards.Count);
+        Assert.All(cards, card =>
+        {
+            Assert.Equal(SkillCorpus.TrainSplit, card.Split);
+            Assert.DoesNotContain(card.Profile.Skills.SelectMany(skill => skill.Examples), heldOutTitles.Contains);
+        });
+    }
+
+    [Fact]
+    public void Real_style_cards_do_not_all_name_their_skills_after_the_area()
+    {
+        var areaNames = SkillArea.Parse(File.ReadAllText(Path.Combine(SkillCorpus.DefaultFolder(), "..", "areas.txt"))).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        var skills = s_corpus.Profiles.Where(p => p.Profile.Skills.Count > 1).SelectMany(p => p.Profile.Skills).ToList();
+
+        Assert.True(skills.Count(skill => areaNames.Contains(skill.Name)) < skills.Count / 3);
     }
 }
