@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.Access;
-using ClawGroups.Coordinator.Credentials;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Data.Agents;
@@ -15,8 +14,8 @@ namespace ClawGroups.Coordinator.Groups;
 /// <summary>Groups, their members, and the join tokens that let agents in.</summary>
 public sealed class GroupService(ClawDbContext context, TimeProvider time, IOptionsMonitor<CoordinatorOptions> options)
 {
-    public const int MaxJoinTokenMinutes = 60 * 24 * 30;
-    public const int MaxJoinTokenUses = 10_000;
+    public const int MaxJoinTokenMinutes = JoinTokenIssuer.MaxMinutes;
+    public const int MaxJoinTokenUses = JoinTokenIssuer.MaxUses;
 
     public async Task<Outcome<GroupView>> CreateAsync(Caller caller, CreateGroupRequest request, CancellationToken cancellationToken)
     {
@@ -138,42 +137,16 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time, IOpti
             return denied;
         }
 
-        var minutes = request.ExpiresInMinutes ?? 60;
-        var maxUses = request.MaxUses ?? 10;
-        var errors = new Dictionary<string, string[]>();
-        if (minutes is < 1 or > MaxJoinTokenMinutes)
+        var issued = JoinTokenIssuer.Issue(
+            context, caller, groupId, JoinTokenAudience.Agent, request.ExpiresInMinutes ?? 60, request.MaxUses ?? 10, time.GetUtcNow());
+        if (!issued.Succeeded)
         {
-            errors["expiresInMinutes"] = [$"expiresInMinutes must be between 1 and {MaxJoinTokenMinutes}."];
+            return issued.Failure!;
         }
 
-        if (maxUses is < 1 or > MaxJoinTokenUses)
-        {
-            errors["maxUses"] = [$"maxUses must be between 1 and {MaxJoinTokenUses}."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Failure.Invalid(errors);
-        }
-
-        var now = time.GetUtcNow();
-        var token = SecretToken.Create(SecretToken.JoinTokenPrefix);
-        var joinToken = new JoinToken
-        {
-            Id = Guid.CreateVersion7(now),
-            GroupId = groupId,
-            Audience = JoinTokenAudience.Agent,
-            Prefix = SecretToken.DisplayPrefix(token),
-            TokenHash = SecretToken.Hash(token),
-            CreatedAt = now,
-            CreatedByUserId = caller.Id,
-            ExpiresAt = now.AddMinutes(minutes),
-            MaxUses = maxUses,
-        };
-        context.JoinTokens.Add(joinToken);
-        context.AddTrailEvent(groupId, caller, "joinToken.created", now, new { joinToken.Id, joinToken.Prefix, joinToken.ExpiresAt, joinToken.MaxUses });
         await context.SaveChangesAsync(cancellationToken);
-        return new JoinTokenView(token, joinToken.ExpiresAt, maxUses);
+        var (secret, token) = issued.Value;
+        return new JoinTokenView(secret, token.ExpiresAt, token.MaxUses);
     }
 
     private async Task<GroupView> ViewAsync(Guid groupId, CancellationToken cancellationToken)

@@ -26,42 +26,16 @@ public sealed class InviteService(ClawDbContext context, TimeProvider time)
             return denied;
         }
 
-        var minutes = expiresInMinutes ?? DefaultExpiresInMinutes;
-        var uses = maxUses ?? DefaultMaxUses;
-        var errors = new Dictionary<string, string[]>();
-        if (minutes is < 1 or > GroupService.MaxJoinTokenMinutes)
+        var issued = JoinTokenIssuer.Issue(
+            context, caller, groupId, JoinTokenAudience.Human, expiresInMinutes ?? DefaultExpiresInMinutes, maxUses ?? DefaultMaxUses, time.GetUtcNow());
+        if (!issued.Succeeded)
         {
-            errors["expiresInMinutes"] = [$"expiresInMinutes must be between 1 and {GroupService.MaxJoinTokenMinutes}."];
+            return issued.Failure!;
         }
 
-        if (uses is < 1 or > GroupService.MaxJoinTokenUses)
-        {
-            errors["maxUses"] = [$"maxUses must be between 1 and {GroupService.MaxJoinTokenUses}."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Failure.Invalid(errors);
-        }
-
-        var now = time.GetUtcNow();
-        var token = SecretToken.Create(SecretToken.InvitePrefix);
-        var invite = new JoinToken
-        {
-            Id = Guid.CreateVersion7(now),
-            GroupId = groupId,
-            Audience = JoinTokenAudience.Human,
-            Prefix = SecretToken.DisplayPrefix(token),
-            TokenHash = SecretToken.Hash(token),
-            CreatedAt = now,
-            CreatedByUserId = caller.Id,
-            ExpiresAt = now.AddMinutes(minutes),
-            MaxUses = uses,
-        };
-        context.JoinTokens.Add(invite);
-        context.AddTrailEvent(groupId, caller, "invite.created", now, new { invite.Id, invite.Prefix, invite.ExpiresAt, invite.MaxUses });
         await context.SaveChangesAsync(cancellationToken);
-        return new InviteCreated(token, invite.ExpiresAt, uses);
+        var (secret, invite) = issued.Value;
+        return new InviteCreated(secret, invite.ExpiresAt, invite.MaxUses);
     }
 
     /// <summary>What an invite leads to, for the page that offers to accept it; the holder of a valid invite may see the group's name.</summary>
