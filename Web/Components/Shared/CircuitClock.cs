@@ -19,7 +19,7 @@ public sealed class CircuitClock : IDisposable
             lock (_gate)
             {
                 _ticked += value;
-                _timer ??= new Timer(_ => _ticked?.Invoke(), null, Interval, Interval);
+                _timer ??= new Timer(_ => Tick(), null, Interval, Interval);
             }
         }
 
@@ -33,4 +33,18 @@ public sealed class CircuitClock : IDisposable
     }
 
     public void Dispose() => _timer?.Dispose();
+
+    private void Tick()
+    {
+        try
+        {
+            _ticked?.Invoke();
+        }
+#pragma warning disable CA1031 // An exception on a timer thread would end the process; a label that failed to tick is not worth that.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            // The page is going away; its labels stop with it.
+        }
+    }
 }
