@@ -11,6 +11,9 @@ public static class CorpusGenerator
 {
     public const int DefaultSeed = 5;
 
+    /// <summary>Items per area: about two per phrase, so each phrase's words are met in training more than once.</summary>
+    public const int DefaultItemsPerArea = 640;
+
     /// <summary>Real-style card renderings (<see cref="CardRenderer"/>) of each area's training profiles.</summary>
     public const int CardsPerArea = 4;
 

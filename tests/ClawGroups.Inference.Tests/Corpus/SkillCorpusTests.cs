@@ -50,7 +50,7 @@ public sealed class SkillCorpusTests
     {
         var areas = SkillArea.Parse(File.ReadAllText(Path.Combine(SkillCorpus.DefaultFolder(), "..", "areas.txt")));
 
-        var regenerated = CorpusGenerator.Generate(areas, 320, CorpusGenerator.DefaultSeed);
+        var regenerated = CorpusGenerator.Generate(areas, CorpusGenerator.DefaultItemsPerArea, CorpusGenerator.DefaultSeed);
 
         Assert.Equal(s_corpus.HeldOut.Select(item => item.Title), regenerated.HeldOut.Select(item => item.Title));
         Assert.Equal(s_corpus.Train.Count, regenerated.Train.Count);
