@@ -55,8 +55,8 @@ internal static class JobLatencyBenchmark
         var storage = Storage(connectionString, schema, poll, longPolling);
         using var server = new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = 4, Queues = ["default"] }, storage);
         Console.WriteLine(Ready);
-        // The parent ends this process when it has what it needs.
-        Thread.Sleep(Timeout.Infinite);
+        // Runs until the parent closes our input: when it is done, or if it dies, so no worker is left behind.
+        Console.In.ReadToEnd();
         return 0;
     }
 
@@ -128,7 +128,7 @@ internal static class JobLatencyBenchmark
     private static Process StartWorker(string connectionString, string schema, TimeSpan poll, bool longPolling, Action<string> onLine)
     {
         var self = Environment.ProcessPath!;
-        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
             info.ArgumentList.Add(typeof(JobLatencyBenchmark).Assembly.Location);
