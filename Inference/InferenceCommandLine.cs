@@ -22,6 +22,8 @@ public static class InferenceCommandLine
                 return Task.FromResult(Training.TrainCommand.Run(new CommandOptions(args.Skip(1)), output));
             case "eval":
                 return Task.FromResult(Evaluation.EvalCommand.Run(new CommandOptions(args.Skip(1)), output));
+            case "tune-eval":
+                return Task.FromResult(Evaluation.TuneEvalCommand.Run(new CommandOptions(args.Skip(1)), output));
             case "bench":
                 return Task.FromResult(Benchmarks.BenchCommand.Run(new CommandOptions(args.Skip(1)), output));
             default:
@@ -30,6 +32,7 @@ public static class InferenceCommandLine
                 output.WriteLine("  corpus  regenerate Inference/Corpus/data from Inference/Corpus/areas.txt");
                 output.WriteLine("  train   train the MoE skill model on the corpus; writes Inference/Weights (--out, --seed, --steps)");
                 output.WriteLine("  eval    held-out skill mAP, duration error, throughput, and routing accuracy@1 against the lexical baseline");
+                output.WriteLine("  tune-eval  fine-tune a head on half the real-style tasks: the other half and the base skills, before and after");
                 output.WriteLine("  bench   load time, MoE vs dense forward, scoring latency 1×300 and 4,000×300, peak memory");
                 return Task.FromResult(args.Length == 0 ? 0 : 2);
         }

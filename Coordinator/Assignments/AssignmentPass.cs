@@ -1,5 +1,6 @@
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
@@ -19,7 +20,7 @@ namespace ClawGroups.Coordinator.Assignments;
 public sealed partial class AssignmentPass(
     ClawDbContext context,
     WorkItemLifecycle lifecycle,
-    ISkillModel skillModel,
+    GroupSkillModels skillModels,
     IOptionsMonitor<CoordinatorOptions> options,
     TimeProvider time,
     ILogger<AssignmentPass> logger)
@@ -55,6 +56,7 @@ public sealed partial class AssignmentPass(
 
         var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
 
+        var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);
         var candidates = AssignmentCandidates.Score(items, agents, load, skillModel, cancellationToken);
         if (candidates.Count > PruneAbove)
         {
@@ -73,7 +75,7 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
-        await EstimateDurationsAsync(choices.Select(c => items[candidates[c].Item]).ToList(), cancellationToken);
+        await EstimateDurationsAsync(skillModel, choices.Select(c => items[candidates[c].Item]).ToList(), cancellationToken);
         ClaimCapacity(choices.Select(c => agents[candidates[c].Agent]).Distinct());
         var offers = new List<(WorkItem Item, Agent Agent)>(choices.Count);
         foreach (var choice in choices)
@@ -122,7 +124,7 @@ public sealed partial class AssignmentPass(
     }
 
     /// <summary>The model's expected duration, kept on the item so that a run far past it can be noticed.</summary>
-    private Task EstimateDurationsAsync(List<WorkItem> offered, CancellationToken cancellationToken)
+    private static Task EstimateDurationsAsync(ISkillModel skillModel, List<WorkItem> offered, CancellationToken cancellationToken)
     {
         var unknown = offered.Where(w => w.ExpectedDurationSeconds is null).ToList();
         if (unknown.Count > 0)

@@ -1,5 +1,6 @@
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
@@ -17,7 +18,7 @@ namespace ClawGroups.Coordinator.Assignments;
 /// and answers with <c>POST /work-items/{id}/review</c>. Where no such agent exists, the group's humans review.
 /// </summary>
 public sealed class ReviewerPass(
-    ClawDbContext context, WorkItemLifecycle lifecycle, ISkillModel skillModel, IOptionsMonitor<CoordinatorOptions> options, TimeProvider time)
+    ClawDbContext context, WorkItemLifecycle lifecycle, GroupSkillModels skillModels, IOptionsMonitor<CoordinatorOptions> options, TimeProvider time)
 {
     public const string ReviewSkill = "review";
 
@@ -43,6 +44,7 @@ public sealed class ReviewerPass(
         }
 
         var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
+        var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);
         var affinities = skillModel.Score(items.Select(AssignmentCandidates.ToText).ToList(), reviewers.Select(AssignmentCandidates.ToProfile).ToList(), cancellationToken);
         var claimed = new HashSet<Guid>();
         var offers = new List<(WorkItem Item, Agent Reviewer)>();

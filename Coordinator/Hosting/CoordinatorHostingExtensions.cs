@@ -14,6 +14,7 @@ using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Database;
 using ClawGroups.Inference.Lexical;
 using ClawGroups.Inference.Skills;
+using ClawGroups.Coordinator.Learning;
 using Hangfire;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -76,6 +77,7 @@ public static class CoordinatorHostingExtensions
         if (jobs.RunServer)
         {
             builder.Services.AddHostedService<SweepScheduler>();
+            builder.Services.AddHostedService<FeedbackSchedule>();
         }
 
         builder.Services.AddHealthChecks()
@@ -104,6 +106,9 @@ public static class CoordinatorHostingExtensions
     private static void AddWorkServices(IServiceCollection services)
     {
         services.TryAddSingleton<ISkillModel, LexicalSkillModel>();
+        services.TryAddSingleton(provider => new SkillModels(provider.GetRequiredService<ISkillModel>()));
+        services.AddSingleton<GroupSkillModels>();
+        services.AddScoped<SkillFeedback>();
         services.AddSingleton<AgentWaiters>();
         services.AddSingleton<IWorkSignals, HangfireWorkSignals>();
         services.AddSingleton<CoordinatorJobs>();

@@ -36,6 +36,13 @@ public sealed class CoordinatorOptions
     /// </summary>
     public AssignmentSolver Solver { get; set; } = AssignmentSolver.Optimal;
 
+    /// <summary>When the feedback job tunes each group's skill model on its finished work (Hangfire cron, UTC); hourly by default.</summary>
+    public string FeedbackCron { get; set; } = "0 * * * *";
+
+    /// <summary>Accepted items a group needs before its model is tuned: fewer teach noise.</summary>
+    [Range(1, 100_000)]
+    public int FeedbackMinExamples { get; set; } = 10;
+
     /// <summary>Attempts an item gets before it fails and is escalated to the group's humans.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;

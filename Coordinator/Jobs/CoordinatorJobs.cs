@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Stalls;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Data.Database;
@@ -80,6 +81,35 @@ public sealed partial class CoordinatorJobs(IServiceScopeFactory scopes, IBackgr
         }
     }
 
+    public const string SkillFeedbackJobId = "skill-feedback";
+
+    /// <summary>
+    /// The recurring feedback to the model: every group whose work ended since its last tuning gets its skill head
+    /// tuned on its outcomes (<see cref="SkillFeedback"/>). One run at a time across the cluster.
+    /// </summary>
+    [Queue(JobQueues.Coordinator)]
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    public async Task RunSkillFeedbackAsync(CancellationToken cancellationToken)
+    {
+        List<Guid> groups;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            groups = await scope.ServiceProvider.GetRequiredService<ClawDbContext>().Groups.Where(g => g.ArchivedAt == null)
+                .Select(g => g.Id).ToListAsync(cancellationToken);
+        }
+
+        foreach (var groupId in groups)
+        {
+            await ForEachGroupAsync(groupId, async () =>
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<SkillFeedback>().RunAsync(groupId, cancellationToken);
+                return 0;
+            });
+        }
+    }
+
     /// <summary>One group's failure is logged and does not take the safety net away from the groups after it.</summary>
     private async Task ForEachGroupAsync(Guid groupId, Func<Task<int>> pass)
     {
@@ -95,6 +125,6 @@ public sealed partial class CoordinatorJobs(IServiceScopeFactory scopes, IBackgr
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The sweep's pass for group {GroupId} failed; the other groups go on")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "A job's work for group {GroupId} failed; the other groups go on")]
     private static partial void LogGroupFailed(ILogger logger, Exception exception, Guid groupId);
 }

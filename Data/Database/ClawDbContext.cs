@@ -31,6 +31,8 @@ public class ClawDbContext(DbContextOptions<ClawDbContext> options)
 
     public DbSet<JoinToken> JoinTokens => Set<JoinToken>();
 
+    public DbSet<GroupSkillTuning> GroupSkillTunings => Set<GroupSkillTuning>();
+
     public DbSet<Agent> Agents => Set<Agent>();
 
     public DbSet<AgentSkill> AgentSkills => Set<AgentSkill>();

@@ -39,3 +39,12 @@ internal sealed class JoinTokenConfiguration : IEntityTypeConfiguration<JoinToke
         builder.HasIndex(t => new { t.GroupId, t.Audience });
     }
 }
+
+internal sealed class GroupSkillTuningConfiguration : IEntityTypeConfiguration<GroupSkillTuning>
+{
+    public void Configure(EntityTypeBuilder<GroupSkillTuning> builder)
+    {
+        builder.HasKey(t => t.GroupId);
+        builder.HasOne<Group>().WithOne().HasForeignKey<GroupSkillTuning>(t => t.GroupId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

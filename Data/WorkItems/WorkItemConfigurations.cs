@@ -48,6 +48,8 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         builder.HasIndex(a => new { a.AgentId, a.Outcome });
         builder.HasIndex(a => new { a.UserId, a.Outcome });
         builder.HasIndex(a => new { a.Outcome, a.LeaseExpiresAt });
+        // The feedback job reads a group's newest finished assignments.
+        builder.HasIndex(a => new { a.GroupId, a.EndedAt });
     }
 }
 

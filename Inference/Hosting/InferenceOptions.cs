@@ -11,8 +11,8 @@ public sealed class InferenceOptions
     public const string Blend = "blend";
 
     /// <summary>
-    /// <c>lexical</c> (the default when empty), <c>moe</c>, or <c>blend</c> (the MoE model and the lexical baseline
-    /// together). The default stays lexical until the MoE model routes real-style profiles better (issue 5).
+    /// <c>blend</c> (the MoE model and the lexical baseline together; the default when empty, or lexical alone when
+    /// no weights are found), <c>moe</c>, or <c>lexical</c>.
     /// </summary>
     [RegularExpression("^(|blend|moe|lexical)$", ErrorMessage = "ClawGroups:Inference:Model must be 'blend', 'moe' or 'lexical' (or empty for automatic).")]
     public string? Model { get; set; }

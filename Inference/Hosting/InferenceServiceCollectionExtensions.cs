@@ -1,6 +1,8 @@
+using ClawGroups.Inference.Corpus;
 using ClawGroups.Inference.Lexical;
 using ClawGroups.Inference.Moe;
 using ClawGroups.Inference.Skills;
+using ClawGroups.Inference.Tuning;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,8 +13,8 @@ namespace ClawGroups.Inference.Hosting;
 public static class InferenceServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ISkillModel"/> as a singleton: the MoE model from its weights folder, or the lexical
-    /// baseline when so configured or (with a warning) when no weights are found and no model was named.
+    /// Registers <see cref="ISkillModel"/> as a singleton: the MoE model blended with the lexical baseline by default,
+    /// either one alone when so configured, or (with a warning) the lexical baseline when no weights are found and no model was named.
     /// </summary>
     public static IHostApplicationBuilder AddInference(this IHostApplicationBuilder builder)
     {
@@ -21,32 +23,44 @@ public static class InferenceServiceCollectionExtensions
             .BindConfiguration(InferenceOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<ISkillModel>(services => Create(
+        builder.Services.AddSingleton(services => Create(
             services.GetRequiredService<IOptions<InferenceOptions>>().Value,
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(InferenceServiceCollectionExtensions).FullName!)));
+        builder.Services.AddSingleton(services => services.GetRequiredService<SkillModels>().Default);
         return builder;
     }
 
-    internal static ISkillModel Create(InferenceOptions options, ILogger logger)
+    internal static SkillModels Create(InferenceOptions options, ILogger logger)
     {
         var folder = string.IsNullOrWhiteSpace(options.WeightsPath) ? SkillModelFiles.DefaultFolder() : options.WeightsPath;
         switch (options.Model)
         {
             case InferenceOptions.Lexical:
-                return new LexicalSkillModel();
+                return new SkillModels(new LexicalSkillModel());
             case InferenceOptions.Moe:
                 return SkillModelFiles.Exists(folder)
-                    ? MoeSkillModel.Load(folder)
+                    ? WithMoe(folder, moe => moe)
                     : throw new InvalidOperationException($"ClawGroups:Inference:Model is 'moe' but '{folder}' has no weights; run the `train` command or choose 'lexical'.");
             case InferenceOptions.Blend:
                 return SkillModelFiles.Exists(folder)
-                    ? new BlendedSkillModel(MoeSkillModel.Load(folder), new LexicalSkillModel(), Evaluation.EvalCommand.BlendWeight)
+                    ? WithMoe(folder, Blend)
                     : throw new InvalidOperationException($"ClawGroups:Inference:Model is 'blend' but '{folder}' has no weights; run the `train` command or choose 'lexical'.");
             default:
-                // Lexical until the MoE model also wins on real-style profiles, not only on the held-out corpus:
-                // on the simulator's profiles it still sends "reconcile the invoices" to a front-end agent.
-                logger.LogInformation("Skill model: lexical (set ClawGroups:Inference:Model to 'moe' or 'blend' to use the MoE model).");
-                return new LexicalSkillModel();
+                // The blend by default: it routes people-phrased tasks among real-style cards better than either model
+                // alone, and the held-out corpus far better than words do (docs/PERFORMANCE.md, "Skill model").
+                if (SkillModelFiles.Exists(folder))
+                {
+                    logger.LogInformation("Skill model: the MoE model from {Folder} blended with the lexical baseline.", folder);
+                    return WithMoe(folder, Blend);
+                }
+
+                logger.LogWarning("Skill model: lexical, because {Folder} has no MoE weights (run the `train` command).", folder);
+                return new SkillModels(new LexicalSkillModel());
         }
     }
+
+    private static ISkillModel Blend(ISkillModel moe) => new BlendedSkillModel(moe, new LexicalSkillModel(), Evaluation.EvalCommand.BlendWeight);
+
+    private static SkillModels WithMoe(string folder, Func<ISkillModel, ISkillModel> compose) =>
+        new(MoeSkillModel.Load(folder), compose, () => SkillCorpus.Load(SkillCorpus.DefaultFolder()), new TuningOptions());
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Inference.Tokenization;
+using ClawGroups.Inference.Tuning;
 using static TorchSharp.torch;
 
 namespace ClawGroups.Inference.Moe;
@@ -8,7 +9,8 @@ namespace ClawGroups.Inference.Moe;
 /// <summary>
 /// The local MoE model behind <see cref="ISkillModel"/>: items and each skill of each profile are embedded by the
 /// encoder; a profile's affinity is its best skill's cosine, mapped to [0, 1]. Skill embeddings are cached by
-/// profile content hash, so a pass over 300 unchanged profiles encodes only the items.
+/// profile content hash, so a pass over 300 unchanged profiles encodes only the items. A group's fine-tuned
+/// embedding head (<see cref="WithHead"/>) shares the encoder and swaps only the last projection.
 /// </summary>
 public sealed class MoeSkillModel : ISkillModel, IDisposable
 {
@@ -19,16 +21,46 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     private readonly ConcurrentDictionary<string, float[][]> _profileCache = new(StringComparer.Ordinal);
 
     /// <summary>The routers count tokens per forward pass, so passes through the network take turns.</summary>
-    private readonly Lock _forward = new();
+    private readonly Lock _forward;
+
+    /// <summary>A group's fine-tuned embedding head, or null for the network's own.</summary>
+    private readonly TunedHead? _head;
+
+    /// <summary>False for a view made by <see cref="WithHead"/>: the base model owns the network.</summary>
+    private readonly bool _ownsNetwork;
 
     public MoeSkillModel(SkillNetwork network, WordPieceTokenizer tokenizer)
+        : this(network, tokenizer, head: null, new Lock(), ownsNetwork: true)
+    {
+    }
+
+    private MoeSkillModel(SkillNetwork network, WordPieceTokenizer tokenizer, TunedHead? head, Lock forward, bool ownsNetwork)
     {
         _network = network ?? throw new ArgumentNullException(nameof(network));
         _tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
+        _head = head;
+        _forward = forward;
+        _ownsNetwork = ownsNetwork;
         _network.eval();
     }
 
-    public string Name => "moe";
+    public string Name => _head is null ? "moe" : "moe(tuned)";
+
+    /// <summary>The same encoder with a group's fine-tuned embedding head; disposing the view leaves the network alone.</summary>
+    public MoeSkillModel WithHead(TunedHead head)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        head.EnsureFits(_network);
+        return new MoeSkillModel(_network, _tokenizer, head, _forward, ownsNetwork: false);
+    }
+
+    /// <summary>The encoder's mean-pooled output for each text, [texts, hidden], without gradients: what tuning a head starts from.</summary>
+    public Tensor Pool(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var rows = Batched(texts, cancellationToken, pooled => pooled);
+        return tensor(rows, [texts.Count, _network.Config.HiddenSize]);
+    }
 
     public SkillNetwork Network => _network;
 
@@ -65,7 +97,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             using var batchScope = NewDisposeScope();
             var count = Math.Min(BatchSize, items.Count - start);
-            var itemVectors = Forward(Enumerable.Range(start, count).Select(i => SkillText.Of(items[i])), pooled => _network.Embed(pooled));
+            var itemVectors = Forward(Enumerable.Range(start, count).Select(i => SkillText.Of(items[i])), Embed);
             var cosines = itemVectors.matmul(skills.t()).contiguous().data<float>().ToArray();
             Fill(matrix, start, count, cosines, owners);
         }
@@ -90,7 +122,13 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         return Batched(items, cancellationToken, pooled => _network.SkillLogits(pooled).sigmoid()).Chunk(areas).ToList();
     }
 
-    public void Dispose() => _network.Dispose();
+    public void Dispose()
+    {
+        if (_ownsNetwork)
+        {
+            _network.Dispose();
+        }
+    }
 
     private static void Fill(AffinityMatrix matrix, int start, int count, float[] cosines, (int Profile, int Skill)[] owners)
     {
@@ -129,7 +167,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         var missing = Enumerable.Range(0, profiles.Count).Where(p => !_profileCache.ContainsKey(keys[p]))
             .DistinctBy(p => keys[p]).ToList();
         var texts = missing.SelectMany(p => profiles[p].Skills.Select(skill => TokenBatch.SkillInput(profiles[p], skill))).ToList();
-        var vectors = texts.Count == 0 ? [] : Batched(texts, cancellationToken, pooled => _network.Embed(pooled)).Chunk(_network.HeadsConfig.EmbeddingDim).ToList();
+        var vectors = texts.Count == 0 ? [] : Batched(texts, cancellationToken, Embed).Chunk(_network.HeadsConfig.EmbeddingDim).ToList();
         var next = 0;
         foreach (var p in missing)
         {
@@ -139,6 +177,8 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
 
         return keys.Select(key => _profileCache[key]).ToArray();
     }
+
+    private Tensor Embed(Tensor pooled) => _head is null ? _network.Embed(pooled) : _head.Embed(pooled);
 
     private float[] Batched(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken, Func<Tensor, Tensor> head) =>
         Batched(items.Select(SkillText.Of).ToList(), cancellationToken, head);

@@ -54,6 +54,9 @@ public sealed class SkillNetwork : nn.Module
     /// <summary>Unit-length embeddings [batch, embedding_dim]: their dot product is the affinity.</summary>
     public Tensor Embed(Tensor pooled) => nn.functional.normalize(_heads.Embedding.forward(pooled), p: 2, dim: -1);
 
+    /// <summary>The embedding head's projection (pooled → embedding), which a group's fine-tuning starts from.</summary>
+    public Linear EmbeddingProjection => _heads.Embedding;
+
     public Tensor SkillLogits(Tensor pooled) => _heads.Skills.forward(pooled);
 
     /// <summary>ln(seconds) in standard units (see <see cref="SkillHeadsConfig.DurationLogMean"/>), [batch].</summary>

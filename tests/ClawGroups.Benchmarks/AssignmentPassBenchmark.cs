@@ -1,3 +1,5 @@
+using ClawGroups.Coordinator.Learning;
+using ClawGroups.Inference.Skills;
 using System.Diagnostics;
 using System.Globalization;
 using ClawGroups.Coordinator.Assignments;
@@ -48,7 +50,7 @@ internal static class AssignmentPassBenchmark
         seed.Stop();
         await using var context = database.NewContext();
         var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { Solver = solver, HeartbeatTimeoutSeconds = 3600 });
-        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), new LexicalSkillModel(),
+        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), new GroupSkillModels(new SkillModels(new LexicalSkillModel()), NullLogger<GroupSkillModels>.Instance),
             options, TimeProvider.System, NullLogger<AssignmentPass>.Instance);
         var timer = Stopwatch.StartNew();
         var offered = await pass.RunAsync(groupId, CancellationToken.None);

@@ -378,6 +378,43 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.ToTable("GroupMembers");
                 });
 
+            modelBuilder.Entity("ClawGroups.Data.Groups.GroupSkillTuning", b =>
+                {
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("BaseAccuracyAfter")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("BaseAccuracyBefore")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Examples")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("GroupAccuracyAfter")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("GroupAccuracyBefore")
+                        .HasColumnType("double precision");
+
+                    b.Property<byte[]>("Head")
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ThroughEndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("TunedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("GroupId");
+
+                    b.ToTable("GroupSkillTunings");
+                });
+
             modelBuilder.Entity("ClawGroups.Data.Groups.JoinToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -750,6 +787,8 @@ namespace ClawGroups.Migrations.Postgres.Migrations
 
                     b.HasIndex("AgentId", "Outcome");
 
+                    b.HasIndex("GroupId", "EndedAt");
+
                     b.HasIndex("Outcome", "LeaseExpiresAt");
 
                     b.HasIndex("UserId", "Outcome");
@@ -1086,6 +1125,15 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Navigation("Group");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("ClawGroups.Data.Groups.GroupSkillTuning", b =>
+                {
+                    b.HasOne("ClawGroups.Data.Groups.Group", null)
+                        .WithOne()
+                        .HasForeignKey("ClawGroups.Data.Groups.GroupSkillTuning", "GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ClawGroups.Data.Groups.JoinToken", b =>

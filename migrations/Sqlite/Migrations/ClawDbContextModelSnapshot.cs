@@ -373,6 +373,43 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.ToTable("GroupMembers");
                 });
 
+            modelBuilder.Entity("ClawGroups.Data.Groups.GroupSkillTuning", b =>
+                {
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("BaseAccuracyAfter")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("BaseAccuracyBefore")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Examples")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("GroupAccuracyAfter")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("GroupAccuracyBefore")
+                        .HasColumnType("REAL");
+
+                    b.Property<byte[]>("Head")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ThroughEndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TunedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("GroupId");
+
+                    b.ToTable("GroupSkillTunings");
+                });
+
             modelBuilder.Entity("ClawGroups.Data.Groups.JoinToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -741,6 +778,8 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AgentId", "Outcome");
 
+                    b.HasIndex("GroupId", "EndedAt");
+
                     b.HasIndex("Outcome", "LeaseExpiresAt");
 
                     b.HasIndex("UserId", "Outcome");
@@ -1071,6 +1110,15 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Navigation("Group");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("ClawGroups.Data.Groups.GroupSkillTuning", b =>
+                {
+                    b.HasOne("ClawGroups.Data.Groups.Group", null)
+                        .WithOne()
+                        .HasForeignKey("ClawGroups.Data.Groups.GroupSkillTuning", "GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ClawGroups.Data.Groups.JoinToken", b =>

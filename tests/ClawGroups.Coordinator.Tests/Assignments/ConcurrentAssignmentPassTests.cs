@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Signals;
@@ -70,7 +71,7 @@ public sealed class ConcurrentAssignmentPassTests
         var time = TimeProvider.System;
         var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions());
         var lifecycle = new WorkItemLifecycle(context, time, NoWorkSignals.Instance);
-        var pass = new AssignmentPass(context, lifecycle, model, options, time, NullLogger<AssignmentPass>.Instance);
+        var pass = new AssignmentPass(context, lifecycle, new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance), options, time, NullLogger<AssignmentPass>.Instance);
         return await pass.RunAsync(groupId, CancellationToken.None);
     }
 

@@ -9,7 +9,7 @@ namespace ClawGroups.Inference.Tests.Hosting;
 public sealed class AddInferenceTests
 {
     [Theory]
-    [InlineData(null, "lexical")]
+    [InlineData(null, "moe+lexical")]
     [InlineData("lexical", "lexical")]
     [InlineData("moe", "moe")]
     [InlineData("blend", "moe+lexical")]

@@ -1,0 +1,33 @@
+namespace ClawGroups.Data.Groups;
+
+/// <summary>
+/// A group's fine-tuned embedding head for the skill model (safetensors bytes, ~66 KB), learned from the group's
+/// finished assignments by the coordinator's feedback job, with what tuning measured. One row per group: a newer
+/// tuning replaces the older one, and nodes reload when <see cref="TunedAt"/> changes.
+/// </summary>
+public class GroupSkillTuning
+{
+    public Guid GroupId { get; set; }
+
+    /// <summary>Null until a tuning passes its checks: a group can be tuned on and still have no head.</summary>
+    public byte[]? Head { get; set; }
+
+    public DateTimeOffset TunedAt { get; set; }
+
+    /// <summary>The newest assignment end the tuning saw: the next run waits for work that ended after it.</summary>
+    public DateTimeOffset ThroughEndedAt { get; set; }
+
+    public int Examples { get; set; }
+
+    public int Members { get; set; }
+
+    /// <summary>Routing accuracy@1 of the group's accepted work among its members, before and after tuning.</summary>
+    public double GroupAccuracyBefore { get; set; }
+
+    public double GroupAccuracyAfter { get; set; }
+
+    /// <summary>Routing accuracy@1 on the corpus held-out split (the base skills), before and after tuning.</summary>
+    public double BaseAccuracyBefore { get; set; }
+
+    public double BaseAccuracyAfter { get; set; }
+}

@@ -1,0 +1,219 @@
+using ClawGroups.Inference.Corpus;
+using ClawGroups.Inference.Moe;
+using ClawGroups.Inference.Skills;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ClawGroups.Inference.Tuning;
+
+/// <summary>
+/// Fine-tunes the embedding head on a group's finished assignments: each accepted item should score its member's card
+/// above the group's other members' (cross-entropy over cards, a card's logit being the log-sum-exp of its skills'),
+/// each rejected or stalled one should not score its member's card first; all the while, a replay of the corpus's
+/// training items against its profiles keeps the base skills. The encoder stays frozen, so its pooled outputs are
+/// computed once and a tuning run is a few hundred small matrix products. Always starts from the base head, so
+/// repeated tunings do not drift.
+/// </summary>
+public sealed class SkillHeadTuner
+{
+    private readonly MoeSkillModel _model;
+    private readonly TuningOptions _options;
+    private readonly Lazy<CorpusPools> _corpus;
+
+    public SkillHeadTuner(MoeSkillModel model, SkillCorpus corpus, TuningOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _corpus = new(() => CorpusPools.Build(model, corpus, options), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public TuningOptions Options => _options;
+
+    /// <summary>Tunes a head on the examples; they must name at least two members with skills and hold an accepted item.</summary>
+    public TuningReport Tune(IReadOnlyList<TuningExample> examples, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        var corpus = _corpus.Value;
+        using var scope = NewDisposeScope();
+        var group = GroupPools.Build(_model, examples, cancellationToken);
+        var start = TunedHead.Of(_model.Network);
+        var temperature = _model.Network.HeadsConfig.Temperature;
+        var (weight, bias) = start.TrainableCopy();
+        var (baseWeight, baseBias) = (start.TrainableCopy().Weight.detach(), start.TrainableCopy().Bias.detach());
+        var groupBefore = group.Accuracy(baseWeight, baseBias);
+        var baseBefore = corpus.Accuracy(baseWeight, baseBias);
+
+        var random = new Random(_options.Seed);
+        using var optimizer = TorchSharp.torch.optim.AdamW([new Parameter(weight, true), new Parameter(bias, true)], _options.LearningRate, weight_decay: 0);
+        var parameters = optimizer.parameters().ToArray();
+        for (var step = 0; step < _options.Steps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var stepScope = NewDisposeScope();
+            var loss = group.Loss(parameters[0], parameters[1], temperature)
+                       + (_options.ReplayWeight * corpus.ReplayLoss(parameters[0], parameters[1], temperature, random, _options.ReplayBatch))
+                       + (_options.AnchorWeight * ((parameters[0] - baseWeight).square().sum() + (parameters[1] - baseBias).square().sum()));
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+        }
+
+        var (tunedWeight, tunedBias) = (parameters[0].detach(), parameters[1].detach());
+        return new TuningReport(
+            TunedHead.FromTensors(tunedWeight, tunedBias), examples.Count, group.Members,
+            groupBefore, group.Accuracy(tunedWeight, tunedBias),
+            baseBefore, corpus.Accuracy(tunedWeight, tunedBias), _options.MaxBaseAccuracyDrop);
+    }
+
+    private static Tensor Embed(Tensor pooled, Tensor weight, Tensor bias) => nn.functional.normalize(pooled.matmul(weight.t()) + bias, p: 2, dim: -1);
+
+    /// <summary>Per item, the log-sum-exp of its cosines (÷ temperature) to each card's skills: [items, cards].</summary>
+    private static Tensor CardLogits(Tensor items, Tensor skills, Tensor ownerLogMask, double temperature) =>
+        (items.matmul(skills.t()).div(temperature).unsqueeze(2) + ownerLogMask.unsqueeze(0)).logsumexp(1);
+
+    /// <summary>[skills, cards]: 0 where the skill is the card's, −∞ elsewhere.</summary>
+    private static Tensor OwnerLogMask(long[] owners, int cards)
+    {
+        var mask = new float[owners.Length * cards];
+        Array.Fill(mask, float.NegativeInfinity);
+        for (var skill = 0; skill < owners.Length; skill++)
+        {
+            mask[(skill * cards) + owners[skill]] = 0;
+        }
+
+        return tensor(mask, [owners.Length, cards]);
+    }
+
+    /// <summary>The group's examples and its members' skills, pooled once.</summary>
+    private sealed class GroupPools
+    {
+        private Tensor _skills = null!;
+        private Tensor _ownerLogMask = null!;
+        private Tensor _positives = null!;
+        private Tensor _positiveCards = null!;
+        private Tensor? _negatives;
+        private Tensor? _negativeCards;
+
+        public int Members { get; private init; }
+
+        public static GroupPools Build(MoeSkillModel model, IReadOnlyList<TuningExample> examples, CancellationToken cancellationToken)
+        {
+            // A member's latest profile is the one the coordinator scores now.
+            var members = examples.Select(e => e.Profile).Where(p => p.Skills.Count > 0).GroupBy(p => p.MemberId, StringComparer.Ordinal)
+                .Select(g => g.Last()).ToList();
+            var index = members.Select((p, i) => (p.MemberId, i)).ToDictionary(x => x.MemberId, x => (long)x.i, StringComparer.Ordinal);
+            var usable = examples.Where(e => index.ContainsKey(e.Profile.MemberId)).ToList();
+            if (members.Count < 2 || !usable.Any(e => e.Succeeded))
+            {
+                throw new ArgumentException("Tuning needs accepted work by at least two members with skills: with one, there is no choice to learn.", nameof(examples));
+            }
+
+            var owners = members.SelectMany((p, i) => p.Skills.Select(_ => (long)i)).ToArray();
+            var positives = usable.Where(e => e.Succeeded).ToList();
+            var negatives = usable.Where(e => !e.Succeeded).ToList();
+            var pools = new GroupPools
+            {
+                Members = members.Count,
+                _skills = model.Pool(members.SelectMany(p => p.Skills.Select(s => TokenBatch.SkillInput(p, s))).ToList(), cancellationToken),
+                _ownerLogMask = OwnerLogMask(owners, members.Count),
+                _positives = model.Pool(positives.Select(e => SkillText.Of(e.Item)).ToList(), cancellationToken),
+                _positiveCards = tensor(positives.Select(e => index[e.Profile.MemberId]).ToArray()),
+            };
+            if (negatives.Count > 0)
+            {
+                pools._negatives = model.Pool(negatives.Select(e => SkillText.Of(e.Item)).ToList(), cancellationToken);
+                pools._negativeCards = tensor(negatives.Select(e => index[e.Profile.MemberId]).ToArray());
+            }
+
+            return pools;
+        }
+
+        public Tensor Loss(Tensor weight, Tensor bias, double temperature)
+        {
+            var skills = Embed(_skills, weight, bias);
+            var loss = nn.functional.cross_entropy(CardLogits(Embed(_positives, weight, bias), skills, _ownerLogMask, temperature), _positiveCards);
+            if (_negatives is not null)
+            {
+                // Unlikelihood: push down the probability of the card whose work was not accepted.
+                var chosen = CardLogits(Embed(_negatives, weight, bias), skills, _ownerLogMask, temperature).softmax(1)
+                    .gather(1, _negativeCards!.unsqueeze(1)).squeeze(1);
+                loss += -(1 - chosen + 1e-6).log().mean();
+            }
+
+            return loss;
+        }
+
+        /// <summary>How often an accepted item's member has the top card.</summary>
+        public double Accuracy(Tensor weight, Tensor bias)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            // Scored as the served model scores: a card is as close as its closest skill (the loss uses a soft maximum).
+            var cosines = Embed(_positives, weight, bias).matmul(Embed(_skills, weight, bias).t());
+            var top = (cosines.unsqueeze(2) + _ownerLogMask.unsqueeze(0)).amax(1).argmax(1);
+            return top.eq(_positiveCards).to(float32).mean().item<float>();
+        }
+    }
+
+    /// <summary>Corpus items and profiles, pooled once per tuner: the replay that keeps the base skills, and the check that proves it.</summary>
+    private sealed class CorpusPools
+    {
+        private Tensor _replayItems = null!;
+        private long[] _replayAreas = [];
+        private Tensor _replayProfiles = null!;
+        private Tensor _replayProfileAreas = null!;
+        private Tensor _checkItems = null!;
+        private Tensor _checkAreas = null!;
+        private Tensor _checkProfiles = null!;
+        private Tensor _checkProfileAreas = null!;
+
+        public static CorpusPools Build(MoeSkillModel model, SkillCorpus corpus, TuningOptions options)
+        {
+            var random = new Random(options.Seed);
+            var area = corpus.Areas.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => (long)x.i, StringComparer.Ordinal);
+            var replay = corpus.Train.OrderBy(_ => random.Next()).Take(options.ReplayItems).ToList();
+            var check = corpus.HeldOut.OrderBy(_ => random.Next()).Take(options.BaseCheckItems).ToList();
+            var trainProfiles = corpus.ProfilesOf(SkillCorpus.TrainSplit).SelectMany(p => p.Profile.Skills.Select(s => (p.Area, Text: TokenBatch.SkillInput(p.Profile, s)))).ToList();
+            var checkProfiles = corpus.ProfilesOf(SkillCorpus.HeldOutSplit).SelectMany(p => p.Profile.Skills.Select(s => (p.Area, Text: TokenBatch.SkillInput(p.Profile, s)))).ToList();
+            var none = CancellationToken.None;
+            var pools = new CorpusPools
+            {
+                _replayItems = model.Pool(replay.Select(i => SkillText.Of(i.ToWorkItem())).ToList(), none),
+                _replayAreas = replay.Select(i => area[i.Area]).ToArray(),
+                _replayProfiles = model.Pool(trainProfiles.Select(p => p.Text).ToList(), none),
+                _replayProfileAreas = tensor(trainProfiles.Select(p => area[p.Area]).ToArray()),
+                _checkItems = model.Pool(check.Select(i => SkillText.Of(i.ToWorkItem())).ToList(), none),
+                _checkAreas = tensor(check.Select(i => area[i.Area]).ToArray()),
+                _checkProfiles = model.Pool(checkProfiles.Select(p => p.Text).ToList(), none),
+                _checkProfileAreas = tensor(checkProfiles.Select(p => area[p.Area]).ToArray()),
+            };
+
+            // Kept for the tuner's lifetime, whatever dispose scope the first tuning ran in.
+            foreach (var pooled in new[] { pools._replayItems, pools._replayProfiles, pools._replayProfileAreas, pools._checkItems, pools._checkAreas, pools._checkProfiles, pools._checkProfileAreas })
+            {
+                pooled.DetachFromDisposeScope();
+            }
+
+            return pools;
+        }
+
+        /// <summary>In-batch InfoNCE of replayed items against every training profile; profiles of the item's area are the positives.</summary>
+        public Tensor ReplayLoss(Tensor weight, Tensor bias, double temperature, Random random, int batch)
+        {
+            var pick = Enumerable.Range(0, batch).Select(_ => (long)random.Next(_replayAreas.Length)).ToArray();
+            var logits = Embed(_replayItems.index(tensor(pick)), weight, bias).matmul(Embed(_replayProfiles, weight, bias).t()) / temperature;
+            var positive = tensor(pick.Select(i => _replayAreas[i]).ToArray()).unsqueeze(1).eq(_replayProfileAreas.unsqueeze(0));
+            return (logits.logsumexp(1) - logits.where(positive, tensor(float.NegativeInfinity)).logsumexp(1)).mean();
+        }
+
+        /// <summary>Held-out items routed among the held-out profiles: how often the best skill is of the item's area.</summary>
+        public double Accuracy(Tensor weight, Tensor bias)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var best = Embed(_checkItems, weight, bias).matmul(Embed(_checkProfiles, weight, bias).t()).argmax(1);
+            return _checkProfileAreas.index(best).eq(_checkAreas).to(float32).mean().item<float>();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+using ClawGroups.Inference.Skills;
+
+namespace ClawGroups.Inference.Tuning;
+
+/// <summary>
+/// One finished assignment of a group, as the model learns from it: the item, the profile of the member who had it,
+/// and whether that member's work was accepted (done) or not (rejected, stalled, failed, declined).
+/// </summary>
+public sealed record TuningExample(WorkItemText Item, SkillProfile Profile, bool Succeeded);

@@ -1,0 +1,28 @@
+namespace ClawGroups.Inference.Tuning;
+
+/// <summary>How a group's head is tuned; the defaults are the ones measured by <c>tune-eval</c> (docs/PERFORMANCE.md).</summary>
+public sealed record TuningOptions
+{
+    public int Steps { get; init; } = 100;
+
+    public double LearningRate { get; init; } = 0.003;
+
+    /// <summary>Weight of the corpus replay loss against the group's loss: what keeps the base skills.</summary>
+    public double ReplayWeight { get; init; } = 4;
+
+    /// <summary>Weight of the squared distance from the base head: a second brake on drift, cheaper than replay.</summary>
+    public double AnchorWeight { get; init; } = 1;
+
+    /// <summary>Corpus training items pooled once for replay; each step draws <see cref="ReplayBatch"/> of them.</summary>
+    public int ReplayItems { get; init; } = 2000;
+
+    public int ReplayBatch { get; init; } = 64;
+
+    /// <summary>Corpus held-out items the base skills are checked on before and after.</summary>
+    public int BaseCheckItems { get; init; } = 1000;
+
+    /// <summary>A tuned head that loses more than this on the corpus held-out check is not adopted.</summary>
+    public double MaxBaseAccuracyDrop { get; init; } = 0.03;
+
+    public int Seed { get; init; } = 17;
+}

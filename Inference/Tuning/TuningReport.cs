@@ -1,0 +1,12 @@
+namespace ClawGroups.Inference.Tuning;
+
+/// <summary>
+/// What tuning made and measured: routing accuracy@1 of the group's successful examples among the group's members,
+/// and of the corpus held-out items among the held-out profiles (the base skills), both before and after.
+/// </summary>
+public sealed record TuningReport(
+    TunedHead Head, int Examples, int Members, double GroupBefore, double GroupAfter, double BaseBefore, double BaseAfter, double MaxBaseAccuracyDrop)
+{
+    /// <summary>Adopt the head only if it kept the base skills and did not route the group's own work worse.</summary>
+    public bool Adopted => BaseBefore - BaseAfter <= MaxBaseAccuracyDrop && GroupAfter >= GroupBefore;
+}

@@ -1,0 +1,195 @@
+using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.Learning;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.Groups;
+using ClawGroups.Data.WorkItems;
+using ClawGroups.Inference.Corpus;
+using ClawGroups.Inference.Lexical;
+using ClawGroups.Inference.Moe;
+using ClawGroups.Inference.Skills;
+using ClawGroups.Inference.Tuning;
+using ClawGroups.Testing.Databases;
+using ClawGroups.Testing.Options;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClawGroups.Coordinator.Tests.Learning;
+
+/// <summary>The feedback job's work for one group, on both databases, with the shipped MoE model.</summary>
+public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped) : IClassFixture<SkillFeedbackTests.ShippedModels>
+{
+    private static readonly string[] LedgerWork =
+    [
+        "Reconcile the March bank statement", "Match vendor payments to invoices", "Close the books for the quarter",
+        "Chase the overdue invoices from Acme", "Book the payroll journal entries", "Prepare the VAT return",
+    ];
+
+    private static readonly string[] PixelWork =
+    [
+        "The checkout button overlaps the footer on phones", "Make the sign-up form keyboard accessible",
+        "Fix the dark mode colours of the sidebar", "The settings page flickers when it loads",
+        "Align the pricing cards on tablets", "Add a loading spinner to the search box",
+    ];
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task Finished_work_tunes_a_head_that_the_group_s_passes_then_use(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var (groupId, newest) = await SeedAsync(database, rejected: 1);
+        var groupModels = new GroupSkillModels(shipped.Models, NullLogger<GroupSkillModels>.Instance);
+
+        var outcome = await RunAsync(database, groupId, shipped.Models);
+
+        await using var context = database.NewContext();
+        var tuning = await context.GroupSkillTunings.SingleAsync(t => t.GroupId == groupId);
+        Assert.Equal(SkillFeedbackOutcome.Adopted, outcome);
+        Assert.Equal(LedgerWork.Length + PixelWork.Length + 1, tuning.Examples);
+        Assert.Equal(2, tuning.Members);
+        Assert.Equal(newest, tuning.ThroughEndedAt);
+        Assert.True(tuning.BaseAccuracyBefore - tuning.BaseAccuracyAfter <= new TuningOptions().MaxBaseAccuracyDrop);
+        Assert.Equal(tuning.Head!.Length, TunedHead.FromSafeTensors(tuning.Head).ToSafeTensors().Length);
+        var tuned = await context.TrailEvents.SingleAsync(e => e.GroupId == groupId && e.Type == SkillFeedback.TunedEvent);
+        Assert.Contains("\"adopted\":true", tuned.DataJson, StringComparison.Ordinal);
+        Assert.Equal("moe(tuned)+lexical", (await groupModels.ForGroupAsync(context, groupId, CancellationToken.None)).Name);
+        Assert.Equal(SkillFeedbackOutcome.NothingNew, await RunAsync(database, groupId, shipped.Models));
+    }
+
+    [Fact]
+    public async Task Work_that_ends_after_a_tuning_is_tuned_on_again()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (groupId, newest) = await SeedAsync(database, rejected: 0);
+        await RunAsync(database, groupId, shipped.Models);
+
+        await AddFinishedAsync(database, groupId, "ledger", "Pay the supplier invoices due this week", newest.AddMinutes(5), AssignmentOutcome.Completed);
+        var again = await RunAsync(database, groupId, shipped.Models);
+
+        await using var context = database.NewContext();
+        Assert.NotEqual(SkillFeedbackOutcome.NothingNew, again);
+        Assert.Equal(newest.AddMinutes(5), (await context.GroupSkillTunings.SingleAsync()).ThroughEndedAt);
+        Assert.Equal(2, await context.TrailEvents.CountAsync(e => e.Type == SkillFeedback.TunedEvent));
+    }
+
+    [Fact]
+    public async Task Fewer_accepted_items_than_the_minimum_teach_nothing_yet()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (groupId, _) = await SeedAsync(database, rejected: 0);
+
+        var outcome = await RunAsync(database, groupId, shipped.Models, minExamples: LedgerWork.Length + PixelWork.Length + 1);
+
+        await using var context = database.NewContext();
+        Assert.Equal(SkillFeedbackOutcome.TooFewExamples, outcome);
+        Assert.False(await context.GroupSkillTunings.AnyAsync());
+    }
+
+    [Fact]
+    public async Task With_only_the_lexical_model_there_is_nothing_to_tune()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (groupId, _) = await SeedAsync(database, rejected: 0);
+
+        var outcome = await RunAsync(database, groupId, new SkillModels(new LexicalSkillModel()));
+
+        Assert.Equal(SkillFeedbackOutcome.NoModelToTune, outcome);
+    }
+
+    [Fact]
+    public async Task A_damaged_head_leaves_the_group_on_the_default_model()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (groupId, now) = await SeedAsync(database, rejected: 0);
+        await using var context = database.NewContext();
+        context.GroupSkillTunings.Add(new GroupSkillTuning { GroupId = groupId, Head = [1, 2, 3, 4, 5, 6, 7, 8, 9], TunedAt = now, ThroughEndedAt = now });
+        await context.SaveChangesAsync();
+
+        var model = await new GroupSkillModels(shipped.Models, NullLogger<GroupSkillModels>.Instance).ForGroupAsync(context, groupId, CancellationToken.None);
+
+        Assert.Same(shipped.Models.Default, model);
+    }
+
+    private static async Task<SkillFeedbackOutcome> RunAsync(TestDatabase database, Guid groupId, SkillModels models, int minExamples = 10)
+    {
+        await using var context = database.NewContext();
+        var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { FeedbackMinExamples = minExamples });
+        return await new SkillFeedback(context, models, options, TimeProvider.System, NullLogger<SkillFeedback>.Instance)
+            .RunAsync(groupId, CancellationToken.None);
+    }
+
+    /// <summary>A bookkeeping agent and a front-end agent, each with six accepted items; optionally a rejected one.</summary>
+    private static async Task<(Guid GroupId, DateTimeOffset Newest)> SeedAsync(TestDatabase database, int rejected)
+    {
+        var start = new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
+        var group = new Group { Id = Guid.CreateVersion7(), Name = "back office", CreatedAt = start };
+        await using (var context = database.NewContext())
+        {
+            context.Groups.Add(group);
+            context.Agents.Add(NewAgent(group.Id, "ledger", "Keeps the company's books.",
+                new AgentSkill { SkillId = "bookkeeping", Name = "Bookkeeping", Description = "Ledgers, reconciliations and invoices", Tags = ["accounting", "invoices"], Level = 0.9 }));
+            context.Agents.Add(NewAgent(group.Id, "pixel", "Builds and fixes web interfaces.",
+                new AgentSkill { SkillId = "frontend", Name = "Front-end", Description = "React components, CSS layout, accessibility", Tags = ["react", "css"], Level = 0.9 }));
+            await context.SaveChangesAsync();
+        }
+
+        var at = start;
+        foreach (var (title, agent) in LedgerWork.Select(t => (t, "ledger")).Concat(PixelWork.Select(t => (t, "pixel"))))
+        {
+            at = at.AddMinutes(1);
+            await AddFinishedAsync(database, group.Id, agent, title, at, AssignmentOutcome.Completed);
+        }
+
+        for (var r = 0; r < rejected; r++)
+        {
+            at = at.AddMinutes(1);
+            await AddFinishedAsync(database, group.Id, "pixel", "Reconcile the petty cash tin", at, AssignmentOutcome.Rejected);
+        }
+
+        return (group.Id, at);
+    }
+
+    private static async Task AddFinishedAsync(TestDatabase database, Guid groupId, string agentName, string title, DateTimeOffset endedAt, AssignmentOutcome outcome)
+    {
+        await using var context = database.NewContext();
+        var agent = await context.Agents.SingleAsync(a => a.GroupId == groupId && a.Name == agentName);
+        var item = new WorkItem
+        {
+            Id = Guid.CreateVersion7(), GroupId = groupId, Title = title, CreatedAt = endedAt.AddMinutes(-30), UpdatedAt = endedAt, StateChangedAt = endedAt,
+            State = outcome == AssignmentOutcome.Completed ? WorkItemState.Done : WorkItemState.Ready, CreatedByKind = MemberKind.Human,
+        };
+        item.Assignments.Add(new Assignment
+        {
+            Id = Guid.CreateVersion7(), WorkItemId = item.Id, GroupId = groupId, MemberKind = MemberKind.Agent, AgentId = agent.Id, Attempt = 1,
+            OfferedAt = endedAt.AddMinutes(-20), AcceptedAt = endedAt.AddMinutes(-19), EndedAt = endedAt, Outcome = outcome,
+        });
+        context.WorkItems.Add(item);
+        await context.SaveChangesAsync();
+    }
+
+    private static Agent NewAgent(Guid groupId, string name, string description, AgentSkill skill)
+    {
+        var agent = new Agent
+        {
+            Id = Guid.CreateVersion7(), GroupId = groupId, Name = name, Description = description, Capacity = 2, Status = AgentStatus.Online,
+            RegisteredAt = DateTimeOffset.UtcNow, ApiKeyHash = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + new string('0', 32), ApiKeyPrefix = "cg_agent_x",
+        };
+        agent.Skills.Add(skill);
+        return agent;
+    }
+
+    /// <summary>The shipped weights served as the app serves them (blended with the lexical model), loaded once.</summary>
+    public sealed class ShippedModels : IDisposable
+    {
+        private readonly MoeSkillModel _moe = MoeSkillModel.Load(SkillModelFiles.DefaultFolder());
+
+        public ShippedModels() =>
+            Models = new SkillModels(_moe, moe => new BlendedSkillModel(moe, new LexicalSkillModel(), 0.6),
+                () => SkillCorpus.Load(SkillCorpus.DefaultFolder()), new TuningOptions { ReplayItems = 400, BaseCheckItems = 400 });
+
+        public SkillModels Models { get; }
+
+        public void Dispose() => _moe.Dispose();
+    }
+}

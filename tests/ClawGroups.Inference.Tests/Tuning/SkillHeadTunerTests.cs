@@ -1,0 +1,65 @@
+using ClawGroups.Inference.Corpus;
+using ClawGroups.Inference.Evaluation;
+using ClawGroups.Inference.Moe;
+using ClawGroups.Inference.Tests.Moe;
+using ClawGroups.Inference.Tuning;
+
+namespace ClawGroups.Inference.Tests.Tuning;
+
+/// <summary>Tuning the shipped model's head on the real-style tasks, as if they were a group's finished work.</summary>
+public sealed class SkillHeadTunerTests : IClassFixture<MoeSkillModelTests.ShippedModel>
+{
+    private static readonly TuningOptions Quick = new() { ReplayItems = 400, BaseCheckItems = 400, LearningRate = 0.005, AnchorWeight = 0.3 };
+
+    private readonly MoeSkillModel _model;
+    private readonly SkillCorpus _corpus = SkillCorpus.Load(SkillCorpus.DefaultFolder());
+    private readonly RealStyleEvalSet _group = RealStyleEvalSet.Load(SkillCorpus.DefaultFolder());
+
+    public SkillHeadTunerTests(MoeSkillModelTests.ShippedModel shipped)
+    {
+        ArgumentNullException.ThrowIfNull(shipped);
+        _model = shipped.Model;
+    }
+
+    [Fact]
+    public void The_group_s_accepted_work_routes_better_after_tuning_and_the_head_serves_what_was_measured()
+    {
+        var report = new SkillHeadTuner(_model, _corpus, Quick).Tune(Examples(), CancellationToken.None);
+
+        using var tuned = _model.WithHead(report.Head);
+        Assert.True(report.GroupAfter > report.GroupBefore, $"own work {report.GroupBefore:F2} -> {report.GroupAfter:F2}");
+        Assert.Equal(report.GroupBefore, RealStyleEvaluation.RoutingAccuracy(_model, _group), 2);
+        Assert.Equal(report.GroupAfter, RealStyleEvaluation.RoutingAccuracy(tuned, _group), 2);
+        Assert.Equal(_group.Cards.Count, report.Members);
+    }
+
+    [Fact]
+    public void The_base_skills_are_measured_before_and_after_and_a_head_that_lost_them_is_not_adopted()
+    {
+        var careless = Quick with { ReplayWeight = 0, AnchorWeight = 0, LearningRate = 0.05, Steps = 150 };
+
+        var kept = new SkillHeadTuner(_model, _corpus, Quick).Tune(Examples(), CancellationToken.None);
+        var forgot = new SkillHeadTuner(_model, _corpus, careless).Tune(Examples(), CancellationToken.None);
+
+        Assert.Equal(kept.BaseBefore, forgot.BaseBefore, 6);
+        Assert.True(forgot.BaseAfter < kept.BaseAfter, $"without replay {forgot.BaseAfter:F3}, with {kept.BaseAfter:F3}");
+        Assert.False(forgot.Adopted, $"base {forgot.BaseBefore:F3} -> {forgot.BaseAfter:F3}");
+    }
+
+    [Fact]
+    public void Work_by_a_single_member_teaches_no_choice_and_is_refused()
+    {
+        var card = _group.Profiles()[0];
+        var examples = _group.Items().Take(5).Select(item => new TuningExample(item, card, Succeeded: true)).ToList();
+
+        var refused = Assert.Throws<ArgumentException>(() => new SkillHeadTuner(_model, _corpus, Quick).Tune(examples, CancellationToken.None));
+
+        Assert.Contains("at least two members", refused.Message, StringComparison.Ordinal);
+    }
+
+    private List<TuningExample> Examples()
+    {
+        var cards = _group.Profiles();
+        return _group.Items().Select((item, i) => new TuningExample(item, cards.Single(c => c.Name == _group.Tasks[i].Card), Succeeded: true)).ToList();
+    }
+}
