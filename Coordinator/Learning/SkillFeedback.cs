@@ -103,6 +103,7 @@ public sealed partial class SkillFeedback(
             adopted = report.Adopted,
             examples = report.Examples,
             members = report.Members,
+            validated = report.Validated,
             groupAccuracyBefore = Math.Round(report.GroupBefore, 3),
             groupAccuracyAfter = Math.Round(report.GroupAfter, 3),
             baseAccuracyBefore = Math.Round(report.BaseBefore, 3),

@@ -50,7 +50,7 @@ public static class TuneEvalCommand
                 report.BaseBefore, report.BaseAfter,
             ];
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"half {half + 1}: learned from {learned.Count} tasks ({report.GroupBefore:F2} -> {report.GroupAfter:F2}); " +
+                $"half {half + 1}: {learned.Count} tasks given, newest {report.Validated} held out by the tuner ({report.GroupBefore:F2} -> {report.GroupAfter:F2}); " +
                 $"unseen {unseen.Count}: moe {figures[0]:F2} -> {figures[1]:F2}, blend {figures[2]:F2} -> {figures[3]:F2}; " +
                 $"corpus held-out {figures[4]:F3} -> {figures[5]:F3}; adopted {report.Adopted}"));
             for (var f = 0; f < totals.Length; f++)

@@ -30,18 +30,25 @@ public sealed class SkillHeadTuner
 
     public TuningOptions Options => _options;
 
-    /// <summary>Tunes a head on the examples; they must name at least two members with skills and hold an accepted item.</summary>
+    /// <summary>
+    /// Tunes a head on the examples, oldest first; they must name at least two members with skills and hold accepted
+    /// work. With enough accepted work, the newest share is held out: the group's accuracy before and after is measured
+    /// on work the head did not learn from, as the group's next items will be.
+    /// </summary>
     public TuningReport Tune(IReadOnlyList<TuningExample> examples, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(examples);
         var corpus = _corpus.Value;
         using var scope = NewDisposeScope();
-        var group = GroupPools.Build(_model, examples, cancellationToken);
+        var members = GroupMembers.Of(examples);
+        var (learn, validate) = Split(examples);
+        var group = GroupPools.Build(_model, members, learn, cancellationToken);
+        var check = validate.Count == 0 ? group : GroupPools.Build(_model, members, validate, cancellationToken);
         var start = TunedHead.Of(_model.Network);
         var temperature = _model.Network.HeadsConfig.Temperature;
         var (weight, bias) = start.TrainableCopy();
         var (baseWeight, baseBias) = (start.TrainableCopy().Weight.detach(), start.TrainableCopy().Bias.detach());
-        var groupBefore = group.Accuracy(baseWeight, baseBias);
+        var groupBefore = check.Accuracy(baseWeight, baseBias);
         var baseBefore = corpus.Accuracy(baseWeight, baseBias);
 
         var random = new Random(_options.Seed);
@@ -61,9 +68,23 @@ public sealed class SkillHeadTuner
 
         var (tunedWeight, tunedBias) = (parameters[0].detach(), parameters[1].detach());
         return new TuningReport(
-            TunedHead.FromTensors(tunedWeight, tunedBias), examples.Count, group.Members,
-            groupBefore, group.Accuracy(tunedWeight, tunedBias),
+            TunedHead.FromTensors(tunedWeight, tunedBias), examples.Count, members.Profiles.Count, validate.Count(e => e.Succeeded),
+            groupBefore, check.Accuracy(tunedWeight, tunedBias),
             baseBefore, corpus.Accuracy(tunedWeight, tunedBias), _options.MaxBaseAccuracyDrop);
+    }
+
+    /// <summary>The newest <see cref="TuningOptions.ValidationShare"/> of the accepted work, when there is enough, and the rest.</summary>
+    private (List<TuningExample> Learn, List<TuningExample> Validate) Split(IReadOnlyList<TuningExample> examples)
+    {
+        var accepted = examples.Count(e => e.Succeeded);
+        if (accepted < _options.MinAcceptedToValidate)
+        {
+            return (examples.ToList(), []);
+        }
+
+        var held = (int)Math.Ceiling(accepted * _options.ValidationShare);
+        var newest = examples.Select((e, i) => (e, i)).Where(x => x.e.Succeeded).TakeLast(held).Select(x => x.i).ToHashSet();
+        return (examples.Where((_, i) => !newest.Contains(i)).ToList(), examples.Where((_, i) => newest.Contains(i)).ToList());
     }
 
     private static Tensor Embed(Tensor pooled, Tensor weight, Tensor bias) => nn.functional.normalize(pooled.matmul(weight.t()) + bias, p: 2, dim: -1);
@@ -85,6 +106,23 @@ public sealed class SkillHeadTuner
         return tensor(mask, [owners.Length, cards]);
     }
 
+    /// <summary>The members the examples name (those with skills), each by its latest profile: the one the coordinator scores now.</summary>
+    private sealed record GroupMembers(IReadOnlyList<SkillProfile> Profiles, IReadOnlyDictionary<string, long> Index, long[] Owners)
+    {
+        public static GroupMembers Of(IReadOnlyList<TuningExample> examples)
+        {
+            var profiles = examples.Select(e => e.Profile).Where(p => p.Skills.Count > 0).GroupBy(p => p.MemberId, StringComparer.Ordinal)
+                .Select(g => g.Last()).ToList();
+            var index = profiles.Select((p, i) => (p.MemberId, i)).ToDictionary(x => x.MemberId, x => (long)x.i, StringComparer.Ordinal);
+            if (profiles.Count < 2 || !examples.Any(e => e.Succeeded && index.ContainsKey(e.Profile.MemberId)))
+            {
+                throw new ArgumentException("Tuning needs accepted work by at least two members with skills: with one, there is no choice to learn.", nameof(examples));
+            }
+
+            return new GroupMembers(profiles, index, profiles.SelectMany((p, i) => p.Skills.Select(_ => (long)i)).ToArray());
+        }
+    }
+
     /// <summary>The group's examples and its members' skills, pooled once.</summary>
     private sealed class GroupPools
     {
@@ -95,28 +133,21 @@ public sealed class SkillHeadTuner
         private Tensor? _negatives;
         private Tensor? _negativeCards;
 
-        public int Members { get; private init; }
-
-        public static GroupPools Build(MoeSkillModel model, IReadOnlyList<TuningExample> examples, CancellationToken cancellationToken)
+        public static GroupPools Build(MoeSkillModel model, GroupMembers members, IReadOnlyList<TuningExample> examples, CancellationToken cancellationToken)
         {
-            // A member's latest profile is the one the coordinator scores now.
-            var members = examples.Select(e => e.Profile).Where(p => p.Skills.Count > 0).GroupBy(p => p.MemberId, StringComparer.Ordinal)
-                .Select(g => g.Last()).ToList();
-            var index = members.Select((p, i) => (p.MemberId, i)).ToDictionary(x => x.MemberId, x => (long)x.i, StringComparer.Ordinal);
+            var (index, owners) = (members.Index, members.Owners);
             var usable = examples.Where(e => index.ContainsKey(e.Profile.MemberId)).ToList();
-            if (members.Count < 2 || !usable.Any(e => e.Succeeded))
+            var positives = usable.Where(e => e.Succeeded).ToList();
+            if (positives.Count == 0)
             {
-                throw new ArgumentException("Tuning needs accepted work by at least two members with skills: with one, there is no choice to learn.", nameof(examples));
+                throw new ArgumentException("Tuning needs accepted work by members with skills on both sides of the held-out split.", nameof(examples));
             }
 
-            var owners = members.SelectMany((p, i) => p.Skills.Select(_ => (long)i)).ToArray();
-            var positives = usable.Where(e => e.Succeeded).ToList();
             var negatives = usable.Where(e => !e.Succeeded).ToList();
             var pools = new GroupPools
             {
-                Members = members.Count,
-                _skills = model.Pool(members.SelectMany(p => p.Skills.Select(s => TokenBatch.SkillInput(p, s))).ToList(), cancellationToken),
-                _ownerLogMask = OwnerLogMask(owners, members.Count),
+                _skills = model.Pool(members.Profiles.SelectMany(p => p.Skills.Select(s => TokenBatch.SkillInput(p, s))).ToList(), cancellationToken),
+                _ownerLogMask = OwnerLogMask(owners, members.Profiles.Count),
                 _positives = model.Pool(positives.Select(e => SkillText.Of(e.Item)).ToList(), cancellationToken),
                 _positiveCards = tensor(positives.Select(e => index[e.Profile.MemberId]).ToArray()),
             };

@@ -24,5 +24,11 @@ public sealed record TuningOptions
     /// <summary>A tuned head that loses more than this on the corpus held-out check is not adopted.</summary>
     public double MaxBaseAccuracyDrop { get; init; } = 0.03;
 
+    /// <summary>The newest share of a group's accepted work held out to judge a head on work it did not learn from.</summary>
+    public double ValidationShare { get; init; } = 0.2;
+
+    /// <summary>Below this much accepted work nothing is held out (two items judge nothing); the head is judged on what it learned.</summary>
+    public int MinAcceptedToValidate { get; init; } = 20;
+
     public int Seed { get; init; } = 17;
 }

@@ -1,11 +1,12 @@
 namespace ClawGroups.Inference.Tuning;
 
 /// <summary>
-/// What tuning made and measured: routing accuracy@1 of the group's successful examples among the group's members,
+/// What tuning made and measured: routing accuracy@1 of the group's accepted work among the group's members (the
+/// <paramref name="Validated"/> newest items, held out from tuning; all of them when there were too few to hold out),
 /// and of the corpus held-out items among the held-out profiles (the base skills), both before and after.
 /// </summary>
 public sealed record TuningReport(
-    TunedHead Head, int Examples, int Members, double GroupBefore, double GroupAfter, double BaseBefore, double BaseAfter, double MaxBaseAccuracyDrop)
+    TunedHead Head, int Examples, int Members, int Validated, double GroupBefore, double GroupAfter, double BaseBefore, double BaseAfter, double MaxBaseAccuracyDrop)
 {
     /// <summary>Adopt the head only if it kept the base skills and did not route the group's own work worse.</summary>
     public bool Adopted => BaseBefore - BaseAfter <= MaxBaseAccuracyDrop && GroupAfter >= GroupBefore;

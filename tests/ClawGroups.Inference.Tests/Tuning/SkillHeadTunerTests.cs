@@ -22,15 +22,32 @@ public sealed class SkillHeadTunerTests : IClassFixture<MoeSkillModelTests.Shipp
     }
 
     [Fact]
-    public void The_group_s_accepted_work_routes_better_after_tuning_and_the_head_serves_what_was_measured()
+    public void The_work_a_head_learned_from_routes_better_and_the_served_head_scores_what_was_measured()
     {
-        var report = new SkillHeadTuner(_model, _corpus, Quick).Tune(Examples(), CancellationToken.None);
+        var report = new SkillHeadTuner(_model, _corpus, Quick with { MinAcceptedToValidate = int.MaxValue }).Tune(Examples(), CancellationToken.None);
 
         using var tuned = _model.WithHead(report.Head);
+        Assert.Equal(0, report.Validated);
         Assert.True(report.GroupAfter > report.GroupBefore, $"own work {report.GroupBefore:F2} -> {report.GroupAfter:F2}");
         Assert.Equal(report.GroupBefore, RealStyleEvaluation.RoutingAccuracy(_model, _group), 2);
         Assert.Equal(report.GroupAfter, RealStyleEvaluation.RoutingAccuracy(tuned, _group), 2);
         Assert.Equal(_group.Cards.Count, report.Members);
+    }
+
+    [Fact]
+    public void With_enough_work_the_newest_is_held_out_and_a_head_that_routes_it_worse_is_not_adopted()
+    {
+        var examples = Examples();
+
+        var report = new SkillHeadTuner(_model, _corpus, Quick).Tune(examples, CancellationToken.None);
+
+        // The newest fifth, which the head never saw, judges it: measured here on its own, with the base model.
+        var newest = examples.Count - (int)Math.Ceiling(examples.Count * Quick.ValidationShare);
+        var held = new RealStyleEvalSet(_group.Cards, _group.Tasks.Skip(newest).ToList());
+        Assert.Equal(held.Tasks.Count, report.Validated);
+        Assert.Equal(RealStyleEvaluation.RoutingAccuracy(_model, held), report.GroupBefore, 2);
+        Assert.True(report.GroupAfter < report.GroupBefore, $"newest work {report.GroupBefore:F2} -> {report.GroupAfter:F2}");
+        Assert.False(report.Adopted);
     }
 
     [Fact]
