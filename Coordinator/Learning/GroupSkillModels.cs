@@ -56,7 +56,9 @@ public sealed partial class GroupSkillModels(SkillModels models, ILogger<GroupSk
         catch (Exception exception) when (exception is SafeTensorsFormatException or InvalidOperationException)
         {
             // A head tuned on other base weights (the weights were retrained) or damaged: route with the default until the next tuning.
+            // Remembered for this tuning, so the pass after this one neither reads it again nor logs again.
             LogUnusableHead(logger, exception, groupId);
+            _tuned[groupId] = (head.TunedAt, models.Default);
             return models.Default;
         }
     }

@@ -11,7 +11,8 @@ namespace ClawGroups.Inference.Evaluation;
 /// <c>tune-eval [--weights …] [--steps 100] [--lr 0.001] [--replay 4]</c>: fine-tuning measured before and after.
 /// The real-style tasks play a group's finished work, labelled with the card that should have had it; each half in
 /// turn tunes a head, which is then scored on the half it never saw, on the half it learned from, and on the corpus
-/// held-out split (the base skills, which must not be forgotten).
+/// held-out split (the base skills, which must not be forgotten). Then all tasks tune one head and are routed again:
+/// work that repeats.
 /// </summary>
 public static class TuneEvalCommand
 {
@@ -59,6 +60,13 @@ public static class TuneEvalCommand
             }
         }
 
+        // Work that repeats: every task learned from (nothing held out), then routed again.
+        var all = Enumerable.Range(0, realStyle.Tasks.Count)
+            .Select(i => new TuningExample(items[i], cards.Single(c => c.Name == realStyle.Tasks[i].Card), Succeeded: true)).ToList();
+        var repeat = new SkillHeadTuner(moe, corpus, tuning with { MinAcceptedToValidate = int.MaxValue }).Tune(all, CancellationToken.None);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"repeat work: all {all.Count} tasks learned, then routed again: moe {repeat.GroupBefore:F2} -> {repeat.GroupAfter:F2}; " +
+            $"corpus held-out {repeat.BaseBefore:F3} -> {repeat.BaseAfter:F3}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"fine-tuning, unseen tasks accuracy@1: moe {totals[0]:F2} -> {totals[1]:F2}, blend {totals[2]:F2} -> {totals[3]:F2}; " +
             $"base skills (corpus held-out): {totals[4]:F3} -> {totals[5]:F3}"));

@@ -68,7 +68,7 @@ public sealed class SkillHeadTuner
 
         var (tunedWeight, tunedBias) = (parameters[0].detach(), parameters[1].detach());
         return new TuningReport(
-            TunedHead.FromTensors(tunedWeight, tunedBias), examples.Count, members.Profiles.Count, validate.Count(e => e.Succeeded),
+            TunedHead.FromTensors(tunedWeight, tunedBias, start.BaseFingerprint), examples.Count, members.Profiles.Count, validate.Count(e => e.Succeeded),
             groupBefore, check.Accuracy(tunedWeight, tunedBias),
             baseBefore, corpus.Accuracy(tunedWeight, tunedBias), _options.MaxBaseAccuracyDrop);
     }

@@ -14,12 +14,16 @@ public sealed class TunedHead
     public const string WeightName = "skill_heads.embedding.weight";
     public const string BiasName = "skill_heads.embedding.bias";
 
+    /// <summary>Metadata key of the fingerprint of the base head a head was tuned from.</summary>
+    public const string BaseKey = "base_head_sha256";
+
     private readonly float[] _weight;
     private readonly float[] _bias;
     private readonly Lazy<(Tensor Weight, Tensor Bias)> _tensors;
 
-    public TunedHead(int embeddingDim, int hiddenSize, float[] weight, float[] bias)
+    public TunedHead(int embeddingDim, int hiddenSize, float[] weight, float[] bias, string baseFingerprint = "")
     {
+        ArgumentNullException.ThrowIfNull(baseFingerprint);
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(bias);
         if (weight.Length != embeddingDim * hiddenSize || bias.Length != embeddingDim)
@@ -28,7 +32,7 @@ public sealed class TunedHead
                                         $"not {weight.Length} and {bias.Length}.");
         }
 
-        (EmbeddingDim, HiddenSize, _weight, _bias) = (embeddingDim, hiddenSize, weight, bias);
+        (EmbeddingDim, HiddenSize, _weight, _bias, BaseFingerprint) = (embeddingDim, hiddenSize, weight, bias, baseFingerprint);
         // Kept for the head's lifetime: detached from whatever dispose scope is open when a first Embed builds them.
         _tensors = new(
             () => (tensor(_weight, [embeddingDim, hiddenSize]).DetachFromDisposeScope(), tensor(_bias, [embeddingDim]).DetachFromDisposeScope()),
@@ -39,22 +43,28 @@ public sealed class TunedHead
 
     public int HiddenSize { get; }
 
+    /// <summary>
+    /// SHA-256 of the base head this one was tuned from: retrained weights have another, and a head tuned on the old
+    /// ones (same shapes, different meaning) must not be put on them.
+    /// </summary>
+    public string BaseFingerprint { get; }
+
     /// <summary>The network's own head, the starting point of tuning.</summary>
     public static TunedHead Of(SkillNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
         var projection = network.EmbeddingProjection;
-        return new TunedHead(
-            network.HeadsConfig.EmbeddingDim, network.Config.HiddenSize,
-            projection.weight!.detach().contiguous().data<float>().ToArray(), projection.bias!.detach().contiguous().data<float>().ToArray());
+        var (weight, bias) = (projection.weight!.detach().contiguous().data<float>().ToArray(), projection.bias!.detach().contiguous().data<float>().ToArray());
+        return new TunedHead(network.HeadsConfig.EmbeddingDim, network.Config.HiddenSize, weight, bias, Fingerprint(weight, bias));
     }
 
-    public static TunedHead FromTensors(Tensor weight, Tensor bias)
+    /// <summary>A head with tuned weights, remembering which base it started from.</summary>
+    public static TunedHead FromTensors(Tensor weight, Tensor bias, string baseFingerprint)
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(bias);
         return new TunedHead((int)weight.shape[0], (int)weight.shape[1],
-            weight.detach().contiguous().data<float>().ToArray(), bias.detach().contiguous().data<float>().ToArray());
+            weight.detach().contiguous().data<float>().ToArray(), bias.detach().contiguous().data<float>().ToArray(), baseFingerprint);
     }
 
     /// <summary>Unit-length embeddings [batch, embedding] of pooled encoder outputs [batch, hidden].</summary>
@@ -77,6 +87,11 @@ public sealed class TunedHead
             throw new InvalidOperationException($"A {EmbeddingDim}×{HiddenSize} tuned head does not fit a network with a " +
                                                 $"{network.HeadsConfig.EmbeddingDim}×{network.Config.HiddenSize} embedding head; it was tuned on other weights.");
         }
+
+        if (BaseFingerprint != Of(network).BaseFingerprint)
+        {
+            throw new InvalidOperationException("This head was tuned on other weights (its base head's fingerprint differs): the base model was retrained since.");
+        }
     }
 
     public byte[] ToSafeTensors()
@@ -85,7 +100,7 @@ public sealed class TunedHead
         SafeTensorsWriter.Write(stream, [
             SafeTensorsEntry.FromFloats(WeightName, SafeTensorsDType.F32, [EmbeddingDim, HiddenSize], _weight),
             SafeTensorsEntry.FromFloats(BiasName, SafeTensorsDType.F32, [EmbeddingDim], _bias),
-        ]);
+        ], new Dictionary<string, string> { [BaseKey] = BaseFingerprint });
         return stream.ToArray();
     }
 
@@ -99,6 +114,15 @@ public sealed class TunedHead
             throw new SafeTensorsFormatException($"A tuned head holds a 2-d '{WeightName}' and a 1-d '{BiasName}'.");
         }
 
-        return new TunedHead((int)weight.Shape[0], (int)weight.Shape[1], buffer.ReadFloats(WeightName), buffer.ReadFloats(BiasName));
+        return new TunedHead((int)weight.Shape[0], (int)weight.Shape[1], buffer.ReadFloats(WeightName), buffer.ReadFloats(BiasName),
+            buffer.Header.Metadata.GetValueOrDefault(BaseKey, string.Empty));
+    }
+
+    private static string Fingerprint(float[] weight, float[] bias)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weight.AsSpan()));
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(bias.AsSpan()));
+        return Convert.ToHexString(sha.GetHashAndReset());
     }
 }

@@ -76,6 +76,20 @@ public sealed class TunedHeadTests : IClassFixture<MoeSkillModelTests.ShippedMod
     }
 
     [Fact]
+    public void A_head_tuned_on_other_base_weights_of_the_same_shape_does_not_fit()
+    {
+        var own = TunedHead.Of(_model.Network);
+        var bytes = own.ToSafeTensors();
+        var stranger = new TunedHead(own.EmbeddingDim, own.HiddenSize, new float[own.EmbeddingDim * own.HiddenSize], new float[own.EmbeddingDim], "0123");
+
+        var refused = Assert.Throws<InvalidOperationException>(() => _model.WithHead(stranger));
+
+        Assert.Contains("retrained", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(own.BaseFingerprint, TunedHead.FromSafeTensors(bytes).BaseFingerprint);
+        Assert.Equal(64, own.BaseFingerprint.Length);
+    }
+
+    [Fact]
     public void Weights_and_biases_must_match_the_shape()
     {
         Assert.Throws<ArgumentException>(() => new TunedHead(4, 8, new float[31], new float[4]));
