@@ -14,9 +14,10 @@ using Microsoft.Extensions.Options;
 namespace ClawGroups.Coordinator.Learning;
 
 /// <summary>
-/// The coordinator's feedback to the model for one group: its agents' finished work (accepted, or rejected, stalled,
-/// failed, declined) tunes the group's embedding head, which is adopted only if it keeps the base skills and routes
-/// the group's own accepted work at least as well as before. Runs again only when work has ended since the last run.
+/// The coordinator's feedback to the model for one group: its agents' finished work (who did what, how long it took,
+/// and how it ended: accepted, or rejected, stalled, failed, declined) tunes the group's heads, adopted only if they
+/// keep the base skills and route the group's own accepted work at least as well as before. Runs again only when
+/// work has ended since the last run.
 /// </summary>
 public sealed partial class SkillFeedback(
     ClawDbContext context, SkillModels models, IOptionsMonitor<CoordinatorOptions> options, TimeProvider time, ILogger<SkillFeedback> logger)
@@ -57,7 +58,8 @@ public sealed partial class SkillFeedback(
         var agents = await context.Agents.Include(a => a.Skills).Where(a => agentIds.Contains(a.Id)).AsNoTracking()
             .ToDictionaryAsync(a => a.Id, AssignmentCandidates.ToProfile, cancellationToken);
         var examples = finished.Where(a => agents.ContainsKey(a.AgentId!.Value))
-            .Select(a => new TuningExample(AssignmentCandidates.ToText(a.WorkItem!), agents[a.AgentId!.Value], a.Outcome == AssignmentOutcome.Completed))
+            .Select(a => new TuningExample(AssignmentCandidates.ToText(a.WorkItem!), agents[a.AgentId!.Value], a.Outcome == AssignmentOutcome.Completed,
+                a.Outcome == AssignmentOutcome.Completed && a.AcceptedAt is { } accepted ? (a.EndedAt!.Value - accepted).TotalSeconds : null))
             .Reverse().ToList();
 
         TuningReport report;
@@ -96,6 +98,8 @@ public sealed partial class SkillFeedback(
             tuning.GroupAccuracyAfter = report.GroupAfter;
             tuning.BaseAccuracyBefore = report.BaseBefore;
             tuning.BaseAccuracyAfter = report.BaseAfter;
+            tuning.DurationErrorBefore = report.DurationErrorBefore;
+            tuning.DurationErrorAfter = report.DurationErrorAfter;
         }
 
         context.AddTrailEvent(groupId, Caller.Coordinator, TunedEvent, now, new
@@ -108,6 +112,8 @@ public sealed partial class SkillFeedback(
             groupAccuracyAfter = Math.Round(report.GroupAfter, 3),
             baseAccuracyBefore = Math.Round(report.BaseBefore, 3),
             baseAccuracyAfter = Math.Round(report.BaseAfter, 3),
+            durationErrorBefore = report.DurationErrorBefore is { } before ? Math.Round(before, 3) : (double?)null,
+            durationErrorAfter = report.DurationErrorAfter is { } after ? Math.Round(after, 3) : (double?)null,
         });
     }
 

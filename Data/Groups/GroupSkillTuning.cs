@@ -1,7 +1,7 @@
 namespace ClawGroups.Data.Groups;
 
 /// <summary>
-/// A group's fine-tuned embedding head for the skill model (safetensors bytes, ~66 KB), learned from the group's
+/// A group's fine-tuned heads (affinity embedding and expected duration) for the skill model (safetensors bytes, ~66 KB), learned from the group's
 /// finished assignments by the coordinator's feedback job, with what tuning measured. One row per group: a newer
 /// tuning replaces the older one, and nodes reload when <see cref="TunedAt"/> changes.
 /// </summary>
@@ -30,4 +30,9 @@ public class GroupSkillTuning
     public double BaseAccuracyBefore { get; set; }
 
     public double BaseAccuracyAfter { get; set; }
+
+    /// <summary>Median |ln(estimated / actual duration)| of the group's accepted work, before and after; null when none was timed.</summary>
+    public double? DurationErrorBefore { get; set; }
+
+    public double? DurationErrorAfter { get; set; }
 }

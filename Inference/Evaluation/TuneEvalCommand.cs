@@ -67,6 +67,11 @@ public static class TuneEvalCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"repeat work: all {all.Count} tasks learned, then routed again: moe {repeat.GroupBefore:F2} -> {repeat.GroupAfter:F2}; " +
             $"corpus held-out {repeat.BaseBefore:F3} -> {repeat.BaseAfter:F3}"));
+        // A slower team: every task took three times the base estimate.
+        var estimates = moe.ExpectedDurationSeconds(items, CancellationToken.None);
+        var slower = new SkillHeadTuner(moe, corpus, tuning).Tune(all.Select((e, i) => e with { DurationSeconds = 3 * estimates[i] }).ToList(), CancellationToken.None);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"durations of a team 3x slower than the corpus, newest {slower.Validated} held out: median |ln(estimate/actual)| {slower.DurationErrorBefore:F3} -> {slower.DurationErrorAfter:F3}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"fine-tuning, unseen tasks accuracy@1: moe {totals[0]:F2} -> {totals[1]:F2}, blend {totals[2]:F2} -> {totals[3]:F2}; " +
             $"base skills (corpus held-out): {totals[4]:F3} -> {totals[5]:F3}"));

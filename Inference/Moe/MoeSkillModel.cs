@@ -10,7 +10,7 @@ namespace ClawGroups.Inference.Moe;
 /// The local MoE model behind <see cref="ISkillModel"/>: items and each skill of each profile are embedded by the
 /// encoder; a profile's affinity is its best skill's cosine, mapped to [0, 1]. Skill embeddings are cached by
 /// profile content hash, so a pass over 300 unchanged profiles encodes only the items. A group's fine-tuned
-/// embedding head (<see cref="WithHead"/>) shares the encoder and swaps only the last projection.
+/// heads (<see cref="WithHead"/>) share the encoder and swap only the affinity and duration projections.
 /// </summary>
 public sealed class MoeSkillModel : ISkillModel, IDisposable
 {
@@ -109,7 +109,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     {
         ArgumentNullException.ThrowIfNull(items);
         var heads = _network.HeadsConfig;
-        return Batched(items, cancellationToken, pooled => _network.DurationStandardLog(pooled))
+        return Batched(items, cancellationToken, pooled => _head is null ? _network.DurationStandardLog(pooled) : _head.DurationStandardLog(pooled))
             .Select(standard => (double?)Math.Exp((standard * heads.DurationLogStd) + heads.DurationLogMean))
             .ToList();
     }

@@ -57,6 +57,9 @@ public sealed class SkillNetwork : nn.Module
     /// <summary>The embedding head's projection (pooled → embedding), which a group's fine-tuning starts from.</summary>
     public Linear EmbeddingProjection => _heads.Embedding;
 
+    /// <summary>The duration head's projection (pooled → ln seconds in standard units), which a group's tuning starts from.</summary>
+    public Linear DurationProjection => _heads.Duration;
+
     public Tensor SkillLogits(Tensor pooled) => _heads.Skills.forward(pooled);
 
     /// <summary>ln(seconds) in standard units (see <see cref="SkillHeadsConfig.DurationLogMean"/>), [batch].</summary>

@@ -10,7 +10,8 @@ namespace ClawGroups.Inference.Tuning;
 /// Fine-tunes the embedding head on a group's finished assignments: each accepted item should score its member's card
 /// above the group's other members' (cross-entropy over cards, a card's logit being the log-sum-exp of its skills'),
 /// each rejected or stalled one should not score its member's card first; all the while, a replay of the corpus's
-/// training items against its profiles keeps the base skills. The encoder stays frozen, so its pooled outputs are
+/// training items against its profiles keeps the base skills. The duration head learns how long the group's accepted
+/// work took, and is kept only where it estimates the held-out work better. The encoder stays frozen, so its pooled outputs are
 /// computed once and a tuning run is a few hundred small matrix products. Always starts from the base head, so
 /// repeated tunings do not drift.
 /// </summary>
@@ -42,36 +43,52 @@ public sealed class SkillHeadTuner
         using var scope = NewDisposeScope();
         var members = GroupMembers.Of(examples);
         var (learn, validate) = Split(examples);
-        var group = GroupPools.Build(_model, members, learn, cancellationToken);
-        var check = validate.Count == 0 ? group : GroupPools.Build(_model, members, validate, cancellationToken);
+        var heads = _model.Network.HeadsConfig;
+        var group = GroupPools.Build(_model, members, learn, heads, cancellationToken);
+        var check = validate.Count == 0 ? group : GroupPools.Build(_model, members, validate, heads, cancellationToken);
         var start = TunedHead.Of(_model.Network);
-        var temperature = _model.Network.HeadsConfig.Temperature;
-        var (weight, bias) = start.TrainableCopy();
-        var (baseWeight, baseBias) = (start.TrainableCopy().Weight.detach(), start.TrainableCopy().Bias.detach());
+        var (baseWeight, baseBias) = start.Embedding.FixedCopy();
+        var (baseDurationWeight, baseDurationBias) = start.Duration.FixedCopy();
         var groupBefore = check.Accuracy(baseWeight, baseBias);
         var baseBefore = corpus.Accuracy(baseWeight, baseBias);
+        var durationBefore = check.DurationError(baseDurationWeight, baseDurationBias, heads.DurationLogStd);
 
         var random = new Random(_options.Seed);
-        using var optimizer = TorchSharp.torch.optim.AdamW([new Parameter(weight, true), new Parameter(bias, true)], _options.LearningRate, weight_decay: 0);
-        var parameters = optimizer.parameters().ToArray();
+        var (weight, bias) = start.Embedding.TrainableCopy();
+        var (durationWeight, durationBias) = start.Duration.TrainableCopy();
+        using var optimizer = TorchSharp.torch.optim.AdamW(
+            [new Parameter(weight, true), new Parameter(bias, true), new Parameter(durationWeight, true), new Parameter(durationBias, true)],
+            _options.LearningRate, weight_decay: 0);
+        var p = optimizer.parameters().ToArray();
         for (var step = 0; step < _options.Steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var stepScope = NewDisposeScope();
-            var loss = group.Loss(parameters[0], parameters[1], temperature)
-                       + (_options.ReplayWeight * corpus.ReplayLoss(parameters[0], parameters[1], temperature, random, _options.ReplayBatch))
-                       + (_options.AnchorWeight * ((parameters[0] - baseWeight).square().sum() + (parameters[1] - baseBias).square().sum()));
+            var loss = group.Loss(p[0], p[1], heads.Temperature)
+                       + (_options.ReplayWeight * corpus.ReplayLoss(p[0], p[1], heads.Temperature, random, _options.ReplayBatch))
+                       + group.DurationLoss(p[2], p[3])
+                       + (_options.AnchorWeight * (Distance(p[0], baseWeight) + Distance(p[1], baseBias) + Distance(p[2], baseDurationWeight) + Distance(p[3], baseDurationBias)));
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
         }
 
-        var (tunedWeight, tunedBias) = (parameters[0].detach(), parameters[1].detach());
+        var (tunedWeight, tunedBias, tunedDurationWeight, tunedDurationBias) = (p[0].detach(), p[1].detach(), p[2].detach(), p[3].detach());
+        var durationAfter = check.DurationError(tunedDurationWeight, tunedDurationBias, heads.DurationLogStd);
+        // The duration layer is kept only where it estimates the held-out work better; otherwise the base one serves.
+        var durationImproved = durationBefore is { } before && durationAfter is { } after && after < before;
+        var duration = durationImproved ? LinearWeights.Of(tunedDurationWeight, tunedDurationBias) : start.Duration;
         return new TuningReport(
-            TunedHead.FromTensors(tunedWeight, tunedBias, start.BaseFingerprint), examples.Count, members.Profiles.Count, validate.Count(e => e.Succeeded),
-            groupBefore, check.Accuracy(tunedWeight, tunedBias),
-            baseBefore, corpus.Accuracy(tunedWeight, tunedBias), _options.MaxBaseAccuracyDrop);
+            new TunedHead(LinearWeights.Of(tunedWeight, tunedBias), duration, start.BaseFingerprint), examples.Count, members.Profiles.Count,
+            validate.Count(e => e.Succeeded), groupBefore, check.Accuracy(tunedWeight, tunedBias), baseBefore, corpus.Accuracy(tunedWeight, tunedBias),
+            _options.MaxBaseAccuracyDrop)
+        {
+            DurationErrorBefore = durationBefore,
+            DurationErrorAfter = durationImproved ? durationAfter : durationBefore,
+        };
     }
+
+    private static Tensor Distance(Tensor tuned, Tensor start) => (tuned - start).square().sum();
 
     /// <summary>The newest <see cref="TuningOptions.ValidationShare"/> of the accepted work, when there is enough, and the rest.</summary>
     private (List<TuningExample> Learn, List<TuningExample> Validate) Split(IReadOnlyList<TuningExample> examples)
@@ -131,9 +148,12 @@ public sealed class SkillHeadTuner
         private Tensor _positives = null!;
         private Tensor _positiveCards = null!;
         private Tensor? _negatives;
+        private Tensor? _timed;
+        private Tensor? _timedTargets;
         private Tensor? _negativeCards;
 
-        public static GroupPools Build(MoeSkillModel model, GroupMembers members, IReadOnlyList<TuningExample> examples, CancellationToken cancellationToken)
+        public static GroupPools Build(
+            MoeSkillModel model, GroupMembers members, IReadOnlyList<TuningExample> examples, SkillHeadsConfig heads, CancellationToken cancellationToken)
         {
             var (index, owners) = (members.Index, members.Owners);
             var usable = examples.Where(e => index.ContainsKey(e.Profile.MemberId)).ToList();
@@ -151,6 +171,14 @@ public sealed class SkillHeadTuner
                 _positives = model.Pool(positives.Select(e => SkillText.Of(e.Item)).ToList(), cancellationToken),
                 _positiveCards = tensor(positives.Select(e => index[e.Profile.MemberId]).ToArray()),
             };
+            // How long accepted work took, in the duration head's standard units.
+            var timed = positives.Where(e => e.DurationSeconds is > 0).ToList();
+            if (timed.Count > 0)
+            {
+                pools._timed = model.Pool(timed.Select(e => SkillText.Of(e.Item)).ToList(), cancellationToken);
+                pools._timedTargets = tensor(timed.Select(e => (float)((Math.Log(e.DurationSeconds!.Value) - heads.DurationLogMean) / heads.DurationLogStd)).ToArray());
+            }
+
             if (negatives.Count > 0)
             {
                 pools._negatives = model.Pool(negatives.Select(e => SkillText.Of(e.Item)).ToList(), cancellationToken);
@@ -173,6 +201,25 @@ public sealed class SkillHeadTuner
             }
 
             return loss;
+        }
+
+        /// <summary>Squared error of ln(duration) in standard units over the accepted work whose duration is known.</summary>
+        public Tensor DurationLoss(Tensor weight, Tensor bias) =>
+            _timed is null ? zeros(1).sum() : nn.functional.mse_loss((_timed.matmul(weight.t()) + bias).squeeze(-1), _timedTargets!);
+
+        /// <summary>Median |ln(predicted / actual)| over the accepted work whose duration is known; null when none is.</summary>
+        public double? DurationError(Tensor weight, Tensor bias, double logStd)
+        {
+            if (_timed is null)
+            {
+                return null;
+            }
+
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var errors = ((_timed.matmul(weight.t()) + bias).squeeze(-1) - _timedTargets!).abs().mul(logStd).data<float>().ToArray();
+            Array.Sort(errors);
+            return errors[errors.Length / 2];
         }
 
         /// <summary>How often an accepted item's member has the top card.</summary>

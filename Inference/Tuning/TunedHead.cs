@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using ClawGroups.Inference.Moe;
 using ClawGroups.Inference.SafeTensors;
 using static TorchSharp.torch;
@@ -5,79 +7,59 @@ using static TorchSharp.torch;
 namespace ClawGroups.Inference.Tuning;
 
 /// <summary>
-/// A group's fine-tuned embedding head: the projection from the encoder's pooled output to the affinity embedding,
-/// [embedding, hidden] and [embedding]. The encoder is shared and frozen, so a group's tuning is 66 KB and cannot
-/// make the encoder forget what it learned from the corpus. Stored as safetensors under the checkpoint's names.
+/// A group's fine-tuned heads on the shared, frozen encoder: the affinity embedding (pooled → embedding) and the
+/// expected duration (pooled → ln seconds in standard units). About 66 KB per group, and the encoder cannot forget
+/// what it learned from the corpus. Stored as safetensors under the checkpoint's names, with the fingerprint of
+/// the base heads it was tuned from.
 /// </summary>
 public sealed class TunedHead
 {
     public const string WeightName = "skill_heads.embedding.weight";
     public const string BiasName = "skill_heads.embedding.bias";
+    public const string DurationWeightName = "skill_heads.duration.weight";
+    public const string DurationBiasName = "skill_heads.duration.bias";
 
-    /// <summary>Metadata key of the fingerprint of the base head a head was tuned from.</summary>
+    /// <summary>Metadata key of the fingerprint of the base heads a head was tuned from.</summary>
     public const string BaseKey = "base_head_sha256";
 
-    private readonly float[] _weight;
-    private readonly float[] _bias;
-    private readonly Lazy<(Tensor Weight, Tensor Bias)> _tensors;
-
-    public TunedHead(int embeddingDim, int hiddenSize, float[] weight, float[] bias, string baseFingerprint = "")
+    public TunedHead(LinearWeights embedding, LinearWeights duration, string baseFingerprint = "")
     {
-        ArgumentNullException.ThrowIfNull(baseFingerprint);
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(bias);
-        if (weight.Length != embeddingDim * hiddenSize || bias.Length != embeddingDim)
+        Embedding = embedding ?? throw new ArgumentNullException(nameof(embedding));
+        Duration = duration ?? throw new ArgumentNullException(nameof(duration));
+        BaseFingerprint = baseFingerprint ?? throw new ArgumentNullException(nameof(baseFingerprint));
+        if (duration.Outputs != 1 || duration.Inputs != embedding.Inputs)
         {
-            throw new ArgumentException($"A {embeddingDim}×{hiddenSize} head needs {embeddingDim * hiddenSize} weights and {embeddingDim} biases, " +
-                                        $"not {weight.Length} and {bias.Length}.");
+            throw new ArgumentException($"The duration head must map the same {embedding.Inputs} inputs to 1 output, not {duration.Inputs} to {duration.Outputs}.", nameof(duration));
         }
-
-        (EmbeddingDim, HiddenSize, _weight, _bias, BaseFingerprint) = (embeddingDim, hiddenSize, weight, bias, baseFingerprint);
-        // Kept for the head's lifetime: detached from whatever dispose scope is open when a first Embed builds them.
-        _tensors = new(
-            () => (tensor(_weight, [embeddingDim, hiddenSize]).DetachFromDisposeScope(), tensor(_bias, [embeddingDim]).DetachFromDisposeScope()),
-            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    public int EmbeddingDim { get; }
+    public LinearWeights Embedding { get; }
 
-    public int HiddenSize { get; }
+    public LinearWeights Duration { get; }
+
+    public int EmbeddingDim => Embedding.Outputs;
+
+    public int HiddenSize => Embedding.Inputs;
 
     /// <summary>
-    /// SHA-256 of the base head this one was tuned from: retrained weights have another, and a head tuned on the old
+    /// SHA-256 of the base heads this one was tuned from: retrained weights have another, and a head tuned on the old
     /// ones (same shapes, different meaning) must not be put on them.
     /// </summary>
     public string BaseFingerprint { get; }
 
-    /// <summary>The network's own head, the starting point of tuning.</summary>
+    /// <summary>The network's own heads, the starting point of tuning.</summary>
     public static TunedHead Of(SkillNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var projection = network.EmbeddingProjection;
-        var (weight, bias) = (projection.weight!.detach().contiguous().data<float>().ToArray(), projection.bias!.detach().contiguous().data<float>().ToArray());
-        return new TunedHead(network.HeadsConfig.EmbeddingDim, network.Config.HiddenSize, weight, bias, Fingerprint(weight, bias));
-    }
-
-    /// <summary>A head with tuned weights, remembering which base it started from.</summary>
-    public static TunedHead FromTensors(Tensor weight, Tensor bias, string baseFingerprint)
-    {
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(bias);
-        return new TunedHead((int)weight.shape[0], (int)weight.shape[1],
-            weight.detach().contiguous().data<float>().ToArray(), bias.detach().contiguous().data<float>().ToArray(), baseFingerprint);
+        var (embedding, duration) = (LinearWeights.Of(network.EmbeddingProjection), LinearWeights.Of(network.DurationProjection));
+        return new TunedHead(embedding, duration, Fingerprint(embedding, duration));
     }
 
     /// <summary>Unit-length embeddings [batch, embedding] of pooled encoder outputs [batch, hidden].</summary>
-    public Tensor Embed(Tensor pooled)
-    {
-        ArgumentNullException.ThrowIfNull(pooled);
-        var (weight, bias) = _tensors.Value;
-        return nn.functional.normalize(pooled.matmul(weight.t()) + bias, p: 2, dim: -1);
-    }
+    public Tensor Embed(Tensor pooled) => nn.functional.normalize(Embedding.Forward(pooled), p: 2, dim: -1);
 
-    /// <summary>A fresh copy of the weights as trainable leaves.</summary>
-    public (Tensor Weight, Tensor Bias) TrainableCopy() =>
-        (tensor(_weight, [EmbeddingDim, HiddenSize]).requires_grad_(true), tensor(_bias, [EmbeddingDim]).requires_grad_(true));
+    /// <summary>ln(seconds) in standard units, [batch].</summary>
+    public Tensor DurationStandardLog(Tensor pooled) => Duration.Forward(pooled).squeeze(-1);
 
     public void EnsureFits(SkillNetwork network)
     {
@@ -98,8 +80,10 @@ public sealed class TunedHead
     {
         using var stream = new MemoryStream();
         SafeTensorsWriter.Write(stream, [
-            SafeTensorsEntry.FromFloats(WeightName, SafeTensorsDType.F32, [EmbeddingDim, HiddenSize], _weight),
-            SafeTensorsEntry.FromFloats(BiasName, SafeTensorsDType.F32, [EmbeddingDim], _bias),
+            Entry(WeightName, [EmbeddingDim, HiddenSize], Embedding.Weight),
+            Entry(BiasName, [EmbeddingDim], Embedding.Bias),
+            Entry(DurationWeightName, [1, HiddenSize], Duration.Weight),
+            Entry(DurationBiasName, [1], Duration.Bias),
         ], new Dictionary<string, string> { [BaseKey] = BaseFingerprint });
         return stream.ToArray();
     }
@@ -108,21 +92,39 @@ public sealed class TunedHead
     public static TunedHead FromSafeTensors(byte[] bytes)
     {
         var buffer = SafeTensorsBuffer.Parse(bytes);
-        var weight = buffer.Info(WeightName);
-        if (weight.Shape.Count != 2 || buffer.Info(BiasName).Shape.Count != 1)
-        {
-            throw new SafeTensorsFormatException($"A tuned head holds a 2-d '{WeightName}' and a 1-d '{BiasName}'.");
-        }
-
-        return new TunedHead((int)weight.Shape[0], (int)weight.Shape[1], buffer.ReadFloats(WeightName), buffer.ReadFloats(BiasName),
+        return new TunedHead(Read(buffer, WeightName, BiasName), Read(buffer, DurationWeightName, DurationBiasName),
             buffer.Header.Metadata.GetValueOrDefault(BaseKey, string.Empty));
     }
 
-    private static string Fingerprint(float[] weight, float[] bias)
+    private static SafeTensorsEntry Entry(string name, long[] shape, float[] values) => SafeTensorsEntry.FromFloats(name, SafeTensorsDType.F32, shape, values);
+
+    private static LinearWeights Read(SafeTensorsBuffer buffer, string weightName, string biasName)
     {
-        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weight.AsSpan()));
-        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(bias.AsSpan()));
+        var weight = buffer.Info(weightName);
+        if (weight.Shape.Count != 2 || buffer.Info(biasName).Shape.Count != 1)
+        {
+            throw new SafeTensorsFormatException($"A tuned head holds a 2-d '{weightName}' and a 1-d '{biasName}'.");
+        }
+
+        try
+        {
+            return new LinearWeights((int)weight.Shape[0], (int)weight.Shape[1], buffer.ReadFloats(weightName), buffer.ReadFloats(biasName));
+        }
+        catch (ArgumentException exception)
+        {
+            throw new SafeTensorsFormatException($"'{weightName}' and '{biasName}' do not make one layer: {exception.Message}", exception);
+        }
+    }
+
+    private static string Fingerprint(params LinearWeights[] layers)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var layer in layers)
+        {
+            sha.AppendData(MemoryMarshal.AsBytes(layer.Weight.AsSpan()));
+            sha.AppendData(MemoryMarshal.AsBytes(layer.Bias.AsSpan()));
+        }
+
         return Convert.ToHexString(sha.GetHashAndReset());
     }
 }

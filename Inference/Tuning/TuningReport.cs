@@ -9,5 +9,10 @@ public sealed record TuningReport(
     TunedHead Head, int Examples, int Members, int Validated, double GroupBefore, double GroupAfter, double BaseBefore, double BaseAfter, double MaxBaseAccuracyDrop)
 {
     /// <summary>Adopt the head only if it kept the base skills and did not route the group's own work worse.</summary>
+    /// <summary>Median |ln(predicted / actual duration)| on the same work, before and after; null when no duration was known.</summary>
+    public double? DurationErrorBefore { get; init; }
+
+    public double? DurationErrorAfter { get; init; }
+
     public bool Adopted => BaseBefore - BaseAfter <= MaxBaseAccuracyDrop && GroupAfter >= GroupBefore;
 }

@@ -389,6 +389,12 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<double>("BaseAccuracyBefore")
                         .HasColumnType("double precision");
 
+                    b.Property<double?>("DurationErrorAfter")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("DurationErrorBefore")
+                        .HasColumnType("double precision");
+
                     b.Property<int>("Examples")
                         .HasColumnType("integer");
 

@@ -384,6 +384,12 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<double>("BaseAccuracyBefore")
                         .HasColumnType("REAL");
 
+                    b.Property<double?>("DurationErrorAfter")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("DurationErrorBefore")
+                        .HasColumnType("REAL");
+
                     b.Property<int>("Examples")
                         .HasColumnType("INTEGER");
 

@@ -50,6 +50,8 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
         Assert.Equal(2, tuning.Members);
         Assert.Equal(newest, tuning.ThroughEndedAt);
         Assert.True(tuning.BaseAccuracyBefore - tuning.BaseAccuracyAfter <= new TuningOptions().MaxBaseAccuracyDrop);
+        // Every accepted item took 19 minutes from acceptance to result: the estimates move toward that.
+        Assert.True(tuning.DurationErrorAfter < tuning.DurationErrorBefore, $"duration error {tuning.DurationErrorBefore} -> {tuning.DurationErrorAfter}");
         Assert.Equal(tuning.Head!.Length, TunedHead.FromSafeTensors(tuning.Head).ToSafeTensors().Length);
         var tuned = await context.TrailEvents.SingleAsync(e => e.GroupId == groupId && e.Type == SkillFeedback.TunedEvent);
         Assert.Contains("\"adopted\":true", tuned.DataJson, StringComparison.Ordinal);

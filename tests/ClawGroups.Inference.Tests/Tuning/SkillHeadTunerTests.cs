@@ -64,6 +64,23 @@ public sealed class SkillHeadTunerTests : IClassFixture<MoeSkillModelTests.Shipp
     }
 
     [Fact]
+    public void A_group_whose_work_takes_three_times_longer_is_estimated_closer_after_tuning()
+    {
+        var examples = Examples();
+        var estimates = _model.ExpectedDurationSeconds(examples.Select(e => e.Item).ToList(), CancellationToken.None);
+        var slower = examples.Select((e, i) => e with { DurationSeconds = 3 * estimates[i]!.Value }).ToList();
+
+        var report = new SkillHeadTuner(_model, _corpus, Quick).Tune(slower, CancellationToken.None);
+
+        using var tuned = _model.WithHead(report.Head);
+        var newest = slower[^1];
+        Assert.Equal(Math.Log(3), report.DurationErrorBefore!.Value, 3);
+        Assert.True(report.DurationErrorAfter < report.DurationErrorBefore / 2, $"median |ln ratio| {report.DurationErrorBefore:F3} -> {report.DurationErrorAfter:F3}");
+        var estimate = tuned.ExpectedDurationSeconds([newest.Item], CancellationToken.None)[0]!.Value;
+        Assert.True(Math.Abs(Math.Log(estimate / newest.DurationSeconds!.Value)) < Math.Log(3) / 2, $"{estimate:F0} s for {newest.DurationSeconds:F0} s");
+    }
+
+    [Fact]
     public void Work_by_a_single_member_teaches_no_choice_and_is_refused()
     {
         var card = _group.Profiles()[0];

@@ -24,7 +24,7 @@ public sealed class TunedHeadTests : IClassFixture<MoeSkillModelTests.ShippedMod
         var bytes = head.ToSafeTensors();
         var read = TunedHead.FromSafeTensors(bytes);
 
-        Assert.Equal([TunedHead.BiasName, TunedHead.WeightName], SafeTensorsBuffer.Parse(bytes).Header.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal([TunedHead.DurationBiasName, TunedHead.DurationWeightName, TunedHead.BiasName, TunedHead.WeightName], SafeTensorsBuffer.Parse(bytes).Header.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Equal((head.EmbeddingDim, head.HiddenSize), (read.EmbeddingDim, read.HiddenSize));
         Assert.Equal(head.ToSafeTensors(), read.ToSafeTensors());
     }
@@ -37,6 +37,7 @@ public sealed class TunedHeadTests : IClassFixture<MoeSkillModelTests.ShippedMod
 
         var tuned = view.Score([item], SampleProfiles.All, CancellationToken.None);
         var base_ = _model.Score([item], SampleProfiles.All, CancellationToken.None);
+        Assert.Equal(_model.ExpectedDurationSeconds([item], CancellationToken.None)[0]!.Value, view.ExpectedDurationSeconds([item], CancellationToken.None)[0]!.Value, 3);
 
         Assert.Equal("moe(tuned)", view.Name);
         for (var p = 0; p < SampleProfiles.All.Count; p++)
@@ -68,7 +69,7 @@ public sealed class TunedHeadTests : IClassFixture<MoeSkillModelTests.ShippedMod
     [Fact]
     public void A_head_of_another_shape_does_not_fit_the_network()
     {
-        var other = new TunedHead(4, 8, new float[32], new float[4]);
+        var other = new TunedHead(new LinearWeights(4, 8, new float[32], new float[4]), new LinearWeights(1, 8, new float[8], new float[1]));
 
         var refused = Assert.Throws<InvalidOperationException>(() => _model.WithHead(other));
 
@@ -80,7 +81,7 @@ public sealed class TunedHeadTests : IClassFixture<MoeSkillModelTests.ShippedMod
     {
         var own = TunedHead.Of(_model.Network);
         var bytes = own.ToSafeTensors();
-        var stranger = new TunedHead(own.EmbeddingDim, own.HiddenSize, new float[own.EmbeddingDim * own.HiddenSize], new float[own.EmbeddingDim], "0123");
+        var stranger = new TunedHead(own.Embedding, own.Duration, "0123");
 
         var refused = Assert.Throws<InvalidOperationException>(() => _model.WithHead(stranger));
 
@@ -92,6 +93,7 @@ public sealed class TunedHeadTests : IClassFixture<MoeSkillModelTests.ShippedMod
     [Fact]
     public void Weights_and_biases_must_match_the_shape()
     {
-        Assert.Throws<ArgumentException>(() => new TunedHead(4, 8, new float[31], new float[4]));
+        Assert.Throws<ArgumentException>(() => new LinearWeights(4, 8, new float[31], new float[4]));
+        Assert.Throws<ArgumentException>(() => new TunedHead(new LinearWeights(4, 8, new float[32], new float[4]), new LinearWeights(1, 4, new float[4], new float[1])));
     }
 }
