@@ -19,7 +19,20 @@ public sealed record GroupInsightsView(
     InsightsTotals Totals,
     IReadOnlyList<StateCount> ItemsByState,
     IReadOnlyList<InsightsBucket> Buckets,
-    IReadOnlyList<AgentInsights> Agents);
+    IReadOnlyList<AgentInsights> Agents)
+{
+    /// <summary>What the feedback job last taught the group's skill model; null until a tuning was adopted.</summary>
+    public SkillTuningView? Tuning { get; init; }
+}
+
+/// <summary>
+/// A group's adopted skill-model tuning: when, on how much finished work, and what it measured before and after
+/// (routing accuracy of the group's recent accepted work, of the corpus held-out items, and the median
+/// |ln(estimated / actual duration)|, null when no duration was known).
+/// </summary>
+public sealed record SkillTuningView(
+    DateTimeOffset TunedAt, int Examples, int Members, double GroupAccuracyBefore, double GroupAccuracyAfter,
+    double BaseAccuracyBefore, double BaseAccuracyAfter, double? DurationErrorBefore, double? DurationErrorAfter);
 
 /// <summary>
 /// Sums for the window, except <see cref="OpenItems"/> and <see cref="Items"/> (now). Attempts are work attempts;

@@ -7,9 +7,10 @@ using Microsoft.EntityFrameworkCore;
 namespace ClawGroups.Coordinator.Insights;
 
 /// <summary>
-/// Figures for a group's dashboard: throughput, stalls and reassignments over time, items by state, and each agent's
-/// track record. Counting is done by the database; cutting time into buckets is done here over the window's own
-/// rows, because SQLite keeps dates as encoded numbers that SQL cannot truncate to an hour or a day.
+/// Figures for a group's dashboard: throughput, stalls and reassignments over time, items by state, each agent's
+/// track record, and what the feedback job last taught the group's skill model. Counting is done by the database;
+/// cutting time into buckets is done here over the window's own rows, because SQLite keeps dates as encoded numbers
+/// that SQL cannot truncate to an hour or a day.
 /// </summary>
 public sealed class GroupInsightsService(ClawDbContext context, TimeProvider time)
 {
@@ -75,7 +76,11 @@ public sealed class GroupInsightsService(ClawDbContext context, TimeProvider tim
             SuccessRate: SuccessRate(agentDone, Outcomes(null, AssignmentOutcome.Stalled) + Outcomes(null, AssignmentOutcome.Rejected)
                 + Outcomes(null, AssignmentOutcome.Declined)),
             MeanTimeToDone: Mean(done.Select(a => a.EndedAt - a.OfferedAt)));
-        return new GroupInsightsView(groupId, range, from, from + (step * count), totals, byState, bucketed, perAgent);
+        var tuning = await context.GroupSkillTunings.AsNoTracking().Where(t => t.GroupId == groupId && t.Head != null)
+            .Select(t => new SkillTuningView(t.TunedAt, t.Examples, t.Members, t.GroupAccuracyBefore, t.GroupAccuracyAfter,
+                t.BaseAccuracyBefore, t.BaseAccuracyAfter, t.DurationErrorBefore, t.DurationErrorAfter))
+            .FirstOrDefaultAsync(cancellationToken);
+        return new GroupInsightsView(groupId, range, from, from + (step * count), totals, byState, bucketed, perAgent) { Tuning = tuning };
     }
 
     /// <summary>The window ends with the bucket that holds now: the current hour (or UTC day) and the ones before it.</summary>

@@ -122,6 +122,8 @@ public sealed class WorkspaceEndToEndTests(BrowserFixture browser) : IAsyncLifet
             // The dashboard counts what happened: pixel's record is there with its finished item.
             await colleague.Page.GetByTestId("tab-dashboard").ClickAsync();
             await Expect(colleague.Page.GetByTestId("agent-records")).ToContainTextAsync("pixel", new() { Timeout = 30_000 });
+            // One finished item teaches the model nothing yet, and the page says when it will.
+            await Expect(colleague.Page.GetByTestId("skill-model-untuned")).ToContainTextAsync("finished 10 or more items");
             await shots.TakeAsync(colleague.Page, "dashboard");
         }, owner.Page, colleague.Page);
     }

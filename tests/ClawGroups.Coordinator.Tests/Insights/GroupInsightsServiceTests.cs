@@ -5,6 +5,7 @@ using ClawGroups.Data.Database;
 using ClawGroups.Data.Groups;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Testing.Databases;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClawGroups.Coordinator.Tests.Insights;
 
@@ -101,6 +102,38 @@ public sealed class GroupInsightsServiceTests
         var outcome = await new GroupInsightsService(context, new FixedTime(Now)).GetAsync(stranger, history.GroupId, InsightsRange.Day, default);
 
         Assert.Equal(FailureKind.Forbidden, outcome.Failure?.Kind);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task The_group_s_adopted_tuning_is_shown_and_a_tuning_without_a_head_is_not(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var history = await SeedAsync(database);
+        var untuned = await GetAsync(database, history, InsightsRange.Day);
+        await using (var context = database.NewContext())
+        {
+            context.GroupSkillTunings.Add(new GroupSkillTuning
+            {
+                GroupId = history.GroupId, TunedAt = Now.AddMinutes(-30), ThroughEndedAt = Now.AddHours(-1), Examples = 5,
+            });
+            await context.SaveChangesAsync();
+        }
+
+        var refused = await GetAsync(database, history, InsightsRange.Day);
+        await using (var context = database.NewContext())
+        {
+            var tuning = await context.GroupSkillTunings.SingleAsync();
+            (tuning.Head, tuning.Members, tuning.GroupAccuracyBefore, tuning.GroupAccuracyAfter) = ([1, 2, 3], 2, 0.6, 0.8);
+            (tuning.BaseAccuracyBefore, tuning.BaseAccuracyAfter, tuning.DurationErrorBefore, tuning.DurationErrorAfter) = (0.46, 0.45, 1.1, 0.05);
+            await context.SaveChangesAsync();
+        }
+
+        var tuned = await GetAsync(database, history, InsightsRange.Day);
+
+        Assert.Null(untuned.Tuning);
+        Assert.Null(refused.Tuning);
+        Assert.Equal(new SkillTuningView(Now.AddMinutes(-30), 5, 2, 0.6, 0.8, 0.46, 0.45, 1.1, 0.05), tuned.Tuning);
     }
 
     private static async Task<GroupInsightsView> GetAsync(TestDatabase database, History history, InsightsRange range)
