@@ -117,7 +117,9 @@ public sealed partial class SimulatedAgent
 
         if (_options.Behaviour.Kind == AgentBehaviourKind.Silent)
         {
+            await _speaking.WaitAsync(CancellationToken.None);
             _silent = true;
+            _speaking.Release();
             _logger.LogInformation("Agent {Agent} goes silent: no more heartbeats or reports", Name);
             _signal.Pulse();
             return;

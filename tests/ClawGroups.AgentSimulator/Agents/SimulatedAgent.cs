@@ -25,6 +25,9 @@ public sealed partial class SimulatedAgent : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private ClawApiClient? _api;
     private volatile bool _silent;
+
+    /// <summary>Held while a heartbeat is being sent, and while going silent.</summary>
+    private readonly SemaphoreSlim _speaking = new(1, 1);
     private int _disposed;
 
     public SimulatedAgent(SimulatedAgentOptions options)
@@ -136,8 +139,15 @@ public sealed partial class SimulatedAgent : IAsyncDisposable
     {
         while (!stopping.IsCancellationRequested && !_silent)
         {
+            // Going silent waits for a heartbeat in flight: once IsSilent is true, the server hears nothing more.
+            await _speaking.WaitAsync(stopping);
             try
             {
+                if (_silent)
+                {
+                    return;
+                }
+
                 var busy = !_runs.IsEmpty;
                 await CallAsync(
                     (key, ct) => Api.HeartbeatAsync(
@@ -149,6 +159,11 @@ public sealed partial class SimulatedAgent : IAsyncDisposable
             {
                 Fail("", "heartbeat", e);
             }
+            finally
+            {
+                _speaking.Release();
+            }
+
             await Task.Delay(_options.Timings.HeartbeatInterval, _options.TimeProvider, stopping);
         }
     }
@@ -244,5 +259,6 @@ public sealed partial class SimulatedAgent : IAsyncDisposable
         if (_ownsHttp)
             _http.Dispose();
         _stopping.Dispose();
+        _speaking.Dispose();
     }
 }
