@@ -84,30 +84,29 @@ public sealed partial class CoordinatorJobs(IServiceScopeFactory scopes, IBackgr
     public const string SkillFeedbackJobId = "skill-feedback";
 
     /// <summary>
-    /// The recurring feedback to the model: every group whose work ended since its last tuning gets its skill head
-    /// tuned on its outcomes (<see cref="SkillFeedback"/>). One run at a time across the cluster.
+    /// The recurring feedback to the model: every group whose agents' work ended since its last tuning gets a job of
+    /// its own (<see cref="TuneGroupAsync"/>), so the groups spread over the cluster's workers and one group's failure
+    /// is retried on its own. One fan-out at a time across the cluster.
     /// </summary>
     [Queue(JobQueues.Coordinator)]
     [AutomaticRetry(Attempts = 0)]
     [DisableConcurrentExecution(timeoutInSeconds: 600)]
     public async Task RunSkillFeedbackAsync(CancellationToken cancellationToken)
     {
-        List<Guid> groups;
-        await using (var scope = scopes.CreateAsyncScope())
+        await using var scope = scopes.CreateAsyncScope();
+        foreach (var groupId in await SkillFeedback.GroupsWithNewWorkAsync(scope.ServiceProvider.GetRequiredService<ClawDbContext>(), cancellationToken))
         {
-            groups = await scope.ServiceProvider.GetRequiredService<ClawDbContext>().Groups.Where(g => g.ArchivedAt == null)
-                .Select(g => g.Id).ToListAsync(cancellationToken);
+            jobs.Enqueue<CoordinatorJobs>(j => j.TuneGroupAsync(groupId, CancellationToken.None));
         }
+    }
 
-        foreach (var groupId in groups)
-        {
-            await ForEachGroupAsync(groupId, async () =>
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<SkillFeedback>().RunAsync(groupId, cancellationToken);
-                return 0;
-            });
-        }
+    /// <summary>One group's feedback; safe to run twice (the watermark makes the second find nothing new).</summary>
+    [Queue(JobQueues.Coordinator)]
+    [AutomaticRetry(Attempts = 2)]
+    public async Task TuneGroupAsync(Guid groupId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<SkillFeedback>().RunAsync(groupId, cancellationToken);
     }
 
     /// <summary>One group's failure is logged and does not take the safety net away from the groups after it.</summary>

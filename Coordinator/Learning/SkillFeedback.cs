@@ -30,6 +30,21 @@ public sealed partial class SkillFeedback(
     private static readonly AssignmentOutcome[] NotAccepted =
         [AssignmentOutcome.Rejected, AssignmentOutcome.Stalled, AssignmentOutcome.Failed, AssignmentOutcome.Declined];
 
+    /// <summary>
+    /// Groups (not archived) with agents' work that ended after their tuning's watermark, or ever when never tuned:
+    /// the ones a feedback run may teach something. One query; the per-group checks come after.
+    /// </summary>
+    public static async Task<List<Guid>> GroupsWithNewWorkAsync(ClawDbContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return await context.Groups.AsNoTracking()
+            .Where(g => g.ArchivedAt == null)
+            .Where(g => context.Assignments.Any(a => a.GroupId == g.Id && a.Role == AssignmentRole.Work && a.AgentId != null && a.EndedAt != null
+                && !context.GroupSkillTunings.Any(t => t.GroupId == g.Id && t.ThroughEndedAt >= a.EndedAt)))
+            .Select(g => g.Id)
+            .ToListAsync(cancellationToken);
+    }
+
     public async Task<SkillFeedbackOutcome> RunAsync(Guid groupId, CancellationToken cancellationToken)
     {
         if (models.Tuner is not { } tuner)

@@ -75,6 +75,29 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
         Assert.Equal(2, await context.TrailEvents.CountAsync(e => e.Type == SkillFeedback.TunedEvent));
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task Only_groups_with_work_ended_since_their_watermark_are_fanned_out(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var (tuned, tunedThrough) = await SeedAsync(database, rejected: 0);
+        var (untuned, _) = await SeedAsync(database, rejected: 0);
+        var (caughtUp, caughtUpThrough) = await SeedAsync(database, rejected: 0);
+        await using (var context = database.NewContext())
+        {
+            context.Groups.Add(new Group { Id = Guid.CreateVersion7(), Name = "idle", CreatedAt = tunedThrough });
+            context.GroupSkillTunings.Add(new GroupSkillTuning { GroupId = tuned, TunedAt = tunedThrough, ThroughEndedAt = tunedThrough.AddMinutes(-3) });
+            context.GroupSkillTunings.Add(new GroupSkillTuning { GroupId = caughtUp, TunedAt = caughtUpThrough, ThroughEndedAt = caughtUpThrough });
+            await context.SaveChangesAsync();
+        }
+
+        await using var reader = database.NewContext();
+        var due = await SkillFeedback.GroupsWithNewWorkAsync(reader, CancellationToken.None);
+
+        Assert.Equal(new[] { tuned, untuned }.Order(), due.Order());
+    }
+
     [Fact]
     public async Task Fewer_accepted_items_than_the_minimum_teach_nothing_yet()
     {
