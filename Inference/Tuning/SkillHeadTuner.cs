@@ -7,13 +7,13 @@ using static TorchSharp.torch;
 namespace ClawGroups.Inference.Tuning;
 
 /// <summary>
-/// Fine-tunes the embedding head on a group's finished assignments: each accepted item should score its member's card
-/// above the group's other members' (cross-entropy over cards, a card's logit being the log-sum-exp of its skills'),
-/// each rejected or stalled one should not score its member's card first; all the while, a replay of the corpus's
-/// training items against its profiles keeps the base skills. The duration head learns how long the group's accepted
-/// work took, and is kept only where it estimates the held-out work better. The encoder stays frozen, so its pooled outputs are
-/// computed once and a tuning run is a few hundred small matrix products. Always starts from the base head, so
-/// repeated tunings do not drift.
+/// Fine-tunes the heads on a group's finished assignments. The embedding head learns that each accepted item should
+/// score its member's card above the group's other members' (cross-entropy over cards, a card's logit being the
+/// log-sum-exp of its skills'), and that a rejected or stalled one should not score its member's card first; all the
+/// while, a replay of the corpus's training items against its profiles, and an anchor to the base head, keep the base
+/// skills. The duration head learns how long the group's accepted work took, and is kept only where it estimates the
+/// held-out work better. The encoder stays frozen, so its pooled outputs are computed once and a tuning run is a few
+/// hundred small matrix products. Always starts from the base heads, so repeated tunings do not drift.
 /// </summary>
 public sealed class SkillHeadTuner
 {
