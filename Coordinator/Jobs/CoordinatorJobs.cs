@@ -84,7 +84,7 @@ public sealed partial class CoordinatorJobs(IServiceScopeFactory scopes, IBackgr
     public const string SkillFeedbackJobId = "skill-feedback";
 
     /// <summary>
-    /// The recurring feedback to the model: every group whose agents' work ended since its last tuning gets a job of
+    /// The recurring feedback to the model: every group whose agents' work ended since its last run gets a job of
     /// its own (<see cref="TuneGroupAsync"/>), so the groups spread over the cluster's workers and one group's failure
     /// is retried on its own. One fan-out at a time across the cluster.
     /// </summary>
@@ -100,8 +100,11 @@ public sealed partial class CoordinatorJobs(IServiceScopeFactory scopes, IBackgr
         }
     }
 
-    /// <summary>One group's feedback; safe to run twice (the watermark makes the second find nothing new).</summary>
-    [Queue(JobQueues.Coordinator)]
+    /// <summary>
+    /// One group's feedback; safe to run twice (the watermark makes the second find nothing new, and two at once conflict
+    /// on the tuning's version). On the last queue: tuning is seconds of CPU that must not hold up passes or webhooks.
+    /// </summary>
+    [Queue(JobQueues.Default)]
     [AutomaticRetry(Attempts = 2)]
     public async Task TuneGroupAsync(Guid groupId, CancellationToken cancellationToken)
     {

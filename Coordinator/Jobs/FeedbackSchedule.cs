@@ -9,13 +9,25 @@ namespace ClawGroups.Coordinator.Jobs;
 /// Registers (or updates) the recurring feedback job on start-up with the configured cron. Every job-running node
 /// does it; Hangfire keeps one recurring job by id, so the nodes agree.
 /// </summary>
-internal sealed class FeedbackSchedule(IRecurringJobManager recurring, IOptions<CoordinatorOptions> options) : IHostedService
+public sealed class FeedbackSchedule(IRecurringJobManager recurring, IOptions<CoordinatorOptions> options) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        recurring.AddOrUpdate<CoordinatorJobs>(
-            CoordinatorJobs.SkillFeedbackJobId, JobQueues.Coordinator, j => j.RunSkillFeedbackAsync(CancellationToken.None), options.Value.FeedbackCron,
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        var cron = options.Value.FeedbackCron;
+        try
+        {
+            recurring.AddOrUpdate<CoordinatorJobs>(
+                CoordinatorJobs.SkillFeedbackJobId, JobQueues.Coordinator, j => j.RunSkillFeedbackAsync(CancellationToken.None), cron,
+                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        }
+        catch (ArgumentException exception)
+        {
+            // Hangfire's own message names neither the setting nor the value.
+            throw new InvalidOperationException(
+                $"{CoordinatorOptions.SectionName}:{nameof(CoordinatorOptions.FeedbackCron)} '{cron}' is not a cron expression " +
+                $"(five fields, UTC, e.g. '0 * * * *' for hourly): {exception.Message}", exception);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Hosting;
@@ -5,6 +6,7 @@ using ClawGroups.Coordinator.Trail;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Groups;
 using ClawGroups.Data.WorkItems;
+using ClawGroups.Inference.SafeTensors;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Inference.Tuning;
 using Microsoft.EntityFrameworkCore;
@@ -27,21 +29,31 @@ public sealed partial class SkillFeedback(
 
     public const string TunedEvent = "model.tuned";
 
+    public const string ResultEvent = "work.result";
+
     private static readonly AssignmentOutcome[] NotAccepted =
         [AssignmentOutcome.Rejected, AssignmentOutcome.Stalled, AssignmentOutcome.Failed, AssignmentOutcome.Declined];
 
     /// <summary>
-    /// Groups (not archived) with agents' work that ended after their tuning's watermark, or ever when never tuned:
+    /// An agent's finished work whose ending says something about the fit: accepted (completed, and the item done) or
+    /// not (rejected, stalled, failed, declined). Revoked, taken over, reassigned, cancelled and handed-back attempts say
+    /// nothing about it. The job's fan-out and a group's run use this one rule.
+    /// </summary>
+    private static readonly Expression<Func<Assignment, bool>> Teaching = a =>
+        a.Role == AssignmentRole.Work && a.AgentId != null && a.EndedAt != null
+        && ((a.Outcome == AssignmentOutcome.Completed && a.WorkItem!.State == WorkItemState.Done) || NotAccepted.Contains(a.Outcome));
+
+    /// <summary>
+    /// Groups (not archived) with teaching work that ended after their tuning's watermark, or ever when never tuned:
     /// the ones a feedback run may teach something. One query; the per-group checks come after.
     /// </summary>
     public static async Task<List<Guid>> GroupsWithNewWorkAsync(ClawDbContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return await context.Groups.AsNoTracking()
-            .Where(g => g.ArchivedAt == null)
-            .Where(g => context.Assignments.Any(a => a.GroupId == g.Id && a.Role == AssignmentRole.Work && a.AgentId != null && a.EndedAt != null
-                && !context.GroupSkillTunings.Any(t => t.GroupId == g.Id && t.ThroughEndedAt >= a.EndedAt)))
-            .Select(g => g.Id)
+        return await context.Assignments.AsNoTracking().Where(Teaching)
+            .Where(a => a.WorkItem!.Group!.ArchivedAt == null
+                        && !context.GroupSkillTunings.Any(t => t.GroupId == a.GroupId && t.ThroughEndedAt >= a.EndedAt))
+            .Select(a => a.GroupId).Distinct()
             .ToListAsync(cancellationToken);
     }
 
@@ -53,56 +65,126 @@ public sealed partial class SkillFeedback(
         }
 
         var previous = await context.GroupSkillTunings.FirstOrDefaultAsync(t => t.GroupId == groupId, cancellationToken);
-        var finished = await context.Assignments.Include(a => a.WorkItem)
-            .Where(a => a.GroupId == groupId && a.Role == AssignmentRole.Work && a.AgentId != null && a.EndedAt != null
-                        && ((a.Outcome == AssignmentOutcome.Completed && a.WorkItem!.State == WorkItemState.Done) || NotAccepted.Contains(a.Outcome)))
-            .OrderByDescending(a => a.EndedAt).Take(MaxExamples)
-            .AsNoTracking().ToListAsync(cancellationToken);
+        var finished = await FinishedAsync(groupId, cancellationToken);
         var newest = finished.Count == 0 ? (DateTimeOffset?)null : finished.Max(a => a.EndedAt!.Value);
         if (newest is not { } through || (previous is not null && through <= previous.ThroughEndedAt))
         {
             return SkillFeedbackOutcome.NothingNew;
         }
 
-        if (finished.Count(a => a.Outcome == AssignmentOutcome.Completed) < options.CurrentValue.FeedbackMinExamples)
+        var examples = await ExamplesAsync(finished, cancellationToken);
+        if (examples.Count(e => e.Succeeded) < options.CurrentValue.FeedbackMinExamples || tuner.WhyNotTunable(examples) is not null)
         {
-            return SkillFeedbackOutcome.TooFewExamples;
+            // Not enough to learn from yet: remember how far this run looked, so the fan-out waits for new work
+            // (the next run reads the whole history again, these outcomes included).
+            return await SaveAsync(groupId, previous, through, report: null, cancellationToken);
         }
 
+        var current = CurrentHead(previous);
+        var report = tuner.Tune(examples, current, cancellationToken);
+        var outcome = await SaveAsync(groupId, previous, through, report, cancellationToken);
+        if (outcome != SkillFeedbackOutcome.NothingNew)
+        {
+            LogTuned(logger, groupId, report.Examples, report.GroupBefore, report.GroupAfter, report.BaseBefore, report.BaseAfter, report.Adopted);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>What a run for the group would learn from now: its newest teaching work as examples, oldest first.</summary>
+    public async Task<IReadOnlyList<TuningExample>> ExamplesAsync(Guid groupId, CancellationToken cancellationToken) =>
+        await ExamplesAsync(await FinishedAsync(groupId, cancellationToken), cancellationToken);
+
+    private Task<List<Assignment>> FinishedAsync(Guid groupId, CancellationToken cancellationToken) =>
+        context.Assignments.Include(a => a.WorkItem).Where(a => a.GroupId == groupId).Where(Teaching)
+            .OrderByDescending(a => a.EndedAt).Take(MaxExamples)
+            .AsNoTracking().ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The finished work as examples, oldest first, with each accepted item's duration from acceptance to the agent's
+    /// result (the <c>work.result</c> event: in groups that require review, the attempt ends only at approval).
+    /// </summary>
+    private async Task<List<TuningExample>> ExamplesAsync(List<Assignment> finished, CancellationToken cancellationToken)
+    {
         var agentIds = finished.Select(a => a.AgentId!.Value).ToHashSet();
         var agents = await context.Agents.Include(a => a.Skills).Where(a => agentIds.Contains(a.Id)).AsNoTracking()
             .ToDictionaryAsync(a => a.Id, AssignmentCandidates.ToProfile, cancellationToken);
-        var examples = finished.Where(a => agents.ContainsKey(a.AgentId!.Value))
-            .Select(a => new TuningExample(AssignmentCandidates.ToText(a.WorkItem!), agents[a.AgentId!.Value], a.Outcome == AssignmentOutcome.Completed,
-                a.Outcome == AssignmentOutcome.Completed && a.AcceptedAt is { } accepted ? (a.EndedAt!.Value - accepted).TotalSeconds : null))
-            .Reverse().ToList();
+        var accepted = finished.Where(a => a.Outcome == AssignmentOutcome.Completed).Select(a => a.WorkItemId).ToHashSet();
+        var results = (await context.TrailEvents.AsNoTracking()
+                .Where(e => e.Type == ResultEvent && e.WorkItemId != null && accepted.Contains(e.WorkItemId.Value))
+                .Select(e => new { WorkItemId = e.WorkItemId!.Value, e.AgentId, e.At })
+                .ToListAsync(cancellationToken))
+            .ToLookup(e => (e.WorkItemId, e.AgentId));
+        double? Duration(Assignment a)
+        {
+            if (a.Outcome != AssignmentOutcome.Completed || a.AcceptedAt is not { } start)
+            {
+                return null;
+            }
 
-        TuningReport report;
+            // The attempt's own result: the last one the agent sent between accepting and the attempt's end.
+            var result = results[(a.WorkItemId, a.AgentId)].Where(e => e.At >= start && e.At <= a.EndedAt).Select(e => (DateTimeOffset?)e.At).Max();
+            return result is { } at ? (at - start).TotalSeconds : null;
+        }
+
+        return finished.Where(a => agents.ContainsKey(a.AgentId!.Value))
+            .Select(a => new TuningExample(AssignmentCandidates.ToText(a.WorkItem!), agents[a.AgentId!.Value], a.Outcome == AssignmentOutcome.Completed, Duration(a)))
+            .Reverse().ToList();
+    }
+
+    /// <summary>The group's head, when it has one that is still readable: a new head must do at least as well.</summary>
+    private TunedHead? CurrentHead(GroupSkillTuning? previous)
+    {
+        if (previous?.Head is not { } bytes)
+        {
+            return null;
+        }
+
         try
         {
-            report = tuner.Tune(examples, cancellationToken);
+            var head = TunedHead.FromSafeTensors(bytes);
+            return models.Moe is { } moe && head.BaseFingerprint == TunedHead.Of(moe.Network).BaseFingerprint ? head : null;
         }
-        catch (ArgumentException)
+        catch (SafeTensorsFormatException)
         {
-            // One member with skills did all the accepted work: there is no choice between members to learn.
-            return SkillFeedbackOutcome.TooFewExamples;
+            return null;
         }
-
-        Record(groupId, previous, report, through);
-        await context.SaveChangesAsync(cancellationToken);
-        LogTuned(logger, groupId, report.Examples, report.GroupBefore, report.GroupAfter, report.BaseBefore, report.BaseAfter, report.Adopted);
-        return report.Adopted ? SkillFeedbackOutcome.Adopted : SkillFeedbackOutcome.Rejected;
     }
 
     /// <summary>
-    /// Keeps the newest head that passed; a head that did not pass only moves the watermark, so the same outcomes are
-    /// not tuned on again. A null head means the group has none yet.
+    /// Saves the run; when another run of the same group saved first (two jobs for one group, on two workers), this one
+    /// yields and reports nothing new.
     /// </summary>
-    private void Record(Guid groupId, GroupSkillTuning? previous, TuningReport report, DateTimeOffset through)
+    private async Task<SkillFeedbackOutcome> SaveAsync(
+        Guid groupId, GroupSkillTuning? previous, DateTimeOffset through, TuningReport? report, CancellationToken cancellationToken)
+    {
+        Record(groupId, previous, report, through);
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return SkillFeedbackOutcome.NothingNew;
+        }
+
+        return report is null ? SkillFeedbackOutcome.TooFewExamples : report.Adopted ? SkillFeedbackOutcome.Adopted : SkillFeedbackOutcome.Rejected;
+    }
+
+    /// <summary>
+    /// Keeps the newest head that passed; a run that adopted nothing only moves the watermark, so the same outcomes
+    /// are not tuned on again. A null head means the group has none yet.
+    /// </summary>
+    private void Record(Guid groupId, GroupSkillTuning? previous, TuningReport? report, DateTimeOffset through)
     {
         var now = time.GetUtcNow();
         var tuning = previous ?? context.GroupSkillTunings.Add(new GroupSkillTuning { GroupId = groupId, TunedAt = now }).Entity;
         tuning.ThroughEndedAt = through;
+        if (report is null)
+        {
+            return;
+        }
+
         if (report.Adopted)
         {
             tuning.Head = report.Head.ToSafeTensors();
@@ -125,6 +207,7 @@ public sealed partial class SkillFeedback(
             validated = report.Validated,
             groupAccuracyBefore = Math.Round(report.GroupBefore, 3),
             groupAccuracyAfter = Math.Round(report.GroupAfter, 3),
+            groupAccuracyOfCurrentHead = report.GroupCurrent is { } current ? Math.Round(current, 3) : (double?)null,
             baseAccuracyBefore = Math.Round(report.BaseBefore, 3),
             baseAccuracyAfter = Math.Round(report.BaseAfter, 3),
             durationErrorBefore = report.DurationErrorBefore is { } before ? Math.Round(before, 3) : (double?)null,
@@ -144,11 +227,11 @@ public enum SkillFeedbackOutcome
     /// <summary>No work ended since the last tuning.</summary>
     NothingNew,
 
-    /// <summary>Too little accepted work, or all of it by one member.</summary>
+    /// <summary>Too little accepted work, or all of it by one member; the watermark moves, so only new work brings it back.</summary>
     TooFewExamples,
 
     Adopted,
 
-    /// <summary>Tuned, but the head lost base skills or routed the group's own work worse; the previous one stays.</summary>
+    /// <summary>Tuned, but the head lost base skills or routed the group's work worse than the base or current head; the current one stays.</summary>
     Rejected,
 }

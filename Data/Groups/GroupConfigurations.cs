@@ -45,6 +45,7 @@ internal sealed class GroupSkillTuningConfiguration : IEntityTypeConfiguration<G
     public void Configure(EntityTypeBuilder<GroupSkillTuning> builder)
     {
         builder.HasKey(t => t.GroupId);
+        builder.Property(t => t.Version).IsConcurrencyToken();
         builder.HasOne<Group>().WithOne().HasForeignKey<GroupSkillTuning>(t => t.GroupId).OnDelete(DeleteBehavior.Cascade);
     }
 }

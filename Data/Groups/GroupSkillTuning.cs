@@ -1,3 +1,5 @@
+using ClawGroups.Data.Database;
+
 namespace ClawGroups.Data.Groups;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace ClawGroups.Data.Groups;
 /// finished assignments by the coordinator's feedback job, with what tuning measured. One row per group: a newer
 /// tuning replaces the older one, and nodes reload when <see cref="TunedAt"/> changes.
 /// </summary>
-public class GroupSkillTuning
+public class GroupSkillTuning : IVersioned
 {
     public Guid GroupId { get; set; }
 
@@ -35,4 +37,7 @@ public class GroupSkillTuning
     public double? DurationErrorBefore { get; set; }
 
     public double? DurationErrorAfter { get; set; }
+
+    /// <summary>Two runs for one group on two workers: the second to save loses instead of overwriting.</summary>
+    public long Version { get; set; }
 }

@@ -8,7 +8,7 @@ using ClawGroups.Inference.Tuning;
 namespace ClawGroups.Inference.Evaluation;
 
 /// <summary>
-/// <c>tune-eval [--weights …] [--steps 100] [--lr 0.001] [--replay 4]</c>: fine-tuning measured before and after.
+/// <c>tune-eval [--weights …] [--steps 100] [--lr 0.003] [--replay 4] [--anchor 1]</c>: fine-tuning measured before and after.
 /// The real-style tasks play a group's finished work, labelled with the card that should have had it; each half in
 /// turn tunes a head, which is then scored on the half it never saw, on the half it learned from, and on the corpus
 /// held-out split (the base skills, which must not be forgotten). Then all tasks tune one head and are routed again:

@@ -29,6 +29,8 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     /// <summary>False for a view made by <see cref="WithHead"/>: the base model owns the network.</summary>
     private readonly bool _ownsNetwork;
 
+    private int _disposed;
+
     public MoeSkillModel(SkillNetwork network, WordPieceTokenizer tokenizer)
         : this(network, tokenizer, head: null, new Lock(), ownsNetwork: true)
     {
@@ -122,9 +124,10 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         return Batched(items, cancellationToken, pooled => _network.SkillLogits(pooled).sigmoid()).Chunk(areas).ToList();
     }
 
+    /// <summary>Frees the network if this model owns it; safe to call more than once (the host and <see cref="SkillModels"/> may both).</summary>
     public void Dispose()
     {
-        if (_ownsNetwork)
+        if (_ownsNetwork && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _network.Dispose();
         }

@@ -8,14 +8,15 @@ namespace ClawGroups.Inference.Skills;
 /// The skill models this process serves: the default one every group starts with, and, when the MoE model is
 /// loaded, the same model with a group's fine-tuned head (composed the way the default is, e.g. blended with the
 /// lexical baseline) and the tuner that makes such heads. With the lexical model alone there is nothing to tune.
-/// The container disposes the default model (registered as <see cref="ISkillModel"/>); heads are views that own nothing.
+/// Built around a loaded MoE model, it owns the model and what it composed, and disposes them (the network once,
+/// however many disposals reach it); heads are views that own nothing.
 /// </summary>
-public sealed class SkillModels
+public sealed class SkillModels : IDisposable
 {
     private readonly Func<ISkillModel, ISkillModel> _compose;
     private readonly Lazy<SkillHeadTuner>? _tuner;
 
-    /// <summary>A default model with nothing to tune (the lexical baseline, or a model a test supplies).</summary>
+    /// <summary>A default model with nothing to tune (the lexical baseline, or a model a test supplies), owned by the caller.</summary>
     public SkillModels(ISkillModel defaultModel)
     {
         Default = defaultModel ?? throw new ArgumentNullException(nameof(defaultModel));
@@ -44,4 +45,14 @@ public sealed class SkillModels
 
     /// <summary>The served model with a group's head; the default when there is no MoE model to put it on.</summary>
     public ISkillModel WithHead(TunedHead head) => Moe is null ? Default : _compose(Moe.WithHead(head));
+
+    public void Dispose()
+    {
+        // Only what the MoE constructor composed is this object's to free.
+        if (Moe is not null)
+        {
+            (Default as IDisposable)?.Dispose();
+            Moe.Dispose();
+        }
+    }
 }

@@ -36,9 +36,39 @@ public sealed class SkillHeadTuner
     /// work. With enough accepted work, the newest share is held out: the group's accuracy before and after is measured
     /// on work the head did not learn from, as the group's next items will be.
     /// </summary>
-    public TuningReport Tune(IReadOnlyList<TuningExample> examples, CancellationToken cancellationToken)
+    public TuningReport Tune(IReadOnlyList<TuningExample> examples, CancellationToken cancellationToken) => Tune(examples, current: null, cancellationToken);
+
+    /// <summary>
+    /// Why these examples cannot be tuned on (null when they can): with fewer than two members with skills, or no
+    /// accepted work on each side of the hold-out, there is no choice between members to learn or to judge.
+    /// </summary>
+    public string? WhyNotTunable(IReadOnlyList<TuningExample> examples)
     {
         ArgumentNullException.ThrowIfNull(examples);
+        var members = GroupMembers.Candidates(examples);
+        if (members.Count < 2)
+        {
+            return "accepted work by at least two members with skills is needed: with one, there is no choice to learn";
+        }
+
+        var (learn, validate) = Split(examples);
+        bool Accepted(List<TuningExample> part) => part.Any(e => e.Succeeded && members.ContainsKey(e.Profile.MemberId));
+        return Accepted(learn) && (validate.Count == 0 || Accepted(validate)) ? null : "accepted work by members with skills is needed on both sides of the hold-out";
+    }
+
+    /// <summary>
+    /// As <see cref="Tune(IReadOnlyList{TuningExample}, CancellationToken)"/>, and the group's <paramref name="current"/>
+    /// head, when it has one, is scored on the same held-out work: a new head must beat neither less than the base
+    /// nor less than what the group already has.
+    /// </summary>
+    public TuningReport Tune(IReadOnlyList<TuningExample> examples, TunedHead? current, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        if (WhyNotTunable(examples) is { } why)
+        {
+            throw new ArgumentException($"These examples cannot be tuned on: {why}.", nameof(examples));
+        }
+
         var corpus = _corpus.Value;
         using var scope = NewDisposeScope();
         var members = GroupMembers.Of(examples);
@@ -52,6 +82,12 @@ public sealed class SkillHeadTuner
         var groupBefore = check.Accuracy(baseWeight, baseBias);
         var baseBefore = corpus.Accuracy(baseWeight, baseBias);
         var durationBefore = check.DurationError(baseDurationWeight, baseDurationBias, heads.DurationLogStd);
+        double? groupCurrent = null;
+        if (current is not null)
+        {
+            var (currentWeight, currentBias) = current.Embedding.FixedCopy();
+            groupCurrent = check.Accuracy(currentWeight, currentBias);
+        }
 
         var random = new Random(_options.Seed);
         var (weight, bias) = start.Embedding.TrainableCopy();
@@ -83,6 +119,7 @@ public sealed class SkillHeadTuner
             validate.Count(e => e.Succeeded), groupBefore, check.Accuracy(tunedWeight, tunedBias), baseBefore, corpus.Accuracy(tunedWeight, tunedBias),
             _options.MaxBaseAccuracyDrop)
         {
+            GroupCurrent = groupCurrent,
             DurationErrorBefore = durationBefore,
             DurationErrorAfter = durationImproved ? durationAfter : durationBefore,
         };
@@ -128,15 +165,22 @@ public sealed class SkillHeadTuner
     {
         public static GroupMembers Of(IReadOnlyList<TuningExample> examples)
         {
-            var profiles = examples.Select(e => e.Profile).Where(p => p.Skills.Count > 0).GroupBy(p => p.MemberId, StringComparer.Ordinal)
-                .Select(g => g.Last()).ToList();
-            var index = profiles.Select((p, i) => (p.MemberId, i)).ToDictionary(x => x.MemberId, x => (long)x.i, StringComparer.Ordinal);
-            if (profiles.Count < 2 || !examples.Any(e => e.Succeeded && index.ContainsKey(e.Profile.MemberId)))
+            var candidates = Candidates(examples);
+            var profiles = candidates.Values.OrderBy(c => c.Index).Select(c => c.Profile).ToList();
+            return new GroupMembers(profiles, candidates.ToDictionary(c => c.Key, c => c.Value.Index, StringComparer.Ordinal),
+                profiles.SelectMany((p, i) => p.Skills.Select(_ => (long)i)).ToArray());
+        }
+
+        /// <summary>Each member with skills that the examples name, by its latest profile, numbered in order of appearance.</summary>
+        public static Dictionary<string, (long Index, SkillProfile Profile)> Candidates(IReadOnlyList<TuningExample> examples)
+        {
+            var latest = new Dictionary<string, (long Index, SkillProfile Profile)>(StringComparer.Ordinal);
+            foreach (var profile in examples.Select(e => e.Profile).Where(p => p.Skills.Count > 0))
             {
-                throw new ArgumentException("Tuning needs accepted work by at least two members with skills: with one, there is no choice to learn.", nameof(examples));
+                latest[profile.MemberId] = (latest.TryGetValue(profile.MemberId, out var seen) ? seen.Index : latest.Count, profile);
             }
 
-            return new GroupMembers(profiles, index, profiles.SelectMany((p, i) => p.Skills.Select(_ => (long)i)).ToArray());
+            return latest;
         }
     }
 
@@ -158,11 +202,6 @@ public sealed class SkillHeadTuner
             var (index, owners) = (members.Index, members.Owners);
             var usable = examples.Where(e => index.ContainsKey(e.Profile.MemberId)).ToList();
             var positives = usable.Where(e => e.Succeeded).ToList();
-            if (positives.Count == 0)
-            {
-                throw new ArgumentException("Tuning needs accepted work by members with skills on both sides of the held-out split.", nameof(examples));
-            }
-
             var negatives = usable.Where(e => !e.Succeeded).ToList();
             var pools = new GroupPools
             {

@@ -51,6 +51,7 @@ public sealed class TunedHead
     public static TunedHead Of(SkillNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
+        using var scope = NewDisposeScope();
         var (embedding, duration) = (LinearWeights.Of(network.EmbeddingProjection), LinearWeights.Of(network.DurationProjection));
         return new TunedHead(embedding, duration, Fingerprint(embedding, duration));
     }
@@ -92,8 +93,15 @@ public sealed class TunedHead
     public static TunedHead FromSafeTensors(byte[] bytes)
     {
         var buffer = SafeTensorsBuffer.Parse(bytes);
-        return new TunedHead(Read(buffer, WeightName, BiasName), Read(buffer, DurationWeightName, DurationBiasName),
-            buffer.Header.Metadata.GetValueOrDefault(BaseKey, string.Empty));
+        try
+        {
+            return new TunedHead(Read(buffer, WeightName, BiasName), Read(buffer, DurationWeightName, DurationBiasName),
+                buffer.Header.Metadata.GetValueOrDefault(BaseKey, string.Empty));
+        }
+        catch (ArgumentException exception)
+        {
+            throw new SafeTensorsFormatException($"The layers do not make one head: {exception.Message}", exception);
+        }
     }
 
     private static SafeTensorsEntry Entry(string name, long[] shape, float[] values) => SafeTensorsEntry.FromFloats(name, SafeTensorsDType.F32, shape, values);

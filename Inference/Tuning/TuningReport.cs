@@ -6,13 +6,21 @@ namespace ClawGroups.Inference.Tuning;
 /// and of the corpus held-out items among the held-out profiles (the base skills), both before and after.
 /// </summary>
 public sealed record TuningReport(
-    TunedHead Head, int Examples, int Members, int Validated, double GroupBefore, double GroupAfter, double BaseBefore, double BaseAfter, double MaxBaseAccuracyDrop)
+    TunedHead Head, int Examples, int Members, int Validated, double GroupBefore, double GroupAfter, double BaseBefore, double BaseAfter,
+    double MaxBaseAccuracyDrop)
 {
-    /// <summary>Adopt the head only if it kept the base skills and did not route the group's own work worse.</summary>
+    /// <summary>The group's current head on the same work, when it had one.</summary>
+    public double? GroupCurrent { get; init; }
+
     /// <summary>Median |ln(predicted / actual duration)| on the same work, before and after; null when no duration was known.</summary>
     public double? DurationErrorBefore { get; init; }
 
+    /// <inheritdoc cref="DurationErrorBefore"/>
     public double? DurationErrorAfter { get; init; }
 
-    public bool Adopted => BaseBefore - BaseAfter <= MaxBaseAccuracyDrop && GroupAfter >= GroupBefore;
+    /// <summary>
+    /// Adopt the head only if it kept the base skills (lost at most <see cref="MaxBaseAccuracyDrop"/>) and routes the
+    /// group's work at least as well as the base head and as the group's current head.
+    /// </summary>
+    public bool Adopted => BaseBefore - BaseAfter <= MaxBaseAccuracyDrop + 1e-9 && GroupAfter >= GroupBefore && GroupAfter >= (GroupCurrent ?? 0);
 }

@@ -416,6 +416,10 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset>("TunedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
                     b.HasKey("GroupId");
 
                     b.ToTable("GroupSkillTunings");

@@ -411,6 +411,10 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<long>("TunedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("GroupId");
 
                     b.ToTable("GroupSkillTunings");

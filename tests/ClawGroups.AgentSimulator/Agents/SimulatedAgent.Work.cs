@@ -148,11 +148,13 @@ public sealed partial class SimulatedAgent
             {
                 await run.WorkForAsync(interval, _options.TimeProvider);
                 run.Usage = new Usage(run.Usage.InputTokens + 1500, run.Usage.OutputTokens + 400, run.Usage.CostUsd + 0.0125m);
-                if (!await ReportProgressAsync(run, (double)step / (steps + 1), $"Step {step} of {steps} done", stopOnLostLease: true))
+                // A silent agent stops speaking on every run it holds, not only on the one it went silent with.
+                if (_silent || !await ReportProgressAsync(run, (double)step / (steps + 1), $"Step {step} of {steps} done", stopOnLostLease: true))
                     return;
             }
             await run.WorkForAsync(interval, _options.TimeProvider);
-            await SubmitResultAsync(run);
+            if (!_silent)
+                await SubmitResultAsync(run);
         }
         catch (OperationCanceledException) when (run.Revoked.IsCancellationRequested)
         {

@@ -3,6 +3,7 @@ using ClawGroups.Coordinator.Learning;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Groups;
+using ClawGroups.Data.Trail;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Corpus;
 using ClawGroups.Inference.Lexical;
@@ -107,8 +108,11 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
         var outcome = await RunAsync(database, groupId, shipped.Models, minExamples: LedgerWork.Length + PixelWork.Length + 1);
 
         await using var context = database.NewContext();
+        var watermark = await context.GroupSkillTunings.SingleAsync();
         Assert.Equal(SkillFeedbackOutcome.TooFewExamples, outcome);
-        Assert.False(await context.GroupSkillTunings.AnyAsync());
+        Assert.Null(watermark.Head);
+        Assert.Empty(await SkillFeedback.GroupsWithNewWorkAsync(context, CancellationToken.None));
+
     }
 
     [Fact]
@@ -136,13 +140,65 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
         Assert.Same(shipped.Models.Default, model);
     }
 
+    [Fact]
+    public async Task A_later_tuning_is_judged_against_the_group_s_current_head_too()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (groupId, newest) = await SeedAsync(database, rejected: 0);
+        await RunAsync(database, groupId, shipped.Models);
+
+        await AddFinishedAsync(database, groupId, "ledger", "Pay the supplier invoices due this week", newest.AddMinutes(5), AssignmentOutcome.Completed);
+        await RunAsync(database, groupId, shipped.Models);
+
+        await using var context = database.NewContext();
+        var events = await context.TrailEvents.Where(e => e.Type == SkillFeedback.TunedEvent).OrderBy(e => e.Id).Select(e => e.DataJson).ToListAsync();
+        Assert.Equal(2, events.Count);
+        Assert.False(CurrentHeadScore(events[0]).HasValue);
+        Assert.InRange(CurrentHeadScore(events[1])!.Value, 0, 1);
+    }
+
+    [Fact]
+    public async Task Durations_run_from_acceptance_to_the_agent_s_result_not_to_the_review()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (groupId, _) = await SeedAsync(database, rejected: 0);
+        await using (var context = database.NewContext())
+        {
+            // Each result came 4 minutes after acceptance; the attempts ended, at approval, 19 minutes after it.
+            var accepted = await context.Assignments.ToDictionaryAsync(a => a.WorkItemId, a => a.AcceptedAt!.Value);
+            foreach (var result in await context.TrailEvents.Where(e => e.Type == SkillFeedback.ResultEvent).ToListAsync())
+            {
+                result.At = accepted[result.WorkItemId!.Value].AddMinutes(4);
+            }
+
+            await context.SaveChangesAsync();
+        }
+
+        await using var reader = database.NewContext();
+        var examples = await NewFeedback(reader, shipped.Models).ExamplesAsync(groupId, CancellationToken.None);
+
+        Assert.Equal(LedgerWork.Length + PixelWork.Length, examples.Count);
+        Assert.All(examples, e => Assert.Equal(TimeSpan.FromMinutes(4).TotalSeconds, e.DurationSeconds!.Value, 3));
+        Assert.Equal(LedgerWork[0], examples[0].Item.Title);
+    }
+
+    private static double? CurrentHeadScore(string json)
+    {
+        using var data = System.Text.Json.JsonDocument.Parse(json);
+        return data.RootElement.TryGetProperty("groupAccuracyOfCurrentHead", out var score) && score.ValueKind == System.Text.Json.JsonValueKind.Number
+            ? score.GetDouble()
+            : null;
+    }
+
     private static async Task<SkillFeedbackOutcome> RunAsync(TestDatabase database, Guid groupId, SkillModels models, int minExamples = 10)
     {
         await using var context = database.NewContext();
-        var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { FeedbackMinExamples = minExamples });
-        return await new SkillFeedback(context, models, options, TimeProvider.System, NullLogger<SkillFeedback>.Instance)
-            .RunAsync(groupId, CancellationToken.None);
+        return await NewFeedback(context, models, minExamples).RunAsync(groupId, CancellationToken.None);
     }
+
+    private static SkillFeedback NewFeedback(ClawDbContext context, SkillModels models, int minExamples = 10) =>
+        new(context, models, new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { FeedbackMinExamples = minExamples }),
+            TimeProvider.System, NullLogger<SkillFeedback>.Instance);
 
     /// <summary>A bookkeeping agent and a front-end agent, each with six accepted items; optionally a rejected one.</summary>
     private static async Task<(Guid GroupId, DateTimeOffset Newest)> SeedAsync(TestDatabase database, int rejected)
@@ -190,6 +246,16 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
             OfferedAt = endedAt.AddMinutes(-20), AcceptedAt = endedAt.AddMinutes(-19), EndedAt = endedAt, Outcome = outcome,
         });
         context.WorkItems.Add(item);
+        if (outcome == AssignmentOutcome.Completed)
+        {
+            // The agent's result, as the API records it; without review the attempt ends with it.
+            context.TrailEvents.Add(new TrailEvent
+            {
+                GroupId = groupId, WorkItemId = item.Id, AgentId = agent.Id, At = endedAt, ActorKind = MemberKind.Agent, ActorId = agent.Id,
+                Type = SkillFeedback.ResultEvent, DataJson = "{}",
+            });
+        }
+
         await context.SaveChangesAsync();
     }
 

@@ -73,7 +73,7 @@ public sealed class TunedHeadTests : IClassFixture<MoeSkillModelTests.ShippedMod
 
         var refused = Assert.Throws<InvalidOperationException>(() => _model.WithHead(other));
 
-        Assert.Contains("tuned on other weights", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("does not fit a network", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace ClawGroups.Migrations.Postgres.Migrations
+namespace ClawGroups.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class SkillTuning : Migration
@@ -15,18 +15,19 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                 name: "GroupSkillTunings",
                 columns: table => new
                 {
-                    GroupId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Head = table.Column<byte[]>(type: "bytea", nullable: true),
-                    TunedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ThroughEndedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Examples = table.Column<int>(type: "integer", nullable: false),
-                    Members = table.Column<int>(type: "integer", nullable: false),
-                    GroupAccuracyBefore = table.Column<double>(type: "double precision", nullable: false),
-                    GroupAccuracyAfter = table.Column<double>(type: "double precision", nullable: false),
-                    BaseAccuracyBefore = table.Column<double>(type: "double precision", nullable: false),
-                    BaseAccuracyAfter = table.Column<double>(type: "double precision", nullable: false),
-                    DurationErrorBefore = table.Column<double>(type: "double precision", nullable: true),
-                    DurationErrorAfter = table.Column<double>(type: "double precision", nullable: true)
+                    GroupId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Head = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    TunedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ThroughEndedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Examples = table.Column<int>(type: "INTEGER", nullable: false),
+                    Members = table.Column<int>(type: "INTEGER", nullable: false),
+                    GroupAccuracyBefore = table.Column<double>(type: "REAL", nullable: false),
+                    GroupAccuracyAfter = table.Column<double>(type: "REAL", nullable: false),
+                    BaseAccuracyBefore = table.Column<double>(type: "REAL", nullable: false),
+                    BaseAccuracyAfter = table.Column<double>(type: "REAL", nullable: false),
+                    DurationErrorBefore = table.Column<double>(type: "REAL", nullable: true),
+                    DurationErrorAfter = table.Column<double>(type: "REAL", nullable: true),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
