@@ -15,6 +15,12 @@ namespace ClawGroups.Coordinator.Learning;
 /// </summary>
 public sealed partial class GroupSkillModels(SkillModels models, ILogger<GroupSkillModels> logger)
 {
+    /// <summary>
+    /// Groups whose tuned model is kept in memory (about 130 KB each with its profile cache). Past it the cache starts
+    /// over: a group's head is read again (66 KB) on its next pass, cheaper than tracking recency on every pass.
+    /// </summary>
+    public const int MaxCachedGroups = 1024;
+
     private readonly ConcurrentDictionary<Guid, (DateTimeOffset TunedAt, ISkillModel Model)> _tuned = new();
 
     public ISkillModel Default => models.Default;
@@ -50,7 +56,7 @@ public sealed partial class GroupSkillModels(SkillModels models, ILogger<GroupSk
         try
         {
             var model = models.WithHead(TunedHead.FromSafeTensors(head.Head));
-            _tuned[groupId] = (head.TunedAt, model);
+            Remember(groupId, head.TunedAt, model);
             return model;
         }
         catch (Exception exception) when (exception is SafeTensorsFormatException or InvalidOperationException)
@@ -58,9 +64,19 @@ public sealed partial class GroupSkillModels(SkillModels models, ILogger<GroupSk
             // A head tuned on other base weights (the weights were retrained) or damaged: route with the default until the next tuning.
             // Remembered for this tuning, so the pass after this one neither reads it again nor logs again.
             LogUnusableHead(logger, exception, groupId);
-            _tuned[groupId] = (head.TunedAt, models.Default);
+            Remember(groupId, head.TunedAt, models.Default);
             return models.Default;
         }
+    }
+
+    private void Remember(Guid groupId, DateTimeOffset tunedAt, ISkillModel model)
+    {
+        if (_tuned.Count >= MaxCachedGroups)
+        {
+            _tuned.Clear();
+        }
+
+        _tuned[groupId] = (tunedAt, model);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The tuned skill head of group {GroupId} cannot be used; its passes use the default model")]
