@@ -277,7 +277,7 @@ public sealed class AgentWorkService(
         }
 
         ApplyUsage(item, assignment, report.Usage);
-        context.AddTrailEvent(item.GroupId, caller, "work.result", now,
+        context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Result, now,
             new { report.Summary, artifacts = report.Artifacts?.Count ?? 0, review = group.RequireReview }, item.Id, caller.Id);
         if (group.RequireReview)
         {

@@ -127,6 +127,6 @@ public sealed partial class CoordinatorJobs(IServiceScopeFactory scopes, IBackgr
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A job's work for group {GroupId} failed; the other groups go on")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The sweep's pass for group {GroupId} failed; the other groups go on")]
     private static partial void LogGroupFailed(ILogger logger, Exception exception, Guid groupId);
 }

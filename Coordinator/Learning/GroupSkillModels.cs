@@ -23,8 +23,6 @@ public sealed partial class GroupSkillModels(SkillModels models, ILogger<GroupSk
 
     private readonly ConcurrentDictionary<Guid, (DateTimeOffset TunedAt, ISkillModel Model)> _tuned = new();
 
-    public ISkillModel Default => models.Default;
-
     public async Task<ISkillModel> ForGroupAsync(ClawDbContext context, Guid groupId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);

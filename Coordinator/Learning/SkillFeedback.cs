@@ -27,10 +27,6 @@ public sealed partial class SkillFeedback(
     /// <summary>The newest finished assignments a tuning learns from; older ones describe a group that has moved on.</summary>
     public const int MaxExamples = 2000;
 
-    public const string TunedEvent = "model.tuned";
-
-    public const string ResultEvent = "work.result";
-
     private static readonly AssignmentOutcome[] NotAccepted =
         [AssignmentOutcome.Rejected, AssignmentOutcome.Stalled, AssignmentOutcome.Failed, AssignmentOutcome.Declined];
 
@@ -111,7 +107,7 @@ public sealed partial class SkillFeedback(
             .ToDictionaryAsync(a => a.Id, AssignmentCandidates.ToProfile, cancellationToken);
         var accepted = finished.Where(a => a.Outcome == AssignmentOutcome.Completed).Select(a => a.WorkItemId).ToHashSet();
         var results = (await context.TrailEvents.AsNoTracking()
-                .Where(e => e.Type == ResultEvent && e.WorkItemId != null && accepted.Contains(e.WorkItemId.Value))
+                .Where(e => e.Type == TrailEventTypes.Result && e.WorkItemId != null && accepted.Contains(e.WorkItemId.Value))
                 .Select(e => new { WorkItemId = e.WorkItemId!.Value, e.AgentId, e.At })
                 .ToListAsync(cancellationToken))
             .ToLookup(e => (e.WorkItemId, e.AgentId));
@@ -143,7 +139,7 @@ public sealed partial class SkillFeedback(
         try
         {
             var head = TunedHead.FromSafeTensors(bytes);
-            return models.Moe is { } moe && head.BaseFingerprint == TunedHead.Of(moe.Network).BaseFingerprint ? head : null;
+            return models.Moe is { } moe && head.BaseFingerprint == moe.BaseHead.BaseFingerprint ? head : null;
         }
         catch (SafeTensorsFormatException)
         {
@@ -199,7 +195,7 @@ public sealed partial class SkillFeedback(
             tuning.DurationErrorAfter = report.DurationErrorAfter;
         }
 
-        context.AddTrailEvent(groupId, Caller.Coordinator, TunedEvent, now, new
+        context.AddTrailEvent(groupId, Caller.Coordinator, TrailEventTypes.ModelTuned, now, new
         {
             adopted = report.Adopted,
             examples = report.Examples,

@@ -36,11 +36,13 @@ public static class TuneEvalCommand
         var items = realStyle.Items();
         var lexical = new LexicalSkillModel();
         var halves = Halves(realStyle.Tasks.Count);
+        // Task i as a group's accepted work, by the card that should have had it.
+        TuningExample Example(int i) => new(items[i], cards.Single(c => c.Name == realStyle.Tasks[i].Card), Succeeded: true);
         var totals = new double[6];
         for (var half = 0; half < 2; half++)
         {
             var (learned, unseen) = (halves[half], halves[1 - half]);
-            var examples = learned.Select(i => new TuningExample(items[i], cards.Single(c => c.Name == realStyle.Tasks[i].Card), Succeeded: true)).ToList();
+            var examples = learned.Select(Example).ToList();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var report = tuner.Tune(examples, CancellationToken.None);
             // The first tuning of a tuner also pools the corpus replay once; later ones reuse it.
@@ -64,8 +66,7 @@ public static class TuneEvalCommand
         }
 
         // Work that repeats: every task learned from (nothing held out), then routed again.
-        var all = Enumerable.Range(0, realStyle.Tasks.Count)
-            .Select(i => new TuningExample(items[i], cards.Single(c => c.Name == realStyle.Tasks[i].Card), Succeeded: true)).ToList();
+        var all = Enumerable.Range(0, realStyle.Tasks.Count).Select(Example).ToList();
         var repeat = new SkillHeadTuner(moe, corpus, tuning with { MinAcceptedToValidate = int.MaxValue }).Tune(all, CancellationToken.None);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"repeat work: all {all.Count} tasks learned, then routed again: moe {repeat.GroupBefore:F2} -> {repeat.GroupAfter:F2}; " +

@@ -26,34 +26,41 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     /// <summary>A group's fine-tuned embedding head, or null for the network's own.</summary>
     private readonly TunedHead? _head;
 
+    /// <summary>The network's own heads, copied once: the start of tuning and the fingerprint a tuned head must match.</summary>
+    private readonly Lazy<TunedHead> _baseHead;
+
     /// <summary>False for a view made by <see cref="WithHead"/>: the base model owns the network.</summary>
     private readonly bool _ownsNetwork;
 
     private int _disposed;
 
     public MoeSkillModel(SkillNetwork network, WordPieceTokenizer tokenizer)
-        : this(network, tokenizer, head: null, new Lock(), ownsNetwork: true)
+        : this(network, tokenizer, head: null, new Lock(), ownsNetwork: true, baseHead: null)
     {
     }
 
-    private MoeSkillModel(SkillNetwork network, WordPieceTokenizer tokenizer, TunedHead? head, Lock forward, bool ownsNetwork)
+    private MoeSkillModel(SkillNetwork network, WordPieceTokenizer tokenizer, TunedHead? head, Lock forward, bool ownsNetwork, Lazy<TunedHead>? baseHead)
     {
         _network = network ?? throw new ArgumentNullException(nameof(network));
         _tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
         _head = head;
         _forward = forward;
         _ownsNetwork = ownsNetwork;
+        _baseHead = baseHead ?? new Lazy<TunedHead>(() => TunedHead.Of(network), LazyThreadSafetyMode.ExecutionAndPublication);
         _network.eval();
     }
 
     public string Name => _head is null ? "moe" : "moe(tuned)";
 
+    /// <inheritdoc cref="_baseHead"/>
+    public TunedHead BaseHead => _baseHead.Value;
+
     /// <summary>The same encoder with a group's fine-tuned embedding head; disposing the view leaves the network alone.</summary>
     public MoeSkillModel WithHead(TunedHead head)
     {
         ArgumentNullException.ThrowIfNull(head);
-        head.EnsureFits(_network);
-        return new MoeSkillModel(_network, _tokenizer, head, _forward, ownsNetwork: false);
+        head.EnsureFits(BaseHead);
+        return new MoeSkillModel(_network, _tokenizer, head, _forward, ownsNetwork: false, _baseHead);
     }
 
     /// <summary>The encoder's mean-pooled output for each text, [texts, hidden], without gradients: what tuning a head starts from.</summary>

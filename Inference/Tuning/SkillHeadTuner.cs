@@ -29,8 +29,6 @@ public sealed class SkillHeadTuner
         _corpus = new(() => CorpusPools.Build(model, corpus, options), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    public TuningOptions Options => _options;
-
     /// <summary>
     /// Tunes a head on the examples, oldest first; they must name at least two members with skills and hold accepted
     /// work. With enough accepted work, the newest share is held out: the group's accuracy before and after is measured
@@ -76,7 +74,7 @@ public sealed class SkillHeadTuner
         var heads = _model.Network.HeadsConfig;
         var group = GroupPools.Build(_model, members, learn, heads, cancellationToken);
         var check = validate.Count == 0 ? group : GroupPools.Build(_model, members, validate, heads, cancellationToken);
-        var start = TunedHead.Of(_model.Network);
+        var start = _model.BaseHead;
         var (baseWeight, baseBias) = start.Embedding.FixedCopy();
         var (baseDurationWeight, baseDurationBias) = start.Duration.FixedCopy();
         var groupBefore = check.Accuracy(baseWeight, baseBias);

@@ -62,16 +62,17 @@ public sealed class TunedHead
     /// <summary>ln(seconds) in standard units, [batch].</summary>
     public Tensor DurationStandardLog(Tensor pooled) => Duration.Forward(pooled).squeeze(-1);
 
-    public void EnsureFits(SkillNetwork network)
+    /// <summary>Throws unless this head was tuned from <paramref name="baseHead"/>: the same shapes and the same base weights.</summary>
+    public void EnsureFits(TunedHead baseHead)
     {
-        ArgumentNullException.ThrowIfNull(network);
-        if (network.HeadsConfig.EmbeddingDim != EmbeddingDim || network.Config.HiddenSize != HiddenSize)
+        ArgumentNullException.ThrowIfNull(baseHead);
+        if (baseHead.EmbeddingDim != EmbeddingDim || baseHead.HiddenSize != HiddenSize)
         {
             throw new InvalidOperationException($"A {EmbeddingDim}×{HiddenSize} tuned head does not fit a network with a " +
-                                                $"{network.HeadsConfig.EmbeddingDim}×{network.Config.HiddenSize} embedding head; it was tuned on other weights.");
+                                                $"{baseHead.EmbeddingDim}×{baseHead.HiddenSize} embedding head; it was tuned on other weights.");
         }
 
-        if (BaseFingerprint != Of(network).BaseFingerprint)
+        if (BaseFingerprint != baseHead.BaseFingerprint)
         {
             throw new InvalidOperationException("This head was tuned on other weights (its base head's fingerprint differs): the base model was retrained since.");
         }

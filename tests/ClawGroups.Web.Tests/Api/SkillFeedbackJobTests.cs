@@ -1,7 +1,7 @@
 using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Coordinator.Jobs;
-using ClawGroups.Coordinator.Learning;
+using ClawGroups.Coordinator.Trail;
 using ClawGroups.Data.Database;
 using ClawGroups.Testing.Waiting;
 using Hangfire;
@@ -54,7 +54,7 @@ public sealed class SkillFeedbackJobTests : IAsyncLifetime
         Assert.Equal(2, tuning.Members);
         Assert.NotNull(tuning.Head);
         Assert.NotNull(tuning.DurationErrorBefore);
-        var tunedEvents = await ReadAsync(context => context.TrailEvents.CountAsync(e => e.GroupId == groupId && e.Type == SkillFeedback.TunedEvent));
+        var tunedEvents = await ReadAsync(context => context.TrailEvents.CountAsync(e => e.GroupId == groupId && e.Type == TrailEventTypes.ModelTuned));
         Assert.Equal(1, tunedEvents);
     }
 
