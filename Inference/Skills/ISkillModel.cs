@@ -10,9 +10,34 @@ public interface ISkillModel
     /// <summary>A short name for logs, reasons and benchmarks (e.g. <c>moe</c>, <c>lexical</c>).</summary>
     string Name { get; }
 
-    /// <summary>Affinity of every item to every profile.</summary>
+    /// <summary>
+    /// The version of item readings this model uses (<see cref="Read"/>, <see cref="WorkItemText.Reading"/>), or null when it
+    /// reads items' text afresh each time (the lexical baseline: words cost nothing to count).
+    /// </summary>
+    string? ReadingVersion => null;
+
+    /// <summary>Affinity of every item to every profile. An item carrying a reading of this model's version is not read again.</summary>
     AffinityMatrix Score(IReadOnlyList<WorkItemText> items, IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken);
 
     /// <summary>The expected duration of each item in seconds, or null where the model has no estimate.</summary>
     IReadOnlyList<double?> ExpectedDurationSeconds(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Each item read once into what <see cref="Score"/> needs of it, to be kept with the item (when it is created or edited)
+    /// so that passes over it only multiply vectors. Empty when <see cref="ReadingVersion"/> is null.
+    /// </summary>
+    IReadOnlyList<ItemReading> Read(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken) => [];
+
+    /// <summary>
+    /// For each match, the words of the item that drove it toward that skill, strongest first (at most <paramref name="words"/>),
+    /// for a reason people can read: "restarting pods → Infrastructure (Kubernetes)". Empty where nothing stands out.
+    /// </summary>
+    IReadOnlyList<IReadOnlyList<string>> Explain(IReadOnlyList<SkillMatch> matches, int words, CancellationToken cancellationToken) =>
+        SharedWords.Explain(matches, words);
 }
+
+/// <summary>What the model made of an item's text: a vector, and the version of the model that made it.</summary>
+public sealed record ItemReading(string Version, float[] Vector);
+
+/// <summary>One item matched to one skill (by index) of one profile, for <see cref="ISkillModel.Explain"/>.</summary>
+public sealed record SkillMatch(WorkItemText Item, SkillProfile Profile, int Skill);

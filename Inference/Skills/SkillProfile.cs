@@ -7,5 +7,5 @@ public sealed record SkillProfile(string MemberId, string Name, string Descripti
 public sealed record SkillEntry(
     string Id, string Name, string Description, IReadOnlyList<string> Tags, IReadOnlyList<string> Examples, double Level);
 
-/// <summary>What the skill model reads of a work item.</summary>
-public sealed record WorkItemText(string Id, string Title, string Description, IReadOnlyList<string> RequiredSkills);
+/// <summary>What the skill model reads of a work item, and what it made of the text when it last read it, if that is kept.</summary>
+public sealed record WorkItemText(string Id, string Title, string Description, IReadOnlyList<string> RequiredSkills, ItemReading? Reading = null);
