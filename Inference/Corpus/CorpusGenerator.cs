@@ -11,8 +11,8 @@ public static class CorpusGenerator
 {
     public const int DefaultSeed = 5;
 
-    /// <summary>Items per area: about two per phrase, so each phrase's words are met in training more than once.</summary>
-    public const int DefaultItemsPerArea = 640;
+    /// <summary>Items per area: more than one per phrase, so each phrase's words are met in training more than once.</summary>
+    public const int DefaultItemsPerArea = 1000;
 
     /// <summary>Real-style card renderings (<see cref="CardRenderer"/>) of each area's training profiles.</summary>
     public const int CardsPerArea = 4;
@@ -31,6 +31,31 @@ public static class CorpusGenerator
         "{ask}", "can someone {ask}?", "we need to {ask} {context}", "{ask} {context}", "please {ask}", "todo: {ask}",
         "could you {ask} {context}?",
     ];
+
+    private static readonly string[] s_symptomTemplates =
+    [
+        "{phrase}", "{phrase}", "{phrase} {context}", "since this morning {phrase}", "{phrase}, any idea why?", "customer report: {phrase}",
+        "hi team, {phrase}", "not sure who owns this but {phrase}", "{phrase} again",
+    ];
+
+    private static readonly string[] s_questionTemplates = ["{phrase}", "{phrase}", "quick question: {phrase}", "hi all, {phrase}"];
+
+    private static readonly string[] s_requestTemplates = ["{phrase}", "{phrase}", "Hi team, {phrase}", "{phrase} Thanks."];
+
+    private static readonly string[] s_chatTemplates = ["{phrase}", "{phrase}", "{phrase} pls", "{phrase} {context}"];
+
+    /// <summary>The share of items with a second sentence of the area below the title.</summary>
+    private const double DescribedShare = 0.3;
+
+    private enum TitleKind
+    {
+        ThingProblem,
+        Ask,
+        Symptom,
+        Question,
+        Request,
+        Chat,
+    }
 
     /// <summary>Words about size, which the duration follows: the expected-duration head has something to read.</summary>
     private static readonly (string Prefix, double Factor)[] s_scopes =
@@ -92,33 +117,84 @@ public static class CorpusGenerator
         return hash;
     }
 
-    private static CorpusItem MakeItem(SkillArea area, Random random, string id)
+    internal static CorpusItem MakeItem(SkillArea area, Random random, string id)
     {
-        var context = Pick(area.Contexts, random);
         var (scope, scopeFactor) = Pick(s_scopes, random);
-        string text, combo, anchor;
-        if (random.NextDouble() < 0.6)
+        var (title, combo, anchor) = Title(area, random);
+        var heldOut = IsHeldOut(combo);
+        var description = Pick(s_notes, random);
+        if (random.NextDouble() < DescribedShare && Sentence(area, random, heldOut) is { } body)
         {
-            var (thing, problem) = (Pick(area.Things, random), Pick(area.Problems, random));
-            text = Pick(s_thingTemplates, random).Replace("{thing}", thing, StringComparison.Ordinal)
-                .Replace("{problem}", problem, StringComparison.Ordinal);
-            (combo, anchor) = ($"{area.Id}|{thing}|{problem}", thing);
+            // People often say more below the title: another sentence about the same work, then perhaps a note.
+            description = string.IsNullOrEmpty(description) ? body : $"{body} {description}";
         }
-        else
-        {
-            var ask = Pick(area.Asks, random);
-            text = Pick(s_askTemplates, random).Replace("{ask}", ask, StringComparison.Ordinal);
-            (combo, anchor) = ($"{area.Id}|{ask}", ask);
-        }
-
-        var title = Capitalize(scope + text.Replace("{context}", context, StringComparison.Ordinal));
 
         // The phrase sets the size of the job (some asks are bigger than others), the scope word scales it, noise blurs it.
         var phraseFactor = 0.6 + (StableHash(anchor) % 1000 / 1000.0);
         var noise = Math.Exp(0.25 * Gaussian(random));
         var seconds = Math.Round(area.MedianMinutes * 60 * scopeFactor * phraseFactor * noise);
-        return new CorpusItem(id, area.Id, title, Pick(s_notes, random), seconds, combo);
+        return new CorpusItem(id, area.Id, Capitalize(scope + title), description, seconds, combo);
     }
+
+    /// <summary>A title of one of the kinds people write, with the combination it was made from and the phrase that sets its size.</summary>
+    private static (string Title, string Combo, string Anchor) Title(SkillArea area, Random random)
+    {
+        var context = Pick(area.Contexts, random);
+        var kinds = TitleKinds(area);
+        var kind = kinds[random.Next(kinds.Count)];
+        switch (kind)
+        {
+            case TitleKind.ThingProblem:
+                var (thing, problem) = (Pick(area.Things, random), Pick(area.Problems, random));
+                var text = Pick(s_thingTemplates, random).Replace("{thing}", thing, StringComparison.Ordinal).Replace("{problem}", problem, StringComparison.Ordinal);
+                return (text.Replace("{context}", context, StringComparison.Ordinal), $"{area.Id}|{thing}|{problem}", thing);
+            case TitleKind.Ask:
+                var ask = Pick(area.Asks, random);
+                return (Pick(s_askTemplates, random).Replace("{ask}", ask, StringComparison.Ordinal).Replace("{context}", context, StringComparison.Ordinal),
+                    $"{area.Id}|{ask}", ask);
+            default:
+                var (phrases, templates) = SentenceKind(area, kind);
+                var phrase = Pick(phrases, random);
+                return (Pick(templates, random).Replace("{phrase}", phrase, StringComparison.Ordinal).Replace("{context}", context, StringComparison.Ordinal),
+                    $"{area.Id}|{phrase}", phrase);
+        }
+    }
+
+    /// <summary>A whole sentence of the area (a symptom or a request) for a description, from the same side of the split as its title.</summary>
+    private static string? Sentence(SkillArea area, Random random, bool heldOut)
+    {
+        var phrases = area.Symptoms.Concat(area.Requests).ToList();
+        for (var attempt = 0; phrases.Count > 0 && attempt < 10; attempt++)
+        {
+            var phrase = Pick(phrases, random);
+            if (IsHeldOut($"{area.Id}|{phrase}") == heldOut)
+            {
+                var sentence = Capitalize(phrase);
+                return sentence.EndsWith('.') || sentence.EndsWith('?') ? sentence : sentence + ".";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The kinds of title an area can make, weighted by how often each is drawn; sentence kinds only where the area has phrases for them.</summary>
+    private static List<TitleKind> TitleKinds(SkillArea area)
+    {
+        var kinds = new List<TitleKind> { TitleKind.ThingProblem, TitleKind.ThingProblem, TitleKind.ThingProblem, TitleKind.Ask, TitleKind.Ask };
+        kinds.AddRange(area.Symptoms.Count > 0 ? [TitleKind.Symptom, TitleKind.Symptom] : []);
+        kinds.AddRange(area.Questions.Count > 0 ? [TitleKind.Question] : []);
+        kinds.AddRange(area.Requests.Count > 0 ? [TitleKind.Request] : []);
+        kinds.AddRange(area.Chats.Count > 0 ? [TitleKind.Chat] : []);
+        return kinds;
+    }
+
+    private static (IReadOnlyList<string> Phrases, string[] Templates) SentenceKind(SkillArea area, TitleKind kind) => kind switch
+    {
+        TitleKind.Question => (area.Questions, s_questionTemplates),
+        TitleKind.Request => (area.Requests, s_requestTemplates),
+        TitleKind.Chat => (area.Chats, s_chatTemplates),
+        _ => (area.Symptoms, s_symptomTemplates),
+    };
 
     private static T Pick<T>(IReadOnlyList<T> options, Random random) => options[random.Next(options.Count)];
 

@@ -48,7 +48,7 @@ public sealed class SkillCorpusTests
     [Fact]
     public void The_shipped_corpus_is_what_the_generator_makes()
     {
-        var areas = SkillArea.Parse(File.ReadAllText(Path.Combine(SkillCorpus.DefaultFolder(), "..", "areas.txt")));
+        var areas = SkillArea.Load(Path.Combine(SkillCorpus.DefaultFolder(), ".."));
 
         var regenerated = CorpusGenerator.Generate(areas, CorpusGenerator.DefaultItemsPerArea, CorpusGenerator.DefaultSeed);
 
@@ -78,5 +78,43 @@ public sealed class SkillCorpusTests
         var skills = s_corpus.Profiles.Where(p => p.Profile.Skills.Count > 1).SelectMany(p => p.Profile.Skills).ToList();
 
         Assert.True(skills.Count(skill => areaNames.Contains(skill.Name)) < skills.Count / 3);
+    }
+
+    [Fact]
+    public void Items_are_written_every_way_people_write_them()
+    {
+        var titles = s_corpus.Train.Select(item => item.Title).ToList();
+
+        Assert.Contains(titles, title => title.EndsWith('?'));
+        Assert.Contains(titles, title => title.StartsWith("customer report:", StringComparison.OrdinalIgnoreCase));
+        Assert.True(s_corpus.Train.Count(item => item.Description.Length > 40) > s_corpus.Train.Count / 5, "too few items say more below the title");
+    }
+
+    [Fact]
+    public void Every_area_has_sentences_as_people_write_them()
+    {
+        var areas = SkillArea.Load(Path.Combine(SkillCorpus.DefaultFolder(), ".."));
+
+        Assert.All(areas, area =>
+        {
+            Assert.True(area.Symptoms.Count >= 50, $"{area.Id}: {area.Symptoms.Count} symptoms");
+            Assert.True(area.Questions.Count >= 30, $"{area.Id}: {area.Questions.Count} questions");
+            Assert.True(area.Requests.Count >= 30, $"{area.Id}: {area.Requests.Count} requests");
+            Assert.True(area.Chats.Count >= 20, $"{area.Id}: {area.Chats.Count} chat lines");
+        });
+    }
+
+    [Fact]
+    public void The_distillation_texts_never_hold_a_held_out_item()
+    {
+        var areas = SkillArea.Load(Path.Combine(SkillCorpus.DefaultFolder(), ".."));
+        var heldOut = s_corpus.HeldOut.Select(item => SkillText.Of(item.ToWorkItem())).ToHashSet(StringComparer.Ordinal);
+
+        var texts = DistillationTexts.Generate(areas, s_corpus, 20_000, DistillationTexts.DefaultSeed);
+
+        Assert.InRange(texts.Count, 19_800, 20_000);
+        Assert.Equal(texts.Count, texts.Distinct(StringComparer.Ordinal).Count());
+        Assert.DoesNotContain(texts, heldOut.Contains);
+        Assert.Equal(texts, DistillationTexts.Generate(areas, s_corpus, 20_000, DistillationTexts.DefaultSeed));
     }
 }
