@@ -32,9 +32,18 @@ public static class AssignmentCandidates
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(agents);
-        ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(model);
-        var affinities = model.Score(items.Select(ToText).ToList(), agents.Select(ToProfile).ToList(), cancellationToken);
+        return Score(items, agents, load, model.Score(items.Select(ToText).ToList(), agents.Select(ToProfile).ToList(), cancellationToken));
+    }
+
+    /// <summary>Scores the pairs from the model's <paramref name="affinities"/> of the items (rows) to the agents (columns).</summary>
+    public static List<AssignmentCandidate> Score(
+        IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents, IReadOnlyDictionary<Guid, int> load, AffinityMatrix affinities)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(agents);
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(affinities);
         var candidates = new List<AssignmentCandidate>();
         var lowest = items.Count == 0 ? 0 : items.Min(w => w.Priority);
         var spread = items.Count == 0 ? 0 : items.Max(w => w.Priority) - lowest;
@@ -67,7 +76,7 @@ public static class AssignmentCandidates
     public static WorkItemText ToText(WorkItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return new WorkItemText(item.Id.ToString(), item.Title, item.Description, item.RequiredSkills);
+        return new WorkItemText(item.Id.ToString(), item.Title, item.Description, item.RequiredSkills, ItemReadings.Of(item));
     }
 
     public static SkillProfile ToProfile(Agent agent)

@@ -57,7 +57,9 @@ public sealed partial class AssignmentPass(
         var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
 
         var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);
-        var candidates = AssignmentCandidates.Score(items, agents, load, skillModel, cancellationToken);
+        var texts = await ItemReadings.ForPassAsync(context, skillModel, items, cancellationToken);
+        var affinities = skillModel.Score(texts, agents.Select(AssignmentCandidates.ToProfile).ToList(), cancellationToken);
+        var candidates = AssignmentCandidates.Score(items, agents, load, affinities);
         if (candidates.Count > PruneAbove)
         {
             // Each item's and each agent's best pairs are all an optimal answer uses in practice
@@ -75,7 +77,7 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
-        await EstimateDurationsAsync(skillModel, choices.Select(c => items[candidates[c].Item]).ToList(), cancellationToken);
+        EstimateDurations(skillModel, choices.Select(c => candidates[c].Item).ToList(), items, texts, cancellationToken);
         ClaimCapacity(choices.Select(c => agents[candidates[c].Agent]).Distinct());
         var offers = new List<(WorkItem Item, Agent Agent)>(choices.Count);
         foreach (var choice in choices)
@@ -124,19 +126,18 @@ public sealed partial class AssignmentPass(
     }
 
     /// <summary>The model's expected duration, kept on the item so that a run far past it can be noticed.</summary>
-    private static Task EstimateDurationsAsync(ISkillModel skillModel, List<WorkItem> offered, CancellationToken cancellationToken)
+    private static void EstimateDurations(
+        ISkillModel skillModel, List<int> offered, List<WorkItem> items, IReadOnlyList<WorkItemText> texts, CancellationToken cancellationToken)
     {
-        var unknown = offered.Where(w => w.ExpectedDurationSeconds is null).ToList();
+        var unknown = offered.Where(i => items[i].ExpectedDurationSeconds is null).ToList();
         if (unknown.Count > 0)
         {
-            var estimates = skillModel.ExpectedDurationSeconds(unknown.Select(AssignmentCandidates.ToText).ToList(), cancellationToken);
-            for (var i = 0; i < unknown.Count; i++)
+            var estimates = skillModel.ExpectedDurationSeconds(unknown.Select(i => texts[i]).ToList(), cancellationToken);
+            for (var k = 0; k < unknown.Count; k++)
             {
-                unknown[i].ExpectedDurationSeconds = estimates[i];
+                items[unknown[k]].ExpectedDurationSeconds = estimates[k];
             }
         }
-
-        return Task.CompletedTask;
     }
 
     private async Task<List<Agent>> AvailableAgentsAsync(Guid groupId, DateTimeOffset now, CancellationToken cancellationToken)

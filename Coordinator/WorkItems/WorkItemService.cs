@@ -1,5 +1,7 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
@@ -8,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ClawGroups.Coordinator.WorkItems;
 
 /// <summary>Creating work items and reading them back: the board, the drawer and the API's reads.</summary>
-public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lifecycle)
+public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lifecycle, GroupSkillModels skillModels)
 {
     public const int MaxListSize = 1000;
 
@@ -78,6 +80,8 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
             UpdatedAt = now,
         };
         item.DependsOn.AddRange(dependsOn.Select(id => new WorkItemDependency { WorkItemId = item.Id, DependsOnId = id }));
+        // Read once, now, so that every pass over the item only compares vectors.
+        ItemReadings.ReadWritten(await skillModels.ForGroupAsync(context, groupId, cancellationToken), [item], cancellationToken);
         context.WorkItems.Add(item);
         context.AddTrailEvent(groupId, caller, "work.created", now,
             new { item.Title, state = WorkItemStates.ApiName(item.State), item.RequiredSkills, item.Priority, dependsOn }, item.Id);

@@ -869,6 +869,13 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<byte[]>("ReadingVector")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ReadingVersion")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.PrimitiveCollection<List<string>>("RequiredSkills")
                         .IsRequired()
                         .HasColumnType("text[]");

@@ -860,6 +860,13 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("ReadingVector")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ReadingVersion")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("RequiredSkills")
                         .IsRequired()
                         .HasColumnType("TEXT");
