@@ -58,7 +58,9 @@ public sealed partial class AssignmentPass(
 
         var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);
         var texts = await ItemReadings.ForPassAsync(context, skillModel, items, cancellationToken);
-        var affinities = skillModel.Score(texts, agents.Select(AssignmentCandidates.ToProfile).ToList(), cancellationToken);
+        var profiles = agents.Select(AssignmentCandidates.ToProfile).ToList();
+        var affinities = skillModel.Score(texts, profiles, cancellationToken);
+        var contenders = RoutingConfidence.Rank(items, agents, affinities);
         var candidates = AssignmentCandidates.Score(items, agents, load, affinities);
         if (candidates.Count > PruneAbove)
         {
@@ -79,14 +81,21 @@ public sealed partial class AssignmentPass(
 
         EstimateDurations(skillModel, choices.Select(c => candidates[c].Item).ToList(), items, texts, cancellationToken);
         ClaimCapacity(choices.Select(c => agents[candidates[c].Agent]).Distinct());
+        var matches = new List<ReasonedMatch>(choices.Count);
+        foreach (var candidate in choices.Select(c => candidates[c]))
+        {
+            var agent = agents[candidate.Agent];
+            matches.Add(new ReasonedMatch(candidate.Item, candidate.Agent, candidate.Affinity, candidate.BestSkill, load.GetValueOrDefault(agent.Id), agent.Capacity));
+            load[agent.Id] = load.GetValueOrDefault(agent.Id) + 1;
+        }
+
+        var reasons = RoutingReason.ForMatches(skillModel, texts, profiles, contenders, matches, cancellationToken);
         var offers = new List<(WorkItem Item, Agent Agent)>(choices.Count);
-        foreach (var choice in choices)
+        foreach (var (choice, reason) in choices.Zip(reasons))
         {
             var candidate = candidates[choice];
-            var item = items[candidate.Item];
-            var agent = agents[candidate.Agent];
-            lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), candidate.Reason(load.GetValueOrDefault(agent.Id), agent.Capacity), Caller.Coordinator);
-            load[agent.Id] = load.GetValueOrDefault(agent.Id) + 1;
+            var (item, agent) = (items[candidate.Item], agents[candidate.Agent]);
+            lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), reason, Caller.Coordinator);
             offers.Add((item, agent));
         }
 

@@ -43,13 +43,13 @@ public sealed class WorkItemDrawerTests : ComponentTest
     public void Each_assignment_shows_why_that_member_was_chosen()
     {
         var at = DateTimeOffset.UtcNow;
-        var attempt = new AssignmentView(Guid.NewGuid(), Agent.Id, "agent", "pixel", "work", 1, 0.82, "matched skills: react; load 0/2",
+        var attempt = new AssignmentView(Guid.NewGuid(), Agent.Id, "agent", "pixel", "work", 1, 0.82, "settings page → React UI (frontend); fit 0.82; load 0/2",
             at, at, null, "active", null, null, false, new UsageView(0, 0, 0));
         var drawer = Render<WorkItemDrawer>(p => p.Add(d => d.Item, Item("inProgress", Agent, assignments: [attempt])).Add(d => d.HumanId, Me));
 
         OpenTab(drawer, "Assignments");
 
-        Assert.Contains("matched skills: react; load 0/2", drawer.Find("[data-testid=assignment-reason]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("settings page → React UI (frontend); fit 0.82; load 0/2", drawer.Find("[data-testid=assignment-reason]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
