@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Access;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;
@@ -8,22 +9,24 @@ namespace ClawGroups.Coordinator.Assignments;
 public readonly record struct Contender(int Agent, double Affinity, int BestSkill);
 
 /// <summary>
-/// An item's best contenders, best affinity first: at most <see cref="RoutingConfidence.Kept"/>, the most a person is shown.
+/// An item's best contenders, best affinity first, one per card: at most <see cref="RoutingConfidence.Kept"/>, the most a
+/// person is shown. <paramref name="CardOf"/> gives, for each agent of the pass, the first agent with the same card.
 /// </summary>
-public sealed record Contenders(IReadOnlyList<Contender> Best)
+public sealed record Contenders(IReadOnlyList<Contender> Best, IReadOnlyList<int> CardOf)
 {
     /// <summary>The margin between the best and the second-best affinity; 1 with fewer than two contenders (no one to confuse).</summary>
     public double Confidence => Best.Count < 2 ? 1 : Best[0].Affinity - Best[1].Affinity;
 
-    /// <summary>The best affinity among the contenders other than <paramref name="agent"/>, or null when there is none.</summary>
-    public double? NextBestTo(int agent) => Best.Where(c => c.Agent != agent).Select(c => (double?)c.Affinity).FirstOrDefault();
+    /// <summary>The best affinity among the contenders with another card than <paramref name="agent"/>'s, or null when there is none.</summary>
+    public double? NextBestTo(int agent) => Best.Where(c => CardOf[c.Agent] != CardOf[agent]).Select(c => (double?)c.Affinity).FirstOrDefault();
 }
 
 /// <summary>
 /// How sure the model is of who should take an item: the margin between the best and the second-best member's affinity,
 /// among the members who could take it (required skills met, not excluded; capacity aside, since a busy member may
 /// still be the right one). When two or more could and the margin is under the group's minimum, the item is not offered
-/// blindly: it waits for a person to route it.
+/// blindly: it waits for a person to route it. Agents with the same card (replicas of one agent, which the model cannot
+/// and need not tell apart) count as one contender.
 /// </summary>
 public static class RoutingConfidence
 {
@@ -35,6 +38,7 @@ public static class RoutingConfidence
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(agents);
         ArgumentNullException.ThrowIfNull(affinities);
+        var cardOf = CardsOf(agents);
         var ranked = new Contenders[items.Count];
         var best = new List<Contender>(Kept + 1);
         for (var i = 0; i < items.Count; i++)
@@ -47,20 +51,28 @@ public static class RoutingConfidence
                     continue;
                 }
 
-                // Only the best few are kept: a pass may weigh thousands of items against hundreds of agents.
                 var contender = new Contender(a, affinities.Score(i, a), affinities.BestSkill(i, a));
-                var at = best.FindIndex(c => c.Affinity < contender.Affinity);
-                if (at >= 0 || best.Count < Kept)
+                var replica = best.FindIndex(c => cardOf[c.Agent] == cardOf[a]);
+                if (replica >= 0 && best[replica].Affinity >= contender.Affinity)
                 {
-                    best.Insert(at >= 0 ? at : best.Count, contender);
-                    if (best.Count > Kept)
-                    {
-                        best.RemoveAt(Kept);
-                    }
+                    continue;
+                }
+
+                if (replica >= 0)
+                {
+                    best.RemoveAt(replica);
+                }
+
+                // Only the best few are kept: a pass may weigh thousands of items against hundreds of agents.
+                var at = best.FindIndex(c => c.Affinity < contender.Affinity);
+                best.Insert(at >= 0 ? at : best.Count, contender);
+                if (best.Count > Kept)
+                {
+                    best.RemoveAt(Kept);
                 }
             }
 
-            ranked[i] = new Contenders(best.ToArray());
+            ranked[i] = new Contenders(best.ToArray(), cardOf);
         }
 
         return ranked;
@@ -71,5 +83,23 @@ public static class RoutingConfidence
     {
         ArgumentNullException.ThrowIfNull(contenders);
         return minimum > 0 && contenders.Best.Count >= 2 && contenders.Confidence < minimum;
+    }
+
+    /// <summary>For each agent, the first agent whose card reads the same (description and skills; name and levels aside).</summary>
+    private static int[] CardsOf(IReadOnlyList<Agent> agents)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        var cardOf = new int[agents.Count];
+        for (var a = 0; a < agents.Count; a++)
+        {
+            var card = ClawJson.Serialize(new
+            {
+                agents[a].Description,
+                Skills = agents[a].Skills.Select(s => new { s.SkillId, s.Name, s.Description, s.Tags, s.Examples }),
+            });
+            cardOf[a] = first.TryAdd(card, a) ? a : first[card];
+        }
+
+        return cardOf;
     }
 }

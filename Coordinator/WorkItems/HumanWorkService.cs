@@ -82,13 +82,16 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
                 return WorkItemStateMachine.Target(item.State, WorkItemMove.TakeOver).Failure;
             }
 
+            // A pick among the candidates of an item held for a person keeps why the coordinator had put that member forward.
+            var reason = RoutingHold.Candidates(item).FirstOrDefault(c => c.MemberId == memberId) is { } candidate
+                ? $"picked by {caller.Name}; {candidate.Reason}"
+                : $"reassigned by {caller.Name}";
             await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Reassigned, cancellationToken, RevokeReasons.Reassigned);
             if (item.State is WorkItemState.Assigned or WorkItemState.InProgress)
             {
                 item.State = WorkItemState.Ready;
             }
 
-            var reason = $"reassigned by {caller.Name}";
             if (agent is not null)
             {
                 var move = item.State == WorkItemState.Failed ? WorkItemMove.Reassign : WorkItemMove.Assign;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;
 
 namespace ClawGroups.Web.Components.Board;
@@ -12,6 +13,7 @@ public static class TrailText
         "work.assigned", "work.accepted", "work.progress", "work.message", "work.result", "work.takenOver", "work.handedBack",
         "work.stalled", "work.pinged", "work.failed", "work.paused", "work.resumed", "work.completed", "work.approved",
         "work.rejected", "work.declined", "work.lateResult", "work.released", "review.assigned",
+        TrailEventTypes.NeedsRouting,
     ];
 
     /// <summary>Whether the event belongs in the progress log (the timeline shows every event).</summary>
@@ -56,6 +58,7 @@ public static class TrailText
             "work.released" => "Released: its agent was revoked.",
             "work.lateResult" => $"A result arrived after the attempt ended; kept for review.{Suffix(Text(data, "summary"))}",
             "work.lateResultAccepted" => "The late result was accepted.",
+            TrailEventTypes.NeedsRouting => $"Needs a person to route: its best candidates fit almost equally well (confidence {Text(data, "confidence")}).",
             _ => entry.Type,
         };
     }

@@ -883,6 +883,15 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<string>("ResultSummary")
                         .HasColumnType("text");
 
+                    b.Property<string>("RoutingCandidatesJson")
+                        .HasColumnType("text");
+
+                    b.Property<double?>("RoutingConfidence")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset?>("RoutingHeldAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)

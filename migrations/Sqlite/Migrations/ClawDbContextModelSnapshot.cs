@@ -874,6 +874,15 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<string>("ResultSummary")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RoutingCandidatesJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("RoutingConfidence")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("RoutingHeldAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)
