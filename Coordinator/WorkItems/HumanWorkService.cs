@@ -95,13 +95,13 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             if (agent is not null)
             {
                 var move = item.State == WorkItemState.Failed ? WorkItemMove.Reassign : WorkItemMove.Assign;
-                lifecycle.OfferToAgent(item, agent, score: 1, reason, caller, move);
+                lifecycle.OfferToAgent(item, agent, score: 1, reason, caller, move).ChosenByUserId = caller.Id;
                 lifecycle.AnnounceOffer(agent, item.ToView(new Dictionary<Guid, string> { [agent.Id] = agent.Name }));
             }
             else
             {
                 var member = new Caller(MemberKind.Human, human!.UserId, human.User?.DisplayName ?? "");
-                lifecycle.GiveToHuman(item, member, reason, WorkItemMove.TakeOver);
+                lifecycle.GiveToHuman(item, member, reason, WorkItemMove.TakeOver).ChosenByUserId = caller.Id;
                 context.AddTrailEvent(item.GroupId, caller, "work.assigned", lifecycle.Now, new { memberKind = "human", memberId, reason }, item.Id);
             }
 

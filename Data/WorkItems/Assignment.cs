@@ -30,6 +30,12 @@ public class Assignment : IVersioned
 
     public double Score { get; set; }
 
+    /// <summary>
+    /// The person who gave the item to this member (a reassignment, or a pick among a held item's candidates); null when the
+    /// coordinator chose. A person's choice teaches the group's skill model, as finished work does.
+    /// </summary>
+    public Guid? ChosenByUserId { get; set; }
+
     /// <summary>Human-readable, e.g. "restarting pods → Infrastructure (Kubernetes); fit 0.83, next best 0.61; load 1/2".</summary>
     public string Reason { get; set; } = "";
 

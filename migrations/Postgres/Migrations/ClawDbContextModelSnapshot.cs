@@ -718,6 +718,9 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("ChosenByUserId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset?>("EndedAt")
                         .HasColumnType("timestamp with time zone");
 
