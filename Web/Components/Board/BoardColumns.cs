@@ -37,7 +37,9 @@ public static class BoardColumns
         _ => Done,
     };
 
-    /// <summary>A flag the card shows for states that need attention, or null.</summary>
+    public const string NeedsPersonToRoute = "Needs a person to route";
+
+    /// <summary>A flag the card shows for items that need attention, or null.</summary>
     public static string? FlagOf(WorkItemView item)
     {
         ArgumentNullException.ThrowIfNull(item);
@@ -47,6 +49,7 @@ public static class BoardColumns
             "failed" => "Failed",
             "backlog" => "Blocked",
             "cancelled" => "Cancelled",
+            _ when item.Routing is { NeedsPerson: true } => NeedsPersonToRoute,
             _ => item.Paused ? "Paused" : null,
         };
     }
