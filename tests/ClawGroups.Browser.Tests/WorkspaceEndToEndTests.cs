@@ -110,6 +110,7 @@ public sealed class WorkspaceEndToEndTests(BrowserFixture browser) : IAsyncLifet
             await owner.OpenAsync(ReleaseNotes);
             await Expect(owner.Page.GetByTestId("routing-candidate")).ToHaveCountAsync(2);
             await Expect(owner.Page.GetByTestId("routing-candidate-reason").First).ToContainTextAsync("→ ");
+            await Expect(owner.Page.GetByTestId("drawer-close")).ToBeInViewportAsync(new() { Ratio = 1 });
             await shots.TakeAsync(owner.Page, "needs-a-person-to-route");
             await owner.Page.GetByRole(AriaRole.Button, new() { Name = "Give to pixel" }).ClickAsync();
             await Expect(owner.Page.GetByTestId("drawer-assignee")).ToHaveTextAsync("pixel");

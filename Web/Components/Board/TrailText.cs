@@ -58,7 +58,7 @@ public static class TrailText
             "work.released" => "Released: its agent was revoked.",
             "work.lateResult" => $"A result arrived after the attempt ended; kept for review.{Suffix(Text(data, "summary"))}",
             "work.lateResultAccepted" => "The late result was accepted.",
-            TrailEventTypes.NeedsRouting => $"Needs a person to route: its best candidates fit almost equally well (confidence {Text(data, "confidence")}).",
+            TrailEventTypes.NeedsRouting => $"Needs a person to route: the model could not tell its best candidates apart (confidence {Text(data, "confidence")}).",
             _ => entry.Type,
         };
     }
