@@ -21,11 +21,19 @@ public static class ItemReadings
         return item is { ReadingVersion: { } version, ReadingVector: { } bytes } ? new ItemReading(version, ToVector(bytes)) : null;
     }
 
-    /// <summary>Reads items whose text was just written and keeps the readings on them, to be stored by the caller's save.</summary>
+    /// <summary>
+    /// Reads items whose text was just written and keeps the readings on them, to be stored by the caller's save; a reading
+    /// of the old text is dropped even when the served model keeps none.
+    /// </summary>
     public static void ReadWritten(ISkillModel model, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(items);
+        foreach (var item in items)
+        {
+            (item.ReadingVersion, item.ReadingVector) = (null, null);
+        }
+
         if (model.ReadingVersion is null || items.Count == 0)
         {
             return;

@@ -35,6 +35,7 @@ public static class TrailText
         return entry.Type switch
         {
             "work.created" => "Created.",
+            "work.edited" => "Edited.",
             "work.ready" => "Ready: its dependencies are done.",
             "work.assigned" => $"Offered to {Text(data, "memberName") ?? Text(data, "memberId")}: {Text(data, "reason")}",
             "review.assigned" => $"Review offered to {Text(data, "reviewerName")}: {Text(data, "reason")}",

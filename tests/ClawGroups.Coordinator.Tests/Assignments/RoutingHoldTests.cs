@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Signals;
@@ -133,11 +134,49 @@ public sealed class RoutingHoldTests
         Assert.Null(cancelled.Value.Routing);
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task Editing_a_held_item_withdraws_the_question_and_its_new_text_is_read(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var (group, pods, _) = await SeedAsync(database);
+        var reading = new ScriptedSkillModel(readingVersion: "v1") { Affinity = Model.Affinity };
+        await group.RunPassAsync(reading);
+        await using var context = database.NewContext();
+
+        var edited = await WorkItems(context, reading).EditAsync(Ada, pods.Id, new EditWorkItemRequest("Restart the stuck pods in staging", null, null, null), CancellationToken.None);
+
+        Assert.True(edited.Succeeded, edited.Failure?.Detail);
+        Assert.Null(edited.Value!.Routing);
+        await using var reader = database.NewContext();
+        var stored = await reader.WorkItems.SingleAsync(w => w.Id == pods.Id);
+        Assert.Null(stored.RoutingHeldAt);
+        Assert.Equal(ScriptedSkillModel.VectorOf("Restart the stuck pods in staging"), ItemReadings.Of(stored)!.Vector);
+        Assert.Equal(1, await reader.TrailEvents.CountAsync(e => e.WorkItemId == pods.Id && e.Type == "work.edited"));
+    }
+
+    [Fact]
+    public async Task Work_a_member_holds_is_not_edited_under_it()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (group, _, form) = await SeedAsync(database);
+        await group.RunPassAsync(Model);
+        await using var context = database.NewContext();
+
+        var edited = await WorkItems(context, Model).EditAsync(Ada, form.Id, new EditWorkItemRequest(null, "Also the password field", null, null), CancellationToken.None);
+
+        Assert.Equal(FailureKind.Conflict, edited.Failure!.Kind);
+    }
+
+    private static WorkItemService WorkItems(ClawDbContext context, ISkillModel model, WorkItemLifecycle? lifecycle = null) => new(
+        context, lifecycle ?? new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance),
+        new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance));
+
     private static HumanWorkService HumanWork(ClawDbContext context)
     {
         var lifecycle = new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance);
-        var models = new GroupSkillModels(new SkillModels(Model), NullLogger<GroupSkillModels>.Instance);
-        return new HumanWorkService(context, lifecycle, new WorkItemService(context, lifecycle, models));
+        return new HumanWorkService(context, lifecycle, WorkItems(context, Model, lifecycle));
     }
 
     private static async Task<(PassGroup Group, WorkItem Pods, WorkItem Form)> SeedAsync(TestDatabase database)
