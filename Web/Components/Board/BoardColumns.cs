@@ -39,17 +39,19 @@ public static class BoardColumns
 
     public const string NeedsPersonToRoute = "Needs a person to route";
 
-    /// <summary>A flag the card shows for items that need attention, or null.</summary>
+    /// <summary>
+    /// A flag the card shows for items that need attention, or null. A question about who should take the item comes first:
+    /// it is the one a person can answer now (a stalled item can be held for it too).
+    /// </summary>
     public static string? FlagOf(WorkItemView item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return item.State switch
+        return item.Routing is { NeedsPerson: true } ? NeedsPersonToRoute : item.State switch
         {
             "stalled" => "Stalled",
             "failed" => "Failed",
             "backlog" => "Blocked",
             "cancelled" => "Cancelled",
-            _ when item.Routing is { NeedsPerson: true } => NeedsPersonToRoute,
             _ => item.Paused ? "Paused" : null,
         };
     }
