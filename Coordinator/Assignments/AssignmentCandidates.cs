@@ -4,14 +4,11 @@ using ClawGroups.Inference.Skills;
 
 namespace ClawGroups.Coordinator.Assignments;
 
-/// <summary>An (item, agent) pair the coordinator may choose, with its score and what it matched.</summary>
-public sealed record AssignmentCandidate(int Item, int Agent, double Score, double Affinity, IReadOnlyList<string> MatchedSkills)
-{
-    /// <summary>Why this member, in words: shown on the board and kept in the trail.</summary>
-    public string Reason(int load, int capacity)
-        => $"matched skills: {(MatchedSkills.Count == 0 ? "none named" : string.Join(", ", MatchedSkills))}; " +
-           $"affinity {Affinity:0.00}; load {load}/{capacity}";
-}
+/// <summary>
+/// An (item, agent) pair the coordinator may choose, with its score, what it matched (the required skills met, and the
+/// agent's skill the model matched best: <see cref="BestSkill"/>, an index into its skills, or -1).
+/// </summary>
+public sealed record AssignmentCandidate(int Item, int Agent, double Score, double Affinity, IReadOnlyList<string> MatchedSkills, int BestSkill = -1);
 
 /// <summary>Scores every allowed (item, agent) pair. Required skills are hard constraints; stalls and declines exclude.</summary>
 public static class AssignmentCandidates
@@ -32,9 +29,18 @@ public static class AssignmentCandidates
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(agents);
-        ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(model);
-        var affinities = model.Score(items.Select(ToText).ToList(), agents.Select(ToProfile).ToList(), cancellationToken);
+        return Score(items, agents, load, model.Score(items.Select(ToText).ToList(), agents.Select(ToProfile).ToList(), cancellationToken));
+    }
+
+    /// <summary>Scores the pairs from the model's <paramref name="affinities"/> of the items (rows) to the agents (columns).</summary>
+    public static List<AssignmentCandidate> Score(
+        IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents, IReadOnlyDictionary<Guid, int> load, AffinityMatrix affinities)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(agents);
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(affinities);
         var candidates = new List<AssignmentCandidate>();
         var lowest = items.Count == 0 ? 0 : items.Min(w => w.Priority);
         var spread = items.Count == 0 ? 0 : items.Max(w => w.Priority) - lowest;
@@ -45,7 +51,7 @@ public static class AssignmentCandidates
             {
                 var agent = agents[a];
                 var used = load.GetValueOrDefault(agent.Id);
-                if (used >= agent.Capacity || Excluded(item, agent) || !HasRequiredSkills(item, agent))
+                if (used >= agent.Capacity || !CouldTake(item, agent))
                 {
                     continue;
                 }
@@ -57,7 +63,7 @@ public static class AssignmentCandidates
                 var priority = spread == 0 ? 0 : (double)(item.Priority - lowest) / spread;
                 var score = (AffinityWeight * affinity) + (LevelWeight * level) + (SpareCapacityWeight * (1 - ((double)used / agent.Capacity)))
                             + (PriorityWeight * priority);
-                candidates.Add(new AssignmentCandidate(i, a, score, affinity, matched));
+                candidates.Add(new AssignmentCandidate(i, a, score, affinity, matched, best));
             }
         }
 
@@ -67,7 +73,7 @@ public static class AssignmentCandidates
     public static WorkItemText ToText(WorkItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return new WorkItemText(item.Id.ToString(), item.Title, item.Description, item.RequiredSkills);
+        return new WorkItemText(item.Id.ToString(), item.Title, item.Description, item.RequiredSkills, ItemReadings.Of(item));
     }
 
     public static SkillProfile ToProfile(Agent agent)
@@ -75,6 +81,17 @@ public static class AssignmentCandidates
         ArgumentNullException.ThrowIfNull(agent);
         return new SkillProfile(agent.Id.ToString(), agent.Name, agent.Description,
             agent.Skills.Select(s => new SkillEntry(s.SkillId, s.Name, s.Description, s.Tags, s.Examples, s.Level)).ToList());
+    }
+
+    /// <summary>
+    /// Whether the agent could take the item, capacity aside: it has the required skills and has not stalled on or declined
+    /// the item before.
+    /// </summary>
+    public static bool CouldTake(WorkItem item, Agent agent)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(agent);
+        return !Excluded(item, agent) && HasRequiredSkills(item, agent);
     }
 
     /// <summary>An agent that stalled on or declined this item is not offered it again.</summary>

@@ -14,8 +14,9 @@ namespace ClawGroups.Coordinator.Assignments;
 
 /// <summary>
 /// One assignment pass over a group: reads its ready items and available agents, asks the skill model for
-/// affinities, and offers each item to the best agent with capacity left (greedy by score). Safe to run on
-/// several workers at once: the items' concurrency tokens let exactly one pass win each item.
+/// affinities, holds for a person the items whose best candidates it cannot tell apart, and offers the rest to the
+/// agents with capacity left (the most items, then the best total score). Safe to run on several workers at once:
+/// the items' concurrency tokens let exactly one pass win each item.
 /// </summary>
 public sealed partial class AssignmentPass(
     ClawDbContext context,
@@ -37,12 +38,17 @@ public sealed partial class AssignmentPass(
     public async Task<int> RunAsync(Guid groupId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var items = await context.WorkItems
+        var minimumConfidence = options.CurrentValue.MinRoutingConfidence;
+        var ready = context.WorkItems
             .Include(w => w.Assignments)
-            .Where(w => w.GroupId == groupId && Assignable.Contains(w.State) && w.PausedAt == null)
-            .OrderByDescending(w => w.Priority).ThenBy(w => w.CreatedAt)
-            .Take(MaxItemsPerPass)
-            .ToListAsync(cancellationToken);
+            .Where(w => w.GroupId == groupId && Assignable.Contains(w.State) && w.PausedAt == null);
+        if (minimumConfidence > 0)
+        {
+            // Held items wait for a person; with the rule turned off the coordinator routes them too.
+            ready = ready.Where(w => w.RoutingHeldAt == null);
+        }
+
+        var items = await ready.OrderByDescending(w => w.Priority).ThenBy(w => w.CreatedAt).Take(MaxItemsPerPass).ToListAsync(cancellationToken);
         if (items.Count == 0)
         {
             return 0;
@@ -57,7 +63,17 @@ public sealed partial class AssignmentPass(
         var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
 
         var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);
-        var candidates = AssignmentCandidates.Score(items, agents, load, skillModel, cancellationToken);
+        var texts = await ItemReadings.ForPassAsync(context, skillModel, items, cancellationToken);
+        var profiles = agents.Select(AssignmentCandidates.ToProfile).ToList();
+        var affinities = skillModel.Score(texts, profiles, cancellationToken);
+        var contenders = RoutingConfidence.Rank(items, agents, affinities);
+        var held = Enumerable.Range(0, items.Count).Where(i => RoutingConfidence.NeedsPerson(contenders[i], minimumConfidence)).ToHashSet();
+        var candidates = AssignmentCandidates.Score(items, agents, load, affinities);
+        if (held.Count > 0)
+        {
+            candidates = candidates.Where(c => !held.Contains(c.Item)).ToList();
+        }
+
         if (candidates.Count > PruneAbove)
         {
             // Each item's and each agent's best pairs are all an optimal answer uses in practice
@@ -70,21 +86,32 @@ public sealed partial class AssignmentPass(
         var choices = options.CurrentValue.Solver == AssignmentSolver.Greedy
             ? GreedyAssignment.Choose(candidates, spare, items.Count)
             : OptimalAssignment.Choose(candidates, spare, items.Count);
-        if (choices.Count == 0)
+        if (choices.Count == 0 && held.Count == 0)
         {
             return 0;
         }
 
-        await EstimateDurationsAsync(skillModel, choices.Select(c => items[candidates[c].Item]).ToList(), cancellationToken);
+        // The held items' candidates and the offers are explained together: one call to the model per pass.
+        var heldMatches = held.Order().SelectMany(i => contenders[i].Best.Select(c =>
+            new ReasonedMatch(i, c.Agent, c.Affinity, c.BestSkill, load.GetValueOrDefault(agents[c.Agent].Id), agents[c.Agent].Capacity))).ToList();
+        var offerMatches = new List<ReasonedMatch>(choices.Count);
+        foreach (var candidate in choices.Select(c => candidates[c]))
+        {
+            var agent = agents[candidate.Agent];
+            offerMatches.Add(new ReasonedMatch(candidate.Item, candidate.Agent, candidate.Affinity, candidate.BestSkill, load.GetValueOrDefault(agent.Id), agent.Capacity));
+            load[agent.Id] = load.GetValueOrDefault(agent.Id) + 1;
+        }
+
+        var reasons = RoutingReason.ForMatches(skillModel, texts, profiles, contenders, [.. heldMatches, .. offerMatches], cancellationToken);
+        HoldForPeople(items, agents, contenders, heldMatches, reasons.Take(heldMatches.Count).ToList());
+        EstimateDurations(skillModel, offerMatches.Select(m => m.Item).ToList(), items, texts, cancellationToken);
         ClaimCapacity(choices.Select(c => agents[candidates[c].Agent]).Distinct());
         var offers = new List<(WorkItem Item, Agent Agent)>(choices.Count);
-        foreach (var choice in choices)
+        foreach (var (choice, reason) in choices.Zip(reasons.Skip(heldMatches.Count)))
         {
             var candidate = candidates[choice];
-            var item = items[candidate.Item];
-            var agent = agents[candidate.Agent];
-            lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), candidate.Reason(load.GetValueOrDefault(agent.Id), agent.Capacity), Caller.Coordinator);
-            load[agent.Id] = load.GetValueOrDefault(agent.Id) + 1;
+            var (item, agent) = (items[candidate.Item], agents[candidate.Agent]);
+            lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), reason, Caller.Coordinator);
             offers.Add((item, agent));
         }
 
@@ -106,8 +133,20 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
-        LogOffered(logger, choices.Count, groupId);
+        LogOffered(logger, choices.Count, held.Count, groupId);
         return choices.Count;
+    }
+
+    /// <summary>Items whose best candidates fit almost equally well wait, with those candidates, for a person to choose.</summary>
+    private void HoldForPeople(
+        List<WorkItem> items, List<Agent> agents, IReadOnlyList<Contenders> contenders, List<ReasonedMatch> matches, List<string> reasons)
+    {
+        foreach (var forItem in matches.Zip(reasons).GroupBy(m => m.First.Item))
+        {
+            var candidates = forItem.Select(m => new RoutingCandidateView(
+                agents[m.First.Agent].Id, WorkItemViews.KindName(MemberKind.Agent), agents[m.First.Agent].Name, Math.Round(m.First.Affinity, 3), m.Second)).ToList();
+            RoutingHold.Hold(context, items[forItem.Key], contenders[forItem.Key].Confidence, candidates, lifecycle.Now);
+        }
     }
 
     /// <summary>
@@ -124,26 +163,25 @@ public sealed partial class AssignmentPass(
     }
 
     /// <summary>The model's expected duration, kept on the item so that a run far past it can be noticed.</summary>
-    private static Task EstimateDurationsAsync(ISkillModel skillModel, List<WorkItem> offered, CancellationToken cancellationToken)
+    private static void EstimateDurations(
+        ISkillModel skillModel, List<int> offered, List<WorkItem> items, IReadOnlyList<WorkItemText> texts, CancellationToken cancellationToken)
     {
-        var unknown = offered.Where(w => w.ExpectedDurationSeconds is null).ToList();
+        var unknown = offered.Where(i => items[i].ExpectedDurationSeconds is null).ToList();
         if (unknown.Count > 0)
         {
-            var estimates = skillModel.ExpectedDurationSeconds(unknown.Select(AssignmentCandidates.ToText).ToList(), cancellationToken);
-            for (var i = 0; i < unknown.Count; i++)
+            var estimates = skillModel.ExpectedDurationSeconds(unknown.Select(i => texts[i]).ToList(), cancellationToken);
+            for (var k = 0; k < unknown.Count; k++)
             {
-                unknown[i].ExpectedDurationSeconds = estimates[i];
+                items[unknown[k]].ExpectedDurationSeconds = estimates[k];
             }
         }
-
-        return Task.CompletedTask;
     }
 
     private async Task<List<Agent>> AvailableAgentsAsync(Guid groupId, DateTimeOffset now, CancellationToken cancellationToken)
         => await AvailableAgents.InGroupAsync(context, groupId, options.CurrentValue, now, cancellationToken);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Assignment pass offered {Count} item(s) in group {GroupId}")]
-    private static partial void LogOffered(ILogger logger, int count, Guid groupId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Assignment pass offered {Count} item(s) and held {Held} for a person to route in group {GroupId}")]
+    private static partial void LogOffered(ILogger logger, int count, int held, Guid groupId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Assignment pass in group {GroupId} lost a race to another worker")]
     private static partial void LogLostRace(ILogger logger, Guid groupId);

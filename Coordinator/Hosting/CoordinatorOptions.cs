@@ -43,6 +43,14 @@ public sealed class CoordinatorOptions
     [Range(1, 100_000)]
     public int FeedbackMinExamples { get; set; } = 10;
 
+    /// <summary>
+    /// How sure the skill model must be of who should take an item to offer it: the margin between the best and the
+    /// second-best affinity among the members who could take it. Below it, when two or more could, the item waits in ready
+    /// for a person to route it, with its best candidates. 0 turns this off: the coordinator routes everything itself.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MinRoutingConfidence { get; set; } = 0.05;
+
     /// <summary>Attempts an item gets before it fails and is escalated to the group's humans.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Hosting;
@@ -17,9 +16,10 @@ namespace ClawGroups.Coordinator.Learning;
 
 /// <summary>
 /// The coordinator's feedback to the model for one group: its agents' finished work (who did what, how long it took,
-/// and how it ended: accepted, or rejected, stalled, failed, declined) tunes the group's heads, adopted only if they
-/// keep the base skills and route the group's own accepted work at least as well as before. Runs again only when
-/// work has ended since the last run.
+/// and how it ended: accepted, or rejected, stalled, failed, declined) and people's corrections of its routing (who a
+/// person gave an item to, or took it from; who accepted what another declined; <see cref="FeedbackLabels"/>) tune the
+/// group's heads, adopted only if they keep the base skills and route the group's own accepted work at least as well as
+/// before. Runs again only when something new was learned since the last run.
 /// </summary>
 public sealed partial class SkillFeedback(
     ClawDbContext context, SkillModels models, IOptionsMonitor<CoordinatorOptions> options, TimeProvider time, ILogger<SkillFeedback> logger)
@@ -27,29 +27,18 @@ public sealed partial class SkillFeedback(
     /// <summary>The newest finished assignments a tuning learns from; older ones describe a group that has moved on.</summary>
     public const int MaxExamples = 2000;
 
-    private static readonly AssignmentOutcome[] NotAccepted =
-        [AssignmentOutcome.Rejected, AssignmentOutcome.Stalled, AssignmentOutcome.Failed, AssignmentOutcome.Declined];
-
     /// <summary>
-    /// An agent's finished work whose ending says something about the fit: accepted (completed, and the item done) or
-    /// not (rejected, stalled, failed, declined). Revoked, taken over, reassigned, cancelled and handed-back attempts say
-    /// nothing about it. The job's fan-out and a group's run use this one rule.
-    /// </summary>
-    private static readonly Expression<Func<Assignment, bool>> Teaching = a =>
-        a.Role == AssignmentRole.Work && a.AgentId != null && a.EndedAt != null
-        && ((a.Outcome == AssignmentOutcome.Completed && a.WorkItem!.State == WorkItemState.Done) || NotAccepted.Contains(a.Outcome));
-
-    /// <summary>
-    /// Groups (not archived) with teaching work that ended after their tuning's watermark, or ever when never tuned:
-    /// the ones a feedback run may teach something. One query; the per-group checks come after.
+    /// Groups (not archived) with teaching work labelled after their tuning's watermark (<see cref="FeedbackLabels"/>), or
+    /// ever when never tuned: the ones a feedback run may teach something. One query; the per-group checks come after.
     /// </summary>
     public static async Task<List<Guid>> GroupsWithNewWorkAsync(ClawDbContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return await context.Assignments.AsNoTracking().Where(Teaching)
-            .Where(a => a.WorkItem!.Group!.ArchivedAt == null
-                        && !context.GroupSkillTunings.Any(t => t.GroupId == a.GroupId && t.ThroughEndedAt >= a.EndedAt))
-            .Select(a => a.GroupId).Distinct()
+        return await context.Assignments.AsNoTracking().Where(FeedbackLabels.Teaching)
+            .Where(a => a.WorkItem!.Group!.ArchivedAt == null)
+            .Select(FeedbackLabels.GroupLabelOf)
+            .Where(label => !context.GroupSkillTunings.Any(t => t.GroupId == label.GroupId && t.ThroughEndedAt >= label.At))
+            .Select(label => label.GroupId).Distinct()
             .ToListAsync(cancellationToken);
     }
 
@@ -62,7 +51,7 @@ public sealed partial class SkillFeedback(
 
         var previous = await context.GroupSkillTunings.FirstOrDefaultAsync(t => t.GroupId == groupId, cancellationToken);
         var finished = await FinishedAsync(groupId, cancellationToken);
-        var newest = finished.Count == 0 ? (DateTimeOffset?)null : finished.Max(a => a.EndedAt!.Value);
+        var newest = finished.Count == 0 ? (DateTimeOffset?)null : finished.Max(FeedbackLabels.LabelTime);
         if (newest is not { } through || (previous is not null && through <= previous.ThroughEndedAt))
         {
             return SkillFeedbackOutcome.NothingNew;
@@ -87,17 +76,21 @@ public sealed partial class SkillFeedback(
         return outcome;
     }
 
-    /// <summary>What a run for the group would learn from now: its newest teaching work as examples, oldest first.</summary>
+    /// <summary>What a run for the group would learn from now: its newest teaching work as examples, oldest label first.</summary>
     public async Task<IReadOnlyList<TuningExample>> ExamplesAsync(Guid groupId, CancellationToken cancellationToken) =>
         await ExamplesAsync(await FinishedAsync(groupId, cancellationToken), cancellationToken);
 
+    /// <summary>
+    /// The group's newest teaching assignments, each with its item and the item's attempts (what its label depends on; the
+    /// attempts include the assignment itself, a cycle that only an identity-resolving read may hold).
+    /// </summary>
     private Task<List<Assignment>> FinishedAsync(Guid groupId, CancellationToken cancellationToken) =>
-        context.Assignments.Include(a => a.WorkItem).Where(a => a.GroupId == groupId).Where(Teaching)
-            .OrderByDescending(a => a.EndedAt).Take(MaxExamples)
-            .AsNoTracking().ToListAsync(cancellationToken);
+        context.Assignments.Include(a => a.WorkItem!).ThenInclude(w => w.Assignments).Where(a => a.GroupId == groupId).Where(FeedbackLabels.Teaching)
+            .OrderByDescending(FeedbackLabels.LabelledAt).Take(MaxExamples)
+            .AsNoTrackingWithIdentityResolution().AsSplitQuery().ToListAsync(cancellationToken);
 
     /// <summary>
-    /// The finished work as examples, oldest first, with each accepted item's duration from acceptance to the agent's
+    /// The teaching work as examples, oldest label first, with each accepted item's duration from acceptance to the agent's
     /// result (the <c>work.result</c> event: in groups that require review, the attempt ends only at approval).
     /// </summary>
     private async Task<List<TuningExample>> ExamplesAsync(List<Assignment> finished, CancellationToken cancellationToken)
@@ -124,7 +117,7 @@ public sealed partial class SkillFeedback(
         }
 
         return finished.Where(a => agents.ContainsKey(a.AgentId!.Value))
-            .Select(a => new TuningExample(AssignmentCandidates.ToText(a.WorkItem!), agents[a.AgentId!.Value], a.Outcome == AssignmentOutcome.Completed, Duration(a)))
+            .Select(a => new TuningExample(AssignmentCandidates.ToText(a.WorkItem!), agents[a.AgentId!.Value], FeedbackLabels.Fits(a), Duration(a)))
             .Reverse().ToList();
     }
 

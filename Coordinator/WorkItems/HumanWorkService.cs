@@ -82,23 +82,26 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
                 return WorkItemStateMachine.Target(item.State, WorkItemMove.TakeOver).Failure;
             }
 
+            // A pick among the candidates of an item held for a person keeps why the coordinator had put that member forward.
+            var reason = RoutingHold.Candidates(item).FirstOrDefault(c => c.MemberId == memberId) is { } candidate
+                ? $"picked by {caller.Name}; {candidate.Reason}"
+                : $"reassigned by {caller.Name}";
             await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Reassigned, cancellationToken, RevokeReasons.Reassigned);
             if (item.State is WorkItemState.Assigned or WorkItemState.InProgress)
             {
                 item.State = WorkItemState.Ready;
             }
 
-            var reason = $"reassigned by {caller.Name}";
             if (agent is not null)
             {
                 var move = item.State == WorkItemState.Failed ? WorkItemMove.Reassign : WorkItemMove.Assign;
-                lifecycle.OfferToAgent(item, agent, score: 1, reason, caller, move);
+                lifecycle.OfferToAgent(item, agent, score: 1, reason, caller, move).ChosenByUserId = caller.Id;
                 lifecycle.AnnounceOffer(agent, item.ToView(new Dictionary<Guid, string> { [agent.Id] = agent.Name }));
             }
             else
             {
                 var member = new Caller(MemberKind.Human, human!.UserId, human.User?.DisplayName ?? "");
-                lifecycle.GiveToHuman(item, member, reason, WorkItemMove.TakeOver);
+                lifecycle.GiveToHuman(item, member, reason, WorkItemMove.TakeOver).ChosenByUserId = caller.Id;
                 context.AddTrailEvent(item.GroupId, caller, "work.assigned", lifecycle.Now, new { memberKind = "human", memberId, reason }, item.Id);
             }
 

@@ -3,6 +3,9 @@ namespace ClawGroups.Coordinator.WorkItems;
 public sealed record CreateWorkItemRequest(
     string? Title, string? Description, IReadOnlyList<string>? RequiredSkills, int? Priority, IReadOnlyList<Guid>? DependsOn, Guid? ParentId);
 
+/// <summary>What a person changes in an item; a field left out (null) stays as it is.</summary>
+public sealed record EditWorkItemRequest(string? Title, string? Description, IReadOnlyList<string>? RequiredSkills, int? Priority);
+
 public sealed record HandBackRequest(string? Note);
 
 public sealed record ReassignRequest(Guid? MemberId);

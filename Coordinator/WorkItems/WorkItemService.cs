@@ -1,5 +1,7 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
@@ -7,8 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ClawGroups.Coordinator.WorkItems;
 
-/// <summary>Creating work items and reading them back: the board, the drawer and the API's reads.</summary>
-public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lifecycle)
+/// <summary>Writing work items (creating, editing) and reading them back: the board, the drawer and the API's reads.</summary>
+public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lifecycle, GroupSkillModels skillModels)
 {
     public const int MaxListSize = 1000;
 
@@ -22,26 +24,7 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
 
         var errors = new Dictionary<string, string[]>();
         var title = request.Title?.Trim();
-        if (string.IsNullOrEmpty(title) || title.Length > 500)
-        {
-            errors["title"] = ["title is required and at most 500 characters long."];
-        }
-
-        if (request.Description is { Length: > 20_000 })
-        {
-            errors["description"] = ["description is at most 20000 characters long."];
-        }
-
-        if (request.RequiredSkills is { } skills && (skills.Count > 50 || skills.Any(s => string.IsNullOrWhiteSpace(s) || s.Length > 200)))
-        {
-            errors["requiredSkills"] = ["requiredSkills is a list of at most 50 non-empty skill ids or tags."];
-        }
-
-        if (request.Priority is < -1000 or > 1000)
-        {
-            errors["priority"] = ["priority must be from -1000 to 1000."];
-        }
-
+        WorkItemFields.Check(title, request.Description, request.RequiredSkills, request.Priority, errors);
         var dependsOn = (request.DependsOn ?? []).Distinct().ToList();
         var dependencies = await context.WorkItems.Where(w => dependsOn.Contains(w.Id)).Select(w => new { w.Id, w.GroupId, w.State }).ToListAsync(cancellationToken);
         foreach (var missing in dependsOn.Except(dependencies.Where(d => d.GroupId == groupId).Select(d => d.Id)))
@@ -67,7 +50,7 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
             ParentId = request.ParentId,
             Title = title!,
             Description = request.Description?.Trim() ?? "",
-            RequiredSkills = request.RequiredSkills?.Select(s => s.Trim()).Distinct().ToList() ?? [],
+            RequiredSkills = request.RequiredSkills is { } skills ? WorkItemFields.Skills(skills) : [],
             Priority = request.Priority ?? 0,
             // A new item cannot close a cycle: it depends only on items that exist already.
             State = dependencies.All(d => d.State == WorkItemState.Done) ? WorkItemState.Ready : WorkItemState.Backlog,
@@ -78,10 +61,56 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
             UpdatedAt = now,
         };
         item.DependsOn.AddRange(dependsOn.Select(id => new WorkItemDependency { WorkItemId = item.Id, DependsOnId = id }));
+        // Read once, now, so that every pass over the item only compares vectors.
+        ItemReadings.ReadWritten(await skillModels.ForGroupAsync(context, groupId, cancellationToken), [item], cancellationToken);
         context.WorkItems.Add(item);
         context.AddTrailEvent(groupId, caller, "work.created", now,
             new { item.Title, state = WorkItemStates.ApiName(item.State), item.RequiredSkills, item.Priority, dependsOn }, item.Id);
         lifecycle.AssignmentNeeded(groupId);
+        await lifecycle.SaveAsync(cancellationToken);
+        return await context.ToViewAsync(item, cancellationToken);
+    }
+
+    /// <summary>
+    /// A person rewrites an item no member holds (backlog, ready, stalled or failed; a member at work is not changed under
+    /// it). New text is read again, and a question about who should take it is withdrawn: it was asked of the old text.
+    /// </summary>
+    public async Task<Outcome<WorkItemView>> EditAsync(Caller caller, Guid id, EditWorkItemRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (item, denied) = GroupAccess.RequireHuman(caller) is { } notHuman ? (null, notHuman) : await VisibleItemAsync(caller, id, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (item!.State is not (WorkItemState.Backlog or WorkItemState.Ready or WorkItemState.Stalled or WorkItemState.Failed))
+        {
+            return Failure.Conflict(
+                $"The work item is {WorkItemStates.ApiName(item.State)}: only work no member holds can be edited. Take it over or hand it back first.",
+                new Dictionary<string, object?> { ["state"] = WorkItemStates.ApiName(item.State) });
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var title = request.Title?.Trim() ?? item.Title;
+        WorkItemFields.Check(title, request.Description, request.RequiredSkills, request.Priority, errors);
+        if (errors.Count > 0)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        var (description, skills) = (request.Description?.Trim() ?? item.Description, request.RequiredSkills is { } given ? WorkItemFields.Skills(given) : item.RequiredSkills);
+        var reworded = title != item.Title || description != item.Description || !skills.SequenceEqual(item.RequiredSkills);
+        (item.Title, item.Description, item.RequiredSkills, item.Priority) = (title, description, skills, request.Priority ?? item.Priority);
+        if (reworded)
+        {
+            ItemReadings.ReadWritten(await skillModels.ForGroupAsync(context, item.GroupId, cancellationToken), [item], cancellationToken);
+        }
+
+        RoutingHold.Release(item);
+        item.UpdatedAt = lifecycle.Now;
+        context.AddTrailEvent(item.GroupId, caller, "work.edited", lifecycle.Now, new { item.Title, item.RequiredSkills, item.Priority, reworded }, item.Id);
+        lifecycle.AssignmentNeeded(item.GroupId);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }

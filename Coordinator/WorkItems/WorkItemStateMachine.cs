@@ -62,6 +62,8 @@ public static class WorkItemStateMachine
         {
             item.State = target.Value;
             item.StateChangedAt = now;
+            // Who should take the item was asked of a person in the state it left: whatever moved it answered the question.
+            RoutingHold.Release(item);
         }
 
         if (target.Succeeded)

@@ -21,7 +21,18 @@ public sealed record WorkItemView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset StateChangedAt,
-    IReadOnlyList<AssignmentView> Assignments);
+    IReadOnlyList<AssignmentView> Assignments,
+    RoutingView? Routing = null);
+
+/// <summary>
+/// Whether the item waits for a person to route it (the members who could take it fit almost equally well), how sure the
+/// model was (the margin between the best and second-best affinity) and its best candidates, best first; null while the
+/// coordinator routes the item itself.
+/// </summary>
+public sealed record RoutingView(bool NeedsPerson, double Confidence, IReadOnlyList<RoutingCandidateView> Candidates);
+
+/// <summary>A member a person may give a held item to, with the model's affinity and the reason, as an offer's reason reads.</summary>
+public sealed record RoutingCandidateView(Guid MemberId, string Kind, string Name, double Affinity, string Reason);
 
 /// <summary>A member as other views refer to it: <c>{ kind: "agent"|"human", id, name }</c>.</summary>
 public sealed record MemberRef(string Kind, Guid Id, string Name);

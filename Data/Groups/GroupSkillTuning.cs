@@ -16,7 +16,10 @@ public class GroupSkillTuning : IVersioned
 
     public DateTimeOffset TunedAt { get; set; }
 
-    /// <summary>The newest assignment end the tuning saw: the next run waits for work that ended after it.</summary>
+    /// <summary>
+    /// The newest label the tuning saw (an attempt's end, an acceptance, or a person's pick: when an assignment began to teach
+    /// something): the next run waits for one after it. Named when only ends taught.
+    /// </summary>
     public DateTimeOffset ThroughEndedAt { get; set; }
 
     public int Examples { get; set; }

@@ -30,7 +30,13 @@ public class Assignment : IVersioned
 
     public double Score { get; set; }
 
-    /// <summary>Human-readable, e.g. "matched skills: react, css; load 1/3; 12 similar items done, 0 stalled".</summary>
+    /// <summary>
+    /// The person who gave the item to this member (a reassignment, or a pick among a held item's candidates); null when the
+    /// coordinator chose. A person's choice teaches the group's skill model, as finished work does.
+    /// </summary>
+    public Guid? ChosenByUserId { get; set; }
+
+    /// <summary>Human-readable, e.g. "restarting pods → Infrastructure (Kubernetes); fit 0.83, next best 0.61; load 1/2".</summary>
     public string Reason { get; set; } = "";
 
     public DateTimeOffset OfferedAt { get; set; }

@@ -51,6 +51,27 @@ public class WorkItem : IVersioned
     /// <summary>The model's expected duration for this item, used to notice runs far past it.</summary>
     public double? ExpectedDurationSeconds { get; set; }
 
+    /// <summary>
+    /// The skill model's reading of the item's text (float32 values, little-endian), made when the text was written so
+    /// that assignment passes only compare vectors. Null until read, or while the served model reads text afresh each time.
+    /// </summary>
+    public byte[]? ReadingVector { get; set; }
+
+    /// <summary>The version of the model that made <see cref="ReadingVector"/>: a reading of another version is read again.</summary>
+    public string? ReadingVersion { get; set; }
+
+    /// <summary>
+    /// When the coordinator held the item for a person to route: the members who could take it fit it almost equally well,
+    /// so it is not offered blindly. Null while the coordinator routes it itself.
+    /// </summary>
+    public DateTimeOffset? RoutingHeldAt { get; set; }
+
+    /// <summary>How sure the model was when the item was held: the margin between its best and second-best candidate's affinity.</summary>
+    public double? RoutingConfidence { get; set; }
+
+    /// <summary>The best candidates when the item was held (at most three, best first) as JSON: member, affinity and reason.</summary>
+    public string? RoutingCandidatesJson { get; set; }
+
     /// <summary>Set while a human has paused the item: it keeps its assignee and is never counted as stalled.</summary>
     public DateTimeOffset? PausedAt { get; set; }
 

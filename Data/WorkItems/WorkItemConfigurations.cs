@@ -9,6 +9,7 @@ internal sealed class WorkItemConfiguration : IEntityTypeConfiguration<WorkItem>
     {
         builder.Property(w => w.Title).HasMaxLength(500);
         builder.Property(w => w.ProgressMessage).HasMaxLength(4000);
+        builder.Property(w => w.ReadingVersion).HasMaxLength(200);
         builder.Property(w => w.Version).IsConcurrencyToken();
         builder.ComplexProperty(w => w.Usage);
         builder.HasOne<WorkItem>().WithMany().HasForeignKey(w => w.ParentId).OnDelete(DeleteBehavior.Restrict);

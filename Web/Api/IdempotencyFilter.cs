@@ -1,11 +1,14 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Idempotency;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Web.Api;
 
@@ -78,7 +81,7 @@ internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> context
             throw;
         }
 
-        var (status, body, contentType) = Capture(result);
+        var (status, body, contentType) = Capture(result, http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         if (http.GetEndpoint()?.Metadata.GetMetadata<CredentialsInResponse>() is not null)
         {
             (body, contentType) = (null, null);
@@ -137,7 +140,12 @@ internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> context
             : Results.Text(record.ResponseBody, record.ContentType, Encoding.UTF8, record.StatusCode);
     }
 
-    private static (int Status, string? Body, string? ContentType) Capture(object? result)
+    /// <summary>
+    /// The answer as it went out, to be replayed to the letter: written with the options the answer was written with
+    /// (ClawJson's settings on the host's options, whose encoder leaves "→" in a reason as it is, where ClawJson's own
+    /// would write "\u2192").
+    /// </summary>
+    private static (int Status, string? Body, string? ContentType) Capture(object? result, JsonSerializerOptions json)
     {
         while (result is INestedHttpResult nested)
         {
@@ -147,8 +155,8 @@ internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> context
         var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
         return result switch
         {
-            ProblemHttpResult problem => (status, ClawJson.Serialize<object>(problem.ProblemDetails), "application/problem+json"),
-            IValueHttpResult { Value: { } value } => (status, ClawJson.Serialize(value), "application/json"),
+            ProblemHttpResult problem => (status, JsonSerializer.Serialize<object>(problem.ProblemDetails, json), "application/problem+json"),
+            IValueHttpResult { Value: { } value } => (status, JsonSerializer.Serialize(value, json), "application/json"),
             _ => (status, null, null),
         };
     }

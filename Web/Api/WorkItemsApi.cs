@@ -14,6 +14,9 @@ internal static class WorkItemsApi
         var items = api.MapGroup("/work-items/{id:guid}").WithTags("Work items");
         items.MapGet("/", GetAsync);
         items.MapGet("/events", EventsAsync);
+        items.MapPatch("/", (Guid id, HttpRequest request, ClaimsPrincipal user, WorkItemService workItems, CancellationToken ct)
+            => WithBody<EditWorkItemRequest>(request, false, body => workItems.EditAsync(user.ToCaller(), id, body, ct))).Accepts<EditWorkItemRequest>("application/json")
+            .WithSummary("Edits an item no member holds (backlog, ready, stalled, failed): its text is read again and a routing question withdrawn.");
 
         // Humans.
         items.MapPost("/takeover", (Guid id, ClaimsPrincipal user, HumanWorkService work, CancellationToken ct)

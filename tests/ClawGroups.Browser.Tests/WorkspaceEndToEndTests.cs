@@ -9,7 +9,8 @@ namespace ClawGroups.Browser.Tests;
 /// <summary>
 /// The newcomer's path of the README, in Debian's Chromium against the real app (Kestrel, PostgreSQL, Hangfire) with
 /// simulated agents registered from the on-screen snippet's token: sign up, create a group, connect two agents,
-/// create work, watch it move live, take one item over mid-run, approve another; a second person sees it all live.
+/// create work, watch it move live, take one item over mid-run, route one the coordinator is unsure of, approve another; a
+/// second person sees it all live.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class WorkspaceEndToEndTests(BrowserFixture browser) : IAsyncLifetime
@@ -17,11 +18,17 @@ public sealed class WorkspaceEndToEndTests(BrowserFixture browser) : IAsyncLifet
     private const string Password = "Correct horse 42";
     private const string SettingsPage = "Build the settings page";
     private const string Migration = "Migrate the orders table";
+    private const string ReleaseNotes = "Write the release notes for 2.0";
 
     private readonly List<SimulatedAgent> _agents = [];
     private ClawAppFactory _app = null!;
 
-    public async Task InitializeAsync() => _app = await ClawAppFactory.StartOnLoopbackAsync();
+    // The coordinator asks a person about every item that more than one agent could take: the items the test routes by
+    // required skills are unaffected, and one without lets the person route it from the board.
+    public async Task InitializeAsync() => _app = await ClawAppFactory.StartOnLoopbackAsync(new Dictionary<string, string?>
+    {
+        ["ClawGroups:Coordinator:MinRoutingConfidence"] = "1",
+    });
 
     public async Task DisposeAsync()
     {
@@ -92,6 +99,25 @@ public sealed class WorkspaceEndToEndTests(BrowserFixture browser) : IAsyncLifet
             await owner.ActAsync("complete", "Finished the migration by hand.");
             await owner.CloseDrawerAsync();
             await Expect(owner.CardIn("done", Migration)).ToBeVisibleAsync(WorkspacePage.Soon);
+
+            // Release notes could go to either agent: the coordinator asks, both boards show it, and one click answers.
+            await owner.CreateWorkItemAsync(ReleaseNotes, "");
+            foreach (var person in new[] { owner, colleague })
+            {
+                await Expect(person.CardIn("ready", ReleaseNotes).GetByTestId("card-flag")).ToHaveTextAsync("Needs a person to route", WorkspacePage.SoonText);
+            }
+
+            await owner.OpenAsync(ReleaseNotes);
+            await Expect(owner.Page.GetByTestId("routing-candidate")).ToHaveCountAsync(2);
+            await Expect(owner.Page.GetByTestId("routing-candidate-reason").First).ToContainTextAsync("→ ");
+            await Expect(owner.Page.GetByTestId("drawer-close")).ToBeInViewportAsync(new() { Ratio = 1 });
+            await shots.TakeAsync(owner.Page, "needs-a-person-to-route");
+            await owner.Page.GetByRole(AriaRole.Button, new() { Name = "Give to pixel" }).ClickAsync();
+            await Expect(owner.Page.GetByTestId("drawer-assignee")).ToHaveTextAsync("pixel");
+            await Expect(owner.Page.GetByTestId("routing-candidates")).ToBeHiddenAsync();
+            await owner.CloseDrawerAsync();
+            await Expect(colleague.Card(ReleaseNotes).GetByTestId("card-flag")).ToBeHiddenAsync(new() { Timeout = 30_000 });
+            await Expect(colleague.CardIn("inReview", ReleaseNotes)).ToBeVisibleAsync(WorkspacePage.Soon);
 
             // The settings page is approved by dragging its card to Done.
             await owner.DragAsync(owner.CardIn("inReview", SettingsPage), "done");

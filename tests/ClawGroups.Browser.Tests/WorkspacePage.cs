@@ -10,6 +10,9 @@ public sealed partial class WorkspacePage(IPage page, Uri baseAddress)
     /// <summary>Live changes must show within a second; the slack covers agents' own pauses and a loaded CI machine.</summary>
     public static readonly LocatorAssertionsToBeVisibleOptions Soon = new() { Timeout = 30_000 };
 
+    /// <inheritdoc cref="Soon"/>
+    public static readonly LocatorAssertionsToHaveTextOptions SoonText = new() { Timeout = 30_000 };
+
     public IPage Page { get; } = page;
 
     public async Task SignUpAsync(string name, string email, string password, string? returnUrl = null)

@@ -37,11 +37,16 @@ public static class BoardColumns
         _ => Done,
     };
 
-    /// <summary>A flag the card shows for states that need attention, or null.</summary>
+    public const string NeedsPersonToRoute = "Needs a person to route";
+
+    /// <summary>
+    /// A flag the card shows for items that need attention, or null. A question about who should take the item comes first:
+    /// it is the one a person can answer now (a stalled item can be held for it too).
+    /// </summary>
     public static string? FlagOf(WorkItemView item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return item.State switch
+        return item.Routing is { NeedsPerson: true } ? NeedsPersonToRoute : item.State switch
         {
             "stalled" => "Stalled",
             "failed" => "Failed",

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;
 
 namespace ClawGroups.Web.Components.Board;
@@ -12,6 +13,7 @@ public static class TrailText
         "work.assigned", "work.accepted", "work.progress", "work.message", "work.result", "work.takenOver", "work.handedBack",
         "work.stalled", "work.pinged", "work.failed", "work.paused", "work.resumed", "work.completed", "work.approved",
         "work.rejected", "work.declined", "work.lateResult", "work.released", "review.assigned",
+        TrailEventTypes.NeedsRouting,
     ];
 
     /// <summary>Whether the event belongs in the progress log (the timeline shows every event).</summary>
@@ -33,6 +35,7 @@ public static class TrailText
         return entry.Type switch
         {
             "work.created" => "Created.",
+            "work.edited" => "Edited.",
             "work.ready" => "Ready: its dependencies are done.",
             "work.assigned" => $"Offered to {Text(data, "memberName") ?? Text(data, "memberId")}: {Text(data, "reason")}",
             "review.assigned" => $"Review offered to {Text(data, "reviewerName")}: {Text(data, "reason")}",
@@ -56,6 +59,7 @@ public static class TrailText
             "work.released" => "Released: its agent was revoked.",
             "work.lateResult" => $"A result arrived after the attempt ended; kept for review.{Suffix(Text(data, "summary"))}",
             "work.lateResultAccepted" => "The late result was accepted.",
+            TrailEventTypes.NeedsRouting => $"Needs a person to route: the model could not tell its best candidates apart (confidence {Text(data, "confidence")}).",
             _ => entry.Type,
         };
     }

@@ -67,6 +67,14 @@ public sealed class WorkItemActionRunner(WorkItemCommands commands, IDialogServi
         }
     }
 
+    /// <summary>Gives an item the coordinator held for a person to one of its candidates: a reassignment, in one click.</summary>
+    public async Task<WorkItemView?> GiveAsync(WorkItemView item, RoutingCandidateView candidate)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(candidate);
+        return Report(await commands.ReassignAsync(item.Id, candidate.MemberId), $"Given to {candidate.Name}.");
+    }
+
     private WorkItemView? Report(Outcome<WorkItemView> outcome, string success)
     {
         if (!snackbar.ReportFailure(outcome))

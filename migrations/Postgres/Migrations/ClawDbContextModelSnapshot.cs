@@ -718,6 +718,9 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("ChosenByUserId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset?>("EndedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -869,12 +872,28 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<byte[]>("ReadingVector")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ReadingVersion")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.PrimitiveCollection<List<string>>("RequiredSkills")
                         .IsRequired()
                         .HasColumnType("text[]");
 
                     b.Property<string>("ResultSummary")
                         .HasColumnType("text");
+
+                    b.Property<string>("RoutingCandidatesJson")
+                        .HasColumnType("text");
+
+                    b.Property<double?>("RoutingConfidence")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset?>("RoutingHeldAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("State")
                         .IsRequired()

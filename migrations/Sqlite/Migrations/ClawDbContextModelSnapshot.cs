@@ -709,6 +709,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ChosenByUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("EndedAt")
                         .HasColumnType("INTEGER");
 
@@ -860,12 +863,28 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("ReadingVector")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ReadingVersion")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("RequiredSkills")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResultSummary")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("RoutingCandidatesJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("RoutingConfidence")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("RoutingHeldAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("State")
                         .IsRequired()

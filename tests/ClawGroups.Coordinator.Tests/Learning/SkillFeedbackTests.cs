@@ -1,10 +1,8 @@
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Trail;
-using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Groups;
-using ClawGroups.Data.Trail;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Corpus;
 using ClawGroups.Inference.Lexical;
@@ -21,26 +19,13 @@ namespace ClawGroups.Coordinator.Tests.Learning;
 /// <summary>The feedback job's work for one group, on both databases, with the shipped MoE model.</summary>
 public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped) : IClassFixture<SkillFeedbackTests.ShippedModels>
 {
-    private static readonly string[] LedgerWork =
-    [
-        "Reconcile the March bank statement", "Match vendor payments to invoices", "Close the books for the quarter",
-        "Chase the overdue invoices from Acme", "Book the payroll journal entries", "Prepare the VAT return",
-    ];
-
-    private static readonly string[] PixelWork =
-    [
-        "The checkout button overlaps the footer on phones", "Make the sign-up form keyboard accessible",
-        "Fix the dark mode colours of the sidebar", "The settings page flickers when it loads",
-        "Align the pricing cards on tablets", "Add a loading spinner to the search box",
-    ];
-
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
     [InlineData(DatabaseProvider.Sqlite)]
     public async Task Finished_work_tunes_a_head_that_the_group_s_passes_then_use(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var (groupId, newest) = await SeedAsync(database, rejected: 1);
+        var (groupId, newest) = await BackOffice.SeedAsync(database, rejected: 1);
         var groupModels = new GroupSkillModels(shipped.Models, NullLogger<GroupSkillModels>.Instance);
 
         var outcome = await RunAsync(database, groupId, shipped.Models);
@@ -48,7 +33,7 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
         await using var context = database.NewContext();
         var tuning = await context.GroupSkillTunings.SingleAsync(t => t.GroupId == groupId);
         Assert.Equal(SkillFeedbackOutcome.Adopted, outcome);
-        Assert.Equal(LedgerWork.Length + PixelWork.Length + 1, tuning.Examples);
+        Assert.Equal(BackOffice.LedgerWork.Length + BackOffice.PixelWork.Length + 1, tuning.Examples);
         Assert.Equal(2, tuning.Members);
         Assert.Equal(newest, tuning.ThroughEndedAt);
         Assert.True(tuning.BaseAccuracyBefore - tuning.BaseAccuracyAfter <= new TuningOptions().MaxBaseAccuracyDrop);
@@ -65,10 +50,10 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
     public async Task Work_that_ends_after_a_tuning_is_tuned_on_again()
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
-        var (groupId, newest) = await SeedAsync(database, rejected: 0);
+        var (groupId, newest) = await BackOffice.SeedAsync(database, rejected: 0);
         await RunAsync(database, groupId, shipped.Models);
 
-        await AddFinishedAsync(database, groupId, "ledger", "Pay the supplier invoices due this week", newest.AddMinutes(5), AssignmentOutcome.Completed);
+        await BackOffice.AddFinishedAsync(database, groupId, "ledger", "Pay the supplier invoices due this week", newest.AddMinutes(5), AssignmentOutcome.Completed);
         var again = await RunAsync(database, groupId, shipped.Models);
 
         await using var context = database.NewContext();
@@ -83,9 +68,9 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
     public async Task Only_groups_with_work_ended_since_their_watermark_are_fanned_out(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var (tuned, tunedThrough) = await SeedAsync(database, rejected: 0);
-        var (untuned, _) = await SeedAsync(database, rejected: 0);
-        var (caughtUp, caughtUpThrough) = await SeedAsync(database, rejected: 0);
+        var (tuned, tunedThrough) = await BackOffice.SeedAsync(database, rejected: 0);
+        var (untuned, _) = await BackOffice.SeedAsync(database, rejected: 0);
+        var (caughtUp, caughtUpThrough) = await BackOffice.SeedAsync(database, rejected: 0);
         await using (var context = database.NewContext())
         {
             context.Groups.Add(new Group { Id = Guid.CreateVersion7(), Name = "idle", CreatedAt = tunedThrough });
@@ -104,9 +89,9 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
     public async Task Fewer_accepted_items_than_the_minimum_teach_nothing_yet()
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
-        var (groupId, _) = await SeedAsync(database, rejected: 0);
+        var (groupId, _) = await BackOffice.SeedAsync(database, rejected: 0);
 
-        var outcome = await RunAsync(database, groupId, shipped.Models, minExamples: LedgerWork.Length + PixelWork.Length + 1);
+        var outcome = await RunAsync(database, groupId, shipped.Models, minExamples: BackOffice.LedgerWork.Length + BackOffice.PixelWork.Length + 1);
 
         await using var context = database.NewContext();
         var watermark = await context.GroupSkillTunings.SingleAsync();
@@ -120,7 +105,7 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
     public async Task With_only_the_lexical_model_there_is_nothing_to_tune()
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
-        var (groupId, _) = await SeedAsync(database, rejected: 0);
+        var (groupId, _) = await BackOffice.SeedAsync(database, rejected: 0);
 
         var outcome = await RunAsync(database, groupId, new SkillModels(new LexicalSkillModel()));
 
@@ -131,7 +116,7 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
     public async Task A_damaged_head_leaves_the_group_on_the_default_model()
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
-        var (groupId, now) = await SeedAsync(database, rejected: 0);
+        var (groupId, now) = await BackOffice.SeedAsync(database, rejected: 0);
         await using var context = database.NewContext();
         context.GroupSkillTunings.Add(new GroupSkillTuning { GroupId = groupId, Head = [1, 2, 3, 4, 5, 6, 7, 8, 9], TunedAt = now, ThroughEndedAt = now });
         await context.SaveChangesAsync();
@@ -145,10 +130,10 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
     public async Task A_later_tuning_is_judged_against_the_group_s_current_head_too()
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
-        var (groupId, newest) = await SeedAsync(database, rejected: 0);
+        var (groupId, newest) = await BackOffice.SeedAsync(database, rejected: 0);
         await RunAsync(database, groupId, shipped.Models);
 
-        await AddFinishedAsync(database, groupId, "ledger", "Pay the supplier invoices due this week", newest.AddMinutes(5), AssignmentOutcome.Completed);
+        await BackOffice.AddFinishedAsync(database, groupId, "ledger", "Pay the supplier invoices due this week", newest.AddMinutes(5), AssignmentOutcome.Completed);
         await RunAsync(database, groupId, shipped.Models);
 
         await using var context = database.NewContext();
@@ -162,7 +147,7 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
     public async Task Durations_run_from_acceptance_to_the_agent_s_result_not_to_the_review()
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
-        var (groupId, _) = await SeedAsync(database, rejected: 0);
+        var (groupId, _) = await BackOffice.SeedAsync(database, rejected: 0);
         await using (var context = database.NewContext())
         {
             // Each result came 4 minutes after acceptance; the attempts ended, at approval, 19 minutes after it.
@@ -178,9 +163,9 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
         await using var reader = database.NewContext();
         var examples = await NewFeedback(reader, shipped.Models).ExamplesAsync(groupId, CancellationToken.None);
 
-        Assert.Equal(LedgerWork.Length + PixelWork.Length, examples.Count);
+        Assert.Equal(BackOffice.LedgerWork.Length + BackOffice.PixelWork.Length, examples.Count);
         Assert.All(examples, e => Assert.Equal(TimeSpan.FromMinutes(4).TotalSeconds, e.DurationSeconds!.Value, 3));
-        Assert.Equal(LedgerWork[0], examples[0].Item.Title);
+        Assert.Equal(BackOffice.LedgerWork[0], examples[0].Item.Title);
     }
 
     private static double? CurrentHeadScore(string json)
@@ -197,79 +182,9 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
         return await NewFeedback(context, models, minExamples).RunAsync(groupId, CancellationToken.None);
     }
 
-    private static SkillFeedback NewFeedback(ClawDbContext context, SkillModels models, int minExamples = 10) =>
+    internal static SkillFeedback NewFeedback(ClawDbContext context, SkillModels models, int minExamples = 10) =>
         new(context, models, new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { FeedbackMinExamples = minExamples }),
             TimeProvider.System, NullLogger<SkillFeedback>.Instance);
-
-    /// <summary>A bookkeeping agent and a front-end agent, each with six accepted items; optionally a rejected one.</summary>
-    private static async Task<(Guid GroupId, DateTimeOffset Newest)> SeedAsync(TestDatabase database, int rejected)
-    {
-        var start = new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
-        var group = new Group { Id = Guid.CreateVersion7(), Name = "back office", CreatedAt = start };
-        await using (var context = database.NewContext())
-        {
-            context.Groups.Add(group);
-            context.Agents.Add(NewAgent(group.Id, "ledger", "Keeps the company's books.",
-                new AgentSkill { SkillId = "bookkeeping", Name = "Bookkeeping", Description = "Ledgers, reconciliations and invoices", Tags = ["accounting", "invoices"], Level = 0.9 }));
-            context.Agents.Add(NewAgent(group.Id, "pixel", "Builds and fixes web interfaces.",
-                new AgentSkill { SkillId = "frontend", Name = "Front-end", Description = "React components, CSS layout, accessibility", Tags = ["react", "css"], Level = 0.9 }));
-            await context.SaveChangesAsync();
-        }
-
-        var at = start;
-        foreach (var (title, agent) in LedgerWork.Select(t => (t, "ledger")).Concat(PixelWork.Select(t => (t, "pixel"))))
-        {
-            at = at.AddMinutes(1);
-            await AddFinishedAsync(database, group.Id, agent, title, at, AssignmentOutcome.Completed);
-        }
-
-        for (var r = 0; r < rejected; r++)
-        {
-            at = at.AddMinutes(1);
-            await AddFinishedAsync(database, group.Id, "pixel", "Reconcile the petty cash tin", at, AssignmentOutcome.Rejected);
-        }
-
-        return (group.Id, at);
-    }
-
-    private static async Task AddFinishedAsync(TestDatabase database, Guid groupId, string agentName, string title, DateTimeOffset endedAt, AssignmentOutcome outcome)
-    {
-        await using var context = database.NewContext();
-        var agent = await context.Agents.SingleAsync(a => a.GroupId == groupId && a.Name == agentName);
-        var item = new WorkItem
-        {
-            Id = Guid.CreateVersion7(), GroupId = groupId, Title = title, CreatedAt = endedAt.AddMinutes(-30), UpdatedAt = endedAt, StateChangedAt = endedAt,
-            State = outcome == AssignmentOutcome.Completed ? WorkItemState.Done : WorkItemState.Ready, CreatedByKind = MemberKind.Human,
-        };
-        item.Assignments.Add(new Assignment
-        {
-            Id = Guid.CreateVersion7(), WorkItemId = item.Id, GroupId = groupId, MemberKind = MemberKind.Agent, AgentId = agent.Id, Attempt = 1,
-            OfferedAt = endedAt.AddMinutes(-20), AcceptedAt = endedAt.AddMinutes(-19), EndedAt = endedAt, Outcome = outcome,
-        });
-        context.WorkItems.Add(item);
-        if (outcome == AssignmentOutcome.Completed)
-        {
-            // The agent's result, as the API records it; without review the attempt ends with it.
-            context.TrailEvents.Add(new TrailEvent
-            {
-                GroupId = groupId, WorkItemId = item.Id, AgentId = agent.Id, At = endedAt, ActorKind = MemberKind.Agent, ActorId = agent.Id,
-                Type = TrailEventTypes.Result, DataJson = "{}",
-            });
-        }
-
-        await context.SaveChangesAsync();
-    }
-
-    private static Agent NewAgent(Guid groupId, string name, string description, AgentSkill skill)
-    {
-        var agent = new Agent
-        {
-            Id = Guid.CreateVersion7(), GroupId = groupId, Name = name, Description = description, Capacity = 2, Status = AgentStatus.Online,
-            RegisteredAt = DateTimeOffset.UtcNow, ApiKeyHash = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + new string('0', 32), ApiKeyPrefix = "cg_agent_x",
-        };
-        agent.Skills.Add(skill);
-        return agent;
-    }
 
     /// <summary>The shipped weights served as the app serves them (blended with the lexical model), loaded once.</summary>
     public sealed class ShippedModels : IDisposable

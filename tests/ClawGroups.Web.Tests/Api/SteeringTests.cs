@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
@@ -41,6 +42,26 @@ public sealed class SteeringTests : IAsyncLifetime
 
         await scenario.Human.CompleteAsync(item.Id, "Finished by hand");
         Assert.Equal(WorkItemStates.Done, (await scenario.Human.GetWorkItemAsync(item.Id)).State);
+    }
+
+    [Fact]
+    public async Task A_person_rewords_an_item_no_one_holds_and_its_view_says_how_it_is_routed()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app);
+        var item = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Survey vector dbs"));
+        using var http = _app.OwnerHttpClient();
+
+        using var edited = await http.PatchAsJsonAsync($"/api/v1/work-items/{item.Id}", new { title = "Survey vector databases", requiredSkills = new[] { "research" } });
+        using var refused = await http.PatchAsJsonAsync($"/api/v1/work-items/{item.Id}", new { title = " " });
+
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        using var view = JsonDocument.Parse(await edited.Content.ReadAsStringAsync());
+        Assert.Equal("Survey vector databases", view.RootElement.GetProperty("title").GetString());
+        Assert.Equal("research", view.RootElement.GetProperty("requiredSkills")[0].GetString());
+        // No one is asked to route it: the coordinator routes it itself.
+        Assert.Equal(JsonValueKind.Null, view.RootElement.GetProperty("routing").ValueKind);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains(await scenario.Human.GetEventsAsync(item.Id), e => e.Type == "work.edited");
     }
 
     [Fact]

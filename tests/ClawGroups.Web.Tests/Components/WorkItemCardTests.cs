@@ -39,6 +39,17 @@ public sealed class WorkItemCardTests : ComponentTest
         Assert.Contains(flag, card.Find("[data-testid=card-flag]").TextContent, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ready")]
+    [InlineData("stalled")]
+    public void A_card_the_coordinator_held_says_it_needs_a_person_to_route_on_the_chip_and_in_its_accessible_name(string state)
+    {
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item(state, routing: Held)));
+
+        Assert.Equal("Needs a person to route", card.Find("[data-testid=card-flag]").TextContent.Trim());
+        Assert.EndsWith(", Needs a person to route", card.Find("[data-testid=work-item-card]").GetAttribute("aria-label"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_ready_card_has_no_flag_no_progress_and_no_attempt_count()
     {

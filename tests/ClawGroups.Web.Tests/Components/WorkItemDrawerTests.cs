@@ -40,16 +40,44 @@ public sealed class WorkItemDrawerTests : ComponentTest
     }
 
     [Fact]
+    public void A_held_item_lists_its_candidates_with_their_reasons_and_gives_it_to_one_in_one_click()
+    {
+        var given = new List<RoutingCandidateView>();
+        var drawer = Render<WorkItemDrawer>(p => p
+            .Add(d => d.Item, Item("ready", routing: Held))
+            .Add(d => d.HumanId, Me)
+            .Add(d => d.OnGive, (RoutingCandidateView c) => given.Add(c)));
+
+        var candidates = drawer.FindAll("[data-testid=routing-candidate]");
+        Assert.Equal(2, candidates.Count);
+        Assert.Contains("React UI (frontend); fit 0.81, next best 0.79", candidates[0].QuerySelector("[data-testid=routing-candidate-reason]")!.TextContent, StringComparison.Ordinal);
+        var buttons = drawer.FindAll("[data-testid=give-to]");
+        Assert.Equal(["Give to pixel", "Give to stylist"], buttons.Select(b => b.TextContent.Trim()));
+
+        buttons[1].Click();
+
+        Assert.Equal([Held.Candidates[1]], given);
+    }
+
+    [Fact]
+    public void An_item_the_coordinator_routes_itself_shows_no_candidates()
+    {
+        var drawer = Render<WorkItemDrawer>(p => p.Add(d => d.Item, Item("ready")).Add(d => d.HumanId, Me));
+
+        Assert.Empty(drawer.FindAll("[data-testid=routing-candidates]"));
+    }
+
+    [Fact]
     public void Each_assignment_shows_why_that_member_was_chosen()
     {
         var at = DateTimeOffset.UtcNow;
-        var attempt = new AssignmentView(Guid.NewGuid(), Agent.Id, "agent", "pixel", "work", 1, 0.82, "matched skills: react; load 0/2",
+        var attempt = new AssignmentView(Guid.NewGuid(), Agent.Id, "agent", "pixel", "work", 1, 0.82, "settings page → React UI (frontend); fit 0.82; load 0/2",
             at, at, null, "active", null, null, false, new UsageView(0, 0, 0));
         var drawer = Render<WorkItemDrawer>(p => p.Add(d => d.Item, Item("inProgress", Agent, assignments: [attempt])).Add(d => d.HumanId, Me));
 
         OpenTab(drawer, "Assignments");
 
-        Assert.Contains("matched skills: react; load 0/2", drawer.Find("[data-testid=assignment-reason]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("settings page → React UI (frontend); fit 0.82; load 0/2", drawer.Find("[data-testid=assignment-reason]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

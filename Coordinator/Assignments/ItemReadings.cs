@@ -1,0 +1,111 @@
+using System.Buffers.Binary;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using ClawGroups.Inference.Skills;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.Assignments;
+
+/// <summary>
+/// The skill model's reading of each item's text, kept with the item (<see cref="ISkillModel.Read"/>): made when the text is
+/// written, so that passes over the item only compare vectors, and made by a pass for items no model of the served version
+/// has read (items from before readings were kept, or from before a model upgrade). Nothing is kept while the served model
+/// reads text afresh each time (its <see cref="ISkillModel.ReadingVersion"/> is null).
+/// </summary>
+public static class ItemReadings
+{
+    /// <summary>The reading kept with the item, of whatever version, or null.</summary>
+    public static ItemReading? Of(WorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item is { ReadingVersion: { } version, ReadingVector: { } bytes } ? new ItemReading(version, ToVector(bytes)) : null;
+    }
+
+    /// <summary>
+    /// Reads items whose text was just written and keeps the readings on them, to be stored by the caller's save; a reading
+    /// of the old text is dropped even when the served model keeps none.
+    /// </summary>
+    public static void ReadWritten(ISkillModel model, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(items);
+        foreach (var item in items)
+        {
+            (item.ReadingVersion, item.ReadingVector) = (null, null);
+        }
+
+        if (model.ReadingVersion is null || items.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (item, reading) in items.Zip(model.Read(items.Select(AssignmentCandidates.ToText).ToList(), cancellationToken)))
+        {
+            (item.ReadingVersion, item.ReadingVector) = (reading.Version, ToBytes(reading.Vector));
+        }
+    }
+
+    /// <summary>
+    /// The items' texts as a pass gives them to the model, each with its kept reading; items without a reading of the model's
+    /// version are read here, in one batch, and their readings kept. The readings are written set-based and unversioned, only
+    /// where the item is still as the pass read it: a reading follows from the text, so keeping it must not make a person's
+    /// concurrent move of the item fail, and a reading of text that was edited meanwhile is not kept (the edit read its own).
+    /// </summary>
+    public static async Task<IReadOnlyList<WorkItemText>> ForPassAsync(
+        ClawDbContext context, ISkillModel model, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(items);
+        var texts = items.Select(AssignmentCandidates.ToText).ToArray();
+        if (model.ReadingVersion is not { } version)
+        {
+            return texts;
+        }
+
+        var unread = Enumerable.Range(0, items.Count).Where(i => items[i].ReadingVersion != version || items[i].ReadingVector is null).ToList();
+        if (unread.Count == 0)
+        {
+            return texts;
+        }
+
+        var readings = model.Read(unread.Select(i => texts[i]).ToList(), cancellationToken);
+        // One commit for the batch rather than one per item: after an upgrade a pass reads thousands.
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var (i, reading) in unread.Zip(readings))
+        {
+            texts[i] = texts[i] with { Reading = reading };
+            var (id, readVersion, bytes) = (items[i].Id, items[i].Version, ToBytes(reading.Vector));
+            await context.WorkItems.Where(w => w.Id == id && w.Version == readVersion)
+                .ExecuteUpdateAsync(set => set.SetProperty(w => w.ReadingVector, bytes).SetProperty(w => w.ReadingVersion, reading.Version), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return texts;
+    }
+
+    /// <summary>float32 values, little-endian whatever the machine, so that a reading means the same on every node.</summary>
+    public static byte[] ToBytes(float[] vector)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        var bytes = new byte[vector.Length * sizeof(float)];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), vector[i]);
+        }
+
+        return bytes;
+    }
+
+    public static float[] ToVector(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var vector = new float[bytes.Length / sizeof(float)];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * sizeof(float)));
+        }
+
+        return vector;
+    }
+}

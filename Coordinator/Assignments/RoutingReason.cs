@@ -1,0 +1,75 @@
+using System.Globalization;
+using ClawGroups.Inference.Skills;
+
+namespace ClawGroups.Coordinator.Assignments;
+
+/// <summary>
+/// Why a member fits an item, in words people read on the board and in the trail: the item's words that drove the match,
+/// the member's skill they matched (in brackets its first tag that says something the name does not), how well it fits,
+/// how well the next best member fits, and the member's load, as in
+/// <c>restarting pods → Infrastructure (Kubernetes); fit 0.83, next best 0.61; load 1/2</c>.
+/// </summary>
+public static class RoutingReason
+{
+    /// <summary>Words of the item a reason names at most: enough to recognise the item's gist, short enough for a card.</summary>
+    public const int MaxWords = 3;
+
+    /// <summary>
+    /// The reason for each match of a pass, the words behind all of them explained by the model in one call: a pass's
+    /// reasons cost one batch, however many offers it makes.
+    /// </summary>
+    public static IReadOnlyList<string> ForMatches(
+        ISkillModel model, IReadOnlyList<WorkItemText> texts, IReadOnlyList<SkillProfile> profiles, IReadOnlyList<Contenders> contenders,
+        IReadOnlyList<ReasonedMatch> matches, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(profiles);
+        ArgumentNullException.ThrowIfNull(contenders);
+        ArgumentNullException.ThrowIfNull(matches);
+        var words = new IReadOnlyList<string>[matches.Count];
+        Array.Fill(words, []);
+        var named = Enumerable.Range(0, matches.Count).Where(k => SkillOf(profiles[matches[k].Agent], matches[k].Skill) is not null).ToList();
+        if (named.Count > 0)
+        {
+            var explained = model.Explain(
+                named.Select(k => new SkillMatch(texts[matches[k].Item], profiles[matches[k].Agent], matches[k].Skill)).ToList(), MaxWords, cancellationToken);
+            foreach (var (k, said) in named.Zip(explained))
+            {
+                words[k] = said;
+            }
+        }
+
+        return matches.Select((m, k) => Format(
+            words[k], SkillOf(profiles[m.Agent], m.Skill), m.Affinity, contenders[m.Item].NextBestTo(m.Agent), m.Load, m.Capacity)).ToList();
+    }
+
+    public static string Format(IReadOnlyList<string> words, SkillEntry? skill, double fit, double? nextBest, int load, int capacity)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        var parts = new List<string>(3);
+        if (skill is not null)
+        {
+            var match = $"→ {SkillName(skill)}";
+            parts.Add(words.Count == 0 ? match : $"{string.Join(' ', words.Take(MaxWords))} {match}");
+        }
+
+        parts.Add(nextBest is { } next
+            ? string.Create(CultureInfo.InvariantCulture, $"fit {fit:0.00}, next best {next:0.00}")
+            : string.Create(CultureInfo.InvariantCulture, $"fit {fit:0.00}"));
+        parts.Add(string.Create(CultureInfo.InvariantCulture, $"load {load}/{capacity}"));
+        return string.Join("; ", parts);
+    }
+
+    private static SkillEntry? SkillOf(SkillProfile profile, int skill) => skill >= 0 && skill < profile.Skills.Count ? profile.Skills[skill] : null;
+
+    private static string SkillName(SkillEntry skill)
+    {
+        var name = string.IsNullOrWhiteSpace(skill.Name) ? skill.Id : skill.Name.Trim();
+        var tag = skill.Tags.Select(t => t.Trim()).FirstOrDefault(t => t.Length > 0 && !string.Equals(t, name, StringComparison.OrdinalIgnoreCase));
+        return tag is null ? name : $"{name} ({tag})";
+    }
+}
+
+/// <summary>A match a reason is written for: item and agent (indices into the pass), the affinity, the skill matched, and the agent's load.</summary>
+public readonly record struct ReasonedMatch(int Item, int Agent, double Affinity, int Skill, int Load, int Capacity);

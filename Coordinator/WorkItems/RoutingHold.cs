@@ -1,0 +1,38 @@
+using System.Text.Json;
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Trail;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+
+namespace ClawGroups.Coordinator.WorkItems;
+
+/// <summary>
+/// An item the coordinator holds for a person to route: the members who could take it fit it almost equally well, so it
+/// waits with its best candidates instead of being offered blindly, until a person gives it to someone (one click on a
+/// candidate is a reassignment), edits it, or otherwise moves it.
+/// </summary>
+public static class RoutingHold
+{
+    public static void Hold(ClawDbContext context, WorkItem item, double confidence, IReadOnlyList<RoutingCandidateView> candidates, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(candidates);
+        var rounded = Math.Round(confidence, 3);
+        (item.RoutingHeldAt, item.RoutingConfidence, item.RoutingCandidatesJson, item.UpdatedAt) = (now, rounded, ClawJson.Serialize(candidates), now);
+        context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.NeedsRouting, now, new { confidence = rounded, candidates }, item.Id);
+    }
+
+    /// <summary>The candidates the item was held with, best first; none when it is not held.</summary>
+    public static IReadOnlyList<RoutingCandidateView> Candidates(WorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item.RoutingCandidatesJson is { } json ? JsonSerializer.Deserialize<List<RoutingCandidateView>>(json, ClawJson.Options) ?? [] : [];
+    }
+
+    public static void Release(WorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        (item.RoutingHeldAt, item.RoutingConfidence, item.RoutingCandidatesJson) = (null, null, null);
+    }
+}

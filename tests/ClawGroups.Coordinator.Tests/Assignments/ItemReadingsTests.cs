@@ -1,0 +1,152 @@
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Coordinator.Learning;
+using ClawGroups.Coordinator.Signals;
+using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using ClawGroups.Inference.Lexical;
+using ClawGroups.Inference.Skills;
+using ClawGroups.Testing.Databases;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClawGroups.Coordinator.Tests.Assignments;
+
+/// <summary>Each item's text is read once and the reading kept; passes give the model what was kept.</summary>
+public sealed class ItemReadingsTests
+{
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task An_item_is_read_when_it_is_created_and_the_reading_is_kept_with_it(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        var model = new ScriptedSkillModel(readingVersion: "v1");
+
+        await using var context = database.NewContext();
+        var service = new WorkItemService(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance),
+            new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance));
+        var created = await service.CreateAsync(new Caller(MemberKind.Human, Guid.NewGuid(), "Ada", IsInstanceOwner: true), group.GroupId,
+            new CreateWorkItemRequest("Restart the stuck pods", null, null, null, null, null), CancellationToken.None);
+
+        await using var reader = database.NewContext();
+        var stored = await reader.WorkItems.SingleAsync(w => w.Id == created.Value!.Id);
+        Assert.Equal("Restart the stuck pods", Assert.Single(Assert.Single(model.ReadCalls)).Title);
+        Assert.Equal(new ItemReading("v1", ScriptedSkillModel.VectorOf("Restart the stuck pods")), ItemReadings.Of(stored), ReadingComparer.Instance);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_pass_reads_the_items_it_finds_unread_in_one_batch_keeps_the_readings_and_the_next_pass_reads_nothing(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddAgentAsync("busy", capacity: 0);
+        var unread = await group.AddItemAsync("Rotate the TLS certificates");
+        var outdated = await group.AddItemAsync("Patch the base images", w => (w.ReadingVersion, w.ReadingVector) = ("v0", ItemReadings.ToBytes([9f])));
+        var model = new ScriptedSkillModel(readingVersion: "v1");
+
+        await group.RunPassAsync(model);
+        await group.RunPassAsync(model);
+
+        var read = Assert.Single(model.ReadCalls);
+        Assert.Equal(new[] { unread.Title, outdated.Title }.Order(), read.Select(t => t.Title).Order());
+        Assert.All(model.ScoreCalls, texts => Assert.All(texts, t => Assert.Equal(ScriptedSkillModel.VectorOf(t.Title), t.Reading!.Vector)));
+        await using var reader = database.NewContext();
+        foreach (var item in await reader.WorkItems.ToListAsync())
+        {
+            Assert.Equal("v1", item.ReadingVersion);
+            Assert.Equal(ScriptedSkillModel.VectorOf(item.Title), ItemReadings.Of(item)!.Vector);
+            // Keeping a reading is not a change anyone must re-read before moving the item.
+            Assert.Equal(new[] { unread, outdated }.Single(w => w.Id == item.Id).Version, item.Version);
+        }
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_pass_keeping_a_reading_does_not_make_a_person_s_concurrent_move_of_the_item_fail(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddAgentAsync("busy", capacity: 0);
+        var item = await group.AddItemAsync("Rotate the TLS certificates");
+        await using var person = database.NewContext();
+        var seenByPerson = await person.WorkItems.SingleAsync(w => w.Id == item.Id);
+
+        await group.RunPassAsync(new ScriptedSkillModel(readingVersion: "v1"));
+        seenByPerson.State = WorkItemState.Cancelled;
+        await person.SaveChangesAsync();
+
+        await using var reader = database.NewContext();
+        var stored = await reader.WorkItems.SingleAsync(w => w.Id == item.Id);
+        Assert.Equal(WorkItemState.Cancelled, stored.State);
+        Assert.Equal("v1", stored.ReadingVersion);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_reading_of_text_that_changed_while_the_pass_read_it_is_not_kept(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddAgentAsync("busy", capacity: 0);
+        var item = await group.AddItemAsync("Rotate the TLS certificates");
+        var model = new ScriptedSkillModel(readingVersion: "v1")
+        {
+            WhileReading = () =>
+            {
+                using var editor = database.NewContext();
+                editor.WorkItems.Single(w => w.Id == item.Id).Title = "Rotate the SSH keys";
+                editor.SaveChanges();
+            },
+        };
+
+        await group.RunPassAsync(model);
+
+        await using var reader = database.NewContext();
+        var stored = await reader.WorkItems.SingleAsync(w => w.Id == item.Id);
+        Assert.Equal("Rotate the SSH keys", stored.Title);
+        Assert.Null(stored.ReadingVector);
+    }
+
+    [Fact]
+    public async Task A_model_that_reads_text_afresh_each_time_has_nothing_kept()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddAgentAsync("pixel");
+        await group.AddItemAsync("Fix the dark mode colours");
+
+        Assert.Equal(1, await group.RunPassAsync(new LexicalSkillModel()));
+
+        await using var reader = database.NewContext();
+        var stored = await reader.WorkItems.SingleAsync();
+        Assert.Null(stored.ReadingVector);
+        Assert.Null(stored.ReadingVersion);
+    }
+
+    [Fact]
+    public void A_reading_is_kept_as_little_endian_float32_and_read_back_the_same()
+    {
+        float[] vector = [1f, -0.5f, 3.25e-7f, float.MaxValue];
+
+        var bytes = ItemReadings.ToBytes(vector);
+
+        Assert.Equal(new byte[] { 0, 0, 0x80, 0x3f }, bytes[..4]);
+        Assert.Equal(vector, ItemReadings.ToVector(bytes));
+    }
+
+    private sealed class ReadingComparer : IEqualityComparer<ItemReading?>
+    {
+        public static readonly ReadingComparer Instance = new();
+
+        public bool Equals(ItemReading? x, ItemReading? y) => x?.Version == y?.Version && (x?.Vector ?? []).SequenceEqual(y?.Vector ?? []);
+
+        public int GetHashCode(ItemReading? obj) => obj?.Version.GetHashCode(StringComparison.Ordinal) ?? 0;
+    }
+}

@@ -1,0 +1,192 @@
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.Learning;
+using ClawGroups.Coordinator.Signals;
+using ClawGroups.Coordinator.Trail;
+using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using ClawGroups.Inference.Skills;
+using ClawGroups.Testing.Databases;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClawGroups.Coordinator.Tests.Assignments;
+
+/// <summary>Items the model cannot route with confidence wait for a person, with their best candidates, until a person acts.</summary>
+public sealed class RoutingHoldTests
+{
+    private static readonly Caller Ada = new(MemberKind.Human, Guid.NewGuid(), "Ada", IsInstanceOwner: true);
+
+    /// <summary>"kube" and "ops" fit pod work almost equally; "pixel" fits the form clearly better than anyone.</summary>
+    private static readonly ScriptedSkillModel Model = new()
+    {
+        Affinity = (item, profile) => (item.Title, profile.Name) switch
+        {
+            ("Restart the stuck pods", "kube") => (0.81f, 0),
+            ("Restart the stuck pods", "ops") => (0.79f, 0),
+            ("Restart the stuck pods", _) => (0.20f, 0),
+            (_, "pixel") => (0.90f, 0),
+            _ => (0.30f, 0),
+        },
+        Words = match => match.Item.Title.Contains("pods", StringComparison.Ordinal) ? ["stuck", "pods"] : [],
+    };
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task An_item_whose_best_candidates_fit_almost_equally_waits_in_ready_with_its_three_best_and_the_rest_is_offered(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var (group, pods, form) = await SeedAsync(database);
+
+        var offered = await group.RunPassAsync(Model);
+
+        Assert.Equal(1, offered);
+        await using var reader = database.NewContext();
+        var held = await reader.LoadWorkItemAsync(pods.Id, CancellationToken.None);
+        Assert.Equal(WorkItemState.Ready, held!.State);
+        Assert.Empty(held.Assignments);
+        var routing = (await reader.ToViewAsync(held, CancellationToken.None)).Routing!;
+        Assert.True(routing.NeedsPerson);
+        Assert.Equal(0.02, routing.Confidence, 3);
+        Assert.Equal(["kube", "ops", "pixel"], routing.Candidates.Select(c => c.Name));
+        Assert.All(routing.Candidates, c => Assert.Equal("agent", c.Kind));
+        Assert.Equal(0.81, routing.Candidates[0].Affinity, 3);
+        Assert.Equal("stuck pods → Infrastructure (Kubernetes); fit 0.81, next best 0.79; load 0/2", routing.Candidates[0].Reason);
+        var trail = await reader.TrailEvents.SingleAsync(e => e.WorkItemId == pods.Id && e.Type == TrailEventTypes.NeedsRouting);
+        Assert.Contains("\"confidence\":0.02", trail.DataJson, StringComparison.Ordinal);
+        Assert.Equal(WorkItemState.Assigned, (await reader.WorkItems.SingleAsync(w => w.Id == form.Id)).State);
+        Assert.Null((await reader.ToViewAsync((await reader.LoadWorkItemAsync(form.Id, CancellationToken.None))!, CancellationToken.None)).Routing);
+    }
+
+    [Fact]
+    public async Task A_held_item_stays_held_pass_after_pass_until_a_person_acts()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (group, pods, _) = await SeedAsync(database);
+        await group.RunPassAsync(Model);
+
+        var later = await group.RunPassAsync(Model);
+
+        await using var reader = database.NewContext();
+        var item = await reader.WorkItems.SingleAsync(w => w.Id == pods.Id);
+        Assert.Equal(0, later);
+        Assert.Equal(WorkItemState.Ready, item.State);
+        Assert.NotNull(item.RoutingHeldAt);
+        Assert.Equal(1, await reader.TrailEvents.CountAsync(e => e.Type == TrailEventTypes.NeedsRouting));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_person_s_pick_of_a_candidate_gives_it_to_that_member_with_the_candidate_s_reason_and_clears_the_hold(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var (group, pods, _) = await SeedAsync(database);
+        await group.RunPassAsync(Model);
+        await using var context = database.NewContext();
+        var ops = await context.Agents.SingleAsync(a => a.Name == "ops");
+
+        var picked = await HumanWork(context).ReassignAsync(Ada, pods.Id, new ReassignRequest(ops.Id), CancellationToken.None);
+
+        Assert.True(picked.Succeeded, picked.Failure?.Detail);
+        Assert.Equal("assigned", picked.Value!.State);
+        Assert.Equal(ops.Id, picked.Value.Assignee!.Id);
+        Assert.Null(picked.Value.Routing);
+        Assert.Equal("picked by Ada; stuck pods → Operations (on-call); fit 0.79, next best 0.81; load 0/2", Assert.Single(picked.Value.Assignments).Reason);
+        await using var reader = database.NewContext();
+        var stored = await reader.WorkItems.SingleAsync(w => w.Id == pods.Id);
+        Assert.Null(stored.RoutingHeldAt);
+        Assert.Null(stored.RoutingCandidatesJson);
+    }
+
+    [Fact]
+    public async Task A_minimum_of_zero_turns_the_rule_off_and_routes_even_items_held_before()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (group, pods, _) = await SeedAsync(database);
+        await group.RunPassAsync(Model);
+
+        var offered = await group.RunPassAsync(Model, new CoordinatorOptions { MinRoutingConfidence = 0 });
+
+        await using var reader = database.NewContext();
+        var item = await reader.WorkItems.SingleAsync(w => w.Id == pods.Id);
+        Assert.Equal(1, offered);
+        Assert.Equal(WorkItemState.Assigned, item.State);
+        Assert.Equal("kube", (await reader.Agents.SingleAsync(a => a.Id == item.AssigneeAgentId)).Name);
+        Assert.Null(item.RoutingHeldAt);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_held_item_clears_the_hold()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (group, pods, _) = await SeedAsync(database);
+        await group.RunPassAsync(Model);
+        await using var context = database.NewContext();
+
+        var cancelled = await HumanWork(context).CancelAsync(Ada, pods.Id, CancellationToken.None);
+
+        Assert.Equal("cancelled", cancelled.Value!.State);
+        Assert.Null(cancelled.Value.Routing);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task Editing_a_held_item_withdraws_the_question_and_its_new_text_is_read(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var (group, pods, _) = await SeedAsync(database);
+        var reading = new ScriptedSkillModel(readingVersion: "v1") { Affinity = Model.Affinity };
+        await group.RunPassAsync(reading);
+        await using var context = database.NewContext();
+
+        var edited = await WorkItems(context, reading).EditAsync(Ada, pods.Id, new EditWorkItemRequest("Restart the stuck pods in staging", null, null, null), CancellationToken.None);
+
+        Assert.True(edited.Succeeded, edited.Failure?.Detail);
+        Assert.Null(edited.Value!.Routing);
+        await using var reader = database.NewContext();
+        var stored = await reader.WorkItems.SingleAsync(w => w.Id == pods.Id);
+        Assert.Null(stored.RoutingHeldAt);
+        Assert.Equal(ScriptedSkillModel.VectorOf("Restart the stuck pods in staging"), ItemReadings.Of(stored)!.Vector);
+        Assert.Equal(1, await reader.TrailEvents.CountAsync(e => e.WorkItemId == pods.Id && e.Type == "work.edited"));
+    }
+
+    [Fact]
+    public async Task Work_a_member_holds_is_not_edited_under_it()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (group, _, form) = await SeedAsync(database);
+        await group.RunPassAsync(Model);
+        await using var context = database.NewContext();
+
+        var edited = await WorkItems(context, Model).EditAsync(Ada, form.Id, new EditWorkItemRequest(null, "Also the password field", null, null), CancellationToken.None);
+
+        Assert.Equal(FailureKind.Conflict, edited.Failure!.Kind);
+    }
+
+    private static WorkItemService WorkItems(ClawDbContext context, ISkillModel model, WorkItemLifecycle? lifecycle = null) => new(
+        context, lifecycle ?? new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance),
+        new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance));
+
+    private static HumanWorkService HumanWork(ClawDbContext context)
+    {
+        var lifecycle = new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance);
+        return new HumanWorkService(context, lifecycle, WorkItems(context, Model, lifecycle));
+    }
+
+    private static async Task<(PassGroup Group, WorkItem Pods, WorkItem Form)> SeedAsync(TestDatabase database)
+    {
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddAgentAsync("kube", 2, new AgentSkill { SkillId = "infra", Name = "Infrastructure", Tags = ["Kubernetes"], Level = 0.8 });
+        await group.AddAgentAsync("ops", 2, new AgentSkill { SkillId = "ops", Name = "Operations", Tags = ["operations", "on-call"], Level = 0.8 });
+        await group.AddAgentAsync("pixel", 2, new AgentSkill { SkillId = "ui", Name = "Front-end", Tags = ["react"], Level = 0.8 });
+        var pods = await group.AddItemAsync("Restart the stuck pods");
+        var form = await group.AddItemAsync("Fix the sign-up form");
+        return (group, pods, form);
+    }
+}

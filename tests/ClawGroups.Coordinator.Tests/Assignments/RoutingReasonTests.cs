@@ -1,0 +1,72 @@
+using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using ClawGroups.Inference.Skills;
+using ClawGroups.Testing.Databases;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.Tests.Assignments;
+
+public sealed class RoutingReasonTests
+{
+    private static readonly SkillEntry Infrastructure = new("infra", "Infrastructure", "", ["Kubernetes", "terraform"], [], 0.9);
+
+    [Fact]
+    public void A_reason_names_the_words_the_skill_with_its_first_telling_tag_the_fit_the_runner_up_and_the_load()
+    {
+        var reason = RoutingReason.Format(["restarting", "pods"], Infrastructure, 0.834, 0.61, 1, 2);
+
+        Assert.Equal("restarting pods → Infrastructure (Kubernetes); fit 0.83, next best 0.61; load 1/2", reason);
+    }
+
+    [Fact]
+    public void Without_words_the_reason_starts_at_the_skill()
+    {
+        var reason = RoutingReason.Format([], Infrastructure, 0.83, 0.61, 1, 2);
+
+        Assert.Equal("→ Infrastructure (Kubernetes); fit 0.83, next best 0.61; load 1/2", reason);
+    }
+
+    [Fact]
+    public void A_tag_that_only_repeats_the_name_is_skipped_and_a_nameless_skill_is_named_by_its_id()
+    {
+        var repeated = new SkillEntry("k8s", "Kubernetes", "", ["kubernetes", "helm"], [], 0.9);
+        var nameless = new SkillEntry("k8s", "", "", [], [], 0.9);
+
+        Assert.StartsWith("→ Kubernetes (helm);", RoutingReason.Format([], repeated, 0.5, null, 0, 1), StringComparison.Ordinal);
+        Assert.StartsWith("→ k8s;", RoutingReason.Format([], nameless, 0.5, null, 0, 1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_no_one_else_who_could_take_it_there_is_no_runner_up_and_at_most_three_words_are_named()
+    {
+        var reason = RoutingReason.Format(["drain", "the", "failing", "node"], Infrastructure, 0.7, null, 0, 3);
+
+        Assert.Equal("drain the failing → Infrastructure (Kubernetes); fit 0.70; load 0/3", reason);
+    }
+
+    [Fact]
+    public async Task A_pass_explains_all_its_offers_in_one_call_and_writes_the_reasons_to_the_attempts()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddAgentAsync("kube", 2, new AgentSkill { SkillId = "infra", Name = "Infrastructure", Tags = ["Kubernetes"], Level = 0.8 });
+        await group.AddAgentAsync("pixel", 2, new AgentSkill { SkillId = "ui", Name = "Front-end", Tags = ["react"], Level = 0.8 });
+        var pods = await group.AddItemAsync("Restart the stuck pods");
+        var form = await group.AddItemAsync("Fix the sign-up form");
+        var model = new ScriptedSkillModel
+        {
+            Affinity = (item, profile) => (item.Title.Contains("pods", StringComparison.Ordinal) == (profile.Name == "kube") ? 0.8f : 0.3f, 0),
+            Words = match => match.Item.Title.Split(' ').Where(w => w is "Restart" or "pods" or "sign-up" or "form").ToList(),
+        };
+
+        Assert.Equal(2, await group.RunPassAsync(model));
+
+        Assert.Equal(2, Assert.Single(model.ExplainCalls).Count);
+        await using var reader = database.NewContext();
+        var reasons = await reader.Assignments.ToDictionaryAsync(a => a.WorkItemId, a => a.Reason);
+        Assert.Equal("Restart pods → Infrastructure (Kubernetes); fit 0.80, next best 0.30; load 0/2", reasons[pods.Id]);
+        Assert.Equal("sign-up form → Front-end (react); fit 0.80, next best 0.30; load 0/2", reasons[form.Id]);
+    }
+}
