@@ -44,6 +44,8 @@ public static class CorpusGenerator
 
     private static readonly string[] s_chatTemplates = ["{phrase}", "{phrase}", "{phrase} pls", "{phrase} {context}"];
 
+    private static readonly string[] s_trackerTemplates = ["{phrase}", "{phrase}", "{phrase}", "{phrase} {context}"];
+
     /// <summary>The share of items with a second sentence of the area below the title.</summary>
     private const double DescribedShare = 0.3;
 
@@ -55,6 +57,7 @@ public static class CorpusGenerator
         Question,
         Request,
         Chat,
+        Tracker,
     }
 
     /// <summary>Words about size, which the duration follows: the expected-duration head has something to read.</summary>
@@ -100,6 +103,31 @@ public static class CorpusGenerator
             area, area.Profiles.Take(area.Profiles.Count - 1).ToList(), train.Where(item => item.Area == area.Id).ToList(), CardsPerArea, cardRandom)
             .Select(card => new CorpusProfile(area.Id, SkillCorpus.TrainSplit, card))));
         return new SkillCorpus(areas.Select(area => area.Id).ToList(), train, heldOut, profiles);
+    }
+
+    /// <summary>
+    /// More training items like the corpus's (never of a held-out combination), made afresh for a training run rather than shipped:
+    /// routing learns from the phrases in more combinations than the shipped split holds.
+    /// </summary>
+    public static IReadOnlyList<CorpusItem> MoreTrainingItems(IReadOnlyList<SkillArea> areas, int perArea, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(areas);
+        var random = new Random(seed);
+        var items = new List<CorpusItem>(areas.Count * perArea);
+        foreach (var area in areas)
+        {
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            for (var attempt = 0; seen.Count < perArea && attempt < perArea * 20; attempt++)
+            {
+                var item = MakeItem(area, random, $"{area.Id}-more-{seen.Count:D5}");
+                if (!IsHeldOut(item.Combo) && seen.Add(item.Title + "\n" + item.Description))
+                {
+                    items.Add(item);
+                }
+            }
+        }
+
+        return items;
     }
 
     public static bool IsHeldOut(string combo) => StableHash(combo) % HeldOutOneIn == 0;
@@ -185,6 +213,7 @@ public static class CorpusGenerator
         kinds.AddRange(area.Questions.Count > 0 ? [TitleKind.Question] : []);
         kinds.AddRange(area.Requests.Count > 0 ? [TitleKind.Request] : []);
         kinds.AddRange(area.Chats.Count > 0 ? [TitleKind.Chat] : []);
+        kinds.AddRange(area.Titles.Count > 0 ? [TitleKind.Tracker, TitleKind.Tracker] : []);
         return kinds;
     }
 
@@ -193,6 +222,7 @@ public static class CorpusGenerator
         TitleKind.Question => (area.Questions, s_questionTemplates),
         TitleKind.Request => (area.Requests, s_requestTemplates),
         TitleKind.Chat => (area.Chats, s_chatTemplates),
+        TitleKind.Tracker => (area.Titles, s_trackerTemplates),
         _ => (area.Symptoms, s_symptomTemplates),
     };
 

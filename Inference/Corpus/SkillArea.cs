@@ -20,7 +20,7 @@ public sealed record SkillArea(
     public const string AreasFile = "areas.txt";
     public const string BroadFolder = "broad";
 
-    private static readonly string[] s_keys = ["profile", "thing", "problem", "context", "ask", "symptom", "question", "request", "chat"];
+    private static readonly string[] s_keys = ["profile", "thing", "problem", "context", "ask", "symptom", "question", "request", "chat", "title"];
 
     public IReadOnlyList<string> Symptoms { get; init; } = [];
 
@@ -30,7 +30,13 @@ public sealed record SkillArea(
 
     public IReadOnlyList<string> Chats { get; init; } = [];
 
-    /// <summary>The areas of a corpus folder (<c>Inference/Corpus</c>): <c>areas.txt</c>, then each area's <c>broad/&lt;id&gt;.txt</c>, if any.</summary>
+    /// <summary>Terse tracker titles ("Redis TTL eviction", "Logo for the podcast"): noun phrases and clipped imperatives.</summary>
+    public IReadOnlyList<string> Titles { get; init; } = [];
+
+    /// <summary>
+    /// The areas of a corpus folder (<c>Inference/Corpus</c>): <c>areas.txt</c>, then each area's <c>broad/&lt;id&gt;.txt</c> and
+    /// <c>broad/&lt;id&gt;.&lt;n&gt;.txt</c> files (later rounds of writing), in name order.
+    /// </summary>
     public static IReadOnlyList<SkillArea> Load(string corpusRoot)
     {
         var text = new System.Text.StringBuilder(File.ReadAllText(Path.Combine(corpusRoot, AreasFile)));
@@ -39,7 +45,7 @@ public sealed record SkillArea(
         {
             foreach (var file in Directory.GetFiles(broad, "*.txt").Order(StringComparer.Ordinal))
             {
-                text.Append("\n## ").Append(Path.GetFileNameWithoutExtension(file)).Append('\n').Append(File.ReadAllText(file));
+                text.Append("\n## ").Append(Path.GetFileName(file).Split('.')[0]).Append('\n').Append(File.ReadAllText(file));
             }
         }
 
@@ -113,6 +119,7 @@ public sealed record SkillArea(
             Questions = Optional("question"),
             Requests = Optional("request"),
             Chats = Optional("chat"),
+            Titles = Optional("title"),
         };
 
         private List<string> Optional(string key) => _phrases.TryGetValue(key, out var list) ? list.Distinct(StringComparer.Ordinal).ToList() : [];

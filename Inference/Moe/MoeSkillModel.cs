@@ -7,10 +7,11 @@ using static TorchSharp.torch;
 namespace ClawGroups.Inference.Moe;
 
 /// <summary>
-/// The local MoE model behind <see cref="ISkillModel"/>: items and each skill of each profile are embedded by the
-/// encoder; a profile's affinity is its best skill's cosine, mapped to [0, 1]. Skill embeddings are cached by
-/// profile content hash, so a pass over 300 unchanged profiles encodes only the items. A group's fine-tuned
-/// heads (<see cref="WithHead"/>) share the encoder and swap only the affinity and duration projections.
+/// The local MoE model behind <see cref="ISkillModel"/>: items and each skill of each profile are embedded by the encoder; a
+/// profile's affinity is its best skill's cosine, mapped to [0, 1]. An item is read once into its encoder reading (the pooled
+/// hidden state, <see cref="Read"/>), which callers keep and hand back, so a pass over known items only multiplies vectors; skill
+/// embeddings are cached by profile content hash. A group's fine-tuned heads (<see cref="WithHead"/>) share the encoder and its
+/// readings and swap only the affinity and duration projections.
 /// </summary>
 public sealed class MoeSkillModel : ISkillModel, IDisposable
 {
@@ -18,7 +19,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
 
     private readonly SkillNetwork _network;
     private readonly WordPieceTokenizer _tokenizer;
-    private readonly ConcurrentDictionary<string, float[][]> _profileCache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SkillVectors> _profileCache = new(StringComparer.Ordinal);
 
     /// <summary>The routers count tokens per forward pass, so passes through the network take turns.</summary>
     private readonly Lock _forward;
@@ -29,17 +30,25 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     /// <summary>The network's own heads, copied once: the start of tuning and the fingerprint a tuned head must match.</summary>
     private readonly Lazy<TunedHead> _baseHead;
 
+    /// <summary>The encoder's fingerprint, shared with every head view: readings are made before any head.</summary>
+    private readonly Lazy<string> _readingVersion;
+
     /// <summary>False for a view made by <see cref="WithHead"/>: the base model owns the network.</summary>
     private readonly bool _ownsNetwork;
+
+    /// <summary>See <see cref="SkillHeadsConfig.AreaWeight"/>; a view may try another (<see cref="WithAreaWeight"/>).</summary>
+    private readonly double _areaWeight;
 
     private int _disposed;
 
     public MoeSkillModel(SkillNetwork network, WordPieceTokenizer tokenizer)
-        : this(network, tokenizer, head: null, new Lock(), ownsNetwork: true, baseHead: null)
+        : this(network, tokenizer, head: null, new Lock(), ownsNetwork: true, baseHead: null, readingVersion: null, areaWeight: null)
     {
     }
 
-    private MoeSkillModel(SkillNetwork network, WordPieceTokenizer tokenizer, TunedHead? head, Lock forward, bool ownsNetwork, Lazy<TunedHead>? baseHead)
+    private MoeSkillModel(
+        SkillNetwork network, WordPieceTokenizer tokenizer, TunedHead? head, Lock forward, bool ownsNetwork, Lazy<TunedHead>? baseHead, Lazy<string>? readingVersion,
+        double? areaWeight)
     {
         _network = network ?? throw new ArgumentNullException(nameof(network));
         _tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
@@ -47,29 +56,18 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         _forward = forward;
         _ownsNetwork = ownsNetwork;
         _baseHead = baseHead ?? new Lazy<TunedHead>(() => TunedHead.Of(network), LazyThreadSafetyMode.ExecutionAndPublication);
+        _readingVersion = readingVersion ?? new Lazy<string>(() => EncoderFingerprint.Of(network, tokenizer), LazyThreadSafetyMode.ExecutionAndPublication);
+        _areaWeight = areaWeight ?? network.HeadsConfig.AreaWeight;
         _network.eval();
     }
 
     public string Name => _head is null ? "moe" : "moe(tuned)";
 
+    /// <inheritdoc />
+    public string ReadingVersion => _readingVersion.Value;
+
     /// <inheritdoc cref="_baseHead"/>
     public TunedHead BaseHead => _baseHead.Value;
-
-    /// <summary>The same encoder with a group's fine-tuned embedding head; disposing the view leaves the network alone.</summary>
-    public MoeSkillModel WithHead(TunedHead head)
-    {
-        ArgumentNullException.ThrowIfNull(head);
-        head.EnsureFits(BaseHead);
-        return new MoeSkillModel(_network, _tokenizer, head, _forward, ownsNetwork: false, _baseHead);
-    }
-
-    /// <summary>The encoder's mean-pooled output for each text, [texts, hidden], without gradients: what tuning a head starts from.</summary>
-    public Tensor Pool(IReadOnlyList<string> texts, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        var rows = Batched(texts, cancellationToken, pooled => pooled);
-        return tensor(rows, [texts.Count, _network.Config.HiddenSize]);
-    }
 
     public SkillNetwork Network => _network;
 
@@ -79,6 +77,35 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     {
         var (network, tokenizer) = SkillModelFiles.Load(folder);
         return new MoeSkillModel(network, tokenizer);
+    }
+
+    /// <summary>The same encoder with a group's fine-tuned embedding head; disposing the view leaves the network alone.</summary>
+    public MoeSkillModel WithHead(TunedHead head)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        head.EnsureFits(BaseHead);
+        return new MoeSkillModel(_network, _tokenizer, head, _forward, ownsNetwork: false, _baseHead, _readingVersion, _areaWeight);
+    }
+
+    /// <summary>The same model scoring with another area weight (<see cref="SkillHeadsConfig.AreaWeight"/>), for choosing one.</summary>
+    public MoeSkillModel WithAreaWeight(double areaWeight)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(areaWeight);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(areaWeight, 1);
+        return new MoeSkillModel(_network, _tokenizer, _head, _forward, ownsNetwork: false, _baseHead, _readingVersion, areaWeight);
+    }
+
+    /// <summary>The encoder's mean-pooled output for each text, [texts, hidden], without gradients: what tuning a head starts from.</summary>
+    public Tensor Pool(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return tensor(Pooled(texts, cancellationToken).SelectMany(row => row).ToArray(), [texts.Count, _network.Config.HiddenSize]);
+    }
+
+    public IReadOnlyList<ItemReading> Read(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return Pooled(items.Select(SkillText.Of).ToList(), cancellationToken).Select(vector => new ItemReading(ReadingVersion, vector)).ToList();
     }
 
     public AffinityMatrix Score(IReadOnlyList<WorkItemText> items, IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
@@ -92,23 +119,31 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         }
 
         var skillVectors = ProfileSkillVectors(profiles, cancellationToken);
-        var owners = skillVectors.SelectMany((vectors, profile) => vectors.Select((_, skill) => (profile, skill))).ToArray();
+        var owners = skillVectors.SelectMany((vectors, profile) => vectors.Embeddings.Select((_, skill) => (profile, skill))).ToArray();
         if (owners.Length == 0)
         {
             return matrix;
         }
 
+        var readings = Readings(items, cancellationToken);
+        var areaWeight = (float)_areaWeight;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var skills = stack(skillVectors.SelectMany(vectors => vectors).Select(vector => tensor(vector)));
+        var skills = stack(skillVectors.SelectMany(vectors => vectors.Embeddings).Select(vector => tensor(vector)));
+        var skillAreas = stack(skillVectors.SelectMany(vectors => vectors.Areas).Select(vector => tensor(vector)));
         for (var start = 0; start < items.Count; start += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var batchScope = NewDisposeScope();
             var count = Math.Min(BatchSize, items.Count - start);
-            var itemVectors = Forward(Enumerable.Range(start, count).Select(i => SkillText.Of(items[i])), Embed);
-            var cosines = itemVectors.matmul(skills.t()).contiguous().data<float>().ToArray();
-            Fill(matrix, start, count, cosines, owners);
+            var pooled = tensor(readings.Skip(start).Take(count).SelectMany(vector => vector).ToArray(), [count, _network.Config.HiddenSize]);
+            var affinity = (1 - areaWeight) * ((Embed(pooled).matmul(skills.t()) + 1) / 2);
+            if (areaWeight > 0)
+            {
+                affinity += areaWeight * Areas(pooled).matmul(skillAreas.t());
+            }
+
+            Fill(matrix, start, count, affinity.contiguous().data<float>().ToArray(), owners);
         }
 
         return matrix;
@@ -118,8 +153,8 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     {
         ArgumentNullException.ThrowIfNull(items);
         var heads = _network.HeadsConfig;
-        return Batched(items, cancellationToken, pooled => _head is null ? _network.DurationStandardLog(pooled) : _head.DurationStandardLog(pooled))
-            .Select(standard => (double?)Math.Exp((standard * heads.DurationLogStd) + heads.DurationLogMean))
+        return Heads(Readings(items, cancellationToken), pooled => _head is null ? _network.DurationStandardLog(pooled) : _head.DurationStandardLog(pooled))
+            .Select(row => (double?)Math.Exp((row[0] * heads.DurationLogStd) + heads.DurationLogMean))
             .ToList();
     }
 
@@ -127,8 +162,49 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     public IReadOnlyList<float[]> SkillProbabilities(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var areas = _network.HeadsConfig.Areas.Count;
-        return Batched(items, cancellationToken, pooled => _network.SkillLogits(pooled).sigmoid()).Chunk(areas).ToList();
+        return Heads(Readings(items, cancellationToken), pooled => _network.SkillLogits(pooled).sigmoid());
+    }
+
+    /// <summary>
+    /// The item's words whose encoder states pull its embedding toward the matched skill's: the embedding is an affine map of the
+    /// mean of the token states, so each token's share of the match is its own state through that map, dotted with the skill's
+    /// vector. A word's share is its pieces' sum; stop words and words pulling away are left out; the strongest come back in the
+    /// item's order ("restarting pods").
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> Explain(IReadOnlyList<SkillMatch> matches, int words, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        var explanations = new IReadOnlyList<string>[matches.Count];
+        var skillVectors = ProfileSkillVectors(matches.Select(m => m.Profile).ToList(), cancellationToken);
+        for (var m = 0; m < matches.Count; m++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var match = matches[m];
+            if (match.Skill < 0 || match.Skill >= skillVectors[m].Embeddings.Length)
+            {
+                explanations[m] = [];
+                continue;
+            }
+
+            var (ids, wordOfPiece, itemWords) = _tokenizer.EncodeWords(SkillText.Of(match.Item), _network.HeadsConfig.MaxTokens);
+            float[] shares;
+            using (var scope = NewDisposeScope())
+            using (var noGrad = no_grad())
+            {
+                var (idTensor, mask) = TokenBatch.Pad([ids], _tokenizer.PadId, CPU);
+                Tensor states;
+                lock (_forward)
+                {
+                    states = _network.EncodeTokens(idTensor, mask).squeeze(0);
+                }
+
+                shares = Project(states).matmul(tensor(skillVectors[m].Embeddings[match.Skill])).data<float>().ToArray();
+            }
+
+            explanations[m] = WordShares.Strongest(itemWords, wordOfPiece, shares, words);
+        }
+
+        return explanations;
     }
 
     /// <summary>Frees the network if this model owns it; safe to call more than once (the host and <see cref="SkillModels"/> may both).</summary>
@@ -140,7 +216,8 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         }
     }
 
-    private static void Fill(AffinityMatrix matrix, int start, int count, float[] cosines, (int Profile, int Skill)[] owners)
+    /// <summary>Each item's best skill per profile: the profile's affinity (in [0, 1]) and which skill it was.</summary>
+    private static void Fill(AffinityMatrix matrix, int start, int count, float[] affinities, (int Profile, int Skill)[] owners)
     {
         for (var row = 0; row < count; row++)
         {
@@ -151,7 +228,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
                 {
                     if (profile >= 0)
                     {
-                        matrix.Set(start + row, profile, (best + 1) / 2, bestSkill);
+                        matrix.Set(start + row, profile, best, bestSkill);
                     }
 
                     if (column == owners.Length)
@@ -162,27 +239,55 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
                     (best, bestSkill, profile) = (float.NegativeInfinity, -1, owners[column].Profile);
                 }
 
-                var cosine = cosines[(row * owners.Length) + column];
-                if (cosine > best)
+                var affinity = affinities[(row * owners.Length) + column];
+                if (affinity > best)
                 {
-                    (best, bestSkill) = (cosine, owners[column].Skill);
+                    (best, bestSkill) = (affinity, owners[column].Skill);
                 }
             }
         }
     }
 
-    private float[][][] ProfileSkillVectors(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
+    /// <summary>Each item's reading: the one it carries when it is of this encoder, else read now (all such items in one batch run).</summary>
+    private float[][] Readings(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken)
+    {
+        var readings = new float[items.Count][];
+        var unread = new List<int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i].Reading is { } reading && reading.Version == ReadingVersion && reading.Vector.Length == _network.Config.HiddenSize)
+            {
+                readings[i] = reading.Vector;
+            }
+            else
+            {
+                unread.Add(i);
+            }
+        }
+
+        var pooled = Pooled(unread.Select(i => SkillText.Of(items[i])).ToList(), cancellationToken);
+        for (var k = 0; k < unread.Count; k++)
+        {
+            readings[unread[k]] = pooled[k];
+        }
+
+        return readings;
+    }
+
+    private SkillVectors[] ProfileSkillVectors(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
     {
         var keys = profiles.Select(SkillText.ContentHash).ToArray();
         var missing = Enumerable.Range(0, profiles.Count).Where(p => !_profileCache.ContainsKey(keys[p]))
             .DistinctBy(p => keys[p]).ToList();
         var texts = missing.SelectMany(p => profiles[p].Skills.Select(skill => TokenBatch.SkillInput(profiles[p], skill))).ToList();
-        var vectors = texts.Count == 0 ? [] : Batched(texts, cancellationToken, Embed).Chunk(_network.HeadsConfig.EmbeddingDim).ToList();
+        var pooled = Pooled(texts, cancellationToken);
+        var (embeddings, areas) = (Heads(pooled, Embed), Heads(pooled, Areas));
         var next = 0;
         foreach (var p in missing)
         {
-            _profileCache[keys[p]] = vectors.Skip(next).Take(profiles[p].Skills.Count).ToArray();
-            next += profiles[p].Skills.Count;
+            var count = profiles[p].Skills.Count;
+            _profileCache[keys[p]] = new SkillVectors(embeddings.Skip(next).Take(count).ToArray(), areas.Skip(next).Take(count).ToArray());
+            next += count;
         }
 
         return keys.Select(key => _profileCache[key]).ToArray();
@@ -190,30 +295,61 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
 
     private Tensor Embed(Tensor pooled) => _head is null ? _network.Embed(pooled) : _head.Embed(pooled);
 
-    private float[] Batched(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken, Func<Tensor, Tensor> head) =>
-        Batched(items.Select(SkillText.Of).ToList(), cancellationToken, head);
+    /// <summary>The skills head's area probabilities as a unit vector: their dot product says how far two texts share areas.</summary>
+    private Tensor Areas(Tensor pooled) => nn.functional.normalize(_network.SkillLogits(pooled).sigmoid(), p: 2, dim: -1);
 
-    /// <summary>Runs a head over texts in batches and returns its outputs, row after row, as one flat array.</summary>
-    private float[] Batched(IReadOnlyList<string> texts, CancellationToken cancellationToken, Func<Tensor, Tensor> head)
+    /// <summary>The embedding head's affine map without the final normalisation, for token states as for pooled ones.</summary>
+    private Tensor Project(Tensor states) => _head is null ? _network.EmbeddingProjection.forward(states) : _head.Embedding.Forward(states);
+
+    /// <summary>A head over readings, in batches: one output row per reading.</summary>
+    private List<float[]> Heads(float[][] readings, Func<Tensor, Tensor> head)
     {
-        var output = new List<float>();
-        for (var start = 0; start < texts.Count; start += BatchSize)
+        var rows = new List<float[]>(readings.Length);
+        for (var start = 0; start < readings.Length; start += BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var count = Math.Min(BatchSize, readings.Length - start);
+            var output = head(tensor(readings.Skip(start).Take(count).SelectMany(vector => vector).ToArray(), [count, _network.Config.HiddenSize]));
+            var width = (int)(output.numel() / count);
+            var values = output.contiguous().data<float>().ToArray();
+            rows.AddRange(Enumerable.Range(0, count).Select(row => values.AsSpan(row * width, width).ToArray()));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The encoder's pooled state of each text. Texts are tokenized first and run in batches of similar length (a batch pads to
+    /// its longest text), then put back in the caller's order.
+    /// </summary>
+    private float[][] Pooled(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        var sequences = texts.Select(text => _tokenizer.Encode(text, _network.HeadsConfig.MaxTokens)).ToArray();
+        var byLength = Enumerable.Range(0, sequences.Length).OrderBy(i => sequences[i].Length).ToArray();
+        var pooled = new float[sequences.Length][];
+        var hidden = _network.Config.HiddenSize;
+        foreach (var batch in byLength.Chunk(BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            output.AddRange(Forward(texts.Skip(start).Take(BatchSize), head).contiguous().data<float>());
+            var (ids, mask) = TokenBatch.Pad(batch.Select(i => sequences[i]).ToList(), _tokenizer.PadId, CPU);
+            float[] values;
+            lock (_forward)
+            {
+                values = _network.Encode(ids, mask).contiguous().data<float>().ToArray();
+            }
+
+            for (var row = 0; row < batch.Length; row++)
+            {
+                pooled[batch[row]] = values.AsSpan(row * hidden, hidden).ToArray();
+            }
         }
 
-        return [.. output];
+        return pooled;
     }
 
-    private Tensor Forward(IEnumerable<string> texts, Func<Tensor, Tensor> head)
-    {
-        var (ids, mask) = TokenBatch.Encode(_tokenizer, texts, _network.HeadsConfig.MaxTokens, CPU);
-        lock (_forward)
-        {
-            return head(_network.Encode(ids, mask));
-        }
-    }
+    /// <summary>A profile's skills as the model compares them: each skill's embedding and its areas.</summary>
+    private sealed record SkillVectors(float[][] Embeddings, float[][] Areas);
 }

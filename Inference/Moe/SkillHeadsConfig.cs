@@ -18,6 +18,13 @@ public sealed record SkillHeadsConfig
     [JsonPropertyName("max_tokens")] public int MaxTokens { get; init; } = 64;
     [JsonPropertyName("temperature")] public double Temperature { get; init; } = 0.05;
 
+    /// <summary>
+    /// The share of a skill's affinity that comes from the item and the skill falling in the same areas (the skills head's
+    /// probabilities, compared as unit vectors); the rest is the cosine of their embeddings. Chosen on the real-style dev half;
+    /// 0 (older weights) is the cosine alone.
+    /// </summary>
+    [JsonPropertyName("area_weight")] public double AreaWeight { get; init; }
+
     /// <summary>Mean and spread of ln(seconds) over the training items: the duration head predicts in these units.</summary>
     [JsonPropertyName("duration_log_mean")] public double DurationLogMean { get; init; }
     [JsonPropertyName("duration_log_std")] public double DurationLogStd { get; init; } = 1;

@@ -42,10 +42,12 @@ public static class SkillModelFiles
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(tokenizer);
         Directory.CreateDirectory(folder);
-        network.Config.Save(Path.Combine(folder, ConfigFile));
+        // Half precision on disk (the 27,600-piece embedding table is most of the model) keeps the shipped weights small;
+        // they are widened to float32 on load, and evaluation reads them back as saved.
+        (network.Config with { TorchDtype = "float16" }).Save(Path.Combine(folder, ConfigFile));
         network.HeadsConfig.Save(Path.Combine(folder, SkillHeadsConfig.FileName));
         tokenizer.Save(Path.Combine(folder, WordPieceTokenizer.FileName));
-        ModelCheckpoint.Save(network, Path.Combine(folder, WeightsFile));
+        ModelCheckpoint.Save(network, Path.Combine(folder, WeightsFile), SafeTensors.SafeTensorsDType.F16);
     }
 
     public static (SkillNetwork Network, WordPieceTokenizer Tokenizer) Load(string folder)

@@ -44,12 +44,21 @@ public sealed class SkillNetwork : nn.Module
 
     public IReadOnlyList<Router> Routers => _routers;
 
+    /// <summary>The token embeddings (<c>model.embed_tokens</c>), which training starts from the teacher's and keeps frozen.</summary>
+    public Embedding TokenEmbeddings => _model.EmbedTokens;
+
+    /// <summary>The encoder's layers, first to last (<c>model.layers.N</c>).</summary>
+    public IReadOnlyList<DecoderLayer> Layers => _model.Layers;
+
     /// <summary>Token ids and padding mask [batch, seq] → mean-pooled hidden state [batch, hidden].</summary>
     public Tensor Encode(Tensor ids, Tensor mask)
     {
         using var scope = NewDisposeScope();
         return DeepseekV3Model.MeanPool(_model.forward(ids, mask), mask).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Token ids and padding mask [batch, seq] → each token's final hidden state [batch, seq, hidden], whose mean <see cref="Encode"/> is.</summary>
+    public Tensor EncodeTokens(Tensor ids, Tensor mask) => _model.forward(ids, mask);
 
     /// <summary>Unit-length embeddings [batch, embedding_dim]: their dot product is the affinity.</summary>
     public Tensor Embed(Tensor pooled) => nn.functional.normalize(_heads.Embedding.forward(pooled), p: 2, dim: -1);

@@ -10,6 +10,14 @@ public sealed class BlendedSkillModel(ISkillModel primary, ISkillModel secondary
 {
     public string Name => $"{primary.Name}+{secondary.Name}";
 
+    /// <summary>The primary model's readings: the secondary (the lexical baseline) reads words afresh and ignores them.</summary>
+    public string? ReadingVersion => primary.ReadingVersion;
+
+    public IReadOnlyList<ItemReading> Read(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken) => primary.Read(items, cancellationToken);
+
+    public IReadOnlyList<IReadOnlyList<string>> Explain(IReadOnlyList<SkillMatch> matches, int words, CancellationToken cancellationToken) =>
+        primary.Explain(matches, words, cancellationToken);
+
     public AffinityMatrix Score(IReadOnlyList<WorkItemText> items, IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);

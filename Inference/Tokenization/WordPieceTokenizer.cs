@@ -16,11 +16,11 @@ public sealed class WordPieceTokenizer
     public const string Continuation = "##";
     public const string FileName = "vocab.txt";
 
-    /// <summary>No piece is longer, which bounds the greedy search.</summary>
-    private const int MaxPieceLength = 12;
-
     private readonly Dictionary<string, int> _ids;
     private readonly string[] _pieces;
+
+    /// <summary>The longest piece's length (without "##"), which bounds the greedy search.</summary>
+    private readonly int _maxPieceLength;
 
     public WordPieceTokenizer(IReadOnlyList<string> vocabulary)
     {
@@ -35,6 +35,7 @@ public sealed class WordPieceTokenizer
             }
         }
 
+        _maxPieceLength = _pieces.Max(piece => piece.StartsWith(Continuation, StringComparison.Ordinal) ? piece.Length - Continuation.Length : piece.Length);
         foreach (var special in (ReadOnlySpan<string>)[Pad, Cls, Unknown, Separator])
         {
             if (!_ids.ContainsKey(special))
@@ -56,13 +57,21 @@ public sealed class WordPieceTokenizer
 
     public void Save(string path) => File.WriteAllLines(path, _pieces);
 
-    /// <summary>Lower-case words of letters and digits: what the tokenizer reads (and what decoding gives back).</summary>
+    /// <summary>
+    /// Lower-case words of letters and digits, accents stripped as BERT's uncased tokenizer strips them ("café" → "cafe"), so that
+    /// a vocabulary taken from such a model spells the same words: what the tokenizer reads (and what decoding gives back).
+    /// </summary>
     public static IEnumerable<string> Words(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var word = new StringBuilder();
-        foreach (var c in text.Normalize(NormalizationForm.FormKC))
+        foreach (var c in text.Normalize(NormalizationForm.FormKC).Normalize(NormalizationForm.FormD))
         {
+            if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.NonSpacingMark)
+            {
+                continue;
+            }
+
             if (char.IsLetterOrDigit(c))
             {
                 word.Append(char.ToLowerInvariant(c));
@@ -97,6 +106,25 @@ public sealed class WordPieceTokenizer
         return ids.Count > maxTokens ? ids.GetRange(0, maxTokens).ToArray() : [.. ids];
     }
 
+    /// <summary>
+    /// As <see cref="Encode"/>, with the word each piece belongs to (an index into <c>Words</c>; -1 for [CLS]), so that what the
+    /// model makes of pieces can be told in words.
+    /// </summary>
+    public (int[] Ids, int[] WordOfPiece, IReadOnlyList<string> Words) EncodeWords(string text, int maxTokens = int.MaxValue)
+    {
+        var ids = new List<int> { ClsId };
+        var wordOfPiece = new List<int> { -1 };
+        var words = Words(text).ToList();
+        for (var w = 0; w < words.Count && ids.Count < maxTokens; w++)
+        {
+            AppendWord(words[w], ids);
+            wordOfPiece.AddRange(Enumerable.Repeat(w, ids.Count - wordOfPiece.Count));
+        }
+
+        var length = Math.Min(maxTokens, ids.Count);
+        return ([.. ids.Take(length)], [.. wordOfPiece.Take(length)], words);
+    }
+
     /// <summary>The words back from ids, joined by single spaces; special tokens other than [UNK] are skipped.</summary>
     public string Decode(IEnumerable<int> ids)
     {
@@ -129,7 +157,7 @@ public sealed class WordPieceTokenizer
         for (var position = 0; position < word.Length;)
         {
             var found = -1;
-            for (var end = Math.Min(word.Length, position + MaxPieceLength); end > position && found < 0; end--)
+            for (var end = Math.Min(word.Length, position + _maxPieceLength); end > position && found < 0; end--)
             {
                 var piece = position == 0 ? word[..end] : Continuation + word[position..end];
                 if (_ids.TryGetValue(piece, out var id))

@@ -6,12 +6,37 @@ namespace ClawGroups.Inference.Training;
 public sealed record TrainOptions
 {
     public int Seed { get; init; } = 5;
-    public int Steps { get; init; } = 450;
-    public int BatchSize { get; init; } = 32;
-    public double LearningRate { get; init; } = 3e-3;
-    public int VocabularySize { get; init; } = 3000;
-    public int EmbeddingDim { get; init; } = 128;
-    public int MaxTokens { get; init; } = 48;
+
+    /// <summary>Steps of learning language from the teacher's sentence vectors, and sentences per step.</summary>
+    public int DistillSteps { get; init; } = 3000;
+    public int DistillBatch { get; init; } = 64;
+    public double DistillLearningRate { get; init; } = 2e-3;
+
+    /// <summary>Steps of learning to route items to skills (with the teacher's vectors still asked of a smaller batch), and items per step.</summary>
+    public int RouteSteps { get; init; } = 1500;
+    public int RouteBatch { get; init; } = 32;
+    public double RouteLearningRate { get; init; } = 5e-4;
+
+    /// <summary>How much the routing steps still ask the student to read sentences as the teacher does, so it keeps what it learned.</summary>
+    public double RouteDistillWeight { get; init; } = 1.0;
+
+    /// <summary>Items per area made afresh for routing beside the shipped training split (<see cref="Corpus.CorpusGenerator.MoreTrainingItems"/>).</summary>
+    public int RouteExtraPerArea { get; init; }
+
+    /// <summary>The chance that routing leaves out each word piece of a training item, so no single word decides its area.</summary>
+    public double RouteWordDropout { get; init; }
+
+    /// <summary>Layers below this one keep what distillation taught them while routing is learned (0: every layer learns).</summary>
+    public int RouteFreezeBelow { get; init; }
+
+    /// <summary>A weights folder to start from instead of the teacher's pieces (its distillation, say), or null.</summary>
+    public string? Init { get; init; }
+
+    /// <summary>Where to write the network as distillation leaves it, to start routing experiments from (<see cref="Init"/>), or null.</summary>
+    public string? SaveDistilled { get; init; }
+
+    public int HiddenSize { get; init; } = 256;
+    public int MaxTokens { get; init; } = 64;
 
     /// <summary>Per-step change of a router's expert bias, as in DeepSeek-V3's bias update speed.</summary>
     public double BiasUpdateRate { get; init; } = 1e-3;
@@ -23,43 +48,59 @@ public sealed record TrainOptions
         return new TrainOptions
         {
             Seed = options.Int("seed", defaults.Seed),
-            Steps = options.Int("steps", defaults.Steps),
-            BatchSize = options.Int("batch", defaults.BatchSize),
-            LearningRate = options.Double("lr", defaults.LearningRate),
-            VocabularySize = options.Int("vocab", defaults.VocabularySize),
+            DistillSteps = options.Int("distill-steps", defaults.DistillSteps),
+            DistillBatch = options.Int("distill-batch", defaults.DistillBatch),
+            DistillLearningRate = options.Double("distill-lr", defaults.DistillLearningRate),
+            RouteSteps = options.Int("route-steps", defaults.RouteSteps),
+            RouteBatch = options.Int("route-batch", defaults.RouteBatch),
+            RouteLearningRate = options.Double("route-lr", defaults.RouteLearningRate),
+            RouteDistillWeight = options.Double("route-distill", defaults.RouteDistillWeight),
+            RouteFreezeBelow = options.Int("route-freeze-below", defaults.RouteFreezeBelow),
+            RouteWordDropout = options.Double("route-word-dropout", defaults.RouteWordDropout),
+            RouteExtraPerArea = options.Int("route-extra", defaults.RouteExtraPerArea),
+            Init = options.Text("init", string.Empty) is { Length: > 0 } init ? init : null,
+            SaveDistilled = options.Text("save-distilled", string.Empty) is { Length: > 0 } save ? save : null,
+            HiddenSize = options.Int("hidden", defaults.HiddenSize),
             BiasUpdateRate = options.Double("bias-rate", defaults.BiasUpdateRate),
         };
     }
 
+    /// <summary>The command line that repeats this run, for the weights' provenance.</summary>
+    public string CommandLine() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"train --seed {Seed} --distill-steps {DistillSteps} --distill-batch {DistillBatch} --distill-lr {DistillLearningRate} " +
+        $"--route-steps {RouteSteps} --route-batch {RouteBatch} --route-lr {RouteLearningRate} --route-distill {RouteDistillWeight} " +
+        $"--route-freeze-below {RouteFreezeBelow} --route-word-dropout {RouteWordDropout} --route-extra {RouteExtraPerArea} --hidden {HiddenSize}{(Init is null ? string.Empty : " --init " + Init)}");
+
     /// <summary>
-    /// The encoder at the size that trains on two CPU cores in minutes: MLA attention, a first dense layer, then
-    /// MoE layers of 8 routed experts (top-2) and one shared expert.
+    /// The encoder at the size that trains on two CPU cores within the hour and reads 300+ items a second: MLA attention, a first
+    /// dense layer, then three MoE layers of 16 fine-grained routed experts (top-2) and one shared expert, as Kimi K2 arranges them
+    /// at scale. Its width is the teacher-derived token embeddings' (<see cref="Distillation.PieceEmbeddings"/>).
     /// </summary>
     public DeepseekV3Config EncoderConfig(int vocabularySize) => new()
     {
         VocabSize = vocabularySize,
-        HiddenSize = 128,
-        IntermediateSize = 384,
-        MoeIntermediateSize = 128,
-        NumHiddenLayers = 3,
+        HiddenSize = HiddenSize,
+        IntermediateSize = HiddenSize * 2,
+        MoeIntermediateSize = HiddenSize * 3 / 8,
+        NumHiddenLayers = 4,
         NumAttentionHeads = 4,
         NumKeyValueHeads = 4,
         NSharedExperts = 1,
-        NRoutedExperts = 8,
+        NRoutedExperts = 16,
         NumExpertsPerTok = 2,
         RoutedScalingFactor = 1.0,
         FirstKDenseReplace = 1,
         NGroup = 1,
         TopkGroup = 1,
-        QLoraRank = 96,
-        KvLoraRank = 64,
+        QLoraRank = HiddenSize / 2,
+        KvLoraRank = HiddenSize / 4,
         QkRopeHeadDim = 16,
-        QkNopeHeadDim = 16,
+        QkNopeHeadDim = 32,
         VHeadDim = 32,
         MaxPositionEmbeddings = 256,
         InitializerRange = 0.02,
         PadTokenId = 0,
-        BosTokenId = 1,
+        BosTokenId = 2,
         EosTokenId = 3,
     };
 }

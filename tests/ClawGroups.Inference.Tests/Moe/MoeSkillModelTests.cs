@@ -77,6 +77,52 @@ public sealed class MoeSkillModelTests : IClassFixture<MoeSkillModelTests.Shippe
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
     }
 
+    [Fact]
+    public void An_item_scored_from_its_kept_reading_scores_as_when_read_afresh()
+    {
+        var item = SampleProfiles.Item("the pods keep restarting after every deploy");
+        var reading = _model.Read([item], CancellationToken.None)[0];
+
+        var afresh = _model.Score([item], SampleProfiles.All, CancellationToken.None);
+        var kept = _model.Score([item with { Title = "text the model must not read again", Reading = reading }], SampleProfiles.All, CancellationToken.None);
+
+        Assert.Equal(_model.ReadingVersion, reading.Version);
+        Assert.All(Enumerable.Range(0, SampleProfiles.All.Count), p => Assert.Equal(afresh.Score(0, p), kept.Score(0, p), 5));
+    }
+
+    [Fact]
+    public void A_reading_of_another_encoder_is_not_trusted()
+    {
+        var item = SampleProfiles.Item("match vendor payments to invoices");
+        var stale = new ItemReading("moe-someotherweights", _model.Read([SampleProfiles.Item("translate the website into German")], CancellationToken.None)[0].Vector);
+
+        var scores = _model.Score([item with { Reading = stale }], SampleProfiles.All, CancellationToken.None);
+
+        Assert.True(scores.Score(0, 1) > scores.Score(0, 2), "the item was scored from the stale reading, not its text");
+    }
+
+    [Fact]
+    public void The_reading_version_names_the_encoder_and_is_shared_by_a_group_s_head()
+    {
+        using var view = _model.WithHead(_model.BaseHead);
+
+        Assert.StartsWith("moe-", _model.ReadingVersion, StringComparison.Ordinal);
+        Assert.Equal(_model.ReadingVersion, view.ReadingVersion);
+    }
+
+    [Fact]
+    public void A_match_is_explained_by_the_item_s_words_that_drove_it()
+    {
+        var item = SampleProfiles.Item("Translate the onboarding emails into Spanish before the launch in Madrid");
+
+        var words = _model.Explain([new SkillMatch(item, SampleProfiles.Polyglot, 1)], 3, CancellationToken.None)[0];
+
+        Assert.InRange(words.Count, 1, 3);
+        Assert.All(words, word => Assert.Contains(word, item.Title, StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(words, word => word is "translate" or "spanish");
+        Assert.DoesNotContain("the", words);
+    }
+
     public sealed class ShippedModel : IDisposable
     {
         public MoeSkillModel Model { get; } = MoeSkillModel.Load(SkillModelFiles.DefaultFolder());

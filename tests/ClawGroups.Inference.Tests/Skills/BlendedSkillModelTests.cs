@@ -33,6 +33,20 @@ public sealed class BlendedSkillModelTests
         Assert.True(scores.Score(0, 1) > scores.Score(0, 2) && scores.Score(0, 2) > scores.Score(0, 0));
     }
 
+    [Fact]
+    public void The_blend_keeps_and_explains_by_its_primary_model_s_readings()
+    {
+        var primary = new FixedModel("a", [[0.3f]], bestSkill: 0) { Version = "moe-1" };
+        var blend = new BlendedSkillModel(primary, new FixedModel("b", [[0.1f]], bestSkill: 0), 0.6);
+
+        var reading = blend.Read(Items(1), CancellationToken.None);
+        var words = blend.Explain([new SkillMatch(Items(1)[0], Profiles(1)[0], 0)], 3, CancellationToken.None);
+
+        Assert.Equal("moe-1", blend.ReadingVersion);
+        Assert.Equal("moe-1", Assert.Single(reading).Version);
+        Assert.Equal(["from a"], Assert.Single(words));
+    }
+
     private static List<WorkItemText> Items(int count)
         => Enumerable.Range(0, count).Select(i => new WorkItemText($"i{i}", $"item {i}", "", [])).ToList();
 
@@ -42,6 +56,16 @@ public sealed class BlendedSkillModelTests
     private sealed class FixedModel(string name, float[][] scores, int bestSkill) : ISkillModel
     {
         public string Name => name;
+
+        public string? Version { get; init; }
+
+        public string? ReadingVersion => Version;
+
+        public IReadOnlyList<ItemReading> Read(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken) =>
+            items.Select(_ => new ItemReading(Version!, [1f])).ToList();
+
+        public IReadOnlyList<IReadOnlyList<string>> Explain(IReadOnlyList<SkillMatch> matches, int words, CancellationToken cancellationToken) =>
+            matches.Select(_ => (IReadOnlyList<string>)[$"from {name}"]).ToList();
 
         public AffinityMatrix Score(IReadOnlyList<WorkItemText> items, IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
         {

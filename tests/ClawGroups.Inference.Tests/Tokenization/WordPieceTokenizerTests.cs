@@ -62,4 +62,31 @@ public sealed class WordPieceTokenizerTests
     {
         Assert.Throws<InvalidDataException>(() => new WordPieceTokenizer(["a", "b"]));
     }
+
+    [Fact]
+    public void Accents_are_stripped_as_a_BERT_uncased_vocabulary_expects()
+    {
+        Assert.Equal(["cafe", "creme", "naive"], WordPieceTokenizer.Words("Café CRÈME naïve"));
+    }
+
+    [Fact]
+    public void Pieces_longer_than_a_dozen_letters_are_found_whole()
+    {
+        var tokenizer = new WordPieceTokenizer(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "internationalization", "i", "n", "##n"]);
+
+        Assert.Equal([tokenizer.ClsId, 4], tokenizer.Encode("internationalization"));
+    }
+
+    [Fact]
+    public void Each_piece_knows_the_word_it_belongs_to()
+    {
+        var (ids, wordOfPiece, words) = s_tokenizer.EncodeWords("Reconcile vendor payments");
+
+        Assert.Equal(["reconcile", "vendor", "payments"], words);
+        Assert.Equal(ids.Length, wordOfPiece.Length);
+        Assert.Equal(-1, wordOfPiece[0]);
+        Assert.Equal(s_tokenizer.Encode("Reconcile vendor payments"), ids);
+        Assert.Equal([0, 1, 2], wordOfPiece.Skip(1).Distinct());
+        Assert.Equal(s_tokenizer.Encode("vendor").Length - 1, wordOfPiece.Count(word => word == 1));
+    }
 }

@@ -33,7 +33,7 @@ public sealed class RealStyleRoutingTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task The_coordinator_routes_people_s_tasks_among_registered_cards_as_its_skill_model_does()
     {
-        var set = RealStyleEvalSet.Load(SkillCorpus.DefaultFolder());
+        var set = RealStyleEvalSet.Load(SkillCorpus.DefaultFolder()).Half(RealStyleHalf.Test);
         var tasks = set.Items();
         await using var scenario = await ApiScenario.StartAsync(_app);
         var (human, groupId) = (scenario.Human, scenario.Group.Id);
