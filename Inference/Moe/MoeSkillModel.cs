@@ -95,6 +95,9 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         return new MoeSkillModel(_network, _tokenizer, _head, _forward, ownsNetwork: false, _baseHead, _readingVersion, areaWeight);
     }
 
+    /// <summary>How much of an affinity comes from shared areas (<see cref="SkillHeadsConfig.AreaWeight"/>), as this view scores.</summary>
+    public double AreaWeight => _areaWeight;
+
     /// <summary>The encoder's mean-pooled output for each text, [texts, hidden], without gradients: what tuning a head starts from.</summary>
     public Tensor Pool(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
@@ -296,7 +299,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     private Tensor Embed(Tensor pooled) => _head is null ? _network.Embed(pooled) : _head.Embed(pooled);
 
     /// <summary>The skills head's area probabilities as a unit vector: their dot product says how far two texts share areas.</summary>
-    private Tensor Areas(Tensor pooled) => nn.functional.normalize(_network.SkillLogits(pooled).sigmoid(), p: 2, dim: -1);
+    public Tensor Areas(Tensor pooled) => nn.functional.normalize(_network.SkillLogits(pooled).sigmoid(), p: 2, dim: -1);
 
     /// <summary>The embedding head's affine map without the final normalisation, for token states as for pooled ones.</summary>
     private Tensor Project(Tensor states) => _head is null ? _network.EmbeddingProjection.forward(states) : _head.Embedding.Forward(states);

@@ -141,9 +141,9 @@ public sealed class SkillHeadTuner
 
     private static Tensor Embed(Tensor pooled, Tensor weight, Tensor bias) => nn.functional.normalize(pooled.matmul(weight.t()) + bias, p: 2, dim: -1);
 
-    /// <summary>Per item, the log-sum-exp of its cosines (÷ temperature) to each card's skills: [items, cards].</summary>
-    private static Tensor CardLogits(Tensor items, Tensor skills, Tensor ownerLogMask, double temperature) =>
-        (items.matmul(skills.t()).div(temperature).unsqueeze(2) + ownerLogMask.unsqueeze(0)).logsumexp(1);
+    /// <summary>Per item, the log-sum-exp of its closeness (÷ temperature) to each card's skills: [items, cards].</summary>
+    private static Tensor CardLogits(Tensor closeness, Tensor ownerLogMask, double temperature) =>
+        (closeness.div(temperature).unsqueeze(2) + ownerLogMask.unsqueeze(0)).logsumexp(1);
 
     /// <summary>[skills, cards]: 0 where the skill is the card's, −∞ elsewhere.</summary>
     private static Tensor OwnerLogMask(long[] owners, int cards)
@@ -189,6 +189,8 @@ public sealed class SkillHeadTuner
         private Tensor _ownerLogMask = null!;
         private Tensor _positives = null!;
         private Tensor _positiveCards = null!;
+        private SharedAreas _positiveAreas = null!;
+        private SharedAreas? _negativeAreas;
         private Tensor? _negatives;
         private Tensor? _timed;
         private Tensor? _timedTargets;
@@ -201,12 +203,15 @@ public sealed class SkillHeadTuner
             var usable = examples.Where(e => index.ContainsKey(e.Profile.MemberId)).ToList();
             var positives = usable.Where(e => e.Succeeded).ToList();
             var negatives = usable.Where(e => !e.Succeeded).ToList();
+            var skills = model.Pool(members.Profiles.SelectMany(p => p.Skills.Select(s => TokenBatch.SkillInput(p, s))).ToList(), cancellationToken);
+            var pooledPositives = model.Pool(positives.Select(e => SkillText.Of(e.Item)).ToList(), cancellationToken);
             var pools = new GroupPools
             {
-                _skills = model.Pool(members.Profiles.SelectMany(p => p.Skills.Select(s => TokenBatch.SkillInput(p, s))).ToList(), cancellationToken),
+                _skills = skills,
                 _ownerLogMask = OwnerLogMask(owners, members.Profiles.Count),
-                _positives = model.Pool(positives.Select(e => SkillText.Of(e.Item)).ToList(), cancellationToken),
+                _positives = pooledPositives,
                 _positiveCards = tensor(positives.Select(e => index[e.Profile.MemberId]).ToArray()),
+                _positiveAreas = SharedAreas.Of(model, pooledPositives, skills),
             };
             // How long accepted work took, in the duration head's standard units.
             var timed = positives.Where(e => e.DurationSeconds is > 0).ToList();
@@ -219,6 +224,7 @@ public sealed class SkillHeadTuner
             if (negatives.Count > 0)
             {
                 pools._negatives = model.Pool(negatives.Select(e => SkillText.Of(e.Item)).ToList(), cancellationToken);
+                pools._negativeAreas = SharedAreas.Of(model, pools._negatives, skills);
                 pools._negativeCards = tensor(negatives.Select(e => index[e.Profile.MemberId]).ToArray());
             }
 
@@ -228,11 +234,11 @@ public sealed class SkillHeadTuner
         public Tensor Loss(Tensor weight, Tensor bias, double temperature)
         {
             var skills = Embed(_skills, weight, bias);
-            var loss = nn.functional.cross_entropy(CardLogits(Embed(_positives, weight, bias), skills, _ownerLogMask, temperature), _positiveCards);
+            var loss = nn.functional.cross_entropy(CardLogits(_positiveAreas.Closeness(Embed(_positives, weight, bias), skills), _ownerLogMask, temperature), _positiveCards);
             if (_negatives is not null)
             {
                 // Unlikelihood: push down the probability of the card whose work was not accepted.
-                var chosen = CardLogits(Embed(_negatives, weight, bias), skills, _ownerLogMask, temperature).softmax(1)
+                var chosen = CardLogits(_negativeAreas!.Closeness(Embed(_negatives, weight, bias), skills), _ownerLogMask, temperature).softmax(1)
                     .gather(1, _negativeCards!.unsqueeze(1)).squeeze(1);
                 loss += -(1 - chosen + 1e-6).log().mean();
             }
@@ -265,8 +271,8 @@ public sealed class SkillHeadTuner
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             // Scored as the served model scores: a card is as close as its closest skill (the loss uses a soft maximum).
-            var cosines = Embed(_positives, weight, bias).matmul(Embed(_skills, weight, bias).t());
-            var top = (cosines.unsqueeze(2) + _ownerLogMask.unsqueeze(0)).amax(1).argmax(1);
+            var closeness = _positiveAreas.Closeness(Embed(_positives, weight, bias), Embed(_skills, weight, bias));
+            var top = (closeness.unsqueeze(2) + _ownerLogMask.unsqueeze(0)).amax(1).argmax(1);
             return top.eq(_positiveCards).to(float32).mean().item<float>();
         }
     }

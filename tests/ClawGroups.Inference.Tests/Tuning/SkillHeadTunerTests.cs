@@ -37,13 +37,19 @@ public sealed class SkillHeadTunerTests : IClassFixture<MoeSkillModelTests.Shipp
     [Fact]
     public void With_enough_work_the_newest_is_held_out_and_a_head_that_routes_it_worse_is_not_adopted()
     {
+        // All the older work was done by one member, whatever it was, and the newest by the right ones: a head that learns the
+        // old habit sends the newest work to that member too, and the gate must see it.
         var examples = Examples();
-
-        var report = new SkillHeadTuner(_model, _corpus, Quick).Tune(examples, CancellationToken.None);
-
-        // The newest fifth, which the head never saw, judges it: measured here on its own, with the base model.
         var newest = examples.Count - (int)Math.Ceiling(examples.Count * Quick.ValidationShare);
-        var held = new RealStyleEvalSet(_group.Cards, _group.Tasks.Skip(newest).ToList());
+        var everything = _group.Profiles()[0];
+        var misled = examples.Select((e, i) => i < newest ? e with { Profile = everything } : e).ToList();
+
+        var report = new SkillHeadTuner(_model, _corpus, Quick).Tune(misled, CancellationToken.None);
+
+        // The newest fifth, which the head never saw, judges it among the members the work names: measured here on its own,
+        // with the base model.
+        var members = misled.Select(e => e.Profile.Name).ToHashSet(StringComparer.Ordinal);
+        var held = new RealStyleEvalSet(_group.Cards.Where(card => members.Contains(card.Name)).ToList(), _group.Tasks.Skip(newest).ToList());
         Assert.Equal(held.Tasks.Count, report.Validated);
         Assert.Equal(RealStyleEvaluation.RoutingAccuracy(_model, held), report.GroupBefore, 2);
         Assert.True(report.GroupAfter < report.GroupBefore, $"newest work {report.GroupBefore:F2} -> {report.GroupAfter:F2}");
