@@ -11,10 +11,10 @@ public sealed class InferenceOptions
     public const string Blend = "blend";
 
     /// <summary>
-    /// <c>blend</c> (the MoE model and the lexical baseline together; the default when empty, or lexical alone when
-    /// no weights are found), <c>moe</c>, or <c>lexical</c>.
+    /// <c>moe</c> (the local MoE model; the default when empty, or lexical alone when no weights are found), <c>blend</c>
+    /// (the MoE model and the lexical baseline together), or <c>lexical</c>.
     /// </summary>
-    [RegularExpression("^(|blend|moe|lexical)$", ErrorMessage = "ClawGroups:Inference:Model must be 'blend', 'moe' or 'lexical' (or empty for automatic).")]
+    [RegularExpression("^(|blend|moe|lexical)$", ErrorMessage = "ClawGroups:Inference:Model must be 'moe', 'blend' or 'lexical' (or empty for automatic).")]
     public string? Model { get; set; }
 
     /// <summary>Only <c>cpu</c> is served to this project (see docs/decisions/0003-torch-backend.md).</summary>

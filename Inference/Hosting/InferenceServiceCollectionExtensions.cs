@@ -13,8 +13,8 @@ namespace ClawGroups.Inference.Hosting;
 public static class InferenceServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ISkillModel"/> as a singleton: the MoE model blended with the lexical baseline by default,
-    /// either one alone when so configured, or (with a warning) the lexical baseline when no weights are found and no model was named.
+    /// Registers <see cref="ISkillModel"/> as a singleton: the MoE model by default, blended with the lexical baseline or the
+    /// baseline alone when so configured, or (with a warning) the lexical baseline when no weights are found and no model was named.
     /// </summary>
     public static IHostApplicationBuilder AddInference(this IHostApplicationBuilder builder)
     {
@@ -46,12 +46,13 @@ public static class InferenceServiceCollectionExtensions
                     ? WithMoe(folder, Blend)
                     : throw new InvalidOperationException($"ClawGroups:Inference:Model is 'blend' but '{folder}' has no weights; run the `train` command or choose 'lexical'.");
             default:
-                // The blend by default: it routes people-phrased tasks among real-style cards better than either model
-                // alone, and the held-out corpus far better than words do (docs/PERFORMANCE.md, "Skill model").
+                // The MoE model alone by default: since it learned language from a pretrained teacher it routes people's words
+                // far better than the lexical baseline, and blending in the baseline only costs accuracy (docs/PERFORMANCE.md,
+                // chosen on the real-style set's dev half).
                 if (SkillModelFiles.Exists(folder))
                 {
-                    logger.LogInformation("Skill model: the MoE model from {Folder} blended with the lexical baseline.", folder);
-                    return WithMoe(folder, Blend);
+                    logger.LogInformation("Skill model: the MoE model from {Folder}.", folder);
+                    return WithMoe(folder, moe => moe);
                 }
 
                 logger.LogWarning("Skill model: lexical, because {Folder} has no MoE weights (run the `train` command).", folder);

@@ -8,12 +8,12 @@ public sealed record TrainOptions
     public int Seed { get; init; } = 5;
 
     /// <summary>Steps of learning language from the teacher's sentence vectors, and sentences per step.</summary>
-    public int DistillSteps { get; init; } = 3000;
+    public int DistillSteps { get; init; } = 6000;
     public int DistillBatch { get; init; } = 64;
     public double DistillLearningRate { get; init; } = 2e-3;
 
     /// <summary>Steps of learning to route items to skills (with the teacher's vectors still asked of a smaller batch), and items per step.</summary>
-    public int RouteSteps { get; init; } = 1500;
+    public int RouteSteps { get; init; } = 3000;
     public int RouteBatch { get; init; } = 32;
     public double RouteLearningRate { get; init; } = 5e-4;
 
@@ -21,10 +21,10 @@ public sealed record TrainOptions
     public double RouteDistillWeight { get; init; } = 1.0;
 
     /// <summary>Items per area made afresh for routing beside the shipped training split (<see cref="Corpus.CorpusGenerator.MoreTrainingItems"/>).</summary>
-    public int RouteExtraPerArea { get; init; }
+    public int RouteExtraPerArea { get; init; } = 1000;
 
     /// <summary>The chance that routing leaves out each word piece of a training item, so no single word decides its area.</summary>
-    public double RouteWordDropout { get; init; }
+    public double RouteWordDropout { get; init; } = 0.1;
 
     /// <summary>Layers below this one keep what distillation taught them while routing is learned (0: every layer learns).</summary>
     public int RouteFreezeBelow { get; init; }

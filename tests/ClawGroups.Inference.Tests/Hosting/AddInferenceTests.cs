@@ -9,7 +9,7 @@ namespace ClawGroups.Inference.Tests.Hosting;
 public sealed class AddInferenceTests
 {
     [Theory]
-    [InlineData(null, "moe+lexical")]
+    [InlineData(null, "moe")]
     [InlineData("lexical", "lexical")]
     [InlineData("moe", "moe")]
     [InlineData("blend", "moe+lexical")]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ClawGroups.Inference.Moe;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Inference.Tests.Skills;
@@ -66,15 +65,6 @@ public sealed class MoeSkillModelTests : IClassFixture<MoeSkillModelTests.Shippe
         var areas = _model.Network.HeadsConfig.Areas;
         Assert.Equal(areas.Count, probabilities[0].Length);
         Assert.Equal("accounting", areas[Array.IndexOf(probabilities[0], probabilities[0].Max())]);
-    }
-
-    [Fact]
-    public void Shipped_weights_load_in_well_under_a_second()
-    {
-        var clock = Stopwatch.StartNew();
-        using var model = MoeSkillModel.Load(SkillModelFiles.DefaultFolder());
-
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
     }
 
     [Fact]

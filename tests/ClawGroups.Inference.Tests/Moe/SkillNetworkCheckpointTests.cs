@@ -17,11 +17,12 @@ public sealed class SkillNetworkCheckpointTests
         Assert.All(report.Unexpected, name => Assert.StartsWith("skill_heads.", name, StringComparison.Ordinal));
     }
 
+    /// <summary>Issue 18's bound: the weights ship in the repository, so they stay within 25 MB (decimal).</summary>
     [Fact]
-    public void Shipped_weights_stay_small()
+    public void Shipped_weights_stay_within_25_MB()
     {
         var bytes = new DirectoryInfo(SkillModelFiles.DefaultFolder()).EnumerateFiles().Sum(file => file.Length);
 
-        Assert.True(bytes < 20_000_000, $"{bytes:N0} bytes");
+        Assert.True(bytes <= 25_000_000, $"{bytes:N0} bytes");
     }
 }

@@ -19,6 +19,9 @@ public sealed class RealStyleRoutingTests(ITestOutputHelper output) : IAsyncLife
     /// <summary>The most an agent may take: far more than any card gets here, so capacity never decides.</summary>
     private const int Capacity = 100;
 
+    /// <summary>Issue 18's bar for people's words on the test half (the shipped weights score 0.89 there: docs/PERFORMANCE.md).</summary>
+    private const double MinimumAccuracy = 0.85;
+
     private ClawAppFactory _app = null!;
 
     // No task waits for a person here, and no registered card goes silent while the tasks arrive.
@@ -71,7 +74,10 @@ public sealed class RealStyleRoutingTests(ITestOutputHelper output) : IAsyncLife
             output.WriteLine(differs);
         }
 
-        Assert.InRange(coordinator, expected - 0.02, expected + 0.02);
+        // The end-to-end path loses nothing: the coordinator's candidate score also weighs each card's declared skill level
+        // (decision 0015), which may move a near tie either way, so its accuracy is the model's or better, never clearly worse.
+        Assert.True(coordinator >= expected - 0.02, $"coordinator {coordinator:F3}, model {expected:F3}");
+        Assert.True(coordinator >= MinimumAccuracy, $"coordinator {coordinator:F3}");
     }
 
     /// <summary>The tasks the coordinator gave to another card than the model's first choice, with both affinities, for the log.</summary>
