@@ -47,9 +47,11 @@ public sealed class CoordinatorOptions
     /// How sure the skill model must be of who should take an item to offer it: the margin between the best and the
     /// second-best affinity among the members who could take it. Below it, when two or more could, the item waits in ready
     /// for a person to route it, with its best candidates. 0 turns this off: the coordinator routes everything itself.
+    /// The default is the widest margin below which the shipped model's picks on the real-style dev half were more often
+    /// wrong than right (`eval` prints the table; decision 0015): 7 % of tasks wait, and 47 % of those it would have got right.
     /// </summary>
     [Range(0.0, 1.0)]
-    public double MinRoutingConfidence { get; set; } = 0.05;
+    public double MinRoutingConfidence { get; set; } = 0.03;
 
     /// <summary>Attempts an item gets before it fails and is escalated to the group's humans.</summary>
     [Range(1, 100)]
