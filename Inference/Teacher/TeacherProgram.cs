@@ -27,11 +27,16 @@ internal static class TeacherProgram
             case "eval-set":
                 EvalSet(teacher, options.Text("corpus", Path.Combine("Inference", "Corpus", "data")));
                 return 0;
+            case "eval-labels":
+                TeacherWithAreaLabels.Run(teacher, options.Text("corpus", Path.Combine("Inference", "Corpus", "data")),
+                    options.Int("per-area", 60), options.Int("neighbours", 15), options.Double("area-share", 0.3));
+                return 0;
             default:
                 Console.WriteLine("usage: ClawGroups.Inference.Teacher <command>");
                 Console.WriteLine("  pieces     the student's vocabulary and each piece's static vector (--out artifacts/teacher/pieces)");
                 Console.WriteLine("  sentences  sentence vectors of a text file, one text per line (--in artifacts/teacher/sentences.txt --out artifacts/teacher/sentences)");
                 Console.WriteLine("  eval-set   the teacher's reading of the real-style set, for eval's teacher column (--corpus Inference/Corpus/data)");
+                Console.WriteLine("  eval-labels  the teacher plus the corpus's area labels on the real-style halves, no training (--per-area 60 --neighbours 15 --area-share 0.3)");
                 return args.Length == 0 ? 0 : 2;
         }
     }
