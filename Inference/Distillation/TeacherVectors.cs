@@ -57,6 +57,20 @@ public sealed class TeacherVectors
             : throw new InvalidDataException($"The teacher's vectors lack \"{text}\"; rerun the teacher program (Inference/Weights/README.md).")).ToArray();
     }
 
+    /// <summary>The cosine of two of the teacher's vectors, which are unit length (mean-pooled, then normalised).</summary>
+    public static float Cosine(float[] a, float[] b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var sum = 0f;
+        for (var d = 0; d < a.Length; d++)
+        {
+            sum += a[d] * b[d];
+        }
+
+        return sum;
+    }
+
     public static string TextsHash(IEnumerable<string> texts) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', texts))));
 

@@ -46,21 +46,10 @@ public static class RealStyleTeacher
         var correct = 0;
         for (var i = 0; i < items.Length; i++)
         {
-            var best = Enumerable.Range(0, profiles.Count).MaxBy(p => cards[p].Max(vector => Dot(items[i], vector)));
+            var best = Enumerable.Range(0, profiles.Count).MaxBy(p => cards[p].Max(vector => TeacherVectors.Cosine(items[i], vector)));
             correct += profiles[best].Name == set.Tasks[i].Card ? 1 : 0;
         }
 
         return (double)correct / items.Length;
-    }
-
-    private static float Dot(float[] a, float[] b)
-    {
-        var sum = 0f;
-        for (var d = 0; d < a.Length; d++)
-        {
-            sum += a[d] * b[d];
-        }
-
-        return sum;
     }
 }

@@ -1,4 +1,5 @@
 using ClawGroups.Inference.Corpus;
+using ClawGroups.Inference.Distillation;
 using ClawGroups.Inference.Evaluation;
 using ClawGroups.Inference.Skills;
 
@@ -37,24 +38,13 @@ internal static class TeacherWithAreaLabels
         var correct = 0;
         for (var t = 0; t < tasks.Length; t++)
         {
-            var nearest = Enumerable.Range(0, labelVectors.Length).OrderByDescending(l => Dot(tasks[t], labelVectors[l])).Take(neighbours)
+            var nearest = Enumerable.Range(0, labelVectors.Length).OrderByDescending(l => TeacherVectors.Cosine(tasks[t], labelVectors[l])).Take(neighbours)
                 .Select(l => labels[l]).ToList();
             var best = Enumerable.Range(0, cards.Length).MaxBy(c =>
-                ((1 - areaShare) * Dot(tasks[t], cards[c])) + (areaShare * nearest.Count(area => area == part.Cards[c].Area) / (double)neighbours));
+                ((1 - areaShare) * TeacherVectors.Cosine(tasks[t], cards[c])) + (areaShare * nearest.Count(area => area == part.Cards[c].Area) / (double)neighbours));
             correct += part.Cards[best].Name == part.Tasks[t].Card ? 1 : 0;
         }
 
         return (double)correct / tasks.Length;
-    }
-
-    private static double Dot(float[] a, float[] b)
-    {
-        var sum = 0.0;
-        for (var d = 0; d < a.Length; d++)
-        {
-            sum += a[d] * b[d];
-        }
-
-        return sum;
     }
 }
