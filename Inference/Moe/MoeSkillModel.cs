@@ -8,7 +8,8 @@ namespace ClawGroups.Inference.Moe;
 
 /// <summary>
 /// The local MoE model behind <see cref="ISkillModel"/>: items and each skill of each profile are embedded by the encoder; a
-/// profile's affinity is its best skill's cosine, mapped to [0, 1]. An item is read once into its encoder reading (the pooled
+/// profile's affinity is its best skill's (<see cref="Affinity"/>: the cosine mapped to [0, 1], with the share of skill areas
+/// they have in common weighed in). An item is read once into its encoder reading (the pooled
 /// hidden state, <see cref="Read"/>), which callers keep and hand back, so a pass over known items only multiplies vectors; skill
 /// embeddings are cached by profile content hash. A group's fine-tuned heads (<see cref="WithHead"/>) share the encoder and its
 /// readings and swap only the affinity and duration projections.
@@ -95,6 +96,17 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         return new MoeSkillModel(_network, _tokenizer, _head, _forward, ownsNetwork: false, _baseHead, _readingVersion, areaWeight);
     }
 
+    /// <summary>
+    /// The served affinity of texts to skills, in [0, 1]: <c>(1 − w) × (cosine + 1) / 2 + w × shared</c>, where <c>shared</c> is the dot
+    /// product of the two sides' <see cref="Areas"/> (needed only when <paramref name="areaWeight"/> is above 0).
+    /// </summary>
+    public static Tensor Affinity(Tensor cosines, Tensor? sharedAreas, double areaWeight)
+    {
+        ArgumentNullException.ThrowIfNull(cosines);
+        var affinity = (1 - areaWeight) * ((cosines + 1) / 2);
+        return areaWeight > 0 ? affinity + (areaWeight * (sharedAreas ?? throw new ArgumentNullException(nameof(sharedAreas)))) : affinity;
+    }
+
     /// <summary>How much of an affinity comes from shared areas (<see cref="SkillHeadsConfig.AreaWeight"/>), as this view scores.</summary>
     public double AreaWeight => _areaWeight;
 
@@ -129,7 +141,6 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         }
 
         var readings = Readings(items, cancellationToken);
-        var areaWeight = (float)_areaWeight;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var skills = stack(skillVectors.SelectMany(vectors => vectors.Embeddings).Select(vector => tensor(vector)));
@@ -140,12 +151,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
             using var batchScope = NewDisposeScope();
             var count = Math.Min(BatchSize, items.Count - start);
             var pooled = tensor(readings.Skip(start).Take(count).SelectMany(vector => vector).ToArray(), [count, _network.Config.HiddenSize]);
-            var affinity = (1 - areaWeight) * ((Embed(pooled).matmul(skills.t()) + 1) / 2);
-            if (areaWeight > 0)
-            {
-                affinity += areaWeight * Areas(pooled).matmul(skillAreas.t());
-            }
-
+            var affinity = Affinity(Embed(pooled).matmul(skills.t()), _areaWeight > 0 ? Areas(pooled).matmul(skillAreas.t()) : null, _areaWeight);
             Fill(matrix, start, count, affinity.contiguous().data<float>().ToArray(), owners);
         }
 

@@ -26,15 +26,14 @@ internal sealed class SharedAreas
     }
 
     /// <summary>
-    /// [texts, skills] from the embedded texts and skills: <c>(1 − w) × cosine + w × (2 × shared − 1)</c>, which is the served
-    /// affinity <c>(1 − w) × (cosine + 1) / 2 + w × shared</c> stretched onto the cosine's range. Without an area weight it is the
-    /// cosine itself, so the head's temperature keeps its meaning.
+    /// [texts, skills] from the embedded texts and skills: the served affinity (<see cref="MoeSkillModel.Affinity"/>) stretched from
+    /// [0, 1] onto the cosine's range. Without an area weight it is the cosine itself, so the head's temperature keeps its meaning.
     /// </summary>
     public Tensor Closeness(Tensor embeddedTexts, Tensor embeddedSkills)
     {
         ArgumentNullException.ThrowIfNull(embeddedTexts);
         ArgumentNullException.ThrowIfNull(embeddedSkills);
         var cosines = embeddedTexts.matmul(embeddedSkills.t());
-        return _weight == 0 ? cosines : ((1 - _weight) * cosines) + (_weight * ((2 * _agreement) - 1));
+        return _weight == 0 ? cosines : (2 * MoeSkillModel.Affinity(cosines, _agreement, _weight)) - 1;
     }
 }
