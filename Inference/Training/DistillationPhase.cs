@@ -60,12 +60,7 @@ public sealed class DistillationPhase : IDisposable
         {
             using var scope = NewDisposeScope();
             var loss = Loss(_buckets.Next());
-            optimizer.zero_grad();
-            loss.backward();
-            nn.utils.clip_grad_norm_(_network.parameters().Where(p => p.requires_grad), 1.0);
-            LearningRate.Set(optimizer, learningRate, step, steps);
-            optimizer.step();
-            _network.UpdateLoadBalanceBias(biasRate);
+            TrainingStep.Apply(_network, optimizer, loss, learningRate, step, steps, biasRate);
             if (step % 250 == 0 || step == 1)
             {
                 log.WriteLine($"distill {step,5}/{steps}: loss {loss.item<float>():F4}, {clock.Elapsed.TotalSeconds:F0}s" +

@@ -55,12 +55,7 @@ public sealed class RoutingPhase(SkillNetwork network, WordPieceTokenizer tokeni
             var language = distillation.RandomBatchLoss(batch.Length);
             var loss = contrastive + (5 * skills) + (0.5 * duration) + (options.RouteDistillWeight * language);
 
-            optimizer.zero_grad();
-            loss.backward();
-            nn.utils.clip_grad_norm_(network.parameters().Where(p => p.requires_grad), 1.0);
-            LearningRate.Set(optimizer, options.RouteLearningRate, step, options.RouteSteps);
-            optimizer.step();
-            network.UpdateLoadBalanceBias(options.BiasUpdateRate);
+            TrainingStep.Apply(network, optimizer, loss, options.RouteLearningRate, step, options.RouteSteps, options.BiasUpdateRate);
 
             if (step % 100 == 0 || step == 1)
             {
