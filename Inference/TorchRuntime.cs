@@ -9,7 +9,7 @@ public static class TorchRuntime
     public static string Describe()
     {
         using var scope = torch.NewDisposeScope();
-        var sum = (torch.arange(1, 5, dtype: torch.float32) * 2).sum().item<float>();
+        var sum = Arithmetic.Range(5, 1, torch.float32).Times(2).sum().item<float>();
         return $"TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch {torch.__version__}, " +
                $"cuda available: {torch.cuda.is_available()}, check 2*(1+2+3+4) = {sum}";
     }

@@ -26,7 +26,7 @@ public static class PieceEmbeddings
 
         var matrix = tensor(flat, [vectors.Length, source], float64);
         var centred = matrix - matrix.mean([0], keepdim: true);
-        var covariance = centred.t().matmul(centred) / (vectors.Length - 1);
+        var covariance = centred.t().matmul(centred).DividedBy(vectors.Length - 1);
 
         // eigh sorts eigenvalues in ascending order: the principal components are the last columns.
         var (_, eigenvectors) = linalg.eigh(covariance);

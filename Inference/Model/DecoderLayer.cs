@@ -41,8 +41,8 @@ public sealed class DecoderLayer : nn.Module<Tensor, RotaryAngles, Tensor, Tenso
     public override Tensor forward(Tensor hiddenStates, RotaryAngles rotary, Tensor additiveMask)
     {
         using var scope = NewDisposeScope();
-        var attended = hiddenStates + _selfAttn.forward(_inputLayernorm.forward(hiddenStates), rotary, additiveMask);
-        var output = attended + _mlp.forward(_postAttentionLayernorm.forward(attended));
+        var attended = hiddenStates.Plus(_selfAttn.forward(_inputLayernorm.forward(hiddenStates), rotary, additiveMask));
+        var output = attended.Plus(_mlp.forward(_postAttentionLayernorm.forward(attended)));
         return output.MoveToOuterDisposeScope();
     }
 }

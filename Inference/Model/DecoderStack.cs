@@ -52,7 +52,7 @@ public sealed class DecoderStack : nn.Module<Tensor, Tensor?, Tensor>
         var keep = attentionMask?.to(@bool) ?? ones(batch, seq, dtype: @bool, device: inputIds.device);
 
         var hidden = _embedTokens.forward(inputIds);
-        var positions = (keep.to(int64).cumsum(-1) - 1).clamp_min(0);
+        var positions = keep.to(int64).cumsum(-1).Minus(1).AtLeast(0);
         var rotary = _rotary.Compute(positions, hidden.dtype);
         var mask = AdditiveMask(keep, hidden.dtype);
         foreach (var layer in _layers)
@@ -72,6 +72,6 @@ public sealed class DecoderStack : nn.Module<Tensor, Tensor?, Tensor>
         var seq = keep.shape[1];
         var causal = ones(seq, seq, dtype: @bool, device: keep.device).tril();
         var allowed = causal.unsqueeze(0).unsqueeze(0).logical_and(keep.unsqueeze(1).unsqueeze(1));
-        return zeros(allowed.shape, dtype: dtype, device: keep.device).masked_fill(allowed.logical_not(), finfo(dtype).min);
+        return zeros(allowed.shape, dtype: dtype, device: keep.device).FilledWhere(allowed.logical_not(), finfo(dtype).min);
     }
 }

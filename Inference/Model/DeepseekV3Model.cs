@@ -73,7 +73,7 @@ public sealed class DeepseekV3Model : nn.Module<Tensor, Tensor?, Tensor>
 
         using var scope = NewDisposeScope();
         var weights = attentionMask.to(hiddenStates.dtype).unsqueeze(-1);
-        var pooled = (hiddenStates * weights).sum(1) / weights.sum(1).clamp_min(1);
+        var pooled = (hiddenStates * weights).sum(1) / weights.sum(1).AtLeast(1);
         return pooled.MoveToOuterDisposeScope();
     }
 

@@ -104,7 +104,7 @@ public sealed class MlaAttention : nn.Module<Tensor, RotaryAngles, Tensor, Tenso
         var key = cat([keyValue[0], keyRope], -1);
         var value = keyValue[1];
 
-        var scores = matmul(query, key.transpose(2, 3)) * _scale + additiveMask;
+        var scores = matmul(query, key.transpose(2, 3)).Times(_scale).Plus(additiveMask);
         var probabilities = scores.softmax(-1, float32).to(query.dtype);
         probabilities = nn.functional.dropout(probabilities, _dropout, training);
         var attended = matmul(probabilities, value).transpose(1, 2).reshape(batch, seq, _heads * _valueDim);

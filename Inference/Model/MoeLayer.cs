@@ -52,7 +52,7 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
         var output = DispatchToExperts(tokens, routing);
         if (_sharedExperts is not null)
         {
-            output = output + _sharedExperts.forward(tokens);
+            output = output.Plus(_sharedExperts.forward(tokens));
         }
 
         return output.view(input.shape).MoveToOuterDisposeScope();
@@ -68,7 +68,7 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
         var topK = routing.ExpertIndices.shape[1];
         var flatExperts = routing.ExpertIndices.flatten();
         var order = flatExperts.argsort();
-        var tokenOfSlot = order.div(topK, rounding_mode: RoundingMode.floor);
+        var tokenOfSlot = order.FloorDividedBy(topK);
         var weightOfSlot = routing.ExpertWeights.flatten().index_select(0, order).to(tokens.dtype).unsqueeze(1);
         var counts = flatExperts.bincount(null, _experts.Count).cpu().data<long>().ToArray();
 
@@ -85,7 +85,7 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
 
             var rows = tokenOfSlot.narrow(0, start, count);
             var expertOutput = _experts[expert].forward(tokens.index_select(0, rows));
-            output.index_add_(0, rows, expertOutput * weightOfSlot.narrow(0, start, count), 1);
+            output.IndexAddInPlace(0, rows, expertOutput * weightOfSlot.narrow(0, start, count));
             start += count;
         }
 

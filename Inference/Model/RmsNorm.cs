@@ -29,8 +29,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 
         // Statistics in float32 even for half-precision inputs: the sum of squares overflows F16.
         var x = input.to(float32);
-        var variance = x.pow(2).mean([-1], keepdim: true);
-        x = x * rsqrt(variance + _eps);
+        var variance = (x * x).mean([-1], keepdim: true);
+        x = x * rsqrt(variance.Plus(_eps));
         return (_weight * x.to(input.dtype)).MoveToOuterDisposeScope();
     }
 }

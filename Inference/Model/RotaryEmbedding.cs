@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ClawGroups.Inference.Model;
@@ -25,8 +26,9 @@ public sealed class RotaryEmbedding
     {
         ArgumentNullException.ThrowIfNull(positionIds);
         using var scope = NewDisposeScope();
-        var exponents = arange(0, _dim, 2, dtype: int64, device: positionIds.device).to(float32) / _dim;
-        var inverseFrequencies = pow(_theta, exponents).reciprocal();
+        var exponents = Arithmetic.Range(_dim, 2, int64, positionIds.device).to(float32).DividedBy(_dim);
+        using var theta = tensor(_theta);
+        var inverseFrequencies = pow(theta, exponents).reciprocal();
         var frequencies = positionIds.to(float32).unsqueeze(-1) * inverseFrequencies;
         var angles = cat([frequencies, frequencies], -1);
         var cos = angles.cos().to(dtype).MoveToOuterDisposeScope();
@@ -52,7 +54,7 @@ public sealed class RotaryEmbedding
 
         var cos = angles.Cos.unsqueeze(1);
         var sin = angles.Sin.unsqueeze(1);
-        return (x * cos + RotateHalf(x) * sin).MoveToOuterDisposeScope();
+        return (x * cos).Plus(RotateHalf(x) * sin).MoveToOuterDisposeScope();
     }
 
     private static Tensor RotateHalf(Tensor x)

@@ -62,10 +62,10 @@ public sealed class Router : nn.Module<Tensor, RoutingDecision>
         var weights = scores.gather(1, indices);
         if (_normalize)
         {
-            weights = weights / (weights.sum(-1, keepdim: true) + 1e-20);
+            weights = weights / weights.sum(-1, keepdim: true).Plus(1e-20);
         }
 
-        weights = weights * _scalingFactor;
+        weights = weights.Times(_scalingFactor);
         _load.Record(indices, ExpertCount);
         return new RoutingDecision(indices.MoveToOuterDisposeScope(), weights.MoveToOuterDisposeScope());
     }
@@ -87,7 +87,7 @@ public sealed class Router : nn.Module<Tensor, RoutingDecision>
         using var pending = _load.TakePending() ?? zeros(ExpertCount, dtype: int64);
         var load = pending.to(float32).to(_scoreCorrectionBias.device);
         var error = load.mean() - load;
-        _scoreCorrectionBias.add_(error.sign().to(_scoreCorrectionBias.dtype) * rate);
+        _scoreCorrectionBias.PlusInPlace(error.sign().to(_scoreCorrectionBias.dtype).Times(rate));
     }
 
     public void ResetLoadStatistics() => _load.Reset();
@@ -98,14 +98,14 @@ public sealed class Router : nn.Module<Tensor, RoutingDecision>
         using var noGrad = no_grad();
         var tokens = scores.shape[0];
         var perGroup = ExpertCount / _groups;
-        var choice = scores.detach() + _scoreCorrectionBias.to(float32).unsqueeze(0);
+        var choice = scores.detach().Plus(_scoreCorrectionBias.to(float32).unsqueeze(0));
         var groupScores = choice.view(tokens, _groups, perGroup).topk(Math.Min(2, perGroup), dim: -1).values.sum(-1);
         var bestGroups = groupScores.topk(_topKGroups, dim: -1, sorted: false).indexes;
         var groupMask = zeros_like(groupScores, dtype: @bool).scatter_(1, bestGroups, ones_like(bestGroups, dtype: @bool));
         var expertMask = groupMask.unsqueeze(-1).expand(tokens, _groups, perGroup).reshape(tokens, ExpertCount);
 
         // -inf rather than HF's 0.0: with a negative bias a masked-out expert could otherwise outscore a kept one.
-        choice = choice.masked_fill(expertMask.logical_not(), double.NegativeInfinity);
+        choice = choice.FilledWhere(expertMask.logical_not(), double.NegativeInfinity);
         return choice.topk(_topK, dim: -1, sorted: false).indexes;
     }
 
@@ -122,7 +122,7 @@ public sealed class Router : nn.Module<Tensor, RoutingDecision>
             _last?.Dispose();
             _last = counts;
             var sameDevice = _pending is not null && _pending.device_type == counts.device_type && _pending.device_index == counts.device_index;
-            var pending = sameDevice ? _pending! + counts : counts.clone();
+            var pending = sameDevice ? _pending!.Plus(counts) : counts.clone();
             _pending?.Dispose();
             _pending = pending.DetachFromDisposeScope();
         }

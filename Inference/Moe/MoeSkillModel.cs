@@ -103,8 +103,8 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     public static Tensor Affinity(Tensor cosines, Tensor? sharedAreas, double areaWeight)
     {
         ArgumentNullException.ThrowIfNull(cosines);
-        var affinity = (1 - areaWeight) * ((cosines + 1) / 2);
-        return areaWeight > 0 ? affinity + (areaWeight * (sharedAreas ?? throw new ArgumentNullException(nameof(sharedAreas)))) : affinity;
+        var affinity = cosines.Plus(1).Times((1 - areaWeight) / 2);
+        return areaWeight > 0 ? affinity.Plus((sharedAreas ?? throw new ArgumentNullException(nameof(sharedAreas))).Times(areaWeight)) : affinity;
     }
 
     /// <summary>How much of an affinity comes from shared areas (<see cref="SkillHeadsConfig.AreaWeight"/>), as this view scores.</summary>

@@ -53,7 +53,7 @@ public sealed class DistillationPhase : IDisposable
     public void Run(int steps, double learningRate, double biasRate, TextWriter log)
     {
         ArgumentNullException.ThrowIfNull(log);
-        using var optimizer = optim.AdamW(_network.parameters().Where(p => p.requires_grad), learningRate, weight_decay: 0.01);
+        using var optimizer = new AdamWOptimizer(_network.parameters().Where(p => p.requires_grad), learningRate, weightDecay: 0.01);
         _network.train();
         var clock = Stopwatch.StartNew();
         for (var step = 1; step <= steps; step++)
@@ -96,10 +96,10 @@ public sealed class DistillationPhase : IDisposable
     private Tensor Loss(int[] batch)
     {
         var (student, teacher) = Embed(batch);
-        var cosine = 1 - (student * teacher).sum(-1).mean();
-        var logits = student.matmul(teacher.t()) / Temperature;
-        var ranking = nn.functional.cross_entropy(logits, arange(batch.Length, dtype: int64));
-        return cosine + (RankingWeight * ranking);
+        var cosine = Arithmetic.Minus(1, (student * teacher).sum(-1).mean());
+        var logits = student.matmul(teacher.t()).DividedBy(Temperature);
+        var ranking = nn.functional.cross_entropy(logits, Arithmetic.Range(batch.Length, 1, int64));
+        return cosine.Plus(ranking.Times(RankingWeight));
     }
 
     private (Tensor Student, Tensor Teacher) Embed(int[] batch)

@@ -1,5 +1,3 @@
-using TorchSharp;
-
 namespace ClawGroups.Inference.Training;
 
 /// <summary>Linear warm-up over 5 % of a phase's steps, then cosine decay to a tenth of the peak.</summary>
@@ -10,14 +8,5 @@ public static class LearningRate
         var warmup = Math.Max(1, steps / 20);
         var progress = Math.Clamp((double)(step - warmup) / Math.Max(1, steps - warmup), 0, 1);
         return step < warmup ? (double)step / warmup : 0.1 + (0.9 * 0.5 * (1 + Math.Cos(Math.PI * progress)));
-    }
-
-    public static void Set(torch.optim.Optimizer optimizer, double peak, int step, int steps)
-    {
-        ArgumentNullException.ThrowIfNull(optimizer);
-        foreach (var group in optimizer.ParamGroups)
-        {
-            group.LearningRate = peak * Factor(step, steps);
-        }
     }
 }

@@ -34,7 +34,7 @@ public sealed class RoutingPhase(SkillNetwork network, WordPieceTokenizer tokeni
         var neighbours = NearAreas(byArea);
         log.WriteLine("near areas: " + string.Join("; ", neighbours.Select((near, a) => $"{corpus.Areas[a]} → {string.Join(", ", near.Select(n => corpus.Areas[n]))}")));
 
-        using var optimizer = optim.AdamW(network.parameters().Where(p => p.requires_grad), options.RouteLearningRate, weight_decay: 0.01);
+        using var optimizer = new AdamWOptimizer(network.parameters().Where(p => p.requires_grad), options.RouteLearningRate, weightDecay: 0.01);
         network.train();
         var clock = Stopwatch.StartNew();
         for (var step = 1; step <= options.RouteSteps; step++)
@@ -53,7 +53,7 @@ public sealed class RoutingPhase(SkillNetwork network, WordPieceTokenizer tokeni
             var skills = nn.functional.binary_cross_entropy_with_logits(network.SkillLogits(pooled), cat([targets, targets], 0));
             var duration = nn.functional.mse_loss(network.DurationStandardLog(itemPooled), tensor(batch.Select(item => (float)item.LogDuration).ToArray()));
             var language = distillation.RandomBatchLoss(batch.Length);
-            var loss = contrastive + (5 * skills) + (0.5 * duration) + (options.RouteDistillWeight * language);
+            var loss = contrastive.Plus(skills.Times(5)).Plus(duration.Times(0.5)).Plus(language.Times(options.RouteDistillWeight));
 
             TrainingStep.Apply(network, optimizer, loss, options.RouteLearningRate, step, options.RouteSteps, options.BiasUpdateRate);
 
@@ -74,12 +74,12 @@ public sealed class RoutingPhase(SkillNetwork network, WordPieceTokenizer tokeni
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(profiles);
         ArgumentNullException.ThrowIfNull(areas);
-        var logits = items.matmul(profiles.t()) / temperature;
+        var logits = items.matmul(profiles.t()).DividedBy(temperature);
         var positive = areas.unsqueeze(1).eq(areas.unsqueeze(0));
         var negativeInfinity = tensor(float.NegativeInfinity);
         var itemToProfile = logits.logsumexp(1) - logits.where(positive, negativeInfinity).logsumexp(1);
         var profileToItem = logits.logsumexp(0) - logits.where(positive, negativeInfinity).logsumexp(0);
-        return (itemToProfile.mean() + profileToItem.mean()) / 2;
+        return itemToProfile.mean().Plus(profileToItem.mean()).DividedBy(2);
     }
 
     /// <summary>Each area's nearest areas by the cosine of the centroids of the student's embeddings of (up to 64 of) their items.</summary>

@@ -10,16 +10,16 @@ namespace ClawGroups.Inference.Training;
 /// </summary>
 public static class TrainingStep
 {
-    public static void Apply(SkillNetwork network, optim.Optimizer optimizer, Tensor loss, double peakLearningRate, int step, int steps, double biasRate)
+    public static void Apply(SkillNetwork network, AdamWOptimizer optimizer, Tensor loss, double peakLearningRate, int step, int steps, double biasRate)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         loss.backward();
         nn.utils.clip_grad_norm_(network.parameters().Where(p => p.requires_grad), 1.0);
-        LearningRate.Set(optimizer, peakLearningRate, step, steps);
-        optimizer.step();
+        optimizer.LearningRate = peakLearningRate * LearningRate.Factor(step, steps);
+        optimizer.Step();
         network.UpdateLoadBalanceBias(biasRate);
     }
 }

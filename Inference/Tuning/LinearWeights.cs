@@ -50,7 +50,7 @@ public sealed class LinearWeights
     {
         ArgumentNullException.ThrowIfNull(input);
         var (weight, bias) = _tensors.Value;
-        return input.matmul(weight.t()) + bias;
+        return nn.functional.linear(input, weight, bias);
     }
 
     /// <summary>A fresh copy as trainable leaves.</summary>

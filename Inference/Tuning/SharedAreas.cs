@@ -34,6 +34,6 @@ internal sealed class SharedAreas
         ArgumentNullException.ThrowIfNull(embeddedTexts);
         ArgumentNullException.ThrowIfNull(embeddedSkills);
         var cosines = embeddedTexts.matmul(embeddedSkills.t());
-        return _weight == 0 ? cosines : (2 * MoeSkillModel.Affinity(cosines, _agreement, _weight)) - 1;
+        return _weight == 0 ? cosines : MoeSkillModel.Affinity(cosines, _agreement, _weight).Times(2).Minus(1);
     }
 }

@@ -1,6 +1,7 @@
 using ClawGroups.Inference.Corpus;
 using ClawGroups.Inference.Moe;
 using ClawGroups.Inference.Skills;
+using ClawGroups.Inference.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -90,21 +91,22 @@ public sealed class SkillHeadTuner
         var random = new Random(_options.Seed);
         var (weight, bias) = start.Embedding.TrainableCopy();
         var (durationWeight, durationBias) = start.Duration.TrainableCopy();
-        using var optimizer = TorchSharp.torch.optim.AdamW(
+        using var optimizer = new AdamWOptimizer(
             [new Parameter(weight, true), new Parameter(bias, true), new Parameter(durationWeight, true), new Parameter(durationBias, true)],
-            _options.LearningRate, weight_decay: 0);
-        var p = optimizer.parameters().ToArray();
+            _options.LearningRate, weightDecay: 0);
+        var p = optimizer.Parameters;
         for (var step = 0; step < _options.Steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var stepScope = NewDisposeScope();
+            var anchor = Distance(p[0], baseWeight).Plus(Distance(p[1], baseBias)).Plus(Distance(p[2], baseDurationWeight)).Plus(Distance(p[3], baseDurationBias));
             var loss = group.Loss(p[0], p[1], heads.Temperature)
-                       + (_options.ReplayWeight * corpus.ReplayLoss(p[0], p[1], heads.Temperature, random, _options.ReplayBatch))
-                       + group.DurationLoss(p[2], p[3])
-                       + (_options.AnchorWeight * (Distance(p[0], baseWeight) + Distance(p[1], baseBias) + Distance(p[2], baseDurationWeight) + Distance(p[3], baseDurationBias)));
-            optimizer.zero_grad();
+                .Plus(corpus.ReplayLoss(p[0], p[1], heads.Temperature, random, _options.ReplayBatch).Times(_options.ReplayWeight))
+                .Plus(group.DurationLoss(p[2], p[3]))
+                .Plus(anchor.Times(_options.AnchorWeight));
+            optimizer.ZeroGrad();
             loss.backward();
-            optimizer.step();
+            optimizer.Step();
         }
 
         var (tunedWeight, tunedBias, tunedDurationWeight, tunedDurationBias) = (p[0].detach(), p[1].detach(), p[2].detach(), p[3].detach());
@@ -123,7 +125,11 @@ public sealed class SkillHeadTuner
         };
     }
 
-    private static Tensor Distance(Tensor tuned, Tensor start) => (tuned - start).square().sum();
+    private static Tensor Distance(Tensor tuned, Tensor start)
+    {
+        var difference = tuned - start;
+        return (difference * difference).sum();
+    }
 
     /// <summary>The newest <see cref="TuningOptions.ValidationShare"/> of the accepted work, when there is enough, and the rest.</summary>
     private (List<TuningExample> Learn, List<TuningExample> Validate) Split(IReadOnlyList<TuningExample> examples)
@@ -139,11 +145,11 @@ public sealed class SkillHeadTuner
         return (examples.Where((_, i) => !newest.Contains(i)).ToList(), examples.Where((_, i) => newest.Contains(i)).ToList());
     }
 
-    private static Tensor Embed(Tensor pooled, Tensor weight, Tensor bias) => nn.functional.normalize(pooled.matmul(weight.t()) + bias, p: 2, dim: -1);
+    private static Tensor Embed(Tensor pooled, Tensor weight, Tensor bias) => nn.functional.normalize(nn.functional.linear(pooled, weight, bias), p: 2, dim: -1);
 
     /// <summary>Per item, the log-sum-exp of its closeness (÷ temperature) to each card's skills: [items, cards].</summary>
     private static Tensor CardLogits(Tensor closeness, Tensor ownerLogMask, double temperature) =>
-        (closeness.div(temperature).unsqueeze(2) + ownerLogMask.unsqueeze(0)).logsumexp(1);
+        closeness.DividedBy(temperature).unsqueeze(2).Plus(ownerLogMask.unsqueeze(0)).logsumexp(1);
 
     /// <summary>[skills, cards]: 0 where the skill is the card's, −∞ elsewhere.</summary>
     private static Tensor OwnerLogMask(long[] owners, int cards)
@@ -240,7 +246,7 @@ public sealed class SkillHeadTuner
                 // Unlikelihood: push down the probability of the card whose work was not accepted.
                 var chosen = CardLogits(_negativeAreas!.Closeness(Embed(_negatives, weight, bias), skills), _ownerLogMask, temperature).softmax(1)
                     .gather(1, _negativeCards!.unsqueeze(1)).squeeze(1);
-                loss += -(1 - chosen + 1e-6).log().mean();
+                loss -= Arithmetic.Minus(1 + 1e-6, chosen).log().mean();
             }
 
             return loss;
@@ -248,7 +254,7 @@ public sealed class SkillHeadTuner
 
         /// <summary>Squared error of ln(duration) in standard units over the accepted work whose duration is known.</summary>
         public Tensor DurationLoss(Tensor weight, Tensor bias) =>
-            _timed is null ? zeros(1).sum() : nn.functional.mse_loss((_timed.matmul(weight.t()) + bias).squeeze(-1), _timedTargets!);
+            _timed is null ? zeros(1).sum() : nn.functional.mse_loss(nn.functional.linear(_timed, weight, bias).squeeze(-1), _timedTargets!);
 
         /// <summary>Median |ln(predicted / actual)| over the accepted work whose duration is known; null when none is.</summary>
         public double? DurationError(Tensor weight, Tensor bias, double logStd)
@@ -260,7 +266,7 @@ public sealed class SkillHeadTuner
 
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            var errors = ((_timed.matmul(weight.t()) + bias).squeeze(-1) - _timedTargets!).abs().mul(logStd).data<float>().ToArray();
+            var errors = (nn.functional.linear(_timed, weight, bias).squeeze(-1) - _timedTargets!).abs().Times(logStd).data<float>().ToArray();
             Array.Sort(errors);
             return errors[errors.Length / 2];
         }
@@ -272,7 +278,7 @@ public sealed class SkillHeadTuner
             using var noGrad = no_grad();
             // Scored as the served model scores: a card is as close as its closest skill (the loss uses a soft maximum).
             var closeness = _positiveAreas.Closeness(Embed(_positives, weight, bias), Embed(_skills, weight, bias));
-            var top = (closeness.unsqueeze(2) + _ownerLogMask.unsqueeze(0)).amax(1).argmax(1);
+            var top = closeness.unsqueeze(2).Plus(_ownerLogMask.unsqueeze(0)).amax(1).argmax(1);
             return top.eq(_positiveCards).to(float32).mean().item<float>();
         }
     }
@@ -323,7 +329,7 @@ public sealed class SkillHeadTuner
         public Tensor ReplayLoss(Tensor weight, Tensor bias, double temperature, Random random, int batch)
         {
             var pick = Enumerable.Range(0, batch).Select(_ => (long)random.Next(_replayAreas.Length)).ToArray();
-            var logits = Embed(_replayItems.index(tensor(pick)), weight, bias).matmul(Embed(_replayProfiles, weight, bias).t()) / temperature;
+            var logits = Embed(_replayItems.index(tensor(pick)), weight, bias).matmul(Embed(_replayProfiles, weight, bias).t()).DividedBy(temperature);
             var positive = tensor(pick.Select(i => _replayAreas[i]).ToArray()).unsqueeze(1).eq(_replayProfileAreas.unsqueeze(0));
             return (logits.logsumexp(1) - logits.where(positive, tensor(float.NegativeInfinity)).logsumexp(1)).mean();
         }

@@ -59,7 +59,8 @@ public sealed class ForwardTests
         using var scope = NewDisposeScope();
         var ids = randint(0, 64, [1, 6], dtype: int64);
         var changedEnd = ids.clone();
-        changedEnd[0, 5] = (ids[0, 5] + 1) % 64;
+        using var next = tensor((ids[0, 5].item<long>() + 1) % 64);
+        changedEnd[0, 5] = next;
 
         var before = model.forward(ids, null).narrow(1, 0, 5);
         var after = model.forward(changedEnd, null).narrow(1, 0, 5);
@@ -86,7 +87,8 @@ public sealed class ForwardTests
         model.train();
         using var scope = NewDisposeScope();
 
-        model.forward(randint(0, 64, [2, 6], dtype: int64), null).pow(2).mean().backward();
+        var hidden = model.forward(randint(0, 64, [2, 6], dtype: int64), null);
+        (hidden * hidden).mean().backward();
 
         Assert.All(model.named_parameters(), p => Assert.True(p.parameter.grad is not null, $"{p.name} has no gradient"));
     }

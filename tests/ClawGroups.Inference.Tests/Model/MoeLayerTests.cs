@@ -43,7 +43,7 @@ public sealed class MoeLayerTests
             var sum = layer.SharedExperts?.forward(x) ?? zeros_like(x);
             for (var slot = 0; slot < k; slot++)
             {
-                sum = sum + layer.Experts[(int)indices[token * k + slot]].forward(x) * weights[token * k + slot];
+                sum = sum.Plus(layer.Experts[(int)indices[token * k + slot]].forward(x).Times(weights[token * k + slot]));
             }
 
             rows.Add(sum);

@@ -44,7 +44,7 @@ public sealed class RouterTests
         var decision = router.forward(randn(20, 32));
 
         var sums = decision.ExpertWeights.sum(-1);
-        Assert.True(sums.allclose(full_like(sums, 2.5), atol: 1e-5));
+        Assert.True(sums.allclose(ones_like(sums).Times(2.5), atol: 1e-5));
     }
 
     [Fact]
@@ -59,14 +59,15 @@ public sealed class RouterTests
 
         using (no_grad())
         {
-            router.ScoreCorrectionBias[7] = 10f;
+            using var ten = tensor(10f);
+            router.ScoreCorrectionBias[7] = ten;
         }
 
         var after = router.forward(tokens);
 
         Assert.All(after.ExpertIndices.data<long>().ToArray().Chunk(2), row => Assert.Contains(7L, row));
         Assert.Contains(before.ExpertIndices.data<long>().ToArray().Chunk(2), row => !row.Contains(7L));
-        var expected = unbiasedScores.gather(1, after.ExpertIndices) * 2.5;
+        var expected = unbiasedScores.gather(1, after.ExpertIndices).Times(2.5);
         Assert.True(after.ExpertWeights.allclose(expected, atol: 1e-6));
     }
 
@@ -77,7 +78,8 @@ public sealed class RouterTests
         using var scope = NewDisposeScope();
         using (no_grad())
         {
-            router.ScoreCorrectionBias[3] = 5f;
+            using var five = tensor(5f);
+            router.ScoreCorrectionBias[3] = five;
         }
 
         router.forward(randn(40, 32));
