@@ -1,3 +1,5 @@
+using ClawGroups.Inference.Corpus;
+using ClawGroups.Inference.Evaluation;
 using ClawGroups.Inference.Moe;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Inference.Tests.Skills;
@@ -111,6 +113,23 @@ public sealed class MoeSkillModelTests : IClassFixture<MoeSkillModelTests.Shippe
         Assert.All(words, word => Assert.Contains(word, item.Title, StringComparison.OrdinalIgnoreCase));
         Assert.Contains(words, word => word is "translate" or "spanish");
         Assert.DoesNotContain("the", words);
+    }
+
+    [Fact]
+    public void Matches_explained_together_name_the_words_each_names_alone()
+    {
+        var group = RealStyleEvalSet.Load(SkillCorpus.DefaultFolder());
+        var items = group.Items().Take(40).ToList();
+        var cards = group.Profiles();
+        // Items of every length, each with three cards (as a held item's contenders), some skills out of range.
+        var matches = items.SelectMany((item, i) => Enumerable.Range(0, 3).Select(k =>
+            new SkillMatch(item, cards[(i + (7 * k)) % cards.Count], k == 2 && i % 5 == 0 ? 99 : k % 2))).ToList();
+
+        var together = _model.Explain(matches, 3, CancellationToken.None);
+
+        var alone = matches.Select(match => _model.Explain([match], 3, CancellationToken.None)[0]).ToList();
+        Assert.Equal(alone, together);
+        Assert.True(together.Count(words => words.Count > 0) > matches.Count / 2, "most matches name words");
     }
 
     public sealed class ShippedModel : IDisposable
