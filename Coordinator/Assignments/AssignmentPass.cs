@@ -38,6 +38,7 @@ public sealed partial class AssignmentPass(
     public async Task<int> RunAsync(Guid groupId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var clock = new PassClock();
         var minimumConfidence = options.CurrentValue.MinRoutingConfidence;
         var ready = context.WorkItems
             .Include(w => w.Assignments)
@@ -61,18 +62,24 @@ public sealed partial class AssignmentPass(
         }
 
         var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
+        clock.Lap("load");
 
         var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);
         var texts = await ItemReadings.ForPassAsync(context, skillModel, items, cancellationToken);
         var profiles = agents.Select(AssignmentCandidates.ToProfile).ToList();
+        clock.Lap("readings");
         var affinities = skillModel.Score(texts, profiles, cancellationToken);
+        clock.Lap("affinities");
         var contenders = RoutingConfidence.Rank(items, agents, affinities);
         var held = Enumerable.Range(0, items.Count).Where(i => RoutingConfidence.NeedsPerson(contenders[i], minimumConfidence)).ToHashSet();
+        clock.Lap("confidence");
         var candidates = AssignmentCandidates.Score(items, agents, load, affinities);
         if (held.Count > 0)
         {
             candidates = candidates.Where(c => !held.Contains(c.Item)).ToList();
         }
+
+        clock.Lap("candidates");
 
         if (candidates.Count > PruneAbove)
         {
@@ -86,6 +93,7 @@ public sealed partial class AssignmentPass(
         var choices = options.CurrentValue.Solver == AssignmentSolver.Greedy
             ? GreedyAssignment.Choose(candidates, spare, items.Count)
             : OptimalAssignment.Choose(candidates, spare, items.Count);
+        clock.Lap("solve");
         if (choices.Count == 0 && held.Count == 0)
         {
             return 0;
@@ -103,6 +111,7 @@ public sealed partial class AssignmentPass(
         }
 
         var reasons = RoutingReason.ForMatches(skillModel, texts, profiles, contenders, [.. heldMatches, .. offerMatches], cancellationToken);
+        clock.Lap("reasons");
         HoldForPeople(items, agents, contenders, heldMatches, reasons.Take(heldMatches.Count).ToList());
         EstimateDurations(skillModel, offerMatches.Select(m => m.Item).ToList(), items, texts, cancellationToken);
         ClaimCapacity(choices.Select(c => agents[candidates[c].Agent]).Distinct());
@@ -122,6 +131,8 @@ public sealed partial class AssignmentPass(
             lifecycle.AnnounceOffer(agent, item.ToView(names));
         }
 
+        clock.Lap("offers");
+
         try
         {
             await lifecycle.SaveAsync(cancellationToken);
@@ -133,7 +144,9 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
+        clock.Lap("save");
         LogOffered(logger, choices.Count, held.Count, groupId);
+        LogPhases(logger, groupId, clock);
         return choices.Count;
     }
 
@@ -182,6 +195,9 @@ public sealed partial class AssignmentPass(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Assignment pass offered {Count} item(s) and held {Held} for a person to route in group {GroupId}")]
     private static partial void LogOffered(ILogger logger, int count, int held, Guid groupId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Assignment pass in group {GroupId}: {Phases}")]
+    private static partial void LogPhases(ILogger logger, Guid groupId, PassClock phases);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Assignment pass in group {GroupId} lost a race to another worker")]
     private static partial void LogLostRace(ILogger logger, Guid groupId);

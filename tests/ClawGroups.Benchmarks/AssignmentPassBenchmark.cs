@@ -10,55 +10,121 @@ using ClawGroups.Data.Database;
 using ClawGroups.Data.Groups;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Corpus;
-using ClawGroups.Inference.Lexical;
+using ClawGroups.Inference.Moe;
 using ClawGroups.Testing.Databases;
 using ClawGroups.Testing.Options;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClawGroups.Benchmarks;
 
 /// <summary>
-/// One whole assignment pass against a real PostgreSQL (a throwaway server, as the tests start): read the ready
-/// items and the available agents, score with the lexical model, solve, write the offers and their outbox rows.
-/// Greedy and optimal each run on their own copy of the same seeded group.
+/// Whole assignment passes against a real PostgreSQL (a throwaway server, as the tests start): read the ready items and
+/// the available agents, score with the served model (MoE, readings kept with the items as the API keeps them), solve,
+/// write the offers and their outbox rows. Cold: every agent free, greedy and optimal each on its own copy of the same
+/// seeded group. Steady: after the cold pass, each round ends <see cref="FreedPerRound"/> offers (their agents' slots
+/// free up) and adds <see cref="NewPerRound"/> items, and times the next pass.
 /// </summary>
 internal static class AssignmentPassBenchmark
 {
+    private const int FreedPerRound = 10;
+    private const int NewPerRound = 50;
+    private const int SteadyRounds = 7;
+
+    /// <summary>The pass's phase timings on standard error when CLAW_PASS_PHASES=1, to see where a pass spends its time.</summary>
+    private static readonly ILogger<AssignmentPass> PhaseLog = Environment.GetEnvironmentVariable("CLAW_PASS_PHASES") == "1"
+        ? LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug).AddFilter("ClawGroups", LogLevel.Debug)).CreateLogger<AssignmentPass>()
+        : NullLogger<AssignmentPass>.Instance;
+
     public static async Task<int> RunAsync(TextWriter output, bool small)
     {
         var areas = SkillArea.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Corpus", "areas.txt")));
         var (agents, items) = small ? (30, 400) : (300, 4_000);
+        using var moe = MoeSkillModel.Load(SkillModelFiles.DefaultFolder());
+        var models = new SkillModels(moe);
         // Warm-up: JIT and the server's caches, so the first solver measured is not charged for them.
-        await MeasureAsync(TextWriter.Null, areas, AssignmentSolver.Greedy, 30, 400);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"assignment pass with the database round trip: {agents} agents × {items} ready items (PostgreSQL)"));
-        output.WriteLine("| solver | seed ms | pass ms | offers |");
-        output.WriteLine("|---|---:|---:|---:|");
+        await MeasureAsync(TextWriter.Null, areas, models, AssignmentSolver.Greedy, 30, 400, rounds: 1);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"assignment pass with the database round trip: {agents} agents × {items} ready items (PostgreSQL, served MoE model, kept readings)"));
+        output.WriteLine("| solver | seed ms | cold pass ms | offers | steady pass p50 ms | max ms | offers per steady pass |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var solver in new[] { AssignmentSolver.Greedy, AssignmentSolver.Optimal })
         {
-            await MeasureAsync(output, areas, solver, agents, items);
+            await MeasureAsync(output, areas, models, solver, agents, items, SteadyRounds);
         }
 
         return 0;
     }
 
-    private static async Task MeasureAsync(TextWriter output, IReadOnlyList<SkillArea> areas, AssignmentSolver solver, int agents, int items)
+    private static async Task MeasureAsync(
+        TextWriter output, IReadOnlyList<SkillArea> areas, SkillModels models, AssignmentSolver solver, int agents, int items, int rounds)
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
         var seed = Stopwatch.StartNew();
-        var groupId = await SeedAsync(database, SyntheticGroup.Create(areas, agents, items, seed: 17));
+        var synthetic = SyntheticGroup.Create(areas, agents, items + (rounds * NewPerRound), seed: 17);
+        var groupId = await SeedAsync(database, synthetic with { Items = synthetic.Items[..items] }, models.Default);
         seed.Stop();
-        await using var context = database.NewContext();
         var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { Solver = solver, HeartbeatTimeoutSeconds = 3600 });
-        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), new GroupSkillModels(new SkillModels(new LexicalSkillModel()), NullLogger<GroupSkillModels>.Instance),
-            options, TimeProvider.System, NullLogger<AssignmentPass>.Instance);
-        var timer = Stopwatch.StartNew();
-        var offered = await pass.RunAsync(groupId, CancellationToken.None);
-        timer.Stop();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {solver.ToString().ToLowerInvariant()} | {seed.ElapsedMilliseconds:N0} | {timer.ElapsedMilliseconds:N0} | {offered:N0} |"));
+        var skillModels = new GroupSkillModels(models, NullLogger<GroupSkillModels>.Instance);
+        var (coldMs, coldOffers) = await TimePassAsync(database, options, skillModels, groupId);
+
+        var steady = new List<long>();
+        var steadyOffers = 0;
+        for (var round = 0; round < rounds; round++)
+        {
+            await FinishOffersAsync(database, groupId, FreedPerRound);
+            await AddItemsAsync(database, groupId, synthetic.Items.Skip(items + (round * NewPerRound)).Take(NewPerRound).ToList(), models.Default);
+            var (ms, offers) = await TimePassAsync(database, options, skillModels, groupId);
+            steady.Add(ms);
+            steadyOffers += offers;
+        }
+
+        steady.Sort();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {solver.ToString().ToLowerInvariant()} | {seed.ElapsedMilliseconds:N0} | {coldMs:N0} | {coldOffers:N0} | {steady[steady.Count / 2]:N0} | {steady[^1]:N0} | {(double)steadyOffers / rounds:F1} |"));
     }
 
-    private static async Task<Guid> SeedAsync(TestDatabase database, SyntheticGroup synthetic)
+    /// <summary>One pass with a fresh context, as a Hangfire job runs it.</summary>
+    private static async Task<(long Ms, int Offers)> TimePassAsync(
+        TestDatabase database, FixedOptionsMonitor<CoordinatorOptions> options, GroupSkillModels skillModels, Guid groupId)
+    {
+        await using var context = database.NewContext();
+        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), skillModels,
+            options, TimeProvider.System, PhaseLog);
+        var timer = Stopwatch.StartNew();
+        var offered = await pass.RunAsync(groupId, CancellationToken.None);
+        return (timer.ElapsedMilliseconds, offered);
+    }
+
+    /// <summary>The oldest offers end as done, as agents finishing their work would leave them: their slots are free again.</summary>
+    private static async Task FinishOffersAsync(TestDatabase database, Guid groupId, int count)
+    {
+        await using var context = database.NewContext();
+        var now = DateTimeOffset.UtcNow;
+        var ids = await context.WorkItems.Where(w => w.GroupId == groupId && w.State == WorkItemState.Assigned)
+            .OrderBy(w => w.StateChangedAt).Select(w => w.Id).Take(count).ToListAsync();
+        await context.Assignments.Where(a => ids.Contains(a.WorkItemId) && a.EndedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.EndedAt, now).SetProperty(a => a.Outcome, AssignmentOutcome.Completed));
+        await context.WorkItems.Where(w => ids.Contains(w.Id))
+            .ExecuteUpdateAsync(set => set.SetProperty(w => w.State, WorkItemState.Done).SetProperty(w => w.StateChangedAt, now).SetProperty(w => w.Version, w => w.Version + 1));
+    }
+
+    private static async Task AddItemsAsync(TestDatabase database, Guid groupId, List<WorkItem> items, ISkillModel model)
+    {
+        await using var context = database.NewContext();
+        var now = DateTimeOffset.UtcNow;
+        foreach (var item in items)
+        {
+            (item.GroupId, item.State, item.CreatedAt, item.UpdatedAt, item.StateChangedAt) = (groupId, WorkItemState.Ready, now, now, now);
+        }
+
+        // As the API does when an item is written: the model reads it once.
+        ItemReadings.ReadWritten(model, items, CancellationToken.None);
+        context.WorkItems.AddRange(items);
+        await context.SaveChangesAsync();
+    }
+
+    private static async Task<Guid> SeedAsync(TestDatabase database, SyntheticGroup synthetic, ISkillModel model)
     {
         var now = DateTimeOffset.UtcNow;
         var group = new Group { Id = Guid.CreateVersion7(), Name = "benchmark", CreatedAt = now };
@@ -82,6 +148,8 @@ internal static class AssignmentPassBenchmark
             item.CreatedAt = item.UpdatedAt = item.StateChangedAt = now;
             context.WorkItems.Add(item);
         }
+
+        ItemReadings.ReadWritten(model, synthetic.Items, CancellationToken.None);
 
         await context.SaveChangesAsync();
         return group.Id;
