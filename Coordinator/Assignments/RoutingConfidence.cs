@@ -9,24 +9,59 @@ namespace ClawGroups.Coordinator.Assignments;
 public readonly record struct Contender(int Agent, double Affinity, int BestSkill);
 
 /// <summary>
-/// An item's best contenders, best affinity first, one per card: at most <see cref="RoutingConfidence.Kept"/>, the most a
-/// person is shown. <paramref name="CardOf"/> gives, for each agent of the pass, the first agent with the same card.
+/// An item's best contenders, best affinity first, one per matched skill: at most <see cref="RoutingConfidence.Kept"/>, the most
+/// a person is shown. <paramref name="Matches"/> says which members' skills read the same.
 /// </summary>
-public sealed record Contenders(IReadOnlyList<Contender> Best, IReadOnlyList<int> CardOf)
+public sealed record Contenders(IReadOnlyList<Contender> Best, SkillMatches Matches)
 {
     /// <summary>The margin between the best and the second-best affinity; 1 with fewer than two contenders (no one to confuse).</summary>
     public double Confidence => Best.Count < 2 ? 1 : Best[0].Affinity - Best[1].Affinity;
 
-    /// <summary>The best affinity among the contenders with another card than <paramref name="agent"/>'s, or null when there is none.</summary>
-    public double? NextBestTo(int agent) => Best.Where(c => CardOf[c.Agent] != CardOf[agent]).Select(c => (double?)c.Affinity).FirstOrDefault();
+    /// <summary>
+    /// The best affinity among the contenders matched by another skill than <paramref name="agent"/>'s skill
+    /// <paramref name="skill"/>, or null when there is none.
+    /// </summary>
+    public double? NextBestTo(int agent, int skill)
+    {
+        var kind = Matches.KindOf(agent, skill);
+        return Best.Where(c => Matches.KindOf(c.Agent, c.BestSkill) != kind).Select(c => (double?)c.Affinity).FirstOrDefault();
+    }
+}
+
+/// <summary>
+/// Which members' skills read the same (id, name, description, tags and examples; the member's name, description and level
+/// aside): for each agent of a pass and each of its skills, a number shared by every skill that reads the same. A member
+/// matched by no skill is a kind of its own.
+/// </summary>
+public sealed class SkillMatches
+{
+    private readonly int[][] _kinds;
+
+    public SkillMatches(IReadOnlyList<Agent> agents)
+    {
+        ArgumentNullException.ThrowIfNull(agents);
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        _kinds = agents.Select(agent => agent.Skills.Select(skill =>
+        {
+            var text = ClawJson.Serialize(new { skill.SkillId, skill.Name, skill.Description, skill.Tags, skill.Examples });
+            return first.TryAdd(text, first.Count) ? first.Count - 1 : first[text];
+        }).ToArray()).ToArray();
+        AgentCount = agents.Count;
+    }
+
+    public int AgentCount { get; }
+
+    public int KindOf(int agent, int skill) =>
+        skill >= 0 && skill < _kinds[agent].Length ? _kinds[agent][skill] : -1 - agent;
 }
 
 /// <summary>
 /// How sure the model is of who should take an item: the margin between the best and the second-best member's affinity,
 /// among the members who could take it (required skills met, not excluded; capacity aside, since a busy member may
 /// still be the right one). When two or more could and the margin is under the group's minimum, the item is not offered
-/// blindly: it waits for a person to route it. Agents with the same card (replicas of one agent, which the model cannot
-/// and need not tell apart) count as one contender.
+/// blindly: it waits for a person to route it. Members matched by skills that read the same count as one contender:
+/// replicas of one agent, and at scale the many members who share a skill, whom the model cannot and need not tell apart
+/// (the margin between them says whose description reads closer, not which kind of work this is).
 /// </summary>
 public static class RoutingConfidence
 {
@@ -38,7 +73,7 @@ public static class RoutingConfidence
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(agents);
         ArgumentNullException.ThrowIfNull(affinities);
-        var cardOf = CardsOf(agents);
+        var matches = new SkillMatches(agents);
         var ranked = new Contenders[items.Count];
         var best = new List<Contender>(Kept + 1);
         for (var i = 0; i < items.Count; i++)
@@ -52,7 +87,8 @@ public static class RoutingConfidence
                 }
 
                 var contender = new Contender(a, affinities.Score(i, a), affinities.BestSkill(i, a));
-                var replica = best.FindIndex(c => cardOf[c.Agent] == cardOf[a]);
+                var kind = matches.KindOf(a, contender.BestSkill);
+                var replica = best.FindIndex(c => matches.KindOf(c.Agent, c.BestSkill) == kind);
                 if (replica >= 0 && best[replica].Affinity >= contender.Affinity)
                 {
                     continue;
@@ -72,7 +108,7 @@ public static class RoutingConfidence
                 }
             }
 
-            ranked[i] = new Contenders(best.ToArray(), cardOf);
+            ranked[i] = new Contenders(best.ToArray(), matches);
         }
 
         return ranked;
@@ -83,23 +119,5 @@ public static class RoutingConfidence
     {
         ArgumentNullException.ThrowIfNull(contenders);
         return minimum > 0 && contenders.Best.Count >= 2 && contenders.Confidence < minimum;
-    }
-
-    /// <summary>For each agent, the first agent whose card reads the same (description and skills; name and levels aside).</summary>
-    private static int[] CardsOf(IReadOnlyList<Agent> agents)
-    {
-        var first = new Dictionary<string, int>(StringComparer.Ordinal);
-        var cardOf = new int[agents.Count];
-        for (var a = 0; a < agents.Count; a++)
-        {
-            var card = ClawJson.Serialize(new
-            {
-                agents[a].Description,
-                Skills = agents[a].Skills.Select(s => new { s.SkillId, s.Name, s.Description, s.Tags, s.Examples }),
-            });
-            cardOf[a] = first.TryAdd(card, a) ? a : first[card];
-        }
-
-        return cardOf;
     }
 }

@@ -41,7 +41,7 @@ public static class RoutingReason
         }
 
         return matches.Select((m, k) => Format(
-            words[k], SkillOf(profiles[m.Agent], m.Skill), m.Affinity, contenders[m.Item].NextBestTo(m.Agent), m.Load, m.Capacity)).ToList();
+            words[k], SkillOf(profiles[m.Agent], m.Skill), m.Affinity, contenders[m.Item].NextBestTo(m.Agent, m.Skill), m.Load, m.Capacity)).ToList();
     }
 
     public static string Format(IReadOnlyList<string> words, SkillEntry? skill, double fit, double? nextBest, int load, int capacity)

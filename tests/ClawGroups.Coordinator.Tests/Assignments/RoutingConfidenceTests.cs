@@ -45,13 +45,31 @@ public sealed class RoutingConfidenceTests
         var replica = Agent("kube-1");
         var another = Agent("kube-2");
         another.Description = replica.Description;
+        another.Skills[0].Description = replica.Skills[0].Description;
         another.Skills[0].Level = 0.9;
 
         var contenders = Rank(Item(), [replica, another, Agent("ops")], [0.80f, 0.80f, 0.60f]);
 
         Assert.Equal([0, 2], contenders.Best.Select(c => c.Agent));
         Assert.False(RoutingConfidence.NeedsPerson(contenders, 0.05));
-        Assert.Equal(0.60, contenders.NextBestTo(1)!.Value, 5);
+        Assert.Equal(0.60, contenders.NextBestTo(1, 0)!.Value, 5);
+    }
+
+    [Fact]
+    public void Members_with_different_cards_matched_by_a_skill_that_reads_the_same_count_as_one_contender()
+    {
+        // At scale many members share a skill: the margin between them says whose description reads closer, not what kind of work it is.
+        var first = Agent("pods-1");
+        var second = Agent("pods-2");
+        second.Skills[0] = new AgentSkill { SkillId = first.Skills[0].SkillId, Name = first.Skills[0].Name, Description = first.Skills[0].Description, Level = 0.4 };
+        second.Skills.Add(new AgentSkill { SkillId = "billing", Name = "billing", Description = "invoices", Level = 0.9 });
+
+        var contenders = Rank(Item(), [first, second, Agent("ops")], [0.81f, 0.80f, 0.60f]);
+
+        Assert.Equal([0, 2], contenders.Best.Select(c => c.Agent));
+        Assert.False(RoutingConfidence.NeedsPerson(contenders, 0.05));
+        Assert.Equal(0.60, contenders.NextBestTo(1, 0)!.Value, 5);
+        Assert.Equal(0.81, contenders.NextBestTo(1, 1)!.Value, 5);
     }
 
     [Theory]
@@ -72,7 +90,7 @@ public sealed class RoutingConfidenceTests
 
         Assert.Equal(1, contenders.Confidence);
         Assert.False(RoutingConfidence.NeedsPerson(contenders, 0.05));
-        Assert.Null(contenders.NextBestTo(0));
+        Assert.Null(contenders.NextBestTo(0, 0));
     }
 
     private static Contenders Rank(WorkItem item, Agent[] agents, float[] affinities)
@@ -88,11 +106,11 @@ public sealed class RoutingConfidenceTests
 
     private static WorkItem Item(List<string>? requiredSkills = null) => new() { Id = Guid.NewGuid(), Title = "Tune the slow report", RequiredSkills = requiredSkills ?? [] };
 
-    /// <summary>An agent with a card of its own (its description names it), with one skill.</summary>
+    /// <summary>An agent with a card of its own (its description names it), with one skill of its own.</summary>
     private static Agent Agent(string name, string skill = "general")
     {
         var agent = new Agent { Id = Guid.NewGuid(), Name = name, Description = $"{name}'s card", Capacity = 2 };
-        agent.Skills.Add(new AgentSkill { SkillId = skill, Name = skill, Level = 0.7 });
+        agent.Skills.Add(new AgentSkill { SkillId = skill, Name = skill, Description = $"{name} does {skill}", Level = 0.7 });
         return agent;
     }
 }
