@@ -22,6 +22,7 @@ public sealed partial class AssignmentPass(
     ClawDbContext context,
     WorkItemLifecycle lifecycle,
     GroupSkillModels skillModels,
+    ContenderCache contenderCache,
     IOptionsMonitor<CoordinatorOptions> options,
     TimeProvider time,
     ILogger<AssignmentPass> logger)
@@ -49,31 +50,63 @@ public sealed partial class AssignmentPass(
             ready = ready.Where(w => w.RoutingHeldAt == null);
         }
 
+        var agents = await AvailableAgentsAsync(groupId, now, cancellationToken);
+        var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
+        // Only members with a free slot can be offered anything; with none, the items are judged when a slot frees.
+        var open = Enumerable.Range(0, agents.Count).Where(a => agents[a].Capacity > load.GetValueOrDefault(agents[a].Id)).ToArray();
+        if (open.Length == 0)
+        {
+            return 0;
+        }
+
         var items = await ready.OrderByDescending(w => w.Priority).ThenBy(w => w.CreatedAt).Take(MaxItemsPerPass).ToListAsync(cancellationToken);
         if (items.Count == 0)
         {
             return 0;
         }
 
-        var agents = await AvailableAgentsAsync(groupId, now, cancellationToken);
-        if (agents.Count == 0)
-        {
-            return 0;
-        }
-
-        var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
         clock.Lap("load");
 
         var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);
         var texts = await ItemReadings.ForPassAsync(context, skillModel, items, cancellationToken);
         var profiles = agents.Select(AssignmentCandidates.ToProfile).ToList();
         clock.Lap("readings");
-        var affinities = skillModel.Score(texts, profiles, cancellationToken);
+
+        // Each item against every member, for its confidence: only items no earlier pass judged against this roster.
+        var matches = new SkillMatches(agents);
+        var judgements = contenderCache.For(groupId, skillModel, matches.Fingerprint);
+        var contenders = new Contenders[items.Count];
+        var unjudged = new List<int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (judgements.TryGet(items[i].Id, items[i].Version, out var best))
+            {
+                contenders[i] = new Contenders(best, matches);
+            }
+            else
+            {
+                unjudged.Add(i);
+            }
+        }
+
+        var fresh = unjudged.Count == 0
+            ? new AffinityMatrix(0, agents.Count)
+            : skillModel.Score(unjudged.Select(i => texts[i]).ToList(), profiles, cancellationToken);
         clock.Lap("affinities");
-        var contenders = RoutingConfidence.Rank(items, agents, affinities);
+        foreach (var (i, ranked) in unjudged.Zip(RoutingConfidence.Rank(unjudged.Select(i => items[i]).ToList(), agents, fresh, matches)))
+        {
+            contenders[i] = ranked;
+            judgements.Add(items[i].Id, items[i].Version, ranked.Best);
+        }
+
+        judgements.KeepOnly(items.Select(w => (w.Id, w.Version)));
         var held = Enumerable.Range(0, items.Count).Where(i => RoutingConfidence.NeedsPerson(contenders[i], minimumConfidence)).ToHashSet();
         clock.Lap("confidence");
-        var candidates = AssignmentCandidates.Score(items, agents, load, affinities);
+
+        // Each item the pass may offer against each member with a free slot: the fresh items' rows are already scored.
+        var openAgents = open.Select(a => agents[a]).ToList();
+        var affinities = OpenAffinities(skillModel, texts, profiles, open, unjudged, fresh, held, cancellationToken);
+        var candidates = AssignmentCandidates.Score(items, openAgents, load, affinities);
         if (held.Count > 0)
         {
             candidates = candidates.Where(c => !held.Contains(c.Item)).ToList();
@@ -89,7 +122,7 @@ public sealed partial class AssignmentPass(
         }
 
         // As many items as capacity allows, then the best total score: a global answer rather than first come, first served.
-        var spare = agents.Select(a => a.Capacity - load.GetValueOrDefault(a.Id)).ToArray();
+        var spare = openAgents.Select(a => a.Capacity - load.GetValueOrDefault(a.Id)).ToArray();
         var choices = options.CurrentValue.Solver == AssignmentSolver.Greedy
             ? GreedyAssignment.Choose(candidates, spare, items.Count)
             : OptimalAssignment.Choose(candidates, spare, items.Count);
@@ -105,8 +138,8 @@ public sealed partial class AssignmentPass(
         var offerMatches = new List<ReasonedMatch>(choices.Count);
         foreach (var candidate in choices.Select(c => candidates[c]))
         {
-            var agent = agents[candidate.Agent];
-            offerMatches.Add(new ReasonedMatch(candidate.Item, candidate.Agent, candidate.Affinity, candidate.BestSkill, load.GetValueOrDefault(agent.Id), agent.Capacity));
+            var agent = openAgents[candidate.Agent];
+            offerMatches.Add(new ReasonedMatch(candidate.Item, open[candidate.Agent], candidate.Affinity, candidate.BestSkill, load.GetValueOrDefault(agent.Id), agent.Capacity));
             load[agent.Id] = load.GetValueOrDefault(agent.Id) + 1;
         }
 
@@ -114,12 +147,12 @@ public sealed partial class AssignmentPass(
         clock.Lap("reasons");
         HoldForPeople(items, agents, contenders, heldMatches, reasons.Take(heldMatches.Count).ToList());
         EstimateDurations(skillModel, offerMatches.Select(m => m.Item).ToList(), items, texts, cancellationToken);
-        ClaimCapacity(choices.Select(c => agents[candidates[c].Agent]).Distinct());
+        ClaimCapacity(choices.Select(c => openAgents[candidates[c].Agent]).Distinct());
         var offers = new List<(WorkItem Item, Agent Agent)>(choices.Count);
         foreach (var (choice, reason) in choices.Zip(reasons.Skip(heldMatches.Count)))
         {
             var candidate = candidates[choice];
-            var (item, agent) = (items[candidate.Item], agents[candidate.Agent]);
+            var (item, agent) = (items[candidate.Item], openAgents[candidate.Agent]);
             lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), reason, Caller.Coordinator);
             offers.Add((item, agent));
         }
@@ -148,6 +181,42 @@ public sealed partial class AssignmentPass(
         LogOffered(logger, choices.Count, held.Count, groupId);
         LogPhases(logger, groupId, clock);
         return choices.Count;
+    }
+
+    /// <summary>
+    /// The affinities of the items (rows) to the members with a free slot (columns): copied from the rows the pass has just
+    /// scored against everyone, scored afresh for the rest, and left empty for held items, which are not offered.
+    /// </summary>
+    private static AffinityMatrix OpenAffinities(
+        ISkillModel model, IReadOnlyList<WorkItemText> texts, IReadOnlyList<SkillProfile> profiles, int[] open, List<int> scored, AffinityMatrix scoredRows,
+        HashSet<int> held, CancellationToken cancellationToken)
+    {
+        var affinities = new AffinityMatrix(texts.Count, open.Length);
+        foreach (var (i, row) in scored.Select((i, row) => (i, row)))
+        {
+            for (var a = 0; a < open.Length; a++)
+            {
+                affinities.Set(i, a, scoredRows.Score(row, open[a]), scoredRows.BestSkill(row, open[a]));
+            }
+        }
+
+        var fresh = scored.ToHashSet();
+        var rest = Enumerable.Range(0, texts.Count).Where(i => !fresh.Contains(i) && !held.Contains(i)).ToList();
+        if (rest.Count == 0)
+        {
+            return affinities;
+        }
+
+        var restRows = model.Score(rest.Select(i => texts[i]).ToList(), open.Select(a => profiles[a]).ToList(), cancellationToken);
+        foreach (var (i, row) in rest.Select((i, row) => (i, row)))
+        {
+            for (var a = 0; a < open.Length; a++)
+            {
+                affinities.Set(i, a, restRows.Score(row, a), restRows.BestSkill(row, a));
+            }
+        }
+
+        return affinities;
     }
 
     /// <summary>Items whose best candidates fit almost equally well wait, with those candidates, for a person to choose.</summary>

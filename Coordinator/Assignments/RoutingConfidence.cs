@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.WorkItems;
@@ -41,15 +43,26 @@ public sealed class SkillMatches
     {
         ArgumentNullException.ThrowIfNull(agents);
         var first = new Dictionary<string, int>(StringComparer.Ordinal);
-        _kinds = agents.Select(agent => agent.Skills.Select(skill =>
+        var roster = new StringBuilder();
+        _kinds = agents.Select(agent =>
         {
-            var text = ClawJson.Serialize(new { skill.SkillId, skill.Name, skill.Description, skill.Tags, skill.Examples });
-            return first.TryAdd(text, first.Count) ? first.Count - 1 : first[text];
-        }).ToArray()).ToArray();
-        AgentCount = agents.Count;
+            roster.Append(agent.Id).Append(agent.Description).Append('\n');
+            return agent.Skills.Select(skill =>
+            {
+                var text = ClawJson.Serialize(new { skill.SkillId, skill.Name, skill.Description, skill.Tags, skill.Examples });
+                roster.Append(text).Append('\n');
+                return first.TryAdd(text, first.Count) ? first.Count - 1 : first[text];
+            }).ToArray();
+        }).ToArray();
+        Fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(roster.ToString())));
     }
 
-    public int AgentCount { get; }
+    /// <summary>
+    /// The roster the kinds were made from: the agents in order with their descriptions and skills in order, everything that
+    /// decides their contenders' affinities and indices. Equal fingerprints mean a judgement made against one roster holds
+    /// for the other.
+    /// </summary>
+    public string Fingerprint { get; }
 
     public int KindOf(int agent, int skill) =>
         skill >= 0 && skill < _kinds[agent].Length ? _kinds[agent][skill] : -1 - agent;
@@ -69,11 +82,15 @@ public static class RoutingConfidence
     public const int Kept = 3;
 
     public static IReadOnlyList<Contenders> Rank(IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents, AffinityMatrix affinities)
+        => Rank(items, agents, affinities, new SkillMatches(agents));
+
+    /// <summary>Ranks with the kinds of skill a pass already worked out for its agents.</summary>
+    public static IReadOnlyList<Contenders> Rank(IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents, AffinityMatrix affinities, SkillMatches matches)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(agents);
         ArgumentNullException.ThrowIfNull(affinities);
-        var matches = new SkillMatches(agents);
+        ArgumentNullException.ThrowIfNull(matches);
         var ranked = new Contenders[items.Count];
         var best = new List<Contender>(Kept + 1);
         for (var i = 0; i < items.Count; i++)

@@ -108,6 +108,7 @@ public static class CoordinatorHostingExtensions
         services.TryAddSingleton<ISkillModel, LexicalSkillModel>();
         services.TryAddSingleton(provider => new SkillModels(provider.GetRequiredService<ISkillModel>()));
         services.AddSingleton<GroupSkillModels>();
+        services.AddSingleton<ContenderCache>();
         services.AddScoped<SkillFeedback>();
         services.AddSingleton<AgentWaiters>();
         services.AddSingleton<IWorkSignals, HangfireWorkSignals>();

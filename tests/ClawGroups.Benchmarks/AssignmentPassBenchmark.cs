@@ -44,29 +44,30 @@ internal static class AssignmentPassBenchmark
         using var moe = MoeSkillModel.Load(SkillModelFiles.DefaultFolder());
         var models = new SkillModels(moe);
         // Warm-up: JIT and the server's caches, so the first solver measured is not charged for them.
-        await MeasureAsync(TextWriter.Null, areas, models, AssignmentSolver.Greedy, 30, 400, rounds: 1);
+        await MeasureAsync(TextWriter.Null, areas, models, AssignmentSolver.Greedy, holds: true, 30, 400, rounds: 1);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"assignment pass with the database round trip: {agents} agents × {items} ready items (PostgreSQL, served MoE model, kept readings)"));
-        output.WriteLine("| solver | seed ms | cold pass ms | offers | steady pass p50 ms | max ms | offers per steady pass |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var solver in new[] { AssignmentSolver.Greedy, AssignmentSolver.Optimal })
+        output.WriteLine("| solver | seed ms | cold pass ms | offers | held | steady pass p50 ms | max ms | offers per steady pass |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (solver, holds) in new[] { (AssignmentSolver.Greedy, true), (AssignmentSolver.Optimal, true), (AssignmentSolver.Optimal, false) })
         {
-            await MeasureAsync(output, areas, models, solver, agents, items, SteadyRounds);
+            await MeasureAsync(output, areas, models, solver, holds, agents, items, SteadyRounds);
         }
 
         return 0;
     }
 
     private static async Task MeasureAsync(
-        TextWriter output, IReadOnlyList<SkillArea> areas, SkillModels models, AssignmentSolver solver, int agents, int items, int rounds)
+        TextWriter output, IReadOnlyList<SkillArea> areas, SkillModels models, AssignmentSolver solver, bool holds, int agents, int items, int rounds)
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
         var seed = Stopwatch.StartNew();
         var synthetic = SyntheticGroup.Create(areas, agents, items + (rounds * NewPerRound), seed: 17);
         var groupId = await SeedAsync(database, synthetic with { Items = synthetic.Items[..items] }, models.Default);
         seed.Stop();
-        var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { Solver = solver, HeartbeatTimeoutSeconds = 3600 });
+        var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { Solver = solver, HeartbeatTimeoutSeconds = 3600, MinRoutingConfidence = holds ? new CoordinatorOptions().MinRoutingConfidence : 0 });
         var skillModels = new GroupSkillModels(models, NullLogger<GroupSkillModels>.Instance);
-        var (coldMs, coldOffers) = await TimePassAsync(database, options, skillModels, groupId);
+        var judgements = new ContenderCache();
+        var (coldMs, coldOffers) = await TimePassAsync(database, options, skillModels, judgements, groupId);
 
         var steady = new List<long>();
         var steadyOffers = 0;
@@ -74,22 +75,29 @@ internal static class AssignmentPassBenchmark
         {
             await FinishOffersAsync(database, groupId, FreedPerRound);
             await AddItemsAsync(database, groupId, synthetic.Items.Skip(items + (round * NewPerRound)).Take(NewPerRound).ToList(), models.Default);
-            var (ms, offers) = await TimePassAsync(database, options, skillModels, groupId);
+            var (ms, offers) = await TimePassAsync(database, options, skillModels, judgements, groupId);
             steady.Add(ms);
             steadyOffers += offers;
         }
 
         steady.Sort();
+        var held = await HeldAsync(database, groupId);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {solver.ToString().ToLowerInvariant()} | {seed.ElapsedMilliseconds:N0} | {coldMs:N0} | {coldOffers:N0} | {steady[steady.Count / 2]:N0} | {steady[^1]:N0} | {(double)steadyOffers / rounds:F1} |"));
+            $"| {solver.ToString().ToLowerInvariant()}{(holds ? "" : ", holds off")} | {seed.ElapsedMilliseconds:N0} | {coldMs:N0} | {coldOffers:N0} | {held:N0} | {steady[steady.Count / 2]:N0} | {steady[^1]:N0} | {(double)steadyOffers / rounds:F1} |"));
+    }
+
+    private static async Task<int> HeldAsync(TestDatabase database, Guid groupId)
+    {
+        await using var context = database.NewContext();
+        return await context.WorkItems.CountAsync(w => w.GroupId == groupId && w.RoutingHeldAt != null);
     }
 
     /// <summary>One pass with a fresh context, as a Hangfire job runs it.</summary>
     private static async Task<(long Ms, int Offers)> TimePassAsync(
-        TestDatabase database, FixedOptionsMonitor<CoordinatorOptions> options, GroupSkillModels skillModels, Guid groupId)
+        TestDatabase database, FixedOptionsMonitor<CoordinatorOptions> options, GroupSkillModels skillModels, ContenderCache judgements, Guid groupId)
     {
         await using var context = database.NewContext();
-        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), skillModels,
+        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), skillModels, judgements,
             options, TimeProvider.System, PhaseLog);
         var timer = Stopwatch.StartNew();
         var offered = await pass.RunAsync(groupId, CancellationToken.None);

@@ -44,9 +44,14 @@ public sealed class ItemReadingsTests
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var group = await PassGroup.CreateAsync(database);
-        await group.AddAgentAsync("busy", capacity: 0);
-        var unread = await group.AddItemAsync("Rotate the TLS certificates");
-        var outdated = await group.AddItemAsync("Patch the base images", w => (w.ReadingVersion, w.ReadingVector) = ("v0", ItemReadings.ToBytes([9f])));
+        // A member with a free slot (a pass with no free slot reads nothing) whom the items' required skill keeps from taking them.
+        await group.AddAgentAsync("generalist");
+        var unread = await group.AddItemAsync("Rotate the TLS certificates", NeedsACertificateExpert);
+        var outdated = await group.AddItemAsync("Patch the base images", w =>
+        {
+            NeedsACertificateExpert(w);
+            (w.ReadingVersion, w.ReadingVector) = ("v0", ItemReadings.ToBytes([9f]));
+        });
         var model = new ScriptedSkillModel(readingVersion: "v1");
 
         await group.RunPassAsync(model);
@@ -72,8 +77,8 @@ public sealed class ItemReadingsTests
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var group = await PassGroup.CreateAsync(database);
-        await group.AddAgentAsync("busy", capacity: 0);
-        var item = await group.AddItemAsync("Rotate the TLS certificates");
+        await group.AddAgentAsync("generalist");
+        var item = await group.AddItemAsync("Rotate the TLS certificates", NeedsACertificateExpert);
         await using var person = database.NewContext();
         var seenByPerson = await person.WorkItems.SingleAsync(w => w.Id == item.Id);
 
@@ -94,8 +99,8 @@ public sealed class ItemReadingsTests
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var group = await PassGroup.CreateAsync(database);
-        await group.AddAgentAsync("busy", capacity: 0);
-        var item = await group.AddItemAsync("Rotate the TLS certificates");
+        await group.AddAgentAsync("generalist");
+        var item = await group.AddItemAsync("Rotate the TLS certificates", NeedsACertificateExpert);
         var model = new ScriptedSkillModel(readingVersion: "v1")
         {
             WhileReading = () =>
@@ -149,4 +154,6 @@ public sealed class ItemReadingsTests
 
         public int GetHashCode(ItemReading? obj) => obj?.Version.GetHashCode(StringComparison.Ordinal) ?? 0;
     }
+
+    private static void NeedsACertificateExpert(WorkItem item) => item.RequiredSkills.Add("pki");
 }

@@ -23,6 +23,9 @@ internal sealed class ScriptedSkillModel(string? readingVersion = null) : ISkill
 
     public ConcurrentQueue<IReadOnlyList<WorkItemText>> ScoreCalls { get; } = new();
 
+    /// <summary>For each call to <see cref="Score"/>, the titles of the items and the names of the profiles it was asked about.</summary>
+    public ConcurrentQueue<(string[] Items, string[] Profiles)> Scored { get; } = new();
+
     public ConcurrentQueue<IReadOnlyList<SkillMatch>> ExplainCalls { get; } = new();
 
     /// <summary>Runs inside <see cref="Read"/>, to change the world while the model reads.</summary>
@@ -34,6 +37,7 @@ internal sealed class ScriptedSkillModel(string? readingVersion = null) : ISkill
     public AffinityMatrix Score(IReadOnlyList<WorkItemText> items, IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
     {
         ScoreCalls.Enqueue(items);
+        Scored.Enqueue((items.Select(i => i.Title).ToArray(), profiles.Select(p => p.Name).ToArray()));
         var matrix = new AffinityMatrix(items.Count, profiles.Count);
         for (var i = 0; i < items.Count; i++)
         {
