@@ -5,10 +5,11 @@ using ClawGroups.Inference.Skills;
 namespace ClawGroups.Coordinator.Assignments;
 
 /// <summary>
-/// An (item, agent) pair the coordinator may choose, with its score, what it matched (the required skills met, and the
-/// agent's skill the model matched best: <see cref="BestSkill"/>, an index into its skills, or -1).
+/// An (item, agent) pair the coordinator may choose, with its score, the model's affinity, the agent's declared level in
+/// what matched (the required skills met and the skill the model matched best: <see cref="BestSkill"/>, an index into its
+/// skills, or -1; 0.5 when nothing did).
 /// </summary>
-public sealed record AssignmentCandidate(int Item, int Agent, double Score, double Affinity, IReadOnlyList<string> MatchedSkills, int BestSkill = -1);
+public sealed record AssignmentCandidate(int Item, int Agent, double Score, double Affinity, double Level, int BestSkill = -1);
 
 /// <summary>Scores every allowed (item, agent) pair. Required skills are hard constraints; stalls and declines exclude.</summary>
 public static class AssignmentCandidates
@@ -44,26 +45,26 @@ public static class AssignmentCandidates
         var candidates = new List<AssignmentCandidate>();
         var lowest = items.Count == 0 ? 0 : items.Min(w => w.Priority);
         var spread = items.Count == 0 ? 0 : items.Max(w => w.Priority) - lowest;
+        // Per agent once, not per pair: a cold pass weighs a million pairs.
+        var used = agents.Select(agent => load.GetValueOrDefault(agent.Id)).ToArray();
+        var spareShare = agents.Select((agent, a) => agent.Capacity > 0 ? 1 - ((double)used[a] / agent.Capacity) : 0).ToArray();
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
+            var priority = spread == 0 ? 0 : (double)(item.Priority - lowest) / spread;
             for (var a = 0; a < agents.Count; a++)
             {
                 var agent = agents[a];
-                var used = load.GetValueOrDefault(agent.Id);
-                if (used >= agent.Capacity || !CouldTake(item, agent))
+                if (used[a] >= agent.Capacity || !CouldTake(item, agent))
                 {
                     continue;
                 }
 
                 var best = affinities.BestSkill(i, a);
                 var affinity = affinities.Score(i, a);
-                var matched = MatchedSkills(item, agent, best);
-                var level = matched.Count == 0 ? 0.5 : agent.Skills.Where(s => matched.Contains(s.SkillId)).Max(s => s.Level);
-                var priority = spread == 0 ? 0 : (double)(item.Priority - lowest) / spread;
-                var score = (AffinityWeight * affinity) + (LevelWeight * level) + (SpareCapacityWeight * (1 - ((double)used / agent.Capacity)))
-                            + (PriorityWeight * priority);
-                candidates.Add(new AssignmentCandidate(i, a, score, affinity, matched, best));
+                var level = DeclaredLevel(item, agent, best);
+                var score = (AffinityWeight * affinity) + (LevelWeight * level) + (SpareCapacityWeight * spareShare[a]) + (PriorityWeight * priority);
+                candidates.Add(new AssignmentCandidate(i, a, score, affinity, level, best));
             }
         }
 
@@ -96,25 +97,28 @@ public static class AssignmentCandidates
 
     /// <summary>An agent that stalled on or declined this item is not offered it again.</summary>
     private static bool Excluded(WorkItem item, Agent agent)
-        => item.Assignments.Any(a => a.AgentId == agent.Id && a.Outcome is AssignmentOutcome.Stalled or AssignmentOutcome.Declined);
+        => item.Assignments.Count > 0 && item.Assignments.Any(a => a.AgentId == agent.Id && a.Outcome is AssignmentOutcome.Stalled or AssignmentOutcome.Declined);
 
     private static bool HasRequiredSkills(WorkItem item, Agent agent)
-        => item.RequiredSkills.All(required => agent.Skills.Any(s =>
-            string.Equals(s.SkillId, required, StringComparison.OrdinalIgnoreCase)
-            || s.Tags.Any(t => string.Equals(t, required, StringComparison.OrdinalIgnoreCase))));
+        => item.RequiredSkills.All(required => agent.Skills.Any(s => Meets(s, required)));
 
-    private static List<string> MatchedSkills(WorkItem item, Agent agent, int bestSkill)
+    /// <summary>The highest declared level among the agent's skills that meet one of the item's required skills or that the model matched best; 0.5 when none.</summary>
+    private static double DeclaredLevel(WorkItem item, Agent agent, int bestSkill)
     {
-        var matched = agent.Skills
-            .Where(s => item.RequiredSkills.Any(r => string.Equals(s.SkillId, r, StringComparison.OrdinalIgnoreCase)
-                                                     || s.Tags.Any(t => string.Equals(t, r, StringComparison.OrdinalIgnoreCase))))
-            .Select(s => s.SkillId)
-            .ToList();
-        if (bestSkill >= 0 && bestSkill < agent.Skills.Count && !matched.Contains(agent.Skills[bestSkill].SkillId))
+        var level = -1.0;
+        for (var s = 0; s < agent.Skills.Count; s++)
         {
-            matched.Add(agent.Skills[bestSkill].SkillId);
+            var skill = agent.Skills[s];
+            if (s == bestSkill || (item.RequiredSkills.Count > 0 && item.RequiredSkills.Any(r => Meets(skill, r))))
+            {
+                level = Math.Max(level, skill.Level);
+            }
         }
 
-        return matched;
+        return level < 0 ? 0.5 : level;
     }
+
+    private static bool Meets(AgentSkill skill, string required) =>
+        string.Equals(skill.SkillId, required, StringComparison.OrdinalIgnoreCase)
+        || skill.Tags.Any(t => string.Equals(t, required, StringComparison.OrdinalIgnoreCase));
 }

@@ -97,7 +97,7 @@ internal static class AssignmentBenchmark
         }
 
         var total = clock.Elapsed.TotalMilliseconds;
-        var kept = shortlist.ToCandidates((item, agent, score) => new AssignmentCandidate(item, agent, score, score, []));
+        var kept = shortlist.ToCandidates((item, agent, score) => new AssignmentCandidate(item, agent, score, score, 0.5));
         output.WriteLine(Invariant($"candidate scoring: {total:N0} ms for {pairs:N0} allowed pairs (lexical affinities {lexical:N0} ms, {pairs / (lexical / 1000) / 1e6:0.0} M pairs/s; scoring and shortlist {total - lexical:N0} ms), {kept.Count:N0} kept"));
         output.WriteLine();
         Header(output);

@@ -20,7 +20,7 @@ public sealed class AssignmentCandidatesTests
 
         var only = Assert.Single(candidates);
         Assert.Equal(0, only.Agent);
-        Assert.Contains("postgres", only.MatchedSkills);
+        Assert.Equal(withSkill.Skills.Single(s => s.SkillId == "postgres").Level, only.Level);
     }
 
     [Fact]

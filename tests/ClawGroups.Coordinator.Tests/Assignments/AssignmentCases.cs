@@ -5,7 +5,7 @@ namespace ClawGroups.Coordinator.Tests.Assignments;
 /// <summary>A small assignment problem, seeded random cases of it, and an exhaustive solver to check against.</summary>
 internal sealed record AssignmentCase(IReadOnlyList<AssignmentCandidate> Candidates, int[] SpareCapacity, int ItemCount)
 {
-    public static AssignmentCandidate Pair(int item, int agent, double score) => new(item, agent, score, score, []);
+    public static AssignmentCandidate Pair(int item, int agent, double score) => new(item, agent, score, score, 0.5);
 
     /// <summary>Items ≤ 6, agents ≤ 4, capacities 0–2, about 60 % of pairs present.</summary>
     public static AssignmentCase Random(int seed, bool positiveOnly)
