@@ -41,7 +41,8 @@ public sealed partial class AssignmentPass(
         var now = time.GetUtcNow();
         var clock = new PassClock();
         var minimumConfidence = options.CurrentValue.MinRoutingConfidence;
-        var ready = context.WorkItems
+        // Untracked: a pass reads thousands of items and moves a few, which it attaches before changing them.
+        var ready = context.WorkItems.AsNoTracking()
             .Include(w => w.Assignments)
             .Where(w => w.GroupId == groupId && Assignable.Contains(w.State) && w.PausedAt == null);
         if (minimumConfidence > 0)
@@ -145,6 +146,11 @@ public sealed partial class AssignmentPass(
 
         var reasons = RoutingReason.ForMatches(skillModel, texts, profiles, contenders, [.. heldMatches, .. offerMatches], cancellationToken);
         clock.Lap("reasons");
+        foreach (var moved in held.Concat(offerMatches.Select(m => m.Item)).Distinct())
+        {
+            context.WorkItems.Attach(items[moved]);
+        }
+
         HoldForPeople(items, agents, contenders, heldMatches, reasons.Take(heldMatches.Count).ToList());
         EstimateDurations(skillModel, offerMatches.Select(m => m.Item).ToList(), items, texts, cancellationToken);
         ClaimCapacity(choices.Select(c => openAgents[candidates[c].Agent]).Distinct());
