@@ -73,34 +73,7 @@ public sealed partial class AssignmentPass(
         var profiles = agents.Select(AssignmentCandidates.ToProfile).ToList();
         clock.Lap("readings");
 
-        // Each item against every member, for its confidence: only items no earlier pass judged against this roster.
-        var matches = new SkillMatches(agents);
-        var judgements = contenderCache.For(groupId, skillModel, matches.Fingerprint);
-        var contenders = new Contenders[items.Count];
-        var unjudged = new List<int>();
-        for (var i = 0; i < items.Count; i++)
-        {
-            if (judgements.TryGet(items[i].Id, items[i].Version, out var best))
-            {
-                contenders[i] = new Contenders(best, matches);
-            }
-            else
-            {
-                unjudged.Add(i);
-            }
-        }
-
-        var fresh = unjudged.Count == 0
-            ? new AffinityMatrix(0, agents.Count)
-            : skillModel.Score(unjudged.Select(i => texts[i]).ToList(), profiles, cancellationToken);
-        clock.Lap("affinities");
-        foreach (var (i, ranked) in unjudged.Zip(RoutingConfidence.Rank(unjudged.Select(i => items[i]).ToList(), agents, fresh, matches)))
-        {
-            contenders[i] = ranked;
-            judgements.Add(items[i].Id, items[i].Version, ranked.Best);
-        }
-
-        judgements.KeepOnly(items.Select(w => (w.Id, w.Version)));
+        var (contenders, unjudged, fresh) = Judge(groupId, skillModel, items, texts, agents, profiles, clock, cancellationToken);
         var held = Enumerable.Range(0, items.Count).Where(i => RoutingConfidence.NeedsPerson(contenders[i], minimumConfidence)).ToHashSet();
         clock.Lap("confidence");
 
@@ -187,6 +160,45 @@ public sealed partial class AssignmentPass(
         LogOffered(logger, choices.Count, held.Count, groupId);
         LogPhases(logger, groupId, clock);
         return choices.Count;
+    }
+
+    /// <summary>
+    /// Each item's contenders among all available members, for its confidence: kept from an earlier pass that judged the
+    /// item against the same roster with the same model (decision 0018), else scored now. Returns the items scored now
+    /// (<c>Unjudged</c>) with their rows against every member (<c>Fresh</c>), which the offers reuse.
+    /// </summary>
+    private (Contenders[] Contenders, List<int> Unjudged, AffinityMatrix Fresh) Judge(
+        Guid groupId, ISkillModel skillModel, List<WorkItem> items, IReadOnlyList<WorkItemText> texts, List<Agent> agents, List<SkillProfile> profiles,
+        PassClock clock, CancellationToken cancellationToken)
+    {
+        var matches = new SkillMatches(agents);
+        var judgements = contenderCache.For(groupId, skillModel, matches.Fingerprint);
+        var contenders = new Contenders[items.Count];
+        var unjudged = new List<int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (judgements.TryGet(items[i].Id, items[i].Version, out var best))
+            {
+                contenders[i] = new Contenders(best, matches);
+            }
+            else
+            {
+                unjudged.Add(i);
+            }
+        }
+
+        var fresh = unjudged.Count == 0
+            ? new AffinityMatrix(0, agents.Count)
+            : skillModel.Score(unjudged.Select(i => texts[i]).ToList(), profiles, cancellationToken);
+        clock.Lap("affinities");
+        foreach (var (i, ranked) in unjudged.Zip(RoutingConfidence.Rank(unjudged.Select(i => items[i]).ToList(), agents, fresh, matches)))
+        {
+            contenders[i] = ranked;
+            judgements.Add(items[i].Id, items[i].Version, ranked.Best);
+        }
+
+        judgements.KeepOnly(items.Select(w => (w.Id, w.Version)));
+        return (contenders, unjudged, fresh);
     }
 
     /// <summary>
