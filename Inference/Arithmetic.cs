@@ -61,14 +61,6 @@ public static class Arithmetic
         return left.mul(value);
     }
 
-    /// <summary>An integer tensor times an integer, staying integer (a number with a fraction would make it floating point).</summary>
-    public static Tensor TimesExactly(this Tensor left, long right)
-    {
-        ArgumentNullException.ThrowIfNull(left);
-        using var value = right.ToScalar();
-        return left.mul(value);
-    }
-
     public static Tensor DividedBy(this Tensor left, double right)
     {
         ArgumentNullException.ThrowIfNull(left);

@@ -34,7 +34,6 @@ public static class BenchCommand
         var corpus = SkillCorpus.Load(options.Text("corpus", SkillCorpus.DefaultFolder()));
         var texts = corpus.HeldOut.Take(128).Select(item => SkillText.Of(item.ToWorkItem())).ToList();
         CompareEncoders(moe.Network.Config, texts, moe, folder, repeats, output);
-        CompareExpertDispatch(moe, texts, repeats, output);
 
         var profiles = Enumerable.Range(0, 300).Select(i => corpus.Profiles[i % corpus.Profiles.Count].Profile with { MemberId = $"m{i}", Description = $"{corpus.Profiles[i % corpus.Profiles.Count].Profile.Description} #{i}" }).ToList();
         var items = Enumerable.Range(0, 4000).Select(i => corpus.HeldOut[i % corpus.HeldOut.Count].ToWorkItem()).ToList();
@@ -73,6 +72,8 @@ public static class BenchCommand
 
         var read = items.Zip(moe.Read(items, CancellationToken.None), (item, reading) => item with { Reading = reading }).ToList();
         Time(output, "moe score 4,000 × 300 from kept readings", Math.Max(3, repeats / 5), () => moe.Score(read, profiles, CancellationToken.None), 4000 * 300);
+        // A steady pass: every ready item against the few members with a free slot.
+        Time(output, "moe score 4,000 × 10 from kept readings", repeats, () => moe.Score(read, profiles.Take(10).ToList(), CancellationToken.None), 4000 * 10);
     }
 
     private static void CompareEncoders(DeepseekV3Config moeConfig, List<string> texts, MoeSkillModel moe, string folder, int repeats, TextWriter output)
@@ -101,32 +102,6 @@ public static class BenchCommand
             var gflops = 2.0 * active * tokens / (ms / 1000) / 1e9;
             output.WriteLine(Line($"{name}: {total:N0} params ({active:N0} active/token), batch {texts.Count} seqs {tokens:F0} tokens: p50 {ms:F1} ms, {tokens / (ms / 1000):F0} tokens/s, {gflops:F1} GFLOP/s = {gflops * 1e9 / (PeakFlopsPerCore * Environment.ProcessorCount):P1} of peak, ×{ms / moeMs:F2} of moe time"));
         }
-    }
-
-    /// <summary>
-    /// The shipped encoder's routed experts run one by one against batched products over a padded block, and as served (the
-    /// cheaper by <see cref="MoeLayer.PaddedRowsPerExpert"/>), at the batch sizes a pass meets: one new item, a pass's
-    /// explanations, a reading of many.
-    /// </summary>
-    private static void CompareExpertDispatch(MoeSkillModel moe, List<string> texts, int repeats, TextWriter output)
-    {
-        var layers = moe.Network.modules().OfType<MoeLayer>().ToList();
-        var served = layers[0].PaddedRowsPerExpert;
-        foreach (var batch in new[] { 1, 10, 128 })
-        {
-            var items = texts.Take(batch).Select(text => new WorkItemText($"b{batch}", text, "", [])).ToList();
-            var times = new List<string>();
-            foreach (var (name, rows) in new[] { ("one by one", -1L), ("batched", long.MaxValue / 1024), ("as served", served) })
-            {
-                layers.ForEach(layer => layer.PaddedRowsPerExpert = rows);
-                moe.Read(items, CancellationToken.None);
-                times.Add(Line($"{name} {Median(repeats, () => moe.Read(items, CancellationToken.None)):F1} ms"));
-            }
-
-            output.WriteLine(Line($"moe experts at batch {batch}: {string.Join(", ", times)}"));
-        }
-
-        layers.ForEach(layer => layer.PaddedRowsPerExpert = served);
     }
 
     /// <summary>Parameters a token passes through: all but the routed experts it is not sent to (embeddings excluded, as is usual).</summary>

@@ -29,15 +29,6 @@ public sealed class Expert : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>[intermediate, hidden]: the gate projection's weight.</summary>
-    public Tensor GateWeight => _gateProj.weight!;
-
-    /// <summary>[intermediate, hidden]: the up projection's weight.</summary>
-    public Tensor UpWeight => _upProj.weight!;
-
-    /// <summary>[hidden, intermediate]: the down projection's weight.</summary>
-    public Tensor DownWeight => _downProj.weight!;
-
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
