@@ -23,6 +23,7 @@ public sealed partial class AssignmentPass(
     WorkItemLifecycle lifecycle,
     GroupSkillModels skillModels,
     ContenderCache contenderCache,
+    ReadyItems readyItems,
     IOptionsMonitor<CoordinatorOptions> options,
     TimeProvider time,
     ILogger<AssignmentPass> logger)
@@ -41,9 +42,8 @@ public sealed partial class AssignmentPass(
         var now = time.GetUtcNow();
         var clock = new PassClock();
         var minimumConfidence = options.CurrentValue.MinRoutingConfidence;
-        // Untracked: a pass reads thousands of items and moves a few, which it attaches before changing them.
-        var ready = context.WorkItems.AsNoTracking()
-            .Include(w => w.Assignments)
+        // Read lean and untracked: a pass weighs thousands of items and moves a few, which it reads again whole.
+        var ready = context.WorkItems
             .Where(w => w.GroupId == groupId && Assignable.Contains(w.State) && w.PausedAt == null);
         if (minimumConfidence > 0)
         {
@@ -60,7 +60,8 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
-        var items = await ready.OrderByDescending(w => w.Priority).ThenBy(w => w.CreatedAt).Take(MaxItemsPerPass).ToListAsync(cancellationToken);
+        var items = await readyItems.LoadAsync(
+            context, groupId, ready.OrderByDescending(w => w.Priority).ThenBy(w => w.CreatedAt).Take(MaxItemsPerPass), cancellationToken);
         if (items.Count == 0)
         {
             return 0;
@@ -119,9 +120,10 @@ public sealed partial class AssignmentPass(
 
         var reasons = RoutingReason.ForMatches(skillModel, texts, profiles, contenders, [.. heldMatches, .. offerMatches], cancellationToken);
         clock.Lap("reasons");
-        foreach (var moved in held.Concat(offerMatches.Select(m => m.Item)).Distinct())
+        if (!await ReadyItems.TrackWholeAsync(context, items, held.Concat(offerMatches.Select(m => m.Item)).Distinct().ToList(), cancellationToken))
         {
-            context.WorkItems.Attach(items[moved]);
+            LogLostRace(logger, groupId);
+            return 0;
         }
 
         HoldForPeople(items, agents, contenders, heldMatches, reasons.Take(heldMatches.Count).ToList());

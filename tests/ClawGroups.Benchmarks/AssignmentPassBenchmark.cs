@@ -67,7 +67,8 @@ internal static class AssignmentPassBenchmark
         var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { Solver = solver, HeartbeatTimeoutSeconds = 3600, MinRoutingConfidence = holds ? new CoordinatorOptions().MinRoutingConfidence : 0 });
         var skillModels = new GroupSkillModels(models, NullLogger<GroupSkillModels>.Instance);
         var judgements = new ContenderCache();
-        var (coldMs, coldOffers) = await TimePassAsync(database, options, skillModels, judgements, groupId);
+        var readyItems = new ReadyItems();
+        var (coldMs, coldOffers) = await TimePassAsync(database, options, skillModels, judgements, readyItems, groupId);
 
         var steady = new List<long>();
         var steadyOffers = 0;
@@ -75,7 +76,7 @@ internal static class AssignmentPassBenchmark
         {
             await FinishOffersAsync(database, groupId, FreedPerRound);
             await AddItemsAsync(database, groupId, synthetic.Items.Skip(items + (round * NewPerRound)).Take(NewPerRound).ToList(), models.Default);
-            var (ms, offers) = await TimePassAsync(database, options, skillModels, judgements, groupId);
+            var (ms, offers) = await TimePassAsync(database, options, skillModels, judgements, readyItems, groupId);
             steady.Add(ms);
             steadyOffers += offers;
         }
@@ -94,10 +95,10 @@ internal static class AssignmentPassBenchmark
 
     /// <summary>One pass with a fresh context, as a Hangfire job runs it.</summary>
     private static async Task<(long Ms, int Offers)> TimePassAsync(
-        TestDatabase database, FixedOptionsMonitor<CoordinatorOptions> options, GroupSkillModels skillModels, ContenderCache judgements, Guid groupId)
+        TestDatabase database, FixedOptionsMonitor<CoordinatorOptions> options, GroupSkillModels skillModels, ContenderCache judgements, ReadyItems readyItems, Guid groupId)
     {
         await using var context = database.NewContext();
-        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), skillModels, judgements,
+        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), skillModels, judgements, readyItems,
             options, TimeProvider.System, PhaseLog);
         var timer = Stopwatch.StartNew();
         var offered = await pass.RunAsync(groupId, CancellationToken.None);

@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
@@ -110,6 +111,39 @@ public sealed class IncrementalPassTests
         await using var reader = database.NewContext();
         Assert.NotNull((await reader.WorkItems.SingleAsync(w => w.Id == unclear.Id)).RoutingHeldAt);
         Assert.DoesNotContain(model.Scored, call => call.Profiles.Length == 2);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task An_item_rewritten_between_passes_is_weighed_with_its_new_reading_not_the_one_kept_from_before(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddAgentAsync("generalist");
+        // The required skill keeps it ready from pass to pass.
+        var item = await group.AddItemAsync("Rotate the TLS certificates", w =>
+        {
+            w.RequiredSkills.Add("pki");
+            (w.ReadingVersion, w.ReadingVector) = ("v1", ItemReadings.ToBytes([1f, 2f]));
+        });
+        var model = new ScriptedSkillModel(readingVersion: "v1");
+        await group.RunPassAsync(model);
+
+        // As an edit does: new text, its reading, and the version bumped.
+        await using (var context = database.NewContext())
+        {
+            await context.WorkItems.Where(w => w.Id == item.Id).ExecuteUpdateAsync(set => set
+                .SetProperty(w => w.Title, "Rotate the SSH keys").SetProperty(w => w.ReadingVector, ItemReadings.ToBytes([3f, 4f]))
+                .SetProperty(w => w.Version, w => w.Version + 1));
+        }
+
+        model.ScoreCalls.Clear();
+        await group.RunPassAsync(model);
+
+        var scored = Assert.Single(Assert.Single(model.ScoreCalls));
+        Assert.Equal("Rotate the SSH keys", scored.Title);
+        Assert.Equal([3f, 4f], scored.Reading!.Vector);
     }
 
     /// <summary>0.9 where the item's words name the member's field (draining a node most of all), 0.3 elsewhere.</summary>
