@@ -9,24 +9,42 @@ namespace ClawGroups.Coordinator.Signals;
 public sealed class HangfireWorkSignals(IBackgroundJobClient jobs, AgentWaiters waiters, IClusterBus cluster, TimeProvider time) : IWorkSignals
 {
     /// <summary>A burst of changes in one group (a goal split into fifty items) needs one pass, not fifty.</summary>
-    private static readonly TimeSpan PassDebounce = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan PassDebounce = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Per group, when the last pass enqueued for it is due.</summary>
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _nextPass = new();
 
+    /// <summary>
+    /// A group idle for a window gets a pass now and one at the window's end (for the changes in between); signals that keep
+    /// coming (a swarm finishing items every few milliseconds) get one pass per window, each at its end. So a group never
+    /// has more than one pass due, and a change waits at most one window.
+    /// </summary>
     public void AssignmentNeeded(Guid groupId)
     {
         var now = time.GetUtcNow();
-        var next = _nextPass.GetValueOrDefault(groupId);
-        if (next > now)
+        var known = _nextPass.TryGetValue(groupId, out var next);
+        if (known && next > now)
         {
-            // A pass is already due within the debounce window and will see this change.
+            // A pass is already due within the window and will see this change.
             return;
         }
 
-        // Run one now; changes in the next moment are covered by one more pass at the window's end.
-        _nextPass[groupId] = now + PassDebounce;
-        jobs.Enqueue<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None));
-        jobs.Schedule<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None), PassDebounce);
+        // Just after the last window's pass, the next one at this window's end covers the change; after a quiet spell, one
+        // runs now as well.
+        var leading = !known || now - next >= PassDebounce;
+        var due = leading ? now + PassDebounce : next + PassDebounce;
+        if (!(known ? _nextPass.TryUpdate(groupId, due, next) : _nextPass.TryAdd(groupId, due)))
+        {
+            // Another request's signal claimed this window at the same moment.
+            return;
+        }
+
+        if (leading)
+        {
+            jobs.Enqueue<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None));
+        }
+
+        jobs.Schedule<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None), due - now);
     }
 
     public void MessagesDue(IReadOnlyCollection<Guid> outboxMessageIds)

@@ -1,0 +1,93 @@
+using ClawGroups.Coordinator.Cluster;
+using ClawGroups.Coordinator.Signals;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+
+namespace ClawGroups.Coordinator.Tests.Signals;
+
+public sealed class HangfireWorkSignalsTests
+{
+    private static readonly Guid Group = Guid.NewGuid();
+
+    [Fact]
+    public void A_quiet_group_gets_a_pass_now_and_one_at_the_window_s_end_and_signals_within_the_window_add_nothing()
+    {
+        var (signals, jobs, time) = Create();
+
+        signals.AssignmentNeeded(Group);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        signals.AssignmentNeeded(Group);
+
+        Assert.Equal([EnqueuedState.StateName, ScheduledState.StateName], jobs.States);
+    }
+
+    [Fact]
+    public void Signals_that_keep_coming_get_one_pass_per_window_not_two()
+    {
+        var (signals, jobs, time) = Create();
+
+        // A swarm finishing items every 50 ms for a second.
+        for (var t = 0; t < 20; t++)
+        {
+            signals.AssignmentNeeded(Group);
+            time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        // One now, then one at the end of each of the four windows that the second spans.
+        Assert.Equal(1, jobs.States.Count(s => s == EnqueuedState.StateName));
+        Assert.Equal(4, jobs.States.Count(s => s == ScheduledState.StateName));
+    }
+
+    [Fact]
+    public void After_a_quiet_spell_a_signal_runs_a_pass_at_once_again()
+    {
+        var (signals, jobs, time) = Create();
+        signals.AssignmentNeeded(Group);
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        signals.AssignmentNeeded(Group);
+
+        Assert.Equal([EnqueuedState.StateName, ScheduledState.StateName, EnqueuedState.StateName, ScheduledState.StateName], jobs.States);
+    }
+
+    [Fact]
+    public void Groups_are_debounced_apart()
+    {
+        var (signals, jobs, _) = Create();
+
+        signals.AssignmentNeeded(Group);
+        signals.AssignmentNeeded(Guid.NewGuid());
+
+        Assert.Equal(2, jobs.States.Count(s => s == EnqueuedState.StateName));
+    }
+
+    private static (HangfireWorkSignals Signals, RecordingJobs Jobs, ManualTime Time) Create()
+    {
+        var jobs = new RecordingJobs();
+        var time = new ManualTime();
+        return (new HangfireWorkSignals(jobs, new AgentWaiters(), new SingleNodeBus(), time), jobs, time);
+    }
+
+    private sealed class RecordingJobs : IBackgroundJobClient
+    {
+        public List<string> States { get; } = [];
+
+        public string Create(Job job, IState state)
+        {
+            States.Add(state.Name);
+            return States.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public bool ChangeState(string jobId, IState state, string expectedState) => true;
+    }
+
+    private sealed class ManualTime : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
