@@ -97,7 +97,7 @@ public static class AssignmentCandidates
 
     /// <summary>An agent that stalled on or declined this item is not offered it again.</summary>
     private static bool Excluded(WorkItem item, Agent agent)
-        => item.Assignments.Count > 0 && item.Assignments.Any(a => a.AgentId == agent.Id && a.Outcome is AssignmentOutcome.Stalled or AssignmentOutcome.Declined);
+        => item.Assignments.Any(a => a.AgentId == agent.Id && a.Outcome is AssignmentOutcome.Stalled or AssignmentOutcome.Declined);
 
     private static bool HasRequiredSkills(WorkItem item, Agent agent)
         => item.RequiredSkills.All(required => agent.Skills.Any(s => Meets(s, required)));
@@ -109,7 +109,7 @@ public static class AssignmentCandidates
         for (var s = 0; s < agent.Skills.Count; s++)
         {
             var skill = agent.Skills[s];
-            if (s == bestSkill || (item.RequiredSkills.Count > 0 && item.RequiredSkills.Any(r => Meets(skill, r))))
+            if (s == bestSkill || item.RequiredSkills.Any(r => Meets(skill, r)))
             {
                 level = Math.Max(level, skill.Level);
             }

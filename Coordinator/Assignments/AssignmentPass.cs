@@ -179,7 +179,7 @@ public sealed partial class AssignmentPass(
         var unjudged = new List<int>();
         for (var i = 0; i < items.Count; i++)
         {
-            if (judgements.TryGet(items[i].Id, items[i].Version, out var best))
+            if (judgements.TryGet((items[i].Id, items[i].Version), out var best))
             {
                 contenders[i] = new Contenders(best, matches);
             }
@@ -196,7 +196,7 @@ public sealed partial class AssignmentPass(
         foreach (var (i, ranked) in unjudged.Zip(RoutingConfidence.Rank(unjudged.Select(i => items[i]).ToList(), agents, fresh, matches)))
         {
             contenders[i] = ranked;
-            judgements.Add(items[i].Id, items[i].Version, ranked.Best);
+            judgements.Add((items[i].Id, items[i].Version), ranked.Best);
         }
 
         judgements.KeepOnly(items.Select(w => (w.Id, w.Version)));

@@ -31,32 +31,10 @@ public sealed class ContenderCache
     }
 
     /// <summary>One group's judgements: each item's best contenders, by item id and version.</summary>
-    public sealed class Judgements(ISkillModel model, string roster)
+    public sealed class Judgements(ISkillModel model, string roster) : ItemMemo<(Guid Item, long Version), IReadOnlyList<Contender>>
     {
-        private ConcurrentDictionary<(Guid Item, long Version), IReadOnlyList<Contender>> _best = new();
-
         internal ISkillModel Model { get; } = model;
 
         internal string Roster { get; } = roster;
-
-        public bool TryGet(Guid item, long version, out IReadOnlyList<Contender> best) => _best.TryGetValue((item, version), out best!);
-
-        public void Add(Guid item, long version, IReadOnlyList<Contender> best) => _best[(item, version)] = best;
-
-        /// <summary>Forgets the items a pass no longer sees (done, moved on, edited), so the cache holds one group's ready work at most.</summary>
-        public void KeepOnly(IEnumerable<(Guid Item, long Version)> items)
-        {
-            ArgumentNullException.ThrowIfNull(items);
-            var kept = new ConcurrentDictionary<(Guid, long), IReadOnlyList<Contender>>();
-            foreach (var key in items)
-            {
-                if (_best.TryGetValue(key, out var best))
-                {
-                    kept[key] = best;
-                }
-            }
-
-            _best = kept;
-        }
     }
 }

@@ -19,7 +19,7 @@ public sealed class ReadyItems
     /// Per group, each item's reading bytes under its id, version and reading version (a pass keeps a new reading without
     /// bumping the item's version); a pass forgets the items it no longer sees.
     /// </summary>
-    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<(Guid Item, long Version, string ReadingVersion), byte[]>> _readings = new();
+    private readonly ConcurrentDictionary<Guid, ItemMemo<(Guid Item, long Version, string ReadingVersion), byte[]>> _readings = new();
 
     public async Task<List<WorkItem>> LoadAsync(ClawDbContext context, Guid groupId, IQueryable<WorkItem> ready, CancellationToken cancellationToken)
     {
@@ -44,7 +44,7 @@ public sealed class ReadyItems
             item.Assignments.AddRange(row.Excluded.Select(e => new Assignment { WorkItemId = row.Id, AgentId = e.AgentId, Outcome = e.Outcome }));
             if (item.ReadingVersion is not null)
             {
-                if (known.TryGetValue((item.Id, item.Version, item.ReadingVersion), out var bytes))
+                if (known.TryGet((item.Id, item.Version, item.ReadingVersion), out var bytes))
                 {
                     item.ReadingVector = bytes;
                 }
@@ -68,17 +68,12 @@ public sealed class ReadyItems
                 if (vectors.TryGetValue(item.Id, out var stored) && stored.Version == item.Version && stored.ReadingVector is { } vector)
                 {
                     item.ReadingVector = vector;
+                    known.Add((item.Id, item.Version, item.ReadingVersion!), vector);
                 }
             }
         }
 
-        var kept = new ConcurrentDictionary<(Guid, long, string), byte[]>();
-        foreach (var item in items.Where(w => w is { ReadingVector: not null, ReadingVersion: not null }))
-        {
-            kept[(item.Id, item.Version, item.ReadingVersion!)] = item.ReadingVector!;
-        }
-
-        _readings[groupId] = kept;
+        known.KeepOnly(items.Where(w => w.ReadingVersion is not null).Select(w => (w.Id, w.Version, w.ReadingVersion!)));
         return items;
     }
 

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+
+namespace ClawGroups.Coordinator.Assignments;
+
+/// <summary>
+/// What a node remembers about one group's ready items from one pass to the next, under a key that changes whenever the
+/// remembered value could (the item's id and version, and more where the value depends on more). Each pass keeps only the
+/// items it saw, so a memo holds at most one group's ready work.
+/// </summary>
+public class ItemMemo<TKey, TValue>
+    where TKey : notnull
+{
+    private ConcurrentDictionary<TKey, TValue> _values = new();
+
+    public bool TryGet(TKey key, out TValue value) => _values.TryGetValue(key, out value!);
+
+    public void Add(TKey key, TValue value) => _values[key] = value;
+
+    /// <summary>Forgets every key but <paramref name="keys"/> (items done, moved on or edited since).</summary>
+    public void KeepOnly(IEnumerable<TKey> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var kept = new ConcurrentDictionary<TKey, TValue>();
+        foreach (var key in keys)
+        {
+            if (_values.TryGetValue(key, out var value))
+            {
+                kept[key] = value;
+            }
+        }
+
+        _values = kept;
+    }
+}
