@@ -1,4 +1,5 @@
 using ClawGroups.Benchmarks;
+using ClawGroups.Benchmarks.Swarm;
 
 // dotnet run -c Release --project tests/ClawGroups.Benchmarks -- assignment [--small]
 if (args.Length > 0 && args[0] == "assignment")
@@ -16,6 +17,11 @@ if (args.Length > 0 && args[0] == "live")
     return await LiveUpdateBenchmark.RunAsync(Console.Out);
 }
 
+if (args.Length > 0 && args[0] == "swarm")
+{
+    return await SwarmBenchmark.RunAsync(Console.Out, args);
+}
+
 if (args.Length > 0 && args[0] == "job-latency")
 {
     return await JobLatencyBenchmark.RunAsync(Console.Out);
@@ -27,9 +33,10 @@ if (args.Length == 5 && args[0] == "job-latency-worker")
         args[1], args[2], TimeSpan.FromMilliseconds(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)), args[4] == "long");
 }
 
-Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment|assignment-db [--small] | job-latency | live");
+Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment|assignment-db [--small] | job-latency | live | swarm [--agents N] [--items N]");
 Console.Error.WriteLine("  assignment     candidate scoring, greedy and optimal solve at 300 × 4,000 and 3,000 × 40,000");
 Console.Error.WriteLine("  assignment-db  one whole assignment pass against a throwaway PostgreSQL, greedy and optimal, 300 × 4,000");
 Console.Error.WriteLine("  job-latency    enqueue → start of a Hangfire job across processes, polling against LISTEN/NOTIFY");
+Console.Error.WriteLine("  swarm          the app as a process on its embedded default, 300 pull agents × 4,000 items of 1–3 s, seen from outside");
 Console.Error.WriteLine("  live           commit → live subscriber latency at 300 agents × 4,000 items, and the capture's cost to writers");
 return 2;

@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using ClawGroups.AgentSimulator.Api;
+
+namespace ClawGroups.Benchmarks.Swarm;
+
+/// <summary>What each kind of call took, seen by the caller, and every call that failed with its status.</summary>
+internal sealed class CallRecorder
+{
+    private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _milliseconds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+
+    public int FailureCount => _failures.Values.Sum();
+
+    public IReadOnlyDictionary<string, int> Failures => _failures;
+
+    /// <summary>Times <paramref name="call"/> as <paramref name="endpoint"/>; a failure is counted and rethrown.</summary>
+    public async Task<T> TimeAsync<T>(string endpoint, Func<Task<T>> call, CancellationToken stopping = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await call();
+            _milliseconds.GetOrAdd(endpoint, _ => []).Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return result;
+        }
+        catch (Exception e) when (!stopping.IsCancellationRequested && e is ClawApiException or HttpRequestException or TaskCanceledException)
+        {
+            var what = e is ClawApiException api ? ((int)api.StatusCode).ToString(CultureInfo.InvariantCulture) : e.GetType().Name;
+            _failures.AddOrUpdate($"{endpoint} {what}", 1, (_, count) => count + 1);
+            throw;
+        }
+    }
+
+    public IEnumerable<(string Endpoint, IReadOnlyList<double> Sorted)> Endpoints() =>
+        _milliseconds.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, (IReadOnlyList<double>)[.. pair.Value.Order()]));
+
+    public static double Percentile(IReadOnlyList<double> sorted, double fraction) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(fraction * sorted.Count) - 1 is var i and >= 0 ? i : 0)];
+}

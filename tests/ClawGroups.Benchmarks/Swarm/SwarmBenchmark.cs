@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using ClawGroups.AgentSimulator.Agents;
+using ClawGroups.AgentSimulator.Api;
+
+namespace ClawGroups.Benchmarks.Swarm;
+
+/// <summary>
+/// The K2.6 swarm seen from outside (issue 17): the app started as a user starts it on its embedded default, 300 pull
+/// agents with 750 slots, 4,000 items phrased as people write them, each worked 1–3 s. Reports how long a freed slot
+/// stands empty, what each agent call takes, items finished per second, the server's memory, and every error.
+/// </summary>
+internal static class SwarmBenchmark
+{
+    private const int Agents = 300;
+    private const int Items = 4_000;
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan GiveUpWithoutProgress = TimeSpan.FromSeconds(120);
+
+    public static async Task<int> RunAsync(TextWriter output, IReadOnlyList<string> args)
+    {
+        ThreadPool.SetMinThreads(64, 64);
+        var agents = IntOption(args, "--agents", Agents);
+        var items = IntOption(args, "--items", Items);
+        var bootstrap = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ClawGroups__BootstrapToken"] = bootstrap,
+            // The swarm's orchestrator posts 4,000 items in a minute or two with one token: an operator running a swarm raises
+            // the per-token limit (1,200 a minute by default) as here. The agents keep theirs.
+            ["ClawGroups__Api__HumanRequestsPerMinute"] = "1000000",
+        };
+        foreach (var setting in Options(args, "--app"))
+        {
+            var equals = setting.IndexOf('=', StringComparison.Ordinal);
+            settings[setting[..equals]] = setting[(equals + 1)..];
+        }
+
+        await using var app = await AppProcess.StartAsync(settings, Options(args, "--app-log").LastOrDefault(), output);
+        output.WriteLine($"app on {app.Url} (pid {app.ProcessId}), embedded default (SQLite + in-process jobs)");
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = app.Url,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        var human = new ClawApiClient(http, bootstrap);
+        var group = await human.CreateGroupAsync(new CreateGroup("K2.6 swarm", "300 pull agents, 4,000 items", RequireReview: false));
+        var join = await human.CreateJoinTokenAsync(group.Id, new CreateJoinToken(ExpiresInMinutes: 120, MaxUses: agents));
+
+        var run = new SwarmRun();
+        var setup = Stopwatch.StartNew();
+        var swarm = await RegisterAsync(http, join.Token, agents, run);
+        var slots = swarm.Sum(agent => agent.Capacity);
+        output.WriteLine(Invariant($"registered {swarm.Count} agents with {slots} slots in {setup.Elapsed.TotalSeconds:0.0} s; server RSS {Mb(app.ResidentBytes())} MB"));
+
+        using var stopping = new CancellationTokenSource();
+        var running = swarm.Select(agent => agent.RunAsync(stopping.Token)).ToList();
+        var rssBefore = app.ResidentBytes();
+        var cpuBefore = app.ProcessorTime();
+        var started = Stopwatch.GetTimestamp();
+        var creating = CreateItemsAsync(human, group.Id, items, run);
+
+        var rssPeak = rssBefore;
+        var workingSamples = new List<int>();
+        var lastFinished = 0;
+        var lastProgress = Stopwatch.GetTimestamp();
+        var lastPrint = Stopwatch.GetTimestamp();
+        while (run.FinishedCount < items)
+        {
+            await Task.Delay(250);
+            rssPeak = Math.Max(rssPeak, app.ResidentBytes());
+            workingSamples.Add(run.Working);
+            if (run.FinishedCount != lastFinished)
+                (lastFinished, lastProgress) = (run.FinishedCount, Stopwatch.GetTimestamp());
+            if (Stopwatch.GetElapsedTime(lastPrint).TotalSeconds >= 10)
+            {
+                lastPrint = Stopwatch.GetTimestamp();
+                output.WriteLine(Invariant($"  {Stopwatch.GetElapsedTime(started).TotalSeconds,5:0} s: {run.FinishedCount,5} finished, {run.Working,3}/{slots} slots working, RSS {Mb(app.ResidentBytes())} MB"));
+            }
+            if (Stopwatch.GetElapsedTime(started) > GiveUpAfter || Stopwatch.GetElapsedTime(lastProgress) > GiveUpWithoutProgress)
+            {
+                output.WriteLine(Invariant($"gave up: {run.FinishedCount} of {items} finished after {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s"));
+                break;
+            }
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = app.ProcessorTime() - cpuBefore;
+        var rssEnd = app.ResidentBytes();
+        await stopping.CancelAsync();
+        await Task.WhenAll(running);
+        await creating;
+        // The list answers at most 1,000 items: count what is not done, which should be nothing.
+        var notDone = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var state in new[] { WorkItemStates.Backlog, WorkItemStates.Ready, WorkItemStates.Assigned, WorkItemStates.InProgress, WorkItemStates.InReview, WorkItemStates.Stalled, WorkItemStates.Failed, WorkItemStates.Cancelled })
+        {
+            var left = await human.ListWorkItemsAsync(group.Id, state);
+            if (left.Count == 0)
+                continue;
+            notDone[state] = left.Count;
+            foreach (var ask in left.GroupBy(item => item.Title?.Split(" (#")[0]).OrderByDescending(asked => asked.Count()).Take(5))
+                output.WriteLine(Invariant($"  left {state}: {ask.Count()} × \"{ask.Key}\""));
+        }
+
+        var done = items - notDone.Values.Sum();
+
+        Report(output, run, items, slots, elapsed, cpu, workingSamples, started);
+        output.WriteLine(Invariant($"server RSS MB: before items {Mb(rssBefore)}, peak {Mb(rssPeak)}, end {Mb(rssEnd)}"));
+        output.WriteLine(Invariant($"items done on the server: {done} of {items} ({string.Join(", ", notDone.Select(pair => $"{pair.Value} {pair.Key}"))}); agents' results accepted: {run.FinishedCount}"));
+        output.WriteLine(Invariant($"errors: {run.Calls.FailureCount} failed calls; server log {app.Errors} errors, {app.Warnings} warnings"));
+        foreach (var (what, count) in run.Calls.Failures.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            output.WriteLine(Invariant($"  {what}: {count}"));
+        foreach (var problem in app.Problems.Take(10))
+            output.WriteLine($"  log: {problem}");
+        return done == items ? 0 : 1;
+    }
+
+    private static void Report(TextWriter output, SwarmRun run, int items, int slots, TimeSpan elapsed, TimeSpan cpu, List<int> workingSamples, long started)
+    {
+        var finished = run.FinishedAt.Select(at => Stopwatch.GetElapsedTime(started, at).TotalSeconds).ToList();
+        var overall = finished.Count / elapsed.TotalSeconds;
+        var middle = finished.Count >= 10
+            ? 0.8 * finished.Count / (finished[(int)(0.9 * finished.Count) - 1] - finished[(int)(0.1 * finished.Count)])
+            : double.NaN;
+        output.WriteLine();
+        output.WriteLine(Invariant($"finished {finished.Count} items in {elapsed.TotalSeconds:0.0} s: {overall:0.0} items/s overall, {middle:0.0} items/s from 10 % to 90 %"));
+        output.WriteLine(Invariant($"slots working on average: {workingSamples.DefaultIfEmpty().Average() / slots:P1} of {slots}; server CPU {cpu.TotalSeconds:0} s = {cpu.TotalSeconds / elapsed.TotalSeconds:0.00} cores"));
+        var refill = run.RefillMilliseconds;
+        output.WriteLine(Invariant($"freed slot → next offer ({refill.Count} refills): p50 {P(refill, 0.5)} ms, p95 {P(refill, 0.95)} ms, p99 {P(refill, 0.99)} ms, max {P(refill, 1)} ms"));
+        output.WriteLine();
+        output.WriteLine("| call | count | p50 ms | p95 ms | p99 ms | max ms |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (endpoint, sorted) in run.Calls.Endpoints())
+            output.WriteLine(Invariant($"| {endpoint} | {sorted.Count:N0} | {P(sorted, 0.5)} | {P(sorted, 0.95)} | {P(sorted, 0.99)} | {P(sorted, 1)} |"));
+        output.WriteLine();
+    }
+
+    private static async Task<List<SwarmAgent>> RegisterAsync(HttpClient http, string joinToken, int count, SwarmRun run)
+    {
+        var profiles = SkillProfiles.Names.Order(StringComparer.Ordinal).Select(name => SkillProfiles.TryGet(name, out var card) ? card : null!).ToArray();
+        var anonymous = new ClawApiClient(http);
+        var agents = new SwarmAgent[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            // 2 and 3 slots in turn: 300 agents hold 750 slots, as in the outside view.
+            var capacity = i % 2 == 0 ? 2 : 3;
+            var card = profiles[i % profiles.Length] with
+            {
+                Name = $"{profiles[i % profiles.Length].Name}-{i + 1}",
+                Delivery = AgentDelivery.Pull,
+                Capacity = capacity,
+            };
+            var registration = await run.Calls.TimeAsync("register", () => anonymous.RegisterAgentAsync(joinToken, card, ct));
+            agents[i] = new SwarmAgent(anonymous.WithToken(registration.ApiKey), registration.AgentId, capacity, run);
+        });
+        return [.. agents];
+    }
+
+    /// <summary>
+    /// Asks that name another area's objects ("bookkeeping software" for research, "reconciliation" for review): a person
+    /// would have to say who takes them, and the coordinator rightly holds them when more than one kind of agent is free.
+    /// The swarm runs work whose owner is clear.
+    /// </summary>
+    private static readonly HashSet<string> CrossAreaAsks = new(StringComparer.Ordinal)
+    {
+        "Estimate the market for bookkeeping software in Germany",
+        "Compare the three leading vector databases",
+        "Check this reconciliation for mistakes",
+        "Which customers churned last quarter, and why?",
+    };
+
+    /// <summary>Items phrased as the profiles' own examples would be asked for, spread evenly over the areas.</summary>
+    private static async Task CreateItemsAsync(ClawApiClient human, string groupId, int count, SwarmRun run)
+    {
+        var asks = SkillProfiles.Names.Order(StringComparer.Ordinal)
+            .SelectMany(name => SkillProfiles.TryGet(name, out var card) ? card.Skills.SelectMany(skill => skill.Examples ?? []) : [])
+            .Where(ask => !CrossAreaAsks.Contains(ask))
+            .ToArray();
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var ask = asks[i % asks.Length];
+            await Quietly(() => run.Calls.TimeAsync("create item (human)", () => human.CreateWorkItemAsync(
+                groupId, new CreateWorkItem($"{ask} (#{i + 1})", $"Swarm step {i + 1}: {ask.ToLowerInvariant()}."), ct)));
+        });
+    }
+
+    /// <summary>A call whose failure the recorder has counted and the run survives.</summary>
+    private static async Task Quietly<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception e) when (e is ClawApiException or HttpRequestException or TaskCanceledException)
+        {
+            // Counted by the recorder; reported at the end.
+        }
+    }
+
+    private static IEnumerable<string> Options(IReadOnlyList<string> args, string name)
+    {
+        for (var i = 0; i + 1 < args.Count; i++)
+        {
+            if (args[i] == name)
+                yield return args[i + 1];
+        }
+    }
+
+    private static int IntOption(IReadOnlyList<string> args, string name, int fallback)
+    {
+        for (var i = 0; i + 1 < args.Count; i++)
+        {
+            if (args[i] == name)
+                return int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+        }
+
+        return fallback;
+    }
+
+    private static string P(IReadOnlyList<double> sorted, double fraction) =>
+        sorted.Count == 0 ? "–" : CallRecorder.Percentile(sorted, fraction).ToString("0", CultureInfo.InvariantCulture);
+
+    private static long Mb(long bytes) => bytes / (1024 * 1024);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
