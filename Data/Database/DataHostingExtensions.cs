@@ -30,12 +30,18 @@ public static class DataHostingExtensions
         {
             var database = services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value;
             options.UseClawDatabase(database.Provider, database.ConnectionString!);
+            if (database.Provider == DatabaseProvider.Sqlite)
+            {
+                options.AddInterceptors(services.GetRequiredService<SqliteWriteGate>());
+            }
+
             // Other parts observe saves through interceptors (the coordinator's live updates), without Data knowing them.
             options.AddInterceptors(services.GetServices<IInterceptor>());
         });
         builder.Services.AddScoped(services =>
             services.GetRequiredService<IDbContextFactory<ClawDbContext>>().CreateDbContext());
         builder.Services.AddSingleton<ClawDatabaseMigrator>();
+        builder.Services.AddSingleton<SqliteWriteGate>();
         return builder;
     }
 
