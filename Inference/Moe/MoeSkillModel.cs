@@ -16,14 +16,14 @@ namespace ClawGroups.Inference.Moe;
 /// </summary>
 public sealed class MoeSkillModel : ISkillModel, IDisposable
 {
-    private const int BatchSize = 128;
+    private const int BatchSize = EncoderTurns.BatchSize;
 
     private readonly SkillNetwork _network;
     private readonly WordPieceTokenizer _tokenizer;
     private readonly ConcurrentDictionary<string, SkillVectors> _profileCache = new(StringComparer.Ordinal);
 
-    /// <summary>The routers count tokens per forward pass, so passes through the network take turns.</summary>
-    private readonly Lock _forward;
+    /// <summary>Passes through the network take turns, shared by every view of it; texts waiting together run as one batch.</summary>
+    private readonly EncoderTurns _turns;
 
     /// <summary>A group's fine-tuned embedding head, or null for the network's own.</summary>
     private readonly TunedHead? _head;
@@ -43,18 +43,18 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     private int _disposed;
 
     public MoeSkillModel(SkillNetwork network, WordPieceTokenizer tokenizer)
-        : this(network, tokenizer, head: null, new Lock(), ownsNetwork: true, baseHead: null, readingVersion: null, areaWeight: null)
+        : this(network, tokenizer, head: null, new EncoderTurns(network, tokenizer.PadId), ownsNetwork: true, baseHead: null, readingVersion: null, areaWeight: null)
     {
     }
 
     private MoeSkillModel(
-        SkillNetwork network, WordPieceTokenizer tokenizer, TunedHead? head, Lock forward, bool ownsNetwork, Lazy<TunedHead>? baseHead, Lazy<string>? readingVersion,
+        SkillNetwork network, WordPieceTokenizer tokenizer, TunedHead? head, EncoderTurns turns, bool ownsNetwork, Lazy<TunedHead>? baseHead, Lazy<string>? readingVersion,
         double? areaWeight)
     {
         _network = network ?? throw new ArgumentNullException(nameof(network));
         _tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
         _head = head;
-        _forward = forward;
+        _turns = turns;
         _ownsNetwork = ownsNetwork;
         _baseHead = baseHead ?? new Lazy<TunedHead>(() => TunedHead.Of(network), LazyThreadSafetyMode.ExecutionAndPublication);
         _readingVersion = readingVersion ?? new Lazy<string>(() => EncoderFingerprint.Of(network, tokenizer), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -85,7 +85,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     {
         ArgumentNullException.ThrowIfNull(head);
         head.EnsureFits(BaseHead);
-        return new MoeSkillModel(_network, _tokenizer, head, _forward, ownsNetwork: false, _baseHead, _readingVersion, _areaWeight);
+        return new MoeSkillModel(_network, _tokenizer, head, _turns, ownsNetwork: false, _baseHead, _readingVersion, _areaWeight);
     }
 
     /// <summary>The same model scoring with another area weight (<see cref="SkillHeadsConfig.AreaWeight"/>), for choosing one.</summary>
@@ -93,7 +93,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(areaWeight);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(areaWeight, 1);
-        return new MoeSkillModel(_network, _tokenizer, _head, _forward, ownsNetwork: false, _baseHead, _readingVersion, areaWeight);
+        return new MoeSkillModel(_network, _tokenizer, _head, _turns, ownsNetwork: false, _baseHead, _readingVersion, areaWeight);
     }
 
     /// <summary>
@@ -204,11 +204,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
             using (var noGrad = no_grad())
             {
                 var (ids, mask) = TokenBatch.Pad(batch.Select(t => encoded[t].Ids).ToList(), _tokenizer.PadId, CPU);
-                Tensor states;
-                lock (_forward)
-                {
-                    states = _network.EncodeTokens(ids, mask);
-                }
+                var states = _turns.Alone(() => _network.EncodeTokens(ids, mask));
 
                 var projection = Project(states).contiguous();
                 (longest, width) = (projection.shape[1], projection.shape[2]);
@@ -361,35 +357,11 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     }
 
     /// <summary>
-    /// The encoder's pooled state of each text. Texts are tokenized first and run in batches of similar length (a batch pads to
-    /// its longest text), then put back in the caller's order.
+    /// The encoder's pooled state of each text, in the caller's order; texts run in batches of similar length, with any other
+    /// caller's texts waiting at the same moment (<see cref="EncoderTurns"/>).
     /// </summary>
-    private float[][] Pooled(IReadOnlyList<string> texts, CancellationToken cancellationToken)
-    {
-        var sequences = texts.Select(text => _tokenizer.Encode(text, _network.HeadsConfig.MaxTokens)).ToArray();
-        var byLength = Enumerable.Range(0, sequences.Length).OrderBy(i => sequences[i].Length).ToArray();
-        var pooled = new float[sequences.Length][];
-        var hidden = _network.Config.HiddenSize;
-        foreach (var batch in byLength.Chunk(BatchSize))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var (ids, mask) = TokenBatch.Pad(batch.Select(i => sequences[i]).ToList(), _tokenizer.PadId, CPU);
-            float[] values;
-            lock (_forward)
-            {
-                values = _network.Encode(ids, mask).contiguous().data<float>().ToArray();
-            }
-
-            for (var row = 0; row < batch.Length; row++)
-            {
-                pooled[batch[row]] = values.AsSpan(row * hidden, hidden).ToArray();
-            }
-        }
-
-        return pooled;
-    }
+    private float[][] Pooled(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+        _turns.Pool(texts.Select(text => _tokenizer.Encode(text, _network.HeadsConfig.MaxTokens)).ToArray(), cancellationToken);
 
     /// <summary>A profile's skills as the model compares them: each skill's embedding and its areas.</summary>
     private sealed record SkillVectors(float[][] Embeddings, float[][] Areas);

@@ -38,6 +38,56 @@ public sealed class MoeSkillModelTests : IClassFixture<MoeSkillModelTests.Shippe
     }
 
     [Fact]
+    public void Items_read_by_many_callers_at_once_read_as_they_do_alone()
+    {
+        // Callers that wait for the encoder together share its batches: a long request among them, and a dozen single items.
+        var asks = Enumerable.Range(0, 12).Select(i => $"item {i}: " + (i % 3) switch
+        {
+            0 => "the checkout button overlaps the footer on phones",
+            1 => "match vendor payments to invoices for the quarter",
+            _ => "put the onboarding emails into Spanish please",
+        }).ToArray();
+        var batch = Enumerable.Range(0, 300).Select(i => SampleProfiles.Item($"batch item {i} about {asks[i % asks.Length]}")).ToArray();
+        var alone = asks.Select(ask => _model.Read([SampleProfiles.Item(ask)], CancellationToken.None)[0].Vector).ToArray();
+        var batchAlone = _model.Read(batch, CancellationToken.None);
+
+        var together = new float[asks.Length][];
+        IReadOnlyList<ItemReading>? batchTogether = null;
+        using var start = new Barrier(asks.Length + 1);
+        var threads = asks.Select((ask, i) => new Thread(() =>
+        {
+            start.SignalAndWait();
+            together[i] = _model.Read([SampleProfiles.Item(ask)], CancellationToken.None)[0].Vector;
+        })).Append(new Thread(() =>
+        {
+            start.SignalAndWait();
+            batchTogether = _model.Read(batch, CancellationToken.None);
+        })).ToList();
+        threads.ForEach(thread => thread.Start());
+        threads.ForEach(thread => thread.Join());
+
+        for (var i = 0; i < asks.Length; i++)
+        {
+            AssertClose(alone[i], together[i]);
+        }
+
+        Assert.Equal(batch.Length, batchTogether!.Count);
+        for (var i = 0; i < batch.Length; i++)
+        {
+            AssertClose(batchAlone[i].Vector, batchTogether[i].Vector);
+        }
+    }
+
+    // A batch pads to its longest text and the mask keeps padding out, so a text's reading does not depend on its batch-mates
+    // beyond float rounding.
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        var largest = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(largest < 1e-3, $"readings differ by {largest}");
+    }
+
+    [Fact]
     public void Bigger_jobs_are_expected_to_take_longer()
     {
         var durations = _model.ExpectedDurationSeconds(
