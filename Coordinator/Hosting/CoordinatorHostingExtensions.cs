@@ -109,6 +109,7 @@ public static class CoordinatorHostingExtensions
         services.TryAddSingleton(provider => new SkillModels(provider.GetRequiredService<ISkillModel>()));
         services.AddSingleton<GroupSkillModels>();
         services.AddSingleton<ContenderCache>();
+        services.AddSingleton<GroupPassTurns>();
         services.AddSingleton<ReadyItems>();
         services.AddScoped<SkillFeedback>();
         services.AddSingleton<AgentWaiters>();

@@ -15,19 +15,20 @@ namespace ClawGroups.Coordinator.Jobs;
 /// The coordinator's Hangfire jobs. Each takes ids, reads the state it needs from the database, and is safe to
 /// run twice or on two workers at once. A fresh scope per job keeps one DbContext per unit of work.
 /// </summary>
-public sealed partial class CoordinatorJobs(IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time, ILogger<CoordinatorJobs> logger)
+public sealed partial class CoordinatorJobs(
+    IServiceScopeFactory scopes, IBackgroundJobClient jobs, GroupPassTurns passes, TimeProvider time, ILogger<CoordinatorJobs> logger)
 {
     private static readonly WorkItemState[] Assignable = [WorkItemState.Ready, WorkItemState.Stalled];
 
     [Queue(JobQueues.Coordinator)]
     [AutomaticRetry(Attempts = 3)]
-    public async Task RunAssignmentPassAsync(Guid groupId, CancellationToken cancellationToken)
+    public Task RunAssignmentPassAsync(Guid groupId, CancellationToken cancellationToken) => passes.RunAsync(groupId, async () =>
     {
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken);
         scope.ServiceProvider.GetRequiredService<ClawDbContext>().ChangeTracker.Clear();
         await scope.ServiceProvider.GetRequiredService<ReviewerPass>().RunAsync(groupId, cancellationToken);
-    }
+    });
 
     [Queue(JobQueues.Webhooks)]
     [AutomaticRetry(Attempts = 0)]
@@ -67,7 +68,11 @@ public sealed partial class CoordinatorJobs(IServiceScopeFactory scopes, IBackgr
             .Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);
         foreach (var groupId in groups)
         {
-            await ForEachGroupAsync(groupId, () => scope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken));
+            await ForEachGroupAsync(groupId, () => passes.RunAsync(groupId, async () =>
+            {
+                await using var passScope = scopes.CreateAsyncScope();
+                await passScope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken);
+            }));
             context.ChangeTracker.Clear();
         }
 
@@ -76,7 +81,7 @@ public sealed partial class CoordinatorJobs(IServiceScopeFactory scopes, IBackgr
             .Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);
         foreach (var groupId in reviewing)
         {
-            await ForEachGroupAsync(groupId, () => scope.ServiceProvider.GetRequiredService<ReviewerPass>().RunAsync(groupId, cancellationToken));
+            await ForEachGroupAsync(groupId, async () => await scope.ServiceProvider.GetRequiredService<ReviewerPass>().RunAsync(groupId, cancellationToken));
             context.ChangeTracker.Clear();
         }
     }
@@ -113,7 +118,7 @@ public sealed partial class CoordinatorJobs(IServiceScopeFactory scopes, IBackgr
     }
 
     /// <summary>One group's failure is logged and does not take the safety net away from the groups after it.</summary>
-    private async Task ForEachGroupAsync(Guid groupId, Func<Task<int>> pass)
+    private async Task ForEachGroupAsync(Guid groupId, Func<Task> pass)
     {
         try
         {
