@@ -62,6 +62,10 @@ public static class InferenceServiceCollectionExtensions
 
     private static ISkillModel Blend(ISkillModel moe) => new BlendedSkillModel(moe, new LexicalSkillModel(), Evaluation.EvalCommand.BlendWeight);
 
-    private static SkillModels WithMoe(string folder, Func<ISkillModel, ISkillModel> compose) =>
-        new(MoeSkillModel.Load(folder), compose, () => SkillCorpus.Load(SkillCorpus.DefaultFolder()), new TuningOptions());
+    private static SkillModels WithMoe(string folder, Func<ISkillModel, ISkillModel> compose)
+    {
+        // Before the first tensor: OpenMP reads its wait policy when libtorch loads.
+        OpenMpWaitPolicy.PreferPassive();
+        return new(MoeSkillModel.Load(folder), compose, () => SkillCorpus.Load(SkillCorpus.DefaultFolder()), new TuningOptions());
+    }
 }
