@@ -17,6 +17,7 @@ internal sealed class AppProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _problems = new();
     private readonly string _dataDirectory;
     private readonly StreamWriter? _log;
+    private readonly Lock _logLock = new();
     private int _warnings;
     private int _errors;
 
@@ -127,7 +128,7 @@ internal sealed class AppProcess : IAsyncDisposable
     {
         while (await reader.ReadLineAsync() is { } line)
         {
-            lock (this)
+            lock (_logLock)
                 _log?.WriteLine(line);
             var warning = line.StartsWith("warn:", StringComparison.Ordinal);
             var error = line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal);
@@ -185,7 +186,7 @@ internal sealed class AppProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-        lock (this)
+        lock (_logLock)
             _log?.Dispose();
         try
         {

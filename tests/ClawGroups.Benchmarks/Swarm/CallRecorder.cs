@@ -36,6 +36,7 @@ internal sealed class CallRecorder
     public IEnumerable<(string Endpoint, IReadOnlyList<double> Sorted)> Endpoints() =>
         _milliseconds.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, (IReadOnlyList<double>)[.. pair.Value.Order()]));
 
+    /// <summary>The nearest-rank percentile of sorted values (NaN for none).</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double fraction) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(fraction * sorted.Count) - 1 is var i and >= 0 ? i : 0)];
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Count) - 1, 0, sorted.Count - 1)];
 }
