@@ -33,6 +33,8 @@ internal sealed class AppProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public int Warnings => _warnings;
 
     public int Errors => _errors;

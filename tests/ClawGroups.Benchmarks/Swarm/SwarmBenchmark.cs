@@ -4,11 +4,13 @@ using System.Net;
 using System.Security.Cryptography;
 using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
+using ClawGroups.Testing.Postgres;
 
 namespace ClawGroups.Benchmarks.Swarm;
 
 /// <summary>
-/// The K2.6 swarm seen from outside (issue 17): the app started as a user starts it on its embedded default, 300 pull
+/// The K2.6 swarm seen from outside (issue 17): the app started as a user starts it on its embedded default (or, with
+/// <c>--postgres</c>, on a throwaway PostgreSQL), 300 pull
 /// agents with 750 slots, 4,000 items phrased as people write them, each worked 1–3 s. Reports how long a freed slot
 /// stands empty, what each agent call takes, items finished per second, the server's memory, and every error.
 /// </summary>
@@ -38,8 +40,18 @@ internal static class SwarmBenchmark
             settings[setting[..equals]] = setting[(equals + 1)..];
         }
 
+        var database = "embedded default (SQLite + in-process jobs)";
+        if (args.Contains("--postgres"))
+        {
+            // A throwaway PostgreSQL 15 as the tests start it; the app keeps its jobs there too, as in production.
+            var server = await PostgresServer.SharedAsync();
+            settings["Database__Provider"] = "Postgres";
+            settings["ConnectionStrings__ClawGroups"] = await server.CreateDatabaseAsync("swarm");
+            database = "PostgreSQL (app data and Hangfire)";
+        }
+
         await using var app = await AppProcess.StartAsync(settings, Options(args, "--app-log").LastOrDefault(), output);
-        output.WriteLine($"app on {app.Url} (pid {app.ProcessId}), embedded default (SQLite + in-process jobs)");
+        output.WriteLine($"app on {app.Url} (pid {app.ProcessId}), {database}");
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
         {
@@ -82,6 +94,14 @@ internal static class SwarmBenchmark
         while (run.FinishedCount < items)
         {
             await Task.Delay(250);
+            if (app.HasExited)
+            {
+                output.WriteLine(Invariant($"the server exited after {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s with {run.FinishedCount} of {items} finished"));
+                foreach (var problem in app.Problems.Take(10))
+                    output.WriteLine($"  log: {problem}");
+                return 1;
+            }
+
             rssPeak = Math.Max(rssPeak, app.ResidentBytes());
             workingSamples.Add(run.Working);
             if (run.FinishedCount != lastFinished)
