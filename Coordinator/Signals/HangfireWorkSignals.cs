@@ -2,11 +2,17 @@ using System.Collections.Concurrent;
 using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Coordinator.Jobs;
 using Hangfire;
+using Microsoft.Extensions.Logging;
 
 namespace ClawGroups.Coordinator.Signals;
 
-/// <summary>Turns signals into Hangfire jobs, and wakes long-polling agents on this node and the others.</summary>
-public sealed class HangfireWorkSignals(IBackgroundJobClient jobs, AgentWaiters waiters, IClusterBus cluster, TimeProvider time) : IWorkSignals
+/// <summary>
+/// Turns signals into Hangfire jobs, and wakes long-polling agents on this node and the others. Signals are hints sent after
+/// a commit: one that cannot be sent (the job storage or the bus not answering) is logged and dropped, never thrown into a
+/// request whose work is already saved; the sweep re-runs passes and lost deliveries, and long polls re-check on their own.
+/// </summary>
+public sealed partial class HangfireWorkSignals(
+    IBackgroundJobClient jobs, AgentWaiters waiters, IClusterBus cluster, TimeProvider time, ILogger<HangfireWorkSignals> logger) : IWorkSignals
 {
     /// <summary>A burst of changes in one group (a goal split into fifty items) needs one pass, not fifty.</summary>
     public static readonly TimeSpan PassDebounce = TimeSpan.FromMilliseconds(250);
@@ -39,27 +45,50 @@ public sealed class HangfireWorkSignals(IBackgroundJobClient jobs, AgentWaiters 
             return;
         }
 
-        if (leading)
+        Send("assignment pass", () =>
         {
-            jobs.Enqueue<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None));
-        }
+            if (leading)
+            {
+                jobs.Enqueue<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None));
+            }
 
-        jobs.Schedule<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None), due - now);
+            jobs.Schedule<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None), due - now);
+        });
     }
 
     public void MessagesDue(IReadOnlyCollection<Guid> outboxMessageIds)
     {
         ArgumentNullException.ThrowIfNull(outboxMessageIds);
-        foreach (var id in outboxMessageIds)
+        Send("webhook delivery", () =>
         {
-            jobs.Enqueue<CoordinatorJobs>(j => j.DeliverWebhookAsync(id, CancellationToken.None));
-        }
+            foreach (var id in outboxMessageIds)
+            {
+                jobs.Enqueue<CoordinatorJobs>(j => j.DeliverWebhookAsync(id, CancellationToken.None));
+            }
+        });
     }
 
     public void AgentHasNews(Guid agentId)
     {
         waiters.Notify(agentId);
         // The agent's long poll may be held by another node.
-        cluster.AgentHasNews(agentId);
+        Send("agent news", () => cluster.AgentHasNews(agentId));
     }
+
+    private void Send(string signal, Action send)
+    {
+        try
+        {
+            send();
+        }
+#pragma warning disable CA1031 // A hint that cannot be sent must not fail the committed request that sends it.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogSignalLost(logger, exception, signal);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A {Signal} signal could not be sent; the sweep catches up")]
+    private static partial void LogSignalLost(ILogger logger, Exception exception, string signal);
 }

@@ -3,6 +3,7 @@ using ClawGroups.Coordinator.Signals;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClawGroups.Coordinator.Tests.Signals;
 
@@ -62,11 +63,20 @@ public sealed class HangfireWorkSignalsTests
         Assert.Equal(2, jobs.States.Count(s => s == EnqueuedState.StateName));
     }
 
+    [Fact]
+    public void A_signal_the_job_storage_cannot_take_is_dropped_not_thrown_into_the_request_that_committed()
+    {
+        var signals = new HangfireWorkSignals(new UnreachableJobs(), new AgentWaiters(), new SingleNodeBus(), new ManualTime(), NullLogger<HangfireWorkSignals>.Instance);
+
+        signals.AssignmentNeeded(Group);
+        signals.MessagesDue([Guid.NewGuid()]);
+    }
+
     private static (HangfireWorkSignals Signals, RecordingJobs Jobs, ManualTime Time) Create()
     {
         var jobs = new RecordingJobs();
         var time = new ManualTime();
-        return (new HangfireWorkSignals(jobs, new AgentWaiters(), new SingleNodeBus(), time), jobs, time);
+        return (new HangfireWorkSignals(jobs, new AgentWaiters(), new SingleNodeBus(), time, NullLogger<HangfireWorkSignals>.Instance), jobs, time);
     }
 
     private sealed class RecordingJobs : IBackgroundJobClient
@@ -78,6 +88,15 @@ public sealed class HangfireWorkSignalsTests
             States.Add(state.Name);
             return States.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
+
+        public bool ChangeState(string jobId, IState state, string expectedState) => true;
+    }
+
+    /// <summary>A job storage whose connection pool is exhausted.</summary>
+    private sealed class UnreachableJobs : IBackgroundJobClient
+    {
+        public string Create(Job job, IState state) =>
+            throw new BackgroundJobClientException("Background job creation failed.", new TimeoutException("The connection pool has been exhausted."));
 
         public bool ChangeState(string jobId, IState state, string expectedState) => true;
     }
