@@ -73,7 +73,6 @@ public sealed partial class CoordinatorJobs(
                 await using var passScope = scopes.CreateAsyncScope();
                 await passScope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken);
             }));
-            context.ChangeTracker.Clear();
         }
 
         var reviewing = await context.WorkItems.Where(w => w.State == WorkItemState.InReview
