@@ -140,7 +140,7 @@ internal static class SwarmBenchmark
 
         Report(output, run, items, slots, elapsed, cpu, workingSamples, started);
         output.WriteLine(Invariant($"server RSS MB: before items {Mb(rssBefore)}, peak {Mb(rssPeak)}, end {Mb(rssEnd)}"));
-        output.WriteLine(Invariant($"items done on the server: {done} of {items} ({string.Join(", ", notDone.Select(pair => $"{pair.Value} {pair.Key}"))}); agents' results accepted: {run.FinishedCount}"));
+        output.WriteLine(Invariant($"items done on the server: {done} of {items} ({string.Join(", ", notDone.Select(pair => $"{pair.Value} {pair.Key}"))}); agents' results accepted: {run.FinishedCount}; offers received: {run.OfferCount}"));
         output.WriteLine(Invariant($"errors: {run.Calls.FailureCount} failed calls; server log {app.Errors} errors, {app.Warnings} warnings"));
         foreach (var (what, count) in run.Calls.Failures.OrderBy(pair => pair.Key, StringComparer.Ordinal))
             output.WriteLine(Invariant($"  {what}: {count}"));
@@ -242,13 +242,12 @@ internal static class SwarmBenchmark
 
     private static int IntOption(IReadOnlyList<string> args, string name, int fallback)
     {
-        for (var i = 0; i + 1 < args.Count; i++)
-        {
-            if (args[i] == name)
-                return int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-        }
-
-        return fallback;
+        var given = Options(args, name).LastOrDefault();
+        if (given is null)
+            return fallback;
+        return int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"{name} '{given}' must be a whole number above 0.");
     }
 
     private static string P(IReadOnlyList<double> sorted, double fraction) =>
