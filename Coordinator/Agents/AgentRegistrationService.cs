@@ -54,7 +54,9 @@ public sealed class AgentRegistrationService(
             return badUrl;
         }
 
-        // Count the use atomically: two agents racing for the last use cannot both get it.
+        // Count the use atomically: two agents racing for the last use cannot both get it. In one transaction with the
+        // registration, so that a registration the database refuses gives the use back.
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
         var counted = await context.JoinTokens
             .Where(t => t.Id == token!.Id && t.Uses < t.MaxUses && t.RevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.Uses, t => t.Uses + 1).SetProperty(t => t.Version, t => t.Version + 1), cancellationToken);
@@ -92,6 +94,7 @@ public sealed class AgentRegistrationService(
         context.AddTrailEvent(agent.GroupId, actor, "agent.registered", now,
             new { agent.Name, delivery = card.Delivery, agent.Capacity, skills = card.Skills.Select(s => s.SkillId) }, agentId: agent.Id);
         await context.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         signals.AssignmentNeeded(agent.GroupId);
         return new AgentRegistered(agent.Id, agent.GroupId, apiKey, webhookSecret);
     }

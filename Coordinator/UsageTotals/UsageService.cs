@@ -15,14 +15,16 @@ public sealed class UsageService(ClawDbContext context)
         }
 
         // Each attempt's usage is the agent's cumulative report for it, so summing attempts counts nothing twice.
+        // Token sums are taken in floating point and brought back into range: an integer SUM past long.MaxValue
+        // fails the query (SQLite) or its reading (PostgreSQL's numeric), and the usage page with it.
         var perAgent = await context.Assignments.AsNoTracking()
             .Where(a => a.GroupId == groupId && a.AgentId != null)
             .GroupBy(a => a.AgentId!.Value)
             .Select(g => new
             {
                 AgentId = g.Key,
-                InputTokens = g.Sum(a => a.Usage.InputTokens),
-                OutputTokens = g.Sum(a => a.Usage.OutputTokens),
+                InputTokens = g.Sum(a => (double)a.Usage.InputTokens),
+                OutputTokens = g.Sum(a => (double)a.Usage.OutputTokens),
                 CostUsd = g.Sum(a => a.Usage.CostUsd),
                 Items = g.Select(a => a.WorkItemId).Distinct().Count(),
             })
@@ -30,10 +32,15 @@ public sealed class UsageService(ClawDbContext context)
         var ids = perAgent.Select(a => a.AgentId).ToList();
         var names = await context.Agents.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
         var agents = perAgent
-            .Select(a => new AgentUsageView(a.AgentId, names.GetValueOrDefault(a.AgentId, ""), a.InputTokens, a.OutputTokens, a.CostUsd, a.Items))
+            .Select(a => new AgentUsageView(a.AgentId, names.GetValueOrDefault(a.AgentId, ""),
+                UsageLimits.FromSum(a.InputTokens), UsageLimits.FromSum(a.OutputTokens), a.CostUsd, a.Items))
             .OrderByDescending(a => a.CostUsd).ThenBy(a => a.Name)
             .ToList();
-        return new GroupUsageView(groupId, agents.Sum(a => a.InputTokens), agents.Sum(a => a.OutputTokens), agents.Sum(a => a.CostUsd), agents);
+        return new GroupUsageView(groupId,
+            agents.Aggregate(0L, (total, a) => UsageLimits.Add(total, a.InputTokens)),
+            agents.Aggregate(0L, (total, a) => UsageLimits.Add(total, a.OutputTokens)),
+            agents.Aggregate(0m, (total, a) => UsageLimits.Add(total, a.CostUsd)),
+            agents);
     }
 }
 

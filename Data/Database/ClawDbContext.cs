@@ -94,7 +94,7 @@ public class ClawDbContext(DbContextOptions<ClawDbContext> options)
             // SQLite has no date/time or decimal type: EF Core would store text, which cannot be compared
             // or ordered in SQL. A binary-encoded long keeps "heartbeat older than …" an indexed query.
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-            configurationBuilder.Properties<decimal>().HaveConversion<double>();
+            configurationBuilder.Properties<decimal>().HaveConversion<DecimalAsDoubleConverter>();
         }
     }
 

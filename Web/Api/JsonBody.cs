@@ -27,7 +27,17 @@ internal static class JsonBody
 
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, ClawJson.Options, request.HttpContext.RequestAborted);
+            // Buffered (the body is capped, 1 MiB by default) so that text a database refuses is found before any of it is used.
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+            var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            if (StorableText.FindUnstorable(json.Span) is { } field)
+            {
+                return (default, ApiResults.Problem(Failure.Invalid(field,
+                    $"{field} contains a NUL character (\\u0000) or an unpaired surrogate, which cannot be stored; remove it.")));
+            }
+
+            var value = JsonSerializer.Deserialize<T>(json.Span, ClawJson.Options);
             return value is null
                 ? (default, ApiResults.Problem(StatusCodes.Status400BadRequest, "Malformed JSON", "The body is JSON null; an object is expected."))
                 : (value, null);
