@@ -4,6 +4,7 @@ using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.Trail;
+using ClawGroups.Coordinator.UsageTotals;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
@@ -244,15 +245,30 @@ public sealed class AgentWorkService(
         }
 
         var now = lifecycle.Now;
+        if (ResultAlreadyRecorded(item!, assignment!))
+        {
+            // A client's retry after an answer it never got (a timeout, a crash) is not news: the same result is a
+            // success that changes nothing, a different one a conflict that changes nothing either.
+            return SameResult(item!, assignment!, report)
+                ? await context.ToViewAsync(item!, cancellationToken)
+                : Failure.Conflict("This attempt's result is already recorded, and it differs from this one; a result cannot be replaced.",
+                    new Dictionary<string, object?> { ["state"] = WorkItemStates.ApiName(item!.State) });
+        }
+
         if (assignment!.EndedAt is not null || item!.CurrentAssignmentId != assignment.Id)
         {
-            // The lease was revoked: keep what the agent did for the humans to judge, and say so.
-            assignment.LateResultJson = ClawJson.Serialize(report);
-            context.AddTrailEvent(item!.GroupId, caller, "work.lateResult", now, new { attempt = assignment.Attempt, report.Summary }, item.Id, caller.Id);
-            await lifecycle.SaveAsync(cancellationToken);
+            // The lease was revoked: keep what the agent did for the humans to judge, and say so (once, however often it is sent).
+            var late = ClawJson.Serialize(report);
+            if (assignment.LateResultJson != late)
+            {
+                assignment.LateResultJson = late;
+                context.AddTrailEvent(item!.GroupId, caller, "work.lateResult", now, new { attempt = assignment.Attempt, report.Summary }, item.Id, caller.Id);
+                await lifecycle.SaveAsync(cancellationToken);
+            }
+
             return Failure.Conflict(
                 "This attempt's lease was revoked before the result arrived. The result is kept and shown to the group's humans.",
-                new Dictionary<string, object?> { ["state"] = WorkItemStates.ApiName(item.State), ["resultKept"] = true });
+                new Dictionary<string, object?> { ["state"] = WorkItemStates.ApiName(item!.State), ["resultKept"] = true });
         }
 
         var group = await context.Groups.AsNoTracking().SingleAsync(g => g.Id == item!.GroupId, cancellationToken);
@@ -322,6 +338,19 @@ public sealed class AgentWorkService(
         context.AddTrailEvent(item.GroupId, caller, "work.declined", lifecycle.Now, new { report.Reason }, item.Id, caller.Id);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
+    }
+
+    /// <summary>Whether this attempt's result was taken: it completed the attempt, or it waits in review.</summary>
+    private static bool ResultAlreadyRecorded(WorkItem item, Assignment assignment)
+        => assignment.Outcome == AssignmentOutcome.Completed
+           || (item.State == WorkItemState.InReview && item.CurrentAssignmentId == assignment.Id && assignment.EndedAt is null);
+
+    private static bool SameResult(WorkItem item, Assignment assignment, ResultReport report)
+    {
+        // Artifacts compared as a set: ids made in the same millisecond do not keep the order they were sent in.
+        var recorded = item.Artifacts.Where(a => a.AssignmentId == assignment.Id).Select(a => (a.Name, a.Content)).Order().ToList();
+        var sent = (report.Artifacts ?? []).Select(a => (Name: a.Name!.Trim(), Content: a.Content ?? "")).Order().ToList();
+        return item.ResultSummary == report.Summary && recorded.SequenceEqual(sent);
     }
 
     /// <summary>A finished item keeps showing who did it.</summary>
@@ -430,9 +459,9 @@ public sealed class AgentWorkService(
         var input = usage.InputTokens ?? assignment.Usage.InputTokens;
         var output = usage.OutputTokens ?? assignment.Usage.OutputTokens;
         var cost = usage.CostUsd ?? assignment.Usage.CostUsd;
-        item.Usage.InputTokens += input - assignment.Usage.InputTokens;
-        item.Usage.OutputTokens += output - assignment.Usage.OutputTokens;
-        item.Usage.CostUsd += cost - assignment.Usage.CostUsd;
+        item.Usage.InputTokens = Math.Max(0, UsageLimits.Add(item.Usage.InputTokens, input - assignment.Usage.InputTokens));
+        item.Usage.OutputTokens = Math.Max(0, UsageLimits.Add(item.Usage.OutputTokens, output - assignment.Usage.OutputTokens));
+        item.Usage.CostUsd = Math.Max(0, UsageLimits.Add(item.Usage.CostUsd, cost - assignment.Usage.CostUsd));
         assignment.Usage.InputTokens = input;
         assignment.Usage.OutputTokens = output;
         assignment.Usage.CostUsd = cost;
@@ -441,21 +470,7 @@ public sealed class AgentWorkService(
     private static Dictionary<string, string[]> UsageErrors(UsageReport? usage)
     {
         var errors = new Dictionary<string, string[]>();
-        if (usage is { InputTokens: < 0 })
-        {
-            errors["usage.inputTokens"] = ["usage.inputTokens cannot be negative."];
-        }
-
-        if (usage is { OutputTokens: < 0 })
-        {
-            errors["usage.outputTokens"] = ["usage.outputTokens cannot be negative."];
-        }
-
-        if (usage is { CostUsd: < 0 })
-        {
-            errors["usage.costUsd"] = ["usage.costUsd cannot be negative."];
-        }
-
+        UsageLimits.Check(usage, errors);
         return errors;
     }
 

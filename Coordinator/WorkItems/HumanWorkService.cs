@@ -124,18 +124,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
 
         return await MoveAsync(caller, id, approve ? WorkItemMove.Approve : WorkItemMove.Reject, async item =>
         {
-            var author = item.Assignments.FirstOrDefault(a => a.Id == item.CurrentAssignmentId);
-            if (author?.UserId == caller.Id || (author?.AgentId is { } authorAgent && authorAgent == caller.Id))
-            {
-                return Failure.Forbidden("A result is reviewed by someone other than its author.");
-            }
-
             var openReviews = item.Assignments.Where(a => a.Role == AssignmentRole.Review && a.EndedAt is null).ToList();
-            if (caller.IsAgent && openReviews.All(a => a.AgentId != caller.Id))
-            {
-                return Failure.Forbidden("This agent was not asked to review this work item.");
-            }
-
             foreach (var review in openReviews)
             {
                 // The decision closes every open review: the one that made it completes, others are told to stop.
@@ -177,7 +166,21 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
 
             context.AddTrailEvent(item.GroupId, caller, approve ? "work.approved" : "work.rejected", lifecycle.Now, new { request.Feedback }, item.Id);
             return null;
-        }, cancellationToken, reviewersToo: true);
+        }, cancellationToken, mayAct: item => MayReview(caller, item), reviewersToo: true);
+    }
+
+    /// <summary>Who may review, asked before whether the item is in review: a caller without the right hears 403, not the item's state.</summary>
+    private static Failure? MayReview(Caller caller, WorkItem item)
+    {
+        var author = item.Assignments.FirstOrDefault(a => a.Id == item.CurrentAssignmentId);
+        if (author?.UserId == caller.Id || (author?.AgentId is { } authorAgent && authorAgent == caller.Id))
+        {
+            return Failure.Forbidden("A result is reviewed by someone other than its author.");
+        }
+
+        return caller.IsAgent && !item.Assignments.Any(a => a.Role == AssignmentRole.Review && a.EndedAt is null && a.AgentId == caller.Id)
+            ? Failure.Forbidden("This agent was not asked to review this work item.")
+            : null;
     }
 
     /// <summary>
@@ -335,17 +338,19 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
     }
 
     private async Task<Outcome<WorkItemView>> MoveAsync(
-        Caller caller, Guid id, WorkItemMove move, Func<WorkItem, Task<Failure?>> apply, CancellationToken cancellationToken, bool reviewersToo = false)
+        Caller caller, Guid id, WorkItemMove move, Func<WorkItem, Task<Failure?>> apply, CancellationToken cancellationToken,
+        Func<WorkItem, Failure?>? mayAct = null, bool reviewersToo = false)
     {
         // Reviews may come from a validator agent, which the review itself checks; every other move is a human's.
         var (item, denied) = reviewersToo && caller.IsAgent
             ? await workItems.VisibleItemAsync(caller, id, cancellationToken)
             : await HumanItemAsync(caller, id, cancellationToken);
-        if (denied is not null)
+        if ((denied ?? mayAct?.Invoke(item!)) is { } refusal)
         {
-            return denied;
+            return refusal;
         }
 
+        // Permission before state: a caller who may not make the move is not told where the item stands.
         if (WorkItemStateMachine.Target(item!.State, move) is { Succeeded: false } refused)
         {
             return refused.Failure!;

@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Web.Accounts;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -15,6 +16,7 @@ public static class ApiHosting
 {
     public const string Prefix = "/api/v1";
     private const string RateLimitPolicy = "per-caller";
+    private const string TimeoutPolicy = "api";
 
     public static IHostApplicationBuilder AddClawApi(this IHostApplicationBuilder builder)
     {
@@ -29,25 +31,35 @@ public static class ApiHosting
                                         "agents register with a join token and then use their API key (Authorization: Bearer …).";
             return Task.CompletedTask;
         }));
+        // Binding failures throw in every environment, so that the handler can answer them with problem details.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddRequestTimeouts();
+        services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<ApiOptions>>((timeouts, api) => timeouts.AddPolicy(TimeoutPolicy,
+            new RequestTimeoutPolicy
+            {
+                Timeout = TimeSpan.FromSeconds(api.Value.RequestTimeoutSeconds),
+                WriteTimeoutResponse = context => ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "Request timed out",
+                    $"The request did not finish within {api.Value.RequestTimeoutSeconds} s and was cancelled; it may or may not have taken effect.")
+                    .ExecuteAsync(context),
+            }));
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (context, cancellationToken) =>
             {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                }
-
+                // The bucket refills continuously (perMinute / 60 tokens a second), so one request's worth is back after
+                // 60 / perMinute seconds. The lease's own RetryAfter counts a whole replenishment period (a minute) and
+                // would keep an obedient agent waiting for nothing.
+                var retryAfter = Math.Max(1, (int)Math.Ceiling(60.0 / RequestsPerMinute(context.HttpContext)));
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
                 await ApiResults.Problem(StatusCodes.Status429TooManyRequests, "Slow down",
-                    "Too many requests from these credentials; wait for Retry-After seconds.").ExecuteAsync(context.HttpContext);
+                    $"Too many requests from these credentials; try again in {retryAfter} s.").ExecuteAsync(context.HttpContext);
             };
             options.AddPolicy(RateLimitPolicy, context =>
             {
-                var limits = context.RequestServices.GetRequiredService<IOptionsMonitor<ApiOptions>>().CurrentValue;
-                var isAgent = context.User.FindFirstValue(ClawClaims.MemberKind) == ClawClaims.Agent;
                 var caller = context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
-                var perMinute = isAgent ? limits.AgentRequestsPerMinute : limits.HumanRequestsPerMinute;
+                var perMinute = RequestsPerMinute(context);
                 return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = perMinute,
@@ -61,6 +73,12 @@ public static class ApiHosting
         return builder;
     }
 
+    private static int RequestsPerMinute(HttpContext context)
+    {
+        var limits = context.RequestServices.GetRequiredService<IOptionsMonitor<ApiOptions>>().CurrentValue;
+        return context.User.FindFirstValue(ClawClaims.MemberKind) == ClawClaims.Agent ? limits.AgentRequestsPerMinute : limits.HumanRequestsPerMinute;
+    }
+
     public static WebApplication MapClawApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -72,6 +90,7 @@ public static class ApiHosting
             .RequireRateLimiting(RateLimitPolicy)
             .AddEndpointFilter<IdempotencyFilter>()
             .AddEndpointFilter<ConcurrencyRetryFilter>();
+        api.WithRequestTimeout(TimeoutPolicy);
         api.MapGroupsApi();
         api.MapWorkItemsApi();
         api.MapAgentsApi();

@@ -18,4 +18,11 @@ public sealed class ApiOptions
     /// <summary>Requests one human token may make per minute.</summary>
     [Range(1, 1_000_000)]
     public int HumanRequestsPerMinute { get; set; } = 1200;
+
+    /// <summary>
+    /// Longest an API request may run before it is cancelled and answered 503 (long polls wait at most 30 s). Also how
+    /// long an <c>Idempotency-Key</c> stays reserved by a request that never answered (a crash).
+    /// </summary>
+    [Range(35, 3600)]
+    public int RequestTimeoutSeconds { get; set; } = 60;
 }

@@ -15,9 +15,12 @@ namespace ClawGroups.Web.Api;
 /// <summary>
 /// <c>Idempotency-Key</c> on POSTs: the first request with a key runs and its answer is stored; a repeat with the
 /// same key and body gets that answer again and changes nothing; the same key with another body is refused.
-/// Keys belong to the caller, so two agents may use the same one.
+/// Keys belong to the caller, so two agents may use the same one. A key's reservation is a lease as long as the API's
+/// request timeout: a request cannot run longer, so a reservation older than that belongs to a process that died
+/// (a crash between reserving and answering) and the repeat runs in its place instead of hearing "in progress" forever.
 /// </summary>
-internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> contextFactory, TimeProvider time) : IEndpointFilter
+internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> contextFactory, IOptionsMonitor<ApiOptions> options, TimeProvider time)
+    : IEndpointFilter
 {
     public const string HeaderName = "Idempotency-Key";
     public const int MaxKeyLength = 200;
@@ -52,6 +55,12 @@ internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> context
         if (existing is null)
         {
             existing = await ReserveAsync(db, callerId, key, path, http.Request.Method, requestHash, http.RequestAborted);
+        }
+        else if (existing.StatusCode == InProgress && existing.Path == path && existing.RequestHash == requestHash
+                 && existing.CreatedAt < time.GetUtcNow() - ReservationLease(options.CurrentValue)
+                 && await TakeOverAsync(db, existing, http.RequestAborted))
+        {
+            existing = null;
         }
 
         if (existing is not null)
@@ -111,6 +120,26 @@ internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> context
             db.ChangeTracker.Clear();
             return await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.CallerId == callerId && r.Key == key, cancellationToken);
         }
+    }
+
+    /// <summary>How long a reservation may stand unanswered: the request timeout, and a little for the clock.</summary>
+    public static TimeSpan ReservationLease(ApiOptions api) => TimeSpan.FromSeconds(api.RequestTimeoutSeconds + 5);
+
+    /// <summary>Takes over a dead request's reservation; false when another repeat took it first.</summary>
+    private async Task<bool> TakeOverAsync(ClawDbContext db, IdempotencyRecord dead, CancellationToken cancellationToken)
+        => await db.IdempotencyRecords
+            .Where(r => r.CallerId == dead.CallerId && r.Key == dead.Key && r.StatusCode == InProgress && r.CreatedAt == dead.CreatedAt)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.CreatedAt, time.GetUtcNow()), cancellationToken) == 1;
+
+    /// <summary>
+    /// At start-up on the embedded database, no request can be running yet and no other process shares the file: every
+    /// reservation left is a crash's, and is released at once. (On PostgreSQL other nodes may be answering theirs; the
+    /// lease frees a dead node's.)
+    /// </summary>
+    public static async Task ReleaseReservationsLeftByACrashAsync(ClawDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await db.IdempotencyRecords.Where(r => r.StatusCode == InProgress).ExecuteDeleteAsync(cancellationToken);
     }
 
     private static object Replay(IdempotencyRecord record, string path, string requestHash, HttpContext http)

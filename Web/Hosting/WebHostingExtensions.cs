@@ -103,6 +103,7 @@ public static class WebHostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseRequestTimeouts();
         app.UseAntiforgery();
 
         app.MapClawHealth();

@@ -2,9 +2,11 @@ using System.Security.Claims;
 using System.Text;
 using ClawGroups.Data.Database;
 using ClawGroups.Testing.Databases;
+using ClawGroups.Testing.Options;
 using ClawGroups.Web.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClawGroups.Web.Tests.Api;
 
@@ -14,7 +16,7 @@ public sealed class IdempotencyFilterTests
     public async Task A_request_that_fails_keeps_its_failure_as_the_keys_answer_and_does_not_run_again()
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
-        var filter = new IdempotencyFilter(new Factory(database), TimeProvider.System);
+        var filter = Filter(database, TimeProvider.System);
         var caller = Guid.NewGuid();
         var runs = 0;
 
@@ -38,11 +40,93 @@ public sealed class IdempotencyFilterTests
         Assert.Contains("Outcome unknown", stored.ResponseBody, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_reservation_whose_request_died_is_taken_over_once_its_lease_has_passed_and_the_repeat_runs()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var lease = IdempotencyFilter.ReservationLease(new ApiOptions());
+        var caller = Guid.NewGuid();
+        await ReserveAsync(database, caller, reservedAt: DateTimeOffset.UtcNow - lease - TimeSpan.FromSeconds(1));
+        var runs = 0;
+
+        var repeat = await Filter(database, TimeProvider.System).InvokeAsync(Invocation(caller), _ =>
+        {
+            runs++;
+            return ValueTask.FromResult<object?>(TypedResults.Ok(new { done = true }));
+        });
+
+        Assert.Equal(1, runs);
+        Assert.Equal(StatusCodes.Status200OK, Assert.IsAssignableFrom<IStatusCodeHttpResult>(repeat).StatusCode);
+        await using var context = database.NewContext();
+        Assert.Equal(StatusCodes.Status200OK, (await context.IdempotencyRecords.SingleAsync()).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_reservation_within_its_lease_still_answers_in_progress_and_the_repeat_does_not_run()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var caller = Guid.NewGuid();
+        await ReserveAsync(database, caller, reservedAt: DateTimeOffset.UtcNow.AddSeconds(-5));
+        var runs = 0;
+
+        var repeat = await Filter(database, TimeProvider.System).InvokeAsync(Invocation(caller), _ =>
+        {
+            runs++;
+            return ValueTask.FromResult<object?>(Results.Ok());
+        });
+
+        Assert.Equal(0, runs);
+        Assert.Equal(StatusCodes.Status409Conflict, Assert.IsAssignableFrom<IStatusCodeHttpResult>(repeat).StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_up_releases_every_reservation_a_crash_left_and_keeps_the_answers()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var crashed = Guid.NewGuid();
+        await ReserveAsync(database, crashed, reservedAt: DateTimeOffset.UtcNow);
+        var answered = Guid.NewGuid();
+        await Filter(database, TimeProvider.System).InvokeAsync(Invocation(answered), _ => ValueTask.FromResult<object?>(Results.Ok()));
+
+        await using (var context = database.NewContext())
+        {
+            await IdempotencyFilter.ReleaseReservationsLeftByACrashAsync(context, CancellationToken.None);
+        }
+
+        await using var reader = database.NewContext();
+        var left = await reader.IdempotencyRecords.SingleAsync();
+        Assert.Equal(answered, left.CallerId);
+    }
+
+    private static IdempotencyFilter Filter(TestDatabase database, TimeProvider time)
+        => new(new Factory(database), new FixedOptionsMonitor<ApiOptions>(new ApiOptions()), time);
+
+    /// <summary>What a request leaves behind when its process dies between reserving the key and answering.</summary>
+    private static async Task ReserveAsync(TestDatabase database, Guid caller, DateTimeOffset reservedAt)
+    {
+        var filter = Filter(database, new StoppedClock(reservedAt));
+        var reserved = new TaskCompletionSource();
+        var neverAnswers = new TaskCompletionSource<object?>();
+        _ = filter.InvokeAsync(Invocation(caller), _ =>
+        {
+            reserved.SetResult();
+            return new ValueTask<object?>(neverAnswers.Task);
+        }).AsTask();
+        await reserved.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private sealed class StoppedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
     private static DefaultEndpointFilterInvocationContext Invocation(Guid caller)
     {
         var http = new DefaultHttpContext
         {
             User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, caller.ToString())], "test")),
+            // The filter stores answers written with the host's JSON options.
+            RequestServices = new ServiceCollection().AddOptions().BuildServiceProvider(),
         };
         http.Request.Method = HttpMethods.Post;
         http.Request.Path = "/api/v1/work-items/x/progress";
