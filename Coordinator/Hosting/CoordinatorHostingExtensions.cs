@@ -29,6 +29,7 @@ namespace ClawGroups.Coordinator.Hosting;
 public static class CoordinatorHostingExtensions
 {
     public const string JobSystemHealthCheckName = "jobs";
+    public const string BackgroundWorkHealthCheckName = "backgroundWork";
 
     /// <summary>
     /// Registers the coordinator: its options, the Hangfire job system on the storage that matches the database,
@@ -81,7 +82,8 @@ public static class CoordinatorHostingExtensions
         }
 
         builder.Services.AddHealthChecks()
-            .AddCheck<JobSystemHealthCheck>(JobSystemHealthCheckName, HealthStatus.Unhealthy, ["ready"]);
+            .AddCheck<JobSystemHealthCheck>(JobSystemHealthCheckName, HealthStatus.Unhealthy, ["ready"])
+            .AddCheck<BulkheadHealthCheck>(BackgroundWorkHealthCheckName, HealthStatus.Degraded);
         return builder;
     }
 
@@ -110,6 +112,8 @@ public static class CoordinatorHostingExtensions
         services.AddSingleton<GroupSkillModels>();
         services.AddSingleton<ContenderCache>();
         services.AddSingleton<GroupPassTurns>();
+        services.AddSingleton<Bulkheads>();
+        services.AddSingleton(provider => new ProcessStart(provider.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton<ReadyItems>();
         services.AddScoped<SkillFeedback>();
         services.AddSingleton<AgentWaiters>();

@@ -7,7 +7,6 @@ using ClawGroups.Data.WorkItems;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ClawGroups.Coordinator.Jobs;
 
@@ -15,9 +14,13 @@ namespace ClawGroups.Coordinator.Jobs;
 /// The coordinator's Hangfire jobs. Each takes ids, reads the state it needs from the database, and is safe to
 /// run twice or on two workers at once. A fresh scope per job keeps one DbContext per unit of work.
 /// </summary>
-public sealed partial class CoordinatorJobs(
-    IServiceScopeFactory scopes, IBackgroundJobClient jobs, GroupPassTurns passes, TimeProvider time, ILogger<CoordinatorJobs> logger)
+public sealed class CoordinatorJobs(
+    IServiceScopeFactory scopes, IBackgroundJobClient jobs, GroupPassTurns passes, Bulkheads bulkheads, TimeProvider time)
 {
+    public const string SweepPassWork = "Assignment pass (sweep)";
+    public const string ReviewerPassWork = "Reviewer pass (sweep)";
+    public const string DeliveryWork = "Webhook delivery";
+
     private static readonly WorkItemState[] Assignable = [WorkItemState.Ready, WorkItemState.Stalled];
 
     [Queue(JobQueues.Coordinator)]
@@ -34,12 +37,16 @@ public sealed partial class CoordinatorJobs(
     [AutomaticRetry(Attempts = 0)]
     public async Task DeliverWebhookAsync(Guid outboxMessageId, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var next = await scope.ServiceProvider.GetRequiredService<WebhookDelivery>().DeliverAsync(outboxMessageId, cancellationToken);
-        if (next is { } due)
+        // A message that breaks its delivery stays claimed until its lock runs out, and then the sweep tries it again.
+        await bulkheads.RunAsync(DeliveryWork, outboxMessageId, async () =>
         {
-            jobs.Schedule<CoordinatorJobs>(j => j.DeliverWebhookAsync(outboxMessageId, CancellationToken.None), due);
-        }
+            await using var scope = scopes.CreateAsyncScope();
+            var next = await scope.ServiceProvider.GetRequiredService<WebhookDelivery>().DeliverAsync(outboxMessageId, cancellationToken);
+            if (next is { } due)
+            {
+                jobs.Schedule<CoordinatorJobs>(j => j.DeliverWebhookAsync(outboxMessageId, CancellationToken.None), due);
+            }
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -68,11 +75,11 @@ public sealed partial class CoordinatorJobs(
             .Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);
         foreach (var groupId in groups)
         {
-            await ForEachGroupAsync(groupId, () => passes.RunAsync(groupId, async () =>
+            await bulkheads.RunAsync(SweepPassWork, groupId, () => passes.RunAsync(groupId, async () =>
             {
                 await using var passScope = scopes.CreateAsyncScope();
                 await passScope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken);
-            }));
+            }), cancellationToken);
         }
 
         var reviewing = await context.WorkItems.Where(w => w.State == WorkItemState.InReview
@@ -80,7 +87,8 @@ public sealed partial class CoordinatorJobs(
             .Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);
         foreach (var groupId in reviewing)
         {
-            await ForEachGroupAsync(groupId, async () => await scope.ServiceProvider.GetRequiredService<ReviewerPass>().RunAsync(groupId, cancellationToken));
+            await bulkheads.RunAsync(ReviewerPassWork, groupId,
+                async () => await scope.ServiceProvider.GetRequiredService<ReviewerPass>().RunAsync(groupId, cancellationToken), cancellationToken);
             context.ChangeTracker.Clear();
         }
     }
@@ -115,22 +123,4 @@ public sealed partial class CoordinatorJobs(
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SkillFeedback>().RunAsync(groupId, cancellationToken);
     }
-
-    /// <summary>One group's failure is logged and does not take the safety net away from the groups after it.</summary>
-    private async Task ForEachGroupAsync(Guid groupId, Func<Task> pass)
-    {
-        try
-        {
-            await pass();
-        }
-#pragma warning disable CA1031 // The sweep is the safety net: it must go on to the next group whatever one group did.
-        catch (Exception exception) when (exception is not OperationCanceledException)
-#pragma warning restore CA1031
-        {
-            LogGroupFailed(logger, exception, groupId);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The sweep's pass for group {GroupId} failed; the other groups go on")]
-    private static partial void LogGroupFailed(ILogger logger, Exception exception, Guid groupId);
 }

@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Groups;
+using ClawGroups.Coordinator.Jobs;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Database;
@@ -15,9 +16,11 @@ namespace ClawGroups.Coordinator.Live;
 /// items, a progress report that touches an item, its attempt and its agent) into one read and one push each.
 /// </summary>
 public sealed partial class LiveUpdatePump(
-    LiveChanges changes, IEnumerable<ILiveSink> sinks, IServiceScopeFactory scopes, TimeProvider time, ILogger<LiveUpdatePump> logger)
+    LiveChanges changes, IEnumerable<ILiveSink> sinks, IServiceScopeFactory scopes, Bulkheads bulkheads, TimeProvider time, ILogger<LiveUpdatePump> logger)
     : BackgroundService
 {
+    public const string WorkName = "Live updates";
+
     /// <summary>Long enough to gather one unit of work's changes, short enough that a person never notices.</summary>
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
 
@@ -44,12 +47,7 @@ public sealed partial class LiveUpdatePump(
             {
                 try
                 {
-                    var updates = await LoadAsync(batch, stoppingToken);
-                    foreach (var sink in sinks)
-                    {
-                        await sink.PublishAsync(updates);
-                    }
-
+                    await PublishAsync(batch, stoppingToken);
                     break;
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -63,11 +61,43 @@ public sealed partial class LiveUpdatePump(
                     LogBatchFailed(logger, exception, batch.Count, attempt);
                     if (attempt == MaxAttempts)
                     {
+                        await IsolateAsync(batch, stoppingToken);
                         break;
                     }
 
                     await Task.Delay(RetryDelay * attempt, stoppingToken);
                 }
+            }
+        }
+    }
+
+    private async Task PublishAsync(IReadOnlyCollection<LiveChange> changes, CancellationToken cancellationToken)
+    {
+        var updates = await LoadAsync(changes, cancellationToken);
+        foreach (var sink in sinks)
+        {
+            await sink.PublishAsync(updates);
+        }
+    }
+
+    /// <summary>
+    /// A batch that keeps failing is sent group by group, and a group that fails alone change by change: one item
+    /// that cannot be read (or sent) costs only its own update, not every board's that shared its batch.
+    /// </summary>
+    private async Task IsolateAsync(IReadOnlyCollection<LiveChange> batch, CancellationToken cancellationToken)
+    {
+        foreach (var group in batch.GroupBy(c => c.GroupId))
+        {
+            var changes = group.ToList();
+            var sent = await bulkheads.RunAsync(WorkName, group.Key, () => PublishAsync(changes, cancellationToken), cancellationToken);
+            if (sent || changes.Count == 1)
+            {
+                continue;
+            }
+
+            foreach (var change in changes)
+            {
+                await bulkheads.RunAsync(WorkName, change.Id, () => PublishAsync([change], cancellationToken), cancellationToken);
             }
         }
     }

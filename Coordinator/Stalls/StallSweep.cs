@@ -1,5 +1,6 @@
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.Jobs;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Coordinator.WorkItems;
@@ -20,19 +21,51 @@ namespace ClawGroups.Coordinator.Stalls;
 /// crash or restart the next sweep reconciles whatever leases were left open.
 /// </summary>
 public sealed partial class StallSweep(
-    ClawDbContext context, WorkItemLifecycle lifecycle, IOptionsMonitor<CoordinatorOptions> options, TimeProvider time, ILogger<StallSweep> logger)
+    ClawDbContext context,
+    WorkItemLifecycle lifecycle,
+    Bulkheads bulkheads,
+    ProcessStart processStart,
+    IOptionsMonitor<CoordinatorOptions> options,
+    TimeProvider time,
+    ILogger<StallSweep> logger)
 {
+    public const string WorkName = "Stall sweep";
+
     /// <summary>No threshold can be shorter than this (the options' lower bound), so older heartbeats are the only suspects.</summary>
     private static readonly TimeSpan ShortestTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>Sweeps each group that has suspects on its own: a group whose data breaks the sweep does not stop the others'.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var defaults = options.CurrentValue;
+        var moved = 0;
+        foreach (var groupId in await GroupsWithSuspectsAsync(now, cancellationToken))
+        {
+            await bulkheads.RunAsync(WorkName, groupId, async () => moved += await SweepGroupAsync(groupId, now, defaults, cancellationToken), cancellationToken);
+            context.ChangeTracker.Clear();
+        }
+
+        return moved;
+    }
+
+    /// <summary>Only ids: reading whole rows here would let one unreadable row fail the sweep for every group.</summary>
+    private async Task<List<Guid>> GroupsWithSuspectsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var quietSince = now - ShortestTimeout;
+        var silent = await context.Agents
+            .Where(a => (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt < quietSince)
+            .Select(a => a.GroupId).Distinct().ToListAsync(cancellationToken);
+        var running = await RunningWork(quietSince).Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);
+        return silent.Union(running).ToList();
+    }
+
+    private async Task<int> SweepGroupAsync(Guid groupId, DateTimeOffset now, CoordinatorOptions defaults, CancellationToken cancellationToken)
+    {
         // One transaction: an agent is marked silent only together with the revocation of its work.
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
-        var moved = await SweepSilentAgentsAsync(now, defaults, cancellationToken);
-        moved += await SweepSlowWorkAsync(now, defaults, cancellationToken);
+        var moved = await SweepSilentAgentsAsync(groupId, now, defaults, cancellationToken);
+        moved += await SweepSlowWorkAsync(groupId, now, defaults, cancellationToken);
         try
         {
             await lifecycle.SaveAsync(cancellationToken);
@@ -48,18 +81,30 @@ public sealed partial class StallSweep(
         return moved;
     }
 
-    private async Task<int> SweepSilentAgentsAsync(DateTimeOffset now, CoordinatorOptions defaults, CancellationToken cancellationToken)
+    /// <summary>
+    /// Nothing could reach this process before it started: a heartbeat or a report that was due while it was down
+    /// counts from the start, so that a restart does not take live agents' work away.
+    /// </summary>
+    private DateTimeOffset Since(DateTimeOffset? lastSign) => lastSign is { } last && last > processStart.At ? last : processStart.At;
+
+    private IQueryable<WorkItem> RunningWork(DateTimeOffset quietSince)
+        => context.WorkItems
+            .Where(w => (w.State == WorkItemState.InProgress || w.State == WorkItemState.Assigned) && w.PausedAt == null && w.AssigneeAgentId != null
+                        && w.Assignments.Any(a => a.Id == w.CurrentAssignmentId && a.EndedAt == null
+                                                  && (a.LastProgressAt == null || a.LastProgressAt < quietSince || w.ExpectedDurationSeconds != null)));
+
+    private async Task<int> SweepSilentAgentsAsync(Guid groupId, DateTimeOffset now, CoordinatorOptions defaults, CancellationToken cancellationToken)
     {
         var suspectedBefore = now - ShortestTimeout;
         var suspects = await context.Agents.Include(a => a.Group)
-            .Where(a => (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt < suspectedBefore)
+            .Where(a => a.GroupId == groupId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt < suspectedBefore)
             .ToListAsync(cancellationToken);
         var moved = 0;
         foreach (var agent in suspects)
         {
             var policy = StallPolicy.For(defaults, agent.Group?.Thresholds, agent.Thresholds);
             var silentSince = now - policy.HeartbeatTimeout;
-            if (agent.LastHeartbeatAt >= silentSince)
+            if (Since(agent.LastHeartbeatAt) >= silentSince)
             {
                 continue;
             }
@@ -99,13 +144,10 @@ public sealed partial class StallSweep(
         return moved;
     }
 
-    private async Task<int> SweepSlowWorkAsync(DateTimeOffset now, CoordinatorOptions defaults, CancellationToken cancellationToken)
+    private async Task<int> SweepSlowWorkAsync(Guid groupId, DateTimeOffset now, CoordinatorOptions defaults, CancellationToken cancellationToken)
     {
-        var quietSince = now - ShortestTimeout;
-        var running = await context.WorkItems.Include(w => w.Assignments).Include(w => w.Group)
-            .Where(w => (w.State == WorkItemState.InProgress || w.State == WorkItemState.Assigned) && w.PausedAt == null && w.AssigneeAgentId != null
-                        && w.Assignments.Any(a => a.Id == w.CurrentAssignmentId && a.EndedAt == null
-                                                  && (a.LastProgressAt == null || a.LastProgressAt < quietSince || w.ExpectedDurationSeconds != null)))
+        var running = await RunningWork(now - ShortestTimeout).Where(w => w.GroupId == groupId)
+            .Include(w => w.Assignments).Include(w => w.Group)
             .ToListAsync(cancellationToken);
         // Items the silent-agent pass above just revoked are tracked with their new state; they are done with.
         // An offer never accepted counts from when it was made, like a run without progress.
@@ -118,7 +160,7 @@ public sealed partial class StallSweep(
             var attempt = item.Assignments.Single(a => a.Id == item.CurrentAssignmentId);
             var agent = agents[item.AssigneeAgentId!.Value];
             var policy = StallPolicy.For(defaults, item.Group!.Thresholds, agent.Thresholds);
-            var verdict = Judge(item, attempt, policy, now);
+            var verdict = Judge(item, attempt, policy, now, processStart.At);
             if (verdict is null)
             {
                 continue;
@@ -142,14 +184,17 @@ public sealed partial class StallSweep(
         return moved;
     }
 
-    /// <summary>Why the attempt looks stalled, or null when it does not. Time before the start grace does not count.</summary>
-    public static StallReason? Judge(WorkItem item, Assignment attempt, StallPolicy policy, DateTimeOffset now)
+    /// <summary>
+    /// Why the attempt looks stalled, or null when it does not. Time before the start grace does not count, nor time
+    /// before <paramref name="started"/> (this process's start: no report could reach it).
+    /// </summary>
+    public static StallReason? Judge(WorkItem item, Assignment attempt, StallPolicy policy, DateTimeOffset now, DateTimeOffset started)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(attempt);
         ArgumentNullException.ThrowIfNull(policy);
         var accepted = attempt.AcceptedAt ?? attempt.OfferedAt;
-        var lastSign = new[] { attempt.LastProgressAt ?? accepted, accepted + policy.StartGrace }.Max();
+        var lastSign = new[] { attempt.LastProgressAt ?? accepted, accepted + policy.StartGrace, started }.Max();
         if (now - lastSign > policy.ProgressTimeout)
         {
             return StallReason.NoProgress;

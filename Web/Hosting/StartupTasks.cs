@@ -1,5 +1,7 @@
+using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Data.Database;
 using ClawGroups.Web.Accounts;
+using ClawGroups.Web.Api;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -8,8 +10,9 @@ namespace ClawGroups.Web.Hosting;
 public static class StartupTasks
 {
     /// <summary>
-    /// Brings the database up to date (unless <c>Database:MigrateOnStartup</c> is false) and creates the bootstrap
-    /// owner when a bootstrap token is configured. Runs before the app serves requests or runs jobs.
+    /// Brings the database up to date (unless <c>Database:MigrateOnStartup</c> is false), releases what a crash left
+    /// reserved, and creates the bootstrap owner when a bootstrap token is configured. Runs before the app serves
+    /// requests or runs jobs; the stall sweep's start-up grace counts from its end.
     /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
@@ -20,11 +23,18 @@ public static class StartupTasks
             await services.GetRequiredService<ClawDatabaseMigrator>().MigrateAsync(cancellationToken);
         }
 
+        var contextFactory = services.GetRequiredService<IDbContextFactory<ClawDbContext>>();
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        if (context.Database.IsSqlite())
+        {
+            await IdempotencyFilter.ReleaseReservationsLeftByACrashAsync(context, cancellationToken);
+        }
+
         if (!string.IsNullOrEmpty(services.GetRequiredService<IOptions<ClawGroupsOptions>>().Value.BootstrapToken))
         {
-            var contextFactory = services.GetRequiredService<IDbContextFactory<ClawDbContext>>();
-            await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
             await BootstrapOwner.EnsureExistsAsync(context, services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
         }
+
+        _ = services.GetRequiredService<ProcessStart>();
     }
 }
