@@ -1,4 +1,6 @@
 using System.Net;
+using ClawGroups.Coordinator.Cluster;
+using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Coordinator.WorkItems;
@@ -58,9 +60,14 @@ internal sealed class WebhookScene : IDisposable
         return new ClawDbContext(builder.Options);
     }
 
-    public WebhookDelivery Delivery(ClawDbContext context) => new(
-        context, new EndpointClients(Endpoint), Secrets, new WorkItemLifecycle(context, Time, NoWorkSignals.Instance), NoWorkSignals.Instance,
-        new FixedOptionsMonitor<WebhookOptions>(Options), Time, NullLogger<WebhookDelivery>.Instance);
+    public WebhookDelivery Delivery(ClawDbContext context)
+    {
+        var lifecycle = new WorkItemLifecycle(context, Time, NoWorkSignals.Instance);
+        var live = new LiveChanges(new SingleNodeBus());
+        return new WebhookDelivery(
+            context, new EndpointClients(Endpoint), Secrets, lifecycle, live, new UnreachableAgents(context, lifecycle, live, NullLogger<UnreachableAgents>.Instance),
+            new FixedOptionsMonitor<WebhookOptions>(Options), Time, NullLogger<WebhookDelivery>.Instance);
+    }
 
     /// <summary>Delivers each message on its own worker, all at once, as the job workers do.</summary>
     public async Task<DateTimeOffset?[]> DeliverAtOnceAsync(IEnumerable<Guid> messageIds) => await Task.WhenAll(messageIds.Select(id => Task.Run(async () =>
