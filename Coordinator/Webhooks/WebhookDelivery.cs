@@ -42,6 +42,12 @@ public sealed partial class WebhookDelivery(
 {
     public const string HttpClientName = "ClawGroups.Webhooks";
 
+    /// <summary>
+    /// How early a job may come for a retry and still hand its due time back. Hangfire runs a scheduled job from the
+    /// whole second of its time, and another node's clock may run a little ahead of the one that set the due time.
+    /// </summary>
+    private static readonly TimeSpan EarlyRunTolerance = TimeSpan.FromSeconds(2);
+
     /// <summary>Returns when the next attempt is due, or null when there is nothing more to do.</summary>
     public async Task<DateTimeOffset?> DeliverAsync(Guid messageId, CancellationToken cancellationToken)
     {
@@ -54,7 +60,7 @@ public sealed partial class WebhookDelivery(
             .ExecuteUpdateAsync(set => set.SetProperty(m => m.LockedUntil, claimUntil), cancellationToken);
         if (claimed == 0)
         {
-            return null;
+            return await DueAnyMomentAsync(messageId, now, cancellationToken);
         }
 
         // Read, not tracked: nothing below saves the agent through the change tracker (see the remarks).
@@ -100,6 +106,22 @@ public sealed partial class WebhookDelivery(
         }
 
         return due;
+    }
+
+    /// <summary>
+    /// A job that found nothing to claim: when the message is still waiting for a retry due in a moment, the job came early
+    /// (see <see cref="EarlyRunTolerance"/>) and hands the due time back to be scheduled again, rather than leaving the retry
+    /// to the sweep. Otherwise another job has the message (it is claimed, delivered, given up, or due later) and this one
+    /// has nothing to do.
+    /// </summary>
+    private async Task<DateTimeOffset?> DueAnyMomentAsync(Guid messageId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var soon = now + EarlyRunTolerance;
+        return await context.OutboxMessages
+            .Where(m => m.Id == messageId && m.DeliveredAt == null && m.GaveUpAt == null && m.DueAt > now && m.DueAt <= soon
+                        && (m.LockedUntil == null || m.LockedUntil < now))
+            .Select(m => m.DueAt)
+            .FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>
