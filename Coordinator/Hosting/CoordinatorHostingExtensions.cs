@@ -143,6 +143,7 @@ public static class CoordinatorHostingExtensions
         services.AddSingleton<IInterceptor, LiveChangeCommitWatch>();
         services.AddHostedService<LiveUpdatePump>();
         services.AddScoped<WebhookDelivery>();
+        services.AddScoped<UnreachableAgents>();
         services.AddHttpClient(WebhookDelivery.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => WebhookHttpHandler.Create(provider.GetRequiredService<WebhookUrlPolicy>()));
     }

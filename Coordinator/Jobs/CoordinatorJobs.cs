@@ -44,9 +44,20 @@ public sealed class CoordinatorJobs(
             var next = await scope.ServiceProvider.GetRequiredService<WebhookDelivery>().DeliverAsync(outboxMessageId, cancellationToken);
             if (next is { } due)
             {
-                jobs.Schedule<CoordinatorJobs>(j => j.DeliverWebhookAsync(outboxMessageId, CancellationToken.None), due);
+                jobs.Schedule<CoordinatorJobs>(j => j.DeliverWebhookAsync(outboxMessageId, CancellationToken.None), NoEarlierThanHangfireRuns(due));
             }
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Hangfire keeps a scheduled job's time in whole seconds, rounded down, and runs it once its clock reaches that second:
+    /// a retry due at 09:00:01.7 would run at 09:00:01.0, find its message not yet due, and leave it to the sweep. Rounded
+    /// up it runs when due, at most a second later, well inside the backoff's jitter.
+    /// </summary>
+    private static DateTimeOffset NoEarlierThanHangfireRuns(DateTimeOffset due)
+    {
+        var intoSecond = due.UtcTicks % TimeSpan.TicksPerSecond;
+        return intoSecond == 0 ? due : due.AddTicks(TimeSpan.TicksPerSecond - intoSecond);
     }
 
     /// <summary>

@@ -1,14 +1,14 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ClawGroups.Coordinator.Access;
-using ClawGroups.Coordinator.Signals;
+using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Webhooks;
-using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,17 +21,32 @@ namespace ClawGroups.Coordinator.Webhooks;
 /// unreachable. At least once: an agent that received a delivery whose answer was lost gets it again with the
 /// same id, and dedupes on it.
 /// </summary>
+/// <remarks>
+/// Many deliveries to one agent run at once on the job workers, so none of them writes the agent through the change
+/// tracker: the agent row carries a concurrency token that heartbeats, passes and the other deliveries contend on, and a
+/// delivery that lost that race used to lose its attempt, its count and its retry (the message then waited for its claim
+/// to lapse and for the sweep). The failure count is a set-based increment in the attempt's own transaction, read back
+/// there, so it is exact; the moves between reachable and unreachable are conditional set-based updates that bump the
+/// version, so exactly one delivery makes each, and a pass that read the agent before conflicts as it should.
+/// </remarks>
 public sealed partial class WebhookDelivery(
     ClawDbContext context,
     IHttpClientFactory httpClients,
     WebhookSecrets secrets,
     WorkItemLifecycle lifecycle,
-    IWorkSignals signals,
+    LiveChanges liveChanges,
+    UnreachableAgents unreachable,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider time,
     ILogger<WebhookDelivery> logger)
 {
     public const string HttpClientName = "ClawGroups.Webhooks";
+
+    /// <summary>
+    /// How early a job may come for a retry and still hand its due time back. Hangfire runs a scheduled job from the
+    /// whole second of its time, and another node's clock may run a little ahead of the one that set the due time.
+    /// </summary>
+    private static readonly TimeSpan EarlyRunTolerance = TimeSpan.FromSeconds(2);
 
     /// <summary>Returns when the next attempt is due, or null when there is nothing more to do.</summary>
     public async Task<DateTimeOffset?> DeliverAsync(Guid messageId, CancellationToken cancellationToken)
@@ -45,50 +60,165 @@ public sealed partial class WebhookDelivery(
             .ExecuteUpdateAsync(set => set.SetProperty(m => m.LockedUntil, claimUntil), cancellationToken);
         if (claimed == 0)
         {
-            return null;
+            return await DueAnyMomentAsync(messageId, now, cancellationToken);
         }
 
-        var message = await context.OutboxMessages.SingleAsync(m => m.Id == messageId, cancellationToken);
-        var agent = await context.Agents.SingleAsync(a => a.Id == message.AgentId, cancellationToken);
+        // Read, not tracked: nothing below saves the agent through the change tracker (see the remarks).
+        var message = await context.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == messageId, cancellationToken);
+        var agent = await context.Agents.AsNoTracking().SingleAsync(a => a.Id == message.AgentId, cancellationToken);
         if (agent.Status == AgentStatus.Revoked || agent.Delivery != DeliveryMode.Webhook || agent.WebhookUrl is null || agent.WebhookSecretProtected is null)
         {
-            (message.GaveUpAt, message.DueAt, message.LockedUntil, message.LastError) = (now, null, null, "The agent no longer takes webhooks.");
-            await context.SaveChangesAsync(cancellationToken);
+            await context.OutboxMessages.Where(m => m.Id == messageId).ExecuteUpdateAsync(set => set
+                .SetProperty(m => m.GaveUpAt, now).SetProperty(m => m.DueAt, (DateTimeOffset?)null).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null)
+                .SetProperty(m => m.LastError, "The agent no longer takes webhooks."), cancellationToken);
             return null;
         }
 
         var (status, error, elapsed) = await PostAsync(message, agent, settings, cancellationToken);
-        now = time.GetUtcNow();
-        message.Attempts++;
-        message.LockedUntil = null;
-        message.DeliveryAttempts.Add(new DeliveryAttempt { At = now, StatusCode = status, Error = error, DurationMs = elapsed });
+        var at = time.GetUtcNow();
+        var attempts = message.Attempts + 1;
+        var givesUp = error is not null && attempts >= settings.MaxAttempts;
+        // Drawn once, before the attempt is recorded, so that a record that has to be written again keeps its due time.
+        DateTimeOffset? due = error is null || givesUp
+            ? null
+            : at + DeliveryBackoff.Delay(attempts, settings.RetryBaseDelaySeconds, settings.RetryMaxDelaySeconds, Random.Shared);
+        var attempt = new AttemptRecord(message.Id, attempts, at, status, error, elapsed, due, givesUp);
+        var (failures, cameBack) = await RecordAsync(attempt, agent, cancellationToken);
+        if (cameBack)
+        {
+            liveChanges.Add(LiveChange.Agent(agent.GroupId, agent.Id));
+            await lifecycle.SaveAsync(cancellationToken);
+        }
+
         if (error is null)
         {
-            (message.DeliveredAt, message.DueAt, message.LastError) = (now, null, null);
-            await MarkReachableAsync(agent, now);
-            await lifecycle.SaveAsync(cancellationToken);
             return null;
         }
 
-        message.LastError = error;
-        agent.ConsecutiveDeliveryFailures++;
-        if (message.Attempts >= settings.MaxAttempts)
+        if (givesUp)
         {
-            (message.GaveUpAt, message.DueAt) = (now, null);
-            LogGaveUp(logger, message.Id, agent.Id, message.Attempts, error);
+            LogGaveUp(logger, message.Id, agent.Id, attempts, error);
+        }
+
+        if (failures >= settings.UnreachableAfterFailures)
+        {
+            await unreachable.MarkAsync(agent, error, settings.UnreachableAfterFailures, cancellationToken);
+        }
+
+        return due;
+    }
+
+    /// <summary>
+    /// A job that found nothing to claim: when the message is still waiting for a retry due in a moment, the job came early
+    /// (see <see cref="EarlyRunTolerance"/>) and hands the due time back to be scheduled again, rather than leaving the retry
+    /// to the sweep. Otherwise another job has the message (it is claimed, delivered, given up, or due later) and this one
+    /// has nothing to do.
+    /// </summary>
+    private async Task<DateTimeOffset?> DueAnyMomentAsync(Guid messageId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var soon = now + EarlyRunTolerance;
+        return await context.OutboxMessages
+            .Where(m => m.Id == messageId && m.DeliveredAt == null && m.GaveUpAt == null && m.DueAt > now && m.DueAt <= soon
+                        && (m.LockedUntil == null || m.LockedUntil < now))
+            .Select(m => m.DueAt)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the attempt, the message's next due time and the agent's failure count in one transaction, and returns the
+    /// count as it now is (0 after a success) and whether this success made the agent reachable again. Nothing in it can
+    /// conflict with another writer, so a failure here is the database's own (a dropped connection, a failover): the
+    /// whole record is written again on a fresh transaction, and only if that keeps failing is the attempt logged and the
+    /// message left to its claim's end and the sweep.
+    /// </summary>
+    private async Task<(int Failures, bool CameBack)> RecordAsync(AttemptRecord attempt, Agent agent, CancellationToken cancellationToken)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            context.ChangeTracker.Clear();
+            lifecycle.Reset();
+            try
+            {
+                return await TryRecordAsync(attempt, agent, cancellationToken);
+            }
+            catch (Exception exception) when (exception is DbException or DbUpdateException && tries < ConcurrentChange.Attempts)
+            {
+                LogRecordRetried(logger, exception, attempt.MessageId, agent.Id, tries);
+            }
+            catch (Exception exception) when (exception is DbException or DbUpdateException)
+            {
+                LogAttemptNotRecorded(logger, exception, attempt.MessageId, agent.Id, attempt.Attempts, attempt.StatusCode, attempt.Error ?? "delivered");
+                throw;
+            }
+        }
+    }
+
+    private async Task<(int Failures, bool CameBack)> TryRecordAsync(AttemptRecord attempt, Agent agent, CancellationToken cancellationToken)
+    {
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+        // The agent's row first, as in UnreachableAgents: transactions that lock the agent and its messages always lock
+        // in that order, so they wait for each other and never deadlock.
+        var agentRow = context.Agents.Where(a => a.Id == agent.Id);
+        int failures;
+        var cameBack = false;
+        if (attempt.Error is null)
+        {
+            // The count is only ever written set-based and nothing decides on it but the deliveries, so it does not bump the
+            // version: a failure count must not make a heartbeat, a pass or another delivery conflict.
+            await agentRow.Where(a => a.ConsecutiveDeliveryFailures != 0)
+                .ExecuteUpdateAsync(set => set.SetProperty(a => a.ConsecutiveDeliveryFailures, 0), cancellationToken);
+            // A status others decide on: bump the version so that a writer that read "unreachable" conflicts. An unreachable
+            // move still to commit holds the row with a count over the threshold, so the reset above waited for it, and this
+            // statement (on PostgreSQL a fresh snapshot) sees "unreachable" and undoes it.
+            cameBack = await agentRow.Where(a => a.Status == AgentStatus.Unreachable)
+                .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, AgentStatus.Online).SetProperty(a => a.Version, a => a.Version + 1), cancellationToken) > 0;
+            failures = 0;
         }
         else
         {
-            message.DueAt = now + DeliveryBackoff.Delay(message.Attempts, settings.RetryBaseDelaySeconds, settings.RetryMaxDelaySeconds, Random.Shared);
+            await agentRow.ExecuteUpdateAsync(set => set.SetProperty(a => a.ConsecutiveDeliveryFailures, a => a.ConsecutiveDeliveryFailures + 1), cancellationToken);
+            // This transaction holds the row now, so what it reads is the count its own increment made.
+            failures = await agentRow.Select(a => a.ConsecutiveDeliveryFailures).SingleAsync(cancellationToken);
         }
 
-        if (agent.ConsecutiveDeliveryFailures >= settings.UnreachableAfterFailures && agent.Status != AgentStatus.Unreachable)
+        await context.OutboxMessages.Where(m => m.Id == attempt.MessageId).ExecuteUpdateAsync(set =>
         {
-            await MarkUnreachableAsync(agent, error, cancellationToken);
+            set.SetProperty(m => m.Attempts, attempt.Attempts)
+                .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null)
+                .SetProperty(m => m.LastError, attempt.Error);
+            if (attempt.DueAt is { } due)
+            {
+                // An offer voided while it was being sent (its agent became unreachable) stays without a due time.
+                set.SetProperty(m => m.DueAt, m => m.GaveUpAt == null ? due : null);
+            }
+            else
+            {
+                set.SetProperty(m => m.DueAt, (DateTimeOffset?)null);
+            }
+
+            if (attempt.Error is null)
+            {
+                set.SetProperty(m => m.DeliveredAt, attempt.At);
+            }
+
+            if (attempt.GivesUp)
+            {
+                set.SetProperty(m => m.GaveUpAt, attempt.At);
+            }
+        }, cancellationToken);
+        context.DeliveryAttempts.Add(new DeliveryAttempt
+        {
+            OutboxMessageId = attempt.MessageId, At = attempt.At, StatusCode = attempt.StatusCode, Error = attempt.Error, DurationMs = attempt.DurationMs,
+        });
+        if (cameBack)
+        {
+            context.AddTrailEvent(agent.GroupId, Caller.Coordinator, "agent.reachable", attempt.At, new { agent.Name }, agentId: agent.Id);
+            lifecycle.AssignmentNeeded(agent.GroupId);
         }
 
-        await lifecycle.SaveAsync(cancellationToken);
-        return message.DueAt;
+        await context.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (failures, cameBack);
     }
 
     private async Task<(int? Status, string? Error, int ElapsedMs)> PostAsync(
@@ -123,52 +253,16 @@ public sealed partial class WebhookDelivery(
         }
     }
 
-    private Task MarkReachableAsync(Agent agent, DateTimeOffset now)
-    {
-        agent.ConsecutiveDeliveryFailures = 0;
-        if (agent.Status == AgentStatus.Unreachable)
-        {
-            agent.Status = AgentStatus.Online;
-            context.AddTrailEvent(agent.GroupId, Caller.Coordinator, "agent.reachable", now, new { agent.Name }, agentId: agent.Id);
-            lifecycle.AssignmentNeeded(agent.GroupId);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    /// <summary>An agent that cannot be reached cannot start its offers: they go back to the coordinator.</summary>
-    private async Task MarkUnreachableAsync(Agent agent, string error, CancellationToken cancellationToken)
-    {
-        agent.Status = AgentStatus.Unreachable;
-        context.AddTrailEvent(agent.GroupId, Caller.Coordinator, "agent.unreachable", lifecycle.Now,
-            new { agent.Name, failures = agent.ConsecutiveDeliveryFailures, error }, agentId: agent.Id);
-        var offers = await context.WorkItems.Include(w => w.Assignments)
-            .Where(w => w.AssigneeAgentId == agent.Id && w.State == WorkItemState.Assigned)
-            .ToListAsync(cancellationToken);
-        foreach (var item in offers)
-        {
-            await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Stalled, cancellationToken, stallReason: StallReason.WebhookUnreachable);
-            WorkItemStateMachine.Apply(item, WorkItemMove.Stall, lifecycle.Now);
-            context.AddTrailEvent(item.GroupId, Caller.Coordinator, "work.stalled", lifecycle.Now,
-                new { reason = "webhookUnreachable", agentId = agent.Id }, item.Id, agent.Id);
-        }
-
-        // Offers it never received are void now; it must not start them when it comes back. Tracked, not a
-        // set-based write: the voiding commits with the stalls above, or not at all.
-        var voided = offers.Select(o => o.Id).ToList();
-        var unsent = await context.OutboxMessages
-            .Where(m => m.AgentId == agent.Id && m.DeliveredAt == null && m.GaveUpAt == null && m.Type == AgentMessageTypes.Assigned
-                        && m.WorkItemId != null && voided.Contains(m.WorkItemId.Value))
-            .ToListAsync(cancellationToken);
-        foreach (var message in unsent)
-        {
-            message.GaveUpAt = lifecycle.Now;
-            message.DueAt = null;
-        }
-
-        signals.AssignmentNeeded(agent.GroupId);
-    }
+    /// <summary>What one attempt leaves behind, decided before it is recorded.</summary>
+    private sealed record AttemptRecord(
+        Guid MessageId, int Attempts, DateTimeOffset At, int? StatusCode, string? Error, int DurationMs, DateTimeOffset? DueAt, bool GivesUp);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gave up delivering {MessageId} to agent {AgentId} after {Attempts} attempts: {Error}")]
     private static partial void LogGaveUp(ILogger logger, Guid messageId, Guid agentId, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording attempt of {MessageId} to agent {AgentId} failed (try {Try}); writing it again")]
+    private static partial void LogRecordRetried(ILogger logger, Exception exception, Guid messageId, Guid agentId, int @try);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Attempt {Attempt} of {MessageId} to agent {AgentId} could not be recorded (status {StatusCode}: {Outcome}); the message is tried again when its claim ends")]
+    private static partial void LogAttemptNotRecorded(ILogger logger, Exception exception, Guid messageId, Guid agentId, int attempt, int? statusCode, string outcome);
 }

@@ -25,7 +25,10 @@ public sealed class WebhookOptions
     [Range(1, 1000)]
     public int UnreachableAfterFailures { get; set; } = 6;
 
-    /// <summary>The first retry waits about this long; each later one twice as long, with jitter, up to the maximum.</summary>
+    /// <summary>
+    /// The first retry waits between half this and this (equal jitter, see <see cref="DeliveryBackoff"/>); each later one
+    /// twice as long, up to the maximum.
+    /// </summary>
     [Range(0.1, 3600)]
     public double RetryBaseDelaySeconds { get; set; } = 2;
 
