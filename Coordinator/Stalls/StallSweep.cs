@@ -114,12 +114,17 @@ public sealed partial class StallSweep(
             // for the sweep's commit and then brings the agent back.
             var stillSilent = await context.Agents
                 .Where(a => a.Id == agent.Id && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt < silentSince)
-                .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, AgentStatus.Stalled), cancellationToken) > 0;
+                .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, AgentStatus.Stalled).SetProperty(a => a.Version, a => a.Version + 1),
+                    cancellationToken) > 0;
             if (!stillSilent)
             {
                 continue;
             }
 
+            // The version moves with the status, so that a pass that read the agent online cannot write "online" back
+            // over the stall. The tracked row follows (and is saved once more, for the live roster to hear of it).
+            var version = context.Entry(agent).Property(a => a.Version);
+            version.OriginalValue = version.CurrentValue = agent.Version + 1;
             agent.Status = AgentStatus.Stalled;
             context.AddTrailEvent(agent.GroupId, Caller.Coordinator, "agent.stalled", now,
                 new { agent.Name, lastHeartbeatAt = agent.LastHeartbeatAt, timeoutSeconds = policy.HeartbeatTimeout.TotalSeconds }, agentId: agent.Id);

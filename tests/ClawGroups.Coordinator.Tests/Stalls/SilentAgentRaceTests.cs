@@ -56,6 +56,26 @@ public sealed class SilentAgentRaceTests
         Assert.Equal(WorkItemState.Stalled, (await reader.WorkItems.SingleAsync(w => w.Id == itemId)).State);
     }
 
+    [Fact]
+    public async Task A_pass_that_read_the_agent_before_the_sweep_cannot_write_it_back_online()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (agentId, _) = await SilentAgents.SeedAsync(database);
+        await using var pass = database.NewContext();
+        var seen = await pass.Agents.SingleAsync(a => a.Id == agentId);
+
+        await using (var context = database.NewContext())
+        {
+            await SilentAgents.Sweep(context).RunAsync(CancellationToken.None);
+        }
+
+        // As AssignmentPass.ClaimCapacity claims an agent's capacity: its status as read, checked against its version.
+        pass.Entry(seen).Property(a => a.Status).IsModified = true;
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => pass.SaveChangesAsync());
+        await using var reader = database.NewContext();
+        Assert.Equal(AgentStatus.Stalled, (await reader.Agents.SingleAsync(a => a.Id == agentId)).Status);
+    }
+
     /// <summary>Sends the agent's heartbeat (as the API does, set-based) right after the sweep has read its suspects.</summary>
     private sealed class HeartbeatAfterSuspectsAreRead(TestDatabase database, Guid agentId) : DbCommandInterceptor
     {
