@@ -6,6 +6,7 @@ using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Data.Database;
 using ClawGroups.Testing.Waiting;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClawGroups.Web.Tests.Api;
 
@@ -189,6 +190,27 @@ public sealed class HostileInputTests
 
         await AssertProblemAsync(response, HttpStatusCode.Forbidden);
         Assert.Equal(WorkItemStates.InProgress, (await scenario.Human.GetWorkItemAsync(work.ItemId)).State);
+    }
+
+    [Fact]
+    public async Task Background_work_that_keeps_failing_on_one_groups_data_shows_on_health_as_degraded()
+    {
+        await using var app = await ClawAppFactory.StartOnLoopbackAsync(provider: DatabaseProvider.Sqlite);
+        await using var scenario = await ApiScenario.StartAsync(app);
+        var work = await AgentAtWorkAsync(scenario);
+        await using (var context = app.Database.NewContext())
+        {
+            // A timestamp beyond DateTimeOffset's range: every read of the item throws, the stall sweep's included.
+            await context.Database.ExecuteSqlAsync($"""UPDATE "WorkItems" SET "StateChangedAt" = {long.MaxValue} WHERE "Id" = {Guid.Parse(work.ItemId)}""");
+        }
+
+        var health = await Eventually.ReachAsync(
+            async () => JsonDocument.Parse(await (await SendAsync(app, HttpMethod.Get, "/health", ClawAppFactory.BootstrapToken)).Content.ReadAsStringAsync()).RootElement.Clone(),
+            body => body.GetProperty("checks").GetProperty("backgroundWork").GetProperty("status").GetString() == "degraded",
+            "health to report the failing sweep", TimeSpan.FromSeconds(30));
+
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.Contains(scenario.Group.Id, health.GetProperty("checks").GetProperty("backgroundWork").GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
     private sealed record AgentWork(string AgentId, string ApiKey, string ItemId);
