@@ -17,21 +17,25 @@ namespace ClawGroups.Coordinator.Jobs;
 public sealed class CoordinatorJobs(
     IServiceScopeFactory scopes, IBackgroundJobClient jobs, GroupPassTurns passes, Bulkheads bulkheads, TimeProvider time)
 {
-    public const string SweepPassWork = "Assignment pass (sweep)";
-    public const string ReviewerPassWork = "Reviewer pass (sweep)";
+    public const string PassWork = "Assignment pass";
+    public const string ReviewerPassWork = "Reviewer pass";
     public const string DeliveryWork = "Webhook delivery";
 
     private static readonly WorkItemState[] Assignable = [WorkItemState.Ready, WorkItemState.Stalled];
 
+    /// <summary>
+    /// A group's passes, asked for by a change. Not retried by Hangfire: a pass that fails is recorded for <c>/health</c>,
+    /// and the sweep runs the group's pass again within one interval, from the state as it is then.
+    /// </summary>
     [Queue(JobQueues.Coordinator)]
-    [AutomaticRetry(Attempts = 3)]
-    public Task RunAssignmentPassAsync(Guid groupId, CancellationToken cancellationToken) => passes.RunAsync(groupId, async () =>
+    [AutomaticRetry(Attempts = 0)]
+    public Task RunAssignmentPassAsync(Guid groupId, CancellationToken cancellationToken) => bulkheads.RunAsync(PassWork, groupId, () => passes.RunAsync(groupId, async () =>
     {
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken);
         scope.ServiceProvider.GetRequiredService<ClawDbContext>().ChangeTracker.Clear();
         await scope.ServiceProvider.GetRequiredService<ReviewerPass>().RunAsync(groupId, cancellationToken);
-    });
+    }), cancellationToken);
 
     [Queue(JobQueues.Webhooks)]
     [AutomaticRetry(Attempts = 0)]
@@ -86,7 +90,7 @@ public sealed class CoordinatorJobs(
             .Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);
         foreach (var groupId in groups)
         {
-            await bulkheads.RunAsync(SweepPassWork, groupId, () => passes.RunAsync(groupId, async () =>
+            await bulkheads.RunAsync(PassWork, groupId, () => passes.RunAsync(groupId, async () =>
             {
                 await using var passScope = scopes.CreateAsyncScope();
                 await passScope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken);
