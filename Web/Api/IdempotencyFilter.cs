@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace ClawGroups.Web.Api;
 
 /// <summary>
-/// <c>Idempotency-Key</c> on POSTs: the first request with a key runs and its answer is stored; a repeat with the
+/// <c>Idempotency-Key</c> on POSTs (and PATCHes: an edit applied twice would write its trail event twice): the first request with a key runs and its answer is stored; a repeat with the
 /// same key and body gets that answer again and changes nothing; the same key with another body is refused.
 /// Keys belong to the caller, so two agents may use the same one. A key's reservation is a lease as long as the API's
 /// request timeout: a request cannot run longer, so a reservation older than that belongs to a process that died
@@ -32,7 +32,7 @@ internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> context
     {
         var http = context.HttpContext;
         var key = http.Request.Headers[HeaderName].ToString();
-        if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0)
+        if (!(HttpMethods.IsPost(http.Request.Method) || HttpMethods.IsPatch(http.Request.Method)) || key.Length == 0)
         {
             return await next(context);
         }

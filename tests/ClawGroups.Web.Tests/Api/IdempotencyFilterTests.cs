@@ -98,6 +98,26 @@ public sealed class IdempotencyFilterTests
         Assert.Equal(answered, left.CallerId);
     }
 
+    [Fact]
+    public async Task A_repeated_edit_with_the_same_key_gets_the_first_answer_and_does_not_run_again()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var filter = Filter(database, TimeProvider.System);
+        var caller = Guid.NewGuid();
+        var runs = 0;
+        ValueTask<object?> Edit(EndpointFilterInvocationContext _)
+        {
+            runs++;
+            return ValueTask.FromResult<object?>(TypedResults.Ok(new { edited = runs }));
+        }
+
+        await filter.InvokeAsync(Invocation(caller, HttpMethods.Patch), Edit);
+        var repeat = await filter.InvokeAsync(Invocation(caller, HttpMethods.Patch), Edit);
+
+        Assert.Equal(1, runs);
+        Assert.Equal(StatusCodes.Status200OK, Assert.IsAssignableFrom<IStatusCodeHttpResult>(repeat).StatusCode);
+    }
+
     private static IdempotencyFilter Filter(TestDatabase database, TimeProvider time)
         => new(new Factory(database), new FixedOptionsMonitor<ApiOptions>(new ApiOptions()), time);
 
@@ -120,7 +140,7 @@ public sealed class IdempotencyFilterTests
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    private static DefaultEndpointFilterInvocationContext Invocation(Guid caller)
+    private static DefaultEndpointFilterInvocationContext Invocation(Guid caller, string method = "POST")
     {
         var http = new DefaultHttpContext
         {
@@ -128,7 +148,7 @@ public sealed class IdempotencyFilterTests
             // The filter stores answers written with the host's JSON options.
             RequestServices = new ServiceCollection().AddOptions().BuildServiceProvider(),
         };
-        http.Request.Method = HttpMethods.Post;
+        http.Request.Method = method;
         http.Request.Path = "/api/v1/work-items/x/progress";
         http.Request.Headers[IdempotencyFilter.HeaderName] = "key-1";
         http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes("""{"fraction":0.5}"""));
