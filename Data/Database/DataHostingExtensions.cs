@@ -42,6 +42,7 @@ public static class DataHostingExtensions
             services.GetRequiredService<IDbContextFactory<ClawDbContext>>().CreateDbContext());
         builder.Services.AddSingleton<ClawDatabaseMigrator>();
         builder.Services.AddSingleton<SqliteWriteGate>();
+        builder.Services.AddSingleton(services => new ProcessLiveness(services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value));
         return builder;
     }
 

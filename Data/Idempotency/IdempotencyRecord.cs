@@ -24,4 +24,10 @@ public class IdempotencyRecord
     public string? ResponseBody { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// The <see cref="Database.ProcessLiveness"/> key of the process whose request holds the reservation: once that
+    /// process is gone (a crash), a repeat takes the key over at once instead of waiting out the lease.
+    /// </summary>
+    public int? ReservedBy { get; set; }
 }

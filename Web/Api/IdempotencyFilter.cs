@@ -15,11 +15,13 @@ namespace ClawGroups.Web.Api;
 /// <summary>
 /// <c>Idempotency-Key</c> on POSTs (and PATCHes: an edit applied twice would write its trail event twice): the first request with a key runs and its answer is stored; a repeat with the
 /// same key and body gets that answer again and changes nothing; the same key with another body is refused.
-/// Keys belong to the caller, so two agents may use the same one. A key's reservation is a lease as long as the API's
-/// request timeout: a request cannot run longer, so a reservation older than that belongs to a process that died
-/// (a crash between reserving and answering) and the repeat runs in its place instead of hearing "in progress" forever.
+/// Keys belong to the caller, so two agents may use the same one. A reservation whose process died (a crash between
+/// reserving and answering) does not answer "in progress" forever: the repeat takes it over and runs, at once when the
+/// database can tell that process is gone (<see cref="ProcessLiveness"/>), else once the reservation is older than the
+/// API's request timeout, which no request outlives.
 /// </summary>
-internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> contextFactory, IOptionsMonitor<ApiOptions> options, TimeProvider time)
+internal sealed class IdempotencyFilter(
+    IDbContextFactory<ClawDbContext> contextFactory, ProcessLiveness liveness, IOptionsMonitor<ApiOptions> options, TimeProvider time)
     : IEndpointFilter
 {
     public const string HeaderName = "Idempotency-Key";
@@ -57,7 +59,7 @@ internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> context
             existing = await ReserveAsync(db, callerId, key, path, http.Request.Method, requestHash, http.RequestAborted);
         }
         else if (existing.StatusCode == InProgress && existing.Path == path && existing.RequestHash == requestHash
-                 && existing.CreatedAt < time.GetUtcNow() - ReservationLease(options.CurrentValue)
+                 && await ReservationIsDeadAsync(db, existing, http.RequestAborted)
                  && await TakeOverAsync(db, existing, http.RequestAborted))
         {
             existing = null;
@@ -109,6 +111,7 @@ internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> context
         db.IdempotencyRecords.Add(new IdempotencyRecord
         {
             CallerId = callerId, Key = key, Method = method, Path = path, RequestHash = requestHash, StatusCode = InProgress, CreatedAt = time.GetUtcNow(),
+            ReservedBy = liveness.Key,
         });
         try
         {
@@ -125,22 +128,16 @@ internal sealed class IdempotencyFilter(IDbContextFactory<ClawDbContext> context
     /// <summary>How long a reservation may stand unanswered: the request timeout, and a little for the clock.</summary>
     public static TimeSpan ReservationLease(ApiOptions api) => TimeSpan.FromSeconds(api.RequestTimeoutSeconds + 5);
 
+    private async Task<bool> ReservationIsDeadAsync(ClawDbContext db, IdempotencyRecord reservation, CancellationToken cancellationToken)
+        => reservation.CreatedAt < time.GetUtcNow() - ReservationLease(options.CurrentValue)
+           || (reservation.ReservedBy is { } owner && !await liveness.IsAliveAsync(db, owner, cancellationToken));
+
     /// <summary>Takes over a dead request's reservation; false when another repeat took it first.</summary>
     private async Task<bool> TakeOverAsync(ClawDbContext db, IdempotencyRecord dead, CancellationToken cancellationToken)
         => await db.IdempotencyRecords
             .Where(r => r.CallerId == dead.CallerId && r.Key == dead.Key && r.StatusCode == InProgress && r.CreatedAt == dead.CreatedAt)
-            .ExecuteUpdateAsync(set => set.SetProperty(r => r.CreatedAt, time.GetUtcNow()), cancellationToken) == 1;
-
-    /// <summary>
-    /// At start-up on the embedded database, no request can be running yet and no other process shares the file: every
-    /// reservation left is a crash's, and is released at once. (On PostgreSQL other nodes may be answering theirs; the
-    /// lease frees a dead node's.)
-    /// </summary>
-    public static async Task ReleaseReservationsLeftByACrashAsync(ClawDbContext db, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        await db.IdempotencyRecords.Where(r => r.StatusCode == InProgress).ExecuteDeleteAsync(cancellationToken);
-    }
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.CreatedAt, time.GetUtcNow()).SetProperty(r => r.ReservedBy, liveness.Key),
+                cancellationToken) == 1;
 
     private static object Replay(IdempotencyRecord record, string path, string requestHash, HttpContext http)
     {

@@ -511,6 +511,9 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int?>("ReservedBy")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ResponseBody")
                         .HasColumnType("text");
 

@@ -506,6 +506,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ReservedBy")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ResponseBody")
                         .HasColumnType("TEXT");
 

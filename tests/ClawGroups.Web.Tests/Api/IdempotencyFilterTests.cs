@@ -46,10 +46,12 @@ public sealed class IdempotencyFilterTests
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
         var lease = IdempotencyFilter.ReservationLease(new ApiOptions());
         var caller = Guid.NewGuid();
-        await ReserveAsync(database, caller, reservedAt: DateTimeOffset.UtcNow - lease - TimeSpan.FromSeconds(1));
+        // This very process reserved it (so it counts as alive): only the lease can free it.
+        await using var process = await LivenessAsync(database);
+        await ReserveAsync(database, caller, reservedAt: DateTimeOffset.UtcNow - lease - TimeSpan.FromSeconds(1), process);
         var runs = 0;
 
-        var repeat = await Filter(database, TimeProvider.System).InvokeAsync(Invocation(caller), _ =>
+        var repeat = await Filter(database, TimeProvider.System, process).InvokeAsync(Invocation(caller), _ =>
         {
             runs++;
             return ValueTask.FromResult<object?>(TypedResults.Ok(new { done = true }));
@@ -66,10 +68,11 @@ public sealed class IdempotencyFilterTests
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
         var caller = Guid.NewGuid();
-        await ReserveAsync(database, caller, reservedAt: DateTimeOffset.UtcNow.AddSeconds(-5));
+        await using var process = await LivenessAsync(database);
+        await ReserveAsync(database, caller, reservedAt: DateTimeOffset.UtcNow.AddSeconds(-5), process);
         var runs = 0;
 
-        var repeat = await Filter(database, TimeProvider.System).InvokeAsync(Invocation(caller), _ =>
+        var repeat = await Filter(database, TimeProvider.System, process).InvokeAsync(Invocation(caller), _ =>
         {
             runs++;
             return ValueTask.FromResult<object?>(Results.Ok());
@@ -79,23 +82,48 @@ public sealed class IdempotencyFilterTests
         Assert.Equal(StatusCodes.Status409Conflict, Assert.IsAssignableFrom<IStatusCodeHttpResult>(repeat).StatusCode);
     }
 
-    [Fact]
-    public async Task Start_up_releases_every_reservation_a_crash_left_and_keeps_the_answers()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task A_reservation_whose_process_is_gone_is_taken_over_at_once_and_the_repeat_runs(DatabaseProvider provider)
     {
-        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
-        var crashed = Guid.NewGuid();
-        await ReserveAsync(database, crashed, reservedAt: DateTimeOffset.UtcNow);
-        var answered = Guid.NewGuid();
-        await Filter(database, TimeProvider.System).InvokeAsync(Invocation(answered), _ => ValueTask.FromResult<object?>(Results.Ok()));
-
-        await using (var context = database.NewContext())
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var caller = Guid.NewGuid();
+        await using (var crashed = await LivenessAsync(database))
         {
-            await IdempotencyFilter.ReleaseReservationsLeftByACrashAsync(context, CancellationToken.None);
+            await ReserveAsync(database, caller, reservedAt: DateTimeOffset.UtcNow, crashed);
         }
 
-        await using var reader = database.NewContext();
-        var left = await reader.IdempotencyRecords.SingleAsync();
-        Assert.Equal(answered, left.CallerId);
+        await using var restarted = await LivenessAsync(database);
+        var runs = 0;
+        var repeat = await Filter(database, TimeProvider.System, restarted).InvokeAsync(Invocation(caller), _ =>
+        {
+            runs++;
+            return ValueTask.FromResult<object?>(Results.Ok());
+        });
+
+        Assert.Equal(1, runs);
+        Assert.Equal(StatusCodes.Status200OK, Assert.IsAssignableFrom<IStatusCodeHttpResult>(repeat).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_reservation_of_another_process_that_is_alive_still_answers_in_progress()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
+        var caller = Guid.NewGuid();
+        await using var otherNode = await LivenessAsync(database);
+        await ReserveAsync(database, caller, reservedAt: DateTimeOffset.UtcNow, otherNode);
+        await using var thisNode = await LivenessAsync(database);
+        var runs = 0;
+
+        var repeat = await Filter(database, TimeProvider.System, thisNode).InvokeAsync(Invocation(caller), _ =>
+        {
+            runs++;
+            return ValueTask.FromResult<object?>(Results.Ok());
+        });
+
+        Assert.Equal(0, runs);
+        Assert.Equal(StatusCodes.Status409Conflict, Assert.IsAssignableFrom<IStatusCodeHttpResult>(repeat).StatusCode);
     }
 
     [Fact]
@@ -118,13 +146,24 @@ public sealed class IdempotencyFilterTests
         Assert.Equal(StatusCodes.Status200OK, Assert.IsAssignableFrom<IStatusCodeHttpResult>(repeat).StatusCode);
     }
 
-    private static IdempotencyFilter Filter(TestDatabase database, TimeProvider time)
-        => new(new Factory(database), new FixedOptionsMonitor<ApiOptions>(new ApiOptions()), time);
+    private static IdempotencyFilter Filter(TestDatabase database, TimeProvider time, ProcessLiveness? liveness = null)
+        => new(new Factory(database), liveness ?? new ProcessLiveness(Options(database)), new FixedOptionsMonitor<ApiOptions>(new ApiOptions()), time);
+
+    private static ClawDatabaseOptions Options(TestDatabase database)
+        => new() { Provider = database.Provider, ConnectionString = database.ConnectionString };
+
+    /// <summary>A process as the app starts it: holding its liveness lock.</summary>
+    private static async Task<ProcessLiveness> LivenessAsync(TestDatabase database)
+    {
+        var liveness = new ProcessLiveness(Options(database));
+        await liveness.HoldAsync(CancellationToken.None);
+        return liveness;
+    }
 
     /// <summary>What a request leaves behind when its process dies between reserving the key and answering.</summary>
-    private static async Task ReserveAsync(TestDatabase database, Guid caller, DateTimeOffset reservedAt)
+    private static async Task ReserveAsync(TestDatabase database, Guid caller, DateTimeOffset reservedAt, ProcessLiveness? owner = null)
     {
-        var filter = Filter(database, new StoppedClock(reservedAt));
+        var filter = Filter(database, new StoppedClock(reservedAt), owner);
         var reserved = new TaskCompletionSource();
         var neverAnswers = new TaskCompletionSource<object?>();
         _ = filter.InvokeAsync(Invocation(caller), _ =>
