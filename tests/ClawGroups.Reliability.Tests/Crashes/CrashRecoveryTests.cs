@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClawGroups.AgentSimulator.Agents;
-using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Testing.Waiting;
@@ -23,8 +22,11 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     private const int PullAgents = 3;
     private const int WebhookAgents = 3;
     private const int Items = 30;
-    private const int HeartbeatTimeoutSeconds = 5;
-    private static readonly TimeSpan PhaseTimeout = TimeSpan.FromSeconds(90);
+    private const int FirstBatch = 12;
+    private const int SecondBatch = 24;
+    // Ten agent heartbeats: a loaded machine's pause is not an agent's silence, while a server down for longer still is.
+    private const int HeartbeatTimeoutSeconds = 10;
+    private static readonly TimeSpan PhaseTimeout = TimeSpan.FromSeconds(120);
 
     private static readonly Dictionary<string, string> Settings = new(StringComparer.Ordinal)
     {
@@ -37,7 +39,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         ["ClawGroups__Coordinator__HeartbeatTimeoutSeconds"] = HeartbeatTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
         // Longer than any downtime here: an agent that keeps reporting is never cut off, while one whose report was lost
         // for good is, soon enough for the run to end.
-        ["ClawGroups__Coordinator__ProgressTimeoutSeconds"] = "30",
+        ["ClawGroups__Coordinator__ProgressTimeoutSeconds"] = "45",
         // Runs take about a second: the model's expected duration must not judge them overrunning after a downtime.
         ["ClawGroups__Coordinator__OverrunFactor"] = "1000",
         // Every agent has the same card: routing is not the subject, so the coordinator never holds an item for a person.
@@ -77,62 +79,33 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         Log($"app on {server.Url} (pid {server.Current.ProcessId}), log {server.LogPath}");
         using var killSwitch = new KillSwitch();
         using var http = new HttpClient(killSwitch) { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(30) };
-        var human = new ClawApiClient(http, BootstrapToken);
-        var group = await human.CreateGroupAsync(new CreateGroup("Crash test", "Killed and restarted under its agents", RequireReview: false));
-        var groupId = Guid.Parse(group.Id);
-        var join = await human.CreateJoinTokenAsync(group.Id, new CreateJoinToken(ExpiresInMinutes: 60, MaxUses: PullAgents + WebhookAgents));
-
         var findings = new List<string>();
-        var agents = new List<SimulatedAgent>();
-        var created = new List<Guid>();
+        var run = await CrashRun.StartAsync(http, BootstrapToken, PullAgents, WebhookAgents, Items, Timings);
         try
         {
-            for (var i = 1; i <= PullAgents + WebhookAgents; i++)
-            {
-                var delivery = i <= PullAgents ? AgentDelivery.Pull : AgentDelivery.Webhook;
-                agents.Add(await SimulatedAgent.StartAsync(new SimulatedAgentOptions
-                {
-                    ServerUrl = server.Url,
-                    JoinToken = join.Token,
-                    Name = $"{delivery}-{i}",
-                    Profile = SkillProfiles.Backend,
-                    Delivery = delivery,
-                    Timings = Timings,
-                    HttpClient = http,
-                }));
-            }
-
-            for (var n = 1; n <= Items; n++)
-            {
-                var item = await human.CreateWorkItemAsync(group.Id, new CreateWorkItem(
-                    $"Add an endpoint to export invoices, part {n}", $"Part {n} of {Items}: REST endpoint, validation and tests."));
-                created.Add(Guid.Parse(item.Id));
-            }
-
-            Log($"{agents.Count} agents, {Items} items");
-            int Finished() => agents.Sum(a => a.Observed.Completed.Count);
+            // The items come in three batches, one before each kill, so that each kill finds the work it is meant to cut into.
+            await run.CreateItemsUpToAsync(FirstBatch);
+            Log($"{run.Agents.Count} agents, {FirstBatch} items");
 
             // 1. An arbitrary moment mid-run, down for longer than the heartbeat timeout, as a reboot or a deploy is.
-            await ReachAsync(Finished, 4, "4 results");
+            await ReachAsync(() => run.Finished, 4, "4 results");
             var sinceKill = Stopwatch.StartNew();
             await server.KillAsync();
-            Log($"kill 1 (mid-run) with {Finished()} results in");
+            Log($"kill 1 (mid-run) with {run.Finished} results in");
             await server.RestartAsync(sinceKill, TimeSpan.FromSeconds(HeartbeatTimeoutSeconds + 1));
             Log($"restarted after {sinceKill.Elapsed.TotalSeconds:0.0} s (pid {server.Current.ProcessId})");
 
-            // 2. While a result is on its way: the answer is lost, and the agent sends it again with the same key.
-            await ReachAsync(Finished, 12, "12 results");
-            await KillInFlightAsync(server, killSwitch, r => KillSwitch.IsPost(r, "result"), random, Log);
-
+            // 2. While a result is on its way: its answer is lost, and the agent sends it again with the same key.
+            await KillInFlightAsync(server, killSwitch, r => KillSwitch.IsPost(r, "result"), run, SecondBatch, random, Log);
             // 3. While an offer is being accepted.
-            await ReachAsync(Finished, 18, "18 results");
-            await KillInFlightAsync(server, killSwitch, r => KillSwitch.IsPost(r, "accept"), random, Log);
+            await KillInFlightAsync(server, killSwitch, r => KillSwitch.IsPost(r, "accept"), run, Items, random, Log);
+            await run.CreateItemsUpToAsync(Items);
 
-            await WaitForDatabaseAsync(server, async db => await db.WorkItems.CountAsync(w => w.GroupId == groupId && w.State == WorkItemState.Done) == Items,
+            await WaitForDatabaseAsync(server, async db => await db.WorkItems.CountAsync(w => w.GroupId == run.GroupId && w.State == WorkItemState.Done) == Items,
                 $"all {Items} items done");
             Log("all items done");
             // At least once: every message to an agent is delivered, however long a dead process's claim on it lasts.
-            await WaitForDatabaseAsync(server, db => db.OutboxMessages.AllAsync(m => m.GroupId != groupId || m.DeliveredAt != null || m.GaveUpAt != null),
+            await WaitForDatabaseAsync(server, db => db.OutboxMessages.AllAsync(m => m.GroupId != run.GroupId || m.DeliveredAt != null || m.GaveUpAt != null),
                 "every outbox message delivered");
             Log("outbox drained");
         }
@@ -142,14 +115,17 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         }
         finally
         {
-            foreach (var agent in agents)
-                await agent.DisposeAsync();
+            // The server stops first, gracefully: what is checked next is what the run left, not what a sweep makes of
+            // agents that have just gone quiet, nor a heartbeat caught half-way.
+            if (!await server.StopAsync())
+                findings.Add("the server did not stop within 30 s of SIGTERM");
+            await run.DisposeAsync();
         }
 
         await using (var db = server.NewContext())
-            findings.AddRange(await CrashFindings.CollectAsync(db, groupId, created, agents));
+            findings.AddRange(await CrashFindings.CollectAsync(db, run.GroupId, run.Created, run.Agents));
         findings.AddRange(killSwitch.ServerErrors.Select(error => $"the server answered an agent or the test with a 5xx: {error}"));
-        Log(CrashFindings.Summary(agents));
+        Log(CrashFindings.Summary(run.Agents));
         Log($"{server.Kills} kills; server log: {server.Current.Errors} errors, {server.Current.Warnings} warnings since the last restart");
         foreach (var problem in server.Current.Problems)
             Log($"  log: {problem}");
@@ -162,14 +138,23 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         server.Forget();
     }
 
-    /// <summary>Kills the server a few milliseconds after a request that matches goes out (or after 10 s if none does), and restarts it at once.</summary>
+    /// <summary>
+    /// Arms the kill switch, then feeds the run new items one at a time until a request that matches goes out; kills the
+    /// server a few milliseconds later (or when 10 s pass after the last item without one) and restarts it at once.
+    /// </summary>
     private static async Task KillInFlightAsync(
-        CrashingServer server, KillSwitch killSwitch, Func<HttpRequestMessage, bool> trigger, Random random, Action<string> log)
+        CrashingServer server, KillSwitch killSwitch, Func<HttpRequestMessage, bool> trigger, CrashRun run, int feedUpTo, Random random, Action<string> log)
     {
         var fired = killSwitch.Arm(trigger);
-        var delay = random.Next(0, 20);
+        while (!fired.IsCompleted && run.CreatedCount < feedUpTo)
+        {
+            await run.CreateItemAsync();
+            await Task.WhenAny(fired, Task.Delay(TimeSpan.FromSeconds(1)));
+        }
+
         var what = await Task.WhenAny(fired, Task.Delay(TimeSpan.FromSeconds(10))) == fired ? await fired : "nothing matched in 10 s";
         killSwitch.Disarm();
+        var delay = random.Next(0, 20);
         await Task.Delay(delay);
         var sinceKill = Stopwatch.StartNew();
         await server.KillAsync();

@@ -19,6 +19,7 @@ internal sealed class CrashingServer : IAsyncDisposable
     private readonly AppProcessOptions _options;
     private readonly string _folder;
     private AppProcess _current;
+    private bool _down;
 
     private CrashingServer(AppProcessOptions options, AppProcess first, DatabaseProvider provider, string connectionString, string folder)
     {
@@ -77,18 +78,23 @@ internal sealed class CrashingServer : IAsyncDisposable
         Kills++;
     }
 
+    /// <summary>A graceful stop (SIGTERM) at the end of the run: no sweep runs after the agents stop, and no request is cut off.</summary>
+    public Task<bool> StopAsync() => _down ? Task.FromResult(true) : _current.StopAsync(TimeSpan.FromSeconds(30));
+
     /// <summary>Starts the next incarnation on the same database and port, no sooner than <paramref name="downFor"/> after the kill.</summary>
     public async Task RestartAsync(Stopwatch sinceKill, TimeSpan downFor)
     {
         if (sinceKill.Elapsed < downFor)
             await Task.Delay(downFor - sinceKill.Elapsed);
         await _current.DisposeAsync();
+        _down = true;
         // The port was the old process's: a socket of it may linger for a moment, so a start that finds it taken tries again.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 _current = await AppProcess.StartAsync(_options);
+                _down = false;
                 break;
             }
             catch (InvalidOperationException e) when (attempt < 5 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
@@ -109,7 +115,8 @@ internal sealed class CrashingServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _current.DisposeAsync();
+        if (!_down)
+            await _current.DisposeAsync();
         Npgsql.NpgsqlConnection.ClearAllPools();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try

@@ -117,6 +117,34 @@ public sealed class AppProcess : IAsyncDisposable
         await Task.WhenAll(_readers);
     }
 
+    /// <summary>
+    /// Stops the server as a service manager does: SIGTERM, then the host's graceful shutdown (requests in flight are
+    /// answered). True when it exited within <paramref name="timeout"/>; false when it had to be killed.
+    /// </summary>
+    public async Task<bool> StopAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            using var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+                ?? throw new InvalidOperationException("Could not run kill.");
+            await signal.WaitForExitAsync();
+        }
+
+        using var waiting = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(waiting.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            return false;
+        }
+
+        await Task.WhenAll(_readers);
+        return true;
+    }
+
     /// <summary>The process's resident memory now (VmRSS), in bytes.</summary>
     public long ResidentBytes()
     {
