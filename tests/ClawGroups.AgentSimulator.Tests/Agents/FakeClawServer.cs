@@ -39,6 +39,19 @@ internal sealed class FakeClawServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedCall> Calls => [.. _calls];
 
+    /// <summary>
+    /// Answers given to an action's next calls before it is served (<c>"result"</c>, <c>"heartbeat"</c>): a 503 while
+    /// the server restarts, a 409 "Request in progress" for a key whose first request died with the old process.
+    /// </summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<(int Status, string Title)>> Refusals { get; } = new(StringComparer.Ordinal);
+
+    public void Refuse(string action, int status, string title, int times = 1)
+    {
+        var queue = Refusals.GetOrAdd(action, _ => new ConcurrentQueue<(int, string)>());
+        for (var i = 0; i < times; i++)
+            queue.Enqueue((status, title));
+    }
+
     public static async Task<FakeClawServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -100,15 +113,26 @@ internal sealed class FakeClawServer : IAsyncDisposable
                 await Task.Delay(20, context.RequestAborted);
             }
         });
-        _app.MapPost("/api/v1/agents/{agentId}/heartbeat", async (HttpContext context) => { await Record(context); return Results.Ok(); });
+        _app.MapPost("/api/v1/agents/{agentId}/heartbeat", async (HttpContext context) =>
+        {
+            await Record(context);
+            return Refused("heartbeat") ?? Results.Ok();
+        });
         _app.MapPost("/api/v1/work-items/{id}/{action}", async (HttpContext context, string id, string action) =>
         {
             await Record(context);
+            if (Refused(action) is { } refusal)
+                return refusal;
             if (action is "progress" or "result" && LeaseGone.ContainsKey(id))
                 return Results.Problem(title: "The lease was revoked", statusCode: 409, extensions: new Dictionary<string, object?> { ["state"] = "ready" });
             return Results.Json(new { id, state = action == "result" ? "inReview" : "inProgress" });
         });
     }
+
+    private IResult? Refused(string action) =>
+        Refusals.TryGetValue(action, out var queue) && queue.TryDequeue(out var refusal)
+            ? Results.Problem(title: refusal.Title, statusCode: refusal.Status)
+            : null;
 
     private async Task<JsonNode?> Record(HttpContext context)
     {

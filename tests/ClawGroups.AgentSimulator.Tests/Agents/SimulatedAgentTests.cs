@@ -58,6 +58,28 @@ public sealed class SimulatedAgentTests
     }
 
     [Fact]
+    public async Task With_a_retry_window_a_report_is_sent_again_with_the_same_key_and_body_until_the_restarted_server_answers()
+    {
+        await using var server = await FakeClawServer.StartAsync();
+        server.Refuse("result", 503, "Starting", times: 4);
+        server.Refuse("result", 409, "Request in progress");
+        server.Refuse("heartbeat", 503, "Starting", times: 3);
+        server.Offer("w-1");
+        var options = Options(server, AgentDelivery.Pull) with { Timings = AgentTimings.Fast with { RetryFor = TimeSpan.FromSeconds(5) } };
+        await using var agent = await SimulatedAgent.StartAsync(options);
+
+        await agent.WaitUntilAsync(a => a.Observed.Completed.Contains("w-1"), Deadline);
+
+        var results = server.CallsTo("result").ToList();
+        Assert.Equal(6, results.Count);
+        Assert.Single(results.Select(call => call.IdempotencyKey).Distinct());
+        Assert.Single(results.Select(call => call.Body!.ToJsonString()).Distinct());
+        Assert.All(server.CallsTo("heartbeat").GroupBy(call => call.IdempotencyKey),
+            tries => Assert.Single(tries.Select(call => call.Body!.ToJsonString()).Distinct()));
+        Assert.Empty(agent.Observed.Errors);
+    }
+
+    [Fact]
     public async Task A_webhook_agent_registers_its_loopback_url_and_works_an_assigned_item_once_though_delivered_twice()
     {
         await using var server = await FakeClawServer.StartAsync();

@@ -20,6 +20,12 @@ public sealed record AgentTimings
     /// <summary>The pause before trying again after a failed call in a loop.</summary>
     public TimeSpan ErrorBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a call that got no answer, a 5xx, a 429 or the server's "request in progress" is tried again with the
+    /// same idempotency key, every <see cref="ErrorBackoff"/>: an agent riding out a server restart. Null: three tries.
+    /// </summary>
+    public TimeSpan? RetryFor { get; init; }
+
     /// <summary>Timings for tests: everything well under a second.</summary>
     public static AgentTimings Fast { get; } = new()
     {

@@ -178,7 +178,8 @@ public sealed partial class SimulatedAgent
         var id = run.Item.Id;
         try
         {
-            await CallAsync((key, ct) => Api.ReportProgressAsync(id, new ProgressReport(fraction, message, run.Usage), key, ct), run.Revoked.Token);
+            var report = new ProgressReport(fraction, message, run.Usage);
+            await CallAsync((key, ct) => Api.ReportProgressAsync(id, report, key, ct), run.Revoked.Token);
             run.Fraction = fraction;
             Observed.ReportProgress(new ReportedProgress(id, fraction, message));
             _logger.LogInformation("Agent {Agent}: {WorkItemId} at {Fraction:P0}: {Message}", Name, id, fraction, message);

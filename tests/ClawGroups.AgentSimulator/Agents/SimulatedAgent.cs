@@ -148,11 +148,10 @@ public sealed partial class SimulatedAgent : IAsyncDisposable
                     return;
                 }
 
+                // One body for every try: a retry with the same Idempotency-Key must repeat the request to the letter.
                 var busy = !_runs.IsEmpty;
-                await CallAsync(
-                    (key, ct) => Api.HeartbeatAsync(
-                        AgentId, new Heartbeat(busy ? HeartbeatStatus.Busy : HeartbeatStatus.Idle, busy ? $"working on {_runs.Count}" : null), key, ct),
-                    stopping);
+                var heartbeat = new Heartbeat(busy ? HeartbeatStatus.Busy : HeartbeatStatus.Idle, busy ? $"working on {_runs.Count}" : null);
+                await CallAsync((key, ct) => Api.HeartbeatAsync(AgentId, heartbeat, key, ct), stopping);
                 Observed.Heartbeat();
             }
             catch (Exception e) when (IsCallFailure(e, stopping))
@@ -196,23 +195,28 @@ public sealed partial class SimulatedAgent : IAsyncDisposable
     }
 
     /// <summary>
-    /// Calls with one idempotency key, retrying transport failures, 5xx and 429 a few times with the same key, so
-    /// that a retry the server already acted on changes nothing.
+    /// Calls with one idempotency key, retrying transport failures, 5xx and 429 a few times (or for
+    /// <see cref="AgentTimings.RetryFor"/>) with the same key, so that a retry the server already acted on changes nothing.
     /// </summary>
     private async Task<ClawApiResponse> CallAsync(Func<string, CancellationToken, Task<ClawApiResponse>> call, CancellationToken cancellationToken)
     {
         var key = Guid.NewGuid().ToString("N");
+        var retryFor = _options.Timings.RetryFor;
+        var retryUntil = retryFor is { } window ? _options.TimeProvider.GetUtcNow() + window : (DateTimeOffset?)null;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await call(key, cancellationToken);
             }
-            catch (Exception e) when (attempt < 3 && IsTransient(e, cancellationToken))
+            catch (Exception e) when (
+                retryUntil is { } until
+                    ? _options.TimeProvider.GetUtcNow() < until && (IsTransient(e, cancellationToken) || IsStillRunning(e))
+                    : attempt < 3 && IsTransient(e, cancellationToken))
             {
                 var backoff = e is ClawApiException { RetryAfter: { } after } && after > TimeSpan.Zero
                     ? after
-                    : _options.Timings.ErrorBackoff * attempt;
+                    : retryUntil is null ? _options.Timings.ErrorBackoff * attempt : _options.Timings.ErrorBackoff;
                 _logger.LogWarning("Agent {Agent}: {Error}; trying again in {Backoff}", Name, e.Message, backoff);
                 await Task.Delay(backoff, _options.TimeProvider, cancellationToken);
             }
@@ -226,6 +230,13 @@ public sealed partial class SimulatedAgent : IAsyncDisposable
         TaskCanceledException => !cancellationToken.IsCancellationRequested,
         _ => false,
     };
+
+    /// <summary>
+    /// The server's 409 for a repeat of a request with the same Idempotency-Key that it has not answered yet: it asks to be
+    /// asked again once that one has answered (after a restart, once it knows the first one died with the old process).
+    /// </summary>
+    private static bool IsStillRunning(Exception e) =>
+        e is ClawApiException { StatusCode: HttpStatusCode.Conflict, Problem.Title: "Request in progress" };
 
     /// <summary>A failure of a call to the server that the agent records and survives (not its own shutdown).</summary>
     private static bool IsCallFailure(Exception e, CancellationToken stopping) =>

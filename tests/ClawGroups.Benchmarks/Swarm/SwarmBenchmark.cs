@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
+using ClawGroups.Testing.Apps;
 using ClawGroups.Testing.Postgres;
 
 namespace ClawGroups.Benchmarks.Swarm;
@@ -50,7 +51,8 @@ internal static class SwarmBenchmark
             database = "PostgreSQL (app data and Hangfire)";
         }
 
-        await using var app = await AppProcess.StartAsync(settings, Options(args, "--app-log").LastOrDefault(), output);
+        await using var app = await AppProcess.StartAsync(
+            new AppProcessOptions { Configuration = "Release", Build = true, Settings = settings, LogPath = Options(args, "--app-log").LastOrDefault() }, output);
         output.WriteLine($"app on {app.Url} (pid {app.ProcessId}), {database}");
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
