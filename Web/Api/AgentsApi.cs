@@ -34,7 +34,8 @@ internal static class AgentsApi
         }
 
         var joinToken = BearerTokenAuthenticationHandler.BearerToken(request);
-        return ApiResults.Created(await registration.RegisterAsync(joinToken, card, cancellationToken), a => $"/api/v1/agents/{a.AgentId}");
+        // No Location: there is no resource to GET an agent's registration from (its key is shown this once).
+        return ApiResults.Created(await registration.RegisterAsync(joinToken, card, cancellationToken));
     }
 
     private static async Task<Results<Ok<HeartbeatAnswer>, ProblemHttpResult>> HeartbeatAsync(

@@ -10,8 +10,9 @@ internal static class ApiResults
     public static Results<Ok<T>, ProblemHttpResult> Ok<T>(Outcome<T> outcome)
         => outcome.Succeeded ? TypedResults.Ok(outcome.Value) : Problem(outcome.Failure!);
 
-    public static Results<Created<T>, ProblemHttpResult> Created<T>(Outcome<T> outcome, Func<T, string> location)
-        => outcome.Succeeded ? TypedResults.Created(location(outcome.Value!), outcome.Value) : Problem(outcome.Failure!);
+    /// <summary>201 with the new resource; <paramref name="location"/> only where there is an address to read it back from.</summary>
+    public static Results<Created<T>, ProblemHttpResult> Created<T>(Outcome<T> outcome, Func<T, string>? location = null)
+        => outcome.Succeeded ? TypedResults.Created(location?.Invoke(outcome.Value!), outcome.Value) : Problem(outcome.Failure!);
 
     public static ProblemHttpResult Problem(Failure failure)
     {

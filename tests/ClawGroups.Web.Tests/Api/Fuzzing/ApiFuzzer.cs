@@ -171,8 +171,8 @@ internal sealed class ApiFuzzer(FuzzWorld world, Random random, FuzzFindings fin
         };
         if (item is { } id && request.Path.Contains(id.ToString(), StringComparison.Ordinal))
             reads.AddRange([($"/api/v1/work-items/{id}", Credential.Human, id), ($"/api/v1/work-items/{id}/events", Credential.Human, id)]);
-        // Created groups and items read back at their Location (an agent has no resource of its own to read: the group's roster shows it).
-        if (response.Location is { } location && (location.OriginalString.Contains("/groups/", StringComparison.Ordinal) || location.OriginalString.Contains("/work-items/", StringComparison.Ordinal)))
+        // Whatever a 201 names in Location reads back there (a registration names none: an agent has no resource of its own to read).
+        if (response.Location is { } location)
             reads.Add((location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString, Credential.Human, null));
 
         foreach (var (path, credential, readItem) in reads)
