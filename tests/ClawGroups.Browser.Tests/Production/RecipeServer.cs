@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using ClawGroups.Testing.Apps;
 
 namespace ClawGroups.Browser.Tests.Production;
 
@@ -90,35 +91,11 @@ public sealed partial class RecipeServer : IAsyncDisposable
     }
 
     /// <summary>Waits until <c>GET /health</c> answers 200.</summary>
-    public async Task WaitHealthyAsync(TimeSpan timeout)
+    public Task WaitHealthyAsync(TimeSpan timeout) => HealthWait.UntilHealthyAsync(Url, timeout, () =>
     {
-        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
-        {
-            ThrowIfExited();
-            try
-            {
-                using var response = await http.GetAsync(new Uri("health", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening there (yet).
-            }
-            catch (TaskCanceledException)
-            {
-                // Busy starting.
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"GET {Url}health did not answer 200 within {timeout}.");
-    }
+        ThrowIfExited();
+        return Task.CompletedTask;
+    }, () => Output);
 
     /// <summary>A free port on the loopback interface, for <see cref="Start"/>'s URL.</summary>
     public static int FreeLoopbackPort()

@@ -164,39 +164,15 @@ public sealed class AppProcess : IAsyncDisposable
         return _process.TotalProcessorTime;
     }
 
-    private async Task WaitHealthyAsync(TimeSpan timeout)
+    private Task WaitHealthyAsync(TimeSpan timeout) => HealthWait.UntilHealthyAsync(Url, timeout, async () =>
     {
-        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
+        if (_process.HasExited)
         {
-            if (_process.HasExited)
-            {
-                await Task.WhenAll(_readers);
-                throw new InvalidOperationException(
-                    $"The web app exited with {_process.ExitCode} before it was healthy:\n{string.Join('\n', _recent.TakeLast(40))}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri("health", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Starting.
-            }
-
-            await Task.Delay(100);
+            await Task.WhenAll(_readers);
+            throw new InvalidOperationException(
+                $"The web app exited with {_process.ExitCode} before it was healthy:\n{string.Join('\n', _recent.TakeLast(40))}");
         }
-
-        throw new TimeoutException($"The web app was not healthy within {timeout}:\n{string.Join('\n', _recent.TakeLast(40))}");
-    }
+    }, () => string.Join('\n', _recent.TakeLast(40)));
 
     // The console logger writes "warn: Category[id]" / "fail: …" / "crit: …" on the first line of an entry.
     private async Task ReadAsync(StreamReader reader)
