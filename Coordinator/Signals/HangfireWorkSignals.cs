@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Coordinator.Jobs;
 using Hangfire;
@@ -11,9 +12,32 @@ namespace ClawGroups.Coordinator.Signals;
 /// a commit: one that cannot be sent (the job storage or the bus not answering) is logged and dropped, never thrown into a
 /// request whose work is already saved; the sweep re-runs passes and lost deliveries, and long polls re-check on their own.
 /// </summary>
-public sealed partial class HangfireWorkSignals(
-    IBackgroundJobClient jobs, AgentWaiters waiters, IClusterBus cluster, TimeProvider time, ILogger<HangfireWorkSignals> logger) : IWorkSignals
+/// <remarks>
+/// Hangfire's client is synchronous: an enqueue blocks its thread on a database connection, for as long as the pool's wait
+/// when the pool is dry. Sent from requests, under a swarm on PostgreSQL, those blocked threads grew the thread pool to 80
+/// on 2 cores while the app held connections it was not using, and the pool ran dry. So requests only queue their signals,
+/// and one sender sends them in order: at most one thread ever waits on the job storage.
+/// </remarks>
+public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
 {
+    private readonly IBackgroundJobClient jobs;
+    private readonly AgentWaiters waiters;
+    private readonly IClusterBus cluster;
+    private readonly TimeProvider time;
+    private readonly ILogger<HangfireWorkSignals> logger;
+    private readonly Channel<(string Signal, Action Send)> _outgoing =
+        Channel.CreateUnbounded<(string, Action)>(new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly Task _sender;
+    private int _unsent;
+
+    public HangfireWorkSignals(
+        IBackgroundJobClient jobs, AgentWaiters waiters, IClusterBus cluster, TimeProvider time, ILogger<HangfireWorkSignals> logger)
+    {
+        (this.jobs, this.waiters, this.cluster, this.time, this.logger) = (jobs, waiters, cluster, time, logger);
+        _sender = Task.Run(SendQueuedAsync);
+    }
+
     /// <summary>A burst of changes in one group (a goal split into fifty items) needs one pass, not fifty.</summary>
     public static readonly TimeSpan PassDebounce = TimeSpan.FromMilliseconds(250);
 
@@ -75,17 +99,48 @@ public sealed partial class HangfireWorkSignals(
         Send("agent news", () => cluster.AgentHasNews(agentId));
     }
 
+    /// <summary>Waits until every signal queued so far has been sent or dropped (tests, and a graceful stop).</summary>
+    public async Task SentAsync(CancellationToken cancellationToken = default)
+    {
+        while (Volatile.Read(ref _unsent) > 0)
+        {
+            await Task.Delay(5, cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _outgoing.Writer.TryComplete();
+        await _sender.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
     private void Send(string signal, Action send)
     {
-        try
+        Interlocked.Increment(ref _unsent);
+        if (!_outgoing.Writer.TryWrite((signal, send)))
         {
-            send();
+            Interlocked.Decrement(ref _unsent);
         }
-#pragma warning disable CA1031 // A hint that cannot be sent must not fail the committed request that sends it.
-        catch (Exception exception)
-#pragma warning restore CA1031
+    }
+
+    private async Task SendQueuedAsync()
+    {
+        await foreach (var (signal, send) in _outgoing.Reader.ReadAllAsync())
         {
-            LogSignalLost(logger, exception, signal);
+            try
+            {
+                send();
+            }
+#pragma warning disable CA1031 // A hint that cannot be sent must not stop the signals after it.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                LogSignalLost(logger, exception, signal);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _unsent);
+            }
         }
     }
 
