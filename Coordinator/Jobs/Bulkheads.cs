@@ -15,6 +15,9 @@ public sealed partial class Bulkheads(TimeProvider time, ILogger<Bulkheads> logg
     /// <summary>Failures in a row after which <c>/health</c> calls the work failing rather than unlucky.</summary>
     public const int FailingAfter = 3;
 
+    /// <summary>More failing units than this and the old ones are forgotten at the next failure, not only when asked.</summary>
+    private const int MaxRemembered = 1000;
+
     private readonly ConcurrentDictionary<(string Work, Guid Scope), FailingWork> _failing = new();
 
     /// <summary>Runs <paramref name="unit"/>; false when it threw (logged and recorded), true otherwise.</summary>
@@ -54,12 +57,7 @@ public sealed partial class Bulkheads(TimeProvider time, ILogger<Bulkheads> logg
     /// <summary>Work that failed at least <see cref="FailingAfter"/> times in a row, lately, and has not succeeded since.</summary>
     public IReadOnlyList<FailingWork> KeepsFailing()
     {
-        var forgetBefore = time.GetUtcNow() - Remembered;
-        foreach (var (key, old) in _failing.Where(f => f.Value.LastAt < forgetBefore))
-        {
-            _failing.TryRemove(new KeyValuePair<(string, Guid), FailingWork>(key, old));
-        }
-
+        Forget(time.GetUtcNow() - Remembered);
         return _failing.Values.Where(f => f.Failures >= FailingAfter).OrderByDescending(f => f.Failures).ToList();
     }
 
@@ -70,9 +68,23 @@ public sealed partial class Bulkheads(TimeProvider time, ILogger<Bulkheads> logg
         var failing = _failing.AddOrUpdate((work, scope),
             _ => new FailingWork(work, scope, 1, now, now, error),
             (_, before) => before with { Failures = before.Failures + 1, LastAt = now, LastError = error });
+        // Failures seen once and never again (one message's delivery) must not pile up where /health is never asked.
+        if (_failing.Count > MaxRemembered)
+        {
+            Forget(now - Remembered);
+        }
+
         if (IsPowerOfTen(failing.Failures))
         {
             LogFailed(logger, exception, work, scope, failing.Failures);
+        }
+    }
+
+    private void Forget(DateTimeOffset before)
+    {
+        foreach (var stale in _failing.Where(f => f.Value.LastAt < before))
+        {
+            _failing.TryRemove(stale);
         }
     }
 

@@ -20,11 +20,11 @@ namespace ClawGroups.Coordinator.Signals;
 /// </remarks>
 public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
 {
-    private readonly IBackgroundJobClient jobs;
-    private readonly AgentWaiters waiters;
-    private readonly IClusterBus cluster;
-    private readonly TimeProvider time;
-    private readonly ILogger<HangfireWorkSignals> logger;
+    private readonly IBackgroundJobClient _jobs;
+    private readonly AgentWaiters _waiters;
+    private readonly IClusterBus _cluster;
+    private readonly TimeProvider _time;
+    private readonly ILogger<HangfireWorkSignals> _logger;
     private readonly Channel<(string Signal, Action Send)> _outgoing =
         Channel.CreateUnbounded<(string, Action)>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -34,7 +34,7 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
     public HangfireWorkSignals(
         IBackgroundJobClient jobs, AgentWaiters waiters, IClusterBus cluster, TimeProvider time, ILogger<HangfireWorkSignals> logger)
     {
-        (this.jobs, this.waiters, this.cluster, this.time, this.logger) = (jobs, waiters, cluster, time, logger);
+        (_jobs, _waiters, _cluster, _time, _logger) = (jobs, waiters, cluster, time, logger);
         _sender = Task.Run(SendQueuedAsync);
     }
 
@@ -51,7 +51,7 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
     /// </summary>
     public void AssignmentNeeded(Guid groupId)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var known = _nextPass.TryGetValue(groupId, out var next);
         if (known && next > now)
         {
@@ -73,10 +73,10 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
         {
             if (leading)
             {
-                jobs.Enqueue<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None));
+                _jobs.Enqueue<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None));
             }
 
-            jobs.Schedule<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None), due - now);
+            _jobs.Schedule<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None), due - now);
         });
     }
 
@@ -87,16 +87,16 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
         {
             foreach (var id in outboxMessageIds)
             {
-                jobs.Enqueue<CoordinatorJobs>(j => j.DeliverWebhookAsync(id, CancellationToken.None));
+                _jobs.Enqueue<CoordinatorJobs>(j => j.DeliverWebhookAsync(id, CancellationToken.None));
             }
         });
     }
 
     public void AgentHasNews(Guid agentId)
     {
-        waiters.Notify(agentId);
+        _waiters.Notify(agentId);
         // The agent's long poll may be held by another node.
-        Send("agent news", () => cluster.AgentHasNews(agentId));
+        Send("agent news", () => _cluster.AgentHasNews(agentId));
     }
 
     /// <summary>Waits until every signal queued so far has been sent or dropped (tests, and a graceful stop).</summary>
@@ -135,7 +135,7 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                LogSignalLost(logger, exception, signal);
+                LogSignalLost(_logger, exception, signal);
             }
             finally
             {
