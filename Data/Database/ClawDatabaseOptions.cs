@@ -21,6 +21,9 @@ public sealed class ClawDatabaseOptions
     /// <summary>Apply pending migrations at start-up. Turn off where a deployment step migrates instead.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
+    /// <summary>How hard the embedded SQLite file holds each commit; see <see cref="SqliteDurability"/>. PostgreSQL ignores it.</summary>
+    public SqliteDurability SqliteDurability { get; set; } = SqliteDurability.Normal;
+
     [Required(ErrorMessage = "Set ConnectionStrings:ClawGroups (environment ConnectionStrings__ClawGroups) when Database:Provider is Postgres.")]
     public string? ConnectionString { get; set; }
 }

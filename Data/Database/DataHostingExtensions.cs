@@ -32,7 +32,7 @@ public static class DataHostingExtensions
             options.UseClawDatabase(database.Provider, database.ConnectionString!);
             if (database.Provider == DatabaseProvider.Sqlite)
             {
-                options.AddInterceptors(services.GetRequiredService<SqliteWriteGate>());
+                options.AddInterceptors(services.GetRequiredService<SqliteWriteGate>(), services.GetRequiredService<SqliteConnectionSettings>());
             }
 
             // Other parts observe saves through interceptors (the coordinator's live updates), without Data knowing them.
@@ -42,6 +42,7 @@ public static class DataHostingExtensions
             services.GetRequiredService<IDbContextFactory<ClawDbContext>>().CreateDbContext());
         builder.Services.AddSingleton<ClawDatabaseMigrator>();
         builder.Services.AddSingleton<SqliteWriteGate>();
+        builder.Services.AddSingleton(services => new SqliteConnectionSettings(services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value.SqliteDurability));
         builder.Services.AddSingleton(services => new ProcessLiveness(services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value));
         return builder;
     }
