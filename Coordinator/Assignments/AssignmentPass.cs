@@ -43,15 +43,18 @@ public sealed partial class AssignmentPass(
         var clock = new PassClock();
         var minimumConfidence = options.CurrentValue.MinRoutingConfidence;
         // Read lean and untracked: a pass weighs thousands of items and moves a few, which it reads again whole.
+        var agents = await AvailableAgentsAsync(groupId, now, cancellationToken);
         var ready = context.WorkItems
             .Where(w => w.GroupId == groupId && Assignable.Contains(w.State) && w.PausedAt == null);
         if (minimumConfidence > 0)
         {
-            // Held items wait for a person; with the rule turned off the coordinator routes them too.
-            ready = ready.Where(w => w.RoutingHeldAt == null);
+            // Held items wait for a person; with the rule turned off the coordinator routes them too. A hold weighs the members
+            // there were: one made before the newest member joined is judged again with it (a swarm's first pass, made while
+            // its agents were still registering, held half its items for good between the first two who had).
+            var rosterChangedAt = agents.Count == 0 ? DateTimeOffset.MinValue : agents.Max(a => a.RegisteredAt);
+            ready = ready.Where(w => w.RoutingHeldAt == null || w.RoutingHeldAt < rosterChangedAt);
         }
 
-        var agents = await AvailableAgentsAsync(groupId, now, cancellationToken);
         var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
         // Only members with a free slot can be offered anything; with none, the items are judged when a slot frees.
         var open = Enumerable.Range(0, agents.Count).Where(a => agents[a].Capacity > load.GetValueOrDefault(agents[a].Id)).ToArray();

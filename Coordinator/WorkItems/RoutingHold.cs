@@ -9,7 +9,8 @@ namespace ClawGroups.Coordinator.WorkItems;
 /// <summary>
 /// An item the coordinator holds for a person to route: the members who could take it fit it almost equally well, so it
 /// waits with its best candidates instead of being offered blindly, until a person gives it to someone (one click on a
-/// candidate is a reassignment), edits it, or otherwise moves it.
+/// candidate is a reassignment), edits it, or otherwise moves it, or a member joins the group (then the next pass judges it
+/// again, with the newcomer).
 /// </summary>
 public static class RoutingHold
 {
@@ -19,7 +20,17 @@ public static class RoutingHold
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(candidates);
         var rounded = Math.Round(confidence, 3);
-        (item.RoutingHeldAt, item.RoutingConfidence, item.RoutingCandidatesJson, item.UpdatedAt) = (now, rounded, ClawJson.Serialize(candidates), now);
+        var question = ClawJson.Serialize(candidates);
+        // The same members at the same fit is the same question; the loads in the reasons move with every offer.
+        var unchanged = item.RoutingHeldAt is not null && item.RoutingConfidence == rounded
+                        && Candidates(item).Select(c => (c.MemberId, c.Affinity)).SequenceEqual(candidates.Select(c => (c.MemberId, c.Affinity)));
+        (item.RoutingHeldAt, item.RoutingConfidence, item.RoutingCandidatesJson, item.UpdatedAt) = (now, rounded, question, now);
+        if (unchanged)
+        {
+            // Judged again (a member joined) and still the same question: not news for the trail.
+            return;
+        }
+
         context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.NeedsRouting, now, new { confidence = rounded, candidates }, item.Id);
     }
 
