@@ -110,7 +110,7 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
-        // The held items' candidates and the offers are explained together: one call to the model per pass.
+        // The offers and the held items' candidates are explained together: one call to the model per pass.
         var heldMatches = held.Order().SelectMany(i => contenders[i].Best.Select(c =>
             new ReasonedMatch(i, c.Agent, c.Affinity, c.BestSkill, load.GetValueOrDefault(agents[c.Agent].Id), agents[c.Agent].Capacity))).ToList();
         var offerMatches = new List<ReasonedMatch>(choices.Count);
@@ -121,7 +121,8 @@ public sealed partial class AssignmentPass(
             load[agent.Id] = load.GetValueOrDefault(agent.Id) + 1;
         }
 
-        var reasons = RoutingReason.ForMatches(skillModel, texts, profiles, contenders, [.. heldMatches, .. offerMatches], cancellationToken);
+        // Offers first: when a large pass cannot explain every match in words, the work that moves now gets them.
+        var reasons = RoutingReason.ForMatches(skillModel, texts, profiles, contenders, [.. offerMatches, .. heldMatches], cancellationToken);
         clock.Lap("reasons");
         if (!await ReadyItems.TrackWholeAsync(context, items, held.Concat(offerMatches.Select(m => m.Item)).Distinct().ToList(), cancellationToken))
         {
@@ -129,11 +130,11 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
-        HoldForPeople(items, agents, contenders, heldMatches, reasons.Take(heldMatches.Count).ToList());
+        HoldForPeople(items, agents, contenders, heldMatches, reasons.Skip(offerMatches.Count).ToList());
         EstimateDurations(skillModel, offerMatches.Select(m => m.Item).ToList(), items, texts, cancellationToken);
         ClaimCapacity(choices.Select(c => openAgents[candidates[c].Agent]).Distinct());
         var offers = new List<(WorkItem Item, Agent Agent)>(choices.Count);
-        foreach (var (choice, reason) in choices.Zip(reasons.Skip(heldMatches.Count)))
+        foreach (var (choice, reason) in choices.Zip(reasons.Take(offerMatches.Count)))
         {
             var candidate = candidates[choice];
             var (item, agent) = (items[candidate.Item], openAgents[candidate.Agent]);

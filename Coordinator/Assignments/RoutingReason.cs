@@ -15,8 +15,15 @@ public static class RoutingReason
     public const int MaxWords = 3;
 
     /// <summary>
-    /// The reason for each match of a pass, the words behind all of them explained by the model in one call: a pass's
-    /// reasons cost one batch, however many offers it makes.
+    /// Items whose words a pass explains at most: two encoder batches. The words cost an encoder pass per item, and a cold pass
+    /// offering 500 items spent 9–15 s on them under the swarm while every offer waited; past this many items, in the order
+    /// given, a reason starts at the skill (<c>→ Infrastructure (Kubernetes); fit …</c>). A steady pass explains everything.
+    /// </summary>
+    public const int MaxItemsExplained = 256;
+
+    /// <summary>
+    /// The reason for each match of a pass, the words behind them explained by the model in one call (for the first
+    /// <see cref="MaxItemsExplained"/> items named, in order).
     /// </summary>
     public static IReadOnlyList<string> ForMatches(
         ISkillModel model, IReadOnlyList<WorkItemText> texts, IReadOnlyList<SkillProfile> profiles, IReadOnlyList<Contenders> contenders,
@@ -29,14 +36,16 @@ public static class RoutingReason
         ArgumentNullException.ThrowIfNull(matches);
         var words = new IReadOnlyList<string>[matches.Count];
         Array.Fill(words, []);
-        var named = Enumerable.Range(0, matches.Count).Where(k => SkillOf(profiles[matches[k].Agent], matches[k].Skill) is not null).ToList();
+        var explained = matches.Select(m => m.Item).Distinct().Take(MaxItemsExplained).ToHashSet();
+        var named = Enumerable.Range(0, matches.Count)
+            .Where(k => explained.Contains(matches[k].Item) && SkillOf(profiles[matches[k].Agent], matches[k].Skill) is not null).ToList();
         if (named.Count > 0)
         {
-            var explained = model.Explain(
+            var said = model.Explain(
                 named.Select(k => new SkillMatch(texts[matches[k].Item], profiles[matches[k].Agent], matches[k].Skill)).ToList(), MaxWords, cancellationToken);
-            foreach (var (k, said) in named.Zip(explained))
+            foreach (var (k, itemWords) in named.Zip(said))
             {
-                words[k] = said;
+                words[k] = itemWords;
             }
         }
 

@@ -69,4 +69,27 @@ public sealed class RoutingReasonTests
         Assert.Equal("Restart pods → Infrastructure (Kubernetes); fit 0.80, next best 0.30; load 0/2", reasons[pods.Id]);
         Assert.Equal("sign-up form → Front-end (react); fit 0.80, next best 0.30; load 0/2", reasons[form.Id]);
     }
+
+    [Fact]
+    public async Task A_pass_offering_more_items_than_it_explains_names_the_words_of_the_first_and_starts_the_rest_at_the_skill()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var group = await PassGroup.CreateAsync(database);
+        var many = RoutingReason.MaxItemsExplained + 10;
+        await group.AddAgentAsync("kube", many, new AgentSkill { SkillId = "infra", Name = "Infrastructure", Tags = ["Kubernetes"], Level = 0.8 });
+        for (var i = 0; i < many; i++)
+        {
+            await group.AddItemAsync($"Restart pod {i}");
+        }
+
+        var model = new ScriptedSkillModel { Affinity = (_, _) => (0.8f, 0), Words = _ => ["Restart"] };
+
+        Assert.Equal(many, await group.RunPassAsync(model));
+
+        Assert.Equal(RoutingReason.MaxItemsExplained, Assert.Single(model.ExplainCalls).Count);
+        await using var reader = database.NewContext();
+        var reasons = await reader.Assignments.Select(a => a.Reason).ToListAsync();
+        Assert.Equal(RoutingReason.MaxItemsExplained, reasons.Count(r => r!.StartsWith("Restart → Infrastructure", StringComparison.Ordinal)));
+        Assert.Equal(10, reasons.Count(r => r!.StartsWith("→ Infrastructure (Kubernetes); fit 0.80", StringComparison.Ordinal)));
+    }
 }
