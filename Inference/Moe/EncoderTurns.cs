@@ -83,23 +83,31 @@ public sealed class EncoderTurns
             return;
         }
 
-        // A batch pads to its longest text; ordered by length, rows of one request stay together.
-        batch.Sort((a, b) => a.Sequence.Length.CompareTo(b.Sequence.Length));
+        // A pass pads to its longest text: the batch runs in length buckets, so padding stays near a tenth of its tokens
+        // (one padded batch of 128 held-out texts was half padding; docs/PERFORMANCE.md, "The MoE encoder's arithmetic rate").
+        foreach (var bucket in TokenBatch.Buckets(batch.Select(pending => pending.Sequence).ToList()))
+        {
+            Run(bucket.Select(i => batch[i]).ToList());
+        }
+    }
+
+    private void Run(List<Pending> bucket)
+    {
         try
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            var (ids, mask) = TokenBatch.Pad(batch.Select(pending => pending.Sequence).ToList(), _padId, CPU);
+            var (ids, mask) = TokenBatch.Pad(bucket.Select(pending => pending.Sequence).ToList(), _padId, CPU);
             var values = _network.Encode(ids, mask).contiguous().data<float>().ToArray();
-            var hidden = values.Length / batch.Count;
-            for (var row = 0; row < batch.Count; row++)
+            var hidden = values.Length / bucket.Count;
+            for (var row = 0; row < bucket.Count; row++)
             {
-                batch[row].Complete(values.AsSpan(row * hidden, hidden).ToArray());
+                bucket[row].Complete(values.AsSpan(row * hidden, hidden).ToArray());
             }
         }
         catch (Exception e)
         {
-            foreach (var pending in batch)
+            foreach (var pending in bucket)
             {
                 pending.Fail(e);
             }
