@@ -26,6 +26,10 @@ public static class EncoderRateBench
         var repeats = options.Int("repeats", 15);
         var batchSize = options.Int("batch", 128);
         var folder = options.Text("weights", SkillModelFiles.DefaultFolder());
+
+        // As the server runs the encoder (decision 0019): on a machine shared with other work, OpenMP workers that spin
+        // between regions made every variant several times slower and the ratios noise.
+        Hosting.OpenMpWaitPolicy.PreferPassive();
         using var moe = MoeSkillModel.Load(folder);
         var network = moe.Network;
         var config = network.Config;
@@ -36,7 +40,7 @@ public static class EncoderRateBench
         var buckets = TokenBatch.Buckets(sequences).Select(bucket => bucket.Select(i => sequences[i]).ToList()).ToList();
         var flops = EncoderFlops.Of(config, sequences.Select(s => s.Length));
         var realTokens = sequences.Sum(s => s.Length);
-        output.WriteLine(Line($"torch threads {get_num_threads()}, {Environment.ProcessorCount} cores; batch {sequences.Length} texts, {realTokens} tokens, longest {sequences.Max(s => s.Length)}"));
+        output.WriteLine(Line($"torch threads {get_num_threads()}, {Environment.ProcessorCount} cores, OMP_WAIT_POLICY {Hosting.OpenMpWaitPolicy.Current() ?? "default"}; batch {sequences.Length} texts, {realTokens} tokens, longest {sequences.Max(s => s.Length)}"));
         output.WriteLine(Line($"padded tokens: one batch {sequences.Length * sequences.Max(s => s.Length)}, {buckets.Count} length buckets {buckets.Sum(b => b.Count * b.Max(s => s.Length))} (rows {string.Join("/", buckets.Select(b => b.Count))})"));
         output.WriteLine(Line($"useful FLOPs per text: {flops.Total / sequences.Length / 1e6:F2} M = attention projections {flops.AttentionProjections / sequences.Length / 1e6:F2} + attention scores {flops.AttentionScores / sequences.Length / 1e6:F2} + dense FFN {flops.DenseFeedForward / sequences.Length / 1e6:F2} + router {flops.Router / sequences.Length / 1e6:F2} + routed experts {flops.RoutedExperts / sequences.Length / 1e6:F2} + shared expert {flops.SharedExperts / sequences.Length / 1e6:F2}"));
 
@@ -53,6 +57,7 @@ public static class EncoderRateBench
         var oneBatch = Padded(sequences, tokenizer.PadId);
         var padded = buckets.Select(bucket => Padded(bucket, tokenizer.PadId)).ToList();
         using var probe = MatmulProbe.Of(network, padded);
+        using var large = MatmulProbe.Large(probe.Flops);
 
         var variants = new (string Name, double Flops, Action Run)[]
         {
@@ -61,6 +66,7 @@ public static class EncoderRateBench
             ("after: length buckets, grouped experts", flops.Total, () => Encode(network, padded, ExpertDispatch.Grouped)),
             ("matmul probe: the after path's products alone", probe.Flops, probe.Run),
             ("dense of equal total params, same buckets", denseFlops, () => EncodeDense(dense, padded)),
+            ("large products (3,072 × 512 × 512), the probe's FLOPs", large.Flops, large.Run),
         };
         var samples = variants.Select(_ => new List<double>()).ToArray();
         for (var round = -1; round < repeats; round++)

@@ -82,6 +82,15 @@ public sealed class MatmulProbe : IDisposable
         return new MatmulProbe(products);
     }
 
+    /// <summary>Products of one large shape, about <paramref name="flops"/> in all: the machine's rate where shape is no limit.</summary>
+    public static MatmulProbe Large(double flops)
+    {
+        var count = (int)Math.Max(1, Math.Round(flops / (2.0 * 3072 * 512 * 512)));
+        var left = randn(3072, 512);
+        var right = randn(512, 512);
+        return new MatmulProbe(Enumerable.Range(0, count).Select(i => i == 0 ? (left, right) : (left.alias(), right.alias())).ToList());
+    }
+
     public void Run()
     {
         foreach (var (left, right) in _products)
