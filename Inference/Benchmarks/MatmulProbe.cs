@@ -40,7 +40,8 @@ public sealed class MatmulProbe : IDisposable
         {
             network.Encode(ids, mask).Dispose();
             var (rows, longest) = (ids.shape[0], ids.shape[1]);
-            var tokens = rows * longest;
+            // Projections and experts run on real tokens only (PackedTokens); attention's scores on the padded layout.
+            var tokens = (long)mask.sum().item<float>();
             var load = network.Routers.Select(router => router.LastExpertLoad()).ToList();
             for (var layer = 0; layer < c.NumHiddenLayers; layer++)
             {

@@ -44,6 +44,13 @@ public sealed class SkillNetwork : nn.Module
 
     public IReadOnlyList<Router> Routers => _routers;
 
+    /// <summary>Whether inference runs on real tokens only (see <see cref="DecoderStack.PackTokens"/>).</summary>
+    public bool PackTokens
+    {
+        get => _model.PackTokens;
+        set => _model.PackTokens = value;
+    }
+
     /// <summary>How every MoE layer runs its routed experts without gradients (see <see cref="Model.ExpertDispatch"/>).</summary>
     public ExpertDispatch ExpertDispatch
     {

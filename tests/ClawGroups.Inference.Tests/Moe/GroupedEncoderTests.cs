@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace ClawGroups.Inference.Tests.Moe;
 
-/// <summary>The served encoder path (length buckets, grouped experts) against the one it replaced, on the shipped weights.</summary>
+/// <summary>The served encoder path (packed real tokens, length buckets, grouped experts) against the one it replaced, on the shipped weights.</summary>
 public sealed class GroupedEncoderTests : IClassFixture<MoeSkillModelTests.ShippedModel>
 {
     private readonly MoeSkillModel _model;
@@ -19,7 +19,7 @@ public sealed class GroupedEncoderTests : IClassFixture<MoeSkillModelTests.Shipp
     }
 
     [Fact]
-    public void Bucketed_grouped_readings_equal_one_padded_batch_with_experts_one_by_one()
+    public void Served_readings_equal_one_padded_batch_with_experts_one_by_one()
     {
         var items = SkillCorpus.Load(SkillCorpus.DefaultFolder()).HeldOut.Take(128).Select(item => item.ToWorkItem()).ToList();
         var tokenizer = WordPieceTokenizer.Load(Path.Combine(SkillModelFiles.DefaultFolder(), WordPieceTokenizer.FileName));
@@ -55,6 +55,7 @@ public sealed class GroupedEncoderTests : IClassFixture<MoeSkillModelTests.Shipp
         using var noGrad = no_grad();
         var (ids, mask) = TokenBatch.Pad(sequences, padId, CPU);
         network.ExpertDispatch = ExpertDispatch.OneByOne;
+        network.PackTokens = false;
         try
         {
             var pooled = network.Encode(ids, mask);
@@ -62,6 +63,7 @@ public sealed class GroupedEncoderTests : IClassFixture<MoeSkillModelTests.Shipp
         }
         finally
         {
+            network.PackTokens = true;
             network.ExpertDispatch = ExpertDispatch.Grouped;
         }
     }
