@@ -11,11 +11,12 @@ namespace ClawGroups.Inference.Benchmarks;
 
 /// <summary>
 /// <c>bench-encoder [--batch 128] [--repeats 15]</c>: the MoE encoder's arithmetic rate on one batch of held-out texts, on
-/// the shipped weights, against three things measured in the same process, in interleaved rounds (the machine is shared,
-/// so only same-run ratios mean anything): the encoder as it ran before (one padded batch, experts one by one); a matmul
-/// probe that runs exactly the matrix products the encoder runs (the same shapes, the same FLOPs, and nothing else), which
-/// is the rate this machine's libtorch reaches on them; and a dense model with the same total parameters (every
-/// feed-forward as wide as needed for the MoE's total), fed the same buckets.
+/// the shipped weights, against what is measured beside it in the same process, in interleaved rounds (the machine is
+/// shared, so only same-run ratios mean anything): the encoder as it ran before (one padded batch, experts one by one) and
+/// each step since; a matmul probe that runs exactly the matrix products the served path runs (the same shapes, the same
+/// FLOPs, on operands made beforehand, and nothing else), which is the rate this machine's libtorch reaches on them; a dense
+/// model with the same total parameters (every feed-forward as wide as needed for the MoE's total), run the same way; and
+/// large products of the probe's FLOPs, the rate where shape is no limit.
 /// </summary>
 public static class EncoderRateBench
 {
@@ -64,8 +65,8 @@ public static class EncoderRateBench
             ("before: one padded batch, experts one by one", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.OneByOne, packTokens: false)),
             ("one padded batch, grouped experts", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.Grouped, packTokens: false)),
             ("length buckets, grouped experts", flops.Total, () => Encode(network, padded, ExpertDispatch.Grouped, packTokens: false)),
-            ("after: one batch, real tokens packed, grouped experts", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.Grouped, packTokens: true)),
-            ("packed and length buckets, grouped experts", flops.Total, () => Encode(network, padded, ExpertDispatch.Grouped, packTokens: true)),
+            ("after (as served): one batch, real tokens packed, grouped experts", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.Grouped, packTokens: true)),
+            ("length buckets, real tokens packed, grouped experts", flops.Total, () => Encode(network, padded, ExpertDispatch.Grouped, packTokens: true)),
             ("matmul probe: the after path's products alone", probe.Flops, probe.Run),
             ("dense of equal total params, the same way", denseFlops, () => EncodeDense(dense, [oneBatch])),
             ("large products (3,072 × 512 × 512), the probe's FLOPs", large.Flops, large.Run),

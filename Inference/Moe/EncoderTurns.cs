@@ -83,31 +83,25 @@ public sealed class EncoderTurns
             return;
         }
 
-        // A pass pads to its longest text: the batch runs in length buckets, so padding stays near a tenth of its tokens
-        // (one padded batch of 128 held-out texts was half padding; docs/PERFORMANCE.md, "The MoE encoder's arithmetic rate").
-        foreach (var bucket in TokenBatch.Buckets(batch.Select(pending => pending.Sequence).ToList()))
-        {
-            Run(bucket.Select(i => batch[i]).ToList());
-        }
-    }
-
-    private void Run(List<Pending> bucket)
-    {
+        // A batch pads to its longest text, but the encoder computes on real tokens only (PackedTokens) but for attention's
+        // scores, so padding costs little: splitting a turn into length buckets measured no faster (docs/PERFORMANCE.md, "The
+        // MoE encoder's arithmetic rate"). Ordered by length, rows of one request stay together.
+        batch.Sort((a, b) => a.Sequence.Length.CompareTo(b.Sequence.Length));
         try
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            var (ids, mask) = TokenBatch.Pad(bucket.Select(pending => pending.Sequence).ToList(), _padId, CPU);
+            var (ids, mask) = TokenBatch.Pad(batch.Select(pending => pending.Sequence).ToList(), _padId, CPU);
             var values = _network.Encode(ids, mask).contiguous().data<float>().ToArray();
-            var hidden = values.Length / bucket.Count;
-            for (var row = 0; row < bucket.Count; row++)
+            var hidden = values.Length / batch.Count;
+            for (var row = 0; row < batch.Count; row++)
             {
-                bucket[row].Complete(values.AsSpan(row * hidden, hidden).ToArray());
+                batch[row].Complete(values.AsSpan(row * hidden, hidden).ToArray());
             }
         }
         catch (Exception e)
         {
-            foreach (var pending in bucket)
+            foreach (var pending in batch)
             {
                 pending.Fail(e);
             }

@@ -188,15 +188,13 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         var skillVectors = ProfileSkillVectors(matches.Select(m => m.Profile).ToList(), cancellationToken);
         var named = Enumerable.Range(0, matches.Count).Where(m => matches[m].Skill >= 0 && matches[m].Skill < skillVectors[m].Embeddings.Length).ToList();
 
-        // One encoding per distinct text, in length buckets: a pass explains hundreds of matches, and a held item's
+        // One encoding per distinct text, in batches of similar length: a pass explains hundreds of matches, and a held item's
         // contenders share its text. One text at a time cost ~37 ms a match.
         var textOf = named.ToDictionary(m => m, m => SkillText.Of(matches[m].Item));
         var texts = textOf.Values.Distinct(StringComparer.Ordinal).ToList();
         var encoded = texts.Select(text => _tokenizer.EncodeWords(text, _network.HeadsConfig.MaxTokens)).ToArray();
         var matchesOf = named.ToLookup(m => textOf[m], StringComparer.Ordinal);
-        var batches = Enumerable.Range(0, texts.Count).OrderBy(t => encoded[t].Ids.Length).Chunk(BatchSize)
-            .SelectMany(chunk => TokenBatch.Buckets(chunk.Select(t => encoded[t].Ids).ToList()).Select(bucket => bucket.Select(i => chunk[i]).ToArray()));
-        foreach (var batch in batches)
+        foreach (var batch in Enumerable.Range(0, texts.Count).OrderBy(t => encoded[t].Ids.Length).Chunk(BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
             float[] projected;

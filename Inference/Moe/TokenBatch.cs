@@ -34,6 +34,7 @@ public static class TokenBatch
     }
 
     /// <summary>
+    /// (bench-encoder's comparison: since the encoder packs real tokens, the served path runs a turn as one batch.)
     /// Splits sequences, shortest first, into runs that pad little: a run closes before a sequence that would make its
     /// padding exceed <paramref name="maxPadding"/> of its real tokens, unless it has fewer than <paramref name="minRows"/>
     /// rows, and a short last run joins the one before (a forward pass has a fixed cost of a few hundred operations, so very short runs cost more than the padding they

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace ClawGroups.Inference.Tests.Moe;
 
-/// <summary>The served encoder path (packed real tokens, length buckets, grouped experts) against the one it replaced, on the shipped weights.</summary>
+/// <summary>The served encoder path (real tokens packed, grouped experts) against the one it replaced, on the shipped weights.</summary>
 public sealed class GroupedEncoderTests : IClassFixture<MoeSkillModelTests.ShippedModel>
 {
     private readonly MoeSkillModel _model;
