@@ -45,7 +45,7 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
 
     public Expert? SharedExperts => _sharedExperts;
 
-    /// <summary>How the routed experts run when no gradient is wanted; with gradients they always run <see cref="ExpertDispatch.OneByOne"/>.</summary>
+    /// <summary>How the routed experts run in eval mode without gradients; in training or with gradients they always run <see cref="ExpertDispatch.OneByOne"/>.</summary>
     public ExpertDispatch Dispatch { get; set; } = ExpertDispatch.Grouped;
 
     /// <summary>[batch, seq, hidden] → [batch, seq, hidden].</summary>
@@ -55,7 +55,8 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
         var hiddenSize = input.shape[^1];
         var tokens = input.reshape(-1, hiddenSize);
         var routing = _gate.forward(tokens);
-        if (Dispatch == ExpertDispatch.Grouped && !is_grad_enabled())
+        // Only in eval mode: in training the optimizer changes the weights under the packed copy, and no call says when.
+        if (Dispatch == ExpertDispatch.Grouped && !training && !is_grad_enabled())
         {
             return (_grouped ??= new GroupedExperts(_experts.ToList(), _sharedExperts)).Forward(tokens, routing).view(input.shape).MoveToOuterDisposeScope();
         }

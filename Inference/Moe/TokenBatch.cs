@@ -34,11 +34,12 @@ public static class TokenBatch
     }
 
     /// <summary>
-    /// (bench-encoder's comparison: since the encoder packs real tokens, the served path runs a turn as one batch.)
     /// Splits sequences, shortest first, into runs that pad little: a run closes before a sequence that would make its
     /// padding exceed <paramref name="maxPadding"/> of its real tokens, unless it has fewer than <paramref name="minRows"/>
-    /// rows, and a short last run joins the one before (a forward pass has a fixed cost of a few hundred operations, so very short runs cost more than the padding they
-    /// save). Returns indices into <paramref name="sequences"/>, each run ordered by length.
+    /// rows, and a short last run joins the one before (each run is a forward pass of a few hundred operations). Returns
+    /// indices into <paramref name="sequences"/>, each run ordered by length. The served encoder does not split its
+    /// batches, since it computes on real tokens only (<see cref="Model.PackedTokens"/>); bench-encoder keeps this to show
+    /// that buckets buy what packing buys.
     /// </summary>
     public static IReadOnlyList<int[]> Buckets(IReadOnlyList<int[]> sequences, double maxPadding = 0.1, int minRows = 16)
     {

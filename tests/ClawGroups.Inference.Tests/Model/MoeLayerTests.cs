@@ -82,6 +82,28 @@ public sealed class MoeLayerTests
         Assert.True(grouped.allclose(reference, rtol: 1e-5, atol: 1e-5), $"max difference {(grouped - reference).abs().max().item<float>()}");
     }
 
+    [Fact]
+    public void Forwards_without_gradients_in_training_mode_follow_the_weights_as_they_change()
+    {
+        var config = TinyConfig.Create() with { TopkGroup = 4 };
+        using var layer = RandomLayer(config);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        layer.train();
+        var input = randn(2, 4, 32);
+        layer.forward(input);
+
+        foreach (var (name, parameter) in layer.named_parameters().Where(p => p.name.StartsWith("experts.", StringComparison.Ordinal)))
+        {
+            parameter.copy_(randn(parameter.shape).Times(0.3));
+        }
+
+        var output = layer.forward(input);
+        var reference = PerTokenReference(layer, input.view(-1, 32)).view(2, 4, 32);
+
+        Assert.True(output.allclose(reference, rtol: 1e-5, atol: 1e-5), $"max difference {(output - reference).abs().max().item<float>()}");
+    }
+
     private static MoeLayer RandomLayer(DeepseekV3Config config)
     {
         var layer = new MoeLayer(config);
