@@ -26,6 +26,8 @@ public static class InferenceCommandLine
                 return Task.FromResult(Evaluation.TuneEvalCommand.Run(new CommandOptions(args.Skip(1)), output));
             case "bench":
                 return Task.FromResult(Benchmarks.BenchCommand.Run(new CommandOptions(args.Skip(1)), output));
+            case "bench-encoder":
+                return Task.FromResult(Benchmarks.EncoderRateBench.Run(new CommandOptions(args.Skip(1)), output));
             default:
                 output.WriteLine("usage: ClawGroups.Inference <command>");
                 output.WriteLine("  info    load TorchSharp and print the libtorch build and device in use");
@@ -34,6 +36,7 @@ public static class InferenceCommandLine
                 output.WriteLine("  eval    held-out skill mAP, duration error, throughput, and routing accuracy@1 against the lexical baseline");
                 output.WriteLine("  tune-eval  fine-tune a head on half the real-style tasks: the other half and the base skills, before and after");
                 output.WriteLine("  bench   load time, MoE vs dense forward, scoring latency 1×300 and 4,000×300, peak memory");
+                output.WriteLine("  bench-encoder  the MoE encoder's FLOP rate at batch 128 against a matmul probe of its shapes and a dense model of equal total parameters (--batch, --repeats)");
                 return Task.FromResult(args.Length == 0 ? 0 : 2);
         }
     }

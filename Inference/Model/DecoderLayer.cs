@@ -45,4 +45,14 @@ public sealed class DecoderLayer : nn.Module<Tensor, RotaryAngles, Tensor, Tenso
         var output = attended.Plus(_mlp.forward(_postAttentionLayernorm.forward(attended)));
         return output.MoveToOuterDisposeScope();
     }
+
+    /// <summary>The same block over packed real tokens [tokens, hidden] (see <see cref="PackedTokens"/>).</summary>
+    public Tensor ForwardPacked(Tensor packed, PackedTokens layout, RotaryAngles rotary, Tensor additiveMask)
+    {
+        ArgumentNullException.ThrowIfNull(packed);
+        using var scope = NewDisposeScope();
+        var attended = packed.Plus(_selfAttn.ForwardPacked(_inputLayernorm.forward(packed), layout, rotary, additiveMask));
+        var output = attended.Plus(_mlp.forward(_postAttentionLayernorm.forward(attended)));
+        return output.MoveToOuterDisposeScope();
+    }
 }

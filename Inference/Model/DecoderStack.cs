@@ -37,6 +37,9 @@ public sealed class DecoderStack : nn.Module<Tensor, Tensor?, Tensor>
 
     public Embedding EmbedTokens => _embedTokens;
 
+    /// <summary>Whether a padded batch runs packed (real tokens only) when no gradient is wanted; with gradients it never does.</summary>
+    public bool PackTokens { get; set; } = true;
+
     public IReadOnlyList<DecoderLayer> Layers => new System.Collections.ObjectModel.ReadOnlyCollection<DecoderLayer>(_layers);
 
     /// <summary>
@@ -51,16 +54,37 @@ public sealed class DecoderStack : nn.Module<Tensor, Tensor?, Tensor>
         var (batch, seq) = (inputIds.shape[0], inputIds.shape[1]);
         var keep = attentionMask?.to(@bool) ?? ones(batch, seq, dtype: @bool, device: inputIds.device);
 
-        var hidden = _embedTokens.forward(inputIds);
         var positions = keep.to(int64).cumsum(-1).Minus(1).AtLeast(0);
-        var rotary = _rotary.Compute(positions, hidden.dtype);
-        var mask = AdditiveMask(keep, hidden.dtype);
+        var rotary = _rotary.Compute(positions, _embedTokens.weight!.dtype);
+        var mask = AdditiveMask(keep, _embedTokens.weight!.dtype);
+        if (PackTokens && !is_grad_enabled() && attentionMask is not null)
+        {
+            return ForwardPacked(inputIds, keep, rotary, mask).MoveToOuterDisposeScope();
+        }
+
+        var hidden = _embedTokens.forward(inputIds);
         foreach (var layer in _layers)
         {
             hidden = layer.forward(hidden, rotary, mask);
         }
 
         return _norm.forward(hidden).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Inference over the real tokens only (<see cref="PackedTokens"/>): a padded batch of texts of mixed lengths spends
+    /// nothing on its padding but in attention's scores. Padding positions of the result are zeros.
+    /// </summary>
+    private Tensor ForwardPacked(Tensor inputIds, Tensor keep, RotaryAngles rotary, Tensor mask)
+    {
+        using var layout = PackedTokens.Of(keep);
+        var hidden = _embedTokens.forward(inputIds.flatten().index_select(0, layout.Index));
+        foreach (var layer in _layers)
+        {
+            hidden = layer.ForwardPacked(hidden, layout, rotary, mask);
+        }
+
+        return layout.Unpack(_norm.forward(hidden));
     }
 
     /// <summary>

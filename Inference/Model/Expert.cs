@@ -29,6 +29,12 @@ public sealed class Expert : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    public Linear GateProj => _gateProj;
+
+    public Linear UpProj => _upProj;
+
+    public Linear DownProj => _downProj;
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();

@@ -87,16 +87,42 @@ public sealed class MlaAttention : nn.Module<Tensor, RotaryAngles, Tensor, Tenso
         ArgumentNullException.ThrowIfNull(hiddenStates);
         using var scope = NewDisposeScope();
         var (batch, seq) = (hiddenStates.shape[0], hiddenStates.shape[1]);
+        var (queries, keyValue, ropeKey) = Project(hiddenStates);
+        var attended = Attend(queries, keyValue, ropeKey, batch, seq, rotary, additiveMask);
+        return _oProj.forward(attended).MoveToOuterDisposeScope();
+    }
 
+    /// <summary>
+    /// The same attention over packed real tokens [tokens, hidden] (see <see cref="PackedTokens"/>): the projections run on
+    /// real tokens only, the scores on the padded layout.
+    /// </summary>
+    public Tensor ForwardPacked(Tensor packed, PackedTokens layout, RotaryAngles rotary, Tensor additiveMask)
+    {
+        ArgumentNullException.ThrowIfNull(packed);
+        ArgumentNullException.ThrowIfNull(layout);
+        using var scope = NewDisposeScope();
+        var (queries, keyValue, ropeKey) = Project(packed);
+        var parts = layout.Unpack(cat([queries, keyValue, ropeKey], -1)).split([queries.shape[^1], keyValue.shape[^1], _ropeDim], -1);
+        var attended = layout.Pack(Attend(parts[0], parts[1], parts[2], layout.Batch, layout.Seq, rotary, additiveMask));
+        return _oProj.forward(attended).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Each token's queries, its keys' non-rotary part and values (expanded per head), and its shared rope key.</summary>
+    private (Tensor Queries, Tensor KeyValue, Tensor RopeKey) Project(Tensor hiddenStates)
+    {
         var queries = _qProj is not null
             ? _qProj.forward(hiddenStates)
             : _qBProj!.forward(_qALayernorm!.forward(_qAProj!.forward(hiddenStates)));
-        var qParts = queries.view(batch, seq, _heads, _nopeDim + _ropeDim).transpose(1, 2).split([_nopeDim, _ropeDim], -1);
-
         var compressed = _kvAProjWithMqa.forward(hiddenStates).split([_kvLoraRank, _ropeDim], -1);
-        var keyValue = _kvBProj.forward(_kvALayernorm.forward(compressed[0]))
-            .view(batch, seq, _heads, _nopeDim + _valueDim).transpose(1, 2).split([_nopeDim, _valueDim], -1);
-        var sharedRopeKey = compressed[1].view(batch, 1, seq, _ropeDim);
+        return (queries, _kvBProj.forward(_kvALayernorm.forward(compressed[0])), compressed[1]);
+    }
+
+    /// <summary>Projections in the padded layout [batch, seq, …] (see <see cref="Project"/>) → attended values [batch, seq, heads × v].</summary>
+    private Tensor Attend(Tensor queries, Tensor expandedKeyValue, Tensor ropeKey, long batch, long seq, RotaryAngles rotary, Tensor additiveMask)
+    {
+        var qParts = queries.reshape(batch, seq, _heads, _nopeDim + _ropeDim).transpose(1, 2).split([_nopeDim, _ropeDim], -1);
+        var keyValue = expandedKeyValue.reshape(batch, seq, _heads, _nopeDim + _valueDim).transpose(1, 2).split([_nopeDim, _valueDim], -1);
+        var sharedRopeKey = ropeKey.reshape(batch, 1, seq, _ropeDim);
 
         var queryRope = RotaryEmbedding.Apply(qParts[1], rotary, _interleave);
         var keyRope = RotaryEmbedding.Apply(sharedRopeKey, rotary, _interleave).expand(batch, _heads, seq, _ropeDim);
@@ -107,7 +133,6 @@ public sealed class MlaAttention : nn.Module<Tensor, RotaryAngles, Tensor, Tenso
         var scores = matmul(query, key.transpose(2, 3)).Times(_scale).Plus(additiveMask);
         var probabilities = scores.softmax(-1, float32).to(query.dtype);
         probabilities = nn.functional.dropout(probabilities, _dropout, training);
-        var attended = matmul(probabilities, value).transpose(1, 2).reshape(batch, seq, _heads * _valueDim);
-        return _oProj.forward(attended).MoveToOuterDisposeScope();
+        return matmul(probabilities, value).transpose(1, 2).reshape(batch, seq, _heads * _valueDim);
     }
 }

@@ -67,6 +67,12 @@ public static class ModelCheckpoint
             }
         }
 
+        // Weights copied in place leave any packed copy stale.
+        foreach (var moe in module.modules().OfType<MoeLayer>())
+        {
+            moe.ForgetPackedWeights();
+        }
+
         var missing = targets.Keys.Where(name => !seen.Contains(name)).ToList();
         var report = new CheckpointLoadReport(missing, unexpected, seen.Count);
         if (strict && !report.IsExact)

@@ -20,6 +20,9 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "shared_experts")]
     private readonly Expert? _sharedExperts;
 
+    /// <summary>The experts' weights packed for inference, made at the first grouped forward; not module state, never saved.</summary>
+    private GroupedExperts? _grouped;
+
     public MoeLayer(DeepseekV3Config config, string name = nameof(MoeLayer))
         : base(name)
     {
@@ -42,6 +45,9 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
 
     public Expert? SharedExperts => _sharedExperts;
 
+    /// <summary>How the routed experts run in eval mode without gradients; in training or with gradients they always run <see cref="ExpertDispatch.OneByOne"/>.</summary>
+    public ExpertDispatch Dispatch { get; set; } = ExpertDispatch.Grouped;
+
     /// <summary>[batch, seq, hidden] → [batch, seq, hidden].</summary>
     public override Tensor forward(Tensor input)
     {
@@ -49,6 +55,12 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
         var hiddenSize = input.shape[^1];
         var tokens = input.reshape(-1, hiddenSize);
         var routing = _gate.forward(tokens);
+        // Only in eval mode: in training the optimizer changes the weights under the packed copy, and no call says when.
+        if (Dispatch == ExpertDispatch.Grouped && !training && !is_grad_enabled())
+        {
+            return (_grouped ??= new GroupedExperts(_experts.ToList(), _sharedExperts)).Forward(tokens, routing).view(input.shape).MoveToOuterDisposeScope();
+        }
+
         var output = DispatchToExperts(tokens, routing);
         if (_sharedExperts is not null)
         {
@@ -56,6 +68,30 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
         }
 
         return output.view(input.shape).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Training changes the weights the grouped path packed, so switching mode drops the packed copy.</summary>
+    public override void train(bool train = true)
+    {
+        ForgetPackedWeights();
+        base.train(train);
+    }
+
+    /// <summary>Drops the packed copy of the experts' weights; the next grouped forward packs them afresh (after weights are loaded or changed).</summary>
+    public void ForgetPackedWeights()
+    {
+        _grouped?.Dispose();
+        _grouped = null;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            ForgetPackedWeights();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>

@@ -83,7 +83,9 @@ public sealed class EncoderTurns
             return;
         }
 
-        // A batch pads to its longest text; ordered by length, rows of one request stay together.
+        // A batch pads to its longest text, but the encoder computes on real tokens only (PackedTokens) but for attention's
+        // scores, so padding costs little: splitting a turn into length buckets measured no faster (docs/PERFORMANCE.md, "The
+        // MoE encoder's arithmetic rate"). Ordered by length, rows of one request stay together.
         batch.Sort((a, b) => a.Sequence.Length.CompareTo(b.Sequence.Length));
         try
         {

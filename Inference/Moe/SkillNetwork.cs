@@ -44,6 +44,29 @@ public sealed class SkillNetwork : nn.Module
 
     public IReadOnlyList<Router> Routers => _routers;
 
+    /// <summary>Whether inference runs on real tokens only (see <see cref="DecoderStack.PackTokens"/>).</summary>
+    public bool PackTokens
+    {
+        get => _model.PackTokens;
+        set => _model.PackTokens = value;
+    }
+
+    /// <summary>How every MoE layer runs its routed experts without gradients (see <see cref="Model.ExpertDispatch"/>).</summary>
+    public ExpertDispatch ExpertDispatch
+    {
+        get => _model.Layers.Select(layer => layer.Moe?.Dispatch).OfType<ExpertDispatch>().FirstOrDefault();
+        set
+        {
+            foreach (var layer in _model.Layers)
+            {
+                if (layer.Moe is { } moe)
+                {
+                    moe.Dispatch = value;
+                }
+            }
+        }
+    }
+
     /// <summary>The token embeddings (<c>model.embed_tokens</c>), which training starts from the teacher's and keeps frozen.</summary>
     public Embedding TokenEmbeddings => _model.EmbedTokens;
 

@@ -33,6 +33,47 @@ public static class TokenBatch
         return (tensor(ids, [sequences.Count, longest], device: device), tensor(mask, [sequences.Count, longest], device: device));
     }
 
+    /// <summary>
+    /// Splits sequences, shortest first, into runs that pad little: a run closes before a sequence that would make its
+    /// padding exceed <paramref name="maxPadding"/> of its real tokens, unless it has fewer than <paramref name="minRows"/>
+    /// rows, and a short last run joins the one before (each run is a forward pass of a few hundred operations). Returns
+    /// indices into <paramref name="sequences"/>, each run ordered by length. The served encoder does not split its
+    /// batches, since it computes on real tokens only (<see cref="Model.PackedTokens"/>); bench-encoder keeps this to show
+    /// that buckets buy what packing buys.
+    /// </summary>
+    public static IReadOnlyList<int[]> Buckets(IReadOnlyList<int[]> sequences, double maxPadding = 0.1, int minRows = 16)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        var buckets = new List<int[]>();
+        var run = new List<int>();
+        long tokens = 0;
+        foreach (var index in Enumerable.Range(0, sequences.Count).OrderBy(i => sequences[i].Length))
+        {
+            long length = Math.Max(1, sequences[index].Length);
+            if (run.Count >= minRows && (run.Count + 1) * length > (1 + maxPadding) * (tokens + length))
+            {
+                buckets.Add([.. run]);
+                run.Clear();
+                tokens = 0;
+            }
+
+            run.Add(index);
+            tokens += length;
+        }
+
+        // A short last run (the longest texts) joins the run before it rather than pay a forward pass's fixed cost alone.
+        if (run.Count > 0 && run.Count < minRows && buckets.Count > 0)
+        {
+            buckets[^1] = [.. buckets[^1], .. run];
+        }
+        else if (run.Count > 0)
+        {
+            buckets.Add([.. run]);
+        }
+
+        return buckets;
+    }
+
     public static (Tensor Ids, Tensor Mask) Encode(WordPieceTokenizer tokenizer, IEnumerable<string> texts, int maxTokens, Device device)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);

@@ -52,6 +52,25 @@ public sealed class ForwardTests
     }
 
     [Fact]
+    public void Inference_on_packed_real_tokens_equals_the_padded_forward_at_real_tokens()
+    {
+        using var model = new DeepseekV3Model(TinyConfig.Create() with { TopkGroup = 4 });
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var ids = randint(1, 64, [3, 9], dtype: int64);
+        var mask = tensor(new float[,] { { 1, 1, 1, 1, 1, 1, 1, 1, 1 }, { 1, 1, 1, 0, 0, 0, 0, 0, 0 }, { 0, 0, 1, 1, 1, 1, 1, 0, 0 } });
+
+        var packed = model.forward(ids, mask);
+        model.Decoder.PackTokens = false;
+        var padded = model.forward(ids, mask);
+
+        var real = mask.to(@bool).unsqueeze(-1);
+        Assert.True(packed.masked_select(real).allclose(padded.masked_select(real), rtol: 1e-4, atol: 1e-5), $"max difference {(packed - padded).abs().masked_select(real).max().item<float>()}");
+        Assert.Equal(0f, packed.masked_select(real.logical_not()).abs().sum().item<float>());
+    }
+
+    [Fact]
     public void Earlier_tokens_do_not_see_later_ones()
     {
         using var model = new DeepseekV3Model(TinyConfig.Create());

@@ -29,6 +29,93 @@ public sealed class MoeLayerTests
         Assert.True(batched.allclose(reference, rtol: 1e-5, atol: 1e-5), $"max difference {(batched - reference).abs().max().item<float>()}");
     }
 
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(4, 0)]
+    [InlineData(8, 1)]
+    public void Grouped_dispatch_without_gradients_equals_a_per_token_reference(int expertsPerToken, int sharedExperts)
+    {
+        var config = TinyConfig.Create() with { NumExpertsPerTok = expertsPerToken, NSharedExperts = sharedExperts, TopkGroup = 4 };
+        using var layer = RandomLayer(config);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        layer.eval();
+        var input = randn(3, 5, 32);
+
+        var grouped = layer.forward(input);
+        var reference = PerTokenReference(layer, input.view(-1, 32)).view(3, 5, 32);
+
+        Assert.True(grouped.allclose(reference, rtol: 1e-5, atol: 1e-5), $"max difference {(grouped - reference).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public void Grouped_dispatch_reads_weights_changed_while_training()
+    {
+        using var model = new DeepseekV3Model(TinyConfig.Create());
+        using var scope = NewDisposeScope();
+        var ids = randint(0, 64, [2, 7]);
+        model.eval();
+        using (no_grad())
+        {
+            model.forward(ids, null);
+        }
+
+        model.train();
+        using (no_grad())
+        {
+            foreach (var (name, parameter) in model.named_parameters().Where(p => p.name.Contains(".experts.", StringComparison.Ordinal)))
+            {
+                parameter.copy_(randn(parameter.shape).Times(0.3));
+            }
+        }
+
+        model.eval();
+        using var noGrad = no_grad();
+        var grouped = model.forward(ids, null);
+        foreach (var moe in model.Decoder.Layers.Select(layer => layer.Moe).OfType<MoeLayer>())
+        {
+            moe.Dispatch = ExpertDispatch.OneByOne;
+        }
+
+        var reference = model.forward(ids, null);
+
+        Assert.True(grouped.allclose(reference, rtol: 1e-5, atol: 1e-5), $"max difference {(grouped - reference).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public void Forwards_without_gradients_in_training_mode_follow_the_weights_as_they_change()
+    {
+        var config = TinyConfig.Create() with { TopkGroup = 4 };
+        using var layer = RandomLayer(config);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        layer.train();
+        var input = randn(2, 4, 32);
+        layer.forward(input);
+
+        foreach (var (name, parameter) in layer.named_parameters().Where(p => p.name.StartsWith("experts.", StringComparison.Ordinal)))
+        {
+            parameter.copy_(randn(parameter.shape).Times(0.3));
+        }
+
+        var output = layer.forward(input);
+        var reference = PerTokenReference(layer, input.view(-1, 32)).view(2, 4, 32);
+
+        Assert.True(output.allclose(reference, rtol: 1e-5, atol: 1e-5), $"max difference {(output - reference).abs().max().item<float>()}");
+    }
+
+    private static MoeLayer RandomLayer(DeepseekV3Config config)
+    {
+        var layer = new MoeLayer(config);
+        using var noGrad = no_grad();
+        foreach (var (_, parameter) in layer.named_parameters())
+        {
+            nn.init.normal_(parameter, 0, 0.3);
+        }
+
+        return layer;
+    }
+
     /// <summary>The obvious, slow definition: each token through each of its experts, one at a time.</summary>
     private static Tensor PerTokenReference(MoeLayer layer, Tensor tokens)
     {

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+using ClawGroups.Inference.Corpus;
+using ClawGroups.Inference.Model;
+using ClawGroups.Inference.Moe;
+using ClawGroups.Inference.Skills;
+using ClawGroups.Inference.Tokenization;
+using static TorchSharp.torch;
+
+namespace ClawGroups.Inference.Benchmarks;
+
+/// <summary>
+/// <c>bench-encoder [--batch 128] [--repeats 15]</c>: the MoE encoder's arithmetic rate on one batch of held-out texts, on
+/// the shipped weights, against what is measured beside it in the same process, in interleaved rounds (the machine is
+/// shared, so only same-run ratios mean anything): the encoder as it ran before (one padded batch, experts one by one) and
+/// each step since; a matmul probe that runs exactly the matrix products the served path runs (the same shapes, the same
+/// FLOPs, on operands made beforehand, and nothing else), which is the rate this machine's libtorch reaches on them; a dense
+/// model with the same total parameters (every feed-forward as wide as needed for the MoE's total), run the same way; and
+/// large products of the probe's FLOPs, the rate where shape is no limit.
+/// </summary>
+public static class EncoderRateBench
+{
+    public static int Run(CommandOptions options, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        var repeats = options.Int("repeats", 15);
+        var batchSize = options.Int("batch", 128);
+        var folder = options.Text("weights", SkillModelFiles.DefaultFolder());
+
+        // As the server runs the encoder (decision 0019): on a machine shared with other work, OpenMP workers that spin
+        // between regions made every variant several times slower and the ratios noise.
+        Hosting.OpenMpWaitPolicy.PreferPassive();
+        using var moe = MoeSkillModel.Load(folder);
+        var network = moe.Network;
+        var config = network.Config;
+        var tokenizer = WordPieceTokenizer.Load(Path.Combine(folder, WordPieceTokenizer.FileName));
+        var corpus = SkillCorpus.Load(options.Text("corpus", SkillCorpus.DefaultFolder()));
+        var sequences = corpus.HeldOut.Take(batchSize)
+            .Select(item => tokenizer.Encode(SkillText.Of(item.ToWorkItem()), network.HeadsConfig.MaxTokens)).ToArray();
+        var buckets = TokenBatch.Buckets(sequences).Select(bucket => bucket.Select(i => sequences[i]).ToList()).ToList();
+        var flops = EncoderFlops.Of(config, sequences.Select(s => s.Length));
+        var realTokens = sequences.Sum(s => s.Length);
+        output.WriteLine(Line($"torch threads {get_num_threads()}, {Environment.ProcessorCount} cores, OMP_WAIT_POLICY {Hosting.OpenMpWaitPolicy.Current() ?? "default"}; batch {sequences.Length} texts, {realTokens} tokens, longest {sequences.Max(s => s.Length)}"));
+        output.WriteLine(Line($"padded tokens: one batch {sequences.Length * sequences.Max(s => s.Length)}, {buckets.Count} length buckets {buckets.Sum(b => b.Count * b.Max(s => s.Length))} (rows {string.Join("/", buckets.Select(b => b.Count))})"));
+        output.WriteLine(Line($"useful FLOPs per text: {flops.Total / sequences.Length / 1e6:F2} M = attention projections {flops.AttentionProjections / sequences.Length / 1e6:F2} + attention scores {flops.AttentionScores / sequences.Length / 1e6:F2} + dense FFN {flops.DenseFeedForward / sequences.Length / 1e6:F2} + router {flops.Router / sequences.Length / 1e6:F2} + routed experts {flops.RoutedExperts / sequences.Length / 1e6:F2} + shared expert {flops.SharedExperts / sequences.Length / 1e6:F2}"));
+
+        var (total, active) = Parameters(network);
+        var denseWidth = DenseWidthOfEqualTotal(config, total);
+        using var dense = new DeepseekV3Model(config with { FirstKDenseReplace = config.NumHiddenLayers, IntermediateSize = denseWidth });
+        dense.eval();
+        var denseTotal = dense.Decoder.Layers.Sum(layer => layer.parameters().Sum(p => p.numel()));
+        var denseFlops = EncoderFlops.Of(config with { FirstKDenseReplace = config.NumHiddenLayers, IntermediateSize = denseWidth }, sequences.Select(s => s.Length)).Total;
+        output.WriteLine(Line($"parameters (embeddings and heads excluded): moe {total:N0} total, {active:N0} active per token (total/active {(double)total / active:F2}); dense {denseTotal:N0} (feed-forward width {denseWidth})"));
+
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var oneBatch = Padded(sequences, tokenizer.PadId);
+        var padded = buckets.Select(bucket => Padded(bucket, tokenizer.PadId)).ToList();
+        using var probe = MatmulProbe.Of(network, [oneBatch]);
+        using var large = MatmulProbe.Large(probe.Flops);
+
+        var variants = new (string Name, double Flops, Action Run)[]
+        {
+            ("before: one padded batch, experts one by one", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.OneByOne, packTokens: false)),
+            ("one padded batch, grouped experts", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.Grouped, packTokens: false)),
+            ("length buckets, grouped experts", flops.Total, () => Encode(network, padded, ExpertDispatch.Grouped, packTokens: false)),
+            ("after (as served): one batch, real tokens packed, grouped experts", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.Grouped, packTokens: true)),
+            ("length buckets, real tokens packed, grouped experts", flops.Total, () => Encode(network, padded, ExpertDispatch.Grouped, packTokens: true)),
+            ("matmul probe: the after path's products alone", probe.Flops, probe.Run),
+            ("dense of equal total params, the same way", denseFlops, () => EncodeDense(dense, [oneBatch])),
+            ("large products (3,072 × 512 × 512), the probe's FLOPs", large.Flops, large.Run),
+        };
+        var samples = variants.Select(_ => new List<double>()).ToArray();
+        for (var round = -1; round < repeats; round++)
+        {
+            for (var v = 0; v < variants.Length; v++)
+            {
+                var clock = Stopwatch.StartNew();
+                variants[v].Run();
+                if (round >= 0)
+                {
+                    samples[v].Add(clock.Elapsed.TotalMilliseconds);
+                }
+            }
+        }
+
+        var medians = samples.Select(s => s.Order().ElementAt(s.Count / 2)).ToArray();
+        for (var v = 0; v < variants.Length; v++)
+        {
+            output.WriteLine(Line($"{variants[v].Name}: p50 {medians[v]:F1} ms (min {samples[v].Min():F1}), {variants[v].Flops / 1e9:F2} GFLOP, {variants[v].Flops / (medians[v] / 1000) / 1e9:F1} GFLOP/s, ×{medians[v] / medians[0]:F2} of before's time"));
+        }
+
+        var afterRate = variants[3].Flops / medians[3];
+        var probeRate = variants[5].Flops / medians[5];
+        output.WriteLine(Line($"after's rate / probe's rate: {afterRate / probeRate:P0} (issue 17: ≥ 50 %); both count real tokens only"));
+        output.WriteLine(Line($"dense time / after time: ×{medians[6] / medians[3]:F2}; bound 0.8 × total/active = ×{0.8 * total / active:F2}; the most FLOPs allow: ×{denseFlops / flops.Total:F2}"));
+        output.WriteLine(Line($"speed-up, before → after: ×{medians[0] / medians[3]:F2}"));
+
+        return 0;
+    }
+
+    private static (Tensor Ids, Tensor Mask) Padded(IReadOnlyList<int[]> sequences, int padId) => TokenBatch.Pad(sequences, padId, CPU);
+
+    private static void Encode(SkillNetwork network, IReadOnlyList<(Tensor Ids, Tensor Mask)> batches, ExpertDispatch dispatch, bool packTokens)
+    {
+        network.ExpertDispatch = dispatch;
+        network.PackTokens = packTokens;
+        foreach (var (ids, mask) in batches)
+        {
+            network.Encode(ids, mask).Dispose();
+        }
+
+        network.ExpertDispatch = ExpertDispatch.Grouped;
+        network.PackTokens = true;
+    }
+
+    private static void EncodeDense(DeepseekV3Model dense, IReadOnlyList<(Tensor Ids, Tensor Mask)> batches)
+    {
+        foreach (var (ids, mask) in batches)
+        {
+            using var scope = NewDisposeScope();
+            DeepseekV3Model.MeanPool(dense.forward(ids, mask), mask);
+        }
+    }
+
+    /// <summary>The decoder's parameters, all and those one token passes through (all but the routed experts it is not sent to).</summary>
+    private static (long Total, long Active) Parameters(SkillNetwork network)
+    {
+        var config = network.Config;
+        var total = network.Layers.Sum(layer => layer.parameters().Sum(p => p.numel()));
+        var moeLayers = network.Layers.Count(layer => layer.Moe is not null);
+        var expert = 3L * config.HiddenSize * config.MoeIntermediateSize;
+        return (total, total - (moeLayers * expert * (config.NRoutedExperts - config.NumExpertsPerTok)));
+    }
+
+    /// <summary>The width of a dense SwiGLU in every layer that gives the decoder the MoE's total parameters.</summary>
+    private static int DenseWidthOfEqualTotal(DeepseekV3Config config, long moeTotal)
+    {
+        using var probe = new DeepseekV3Model(config with { FirstKDenseReplace = config.NumHiddenLayers, IntermediateSize = 1 });
+        var withoutFeedForward = probe.Decoder.Layers.Sum(layer => layer.parameters().Sum(p => p.numel())) - (config.NumHiddenLayers * 3L * config.HiddenSize);
+        return (int)Math.Round((moeTotal - withoutFeedForward) / (3.0 * config.HiddenSize * config.NumHiddenLayers));
+    }
+
+    private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
