@@ -25,7 +25,7 @@ public sealed record AuctionOutcome(List<int> Chosen, double[] AgentPrices, bool
 /// <para>
 /// The same objective as <see cref="AssignmentObjective.MostItemsThenScore"/>, with one change: the score is within
 /// the gap above of the best rather than exact. Pairs scored zero or below (or NaN) are never assigned. Deterministic:
-/// items bid in index order from a first-in, first-out queue, ties go to the better-scored then earlier candidate.
+/// items bid in index order from a first-in, first-out queue, and of equally valued slots an item takes the one its earlier candidate names.
 /// </para>
 /// </remarks>
 public static class AuctionAssignment

@@ -27,6 +27,7 @@ internal sealed class AuctionMarket
     private readonly double[] _price;
     private readonly int[] _holder;
     private readonly int[] _heldEdge;
+    private readonly int[] _slotOf;
     private readonly int[] _queue;
     private readonly double _bestScore;
     private readonly int[] _spare;
@@ -54,12 +55,6 @@ internal sealed class AuctionMarket
             }
         }
 
-        // Best first, then candidate order: the bidding loop keeps the first of equal values.
-        usable.Sort((x, y) =>
-        {
-            var byScore = candidates[y].Score.CompareTo(candidates[x].Score);
-            return byScore != 0 ? byScore : x.CompareTo(y);
-        });
         _itemStart = new int[itemCount + 1];
         _agentStart = new int[_agentCount + 1];
         foreach (var c in usable)
@@ -98,6 +93,7 @@ internal sealed class AuctionMarket
         _price = new double[_slotStart[_agentCount + 1]];
         _holder = new int[_price.Length];
         _heldEdge = new int[itemCount];
+        _slotOf = new int[itemCount];
         Array.Fill(_heldEdge, -1);
         _queue = new int[itemCount + 1];
     }
@@ -128,9 +124,11 @@ internal sealed class AuctionMarket
 
         var final = _bestScore * RelativeGap / (_itemCount + 1);
         var epsilon = Math.Max(final, _bestScore / 4);
+        var first = true;
         while (true)
         {
-            Phase(epsilon);
+            Phase(epsilon, first);
+            first = false;
             if (epsilon <= final)
             {
                 return;
@@ -274,15 +272,32 @@ internal sealed class AuctionMarket
         }
     }
 
-    /// <summary>Every item unplaced, prices kept from the coarser phase; bids until every item is placed.</summary>
-    private void Phase(double epsilon)
+    /// <summary>
+    /// Prices kept from the coarser phase; items whose slot is no longer within ε of their best are unplaced (on the
+    /// first phase, all of them), and bid until every item is placed.
+    /// </summary>
+    private void Phase(double epsilon, bool first)
     {
-        Array.Fill(_holder, -1);
-        Array.Fill(_heldEdge, -1);
         int head = 0, tail = 0;
+        if (first)
+        {
+            Array.Fill(_holder, -1);
+            Array.Fill(_heldEdge, -1);
+        }
+
         for (var i = 0; i < _itemCount; i++)
         {
-            _queue[tail++] = i;
+            if (first || !Content(i, epsilon))
+            {
+                if (!first && _heldEdge[i] != -1)
+                {
+                    _holder[_slotOf[i]] = -1;
+
+                    _heldEdge[i] = -1;
+                }
+
+                _queue[tail++] = i;
+            }
         }
 
         var ring = _queue.Length;
@@ -297,6 +312,29 @@ internal sealed class AuctionMarket
                 tail = (tail + 1) % ring;
             }
         }
+    }
+
+    /// <summary>Whether the item holds a slot worth at least its best value less ε (ε-complementary slackness).</summary>
+    private bool Content(int item, double epsilon)
+    {
+        var held = _heldEdge[item];
+        if (held == -1)
+        {
+            return false;
+        }
+
+        var value = (held == OnDummy ? 0 : _edgeScore[held]) - _price[_slotOf[item]];
+        var floor = value + epsilon;
+        for (var edge = _itemStart[item]; edge < _itemStart[item + 1]; edge++)
+        {
+            if (_edgeScore[edge] - _price[_slotStart[_edgeAgent[edge]]] > floor)
+            {
+                return false;
+            }
+        }
+
+        var dummy = _agentCount;
+        return _slotStart[dummy + 1] == _slotStart[dummy] || -_price[_slotStart[dummy]] <= floor;
     }
 
     /// <summary>
@@ -366,6 +404,7 @@ internal sealed class AuctionMarket
         }
 
         _holder[start] = item;
+        _slotOf[item] = start;
         _heldEdge[item] = bestEdge;
         // At least one step up, so that rounding can never leave two items trading a slot back and forth at one price.
         var price = _price[start] + (best - second + epsilon);
@@ -399,12 +438,43 @@ internal sealed class AuctionMarket
             }
 
             _price[start + at] = _price[start + child];
-            _holder[start + at] = _holder[start + child];
+            Hold(start + at, _holder[start + child]);
             at = child;
         }
 
         _price[start + at] = price;
-        _holder[start + at] = holder;
+        Hold(start + at, holder);
+    }
+
+    /// <summary>Restores the node's slot heap after the price at <paramref name="slot"/> fell.</summary>
+    private void SiftUp(int start, int slot)
+    {
+        var (price, holder) = (_price[slot], _holder[slot]);
+        var at = slot - start;
+        while (at > 0)
+        {
+            var parent = (at - 1) / 2;
+            if (_price[start + parent] <= price)
+            {
+                break;
+            }
+
+            _price[start + at] = _price[start + parent];
+            Hold(start + at, _holder[start + parent]);
+            at = parent;
+        }
+
+        _price[start + at] = price;
+        Hold(start + at, holder);
+    }
+
+    private void Hold(int slot, int item)
+    {
+        _holder[slot] = item;
+        if (item >= 0)
+        {
+            _slotOf[item] = slot;
+        }
     }
 
     private static void Prefix(int[] counts)
