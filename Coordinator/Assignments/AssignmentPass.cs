@@ -32,7 +32,8 @@ public sealed partial class AssignmentPass(
     public const int MaxItemsPerPass = 5000;
 
     private const int PruneAbove = 100_000;
-    private const int KeepPerSide = 16;
+    private const int KeepPerItem = 16;
+    private const int KeepPerAgent = 128;
 
     private static readonly WorkItemState[] Assignable = [WorkItemState.Ready, WorkItemState.Stalled];
 
@@ -94,16 +95,16 @@ public sealed partial class AssignmentPass(
 
         if (candidates.Count > PruneAbove)
         {
-            // Each item's and each agent's best pairs are all an optimal answer uses in practice
-            // (docs/decisions/0011-assignment-solver.md); the rest only slows the solver down.
-            candidates = CandidatePruning.TopPerItemAndAgent(candidates, KeepPerSide, KeepPerSide);
+            // Each item's and each agent's best pairs are all an optimal answer uses in practice (decision 0011); agents
+            // that rank items alike need deep lists to fill their slots (decision 0022). The rest only slows the solver down.
+            candidates = CandidatePruning.TopPerItemAndAgent(candidates, KeepPerItem, KeepPerAgent);
         }
 
         // As many items as capacity allows, then the best total score: a global answer rather than first come, first served.
         var spare = openAgents.Select(a => a.Capacity - load.GetValueOrDefault(a.Id)).ToArray();
         var choices = options.CurrentValue.Solver == AssignmentSolver.Greedy
             ? GreedyAssignment.Choose(candidates, spare, items.Count)
-            : OptimalAssignment.Choose(candidates, spare, items.Count);
+            : AuctionAssignment.Choose(candidates, spare, items.Count);
         clock.Lap("solve");
         if (choices.Count == 0 && held.Count == 0)
         {

@@ -16,6 +16,9 @@ internal static class AssignmentBenchmark
 {
     private static readonly int[] PruneSizes = [8, 16, 32];
 
+    /// <summary>The auction's shortlists at 40,000 items: few per item, many per agent (decision 0022).</summary>
+    private static readonly (int PerItem, int PerAgent)[] AuctionLists = [(8, 128), (8, 256)];
+
     public static int Run(TextWriter output, bool small)
     {
         var areas = SkillArea.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Corpus", "areas.txt")));
@@ -42,6 +45,13 @@ internal static class AssignmentBenchmark
         var optimal = Solve(output, "optimal, most items", candidates, spare, itemCount, OptimalAssignment.Choose, greedy);
         Solve(output, "optimal, highest score", candidates, spare, itemCount,
             (c, s, n) => OptimalAssignment.Choose(c, s, n, AssignmentObjective.HighestScore), greedy);
+        var auction = Solve(output, "auction (decision 0022), every pair", candidates, spare, itemCount, AuctionAssignment.Choose, greedy);
+        output.WriteLine(Invariant($"| ↳ vs optimal on every pair | | {(double)auction.Items / optimal.Items:0.0000} | {auction.Score / optimal.Score:0.0000} | |"));
+        clock.Restart();
+        var passList = CandidatePruning.TopPerItemAndAgent(candidates, 16, 128);
+        var passPrune = clock.Elapsed.TotalMilliseconds;
+        var passResult = Solve(output, $"auction, top 16/item + 128/agent as the pass prunes ({passList.Count:N0} pairs, +{passPrune:N0} ms prune)", passList, spare, itemCount, AuctionAssignment.Choose, greedy);
+        output.WriteLine(Invariant($"| ↳ vs optimal on every pair | | {(double)passResult.Items / optimal.Items:0.0000} | {passResult.Score / optimal.Score:0.0000} | |"));
         foreach (var k in PruneSizes)
         {
             foreach (var perAgent in (int[])[0, k])
@@ -58,59 +68,67 @@ internal static class AssignmentBenchmark
 
     /// <summary>
     /// Too many pairs to list (3,000 × 40,000 = 120 M): lexical affinities a chunk of items at a time, each pair's
-    /// score computed as <see cref="AssignmentCandidates.Score"/> does, streamed into a shortlist of each item's best.
+    /// score computed as <see cref="AssignmentCandidates.Score"/> does, streamed into shortlists; the auction's bound is
+    /// then proven on every pair by streaming them all again.
     /// </summary>
     private static void Streamed(TextWriter output, IReadOnlyList<SkillArea> areas, int agentCount, int itemCount)
     {
-        const int chunk = 2_000;
         var group = SyntheticGroup.Create(areas, agentCount, itemCount, seed: 12);
         var spare = group.SpareCapacity();
         output.WriteLine();
-        output.WriteLine(Invariant($"## {agentCount:N0} agents × {itemCount:N0} ready items, {spare.Sum():N0} slots: streamed into each item's top {PruneSizes[^1]} and each agent's top {PruneSizes[^1]}"));
-        var model = new LexicalSkillModel();
-        var profiles = group.Agents.Select(AssignmentCandidates.ToProfile).ToList();
+        output.WriteLine(Invariant($"## {agentCount:N0} agents × {itemCount:N0} ready items, {spare.Sum():N0} slots: streamed, never listed"));
+        var pairs = new PairStream(group);
         var shortlist = new CandidateShortlist(itemCount, PruneSizes[^1], agentCount, PruneSizes[^1]);
-        var fits = group.Agents.Select(AgentFit.Of).ToArray();
-        long pairs = 0;
-        double lexical = 0;
+        var auctionLists = AuctionLists.Select(k => new CandidateShortlist(itemCount, k.PerItem, agentCount, k.PerAgent)).ToList();
         var clock = Stopwatch.StartNew();
-        for (var first = 0; first < itemCount; first += chunk)
+        var allowed = pairs.ForEach((item, agent, score) =>
         {
-            var items = group.Items.Skip(first).Take(chunk).ToList();
-            var lexicalClock = Stopwatch.StartNew();
-            var affinities = model.Score(items.Select(AssignmentCandidates.ToText).ToList(), profiles, CancellationToken.None);
-            lexical += lexicalClock.Elapsed.TotalMilliseconds;
-            for (var i = 0; i < items.Count; i++)
+            shortlist.Offer(item, agent, score);
+            foreach (var list in auctionLists)
             {
-                var required = items[i].RequiredSkills;
-                for (var a = 0; a < agentCount; a++)
-                {
-                    var level = fits[a].Level(required, affinities.BestSkill(i, a));
-                    if (level is { } known)
-                    {
-                        // The weights of AssignmentCandidates (0.7 affinity, 0.2 level, 0.1 spare; every agent idle here).
-                        shortlist.Offer(first + i, a, (0.7 * affinities.Score(i, a)) + (0.2 * known) + 0.1);
-                        pairs++;
-                    }
-                }
+                list.Offer(item, agent, score);
             }
+        });
+        var total = clock.Elapsed.TotalMilliseconds;
+        Func<int, int, double, AssignmentCandidate> create = (item, agent, score) => new AssignmentCandidate(item, agent, score, score, 0.5);
+        var kept = shortlist.ToCandidates(create);
+        output.WriteLine(Invariant($"candidate scoring: {total:N0} ms for {allowed:N0} allowed pairs (lexical affinities {pairs.LexicalMs:N0} ms, {allowed / (pairs.LexicalMs / 1000) / 1e6:0.0} M pairs/s), streamed into {1 + AuctionLists.Length} shortlists; {kept.Count:N0} pairs in the old {PruneSizes[^1]} + {PruneSizes[^1]}"));
+        output.WriteLine();
+        output.WriteLine("| solver | solve ms | slots filled / slots | total score | × old optimal | allocated |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|");
+        var greedy = Solve(output, $"greedy, top {PruneSizes[^1]}/item + {PruneSizes[^1]}/agent ({kept.Count:N0} pairs)", kept, spare, itemCount, GreedyAssignment.Choose, null, slots: true);
+        var old = Solve(output, $"old optimal (min-cost flow), top {PruneSizes[^1]}/item + {PruneSizes[^1]}/agent", kept, spare, itemCount, OptimalAssignment.Choose, null, slots: true);
+        var outcomes = new List<(string Name, Result Result, AuctionOutcome Outcome)>();
+        for (var k = 0; k < AuctionLists.Length; k++)
+        {
+            var list = auctionLists[k].ToCandidates(create);
+            AuctionOutcome? outcome = null;
+            var result = Solve(output, $"auction, top {AuctionLists[k].PerItem}/item + {AuctionLists[k].PerAgent}/agent ({list.Count:N0} pairs)", list, spare, itemCount, (c, s, n) =>
+            {
+                outcome = AuctionAssignment.Solve(c, s, n);
+                return outcome.Chosen;
+            }, old, slots: true);
+            outcomes.Add(($"top {AuctionLists[k].PerItem}/item + {AuctionLists[k].PerAgent}/agent", result, outcome!));
         }
 
-        var total = clock.Elapsed.TotalMilliseconds;
-        var kept = shortlist.ToCandidates((item, agent, score) => new AssignmentCandidate(item, agent, score, score, 0.5));
-        output.WriteLine(Invariant($"candidate scoring: {total:N0} ms for {pairs:N0} allowed pairs (lexical affinities {lexical:N0} ms, {pairs / (lexical / 1000) / 1e6:0.0} M pairs/s; scoring and shortlist {total - lexical:N0} ms), {kept.Count:N0} kept"));
-        output.WriteLine();
-        Header(output);
-        var greedy = Solve(output, $"greedy on the shortlist", kept, spare, itemCount, GreedyAssignment.Choose, null);
-        foreach (var k in PruneSizes)
+        clock.Restart();
+        var bounds = outcomes.Select(o => new AssignmentBound(o.Outcome.AgentPrices, spare, itemCount)).ToList();
+        pairs.ForEach((item, agent, score) =>
         {
-            foreach (var perAgent in (int[])[0, k])
+            foreach (var bound in bounds)
             {
-                // Each item's top k (and agent's top k) of the shortlist are its top k of all pairs.
-                var pruned = CandidatePruning.TopPerItemAndAgent(kept, k, perAgent);
-                var name = perAgent == 0 ? $"top {k}/item" : $"top {k}/item + {perAgent}/agent";
-                Solve(output, $"optimal, {name} ({pruned.Count:N0} pairs)", pruned, spare, itemCount, OptimalAssignment.Choose, greedy);
+                bound.Offer(item, agent, score);
             }
+        });
+        output.WriteLine();
+        output.WriteLine(Invariant($"Bounds proven on all {allowed:N0} allowed pairs (streamed again, {clock.ElapsedMilliseconds:N0} ms): Σ items max(0, best score − agent price) + Σ agents spare × price, from each auction's prices."));
+        output.WriteLine();
+        output.WriteLine("| auction on | auctioned | total score | proven bound | score / bound | greedy / bound | old optimal / bound |");
+        output.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+        foreach (var ((name, result, outcome), bound) in outcomes.Zip(bounds))
+        {
+            var b = bound.Total;
+            output.WriteLine(Invariant($"| {name} | {outcome.Auctioned} | {result.Score:N2} | {b:N2} | {result.Score / b:0.0000} | {greedy.Score / b:0.0000} | {old.Score / b:0.0000} |"));
         }
     }
 
@@ -122,7 +140,7 @@ internal static class AssignmentBenchmark
 
     private static Result Solve(
         TextWriter output, string name, IReadOnlyList<AssignmentCandidate> candidates, int[] spare, int itemCount,
-        Func<IReadOnlyList<AssignmentCandidate>, int[], int, List<int>> solver, Result? baseline)
+        Func<IReadOnlyList<AssignmentCandidate>, int[], int, List<int>> solver, Result? baseline, bool slots = false)
     {
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
@@ -132,6 +150,13 @@ internal static class AssignmentBenchmark
         var result = new Result(chosen.Count, chosen.Sum(c => candidates[c].Score));
         var items = baseline is null ? $"{result.Items:N0}" : $"{result.Items:N0} ({(double)result.Items / baseline.Items:0.0000})";
         var score = baseline is null ? $"{result.Score:N2}" : $"{result.Score:N2} ({result.Score / baseline.Score:0.0000})";
+        if (slots)
+        {
+            var versus = baseline is null ? "" : Invariant($"{result.Score / baseline.Score:0.0000}");
+            output.WriteLine(Invariant($"| {name} | {elapsed:N0} | {result.Items:N0} / {spare.Sum():N0} | {result.Score:N2} | {versus} | {allocated / 1048576.0:N1} MiB |"));
+            return result;
+        }
+
         output.WriteLine(Invariant($"| {name} | {elapsed:N0} | {items} | {score} | {allocated / 1048576.0:N1} MiB |"));
         return result;
     }
@@ -139,39 +164,4 @@ internal static class AssignmentBenchmark
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private sealed record Result(int Items, double Score);
-
-    /// <summary>An agent's skills as the hard constraint and the level term of the score read them.</summary>
-    private sealed record AgentFit(Dictionary<string, double> LevelByKey, double[] Levels)
-    {
-        public static AgentFit Of(Agent agent)
-        {
-            var byKey = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
-            foreach (var skill in agent.Skills)
-            {
-                foreach (var key in skill.Tags.Append(skill.SkillId))
-                {
-                    byKey[key] = Math.Max(byKey.GetValueOrDefault(key), skill.Level);
-                }
-            }
-
-            return new AgentFit(byKey, agent.Skills.Select(s => s.Level).ToArray());
-        }
-
-        /// <summary>The level the score uses, or null where the agent lacks a required skill.</summary>
-        public double? Level(List<string> required, int bestSkill)
-        {
-            double level = bestSkill >= 0 ? Levels[bestSkill] : -1;
-            foreach (var key in required)
-            {
-                if (!LevelByKey.TryGetValue(key, out var matched))
-                {
-                    return null;
-                }
-
-                level = Math.Max(level, matched);
-            }
-
-            return level < 0 ? 0.5 : level;
-        }
-    }
 }

@@ -39,6 +39,33 @@ internal sealed record AssignmentCase(IReadOnlyList<AssignmentCandidate> Candida
         return new AssignmentCase(shuffled, spare, items);
     }
 
+    /// <summary>
+    /// Items 3–8 against agents 1–3 with capacities 0–2, about 70 % of pairs present: mostly more items than slots,
+    /// the case <see cref="AuctionAssignment"/> is for.
+    /// </summary>
+    public static AssignmentCase Crowded(int seed)
+    {
+        var random = new Random(seed);
+        var items = random.Next(3, 9);
+        var agents = random.Next(1, 4);
+        var spare = Enumerable.Range(0, agents).Select(_ => random.Next(0, 3)).ToArray();
+        var coarse = seed % 2 == 0;
+        var candidates = new List<AssignmentCandidate>();
+        for (var i = 0; i < items; i++)
+        {
+            for (var a = 0; a < agents; a++)
+            {
+                if (random.NextDouble() < 0.7)
+                {
+                    var score = coarse ? random.Next(1, 5) / 4.0 : random.NextDouble();
+                    candidates.Add(Pair(i, a, random.NextDouble() < 0.1 ? -score : score));
+                }
+            }
+        }
+
+        return new AssignmentCase(candidates.OrderBy(_ => random.Next()).ToList(), spare, items);
+    }
+
     public List<int> Greedy() => GreedyAssignment.Choose(Candidates, SpareCapacity, ItemCount);
 
     public List<int> Optimal(AssignmentObjective objective = AssignmentObjective.MostItemsThenScore)
