@@ -89,6 +89,7 @@ internal static class CircuitsBenchmark
 
         // (a) Memory per circuit, agents quiet: before and after opening the light circuits.
         await Task.Delay(5000);
+        await ServerMemory.CollectAndReportAsync(app.ProcessId);
         var rssBefore = await ServerMemory.ResidentMedianAsync(app);
         var heapBefore = await ServerMemory.GcHeapAfterLastCollectionAsync(app.ProcessId);
         output.WriteLine(Invariant($"before the boards: RSS {Mb(rssBefore)} MB, GC heap {Mb(heapBefore)} MB"));
@@ -118,10 +119,14 @@ internal static class CircuitsBenchmark
             output.WriteLine(Invariant($"  {times} × {what}"));
 
         await Task.Delay(10_000);
+        var biggest = await ServerMemory.CollectAndReportAsync(app.ProcessId);
         var rssOpen = await ServerMemory.ResidentMedianAsync(app);
         var heapOpen = await ServerMemory.GcHeapAfterLastCollectionAsync(app.ProcessId);
         var count = Math.Max(1, open.Count);
         output.WriteLine(Invariant($"with {open.Count} boards open: RSS {Mb(rssOpen)} MB, GC heap {Mb(heapOpen)} MB"));
+        output.WriteLine("the heap with the boards open, after a full collection (dotnet-gcdump report):");
+        foreach (var line in biggest)
+            output.WriteLine($"  {line}");
         output.WriteLine(Invariant($"memory per circuit, agents quiet: RSS {Kb((rssOpen - rssBefore) / count)} KB, GC heap {(heapOpen is null || heapBefore is null ? "–" : Kb((heapOpen.Value - heapBefore.Value) / count))} KB"));
 
         // (b) Event → browser: a few real tabs, then the agents report at the set rate.
@@ -160,6 +165,7 @@ internal static class CircuitsBenchmark
         var elapsed = reporting.Elapsed;
         await Task.WhenAll(inFlight);
         var cpu = app.ProcessorTime() - cpuBefore;
+        await ServerMemory.CollectAndReportAsync(app.ProcessId, types: 0);
         var rssRunning = await ServerMemory.ResidentMedianAsync(app);
         var heapRunning = await ServerMemory.GcHeapAfterLastCollectionAsync(app.ProcessId);
         foreach (var (text, at) in await browser.DrainAsync())

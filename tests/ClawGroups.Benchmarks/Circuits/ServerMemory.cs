@@ -24,6 +24,50 @@ internal static class ServerMemory
     }
 
     /// <summary>
+    /// Takes a heap dump with dotnet-gcdump, which first makes the server collect all its garbage (a full, blocking
+    /// collection): readings right after it count what is alive, not what a lazy generation 2 has not collected yet.
+    /// Returns the biggest types of the dump (dotnet-gcdump's report), or nothing when the tool is not installed.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> CollectAndReportAsync(int processId, int types = 12)
+    {
+        var dump = Path.Combine(Path.GetTempPath(), $"claw-{Guid.NewGuid():N}.gcdump");
+        try
+        {
+            var collected = await RunToolAsync("dotnet-gcdump", ["collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "-o", dump]);
+            if (collected is null || !File.Exists(dump))
+                return [];
+            var report = await RunToolAsync("dotnet-gcdump", ["report", dump]) ?? "";
+            return [.. report.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(types + 2)];
+        }
+        finally
+        {
+            File.Delete(dump);
+        }
+    }
+
+    private static async Task<string?> RunToolAsync(string name, string[] arguments)
+    {
+        var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", name);
+        var start = new ProcessStartInfo(File.Exists(tool) ? tool : name) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        try
+        {
+            using var process = Process.Start(start);
+            if (process is null)
+                return null;
+            var output = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return process.ExitCode == 0 ? await output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// The managed heap as the last garbage collection left it (<c>dotnet.gc.last_collection.heap.size</c>, summed over the
     /// generations), read with dotnet-counters for a few seconds; null when the tool is not installed or said nothing.
     /// </summary>
