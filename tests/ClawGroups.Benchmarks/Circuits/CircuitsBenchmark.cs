@@ -142,6 +142,14 @@ internal static class CircuitsBenchmark
         var cpuBefore = app.ProcessorTime();
         var reporting = Stopwatch.StartNew();
         var inFlight = new List<Task>();
+        // When the server answered each accepted report: it had committed by then, so answer → page is the live path alone.
+        var answered = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
+        async Task AnsweredAsync(string message, Task<bool> report)
+        {
+            if (await report)
+                answered[message] = clock.NowUnixMs();
+        }
+
         var rssPeak = 0L;
         var nextDrain = TimeSpan.FromSeconds(2);
         for (var n = 0; reporting.Elapsed < TimeSpan.FromSeconds(seconds); n++)
@@ -152,7 +160,7 @@ internal static class CircuitsBenchmark
             var agent = working[n % working.Count];
             var message = $"r{n}";
             sent[message] = (agent.Group, clock.NowUnixMs());
-            inFlight.Add(agent.ReportAsync(message, stopping.Token));
+            inFlight.Add(AnsweredAsync(message, agent.ReportAsync(message, stopping.Token)));
             if (reporting.Elapsed >= nextDrain)
             {
                 nextDrain += TimeSpan.FromSeconds(2);
@@ -175,11 +183,14 @@ internal static class CircuitsBenchmark
 
         var expected = sent.Where(pair => sampled.Contains(pair.Value.Group)).ToList();
         var latencies = expected.Where(pair => seen.ContainsKey(pair.Key)).Select(pair => seen[pair.Key] - pair.Value.SentAtUnixMs).Order().ToList();
+        var afterAnswer = expected.Where(pair => seen.ContainsKey(pair.Key) && answered.ContainsKey(pair.Key))
+            .Select(pair => seen[pair.Key] - answered[pair.Key]).Order().ToList();
         var batches = open.Sum(c => c.Batches) - batchesBefore;
         var bytes = open.Sum(c => c.Bytes) - bytesBefore;
         output.WriteLine();
         output.WriteLine(Invariant($"sent {sent.Count} progress reports in {elapsed.TotalSeconds:0.0} s ({sent.Count / elapsed.TotalSeconds:0.0}/s) on {working.Count} items"));
         output.WriteLine(Invariant($"event → browser, {browsers} Chromium boards: {latencies.Count} of {expected.Count} reports on their boards seen; p50 {P(latencies, 0.5)} ms, p95 {P(latencies, 0.95)} ms, p99 {P(latencies, 0.99)} ms, max {P(latencies, 1)} ms"));
+        output.WriteLine(Invariant($"  answer → browser (the server had committed: the live path alone): p50 {P(afterAnswer, 0.5)} ms, p95 {P(afterAnswer, 0.95)} ms, p99 {P(afterAnswer, 0.99)} ms; {expected.Count(pair => answered.ContainsKey(pair.Key))} of those reports accepted"));
         output.WriteLine(Invariant($"light circuits: {open.Count(c => c.IsConnected)} of {open.Count} still connected; {batches:N0} render batches ({bytes / 1024:N0} KB) = {batches / elapsed.TotalSeconds / count:0.0} per circuit per second"));
         output.WriteLine(Invariant($"with agents reporting: RSS {Mb(rssRunning)} MB (peak sampled {Mb(rssPeak)} MB), GC heap {Mb(heapRunning)} MB; per circuit over the quiet baseline: RSS {Kb((rssRunning - rssBefore) / count)} KB, GC heap {(heapRunning is null || heapBefore is null ? "–" : Kb((heapRunning.Value - heapBefore.Value) / count))} KB"));
         output.WriteLine(Invariant($"server CPU while reporting: {cpu.TotalSeconds / elapsed.TotalSeconds:0.00} cores"));

@@ -36,8 +36,16 @@ internal static class ServerMemory
             var collected = await RunToolAsync("dotnet-gcdump", ["collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "-o", dump]);
             if (collected is null || !File.Exists(dump))
                 return [];
-            var report = await RunToolAsync("dotnet-gcdump", ["report", dump]) ?? "";
-            return [.. report.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(types + 2)];
+            var report = (await RunToolAsync("dotnet-gcdump", ["report", dump]) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // The report lists each type per size class (over 100 KB, over 10 KB, …) with an object's size and the count;
+            // the rows that hold the most (size × count) come first here.
+            var byType = report.Select(line => (Line: line, Parts: line.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries)))
+                .Where(row => row.Parts.Length == 3 && long.TryParse(row.Parts[0], NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out _)
+                    && long.TryParse(row.Parts[1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out _))
+                .OrderByDescending(row => long.Parse(row.Parts[0], NumberStyles.AllowThousands, CultureInfo.InvariantCulture)
+                    * long.Parse(row.Parts[1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture))
+                .Select(row => row.Line);
+            return [.. report.Take(2), .. byType.Take(types)];
         }
         finally
         {
