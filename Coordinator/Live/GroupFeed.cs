@@ -27,6 +27,8 @@ public sealed partial class GroupFeed(ILogger<GroupFeed> logger) : ILiveSink
     /// <summary>How many subscriptions the group has on this node (for tests and diagnostics).</summary>
     public int SubscriberCount(Guid groupId) => _subscribers.TryGetValue(groupId, out var set) ? set.Count : 0;
 
+    public bool Follows(Guid groupId) => SubscriberCount(groupId) > 0;
+
     /// <summary>Queues a batch for the group's subscribers without waiting for any of them.</summary>
     public Task PublishAsync(IReadOnlyList<LiveUpdate> updates)
     {

@@ -14,6 +14,9 @@ namespace ClawGroups.Coordinator.Live;
 /// Drains <see cref="LiveChanges"/> in short batches, reads the current view of everything that changed, and
 /// hands the updates to every <see cref="ILiveSink"/>. Batching coalesces bursts (a pass that assigns fifty
 /// items, a progress report that touches an item, its attempt and its agent) into one read and one push each.
+/// Changes in groups that no client of this node follows are dropped unread: a swarm nobody watches costs no reads.
+/// That stays right with several nodes because every node gets every change (its own, and the others' over the
+/// cluster bus) and serves only its own clients; no node pushes for another, so none needs to know who watches there.
 /// </summary>
 public sealed partial class LiveUpdatePump(
     LiveChanges changes, IEnumerable<ILiveSink> sinks, IServiceScopeFactory scopes, Bulkheads bulkheads, TimeProvider time, ILogger<LiveUpdatePump> logger)
@@ -73,7 +76,13 @@ public sealed partial class LiveUpdatePump(
 
     private async Task PublishAsync(IReadOnlyCollection<LiveChange> changes, CancellationToken cancellationToken)
     {
-        var updates = await LoadAsync(changes, cancellationToken);
+        var followed = changes.Where(change => sinks.Any(sink => sink.Follows(change.GroupId))).ToList();
+        if (followed.Count == 0)
+        {
+            return;
+        }
+
+        var updates = await LoadAsync(followed, cancellationToken);
         foreach (var sink in sinks)
         {
             await sink.PublishAsync(updates);

@@ -78,6 +78,7 @@ public static class WebHostingExtensions
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddSignalR();
+        services.AddSingleton<HubFollowers>();
         services.AddSingleton<ILiveSink, GroupHubSink>();
         // Messages at the bottom: at the top they would cover the drawer's title and actions.
         services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomLeft);

@@ -18,7 +18,7 @@ namespace ClawGroups.Web.Live;
 /// the contract's names are camelCase, and .NET clients match method names exactly.
 /// </remarks>
 [Authorize]
-public sealed class GroupsHub(IDbContextFactory<ClawDbContext> contexts) : Hub
+public sealed class GroupsHub(IDbContextFactory<ClawDbContext> contexts, HubFollowers followers) : Hub
 {
     public const string Path = "/hubs/groups";
 
@@ -37,10 +37,22 @@ public sealed class GroupsHub(IDbContextFactory<ClawDbContext> contexts) : Hub
             throw new HubException(denied.Detail);
         }
 
+        // Followed before the client's first read of the group (it reads after joining), so no change is skipped unseen.
+        followers.Joined(Context.ConnectionId, groupId);
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(groupId), Context.ConnectionAborted);
     }
 
-    public Task LeaveGroup(Guid groupId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(groupId), Context.ConnectionAborted);
+    public async Task LeaveGroup(Guid groupId)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(groupId), Context.ConnectionAborted);
+        followers.Left(Context.ConnectionId, groupId);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        followers.Disconnected(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
 
     public static string GroupName(Guid groupId) => $"group:{groupId:N}";
 }

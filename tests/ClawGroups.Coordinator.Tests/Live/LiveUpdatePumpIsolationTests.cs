@@ -44,15 +44,41 @@ public sealed class LiveUpdatePumpIsolationTests
         Assert.DoesNotContain(poisoned, sink.Items);
     }
 
+    [Fact]
+    public async Task Changes_in_a_group_no_client_follows_are_not_passed_on()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (_, unwatched) = await SilentAgents.SeedAsync(database, "unwatched");
+        var (_, watched) = await SilentAgents.SeedAsync(database, "watched");
+        var groups = await GroupsOfAsync(database, unwatched, watched);
+        var services = new ServiceCollection().AddScoped(_ => database.NewContext()).BuildServiceProvider();
+        var changes = new LiveChanges(new SingleNodeBus());
+        var sink = new RecordingSink(following: groups[watched]);
+        var bulkheads = new Bulkheads(TimeProvider.System, NullLogger<Bulkheads>.Instance);
+        using var pump = new LiveUpdatePump(changes, [sink], services.GetRequiredService<IServiceScopeFactory>(), bulkheads, TimeProvider.System,
+            NullLogger<LiveUpdatePump>.Instance);
+
+        await pump.StartAsync(CancellationToken.None);
+        changes.Add(LiveChange.WorkItem(groups[unwatched], unwatched));
+        changes.Add(LiveChange.WorkItem(groups[watched], watched));
+        await Eventually.ReachAsync(() => Task.FromResult(sink.Items), items => items.Contains(watched), "the followed group's update", TimeSpan.FromSeconds(20));
+        await pump.StopAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(unwatched, sink.Items);
+    }
+
     private static async Task<Dictionary<Guid, Guid>> GroupsOfAsync(TestDatabase database, params Guid[] itemIds)
     {
         await using var context = database.NewContext();
         return await context.WorkItems.Where(w => itemIds.Contains(w.Id)).Select(w => new { w.Id, w.GroupId }).ToDictionaryAsync(w => w.Id, w => w.GroupId);
     }
 
-    private sealed class RecordingSink : ILiveSink
+    /// <summary>Records the items of every update it gets; follows one group, or every group when none is given.</summary>
+    private sealed class RecordingSink(Guid? following = null) : ILiveSink
     {
         private readonly ConcurrentQueue<Guid> _items = new();
+
+        public bool Follows(Guid groupId) => following is null || following == groupId;
 
         public IReadOnlyCollection<Guid> Items => _items.ToArray();
 

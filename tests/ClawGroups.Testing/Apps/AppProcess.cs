@@ -69,11 +69,19 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         var output = Path.Combine(root, "Web", "bin", options.Configuration, "net10.0");
+        var dataDirectory = Directory.CreateTempSubdirectory("claw-app-").FullName;
+        if (options.Publish)
+        {
+            // Into the data folder, so that it goes with it.
+            progress?.WriteLine($"publishing Web ({options.Configuration})…");
+            output = Path.Combine(dataDirectory, "published");
+            await RunToEndAsync("dotnet", ["publish", Path.Combine(root, "Web"), "-c", options.Configuration, "-o", output, "-v", "q", "-nologo"], TimeSpan.FromMinutes(10));
+        }
+
         var dll = Path.Combine(output, "ClawGroups.Web.dll");
         if (!File.Exists(dll))
             throw new InvalidOperationException($"{dll} is not built: build Web ({options.Configuration}) first.");
 
-        var dataDirectory = Directory.CreateTempSubdirectory("claw-app-").FullName;
         var url = new Uri($"http://127.0.0.1:{(options.Port == 0 ? FreePort() : options.Port)}");
         var start = new ProcessStartInfo("dotnet")
         {

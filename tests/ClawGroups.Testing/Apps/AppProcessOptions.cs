@@ -12,6 +12,12 @@ public sealed record AppProcessOptions
     /// </summary>
     public bool Build { get; init; }
 
+    /// <summary>
+    /// Publish Web and run the published output, as the production recipe does. Needed when a browser loads the pages:
+    /// outside Development, a build's output serves no static web assets (blazor.web.js, MudBlazor's styles).
+    /// </summary>
+    public bool Publish { get; init; }
+
     /// <summary>Configuration as environment variables (<c>ClawGroups__BootstrapToken</c>), set after the defaults.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

@@ -20,6 +20,28 @@ public sealed class WorkItemCardTests : ComponentTest
     }
 
     [Fact]
+    public void A_card_handed_the_same_view_again_does_not_render_again()
+    {
+        var item = Item("inProgress", Agent, fraction: 0.4, message: "Wrote the form");
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, item));
+
+        card.Render(p => p.Add(c => c.Item, item));
+
+        Assert.Equal(1, card.RenderCount);
+    }
+
+    [Fact]
+    public void A_card_handed_a_new_view_of_its_item_shows_it()
+    {
+        var item = Item("inProgress", Agent, fraction: 0.4, message: "Wrote the form");
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, item));
+
+        card.Render(p => p.Add(c => c.Item, item with { Progress = item.Progress with { Fraction = 0.6, Message = "Wrote the tests" } }));
+
+        Assert.Equal("Wrote the tests", card.Find("[data-testid=card-progress-message]").TextContent);
+    }
+
+    [Fact]
     public void A_human_assignee_gets_a_different_avatar_with_initials()
     {
         var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item("inProgress", MeAsAssignee)));
