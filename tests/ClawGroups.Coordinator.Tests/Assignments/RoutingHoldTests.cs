@@ -87,9 +87,8 @@ public sealed class RoutingHoldTests
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var (group, pods, _) = await SeedAsync(database);
         await group.RunPassAsync(WithNewcomer);
-        await Task.Delay(20); // the newcomer registers after the hold, as in a swarm whose agents are still joining
 
-        await group.AddAgentAsync("sre", 2, new AgentSkill { SkillId = "sre", Name = "Reliability", Tags = ["pods"], Level = 0.8 });
+        await JoinAfterTheHoldAsync(database, group, pods, "sre", new AgentSkill { SkillId = "sre", Name = "Reliability", Tags = ["pods"], Level = 0.8 });
         var offered = await group.RunPassAsync(WithNewcomer);
 
         await using var reader = database.NewContext();
@@ -106,9 +105,8 @@ public sealed class RoutingHoldTests
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
         var (group, pods, _) = await SeedAsync(database);
         await group.RunPassAsync(WithNewcomer);
-        await Task.Delay(20);
 
-        await group.AddAgentAsync("writer", 2, new AgentSkill { SkillId = "docs", Name = "Writing", Tags = ["docs"], Level = 0.8 });
+        await JoinAfterTheHoldAsync(database, group, pods, "writer", new AgentSkill { SkillId = "docs", Name = "Writing", Tags = ["docs"], Level = 0.8 });
         var offered = await group.RunPassAsync(WithNewcomer);
         var again = await group.RunPassAsync(WithNewcomer);
 
@@ -118,6 +116,15 @@ public sealed class RoutingHoldTests
         Assert.NotNull(item.RoutingHeldAt);
         Assert.Equal(1, await reader.TrailEvents.CountAsync(e => e.Type == TrailEventTypes.NeedsRouting));
         Assert.Contains("load 1/2", item.RoutingCandidatesJson, StringComparison.Ordinal); // the reasons say the loads of now
+    }
+
+    /// <summary>A member registered a moment after the item was held, as in a swarm whose agents are still joining.</summary>
+    private static async Task JoinAfterTheHoldAsync(TestDatabase database, PassGroup group, WorkItem held, string name, AgentSkill skill)
+    {
+        var agent = await group.AddAgentAsync(name, 2, skill);
+        await using var context = database.NewContext();
+        var heldAt = (await context.WorkItems.SingleAsync(w => w.Id == held.Id)).RoutingHeldAt!.Value;
+        await context.Agents.Where(a => a.Id == agent.Id).ExecuteUpdateAsync(set => set.SetProperty(a => a.RegisteredAt, heldAt.AddSeconds(1)));
     }
 
     /// <summary><see cref="Model"/>, and "sre", who fits the pods clearly best; "writer" fits nothing.</summary>
