@@ -7,6 +7,7 @@ using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Benchmarks.Swarm;
 using ClawGroups.Testing.Apps;
+using static ClawGroups.Benchmarks.BenchmarkArgs;
 
 namespace ClawGroups.Benchmarks.Circuits;
 
@@ -24,7 +25,7 @@ internal static class CircuitsBenchmark
         var agentCount = IntOption(args, "--agents", 300);
         var groups = IntOption(args, "--groups", 10);
         var rate = IntOption(args, "--rate", 50);
-        var browsers = IntOption(args, "--browsers", 3);
+        var browsers = IntOption(args, "--browsers", 3, minimum: 0);
         var seconds = IntOption(args, "--seconds", 60);
         var lightCircuits = Math.Max(0, circuits - browsers);
         var bootstrap = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
@@ -88,6 +89,7 @@ internal static class CircuitsBenchmark
         output.WriteLine(Invariant($"{working.Count} of {agents.Count} agents have accepted an item after {setup.Elapsed.TotalSeconds:0} s"));
 
         // (a) Memory per circuit, agents quiet: before and after opening the light circuits.
+        // The agents' start (registration, first reads) settles before the baseline is read.
         await Task.Delay(5000);
         await ServerMemory.CollectAndReportAsync(app.ProcessId);
         var rssBefore = await ServerMemory.ResidentMedianAsync(app);
@@ -118,6 +120,7 @@ internal static class CircuitsBenchmark
         foreach (var (what, times) in failures)
             output.WriteLine(Invariant($"  {times} × {what}"));
 
+        // The circuits' first renders and their buffers settle before memory is read again.
         await Task.Delay(10_000);
         var biggest = await ServerMemory.CollectAndReportAsync(app.ProcessId);
         var rssOpen = await ServerMemory.ResidentMedianAsync(app);
@@ -219,25 +222,6 @@ internal static class CircuitsBenchmark
         public static UnixClock Start() => new();
 
         public double NowUnixMs() => _startUnixMs + Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
-    }
-
-    private static IEnumerable<string> Options(IReadOnlyList<string> args, string name)
-    {
-        for (var i = 0; i + 1 < args.Count; i++)
-        {
-            if (args[i] == name)
-                yield return args[i + 1];
-        }
-    }
-
-    private static int IntOption(IReadOnlyList<string> args, string name, int fallback)
-    {
-        var given = Options(args, name).LastOrDefault();
-        if (given is null)
-            return fallback;
-        return int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new ArgumentException($"{name} '{given}' must be a whole number.");
     }
 
     private static string P(IReadOnlyList<double> sorted, double fraction) =>

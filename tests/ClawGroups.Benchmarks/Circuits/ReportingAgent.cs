@@ -1,5 +1,6 @@
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Benchmarks.Swarm;
+using static ClawGroups.Benchmarks.Swarm.QuietCalls;
 
 namespace ClawGroups.Benchmarks.Circuits;
 
@@ -60,31 +61,6 @@ internal sealed class ReportingAgent(ClawApiClient api, string agentId, int grou
 
             if (item is not null && await Quietly(() => calls.TimeAsync("accept", () => api.AcceptAsync(item.Id, Guid.NewGuid().ToString("N"), stopping), stopping)))
                 ItemId = item.Id;
-        }
-    }
-
-    private static async Task<bool> Quietly<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (Exception e) when (e is ClawApiException or HttpRequestException or TaskCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task Delay(TimeSpan delay, CancellationToken stopping)
-    {
-        try
-        {
-            await Task.Delay(delay, stopping);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
         }
     }
 }

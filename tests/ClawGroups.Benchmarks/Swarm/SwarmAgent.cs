@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using ClawGroups.AgentSimulator.Api;
+using static ClawGroups.Benchmarks.Swarm.QuietCalls;
 
 namespace ClawGroups.Benchmarks.Swarm;
 
@@ -81,32 +82,6 @@ internal sealed class SwarmAgent(ClawApiClient api, string agentId, int capacity
         {
             _freed.Enqueue(Stopwatch.GetTimestamp());
             run.Ended();
-        }
-    }
-
-    /// <summary>Runs a call whose failure the recorder has counted; true when it succeeded.</summary>
-    private static async Task<bool> Quietly<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (Exception e) when (e is ClawApiException or HttpRequestException or TaskCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task Delay(TimeSpan delay, CancellationToken stopping)
-    {
-        try
-        {
-            await Task.Delay(delay, stopping);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
         }
     }
 }

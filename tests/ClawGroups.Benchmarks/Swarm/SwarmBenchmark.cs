@@ -6,6 +6,7 @@ using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Testing.Apps;
 using ClawGroups.Testing.Postgres;
+using static ClawGroups.Benchmarks.BenchmarkArgs;
 
 namespace ClawGroups.Benchmarks.Swarm;
 
@@ -231,25 +232,6 @@ internal static class SwarmBenchmark
         {
             // Counted by the recorder; reported at the end.
         }
-    }
-
-    private static IEnumerable<string> Options(IReadOnlyList<string> args, string name)
-    {
-        for (var i = 0; i + 1 < args.Count; i++)
-        {
-            if (args[i] == name)
-                yield return args[i + 1];
-        }
-    }
-
-    private static int IntOption(IReadOnlyList<string> args, string name, int fallback)
-    {
-        var given = Options(args, name).LastOrDefault();
-        if (given is null)
-            return fallback;
-        return int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : throw new ArgumentException($"{name} '{given}' must be a whole number above 0.");
     }
 
     private static string P(IReadOnlyList<double> sorted, double fraction) =>
