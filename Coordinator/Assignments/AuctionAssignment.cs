@@ -4,9 +4,10 @@ namespace ClawGroups.Coordinator.Assignments;
 /// What <see cref="AuctionAssignment.Solve"/> chose, with the agent prices it ended on. Passing the prices to an
 /// <see cref="AssignmentBound"/> over every allowed pair of the instance proves how far from the best any assignment
 /// could be. <see cref="Auctioned"/> is false where the solve went to <see cref="OptimalAssignment"/> instead; its prices
-/// are then all zero (a valid but loose bound).
+/// are then all zero (a valid but loose bound). <see cref="ProvenBound"/> is the bound over the candidates where the
+/// auction stopped because its total was proven close enough to it, and null otherwise.
 /// </summary>
-public sealed record AuctionOutcome(List<int> Chosen, double[] AgentPrices, bool Auctioned);
+public sealed record AuctionOutcome(List<int> Chosen, double[] AgentPrices, bool Auctioned, double? ProvenBound = null);
 
 /// <summary>
 /// The solver for large groups (decision 0022): when items outnumber the slots and every free slot can be filled from
@@ -30,13 +31,29 @@ public sealed record AuctionOutcome(List<int> Chosen, double[] AgentPrices, bool
 /// </remarks>
 public static class AuctionAssignment
 {
+    /// <summary>The gap the phases promise when run to the end: 10⁻⁹ of the best total, as good as exact.</summary>
+    public const double ExactGap = 1e-9;
+
     /// <summary>Indexes into <paramref name="candidates"/> of the chosen pairs, in item order.</summary>
     public static List<int> Choose(IReadOnlyList<AssignmentCandidate> candidates, int[] spareCapacity, int itemCount)
-        => Solve(candidates, spareCapacity, itemCount).Chosen;
+        => Solve(candidates, spareCapacity, itemCount, ExactGap).Chosen;
 
-    /// <summary>The chosen pairs and the agent prices that bound every assignment's total.</summary>
+    /// <summary>Indexes of the chosen pairs, stopped once proven within <paramref name="provenGap"/> of the best.</summary>
+    public static List<int> Choose(IReadOnlyList<AssignmentCandidate> candidates, int[] spareCapacity, int itemCount, double provenGap)
+        => Solve(candidates, spareCapacity, itemCount, provenGap).Chosen;
+
+    /// <summary>The chosen pairs and the agent prices that bound every assignment's total, the phases run to the end.</summary>
     public static AuctionOutcome Solve(IReadOnlyList<AssignmentCandidate> candidates, int[] spareCapacity, int itemCount)
+        => Solve(candidates, spareCapacity, itemCount, ExactGap);
+
+    /// <summary>
+    /// The chosen pairs and the agent prices that bound every assignment's total. With a <paramref name="provenGap"/>
+    /// above <see cref="ExactGap"/> the auction stops at the first phase whose total is proven within that share of
+    /// the best over these candidates — every slot still filled.
+    /// </summary>
+    public static AuctionOutcome Solve(IReadOnlyList<AssignmentCandidate> candidates, int[] spareCapacity, int itemCount, double provenGap)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(provenGap);
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(spareCapacity);
         ArgumentOutOfRangeException.ThrowIfNegative(itemCount);
@@ -49,7 +66,7 @@ public static class AuctionAssignment
                 OptimalAssignment.Choose(candidates, spareCapacity, itemCount), new double[spareCapacity.Length], Auctioned: false);
         }
 
-        market.Run();
-        return new AuctionOutcome(market.Chosen(), market.AgentPrices(), Auctioned: true);
+        var provenBound = market.Run(provenGap);
+        return new AuctionOutcome(market.Chosen(), market.AgentPrices(), Auctioned: true, provenBound);
     }
 }

@@ -111,6 +111,34 @@ public sealed class AuctionAssignmentTests
     }
 
     [Fact]
+    public void Auction_stopped_at_a_proven_gap_still_fills_every_slot_within_that_gap_of_the_best()
+    {
+        const double gap = 0.01;
+        var stoppedEarly = 0;
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var problem = Large(seed);
+
+            var outcome = AuctionAssignment.Solve(problem.Candidates, problem.SpareCapacity, problem.ItemCount, gap);
+
+            var exact = problem.Optimal();
+            var total = problem.Total(outcome.Chosen);
+            Assert.True(problem.Feasible(outcome.Chosen), $"seed {seed}");
+            Assert.True(outcome.Chosen.Count == exact.Count, $"seed {seed}: {outcome.Chosen.Count} items, exact {exact.Count}");
+            Assert.True(total >= (1 - gap) * problem.Total(exact), $"seed {seed}: {total} against the best {problem.Total(exact)}");
+            if (outcome.ProvenBound is { } bound)
+            {
+                // What stopped it must be a true bound, and the prices it returns must prove as much on their own.
+                Assert.True(bound >= problem.Total(exact) - 1e-9, $"seed {seed}: bound {bound} below the best {problem.Total(exact)}");
+                Assert.True(total >= (1 - gap) * Bound(problem, outcome.AgentPrices), $"seed {seed}");
+                stoppedEarly++;
+            }
+        }
+
+        Assert.True(stoppedEarly > 0, "no solve stopped before its last phase");
+    }
+
+    [Fact]
     public void Auction_returns_the_same_choice_and_prices_for_the_same_input()
     {
         var problem = Large(seed: 5);
