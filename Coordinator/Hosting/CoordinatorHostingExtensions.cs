@@ -128,6 +128,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<WorkItemService>();
         services.AddScoped<HumanWorkService>();
         services.AddScoped<AgentRegistrationService>();
+        services.AddScoped<AgentPresenceService>();
         services.AddScoped<AgentWorkService>();
         services.AddScoped<AssignmentPass>();
         services.AddScoped<StallSweep>();
