@@ -1,4 +1,3 @@
-using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Jobs;
 using ClawGroups.Coordinator.Tests.Webhooks;
 using ClawGroups.Coordinator.Webhooks;
@@ -7,7 +6,6 @@ using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClawGroups.Coordinator.Tests.Jobs;
@@ -20,16 +18,11 @@ public sealed class WebhookRetryJobTests
     {
         using var scene = await WebhookScene.CreateAsync(DatabaseProvider.Sqlite, new WebhookOptions());
         var messageId = (await scene.SeedAsync(1)).MessageIds[0];
-        var services = new ServiceCollection();
-        services.AddScoped(_ => scene.NewContext());
-        services.AddScoped(provider => scene.Delivery(provider.GetRequiredService<ClawDbContext>()));
-        await using var provider = services.BuildServiceProvider();
+        await using var context = scene.NewContext();
         var jobs = new RecordingJobs();
-        var coordinatorJobs = new CoordinatorJobs(
-            provider.GetRequiredService<IServiceScopeFactory>(), jobs, new GroupPassTurns(),
-            new Bulkheads(scene.Time, NullLogger<Bulkheads>.Instance), scene.Time);
+        var deliveryJob = new WebhookDeliveryJob(scene.Delivery(context), jobs, new Bulkheads(scene.Time, NullLogger<Bulkheads>.Instance));
 
-        await coordinatorJobs.DeliverWebhookAsync(messageId, CancellationToken.None);
+        await deliveryJob.DeliverAsync(messageId, CancellationToken.None);
 
         await using var reader = scene.NewContext();
         var due = (await reader.OutboxMessages.SingleAsync()).DueAt!.Value;
