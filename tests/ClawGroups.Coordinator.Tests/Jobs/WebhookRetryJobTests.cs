@@ -2,7 +2,6 @@ using ClawGroups.Coordinator.Jobs;
 using ClawGroups.Coordinator.Tests.Webhooks;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Data.Database;
-using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
@@ -26,22 +25,9 @@ public sealed class WebhookRetryJobTests
 
         await using var reader = scene.NewContext();
         var due = (await reader.OutboxMessages.SingleAsync()).DueAt!.Value;
-        var scheduled = Assert.IsType<ScheduledState>(Assert.Single(jobs.States));
+        var scheduled = Assert.IsType<ScheduledState>(Assert.Single(jobs.Created).State);
         // Hangfire keeps a scheduled job's time in whole seconds and enqueues it once the clock's whole seconds reach them.
         var runsFrom = JobHelper.FromTimestamp(JobHelper.ToTimestamp(scheduled.EnqueueAt));
         Assert.InRange(runsFrom, due.UtcDateTime, due.UtcDateTime.AddSeconds(1));
-    }
-
-    private sealed class RecordingJobs : IBackgroundJobClient
-    {
-        public List<IState> States { get; } = [];
-
-        public string Create(Job job, IState state)
-        {
-            States.Add(state);
-            return States.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public bool ChangeState(string jobId, IState state, string expectedState) => true;
     }
 }
