@@ -1,12 +1,8 @@
-using System.Text.Json;
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Hosting;
-using ClawGroups.Coordinator.Live;
-using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.UsageTotals;
 using ClawGroups.Coordinator.WorkItems;
-using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
@@ -14,146 +10,16 @@ using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Coordinator.Agents;
 
-/// <summary>The agent's side of the work: heartbeats, pulling offers, accepting, reporting, finishing, declining.</summary>
+/// <summary>
+/// The agent's side of the work it was offered: accepting, reporting progress, finishing with a result, declining. Being
+/// there (heartbeats, pulls) is <see cref="AgentPresenceService"/>'s.
+/// </summary>
 public sealed class AgentWorkService(
     ClawDbContext context,
     WorkItemLifecycle lifecycle,
-    AgentWaiters waiters,
-    LiveChanges liveChanges,
-    IOptionsMonitor<CoordinatorOptions> options,
-    TimeProvider time)
+    IOptionsMonitor<CoordinatorOptions> options)
 {
-    public const int MaxWaitSeconds = 30;
     public const int MaxArtifacts = 50;
-
-    /// <summary>How often an unchanged agent's heartbeat reaches the live roster.</summary>
-    private static readonly TimeSpan HeartbeatShownEvery = TimeSpan.FromSeconds(15);
-
-    /// <summary>How often a long poll looks again without a signal: signals are hints and can be lost.</summary>
-    private static readonly TimeSpan FallbackRecheck = TimeSpan.FromSeconds(10);
-
-    public async Task<Outcome<HeartbeatAnswer>> HeartbeatAsync(Caller caller, Guid agentId, HeartbeatRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var (agent, denied) = await OwnAgentAsync(caller, agentId, cancellationToken);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        if (request.Status is not (null or "idle" or "busy"))
-        {
-            return Failure.Invalid("status", "status must be \"idle\" or \"busy\".");
-        }
-
-        if (request.Note is { Length: > 1000 })
-        {
-            return Failure.Invalid("note", "note is at most 1000 characters long.");
-        }
-
-        // Set-based writes: a heartbeat must never fail because something else changed the agent meanwhile.
-        var now = time.GetUtcNow();
-        var live = request.Status == "busy" ? AgentStatus.Busy : AgentStatus.Online;
-        await context.Agents.Where(a => a.Id == agentId)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now).SetProperty(a => a.LastHeartbeatNote, request.Note), cancellationToken);
-        var cameBack = await context.Agents
-            .Where(a => a.Id == agentId && (a.Status == AgentStatus.Stalled || a.Status == AgentStatus.Offline))
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live).SetProperty(a => a.ConsecutiveDeliveryFailures, 0), cancellationToken) > 0;
-        var switched = await context.Agents.Where(a => a.Id == agentId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.Status != live)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live), cancellationToken) > 0;
-        if (cameBack || switched || HeartbeatShownStale(agent!.LastHeartbeatAt, now))
-        {
-            liveChanges.Add(LiveChange.Agent(agent!.GroupId, agentId));
-        }
-        if (cameBack)
-        {
-            context.AddTrailEvent(agent!.GroupId, caller, "agent.returned", now, new { agent.Name }, agentId: agent.Id);
-            lifecycle.AssignmentNeeded(agent.GroupId);
-        }
-
-        if (agent!.Status == AgentStatus.Unreachable && agent.Delivery == DeliveryMode.Webhook
-            && !await context.OutboxMessages.AnyAsync(m => m.AgentId == agentId && m.DeliveredAt == null && m.GaveUpAt == null, cancellationToken))
-        {
-            // Alive is not reachable: only a delivered webhook proves the endpoint works again, so probe it.
-            lifecycle.Tell(agent, Webhooks.AgentMessageTypes.Ping, new { reason = "reachability" }, null);
-        }
-
-        await RenewLeasesAsync(agent, now, cancellationToken);
-        var messages = await CollectMessagesAsync(agent!, now, cancellationToken);
-        await lifecycle.SaveAsync(cancellationToken);
-        var status = await context.Agents.Where(a => a.Id == agentId).Select(a => a.Status).SingleAsync(cancellationToken);
-        return new HeartbeatAnswer(agentId, JsonNamingPolicy.CamelCase.ConvertName(status.ToString()), messages);
-    }
-
-    /// <summary>
-    /// Whether a roster should hear of this heartbeat: always when the status changed, otherwise once per
-    /// <see cref="HeartbeatShownEvery"/>. Three hundred agents beating every few seconds would otherwise push a
-    /// full member view to every board several times a second to move a "seconds ago" label that ticks by itself.
-    /// </summary>
-    private static bool HeartbeatShownStale(DateTimeOffset? previous, DateTimeOffset now)
-        => previous is not { } before || before.UtcTicks / HeartbeatShownEvery.Ticks != now.UtcTicks / HeartbeatShownEvery.Ticks;
-
-    /// <summary>
-    /// The next item offered to the agent, waiting up to <paramref name="waitSeconds"/> for one. The wait holds
-    /// neither a thread nor a database connection: it awaits a signal (from this node or, through the cluster
-    /// bus, another), re-checking now and then in case a signal was lost.
-    /// </summary>
-    public async Task<Outcome<WorkItemView?>> PullAsync(Caller caller, Guid agentId, int waitSeconds, CancellationToken cancellationToken)
-    {
-        if (waitSeconds is < 0 or > MaxWaitSeconds)
-        {
-            return Failure.Invalid("waitSeconds", $"waitSeconds must be from 0 to {MaxWaitSeconds}.");
-        }
-
-        var (agent, denied) = await OwnAgentAsync(caller, agentId, cancellationToken);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        // A pull is not a heartbeat: a process can keep polling while the work it holds has stopped.
-        var deadline = time.GetUtcNow().AddSeconds(waitSeconds);
-        while (true)
-        {
-            var news = waiters.NextNews(agentId);
-            var offered = await context.WorkItems.AsNoTracking()
-                .Where(w => w.AssigneeAgentId == agentId && w.State == WorkItemState.Assigned && w.PausedAt == null)
-                .OrderByDescending(w => w.Priority).ThenBy(w => w.StateChangedAt)
-                .Select(w => w.Id)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (offered == Guid.Empty)
-            {
-                // A review it was asked for is an offer too, until it answers with its review.
-                offered = await context.Assignments.AsNoTracking()
-                    .Where(a => a.AgentId == agentId && a.Role == AssignmentRole.Review && a.EndedAt == null && a.WorkItem!.State == WorkItemState.InReview)
-                    .OrderBy(a => a.OfferedAt).Select(a => a.WorkItemId)
-                    .FirstOrDefaultAsync(cancellationToken);
-            }
-
-            if (offered != Guid.Empty)
-            {
-                var item = (await context.LoadWorkItemAsync(offered, cancellationToken))!;
-                return await context.ToViewAsync(item, cancellationToken);
-            }
-
-            var left = deadline - time.GetUtcNow();
-            if (left <= TimeSpan.Zero)
-            {
-                return Outcome<WorkItemView?>.Success(null);
-            }
-
-            // Other nodes wake this wait through the cluster bus; the re-check only covers a lost signal.
-            var nap = left < FallbackRecheck ? left : FallbackRecheck;
-            try
-            {
-                await news.WaitAsync(nap, time, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // No signal: look again.
-            }
-        }
-    }
 
     public async Task<Outcome<WorkItemView>> AcceptAsync(Caller caller, Guid workItemId, CancellationToken cancellationToken)
     {
@@ -176,7 +42,7 @@ public sealed class AgentWorkService(
 
         assignment!.AcceptedAt = lifecycle.Now;
         assignment.LastProgressAt = lifecycle.Now;
-        assignment.LeaseExpiresAt = lifecycle.Now.AddSeconds(options.CurrentValue.HeartbeatTimeoutSeconds);
+        assignment.LeaseExpiresAt = AgentCalls.LeaseEndsAt(lifecycle.Now, options.CurrentValue);
         context.AddTrailEvent(item.GroupId, caller, "work.accepted", lifecycle.Now, new { attempt = assignment.Attempt }, item.Id, caller.Id);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
@@ -220,7 +86,7 @@ public sealed class AgentWorkService(
         item.ProgressAt = now;
         item.UpdatedAt = now;
         assignment!.LastProgressAt = now;
-        assignment.LeaseExpiresAt = now.AddSeconds(options.CurrentValue.HeartbeatTimeoutSeconds);
+        assignment.LeaseExpiresAt = AgentCalls.LeaseEndsAt(now, options.CurrentValue);
         ApplyUsage(item, assignment, report.Usage);
         context.AddTrailEvent(item.GroupId, caller, "work.progress", now, new { fraction = report.Fraction, message = report.Message }, item.Id, caller.Id);
         // Reporting progress is a sign of life as good as a heartbeat.
@@ -361,62 +227,12 @@ public sealed class AgentWorkService(
         item.AssigneeUserId = assignment.UserId;
     }
 
-    /// <summary>
-    /// Extends the agent's open leases. Deliberately not a versioned change: a lease renewal must not make a
-    /// human's concurrent review or takeover of the same attempt fail.
-    /// </summary>
-    private async Task RenewLeasesAsync(Agent agent, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var leaseEnds = now.AddSeconds(options.CurrentValue.HeartbeatTimeoutSeconds);
-        await context.Assignments
-            .Where(a => a.AgentId == agent.Id && a.Outcome == AssignmentOutcome.Active && a.EndedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LeaseExpiresAt, leaseEnds), cancellationToken);
-    }
-
-    /// <summary>Pull agents' pending messages, handed over in the heartbeat answer and marked delivered.</summary>
-    private async Task<IReadOnlyList<JsonElement>> CollectMessagesAsync(Agent agent, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (agent.Delivery != DeliveryMode.Pull)
-        {
-            return [];
-        }
-
-        var pending = await context.OutboxMessages
-            .Where(m => m.AgentId == agent.Id && m.DeliveredAt == null && m.GaveUpAt == null)
-            .OrderBy(m => m.CreatedAt)
-            .Take(100)
-            .ToListAsync(cancellationToken);
-        foreach (var message in pending)
-        {
-            message.DeliveredAt = now;
-            message.Attempts++;
-        }
-
-        return pending.Select(m => JsonDocument.Parse(m.BodyJson).RootElement.Clone()).ToList();
-    }
-
-    private async Task<(Agent? Agent, Failure? Denied)> OwnAgentAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)
-    {
-        if (!caller.IsAgent)
-        {
-            return (null, Failure.Forbidden("This is an agent's call: use the agent's API key."));
-        }
-
-        var agent = await context.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agentId && a.Status != AgentStatus.Revoked, cancellationToken);
-        if (agent is null)
-        {
-            return (null, Failure.NotFound("agent", agentId));
-        }
-
-        return caller.Id == agentId ? (agent, null) : (null, Failure.Forbidden("These credentials belong to another agent."));
-    }
-
     private async Task<(WorkItem? Item, Assignment? Assignment, Failure? Denied)> OwnWorkAsync(
         Caller caller, Guid workItemId, CancellationToken cancellationToken, bool acceptLate = false)
     {
-        if (!caller.IsAgent)
+        if (AgentCalls.NotAnAgent(caller) is { } notAnAgent)
         {
-            return (null, null, Failure.Forbidden("This is an agent's call: use the agent's API key."));
+            return (null, null, notAnAgent);
         }
 
         var item = await context.LoadWorkItemAsync(workItemId, cancellationToken);

@@ -118,7 +118,13 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<SkillFeedback>();
         services.AddSingleton<AgentWaiters>();
         services.AddSingleton<IWorkSignals, HangfireWorkSignals>();
-        services.AddSingleton<CoordinatorJobs>();
+        services.AddSingleton<GroupPasses>();
+        // The jobs: Hangfire's activator resolves each from a scope of its own, one unit of work per job.
+        services.AddScoped<AssignmentPassJob>();
+        services.AddScoped<WebhookDeliveryJob>();
+        services.AddScoped<SweepJob>();
+        services.AddScoped<SkillFeedbackJob>();
+        services.AddScoped<TuneGroupJob>();
         services.AddSingleton<WebhookUrlPolicy>();
         services.AddSingleton<WebhookSecrets>();
         services.AddScoped<WorkItemLifecycle>();
@@ -128,6 +134,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<WorkItemService>();
         services.AddScoped<HumanWorkService>();
         services.AddScoped<AgentRegistrationService>();
+        services.AddScoped<AgentPresenceService>();
         services.AddScoped<AgentWorkService>();
         services.AddScoped<AssignmentPass>();
         services.AddScoped<StallSweep>();

@@ -16,8 +16,8 @@ public sealed class FeedbackSchedule(IRecurringJobManager recurring, IOptions<Co
         var cron = options.Value.FeedbackCron;
         try
         {
-            recurring.AddOrUpdate<CoordinatorJobs>(
-                CoordinatorJobs.SkillFeedbackJobId, JobQueues.Coordinator, j => j.RunSkillFeedbackAsync(CancellationToken.None), cron,
+            recurring.AddOrUpdate<SkillFeedbackJob>(
+                SkillFeedbackJob.RecurringJobId, JobQueues.Coordinator, j => j.RunAsync(CancellationToken.None), cron,
                 new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         }
         catch (ArgumentException exception)

@@ -24,7 +24,7 @@ public sealed partial class SweepScheduler(
                 // One sweep at a time from this node: a slow database must not pile sweeps up behind each other.
                 if (previous is null || IsFinished(previous))
                 {
-                    previous = jobs.Enqueue<CoordinatorJobs>(j => j.SweepAsync(CancellationToken.None));
+                    previous = jobs.Enqueue<SweepJob>(j => j.RunAsync(CancellationToken.None));
                 }
             }
 #pragma warning disable CA1031 // The safety net must outlive a database that cannot answer for a while: the next tick tries again.

@@ -73,10 +73,10 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
         {
             if (leading)
             {
-                _jobs.Enqueue<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None));
+                _jobs.Enqueue<AssignmentPassJob>(j => j.RunAsync(groupId, CancellationToken.None));
             }
 
-            _jobs.Schedule<CoordinatorJobs>(j => j.RunAssignmentPassAsync(groupId, CancellationToken.None), due - now);
+            _jobs.Schedule<AssignmentPassJob>(j => j.RunAsync(groupId, CancellationToken.None), due - now);
         });
     }
 
@@ -87,7 +87,7 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
         {
             foreach (var id in outboxMessageIds)
             {
-                _jobs.Enqueue<CoordinatorJobs>(j => j.DeliverWebhookAsync(id, CancellationToken.None));
+                _jobs.Enqueue<WebhookDeliveryJob>(j => j.DeliverAsync(id, CancellationToken.None));
             }
         });
     }

@@ -39,16 +39,16 @@ internal static class AgentsApi
     }
 
     private static async Task<Results<Ok<HeartbeatAnswer>, ProblemHttpResult>> HeartbeatAsync(
-        Guid agentId, HttpRequest request, ClaimsPrincipal user, AgentWorkService work, CancellationToken cancellationToken)
+        Guid agentId, HttpRequest request, ClaimsPrincipal user, AgentPresenceService presence, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<HeartbeatRequest>(request, allowEmpty: true);
-        return problem ?? ApiResults.Ok(await work.HeartbeatAsync(user.ToCaller(), agentId, body!, cancellationToken));
+        return problem ?? ApiResults.Ok(await presence.HeartbeatAsync(user.ToCaller(), agentId, body!, cancellationToken));
     }
 
     private static async Task<Results<Ok<WorkItemView>, NoContent, ProblemHttpResult>> PullAsync(
-        Guid agentId, int? waitSeconds, ClaimsPrincipal user, AgentWorkService work, CancellationToken cancellationToken)
+        Guid agentId, int? waitSeconds, ClaimsPrincipal user, AgentPresenceService presence, CancellationToken cancellationToken)
     {
-        var outcome = await work.PullAsync(user.ToCaller(), agentId, waitSeconds ?? 0, cancellationToken);
+        var outcome = await presence.PullAsync(user.ToCaller(), agentId, waitSeconds ?? 0, cancellationToken);
         if (!outcome.Succeeded)
         {
             return ApiResults.Problem(outcome.Failure!);

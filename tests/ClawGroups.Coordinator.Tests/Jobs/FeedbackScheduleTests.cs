@@ -18,7 +18,7 @@ public sealed class FeedbackScheduleTests : IDisposable
         await Schedule("30 2 * * *").StartAsync(CancellationToken.None);
 
         using var connection = _storage.GetConnection();
-        var job = Assert.Single(connection.GetRecurringJobs(), j => j.Id == CoordinatorJobs.SkillFeedbackJobId);
+        var job = Assert.Single(connection.GetRecurringJobs(), j => j.Id == SkillFeedbackJob.RecurringJobId);
         Assert.Equal("30 2 * * *", job.Cron);
         Assert.Equal("UTC", job.TimeZoneId);
     }

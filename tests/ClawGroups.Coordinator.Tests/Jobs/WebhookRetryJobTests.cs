@@ -1,13 +1,10 @@
-using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Jobs;
 using ClawGroups.Coordinator.Tests.Webhooks;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Data.Database;
-using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClawGroups.Coordinator.Tests.Jobs;
@@ -20,35 +17,17 @@ public sealed class WebhookRetryJobTests
     {
         using var scene = await WebhookScene.CreateAsync(DatabaseProvider.Sqlite, new WebhookOptions());
         var messageId = (await scene.SeedAsync(1)).MessageIds[0];
-        var services = new ServiceCollection();
-        services.AddScoped(_ => scene.NewContext());
-        services.AddScoped(provider => scene.Delivery(provider.GetRequiredService<ClawDbContext>()));
-        await using var provider = services.BuildServiceProvider();
+        await using var context = scene.NewContext();
         var jobs = new RecordingJobs();
-        var coordinatorJobs = new CoordinatorJobs(
-            provider.GetRequiredService<IServiceScopeFactory>(), jobs, new GroupPassTurns(),
-            new Bulkheads(scene.Time, NullLogger<Bulkheads>.Instance), scene.Time);
+        var deliveryJob = new WebhookDeliveryJob(scene.Delivery(context), jobs, new Bulkheads(scene.Time, NullLogger<Bulkheads>.Instance));
 
-        await coordinatorJobs.DeliverWebhookAsync(messageId, CancellationToken.None);
+        await deliveryJob.DeliverAsync(messageId, CancellationToken.None);
 
         await using var reader = scene.NewContext();
         var due = (await reader.OutboxMessages.SingleAsync()).DueAt!.Value;
-        var scheduled = Assert.IsType<ScheduledState>(Assert.Single(jobs.States));
+        var scheduled = Assert.IsType<ScheduledState>(Assert.Single(jobs.Created).State);
         // Hangfire keeps a scheduled job's time in whole seconds and enqueues it once the clock's whole seconds reach them.
         var runsFrom = JobHelper.FromTimestamp(JobHelper.ToTimestamp(scheduled.EnqueueAt));
         Assert.InRange(runsFrom, due.UtcDateTime, due.UtcDateTime.AddSeconds(1));
-    }
-
-    private sealed class RecordingJobs : IBackgroundJobClient
-    {
-        public List<IState> States { get; } = [];
-
-        public string Create(Job job, IState state)
-        {
-            States.Add(state);
-            return States.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public bool ChangeState(string jobId, IState state, string expectedState) => true;
     }
 }

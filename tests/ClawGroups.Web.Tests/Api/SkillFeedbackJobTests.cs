@@ -43,13 +43,13 @@ public sealed class SkillFeedbackJobTests : IAsyncLifetime
         }
 
         var recurring = _app.Services.GetRequiredService<JobStorage>().GetConnection().GetRecurringJobs();
-        _app.Services.GetRequiredService<IRecurringJobManager>().Trigger(CoordinatorJobs.SkillFeedbackJobId);
+        _app.Services.GetRequiredService<IRecurringJobManager>().Trigger(SkillFeedbackJob.RecurringJobId);
 
         var groupId = Guid.Parse(scenario.Group.Id);
         var tuning = await Eventually.ReachAsync(
             () => ReadAsync(context => context.GroupSkillTunings.AsNoTracking().FirstOrDefaultAsync(t => t.GroupId == groupId)),
             t => t is not null, "the group's tuning", Deadline);
-        Assert.Equal("0 * * * *", Assert.Single(recurring, j => j.Id == CoordinatorJobs.SkillFeedbackJobId).Cron);
+        Assert.Equal("0 * * * *", Assert.Single(recurring, j => j.Id == SkillFeedbackJob.RecurringJobId).Cron);
         Assert.Equal(titles.Length, tuning!.Examples);
         Assert.Equal(2, tuning.Members);
         Assert.NotNull(tuning.Head);
