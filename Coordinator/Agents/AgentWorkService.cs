@@ -67,7 +67,7 @@ public sealed class AgentWorkService(
         }
         if (cameBack)
         {
-            context.AddTrailEvent(agent!.GroupId, caller, "agent.returned", now, new { agent.Name }, agentId: agent.Id);
+            context.AddTrailEvent(agent!.GroupId, caller, TrailEventTypes.AgentReturned, now, new { agent.Name }, agentId: agent.Id);
             lifecycle.AssignmentNeeded(agent.GroupId);
         }
 
@@ -177,7 +177,7 @@ public sealed class AgentWorkService(
         assignment!.AcceptedAt = lifecycle.Now;
         assignment.LastProgressAt = lifecycle.Now;
         assignment.LeaseExpiresAt = lifecycle.Now.AddSeconds(options.CurrentValue.HeartbeatTimeoutSeconds);
-        context.AddTrailEvent(item.GroupId, caller, "work.accepted", lifecycle.Now, new { attempt = assignment.Attempt }, item.Id, caller.Id);
+        context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Accepted, lifecycle.Now, new { attempt = assignment.Attempt }, item.Id, caller.Id);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }
@@ -222,7 +222,7 @@ public sealed class AgentWorkService(
         assignment!.LastProgressAt = now;
         assignment.LeaseExpiresAt = now.AddSeconds(options.CurrentValue.HeartbeatTimeoutSeconds);
         ApplyUsage(item, assignment, report.Usage);
-        context.AddTrailEvent(item.GroupId, caller, "work.progress", now, new { fraction = report.Fraction, message = report.Message }, item.Id, caller.Id);
+        context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Progress, now, new { fraction = report.Fraction, message = report.Message }, item.Id, caller.Id);
         // Reporting progress is a sign of life as good as a heartbeat.
         await context.Agents.Where(a => a.Id == caller.Id).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now), cancellationToken);
         await lifecycle.SaveAsync(cancellationToken);
@@ -262,7 +262,7 @@ public sealed class AgentWorkService(
             if (assignment.LateResultJson != late)
             {
                 assignment.LateResultJson = late;
-                context.AddTrailEvent(item!.GroupId, caller, "work.lateResult", now, new { attempt = assignment.Attempt, report.Summary }, item.Id, caller.Id);
+                context.AddTrailEvent(item!.GroupId, caller, TrailEventTypes.LateResult, now, new { attempt = assignment.Attempt, report.Summary }, item.Id, caller.Id);
                 await lifecycle.SaveAsync(cancellationToken);
             }
 
@@ -335,7 +335,7 @@ public sealed class AgentWorkService(
         var ended = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Declined, cancellationToken, stallReason: StallReason.Declined);
         ended!.Feedback = report.Reason;
         WorkItemStateMachine.Apply(item, WorkItemMove.Decline, lifecycle.Now);
-        context.AddTrailEvent(item.GroupId, caller, "work.declined", lifecycle.Now, new { report.Reason }, item.Id, caller.Id);
+        context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Declined, lifecycle.Now, new { report.Reason }, item.Id, caller.Id);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }
