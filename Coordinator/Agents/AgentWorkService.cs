@@ -46,9 +46,9 @@ public sealed class AgentWorkService(
             return Failure.Invalid("status", "status must be \"idle\" or \"busy\".");
         }
 
-        if (request.Note is { Length: > 1000 })
+        if (request.Note is { Length: > AgentLimits.MaxHeartbeatNoteLength })
         {
-            return Failure.Invalid("note", "note is at most 1000 characters long.");
+            return Failure.Invalid("note", $"note is at most {AgentLimits.MaxHeartbeatNoteLength} characters long.");
         }
 
         // Set-based writes: a heartbeat must never fail because something else changed the agent meanwhile.
@@ -191,9 +191,9 @@ public sealed class AgentWorkService(
             errors["fraction"] = ["fraction is required: a number from 0 to 1."];
         }
 
-        if (report.Message is { Length: > 4000 })
+        if (report.Message is { Length: > WorkItemLimits.MaxProgressMessageLength })
         {
-            errors["message"] = ["message is at most 4000 characters long."];
+            errors["message"] = [$"message is at most {WorkItemLimits.MaxProgressMessageLength} characters long."];
         }
 
         if (errors.Count > 0)
@@ -315,9 +315,9 @@ public sealed class AgentWorkService(
     public async Task<Outcome<WorkItemView>> DeclineAsync(Caller caller, Guid workItemId, DeclineReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (report.Reason is { Length: > 2000 })
+        if (report.Reason is { Length: > WorkItemLimits.MaxDeclineReasonLength })
         {
-            return Failure.Invalid("reason", "reason is at most 2000 characters long.");
+            return Failure.Invalid("reason", $"reason is at most {WorkItemLimits.MaxDeclineReasonLength} characters long.");
         }
 
         var (item, _, denied) = await OwnWorkAsync(caller, workItemId, cancellationToken);
@@ -477,9 +477,9 @@ public sealed class AgentWorkService(
     private static Dictionary<string, string[]> ResultErrors(ResultReport report)
     {
         var errors = UsageErrors(report.Usage);
-        if (report.Summary is { Length: > 20_000 })
+        if (report.Summary is { Length: > WorkItemLimits.MaxSummaryLength })
         {
-            errors["summary"] = ["summary is at most 20000 characters long."];
+            errors["summary"] = [$"summary is at most {WorkItemLimits.MaxSummaryLength} characters long."];
         }
 
         if (report.Artifacts is { Count: > MaxArtifacts })
@@ -490,13 +490,13 @@ public sealed class AgentWorkService(
         for (var i = 0; i < (report.Artifacts?.Count ?? 0); i++)
         {
             var artifact = report.Artifacts![i];
-            if (artifact is null || string.IsNullOrWhiteSpace(artifact.Name) || artifact.Name.Length > 500)
+            if (artifact is null || string.IsNullOrWhiteSpace(artifact.Name) || artifact.Name.Length > WorkItemLimits.MaxArtifactNameLength)
             {
-                errors[$"artifacts[{i}].name"] = ["Each artifact needs a name of at most 500 characters."];
+                errors[$"artifacts[{i}].name"] = [$"Each artifact needs a name of at most {WorkItemLimits.MaxArtifactNameLength} characters."];
             }
-            else if (artifact.MediaType is { Length: > 200 })
+            else if (artifact.MediaType is { Length: > WorkItemLimits.MaxArtifactMediaTypeLength })
             {
-                errors[$"artifacts[{i}].mediaType"] = ["mediaType is at most 200 characters long."];
+                errors[$"artifacts[{i}].mediaType"] = [$"mediaType is at most {WorkItemLimits.MaxArtifactMediaTypeLength} characters long."];
             }
         }
 

@@ -26,14 +26,14 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time, IOpti
         }
 
         var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 200)
+        if (string.IsNullOrEmpty(name) || name.Length > GroupLimits.MaxNameLength)
         {
-            return Failure.Invalid("name", "name is required and at most 200 characters long.");
+            return Failure.Invalid("name", $"name is required and at most {GroupLimits.MaxNameLength} characters long.");
         }
 
-        if (request.Description is { Length: > 4000 })
+        if (request.Description is { Length: > GroupLimits.MaxDescriptionLength })
         {
-            return Failure.Invalid("description", "description is at most 4000 characters long.");
+            return Failure.Invalid("description", $"description is at most {GroupLimits.MaxDescriptionLength} characters long.");
         }
 
         var now = time.GetUtcNow();

@@ -32,9 +32,9 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
     public Task<Outcome<WorkItemView>> HandBackAsync(Caller caller, Guid id, HandBackRequest request, CancellationToken cancellationToken)
         => MoveAsync(caller, id, WorkItemMove.HandBack, async item =>
         {
-            if (request.Note is { Length: > 4000 })
+            if (request.Note is { Length: > WorkItemLimits.MaxNoteLength })
             {
-                return Failure.Invalid("note", "note is at most 4000 characters long.");
+                return Failure.Invalid("note", $"note is at most {WorkItemLimits.MaxNoteLength} characters long.");
             }
 
             if (item.AssigneeKind != MemberKind.Human)
@@ -117,9 +117,9 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             return Failure.Invalid("approve", "approve is required: true to accept the result, false to send it back.");
         }
 
-        if (request.Feedback is { Length: > 4000 })
+        if (request.Feedback is { Length: > WorkItemLimits.MaxNoteLength })
         {
-            return Failure.Invalid("feedback", "feedback is at most 4000 characters long.");
+            return Failure.Invalid("feedback", $"feedback is at most {WorkItemLimits.MaxNoteLength} characters long.");
         }
 
         return await MoveAsync(caller, id, approve ? WorkItemMove.Approve : WorkItemMove.Reject, async item =>
@@ -243,9 +243,9 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
     public Task<Outcome<WorkItemView>> CompleteAsync(Caller caller, Guid id, CompleteRequest request, CancellationToken cancellationToken)
         => MoveAsync(caller, id, WorkItemMove.Finish, async item =>
         {
-            if (request.Summary is { Length: > 20_000 })
+            if (request.Summary is { Length: > WorkItemLimits.MaxSummaryLength })
             {
-                return Failure.Invalid("summary", "summary is at most 20000 characters long.");
+                return Failure.Invalid("summary", $"summary is at most {WorkItemLimits.MaxSummaryLength} characters long.");
             }
 
             if (item.AssigneeKind != MemberKind.Human || item.AssigneeUserId != caller.Id)
@@ -268,9 +268,9 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
     public async Task<Outcome<TrailEventView>> MessageAsync(Caller caller, Guid id, MessageRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 4000)
+        if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > WorkItemLimits.MaxNoteLength)
         {
-            return Failure.Invalid("text", "text is required and at most 4000 characters long.");
+            return Failure.Invalid("text", $"text is required and at most {WorkItemLimits.MaxNoteLength} characters long.");
         }
 
         var (item, denied) = await HumanItemAsync(caller, id, cancellationToken);
