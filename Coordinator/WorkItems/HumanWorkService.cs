@@ -102,7 +102,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             {
                 var member = new Caller(MemberKind.Human, human!.UserId, human.User?.DisplayName ?? "");
                 lifecycle.GiveToHuman(item, member, reason, WorkItemMove.TakeOver).ChosenByUserId = caller.Id;
-                context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Assigned, lifecycle.Now, new { memberKind = "human", memberId, reason }, item.Id);
+                context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Assigned, lifecycle.Now, new { memberKind = MemberKinds.Human, memberId, reason }, item.Id);
             }
 
             return null;

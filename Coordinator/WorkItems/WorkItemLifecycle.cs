@@ -33,7 +33,7 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
         item.AssigneeUserId = null;
         Require(WorkItemStateMachine.Apply(item, move, Now));
         context.AddTrailEvent(item.GroupId, actor, TrailEventTypes.Assigned, Now,
-            new { memberKind = "agent", memberId = agent.Id, memberName = agent.Name, score, reason, attempt = assignment.Attempt }, item.Id, agent.Id);
+            new { memberKind = MemberKinds.Agent, memberId = agent.Id, memberName = agent.Name, score, reason, attempt = assignment.Attempt }, item.Id, agent.Id);
         return assignment;
     }
 

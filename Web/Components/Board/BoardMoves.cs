@@ -31,7 +31,7 @@ public static class BoardMoves
             return BoardAction.None;
         }
 
-        var heldByMe = item.Assignee is { Kind: "human" } assignee && assignee.Id == humanId;
+        var heldByMe = item.Assignee is { Kind: MemberKinds.Human } assignee && assignee.Id == humanId;
         return column switch
         {
             BoardColumns.InProgress => Checked(state, WorkItemMove.TakeOver, BoardAction.TakeOver),

@@ -71,7 +71,7 @@ public static class TrailText
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(names);
-        return entry.Actor.Kind == "coordinator" ? "coordinator"
+        return entry.Actor.Kind == MemberKinds.Coordinator ? MemberKinds.Coordinator
             : entry.Actor.Id is { } id && names.TryGetValue(id, out var name) ? name
             : entry.Actor.Kind;
     }
