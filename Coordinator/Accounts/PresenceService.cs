@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Data.Database;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ public sealed class PresenceService(ClawDbContext context, LiveChanges liveChang
 
     /// <summary>The roster's word for a person: offline unless seen recently; busy while holding work.</summary>
     public static string StatusOf(DateTimeOffset? lastSeenAt, int load, DateTimeOffset now)
-        => lastSeenAt is not { } seen || now - seen > OnlineWindow ? "offline" : load > 0 ? "busy" : "online";
+        => lastSeenAt is not { } seen || now - seen > OnlineWindow ? MemberStatuses.Offline : load > 0 ? MemberStatuses.Busy : MemberStatuses.Online;
 
     /// <summary>The person has the workspace open (a new page, or the periodic refresh).</summary>
     public async Task SeenAsync(Guid userId, CancellationToken cancellationToken)

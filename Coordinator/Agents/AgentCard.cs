@@ -48,12 +48,12 @@ public sealed class AgentCard
         }
 
         var card = new AgentCard { Json = JsonNode.Parse(body.GetRawText())!.ToJsonString() };
-        card.Name = Text(body, "name", 200, errors, required: true) ?? "";
-        card.Description = Text(body, "description", 4000, errors) ?? "";
-        card.Version = Text(body, "version", 64, errors);
-        card.Url = Text(body, "url", 2048, errors);
-        card.Model = Text(body, "model", 200, errors);
-        card.Device = Text(body, "device", 200, errors);
+        card.Name = Text(body, "name", AgentLimits.MaxNameLength, errors, required: true) ?? "";
+        card.Description = Text(body, "description", AgentLimits.MaxDescriptionLength, errors) ?? "";
+        card.Version = Text(body, "version", AgentLimits.MaxVersionLength, errors);
+        card.Url = Text(body, "url", AgentLimits.MaxWebhookUrlLength, errors);
+        card.Model = Text(body, "model", AgentLimits.MaxModelLength, errors);
+        card.Device = Text(body, "device", AgentLimits.MaxDeviceLength, errors);
 
         switch (Text(body, "delivery", 16, errors))
         {
@@ -112,7 +112,7 @@ public sealed class AgentCard
                 continue;
             }
 
-            var id = Text(skill, "id", 200, errors, required: true, path: path);
+            var id = Text(skill, "id", AgentLimits.MaxSkillIdLength, errors, required: true, path: path);
             var level = 0.5;
             if (skill.TryGetProperty("level", out var levelElement) && levelElement.ValueKind != JsonValueKind.Null)
             {
@@ -130,8 +130,8 @@ public sealed class AgentCard
             card.Skills.Add(new AgentSkill
             {
                 SkillId = id ?? "",
-                Name = Text(skill, "name", 200, errors, path: path) ?? id ?? "",
-                Description = Text(skill, "description", 4000, errors, path: path) ?? "",
+                Name = Text(skill, "name", AgentLimits.MaxSkillNameLength, errors, path: path) ?? id ?? "",
+                Description = Text(skill, "description", AgentLimits.MaxSkillDescriptionLength, errors, path: path) ?? "",
                 Tags = Strings(skill, "tags", errors, path),
                 Examples = Strings(skill, "examples", errors, path),
                 Level = level,

@@ -47,9 +47,9 @@ public sealed class AgentPresenceService(
             return Failure.Invalid("status", "status must be \"idle\" or \"busy\".");
         }
 
-        if (request.Note is { Length: > 1000 })
+        if (request.Note is { Length: > AgentLimits.MaxHeartbeatNoteLength })
         {
-            return Failure.Invalid("note", "note is at most 1000 characters long.");
+            return Failure.Invalid("note", $"note is at most {AgentLimits.MaxHeartbeatNoteLength} characters long.");
         }
 
         // Set-based writes: a heartbeat must never fail because something else changed the agent meanwhile.
@@ -68,7 +68,7 @@ public sealed class AgentPresenceService(
         }
         if (cameBack)
         {
-            context.AddTrailEvent(agent!.GroupId, caller, "agent.returned", now, new { agent.Name }, agentId: agent.Id);
+            context.AddTrailEvent(agent!.GroupId, caller, TrailEventTypes.AgentReturned, now, new { agent.Name }, agentId: agent.Id);
             lifecycle.AssignmentNeeded(agent.GroupId);
         }
 

@@ -91,7 +91,7 @@ public sealed class AgentRegistrationService(
         agent.Skills.AddRange(card.Skills);
         context.Agents.Add(agent);
         var actor = new Caller(MemberKind.Agent, agent.Id, agent.Name, AgentGroupId: agent.GroupId);
-        context.AddTrailEvent(agent.GroupId, actor, "agent.registered", now,
+        context.AddTrailEvent(agent.GroupId, actor, TrailEventTypes.AgentRegistered, now,
             new { agent.Name, delivery = card.Delivery, agent.Capacity, skills = card.Skills.Select(s => s.SkillId) }, agentId: agent.Id);
         await context.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -113,7 +113,7 @@ public sealed class AgentRegistrationService(
         agent!.ApiKeyHash = SecretToken.Hash(apiKey);
         agent.ApiKeyPrefix = SecretToken.DisplayPrefix(apiKey);
         agent.KeyRotatedAt = now;
-        context.AddTrailEvent(agent.GroupId, caller, "agent.keyRotated", now, new { agent.ApiKeyPrefix }, agentId: agent.Id);
+        context.AddTrailEvent(agent.GroupId, caller, TrailEventTypes.AgentKeyRotated, now, new { agent.ApiKeyPrefix }, agentId: agent.Id);
         await context.SaveChangesAsync(cancellationToken);
         return new AgentKeyRotated(agent.Id, apiKey);
     }
@@ -135,7 +135,7 @@ public sealed class AgentRegistrationService(
         var now = lifecycle.Now;
         agent!.Status = AgentStatus.Revoked;
         agent.RevokedAt = now;
-        context.AddTrailEvent(agent.GroupId, caller, "agent.revoked", now, new { agent.Name }, agentId: agent.Id);
+        context.AddTrailEvent(agent.GroupId, caller, TrailEventTypes.AgentRevoked, now, new { agent.Name }, agentId: agent.Id);
         // Its work goes back to the coordinator now, not when a timeout notices: offers and runs alike.
         var held = await context.WorkItems.Include(w => w.Assignments)
             .Where(w => w.AssigneeAgentId == agent.Id && (w.State == WorkItemState.Assigned || w.State == WorkItemState.InProgress))
@@ -144,7 +144,7 @@ public sealed class AgentRegistrationService(
         {
             await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Revoked, cancellationToken);
             WorkItemStateMachine.Apply(item, WorkItemMove.Decline, now);
-            context.AddTrailEvent(item.GroupId, caller, "work.released", now, new { reason = "agentRevoked", agentId = agent.Id }, item.Id, agent.Id);
+            context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Released, now, new { reason = "agentRevoked", agentId = agent.Id }, item.Id, agent.Id);
         }
 
         // Tracked, so the reviews close in the same commit and the boards showing them hear of it.

@@ -43,7 +43,7 @@ public sealed class AgentWorkService(
         assignment!.AcceptedAt = lifecycle.Now;
         assignment.LastProgressAt = lifecycle.Now;
         assignment.LeaseExpiresAt = AgentCalls.LeaseEndsAt(lifecycle.Now, options.CurrentValue);
-        context.AddTrailEvent(item.GroupId, caller, "work.accepted", lifecycle.Now, new { attempt = assignment.Attempt }, item.Id, caller.Id);
+        context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Accepted, lifecycle.Now, new { attempt = assignment.Attempt }, item.Id, caller.Id);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }
@@ -57,9 +57,9 @@ public sealed class AgentWorkService(
             errors["fraction"] = ["fraction is required: a number from 0 to 1."];
         }
 
-        if (report.Message is { Length: > 4000 })
+        if (report.Message is { Length: > WorkItemLimits.MaxProgressMessageLength })
         {
-            errors["message"] = ["message is at most 4000 characters long."];
+            errors["message"] = [$"message is at most {WorkItemLimits.MaxProgressMessageLength} characters long."];
         }
 
         if (errors.Count > 0)
@@ -88,7 +88,7 @@ public sealed class AgentWorkService(
         assignment!.LastProgressAt = now;
         assignment.LeaseExpiresAt = AgentCalls.LeaseEndsAt(now, options.CurrentValue);
         ApplyUsage(item, assignment, report.Usage);
-        context.AddTrailEvent(item.GroupId, caller, "work.progress", now, new { fraction = report.Fraction, message = report.Message }, item.Id, caller.Id);
+        context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Progress, now, new { fraction = report.Fraction, message = report.Message }, item.Id, caller.Id);
         // Reporting progress is a sign of life as good as a heartbeat.
         await context.Agents.Where(a => a.Id == caller.Id).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now), cancellationToken);
         await lifecycle.SaveAsync(cancellationToken);
@@ -128,7 +128,7 @@ public sealed class AgentWorkService(
             if (assignment.LateResultJson != late)
             {
                 assignment.LateResultJson = late;
-                context.AddTrailEvent(item!.GroupId, caller, "work.lateResult", now, new { attempt = assignment.Attempt, report.Summary }, item.Id, caller.Id);
+                context.AddTrailEvent(item!.GroupId, caller, TrailEventTypes.LateResult, now, new { attempt = assignment.Attempt, report.Summary }, item.Id, caller.Id);
                 await lifecycle.SaveAsync(cancellationToken);
             }
 
@@ -181,9 +181,9 @@ public sealed class AgentWorkService(
     public async Task<Outcome<WorkItemView>> DeclineAsync(Caller caller, Guid workItemId, DeclineReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (report.Reason is { Length: > 2000 })
+        if (report.Reason is { Length: > WorkItemLimits.MaxDeclineReasonLength })
         {
-            return Failure.Invalid("reason", "reason is at most 2000 characters long.");
+            return Failure.Invalid("reason", $"reason is at most {WorkItemLimits.MaxDeclineReasonLength} characters long.");
         }
 
         var (item, _, denied) = await OwnWorkAsync(caller, workItemId, cancellationToken);
@@ -201,7 +201,7 @@ public sealed class AgentWorkService(
         var ended = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Declined, cancellationToken, stallReason: StallReason.Declined);
         ended!.Feedback = report.Reason;
         WorkItemStateMachine.Apply(item, WorkItemMove.Decline, lifecycle.Now);
-        context.AddTrailEvent(item.GroupId, caller, "work.declined", lifecycle.Now, new { report.Reason }, item.Id, caller.Id);
+        context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Declined, lifecycle.Now, new { report.Reason }, item.Id, caller.Id);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }
@@ -293,9 +293,9 @@ public sealed class AgentWorkService(
     private static Dictionary<string, string[]> ResultErrors(ResultReport report)
     {
         var errors = UsageErrors(report.Usage);
-        if (report.Summary is { Length: > 20_000 })
+        if (report.Summary is { Length: > WorkItemLimits.MaxSummaryLength })
         {
-            errors["summary"] = ["summary is at most 20000 characters long."];
+            errors["summary"] = [$"summary is at most {WorkItemLimits.MaxSummaryLength} characters long."];
         }
 
         if (report.Artifacts is { Count: > MaxArtifacts })
@@ -306,13 +306,13 @@ public sealed class AgentWorkService(
         for (var i = 0; i < (report.Artifacts?.Count ?? 0); i++)
         {
             var artifact = report.Artifacts![i];
-            if (artifact is null || string.IsNullOrWhiteSpace(artifact.Name) || artifact.Name.Length > 500)
+            if (artifact is null || string.IsNullOrWhiteSpace(artifact.Name) || artifact.Name.Length > WorkItemLimits.MaxArtifactNameLength)
             {
-                errors[$"artifacts[{i}].name"] = ["Each artifact needs a name of at most 500 characters."];
+                errors[$"artifacts[{i}].name"] = [$"Each artifact needs a name of at most {WorkItemLimits.MaxArtifactNameLength} characters."];
             }
-            else if (artifact.MediaType is { Length: > 200 })
+            else if (artifact.MediaType is { Length: > WorkItemLimits.MaxArtifactMediaTypeLength })
             {
-                errors[$"artifacts[{i}].mediaType"] = ["mediaType is at most 200 characters long."];
+                errors[$"artifacts[{i}].mediaType"] = [$"mediaType is at most {WorkItemLimits.MaxArtifactMediaTypeLength} characters long."];
             }
         }
 

@@ -71,7 +71,7 @@ public sealed class ReviewerPass(
             });
             // Writing the item makes its version part of the check: two passes cannot both add a reviewer.
             item.UpdatedAt = lifecycle.Now;
-            context.AddTrailEvent(groupId, Caller.Coordinator, "review.assigned", lifecycle.Now, new { reviewerId = reviewer.Id, reviewerName = reviewer.Name, score, reason }, item.Id, reviewer.Id);
+            context.AddTrailEvent(groupId, Caller.Coordinator, TrailEventTypes.ReviewAssigned, lifecycle.Now, new { reviewerId = reviewer.Id, reviewerName = reviewer.Name, score, reason }, item.Id, reviewer.Id);
             if (claimed.Add(reviewer.Id))
             {
                 // The agent's row joins the optimistic check, as in the work pass, so no two passes overfill it.

@@ -26,14 +26,14 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time, IOpti
         }
 
         var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 200)
+        if (string.IsNullOrEmpty(name) || name.Length > GroupLimits.MaxNameLength)
         {
-            return Failure.Invalid("name", "name is required and at most 200 characters long.");
+            return Failure.Invalid("name", $"name is required and at most {GroupLimits.MaxNameLength} characters long.");
         }
 
-        if (request.Description is { Length: > 4000 })
+        if (request.Description is { Length: > GroupLimits.MaxDescriptionLength })
         {
-            return Failure.Invalid("description", "description is at most 4000 characters long.");
+            return Failure.Invalid("description", $"description is at most {GroupLimits.MaxDescriptionLength} characters long.");
         }
 
         var now = time.GetUtcNow();
@@ -48,7 +48,7 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time, IOpti
         };
         group.Members.Add(new GroupMember { UserId = caller.Id, Role = GroupRole.Owner, JoinedAt = now });
         context.Groups.Add(group);
-        context.AddTrailEvent(group.Id, caller, "group.created", now, new { group.Name, group.RequireReview });
+        context.AddTrailEvent(group.Id, caller, TrailEventTypes.GroupCreated, now, new { group.Name, group.RequireReview });
         await context.SaveChangesAsync(cancellationToken);
         return await ViewAsync(group.Id, cancellationToken);
     }
@@ -121,7 +121,7 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time, IOpti
         if (changed.Count > 0)
         {
             var now = time.GetUtcNow();
-            context.AddTrailEvent(groupId, caller, "group.updated", now, new { changed });
+            context.AddTrailEvent(groupId, caller, TrailEventTypes.GroupUpdated, now, new { changed });
             await context.SaveChangesAsync(cancellationToken);
         }
 

@@ -12,9 +12,6 @@ namespace ClawGroups.Coordinator.Groups;
 /// </summary>
 public static class GroupSettingsRules
 {
-    public const int MaxNameLength = 200;
-    public const int MaxDescriptionLength = 4000;
-
     public static RangeAttribute MaxAttemptsRange { get; } = RangeOf(nameof(CoordinatorOptions.MaxAttempts));
 
     public static RangeAttribute HeartbeatTimeoutRange { get; } = RangeOf(nameof(CoordinatorOptions.HeartbeatTimeoutSeconds));
@@ -30,14 +27,14 @@ public static class GroupSettingsRules
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>();
-        if (request.Name is { } name && (name.Trim().Length == 0 || name.Trim().Length > MaxNameLength))
+        if (request.Name is { } name && (name.Trim().Length == 0 || name.Trim().Length > GroupLimits.MaxNameLength))
         {
-            errors["name"] = [$"name is required and at most {MaxNameLength} characters long."];
+            errors["name"] = [$"name is required and at most {GroupLimits.MaxNameLength} characters long."];
         }
 
-        if (request.Description is { Length: > MaxDescriptionLength })
+        if (request.Description is { Length: > GroupLimits.MaxDescriptionLength })
         {
-            errors["description"] = [$"description is at most {MaxDescriptionLength} characters long."];
+            errors["description"] = [$"description is at most {GroupLimits.MaxDescriptionLength} characters long."];
         }
 
         Check(errors, "maxAttempts", request.MaxAttempts?.Value, MaxAttemptsRange, "attempts");

@@ -94,7 +94,7 @@ public sealed class InviteService(ClawDbContext context, TimeProvider time)
 
         var member = new GroupMember { GroupId = invite.GroupId, UserId = caller.Id, Role = GroupRole.Member, JoinedAt = now };
         context.GroupMembers.Add(member);
-        context.AddTrailEvent(invite.GroupId, caller, "member.joined", now,
+        context.AddTrailEvent(invite.GroupId, caller, TrailEventTypes.MemberJoined, now,
             new { userId = caller.Id, name = caller.Name, role = "member", invite = invite.Prefix });
         try
         {

@@ -51,7 +51,7 @@ public static class JoinTokenIssuer
             MaxUses = uses,
         };
         context.JoinTokens.Add(token);
-        context.AddTrailEvent(groupId, caller, audience == JoinTokenAudience.Human ? "invite.created" : "joinToken.created", now,
+        context.AddTrailEvent(groupId, caller, audience == JoinTokenAudience.Human ? TrailEventTypes.InviteCreated : TrailEventTypes.JoinTokenCreated, now,
             new { token.Id, token.Prefix, token.ExpiresAt, token.MaxUses });
         return (secret, token);
     }

@@ -76,7 +76,7 @@ public static class MemberViews
     {
         ArgumentNullException.ThrowIfNull(agent);
         return new MemberView(
-            WorkItemViews.KindName(MemberKind.Agent), agent.Id, agent.Name, CamelCase(agent.Status.ToString()),
+            WorkItemViews.KindName(MemberKind.Agent), agent.Id, agent.Name, MemberStatuses.ApiName(agent.Status),
             Delivery: CamelCase(agent.Delivery.ToString()), Capacity: agent.Capacity,
             LastHeartbeatAt: agent.LastHeartbeatAt,
             Skills: agent.Skills.Select(s => new SkillView(s.SkillId, s.Name, s.Tags, s.Level)).ToList(),

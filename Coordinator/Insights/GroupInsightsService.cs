@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
@@ -53,13 +54,13 @@ public sealed class GroupInsightsService(ClawDbContext context, TimeProvider tim
 
         var perAgent = agents
             .Select(agent => new AgentInsights(
-                agent.Id, agent.Name, JsonName(agent.Status.ToString()),
+                agent.Id, agent.Name, MemberStatuses.ApiName(agent.Status),
                 Outcomes(agent.Id, AssignmentOutcome.Completed), Outcomes(agent.Id, AssignmentOutcome.Stalled),
                 Outcomes(agent.Id, AssignmentOutcome.Rejected), Outcomes(agent.Id, AssignmentOutcome.Declined),
                 SuccessRate(Outcomes(agent.Id, AssignmentOutcome.Completed), Outcomes(agent.Id, AssignmentOutcome.Stalled)
                     + Outcomes(agent.Id, AssignmentOutcome.Rejected) + Outcomes(agent.Id, AssignmentOutcome.Declined)),
                 Mean(done.Where(a => a.AgentId == agent.Id).Select(a => a.EndedAt - a.OfferedAt))))
-            .Where(a => a.Status != "revoked" || a.Done + a.Stalled + a.Rejected + a.Declined > 0)
+            .Where(a => a.Status != MemberStatuses.Revoked || a.Done + a.Stalled + a.Rejected + a.Declined > 0)
             .OrderByDescending(a => a.Done).ThenBy(a => a.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
 
@@ -112,6 +113,4 @@ public sealed class GroupInsightsService(ClawDbContext context, TimeProvider tim
         var list = durations.ToList();
         return list.Count == 0 ? null : TimeSpan.FromTicks((long)list.Average(d => d.Ticks));
     }
-
-    private static string JsonName(string name) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);
 }

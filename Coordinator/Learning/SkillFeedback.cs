@@ -100,7 +100,7 @@ public sealed partial class SkillFeedback(
             .ToDictionaryAsync(a => a.Id, AssignmentCandidates.ToProfile, cancellationToken);
         var accepted = finished.Where(a => a.Outcome == AssignmentOutcome.Completed).Select(a => a.WorkItemId).ToHashSet();
         var results = (await context.TrailEvents.AsNoTracking()
-                .Where(e => e.Type == TrailEventTypes.Result && e.WorkItemId != null && accepted.Contains(e.WorkItemId.Value))
+                .Where(e => e.Type == TrailEventTypes.Result.Name && e.WorkItemId != null && accepted.Contains(e.WorkItemId.Value))
                 .Select(e => new { WorkItemId = e.WorkItemId!.Value, e.AgentId, e.At })
                 .ToListAsync(cancellationToken))
             .ToLookup(e => (e.WorkItemId, e.AgentId));

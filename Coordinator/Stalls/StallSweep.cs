@@ -126,7 +126,7 @@ public sealed partial class StallSweep(
             var version = context.Entry(agent).Property(a => a.Version);
             version.OriginalValue = version.CurrentValue = agent.Version + 1;
             agent.Status = AgentStatus.Stalled;
-            context.AddTrailEvent(agent.GroupId, Caller.Coordinator, "agent.stalled", now,
+            context.AddTrailEvent(agent.GroupId, Caller.Coordinator, TrailEventTypes.AgentStalled, now,
                 new { agent.Name, lastHeartbeatAt = agent.LastHeartbeatAt, timeoutSeconds = policy.HeartbeatTimeout.TotalSeconds }, agentId: agent.Id);
             var items = await context.WorkItems.Include(w => w.Assignments)
                 .Where(w => w.AssigneeAgentId == agent.Id && (w.State == WorkItemState.Assigned || w.State == WorkItemState.InProgress) && w.PausedAt == null)
@@ -177,7 +177,7 @@ public sealed partial class StallSweep(
             {
                 attempt.PingedAt = now;
                 lifecycle.Tell(agent, AgentMessageTypes.Ping, new { workItemId = item.Id, reason = ReasonName(verdict.Value) }, item.Id);
-                context.AddTrailEvent(item.GroupId, Caller.Coordinator, "work.pinged", now, new { reason = ReasonName(verdict.Value) }, item.Id, agent.Id);
+                context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.Pinged, now, new { reason = ReasonName(verdict.Value) }, item.Id, agent.Id);
             }
             else if (now - attempt.PingedAt > policy.PingGrace)
             {
@@ -218,14 +218,14 @@ public sealed partial class StallSweep(
         if (item.Attempts >= maxAttempts)
         {
             WorkItemStateMachine.Apply(item, WorkItemMove.Fail, lifecycle.Now);
-            context.AddTrailEvent(item.GroupId, Caller.Coordinator, "work.failed", lifecycle.Now,
+            context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.Failed, lifecycle.Now,
                 new { reason = ReasonName(reason), attempts = item.Attempts, escalated = true }, item.Id, agentId);
             LogFailed(logger, item.Id, item.Attempts);
             return;
         }
 
         WorkItemStateMachine.Apply(item, WorkItemMove.Stall, lifecycle.Now);
-        context.AddTrailEvent(item.GroupId, Caller.Coordinator, "work.stalled", lifecycle.Now, new { reason = ReasonName(reason), agentId }, item.Id, agentId);
+        context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.Stalled, lifecycle.Now, new { reason = ReasonName(reason), agentId }, item.Id, agentId);
     }
 
     private static string ReasonName(StallReason reason) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(reason.ToString());

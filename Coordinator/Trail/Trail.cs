@@ -10,11 +10,12 @@ namespace ClawGroups.Coordinator.Trail;
 public static class TrailExtensions
 {
     public static TrailEvent AddTrailEvent(
-        this ClawDbContext context, Guid groupId, Caller actor, string type, DateTimeOffset at, object? data = null,
+        this ClawDbContext context, Guid groupId, Caller actor, TrailEventType type, DateTimeOffset at, object? data = null,
         Guid? workItemId = null, Guid? agentId = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(type);
         var trailEvent = new TrailEvent
         {
             GroupId = groupId,
@@ -23,7 +24,7 @@ public static class TrailExtensions
             At = at,
             ActorKind = actor.Kind,
             ActorId = actor.Kind == Data.WorkItems.MemberKind.Coordinator ? null : actor.Id,
-            Type = type,
+            Type = type.Name,
             DataJson = data is null ? "{}" : ClawJson.Serialize(data),
         };
         context.TrailEvents.Add(trailEvent);

@@ -1,14 +1,134 @@
+using System.Reflection;
+
 namespace ClawGroups.Coordinator.Trail;
 
-/// <summary>Trail event types that code reads back, not only writes: the writer and the reader share the name.</summary>
+/// <summary>
+/// Every trail event type the code writes, by its stored name: writers, readers and the board use these members, never a
+/// literal. A work item's own events (<c>work.*</c>) are named for what happened to it; the others for their subject too.
+/// </summary>
 public static class TrailEventTypes
 {
-    /// <summary>An agent's result arrived; its time is when the work was done, whatever review follows.</summary>
-    public const string Result = "work.result";
+    /// <summary>A person or client created a work item, with its title, state, skills, priority and dependencies.</summary>
+    public static readonly TrailEventType Created = new("work.created");
+
+    /// <summary>A person changed a work item's title, description, skills or priority.</summary>
+    public static readonly TrailEventType Edited = new("work.edited");
+
+    /// <summary>Every dependency of a blocked item is done, so it became ready.</summary>
+    public static readonly TrailEventType Ready = new("work.ready");
+
+    /// <summary>An item was offered to a member (agent or person), with the score and reason it was chosen.</summary>
+    public static readonly TrailEventType Assigned = new("work.assigned");
+
+    /// <summary>The coordinator offered an item's result to a validator agent for review.</summary>
+    public static readonly TrailEventType ReviewAssigned = new("review.assigned");
 
     /// <summary>The coordinator held an item for a person to route, with how sure it was and its best candidates.</summary>
-    public const string NeedsRouting = "work.needsRouting";
+    public static readonly TrailEventType NeedsRouting = new("work.needsRouting");
+
+    /// <summary>The agent accepted its offer and started work.</summary>
+    public static readonly TrailEventType Accepted = new("work.accepted");
+
+    /// <summary>The agent declined its offer, with its reason.</summary>
+    public static readonly TrailEventType Declined = new("work.declined");
+
+    /// <summary>The agent reported progress: a fraction done and a message.</summary>
+    public static readonly TrailEventType Progress = new("work.progress");
+
+    /// <summary>A person sent the agent working on an item a message.</summary>
+    public static readonly TrailEventType Message = new("work.message");
+
+    /// <summary>An agent's result arrived; its time is when the work was done, whatever review follows.</summary>
+    public static readonly TrailEventType Result = new("work.result");
+
+    /// <summary>A result arrived after its attempt had ended; it is kept for a person to accept.</summary>
+    public static readonly TrailEventType LateResult = new("work.lateResult");
+
+    /// <summary>A person accepted a late result.</summary>
+    public static readonly TrailEventType LateResultAccepted = new("work.lateResultAccepted");
+
+    /// <summary>A person took an item over from its agent, which was told to stop.</summary>
+    public static readonly TrailEventType TakenOver = new("work.takenOver");
+
+    /// <summary>A person handed an item back to the coordinator, with a note.</summary>
+    public static readonly TrailEventType HandedBack = new("work.handedBack");
+
+    /// <summary>A person paused an item.</summary>
+    public static readonly TrailEventType Paused = new("work.paused");
+
+    /// <summary>A person resumed a paused item.</summary>
+    public static readonly TrailEventType Resumed = new("work.resumed");
+
+    /// <summary>The stall sweep reminded a silent agent of its item, with why.</summary>
+    public static readonly TrailEventType Pinged = new("work.pinged");
+
+    /// <summary>An item's attempt stalled (silence, overrun, an unreachable webhook); it will be offered again.</summary>
+    public static readonly TrailEventType Stalled = new("work.stalled");
+
+    /// <summary>An item ran out of attempts and needs a person.</summary>
+    public static readonly TrailEventType Failed = new("work.failed");
+
+    /// <summary>A person completed an item themselves, with a summary.</summary>
+    public static readonly TrailEventType Completed = new("work.completed");
+
+    /// <summary>A reviewer approved an item's result, with feedback.</summary>
+    public static readonly TrailEventType Approved = new("work.approved");
+
+    /// <summary>A reviewer rejected an item's result, with feedback.</summary>
+    public static readonly TrailEventType Rejected = new("work.rejected");
+
+    /// <summary>A person gave a failed item one more attempt; it is offered again.</summary>
+    public static readonly TrailEventType Retried = new("work.retried");
+
+    /// <summary>A person cancelled an item.</summary>
+    public static readonly TrailEventType Cancelled = new("work.cancelled");
+
+    /// <summary>An item went back to ready because its agent was revoked.</summary>
+    public static readonly TrailEventType Released = new("work.released");
+
+    /// <summary>An agent joined the group with its card.</summary>
+    public static readonly TrailEventType AgentRegistered = new("agent.registered");
+
+    /// <summary>An agent's API key was replaced.</summary>
+    public static readonly TrailEventType AgentKeyRotated = new("agent.keyRotated");
+
+    /// <summary>An agent was revoked; its open items are released.</summary>
+    public static readonly TrailEventType AgentRevoked = new("agent.revoked");
+
+    /// <summary>An agent missed its heartbeats and was marked stalled.</summary>
+    public static readonly TrailEventType AgentStalled = new("agent.stalled");
+
+    /// <summary>A stalled agent sent a heartbeat again.</summary>
+    public static readonly TrailEventType AgentReturned = new("agent.returned");
+
+    /// <summary>An agent's webhook failed too often; its offers are taken back.</summary>
+    public static readonly TrailEventType AgentUnreachable = new("agent.unreachable");
+
+    /// <summary>An unreachable agent's webhook answered again.</summary>
+    public static readonly TrailEventType AgentReachable = new("agent.reachable");
+
+    /// <summary>A group was created.</summary>
+    public static readonly TrailEventType GroupCreated = new("group.created");
+
+    /// <summary>A group's settings changed, with the names of those that did.</summary>
+    public static readonly TrailEventType GroupUpdated = new("group.updated");
+
+    /// <summary>A person joined the group by an invite.</summary>
+    public static readonly TrailEventType MemberJoined = new("member.joined");
+
+    /// <summary>An invite link for people was created.</summary>
+    public static readonly TrailEventType InviteCreated = new("invite.created");
+
+    /// <summary>A join token for agents was created.</summary>
+    public static readonly TrailEventType JoinTokenCreated = new("joinToken.created");
 
     /// <summary>The feedback job tuned a group's skill model (adopted or not), with what it measured.</summary>
-    public const string ModelTuned = "model.tuned";
+    public static readonly TrailEventType ModelTuned = new("model.tuned");
+
+    /// <summary>Every type above. Declared last: static fields are set in the order they are written.</summary>
+    public static IReadOnlyList<TrailEventType> All { get; } = typeof(TrailEventTypes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(TrailEventType))
+        .Select(f => (TrailEventType)f.GetValue(null)!)
+        .ToList();
 }

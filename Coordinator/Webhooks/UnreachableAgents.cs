@@ -70,7 +70,7 @@ public sealed partial class UnreachableAgents(
         }
 
         var failures = await context.Agents.Where(a => a.Id == agent.Id).Select(a => a.ConsecutiveDeliveryFailures).SingleAsync(cancellationToken);
-        context.AddTrailEvent(agent.GroupId, Caller.Coordinator, "agent.unreachable", lifecycle.Now,
+        context.AddTrailEvent(agent.GroupId, Caller.Coordinator, TrailEventTypes.AgentUnreachable, lifecycle.Now,
             new { agent.Name, failures, error }, agentId: agent.Id);
         var offers = await context.WorkItems.Include(w => w.Assignments)
             .Where(w => w.AssigneeAgentId == agent.Id && w.State == WorkItemState.Assigned)
@@ -79,7 +79,7 @@ public sealed partial class UnreachableAgents(
         {
             await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Stalled, cancellationToken, stallReason: StallReason.WebhookUnreachable);
             WorkItemStateMachine.Apply(item, WorkItemMove.Stall, lifecycle.Now);
-            context.AddTrailEvent(item.GroupId, Caller.Coordinator, "work.stalled", lifecycle.Now,
+            context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.Stalled, lifecycle.Now,
                 new { reason = "webhookUnreachable", agentId = agent.Id }, item.Id, agent.Id);
         }
 

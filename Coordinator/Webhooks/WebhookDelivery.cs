@@ -212,7 +212,7 @@ public sealed partial class WebhookDelivery(
         });
         if (cameBack)
         {
-            context.AddTrailEvent(agent.GroupId, Caller.Coordinator, "agent.reachable", attempt.At, new { agent.Name }, agentId: agent.Id);
+            context.AddTrailEvent(agent.GroupId, Caller.Coordinator, TrailEventTypes.AgentReachable, attempt.At, new { agent.Name }, agentId: agent.Id);
             lifecycle.AssignmentNeeded(agent.GroupId);
         }
 

@@ -25,16 +25,16 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             // The agent is told to stop; its progress, artifacts and log stay on the item for the human.
             await lifecycle.EndAttemptAsync(item, AssignmentOutcome.TakenOver, cancellationToken, RevokeReasons.Takeover);
             lifecycle.GiveToHuman(item, caller, "taken over by a human", WorkItemMove.TakeOver);
-            context.AddTrailEvent(item.GroupId, caller, "work.takenOver", lifecycle.Now, new { by = caller.Name }, item.Id);
+            context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.TakenOver, lifecycle.Now, new { by = caller.Name }, item.Id);
             return null;
         }, cancellationToken);
 
     public Task<Outcome<WorkItemView>> HandBackAsync(Caller caller, Guid id, HandBackRequest request, CancellationToken cancellationToken)
         => MoveAsync(caller, id, WorkItemMove.HandBack, async item =>
         {
-            if (request.Note is { Length: > 4000 })
+            if (request.Note is { Length: > WorkItemLimits.MaxNoteLength })
             {
-                return Failure.Invalid("note", "note is at most 4000 characters long.");
+                return Failure.Invalid("note", $"note is at most {WorkItemLimits.MaxNoteLength} characters long.");
             }
 
             if (item.AssigneeKind != MemberKind.Human)
@@ -49,7 +49,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             }
 
             WorkItemStateMachine.Apply(item, WorkItemMove.HandBack, lifecycle.Now);
-            context.AddTrailEvent(item.GroupId, caller, "work.handedBack", lifecycle.Now, new { request.Note }, item.Id);
+            context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.HandedBack, lifecycle.Now, new { request.Note }, item.Id);
             return null;
         }, cancellationToken);
 
@@ -102,7 +102,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             {
                 var member = new Caller(MemberKind.Human, human!.UserId, human.User?.DisplayName ?? "");
                 lifecycle.GiveToHuman(item, member, reason, WorkItemMove.TakeOver).ChosenByUserId = caller.Id;
-                context.AddTrailEvent(item.GroupId, caller, "work.assigned", lifecycle.Now, new { memberKind = "human", memberId, reason }, item.Id);
+                context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Assigned, lifecycle.Now, new { memberKind = MemberKinds.Human, memberId, reason }, item.Id);
             }
 
             return null;
@@ -117,9 +117,9 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             return Failure.Invalid("approve", "approve is required: true to accept the result, false to send it back.");
         }
 
-        if (request.Feedback is { Length: > 4000 })
+        if (request.Feedback is { Length: > WorkItemLimits.MaxNoteLength })
         {
-            return Failure.Invalid("feedback", "feedback is at most 4000 characters long.");
+            return Failure.Invalid("feedback", $"feedback is at most {WorkItemLimits.MaxNoteLength} characters long.");
         }
 
         return await MoveAsync(caller, id, approve ? WorkItemMove.Approve : WorkItemMove.Reject, async item =>
@@ -164,7 +164,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
                 WorkItemStateMachine.Apply(item, WorkItemMove.Reject, lifecycle.Now);
             }
 
-            context.AddTrailEvent(item.GroupId, caller, approve ? "work.approved" : "work.rejected", lifecycle.Now, new { request.Feedback }, item.Id);
+            context.AddTrailEvent(item.GroupId, caller, approve ? TrailEventTypes.Approved : TrailEventTypes.Rejected, lifecycle.Now, new { request.Feedback }, item.Id);
             return null;
         }, cancellationToken, mayAct: item => MayReview(caller, item), reviewersToo: true);
     }
@@ -216,7 +216,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             }
 
             (item.AssigneeKind, item.AssigneeAgentId) = (MemberKind.Agent, late.AgentId);
-            context.AddTrailEvent(item.GroupId, caller, "work.lateResultAccepted", lifecycle.Now, new { assignmentId, attempt = late.Attempt }, item.Id, late.AgentId);
+            context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.LateResultAccepted, lifecycle.Now, new { assignmentId, attempt = late.Attempt }, item.Id, late.AgentId);
             await lifecycle.UnblockDependentsAsync(item, caller, cancellationToken);
             return null;
         }, cancellationToken);
@@ -226,7 +226,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
         => MoveAsync(caller, id, WorkItemMove.Retry, item =>
         {
             WorkItemStateMachine.Apply(item, WorkItemMove.Retry, lifecycle.Now);
-            context.AddTrailEvent(item.GroupId, caller, "work.retried", lifecycle.Now, new { attempts = item.Attempts }, item.Id);
+            context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Retried, lifecycle.Now, new { attempts = item.Attempts }, item.Id);
             lifecycle.AssignmentNeeded(item.GroupId);
             return Task.FromResult<Failure?>(null);
         }, cancellationToken);
@@ -236,16 +236,16 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
         {
             await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Cancelled, cancellationToken, RevokeReasons.Cancelled);
             WorkItemStateMachine.Apply(item, WorkItemMove.Cancel, lifecycle.Now);
-            context.AddTrailEvent(item.GroupId, caller, "work.cancelled", lifecycle.Now, null, item.Id);
+            context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Cancelled, lifecycle.Now, null, item.Id);
             return null;
         }, cancellationToken);
 
     public Task<Outcome<WorkItemView>> CompleteAsync(Caller caller, Guid id, CompleteRequest request, CancellationToken cancellationToken)
         => MoveAsync(caller, id, WorkItemMove.Finish, async item =>
         {
-            if (request.Summary is { Length: > 20_000 })
+            if (request.Summary is { Length: > WorkItemLimits.MaxSummaryLength })
             {
-                return Failure.Invalid("summary", "summary is at most 20000 characters long.");
+                return Failure.Invalid("summary", $"summary is at most {WorkItemLimits.MaxSummaryLength} characters long.");
             }
 
             if (item.AssigneeKind != MemberKind.Human || item.AssigneeUserId != caller.Id)
@@ -259,7 +259,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             var ended = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Completed, cancellationToken);
             WorkItemStateMachine.Apply(item, WorkItemMove.Finish, lifecycle.Now);
             (item.AssigneeKind, item.AssigneeUserId) = (MemberKind.Human, ended?.UserId ?? caller.Id);
-            context.AddTrailEvent(item.GroupId, caller, "work.completed", lifecycle.Now, new { request.Summary }, item.Id);
+            context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Completed, lifecycle.Now, new { request.Summary }, item.Id);
             await lifecycle.UnblockDependentsAsync(item, caller, cancellationToken);
             return null;
         }, cancellationToken);
@@ -268,9 +268,9 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
     public async Task<Outcome<TrailEventView>> MessageAsync(Caller caller, Guid id, MessageRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 4000)
+        if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > WorkItemLimits.MaxNoteLength)
         {
-            return Failure.Invalid("text", "text is required and at most 4000 characters long.");
+            return Failure.Invalid("text", $"text is required and at most {WorkItemLimits.MaxNoteLength} characters long.");
         }
 
         var (item, denied) = await HumanItemAsync(caller, id, cancellationToken);
@@ -284,7 +284,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             return Failure.Conflict($"The work item is {WorkItemStates.ApiName(item.State)}: there is no one to steer.", StateOf(item));
         }
 
-        var trailEvent = context.AddTrailEvent(item.GroupId, caller, "work.message", lifecycle.Now, new { text = request.Text, from = caller.Name }, item.Id);
+        var trailEvent = context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Message, lifecycle.Now, new { text = request.Text, from = caller.Name }, item.Id);
         if (item.AssigneeAgentId is { } agentId && await context.Agents.FindAsync([agentId], cancellationToken) is { } agent)
         {
             lifecycle.Tell(agent, AgentMessageTypes.Message, new { workItemId = item.Id, text = request.Text, from = caller.Name }, item.Id);
@@ -327,7 +327,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             current.LastProgressAt = lifecycle.Now;
         }
 
-        context.AddTrailEvent(item.GroupId, caller, paused ? "work.paused" : "work.resumed", lifecycle.Now, null, item.Id);
+        context.AddTrailEvent(item.GroupId, caller, paused ? TrailEventTypes.Paused : TrailEventTypes.Resumed, lifecycle.Now, null, item.Id);
         if (item.AssigneeAgentId is { } agentId && await context.Agents.FindAsync([agentId], cancellationToken) is { } agent)
         {
             lifecycle.Tell(agent, paused ? AgentMessageTypes.Paused : AgentMessageTypes.Resumed, new { workItemId = item.Id }, item.Id);

@@ -1,3 +1,5 @@
+using ClawGroups.Data.WorkItems;
+
 namespace ClawGroups.Coordinator.WorkItems;
 
 /// <summary>What a person may write into a work item, checked and tidied alike when it is created and when it is edited.</summary>
@@ -6,24 +8,24 @@ internal static class WorkItemFields
     /// <summary>Adds an error for each field out of bounds; <paramref name="title"/> is the trimmed title the item will have.</summary>
     public static void Check(string? title, string? description, IReadOnlyList<string>? requiredSkills, int? priority, Dictionary<string, string[]> errors)
     {
-        if (string.IsNullOrEmpty(title) || title.Length > 500)
+        if (string.IsNullOrEmpty(title) || title.Length > WorkItemLimits.MaxTitleLength)
         {
-            errors["title"] = ["title is required and at most 500 characters long."];
+            errors["title"] = [$"title is required and at most {WorkItemLimits.MaxTitleLength} characters long."];
         }
 
-        if (description is { Length: > 20_000 })
+        if (description is { Length: > WorkItemLimits.MaxDescriptionLength })
         {
-            errors["description"] = ["description is at most 20000 characters long."];
+            errors["description"] = [$"description is at most {WorkItemLimits.MaxDescriptionLength} characters long."];
         }
 
-        if (requiredSkills is { } skills && (skills.Count > 50 || skills.Any(s => string.IsNullOrWhiteSpace(s) || s.Length > 200)))
+        if (requiredSkills is { } skills && (skills.Count > WorkItemLimits.MaxRequiredSkills || skills.Any(s => string.IsNullOrWhiteSpace(s) || s.Length > WorkItemLimits.MaxSkillLength)))
         {
-            errors["requiredSkills"] = ["requiredSkills is a list of at most 50 non-empty skill ids or tags."];
+            errors["requiredSkills"] = [$"requiredSkills is a list of at most {WorkItemLimits.MaxRequiredSkills} non-empty skill ids or tags."];
         }
 
-        if (priority is < -1000 or > 1000)
+        if (priority is < -WorkItemLimits.MaxPriority or > WorkItemLimits.MaxPriority)
         {
-            errors["priority"] = ["priority must be from -1000 to 1000."];
+            errors["priority"] = [$"priority must be from -{WorkItemLimits.MaxPriority} to {WorkItemLimits.MaxPriority}."];
         }
     }
 

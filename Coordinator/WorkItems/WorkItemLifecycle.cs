@@ -32,8 +32,8 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
         item.AssigneeAgentId = agent.Id;
         item.AssigneeUserId = null;
         Require(WorkItemStateMachine.Apply(item, move, Now));
-        context.AddTrailEvent(item.GroupId, actor, "work.assigned", Now,
-            new { memberKind = "agent", memberId = agent.Id, memberName = agent.Name, score, reason, attempt = assignment.Attempt }, item.Id, agent.Id);
+        context.AddTrailEvent(item.GroupId, actor, TrailEventTypes.Assigned, Now,
+            new { memberKind = MemberKinds.Agent, memberId = agent.Id, memberName = agent.Name, score, reason, attempt = assignment.Attempt }, item.Id, agent.Id);
         return assignment;
     }
 
@@ -167,7 +167,7 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
         foreach (var dependent in dependents)
         {
             Require(WorkItemStateMachine.Apply(dependent, WorkItemMove.Unblock, Now));
-            context.AddTrailEvent(dependent.GroupId, actor, "work.ready", Now, new { unblockedBy = done.Id }, dependent.Id);
+            context.AddTrailEvent(dependent.GroupId, actor, TrailEventTypes.Ready, Now, new { unblockedBy = done.Id }, dependent.Id);
             _groupsToAssign.Add(dependent.GroupId);
         }
     }

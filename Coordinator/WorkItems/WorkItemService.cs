@@ -64,7 +64,7 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
         // Read once, now, so that every pass over the item only compares vectors.
         ItemReadings.ReadWritten(await skillModels.ForGroupAsync(context, groupId, cancellationToken), [item], cancellationToken);
         context.WorkItems.Add(item);
-        context.AddTrailEvent(groupId, caller, "work.created", now,
+        context.AddTrailEvent(groupId, caller, TrailEventTypes.Created, now,
             new { item.Title, state = WorkItemStates.ApiName(item.State), item.RequiredSkills, item.Priority, dependsOn }, item.Id);
         lifecycle.AssignmentNeeded(groupId);
         await lifecycle.SaveAsync(cancellationToken);
@@ -109,7 +109,7 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
 
         RoutingHold.Release(item);
         item.UpdatedAt = lifecycle.Now;
-        context.AddTrailEvent(item.GroupId, caller, "work.edited", lifecycle.Now, new { item.Title, item.RequiredSkills, item.Priority, reworded }, item.Id);
+        context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Edited, lifecycle.Now, new { item.Title, item.RequiredSkills, item.Priority, reworded }, item.Id);
         lifecycle.AssignmentNeeded(item.GroupId);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);

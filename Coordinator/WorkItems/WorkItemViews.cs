@@ -80,7 +80,7 @@ public static class WorkItemViews
             assignment.Feedback, assignment.LateResultJson is not null, ToView(assignment.Usage));
     }
 
-    public static string KindName(MemberKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+    public static string KindName(MemberKind kind) => MemberKinds.ApiName(kind);
 
     /// <summary>Display names of agents and humans by id, in two indexed reads.</summary>
     public static async Task<IReadOnlyDictionary<Guid, string>> MemberNamesAsync(

@@ -7,15 +7,15 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
 {
     public void Configure(EntityTypeBuilder<Agent> builder)
     {
-        builder.Property(a => a.Name).HasMaxLength(200);
-        builder.Property(a => a.Description).HasMaxLength(4000);
-        builder.Property(a => a.CardVersion).HasMaxLength(64);
-        builder.Property(a => a.Model).HasMaxLength(200);
-        builder.Property(a => a.Device).HasMaxLength(200);
-        builder.Property(a => a.WebhookUrl).HasMaxLength(2048);
+        builder.Property(a => a.Name).HasMaxLength(AgentLimits.MaxNameLength);
+        builder.Property(a => a.Description).HasMaxLength(AgentLimits.MaxDescriptionLength);
+        builder.Property(a => a.CardVersion).HasMaxLength(AgentLimits.MaxVersionLength);
+        builder.Property(a => a.Model).HasMaxLength(AgentLimits.MaxModelLength);
+        builder.Property(a => a.Device).HasMaxLength(AgentLimits.MaxDeviceLength);
+        builder.Property(a => a.WebhookUrl).HasMaxLength(AgentLimits.MaxWebhookUrlLength);
         builder.Property(a => a.ApiKeyPrefix).HasMaxLength(32);
         builder.Property(a => a.ApiKeyHash).HasMaxLength(64);
-        builder.Property(a => a.LastHeartbeatNote).HasMaxLength(1000);
+        builder.Property(a => a.LastHeartbeatNote).HasMaxLength(AgentLimits.MaxHeartbeatNoteLength);
         builder.Property(a => a.Version).IsConcurrencyToken();
         builder.ComplexProperty(a => a.Thresholds);
         builder.HasMany(a => a.Skills).WithOne().HasForeignKey(s => s.AgentId).OnDelete(DeleteBehavior.Cascade);
@@ -33,9 +33,9 @@ internal sealed class AgentSkillConfiguration : IEntityTypeConfiguration<AgentSk
     public void Configure(EntityTypeBuilder<AgentSkill> builder)
     {
         builder.HasKey(s => new { s.AgentId, s.SkillId });
-        builder.Property(s => s.SkillId).HasMaxLength(200);
-        builder.Property(s => s.Name).HasMaxLength(200);
-        builder.Property(s => s.Description).HasMaxLength(4000);
+        builder.Property(s => s.SkillId).HasMaxLength(AgentLimits.MaxSkillIdLength);
+        builder.Property(s => s.Name).HasMaxLength(AgentLimits.MaxSkillNameLength);
+        builder.Property(s => s.Description).HasMaxLength(AgentLimits.MaxSkillDescriptionLength);
         builder.HasIndex(s => s.SkillId);
     }
 }

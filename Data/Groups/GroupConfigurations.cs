@@ -7,8 +7,8 @@ internal sealed class GroupConfiguration : IEntityTypeConfiguration<Group>
 {
     public void Configure(EntityTypeBuilder<Group> builder)
     {
-        builder.Property(g => g.Name).HasMaxLength(200);
-        builder.Property(g => g.Description).HasMaxLength(4000);
+        builder.Property(g => g.Name).HasMaxLength(GroupLimits.MaxNameLength);
+        builder.Property(g => g.Description).HasMaxLength(GroupLimits.MaxDescriptionLength);
         builder.ComplexProperty(g => g.Thresholds);
         builder.HasMany(g => g.Members).WithOne(m => m.Group).HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(g => g.Agents).WithOne(a => a.Group).HasForeignKey(a => a.GroupId).OnDelete(DeleteBehavior.Cascade);

@@ -22,6 +22,9 @@ public class TrailEvent
 
     public Guid? ActorId { get; set; }
 
+    /// <summary>The longest <see cref="Type"/> the column holds (changing it needs a migration).</summary>
+    public const int MaxTypeLength = 100;
+
     /// <summary>Dotted type, e.g. <c>work.assigned</c>, <c>work.progress</c>, <c>agent.stalled</c>.</summary>
     public string Type { get; set; } = "";
 

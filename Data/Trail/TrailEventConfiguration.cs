@@ -8,7 +8,7 @@ internal sealed class TrailEventConfiguration : IEntityTypeConfiguration<TrailEv
     public void Configure(EntityTypeBuilder<TrailEvent> builder)
     {
         builder.Property(e => e.Id).ValueGeneratedOnAdd();
-        builder.Property(e => e.Type).HasMaxLength(100);
+        builder.Property(e => e.Type).HasMaxLength(TrailEvent.MaxTypeLength);
         builder.HasIndex(e => new { e.GroupId, e.Id });
         builder.HasIndex(e => new { e.WorkItemId, e.Id });
         builder.HasIndex(e => new { e.AgentId, e.Id });

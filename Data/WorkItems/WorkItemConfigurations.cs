@@ -7,8 +7,8 @@ internal sealed class WorkItemConfiguration : IEntityTypeConfiguration<WorkItem>
 {
     public void Configure(EntityTypeBuilder<WorkItem> builder)
     {
-        builder.Property(w => w.Title).HasMaxLength(500);
-        builder.Property(w => w.ProgressMessage).HasMaxLength(4000);
+        builder.Property(w => w.Title).HasMaxLength(WorkItemLimits.MaxTitleLength);
+        builder.Property(w => w.ProgressMessage).HasMaxLength(WorkItemLimits.MaxProgressMessageLength);
         builder.Property(w => w.ReadingVersion).HasMaxLength(200);
         builder.Property(w => w.Version).IsConcurrencyToken();
         builder.ComplexProperty(w => w.Usage);
@@ -58,8 +58,8 @@ internal sealed class ArtifactConfiguration : IEntityTypeConfiguration<Artifact>
 {
     public void Configure(EntityTypeBuilder<Artifact> builder)
     {
-        builder.Property(a => a.Name).HasMaxLength(500);
-        builder.Property(a => a.MediaType).HasMaxLength(200);
+        builder.Property(a => a.Name).HasMaxLength(WorkItemLimits.MaxArtifactNameLength);
+        builder.Property(a => a.MediaType).HasMaxLength(WorkItemLimits.MaxArtifactMediaTypeLength);
         builder.HasIndex(a => a.WorkItemId);
     }
 }

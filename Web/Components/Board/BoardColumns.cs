@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.WorkItems;
 
 namespace ClawGroups.Web.Components.Board;
 
@@ -12,6 +13,7 @@ public sealed record BoardColumn(string Key, string Title, string EmptyText);
 /// </summary>
 public static class BoardColumns
 {
+    // Column keys (drop-zone identifiers and test ids); they read like the state each column is named for, but are not states.
     public const string Ready = "ready";
     public const string Assigned = "assigned";
     public const string InProgress = "inProgress";
@@ -27,15 +29,26 @@ public static class BoardColumns
         new(Done, "Done", "Finished work lands here."),
     ];
 
-    /// <summary>The column an item in <paramref name="state"/> (API name) is shown in.</summary>
-    public static string ColumnOf(string state) => state switch
+    /// <summary>The column an item in <paramref name="state"/> (API name) is shown in; a name no state has is thrown, never shown as done.</summary>
+    public static string ColumnOf(string state) => ColumnOf(WorkItemStates.Parse(state));
+
+    /// <summary>The column an item in <paramref name="state"/> is shown in.</summary>
+    public static string ColumnOf(WorkItemState state) => state switch
     {
-        "backlog" or "ready" or "failed" => Ready,
-        "assigned" => Assigned,
-        "inProgress" or "stalled" => InProgress,
-        "inReview" => InReview,
-        _ => Done,
+        WorkItemState.Backlog or WorkItemState.Ready or WorkItemState.Failed => Ready,
+        WorkItemState.Assigned => Assigned,
+        WorkItemState.InProgress or WorkItemState.Stalled => InProgress,
+        WorkItemState.InReview => InReview,
+        WorkItemState.Done or WorkItemState.Cancelled => Done,
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, $"The board has no column for the state {state}."),
     };
+
+    /// <summary>Every state in the order the board's state filter lists them: the flow of work, then the ends.</summary>
+    public static IReadOnlyList<WorkItemState> FilterOrder { get; } =
+    [
+        WorkItemState.Backlog, WorkItemState.Ready, WorkItemState.Assigned, WorkItemState.InProgress, WorkItemState.Stalled,
+        WorkItemState.InReview, WorkItemState.Done, WorkItemState.Failed, WorkItemState.Cancelled,
+    ];
 
     public const string NeedsPersonToRoute = "Needs a person to route";
 
@@ -46,12 +59,12 @@ public static class BoardColumns
     public static string? FlagOf(WorkItemView item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return item.Routing is { NeedsPerson: true } ? NeedsPersonToRoute : item.State switch
+        return item.Routing is { NeedsPerson: true } ? NeedsPersonToRoute : WorkItemStates.Parse(item.State) switch
         {
-            "stalled" => "Stalled",
-            "failed" => "Failed",
-            "backlog" => "Blocked",
-            "cancelled" => "Cancelled",
+            WorkItemState.Stalled => "Stalled",
+            WorkItemState.Failed => "Failed",
+            WorkItemState.Backlog => "Blocked",
+            WorkItemState.Cancelled => "Cancelled",
             _ => item.Paused ? "Paused" : null,
         };
     }

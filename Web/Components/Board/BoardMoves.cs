@@ -25,17 +25,13 @@ public static class BoardMoves
     public static Outcome<BoardAction> ForDrop(WorkItemView item, string column, Guid humanId)
     {
         ArgumentNullException.ThrowIfNull(item);
-        if (BoardColumns.ColumnOf(item.State) == column)
+        var state = WorkItemStates.Parse(item.State);
+        if (BoardColumns.ColumnOf(state) == column)
         {
             return BoardAction.None;
         }
 
-        if (!WorkItemStates.TryParse(item.State, out var state))
-        {
-            return Failure.Conflict($"The work item is in an unknown state ({item.State}).");
-        }
-
-        var heldByMe = item.Assignee is { Kind: "human" } assignee && assignee.Id == humanId;
+        var heldByMe = item.Assignee is { Kind: MemberKinds.Human } assignee && assignee.Id == humanId;
         return column switch
         {
             BoardColumns.InProgress => Checked(state, WorkItemMove.TakeOver, BoardAction.TakeOver),

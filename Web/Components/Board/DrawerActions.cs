@@ -36,8 +36,8 @@ public static class DrawerActions
             return DrawerAction.None;
         }
 
-        var heldByMe = item.Assignee is { Kind: "human" } assignee && assignee.Id == humanId;
-        var heldByAgent = item.Assignee is { Kind: "agent" };
+        var heldByMe = item.Assignee is { Kind: MemberKinds.Human } assignee && assignee.Id == humanId;
+        var heldByAgent = item.Assignee is { Kind: MemberKinds.Agent };
         var actions = DrawerAction.None;
         Add(ref actions, DrawerAction.TakeOver, !heldByMe && WorkItemStateMachine.Allows(state, WorkItemMove.TakeOver));
         Add(ref actions, DrawerAction.HandBack, heldByMe && WorkItemStateMachine.Allows(state, WorkItemMove.HandBack));

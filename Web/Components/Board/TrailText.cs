@@ -8,13 +8,61 @@ namespace ClawGroups.Web.Components.Board;
 /// <summary>Trail events in plain words for the drawer's log and timeline.</summary>
 public static class TrailText
 {
-    private static readonly HashSet<string> LogTypes =
-    [
-        "work.assigned", "work.accepted", "work.progress", "work.message", "work.result", "work.takenOver", "work.handedBack",
-        "work.stalled", "work.pinged", "work.failed", "work.paused", "work.resumed", "work.completed", "work.approved",
-        "work.rejected", "work.declined", "work.lateResult", "work.released", "review.assigned",
+    private static readonly HashSet<string> LogTypes = new[]
+    {
+        TrailEventTypes.Assigned, TrailEventTypes.Accepted, TrailEventTypes.Progress, TrailEventTypes.Message, TrailEventTypes.Result,
+        TrailEventTypes.TakenOver, TrailEventTypes.HandedBack, TrailEventTypes.Stalled, TrailEventTypes.Pinged, TrailEventTypes.Failed,
+        TrailEventTypes.Paused, TrailEventTypes.Resumed, TrailEventTypes.Completed, TrailEventTypes.Approved, TrailEventTypes.Rejected,
+        TrailEventTypes.Declined, TrailEventTypes.LateResult, TrailEventTypes.Released, TrailEventTypes.ReviewAssigned,
         TrailEventTypes.NeedsRouting,
-    ];
+    }.Select(type => type.Name).ToHashSet();
+
+    /// <summary>
+    /// The words for each type, by its stored name. Every type in <see cref="TrailEventTypes.All"/> has one (a test holds
+    /// this); the drawer shows a work item's events, the rest are worded for any view of the group's trail.
+    /// </summary>
+    private static readonly Dictionary<string, Func<JsonElement, string>> Wordings = new (TrailEventType Type, Func<JsonElement, string> Words)[]
+    {
+        (TrailEventTypes.Created, _ => "Created."),
+        (TrailEventTypes.Edited, _ => "Edited."),
+        (TrailEventTypes.Ready, _ => "Ready: its dependencies are done."),
+        (TrailEventTypes.Assigned, data => $"Offered to {Text(data, "memberName") ?? Text(data, "memberId")}: {Text(data, "reason")}"),
+        (TrailEventTypes.ReviewAssigned, data => $"Review offered to {Text(data, "reviewerName")}: {Text(data, "reason")}"),
+        (TrailEventTypes.Accepted, _ => "Accepted; work started."),
+        (TrailEventTypes.Progress, data => $"{Fraction(data)} {Text(data, "message")}".Trim()),
+        (TrailEventTypes.Message, data => $"Message from {Text(data, "from")}: {Text(data, "text")}"),
+        (TrailEventTypes.Result, data => $"Result: {Text(data, "summary")}"),
+        (TrailEventTypes.TakenOver, data => $"Taken over by {Text(data, "by")}; the agent was told to stop."),
+        (TrailEventTypes.HandedBack, data => $"Handed back to the coordinator.{Suffix(Text(data, "note"))}"),
+        (TrailEventTypes.Stalled, data => $"Stalled ({Text(data, "reason")}); it will be offered again."),
+        (TrailEventTypes.Pinged, data => $"Pinged the agent ({Text(data, "reason")})."),
+        (TrailEventTypes.Failed, data => $"Failed after {Text(data, "attempts")} attempts; needs a person."),
+        (TrailEventTypes.Paused, _ => "Paused."),
+        (TrailEventTypes.Resumed, _ => "Resumed."),
+        (TrailEventTypes.Completed, data => $"Completed.{Suffix(Text(data, "summary"))}"),
+        (TrailEventTypes.Approved, data => $"Approved.{Suffix(Text(data, "feedback"))}"),
+        (TrailEventTypes.Rejected, data => $"Rejected.{Suffix(Text(data, "feedback"))}"),
+        (TrailEventTypes.Declined, data => $"Declined.{Suffix(Text(data, "reason"))}"),
+        (TrailEventTypes.Cancelled, _ => "Cancelled."),
+        (TrailEventTypes.Retried, _ => "Retried: back to ready."),
+        (TrailEventTypes.Released, _ => "Released: its agent was revoked."),
+        (TrailEventTypes.LateResult, data => $"A result arrived after the attempt ended; kept for review.{Suffix(Text(data, "summary"))}"),
+        (TrailEventTypes.LateResultAccepted, _ => "The late result was accepted."),
+        (TrailEventTypes.NeedsRouting, data => $"Needs a person to route: the model could not tell its best candidates apart (confidence {Text(data, "confidence")})."),
+        (TrailEventTypes.AgentRegistered, data => $"Agent {Text(data, "name")} joined."),
+        (TrailEventTypes.AgentKeyRotated, _ => "The agent's API key was replaced."),
+        (TrailEventTypes.AgentRevoked, data => $"Agent {Text(data, "name")} was revoked."),
+        (TrailEventTypes.AgentStalled, data => $"Agent {Text(data, "name")} stopped sending heartbeats."),
+        (TrailEventTypes.AgentReturned, data => $"Agent {Text(data, "name")} is back."),
+        (TrailEventTypes.AgentUnreachable, data => $"Agent {Text(data, "name")} could not be reached by its webhook.{Suffix(Text(data, "error"))}"),
+        (TrailEventTypes.AgentReachable, data => $"Agent {Text(data, "name")} answers its webhook again."),
+        (TrailEventTypes.GroupCreated, data => $"Group {Text(data, "name")} created."),
+        (TrailEventTypes.GroupUpdated, _ => "Group settings changed."),
+        (TrailEventTypes.MemberJoined, data => $"{Text(data, "name")} joined by an invite."),
+        (TrailEventTypes.InviteCreated, _ => "An invite link was created."),
+        (TrailEventTypes.JoinTokenCreated, _ => "A join token for agents was created."),
+        (TrailEventTypes.ModelTuned, _ => "The group's skill model was tuned on its finished work."),
+    }.ToDictionary(w => w.Type.Name, w => w.Words);
 
     /// <summary>Whether the event belongs in the progress log (the timeline shows every event).</summary>
     public static bool IsLogEntry(string type) => LogTypes.Contains(type);
@@ -23,7 +71,7 @@ public static class TrailText
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(names);
-        return entry.Actor.Kind == "coordinator" ? "coordinator"
+        return entry.Actor.Kind == MemberKinds.Coordinator ? MemberKinds.Coordinator
             : entry.Actor.Id is { } id && names.TryGetValue(id, out var name) ? name
             : entry.Actor.Kind;
     }
@@ -31,37 +79,8 @@ public static class TrailText
     public static string Describe(TrailEventView entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var data = entry.Data;
-        return entry.Type switch
-        {
-            "work.created" => "Created.",
-            "work.edited" => "Edited.",
-            "work.ready" => "Ready: its dependencies are done.",
-            "work.assigned" => $"Offered to {Text(data, "memberName") ?? Text(data, "memberId")}: {Text(data, "reason")}",
-            "review.assigned" => $"Review offered to {Text(data, "reviewerName")}: {Text(data, "reason")}",
-            "work.accepted" => "Accepted; work started.",
-            "work.progress" => $"{Fraction(data)} {Text(data, "message")}".Trim(),
-            "work.message" => $"Message from {Text(data, "from")}: {Text(data, "text")}",
-            "work.result" => $"Result: {Text(data, "summary")}",
-            "work.takenOver" => $"Taken over by {Text(data, "by")}; the agent was told to stop.",
-            "work.handedBack" => $"Handed back to the coordinator.{Suffix(Text(data, "note"))}",
-            "work.stalled" => $"Stalled ({Text(data, "reason")}); it will be offered again.",
-            "work.pinged" => $"Pinged the agent ({Text(data, "reason")}).",
-            "work.failed" => $"Failed after {Text(data, "attempts")} attempts; needs a person.",
-            "work.paused" => "Paused.",
-            "work.resumed" => "Resumed.",
-            "work.completed" => $"Completed.{Suffix(Text(data, "summary"))}",
-            "work.approved" => $"Approved.{Suffix(Text(data, "feedback"))}",
-            "work.rejected" => $"Rejected.{Suffix(Text(data, "feedback"))}",
-            "work.declined" => $"Declined.{Suffix(Text(data, "reason"))}",
-            "work.cancelled" => "Cancelled.",
-            "work.retried" => "Retried: back to ready.",
-            "work.released" => "Released: its agent was revoked.",
-            "work.lateResult" => $"A result arrived after the attempt ended; kept for review.{Suffix(Text(data, "summary"))}",
-            "work.lateResultAccepted" => "The late result was accepted.",
-            TrailEventTypes.NeedsRouting => $"Needs a person to route: the model could not tell its best candidates apart (confidence {Text(data, "confidence")}).",
-            _ => entry.Type,
-        };
+        // A type this build does not know (a row from a newer version) is shown by its name rather than hidden.
+        return Wordings.TryGetValue(entry.Type, out var words) ? words(entry.Data) : entry.Type;
     }
 
     private static string Suffix(string? text) => string.IsNullOrWhiteSpace(text) ? "" : $" “{text}”";

@@ -137,7 +137,7 @@ public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed) : IDispo
                     case WorkItemChanged changed:
                         Items = Newer(Items, changed.Item);
                         break;
-                    case MemberChanged changed when changed.Member.Status == "revoked":
+                    case MemberChanged changed when changed.Member.Status == MemberStatuses.Revoked:
                         Members = Members.Remove(changed.Member.Id);
                         break;
                     case MemberChanged changed:

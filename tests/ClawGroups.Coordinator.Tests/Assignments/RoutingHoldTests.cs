@@ -56,7 +56,7 @@ public sealed class RoutingHoldTests
         Assert.All(routing.Candidates, c => Assert.Equal("agent", c.Kind));
         Assert.Equal(0.81, routing.Candidates[0].Affinity, 3);
         Assert.Equal("stuck pods → Infrastructure (Kubernetes); fit 0.81, next best 0.79; load 0/2", routing.Candidates[0].Reason);
-        var trail = await reader.TrailEvents.SingleAsync(e => e.WorkItemId == pods.Id && e.Type == TrailEventTypes.NeedsRouting);
+        var trail = await reader.TrailEvents.SingleAsync(e => e.WorkItemId == pods.Id && e.Type == TrailEventTypes.NeedsRouting.Name);
         Assert.Contains("\"confidence\":0.02", trail.DataJson, StringComparison.Ordinal);
         Assert.Equal(WorkItemState.Assigned, (await reader.WorkItems.SingleAsync(w => w.Id == form.Id)).State);
         Assert.Null((await reader.ToViewAsync((await reader.LoadWorkItemAsync(form.Id, CancellationToken.None))!, CancellationToken.None)).Routing);
@@ -76,7 +76,7 @@ public sealed class RoutingHoldTests
         Assert.Equal(0, later);
         Assert.Equal(WorkItemState.Ready, item.State);
         Assert.NotNull(item.RoutingHeldAt);
-        Assert.Equal(1, await reader.TrailEvents.CountAsync(e => e.Type == TrailEventTypes.NeedsRouting));
+        Assert.Equal(1, await reader.TrailEvents.CountAsync(e => e.Type == TrailEventTypes.NeedsRouting.Name));
     }
 
     [Theory]
@@ -114,7 +114,7 @@ public sealed class RoutingHoldTests
         var item = await reader.WorkItems.SingleAsync(w => w.Id == pods.Id);
         Assert.Equal(0, offered + again);
         Assert.NotNull(item.RoutingHeldAt);
-        Assert.Equal(1, await reader.TrailEvents.CountAsync(e => e.Type == TrailEventTypes.NeedsRouting));
+        Assert.Equal(1, await reader.TrailEvents.CountAsync(e => e.Type == TrailEventTypes.NeedsRouting.Name));
         Assert.Contains("load 1/2", item.RoutingCandidatesJson, StringComparison.Ordinal); // the reasons say the loads of now
     }
 

@@ -76,7 +76,7 @@ internal static class BackOffice
             context.TrailEvents.Add(new TrailEvent
             {
                 GroupId = groupId, WorkItemId = item.Id, AgentId = agent.Id, At = endedAt, ActorKind = MemberKind.Agent, ActorId = agent.Id,
-                Type = TrailEventTypes.Result, DataJson = "{}",
+                Type = TrailEventTypes.Result.Name, DataJson = "{}",
             });
         }
 

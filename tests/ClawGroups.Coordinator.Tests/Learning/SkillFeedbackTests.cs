@@ -40,7 +40,7 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
         // Every accepted item took 19 minutes from acceptance to result: the estimates move toward that.
         Assert.True(tuning.DurationErrorAfter < tuning.DurationErrorBefore, $"duration error {tuning.DurationErrorBefore} -> {tuning.DurationErrorAfter}");
         Assert.Equal(tuning.Head!.Length, TunedHead.FromSafeTensors(tuning.Head).ToSafeTensors().Length);
-        var tuned = await context.TrailEvents.SingleAsync(e => e.GroupId == groupId && e.Type == TrailEventTypes.ModelTuned);
+        var tuned = await context.TrailEvents.SingleAsync(e => e.GroupId == groupId && e.Type == TrailEventTypes.ModelTuned.Name);
         Assert.Contains("\"adopted\":true", tuned.DataJson, StringComparison.Ordinal);
         Assert.Equal("moe(tuned)+lexical", (await groupModels.ForGroupAsync(context, groupId, CancellationToken.None)).Name);
         Assert.Equal(SkillFeedbackOutcome.NothingNew, await RunAsync(database, groupId, shipped.Models));
@@ -59,7 +59,7 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
         await using var context = database.NewContext();
         Assert.NotEqual(SkillFeedbackOutcome.NothingNew, again);
         Assert.Equal(newest.AddMinutes(5), (await context.GroupSkillTunings.SingleAsync()).ThroughEndedAt);
-        Assert.Equal(2, await context.TrailEvents.CountAsync(e => e.Type == TrailEventTypes.ModelTuned));
+        Assert.Equal(2, await context.TrailEvents.CountAsync(e => e.Type == TrailEventTypes.ModelTuned.Name));
     }
 
     [Theory]
@@ -137,7 +137,7 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
         await RunAsync(database, groupId, shipped.Models);
 
         await using var context = database.NewContext();
-        var events = await context.TrailEvents.Where(e => e.Type == TrailEventTypes.ModelTuned).OrderBy(e => e.Id).Select(e => e.DataJson).ToListAsync();
+        var events = await context.TrailEvents.Where(e => e.Type == TrailEventTypes.ModelTuned.Name).OrderBy(e => e.Id).Select(e => e.DataJson).ToListAsync();
         Assert.Equal(2, events.Count);
         Assert.False(CurrentHeadScore(events[0]).HasValue);
         Assert.InRange(CurrentHeadScore(events[1])!.Value, 0, 1);
@@ -152,7 +152,7 @@ public sealed class SkillFeedbackTests(SkillFeedbackTests.ShippedModels shipped)
         {
             // Each result came 4 minutes after acceptance; the attempts ended, at approval, 19 minutes after it.
             var accepted = await context.Assignments.ToDictionaryAsync(a => a.WorkItemId, a => a.AcceptedAt!.Value);
-            foreach (var result in await context.TrailEvents.Where(e => e.Type == TrailEventTypes.Result).ToListAsync())
+            foreach (var result in await context.TrailEvents.Where(e => e.Type == TrailEventTypes.Result.Name).ToListAsync())
             {
                 result.At = accepted[result.WorkItemId!.Value].AddMinutes(4);
             }

@@ -54,7 +54,7 @@ public sealed class SkillFeedbackJobTests : IAsyncLifetime
         Assert.Equal(2, tuning.Members);
         Assert.NotNull(tuning.Head);
         Assert.NotNull(tuning.DurationErrorBefore);
-        var tunedEvents = await ReadAsync(context => context.TrailEvents.CountAsync(e => e.GroupId == groupId && e.Type == TrailEventTypes.ModelTuned));
+        var tunedEvents = await ReadAsync(context => context.TrailEvents.CountAsync(e => e.GroupId == groupId && e.Type == TrailEventTypes.ModelTuned.Name));
         Assert.Equal(1, tunedEvents);
     }
 
