@@ -1,9 +1,6 @@
-using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Learning;
-using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;
-using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;

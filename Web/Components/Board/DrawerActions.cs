@@ -1,5 +1,4 @@
 using ClawGroups.Coordinator.WorkItems;
-using ClawGroups.Data.WorkItems;
 
 namespace ClawGroups.Web.Components.Board;
 
