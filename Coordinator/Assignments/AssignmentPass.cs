@@ -6,7 +6,6 @@ using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -139,32 +138,21 @@ public sealed partial class AssignmentPass(
 
         HoldForPeople(items, agents, contenders, heldMatches, reasons.Skip(offerMatches.Count).ToList());
         EstimateDurations(skillModel, offerMatches.Select(m => m.Item).ToList(), items, texts, cancellationToken);
-        ClaimCapacity(choices.Select(c => openAgents[candidates[c].Agent]).Distinct());
-        var offers = new List<(WorkItem Item, Agent Agent)>(choices.Count);
+        var offers = new PassOffers(context, lifecycle);
         foreach (var (choice, reason) in choices.Zip(reasons.Take(offerMatches.Count)))
         {
             var candidate = candidates[choice];
             var (item, agent) = (items[candidate.Item], openAgents[candidate.Agent]);
+            offers.Add(item, agent);
             lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), reason, Caller.Coordinator);
-            offers.Add((item, agent));
         }
 
-        // Each offer carries the whole item, written in the same transaction as the assignment.
-        var names = await context.LoadForViewsAsync(offers.Select(o => o.Item).ToList(), cancellationToken);
-        foreach (var (item, agent) in offers)
-        {
-            lifecycle.AnnounceOffer(agent, item.ToView(names));
-        }
-
+        await offers.AnnounceAsync(cancellationToken);
         clock.Lap("offers");
 
-        try
+        if (!await offers.CommitAsync(cancellationToken))
         {
-            await lifecycle.SaveAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Another worker's pass moved some of these items first; the next pass starts from the new state.
+            // Another worker's pass moved some of these items first.
             LogLostRace(logger, groupId);
             return 0;
         }
@@ -259,19 +247,6 @@ public sealed partial class AssignmentPass(
             var candidates = forItem.Select(m => new RoutingCandidateView(
                 agents[m.First.Agent].Id, WorkItemViews.KindName(MemberKind.Agent), agents[m.First.Agent].Name, Math.Round(m.First.Affinity, 3), m.Second)).ToList();
             RoutingHold.Hold(context, items[forItem.Key], contenders[forItem.Key].Confidence, candidates, lifecycle.Now);
-        }
-    }
-
-    /// <summary>
-    /// Makes each agent that receives offers part of the pass's optimistic check: two passes that each give the last
-    /// free slot of one agent to different items conflict on the agent's row, and only one commits.
-    /// </summary>
-    private void ClaimCapacity(IEnumerable<Agent> agents)
-    {
-        foreach (var agent in agents)
-        {
-            var entry = context.Agents.Attach(agent);
-            entry.Property(a => a.Status).IsModified = true;
         }
     }
 

@@ -1,9 +1,6 @@
-using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Learning;
-using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;
-using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;
@@ -46,8 +43,7 @@ public sealed class ReviewerPass(
         var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
         var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);
         var affinities = skillModel.Score(items.Select(AssignmentCandidates.ToText).ToList(), reviewers.Select(AssignmentCandidates.ToProfile).ToList(), cancellationToken);
-        var claimed = new HashSet<Guid>();
-        var offers = new List<(WorkItem Item, Agent Reviewer)>();
+        var offers = new PassOffers(context, lifecycle);
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -64,40 +60,13 @@ public sealed class ReviewerPass(
             var reviewer = reviewers[r];
             var score = Math.Round(affinities.Score(i, r), 3);
             var reason = $"review skill; not the author; affinity {score:0.00}; load {load.GetValueOrDefault(reviewer.Id)}/{reviewer.Capacity}";
-            context.Assignments.Add(new Assignment
-            {
-                Id = Guid.CreateVersion7(lifecycle.Now), WorkItemId = item.Id, GroupId = groupId, MemberKind = MemberKind.Agent, AgentId = reviewer.Id,
-                Attempt = item.Attempts, Role = AssignmentRole.Review, Score = score, Reason = reason, OfferedAt = lifecycle.Now, Outcome = AssignmentOutcome.Active,
-            });
-            // Writing the item makes its version part of the check: two passes cannot both add a reviewer.
-            item.UpdatedAt = lifecycle.Now;
-            context.AddTrailEvent(groupId, Caller.Coordinator, TrailEventTypes.ReviewAssigned, lifecycle.Now, new { reviewerId = reviewer.Id, reviewerName = reviewer.Name, score, reason }, item.Id, reviewer.Id);
-            if (claimed.Add(reviewer.Id))
-            {
-                // The agent's row joins the optimistic check, as in the work pass, so no two passes overfill it.
-                context.Agents.Attach(reviewer).Property(a => a.Status).IsModified = true;
-            }
-
+            lifecycle.OfferReview(item, reviewer, score, reason);
+            offers.Add(item, reviewer);
             load[reviewer.Id] = load.GetValueOrDefault(reviewer.Id) + 1;
-            offers.Add((item, reviewer));
         }
 
-        var names = await context.LoadForViewsAsync(offers.Select(o => o.Item).ToList(), cancellationToken);
-        foreach (var (item, reviewer) in offers)
-        {
-            lifecycle.AnnounceOffer(reviewer, item.ToView(names));
-        }
-
-        try
-        {
-            await lifecycle.SaveAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return 0;
-        }
-
-        return offers.Count;
+        await offers.AnnounceAsync(cancellationToken);
+        return await offers.CommitAsync(cancellationToken) ? offers.Count : 0;
     }
 
     private static bool IsReview(string text) => string.Equals(text, ReviewSkill, StringComparison.OrdinalIgnoreCase);

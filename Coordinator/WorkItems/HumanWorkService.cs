@@ -10,7 +10,8 @@ namespace ClawGroups.Coordinator.WorkItems;
 
 /// <summary>
 /// What a human does to work in flight: take over, hand back, reassign, review, cancel, steer, pause, complete.
-/// Every move is checked by the state machine and nothing an agent reported is dropped.
+/// Every move is checked by the state machine, every steer (message, pause, resume) by the steering rule, and nothing
+/// an agent reported is dropped.
 /// </summary>
 public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle lifecycle, WorkItemService workItems)
 {
@@ -279,9 +280,9 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             return denied;
         }
 
-        if (!WorkItemStateMachine.IsOpen(item!.State))
+        if (SteeringRule.Refusal(SteeringMove.Message, item!.State, SteeringRule.HolderOf(item, caller.Id), item.PausedAt is not null) is { } refused)
         {
-            return Failure.Conflict($"The work item is {WorkItemStates.ApiName(item.State)}: there is no one to steer.", StateOf(item));
+            return refused;
         }
 
         var trailEvent = context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Message, lifecycle.Now, new { text = request.Text, from = caller.Name }, item.Id);
@@ -308,14 +309,10 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             return denied;
         }
 
-        if (item!.State is not (WorkItemState.Assigned or WorkItemState.InProgress))
+        var move = paused ? SteeringMove.Pause : SteeringMove.Resume;
+        if (SteeringRule.Refusal(move, item!.State, SteeringRule.HolderOf(item, caller.Id), item.PausedAt is not null) is { } refused)
         {
-            return Failure.Conflict($"Only assigned or in-progress work can be {(paused ? "paused" : "resumed")}; this item is {WorkItemStates.ApiName(item.State)}.", StateOf(item));
-        }
-
-        if ((item.PausedAt is not null) == paused)
-        {
-            return Failure.Conflict(paused ? "The work item is already paused." : "The work item is not paused.", StateOf(item));
+            return refused;
         }
 
         item.PausedAt = paused ? lifecycle.Now : null;

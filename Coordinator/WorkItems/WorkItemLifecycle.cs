@@ -37,6 +37,22 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
         return assignment;
     }
 
+    /// <summary>
+    /// Asks an agent to review the result in review: a review attempt beside the author's, for the same attempt number;
+    /// the item stays in review until a review decides.
+    /// </summary>
+    public Assignment OfferReview(WorkItem item, Agent reviewer, double score, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(reviewer);
+        var assignment = AddAssignment(item, MemberKind.Agent, reviewer.Id, AssignmentRole.Review, score, reason);
+        // Writing the item makes its version part of the check: two passes cannot both add a reviewer.
+        item.UpdatedAt = Now;
+        context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.ReviewAssigned, Now,
+            new { reviewerId = reviewer.Id, reviewerName = reviewer.Name, score, reason }, item.Id, reviewer.Id);
+        return assignment;
+    }
+
     /// <summary>Sends the offer of <paramref name="item"/> to its agent, once the item's view is final.</summary>
     public void AnnounceOffer(Agent agent, WorkItemView view)
     {
@@ -175,6 +191,14 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
     private Assignment OpenAttempt(WorkItem item, MemberKind kind, Guid memberId, double score, string reason)
     {
         item.Attempts++;
+        var assignment = AddAssignment(item, kind, memberId, AssignmentRole.Work, score, reason);
+        item.CurrentAssignmentId = assignment.Id;
+        return assignment;
+    }
+
+    /// <summary>An active assignment of the item's current attempt number, offered now.</summary>
+    private Assignment AddAssignment(WorkItem item, MemberKind kind, Guid memberId, AssignmentRole role, double score, string reason)
+    {
         var assignment = new Assignment
         {
             Id = Guid.CreateVersion7(Now),
@@ -184,6 +208,7 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
             AgentId = kind == MemberKind.Agent ? memberId : null,
             UserId = kind == MemberKind.Human ? memberId : null,
             Attempt = item.Attempts,
+            Role = role,
             Score = score,
             Reason = reason,
             OfferedAt = Now,
@@ -191,7 +216,6 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
         };
         item.Assignments.Add(assignment);
         context.Assignments.Add(assignment);
-        item.CurrentAssignmentId = assignment.Id;
         return assignment;
     }
 

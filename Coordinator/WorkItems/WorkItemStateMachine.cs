@@ -6,7 +6,8 @@ namespace ClawGroups.Coordinator.WorkItems;
 
 /// <summary>
 /// The one place that decides which moves a work item allows. The API, the UI and the jobs all ask here, so a
-/// refused move has the same answer wherever it is attempted.
+/// refused move has the same answer wherever it is attempted. Steering, which changes no state, is decided beside it by
+/// <see cref="SteeringRule"/>.
 /// </summary>
 public static class WorkItemStateMachine
 {

@@ -1,5 +1,4 @@
 using ClawGroups.Coordinator.WorkItems;
-using ClawGroups.Data.WorkItems;
 
 namespace ClawGroups.Web.Components.Board;
 
@@ -23,8 +22,8 @@ public enum DrawerAction
 }
 
 /// <summary>
-/// Which actions make sense for an item now and for this person, decided from the coordinator's state machine
-/// (so the drawer never offers a move the coordinator would refuse) plus who holds the item.
+/// Which actions make sense for an item now and for this person, decided from the coordinator's state machine and its
+/// steering rule (so the drawer never offers a move the coordinator would refuse) plus who holds the item.
 /// </summary>
 public static class DrawerActions
 {
@@ -36,8 +35,8 @@ public static class DrawerActions
             return DrawerAction.None;
         }
 
-        var heldByMe = item.Assignee is { Kind: MemberKinds.Human } assignee && assignee.Id == humanId;
-        var heldByAgent = item.Assignee is { Kind: MemberKinds.Agent };
+        var holder = SteeringRule.HolderOf(item, humanId);
+        var heldByMe = holder == ItemHolder.TheAsker;
         var actions = DrawerAction.None;
         Add(ref actions, DrawerAction.TakeOver, !heldByMe && WorkItemStateMachine.Allows(state, WorkItemMove.TakeOver));
         Add(ref actions, DrawerAction.HandBack, heldByMe && WorkItemStateMachine.Allows(state, WorkItemMove.HandBack));
@@ -47,11 +46,9 @@ public static class DrawerActions
         Add(ref actions, DrawerAction.Reject, WorkItemStateMachine.Allows(state, WorkItemMove.Reject));
         Add(ref actions, DrawerAction.Cancel, WorkItemStateMachine.Allows(state, WorkItemMove.Cancel));
         Add(ref actions, DrawerAction.Retry, WorkItemStateMachine.Allows(state, WorkItemMove.Retry));
-        // Steering is for work an agent is doing; pausing only means something to an agent's lease.
-        var agentWorking = heldByAgent && state is WorkItemState.Assigned or WorkItemState.InProgress;
-        Add(ref actions, DrawerAction.Message, agentWorking);
-        Add(ref actions, DrawerAction.Pause, agentWorking && !item.Paused);
-        Add(ref actions, DrawerAction.Resume, agentWorking && item.Paused);
+        Add(ref actions, DrawerAction.Message, SteeringRule.Allows(SteeringMove.Message, state, holder, item.Paused));
+        Add(ref actions, DrawerAction.Pause, SteeringRule.Allows(SteeringMove.Pause, state, holder, item.Paused));
+        Add(ref actions, DrawerAction.Resume, SteeringRule.Allows(SteeringMove.Resume, state, holder, item.Paused));
         Add(ref actions, DrawerAction.CreateSubItem, WorkItemStateMachine.IsOpen(state));
         return actions;
     }

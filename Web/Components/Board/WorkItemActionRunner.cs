@@ -50,7 +50,7 @@ public sealed class WorkItemActionRunner(WorkItemCommands commands, IDialogServi
             case DrawerAction.Resume:
                 return Report(await commands.ResumeAsync(item.Id), "Resumed.");
             case DrawerAction.Message:
-                if (await PromptAsync("Message the agent", "It reaches the agent mid-run without stopping it, and stays in the log.", "Message", true) is { } text)
+                if (await PromptAsync("Message the assignee", "It reaches whoever holds the item mid-run without stopping the work, and stays in the log.", "Message", true) is { } text)
                 {
                     snackbar.ReportFailure(await commands.MessageAsync(item.Id, text));
                 }

@@ -74,4 +74,14 @@ internal sealed class PassGroup(TestDatabase database, Guid groupId)
             new FixedOptionsMonitor<CoordinatorOptions>(options ?? new CoordinatorOptions()), time, NullLogger<AssignmentPass>.Instance);
         return await pass.RunAsync(GroupId, CancellationToken.None);
     }
+
+    /// <summary>One reviewer pass, as the coordinator's job runs it; returns how many results were offered for review.</summary>
+    public async Task<int> RunReviewerPassAsync(ISkillModel model)
+    {
+        await using var context = database.NewContext();
+        var time = TimeProvider.System;
+        var pass = new ReviewerPass(context, new WorkItemLifecycle(context, time, NoWorkSignals.Instance),
+            new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance), new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions()), time);
+        return await pass.RunAsync(GroupId, CancellationToken.None);
+    }
 }

@@ -84,6 +84,24 @@ public sealed class SteeringTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Work_no_one_else_is_running_cannot_be_messaged_or_paused_and_nothing_is_written()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app);
+        var item = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Draft the release notes"));
+
+        var waiting = await Record.ExceptionAsync(() => scenario.Human.PostMessageAsync(item.Id, "Anyone there?"));
+        await scenario.Human.TakeoverAsync(item.Id);
+        var toMyself = await Record.ExceptionAsync(() => scenario.Human.PostMessageAsync(item.Id, "Note to self"));
+        var pauseMine = await Record.ExceptionAsync(() => scenario.Human.PauseAsync(item.Id));
+
+        Assert.All([waiting, toMyself, pauseMine], refused => Assert.Equal(HttpStatusCode.Conflict, Assert.IsType<ClawApiException>(refused).StatusCode));
+        var events = (await scenario.Human.GetEventsAsync(item.Id)).Select(e => e.Type).ToList();
+        Assert.DoesNotContain("work.message", events);
+        Assert.DoesNotContain("work.paused", events);
+        Assert.False((await scenario.Human.GetWorkItemAsync(item.Id)).Extra!["paused"].GetBoolean());
+    }
+
+    [Fact]
     public async Task A_pull_agent_finds_steering_messages_in_its_heartbeat_answer()
     {
         await using var scenario = await ApiScenario.StartAsync(_app);

@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Web.Components.Board;
 using static ClawGroups.Web.Tests.Components.WorkItems;
 
@@ -33,6 +34,26 @@ public sealed class DrawerActionsTests
 
         Assert.True(actions.HasFlag(DrawerAction.Resume));
         Assert.False(actions.HasFlag(DrawerAction.Pause));
+    }
+
+    [Fact]
+    public void A_colleagues_running_item_can_be_messaged_but_not_paused()
+    {
+        var actions = DrawerActions.For(Item("inProgress", new MemberRef("human", Guid.NewGuid(), "Grace Hopper")), Me);
+
+        Assert.True(actions.HasFlag(DrawerAction.Message));
+        Assert.False(actions.HasFlag(DrawerAction.Pause));
+        Assert.False(actions.HasFlag(DrawerAction.Resume));
+    }
+
+    [Fact]
+    public void Work_no_one_is_running_offers_no_steering()
+    {
+        var steering = DrawerAction.Message | DrawerAction.Pause | DrawerAction.Resume;
+
+        Assert.Equal(DrawerAction.None, DrawerActions.For(Item("ready"), Me) & steering);
+        Assert.Equal(DrawerAction.None, DrawerActions.For(Item("inReview", Agent), Me) & steering);
+        Assert.Equal(DrawerAction.None, DrawerActions.For(Item("stalled"), Me) & steering);
     }
 
     [Fact]
