@@ -1,9 +1,9 @@
 namespace ClawGroups.Inference;
 
 /// <summary>
-/// The Inference command line: <c>dotnet run --project Inference -c Release -- &lt;command&gt;</c>. An explicit class
-/// rather than top-level statements, so that this library's entry point is not a second <c>Program</c> for the
-/// projects that reference it (the web app's is the one tests start).
+/// The model's command line: <c>dotnet run --project Inference/Cli -c Release -- &lt;command&gt;</c>. An explicit class
+/// rather than top-level statements, so that its entry point is not a second <c>Program</c> for the projects that
+/// reference it (the teacher's program reads its options).
 /// </summary>
 internal static class InferenceProgram
 {
