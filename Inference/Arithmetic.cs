@@ -11,7 +11,7 @@ namespace ClawGroups.Inference;
 /// references during the native call, so a garbage collection there may free a value libtorch is reading: under a thread
 /// that collects in a loop, 20 of 400,000 <c>x + 1e-6</c> / <c>y * 0.5</c> calls failed with "Expected false to be true"
 /// from <c>c10::Scalar::toDouble</c>; a freed value can also be reused and read silently. The build analyzer CLAW0101
-/// (Inference/build/ScalarLifetimeAnalyzer) rejects the operators; these helpers replace them. Between two tensors
+/// (build/ScalarLifetimeAnalyzer) rejects the operators; these helpers replace them. Between two tensors
 /// −, × and ÷ pass no Scalar and stay operators.
 /// </remarks>
 public static class Arithmetic

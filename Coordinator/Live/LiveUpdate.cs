@@ -4,7 +4,7 @@ using ClawGroups.Coordinator.WorkItems;
 namespace ClawGroups.Coordinator.Live;
 
 /// <summary>
-/// A committed change, as live clients receive it (../shared/API.md, "Live updates"): the hub sends each kind
+/// A committed change, as live clients receive it (docs/API.md, "Live updates"): the hub sends each kind
 /// under its method name, and Blazor circuits get the same objects in process.
 /// </summary>
 public abstract record LiveUpdate(Guid GroupId)

@@ -1,6 +1,6 @@
 namespace ClawGroups.Coordinator.Webhooks;
 
-/// <summary>The message types agents receive (../shared/API.md, "Webhooks").</summary>
+/// <summary>The message types agents receive (docs/API.md, "Webhooks").</summary>
 public static class AgentMessageTypes
 {
     public const string Assigned = "work.assigned";

@@ -1,6 +1,6 @@
 namespace ClawGroups.Coordinator.WorkItems;
 
-/// <summary>A work item as the API, the webhooks and the board show it (../shared/API.md, "Work items").</summary>
+/// <summary>A work item as the API, the webhooks and the board show it (docs/API.md, "Work items").</summary>
 public sealed record WorkItemView(
     Guid Id,
     Guid GroupId,

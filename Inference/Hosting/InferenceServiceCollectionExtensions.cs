@@ -60,7 +60,7 @@ public static class InferenceServiceCollectionExtensions
         }
     }
 
-    private static ISkillModel Blend(ISkillModel moe) => new BlendedSkillModel(moe, new LexicalSkillModel(), Evaluation.EvalCommand.BlendWeight);
+    private static ISkillModel Blend(ISkillModel moe) => new BlendedSkillModel(moe, new LexicalSkillModel(), BlendedSkillModel.ServedMoeWeight);
 
     private static SkillModels WithMoe(string folder, Func<ISkillModel, ISkillModel> compose)
     {

@@ -8,6 +8,9 @@ namespace ClawGroups.Inference.Skills;
 /// </summary>
 public sealed class BlendedSkillModel(ISkillModel primary, ISkillModel secondary, double primaryWeight) : ISkillModel, IDisposable
 {
+    /// <summary>The MoE model's share when the app serves the blend, as the eval command measures it.</summary>
+    public const double ServedMoeWeight = 0.6;
+
     public string Name => $"{primary.Name}+{secondary.Name}";
 
     /// <summary>The primary model's readings: the secondary (the lexical baseline) reads words afresh and ignores them.</summary>

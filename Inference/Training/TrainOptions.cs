@@ -41,36 +41,6 @@ public sealed record TrainOptions
     /// <summary>Per-step change of a router's expert bias, as in DeepSeek-V3's bias update speed.</summary>
     public double BiasUpdateRate { get; init; } = 1e-3;
 
-    public static TrainOptions From(CommandOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var defaults = new TrainOptions();
-        return new TrainOptions
-        {
-            Seed = options.Int("seed", defaults.Seed),
-            DistillSteps = options.Int("distill-steps", defaults.DistillSteps),
-            DistillBatch = options.Int("distill-batch", defaults.DistillBatch),
-            DistillLearningRate = options.Double("distill-lr", defaults.DistillLearningRate),
-            RouteSteps = options.Int("route-steps", defaults.RouteSteps),
-            RouteBatch = options.Int("route-batch", defaults.RouteBatch),
-            RouteLearningRate = options.Double("route-lr", defaults.RouteLearningRate),
-            RouteDistillWeight = options.Double("route-distill", defaults.RouteDistillWeight),
-            RouteFreezeBelow = options.Int("route-freeze-below", defaults.RouteFreezeBelow),
-            RouteWordDropout = options.Double("route-word-dropout", defaults.RouteWordDropout),
-            RouteExtraPerArea = options.Int("route-extra", defaults.RouteExtraPerArea),
-            Init = options.Text("init", string.Empty) is { Length: > 0 } init ? init : null,
-            SaveDistilled = options.Text("save-distilled", string.Empty) is { Length: > 0 } save ? save : null,
-            HiddenSize = options.Int("hidden", defaults.HiddenSize),
-            BiasUpdateRate = options.Double("bias-rate", defaults.BiasUpdateRate),
-        };
-    }
-
-    /// <summary>The command line that repeats this run, for the weights' provenance.</summary>
-    public string CommandLine() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"train --seed {Seed} --distill-steps {DistillSteps} --distill-batch {DistillBatch} --distill-lr {DistillLearningRate} " +
-        $"--route-steps {RouteSteps} --route-batch {RouteBatch} --route-lr {RouteLearningRate} --route-distill {RouteDistillWeight} " +
-        $"--route-freeze-below {RouteFreezeBelow} --route-word-dropout {RouteWordDropout} --route-extra {RouteExtraPerArea} --hidden {HiddenSize}{(Init is null ? string.Empty : " --init " + Init)}");
-
     /// <summary>
     /// The encoder at the size that trains on two CPU cores within the hour and reads 300+ items a second: MLA attention, a first
     /// dense layer, then three MoE layers of 16 fine-grained routed experts (top-2) and one shared expert, as Kimi K2 arranges them

@@ -11,7 +11,7 @@ using Scalar.AspNetCore;
 
 namespace ClawGroups.Web.Api;
 
-/// <summary>The REST API of ../shared/API.md: JSON conventions, limits, OpenAPI, and the route table.</summary>
+/// <summary>The REST API of docs/API.md: JSON conventions, limits, OpenAPI, and the route table.</summary>
 public static class ApiHosting
 {
     public const string Prefix = "/api/v1";

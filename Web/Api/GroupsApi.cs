@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ClawGroups.Web.Api;
 
-/// <summary>Groups, their join tokens and their work items (../shared/API.md, "Groups and humans", "Work items").</summary>
+/// <summary>Groups, their join tokens and their work items (docs/API.md, "Groups and humans", "Work items").</summary>
 internal static class GroupsApi
 {
     public static RouteGroupBuilder MapGroupsApi(this RouteGroupBuilder api)

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ClawGroups.Web.Live;
 
 /// <summary>
-/// The live-updates hub of ../shared/API.md: <c>JoinGroup(groupId)</c> subscribes the connection to the group's
+/// The live-updates hub of docs/API.md: <c>JoinGroup(groupId)</c> subscribes the connection to the group's
 /// <c>workItemChanged</c>, <c>memberChanged</c> and <c>eventAppended</c>. The group's people may join (browser
 /// cookie or personal access token). Agents may not: the stream carries every item of the group, and an agent
 /// sees only its own work; it gets that by webhook or pull.

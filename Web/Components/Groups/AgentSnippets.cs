@@ -10,7 +10,7 @@ public sealed record AgentSnippet(string Key, string Title, string Language, str
 
 /// <summary>
 /// The commands and code the "Add an agent" page shows, built from the real join token and the server's address
-/// so that what a person copies works as it is (../shared/API.md, "Agents" and "Webhooks").
+/// so that what a person copies works as it is (docs/API.md, "Agents" and "Webhooks").
 /// </summary>
 public static class AgentSnippets
 {

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace ClawGroups.AgentSimulator.Tests.Agents;
 
 /// <summary>
-/// The agent half of shared/API.md, as little of it as the agent loop needs, on loopback: it records every call
+/// The agent half of docs/API.md, as little of it as the agent loop needs, on loopback: it records every call
 /// and offers the work items a test queues. It stands in for the server, which these tests are not about.
 /// </summary>
 internal sealed class FakeClawServer : IAsyncDisposable

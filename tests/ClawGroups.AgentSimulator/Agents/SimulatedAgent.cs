@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ClawGroups.AgentSimulator.Agents;
 
 /// <summary>
-/// An agent as one in the wild would be written against shared/API.md: it registers with a join token,
+/// An agent as one in the wild would be written against docs/API.md: it registers with a join token,
 /// heartbeats, takes work by webhook or long polling, accepts, reports progress, posts a result, and reacts to
 /// revocations, messages, pauses and rejections. Its <see cref="AgentBehaviour"/> makes it diligent, slow, silent,
 /// failing or flaky. What it has seen and done is in <see cref="Observed"/>.

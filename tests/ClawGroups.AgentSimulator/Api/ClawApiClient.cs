@@ -6,7 +6,7 @@ using System.Net.Http.Json;
 namespace ClawGroups.AgentSimulator.Api;
 
 /// <summary>
-/// The calls of shared/API.md, typed, over one <see cref="HttpClient"/> whose <c>BaseAddress</c> is the server.
+/// The calls of docs/API.md, typed, over one <see cref="HttpClient"/> whose <c>BaseAddress</c> is the server.
 /// A client carries one bearer token (a human's, a join token or an agent key); <see cref="WithToken"/> gives a
 /// client with another over the same connection pool. Every non-2xx answer throws <see cref="ClawApiException"/>.
 /// </summary>

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ClawGroups.Web.Tests.Api;
 
-/// <summary>Agents built against ../shared/API.md alone carry work from offer to result over real HTTP on PostgreSQL.</summary>
+/// <summary>Agents built against docs/API.md alone carry work from offer to result over real HTTP on PostgreSQL.</summary>
 [Collection(WebTestCollection.Name)]
 public sealed class AgentLifecycleTests : IAsyncLifetime
 {

@@ -8,7 +8,7 @@ using ClawGroups.AgentSimulator.Api;
 
 namespace ClawGroups.Web.Tests.Api;
 
-/// <summary>Every error status of ../shared/API.md, produced by a request that deserves it, with problem details and nothing changed.</summary>
+/// <summary>Every error status of docs/API.md, produced by a request that deserves it, with problem details and nothing changed.</summary>
 [Collection(WebTestCollection.Name)]
 public sealed class ApiErrorTests : IAsyncLifetime
 {

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ClawGroups.Web.Tests.Live;
 
-/// <summary>The hub of ../shared/API.md "Live updates", over real WebSockets: every change reaches joined clients.</summary>
+/// <summary>The hub of docs/API.md "Live updates", over real WebSockets: every change reaches joined clients.</summary>
 [Collection(WebTestCollection.Name)]
 public sealed class GroupsHubTests : IAsyncLifetime
 {

@@ -23,7 +23,7 @@ internal enum ItemTarget
 }
 
 /// <summary>
-/// One endpoint of ../shared/API.md: its method and path (<c>{group}</c>, <c>{item}</c>, <c>{agent}</c> filled in per
+/// One endpoint of docs/API.md: its method and path (<c>{group}</c>, <c>{item}</c>, <c>{agent}</c> filled in per
 /// request), who calls it, a valid body to fuzz from, the item it needs, and a query parameter to fuzz.
 /// </summary>
 internal sealed record FuzzOperation(

@@ -16,7 +16,7 @@ namespace ClawGroups.Inference.Evaluation;
 public static class EvalCommand
 {
     /// <summary>The MoE model's share in the blend (see <see cref="BlendedSkillModel"/>), when the blend is served.</summary>
-    public const double BlendWeight = 0.6;
+    public const double BlendWeight = BlendedSkillModel.ServedMoeWeight;
 
     public static int Run(CommandOptions options, TextWriter output)
     {

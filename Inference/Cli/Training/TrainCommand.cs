@@ -27,7 +27,7 @@ public static class TrainCommand
             : corpus;
         var (network, tokenizer) = new SkillTrainer(trainOptions, output).Train(routingCorpus, teacher);
         output.WriteLine($"trained in {clock.Elapsed.TotalSeconds:F0}s; {network.parameters().Sum(p => p.numel()):N0} parameters");
-        network.HeadsConfig.Provenance["command"] = "dotnet run --project Inference -c Release -- " + trainOptions.CommandLine();
+        network.HeadsConfig.Provenance["command"] = "dotnet run --project Inference/Cli -c Release -- " + trainOptions.CommandLine();
         network.HeadsConfig.Provenance["teacher"] = teacher.Sentences.Teacher;
         network.HeadsConfig.Provenance["teacher_sentences"] = $"{teacher.Sentences.Texts.Count} texts, sha256 {TeacherVectors.TextsHash(teacher.Sentences.Texts)}";
         SkillModelFiles.Save(folder, network, tokenizer);
