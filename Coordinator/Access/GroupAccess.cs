@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.Database;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Credentials;
 using ClawGroups.Data.Accounts;
 using ClawGroups.Data.Database;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Signals;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Credentials;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.Trail;

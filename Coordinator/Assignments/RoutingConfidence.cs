@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;

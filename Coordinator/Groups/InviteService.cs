@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Credentials;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Data.Database;

@@ -1,4 +1,4 @@
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Trail;

@@ -1,4 +1,4 @@
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Trail;
 using ClawGroups.Coordinator.WorkItems;

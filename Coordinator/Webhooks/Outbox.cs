@@ -1,4 +1,4 @@
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Webhooks;

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;

@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;

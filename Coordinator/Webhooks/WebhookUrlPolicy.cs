@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Coordinator.Webhooks;

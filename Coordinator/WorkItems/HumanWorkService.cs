@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Data.Agents;

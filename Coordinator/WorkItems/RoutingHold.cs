@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;

@@ -1,4 +1,4 @@
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.Webhooks;

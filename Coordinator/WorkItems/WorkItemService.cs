@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Trail;

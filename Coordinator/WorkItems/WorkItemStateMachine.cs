@@ -1,4 +1,4 @@
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.WorkItems;
 using static ClawGroups.Data.WorkItems.WorkItemState;
 

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.WorkItems;
 
 namespace ClawGroups.Web.Accounts;

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Idempotency;
 using Microsoft.AspNetCore.Http.HttpResults;

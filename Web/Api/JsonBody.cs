@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ClawGroups.Web.Api;

@@ -70,11 +70,11 @@ internal static class WorkItemsApi
         return problem ?? ApiResults.Created(await work.MessageAsync(user.ToCaller(), id, body!, cancellationToken), _ => $"/api/v1/work-items/{id}/events");
     }
 
-    private static async Task<Results<Ok<WorkItemView>, ProblemHttpResult>> Run(Func<Task<Coordinator.Access.Outcome<WorkItemView>>> operation)
+    private static async Task<Results<Ok<WorkItemView>, ProblemHttpResult>> Run(Func<Task<Coordinator.Calls.Outcome<WorkItemView>>> operation)
         => ApiResults.Ok(await operation());
 
     private static async Task<Results<Ok<WorkItemView>, ProblemHttpResult>> WithBody<T>(
-        HttpRequest request, bool allowEmpty, Func<T, Task<Coordinator.Access.Outcome<WorkItemView>>> operation)
+        HttpRequest request, bool allowEmpty, Func<T, Task<Coordinator.Calls.Outcome<WorkItemView>>> operation)
     {
         var (body, problem) = await JsonBody.ReadAsync<T>(request, allowEmpty);
         return problem is not null ? problem : ApiResults.Ok(await operation(body!));

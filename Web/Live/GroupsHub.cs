@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.Database;
 using ClawGroups.Web.Accounts;
 using Microsoft.AspNetCore.Authorization;

@@ -1,4 +1,4 @@
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Web.Components.Shared;

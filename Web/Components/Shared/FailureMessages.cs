@@ -1,4 +1,4 @@
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using MudBlazor;
 
 namespace ClawGroups.Web.Components.Shared;

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.WorkItems;

@@ -1,4 +1,4 @@
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Insights;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;

@@ -1,4 +1,4 @@
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.WorkItems;

@@ -1,4 +1,4 @@
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.WorkItems;
 using static ClawGroups.Coordinator.WorkItems.ItemHolder;

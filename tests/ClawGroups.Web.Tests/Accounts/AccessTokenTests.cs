@@ -68,7 +68,7 @@ public sealed class AccessTokenTests : IAsyncLifetime
         var revoke = await _app.RunAsync<AccessTokenService, bool>(s => s.RevokeAsync(mallory, created.Id, default));
         var malloryList = await _app.RunAsync<AccessTokenService, IReadOnlyList<AccessTokenView>>(s => s.ListAsync(mallory, default));
 
-        Assert.Equal(Coordinator.Access.FailureKind.NotFound, revoke.Failure?.Kind);
+        Assert.Equal(Coordinator.Calls.FailureKind.NotFound, revoke.Failure?.Kind);
         Assert.Empty(malloryList.Value!);
         Assert.Equal(HttpStatusCode.Created, (await PostGroupAsync(created.Token)).StatusCode);
     }
@@ -80,7 +80,7 @@ public sealed class AccessTokenTests : IAsyncLifetime
 
         var outcome = await _app.RunAsync<AccessTokenService, AccessTokenCreated>(s => s.CreateAsync(ada, new CreateAccessTokenRequest(" ", 0), default));
 
-        Assert.Equal(Coordinator.Access.FailureKind.Invalid, outcome.Failure?.Kind);
+        Assert.Equal(Coordinator.Calls.FailureKind.Invalid, outcome.Failure?.Kind);
         Assert.Equal(["expiresInDays", "name"], outcome.Failure!.Errors!.Keys.Order());
     }
 

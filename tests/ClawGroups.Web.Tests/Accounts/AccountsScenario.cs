@@ -1,4 +1,4 @@
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.Accounts;
 using ClawGroups.Data.WorkItems;
 using Microsoft.Extensions.DependencyInjection;

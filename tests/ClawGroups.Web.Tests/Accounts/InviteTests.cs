@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using ClawGroups.AgentSimulator.Api;
-using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Credentials;
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Data.Groups;

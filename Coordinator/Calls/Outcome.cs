@@ -1,4 +1,4 @@
-namespace ClawGroups.Coordinator.Access;
+namespace ClawGroups.Coordinator.Calls;
 
 /// <summary>The expected ways an operation fails; the API turns each into its HTTP status.</summary>
 public enum FailureKind

@@ -1,6 +1,6 @@
 using ClawGroups.Data.WorkItems;
 
-namespace ClawGroups.Coordinator.Access;
+namespace ClawGroups.Coordinator.Calls;
 
 /// <summary>Who is asking: a human (by account) or an agent (by its key), as the API authenticated them.</summary>
 public sealed record Caller(MemberKind Kind, Guid Id, string Name, bool IsInstanceOwner = false, Guid? AgentGroupId = null)

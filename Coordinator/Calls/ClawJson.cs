@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ClawGroups.Coordinator.Access;
+namespace ClawGroups.Coordinator.Calls;
 
 /// <summary>The JSON of the API, the webhooks and the trail: camelCase names, enums as camelCase strings.</summary>
 public static class ClawJson

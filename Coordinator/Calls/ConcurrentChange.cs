@@ -1,4 +1,4 @@
-namespace ClawGroups.Coordinator.Access;
+namespace ClawGroups.Coordinator.Calls;
 
 /// <summary>
 /// How callers treat a lost optimistic-concurrency race (a person's move while the agent reports, two coordinators
