@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using ClawGroups.Data.Database;
+using ClawGroups.Testing;
 using ClawGroups.Testing.Databases;
 using Xunit.Abstractions;
 
@@ -48,7 +49,7 @@ public sealed class ProductionRecipeTests(BrowserFixture browser, ITestOutputHel
         try
         {
             _database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
-            var root = RepositoryRoot();
+            var root = Repository.Root();
             var script = ProductionRecipe.Read(Path.Combine(root, "README.md")).For(_database.ConnectionString, _publishFolder.FullName);
             _server = RecipeServer.Start(script, root, new Uri($"http://127.0.0.1:{RecipeServer.FreeLoopbackPort()}/"));
 
@@ -106,18 +107,5 @@ public sealed class ProductionRecipeTests(BrowserFixture browser, ITestOutputHel
         }
 
         return broken;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ClawGroups.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"ClawGroups.sln not found above {AppContext.BaseDirectory}: the test runs the README's recipe from the repository root.");
     }
 }

@@ -61,7 +61,7 @@ public sealed class AppProcess : IAsyncDisposable
     public static async Task<AppProcess> StartAsync(AppProcessOptions options, TextWriter? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         if (options.Build)
         {
             progress?.WriteLine($"building Web ({options.Configuration})…");
@@ -228,16 +228,6 @@ public sealed class AppProcess : IAsyncDisposable
             throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ClawGroups.sln")))
-                return directory.FullName;
-        }
-
-        throw new InvalidOperationException("Run from inside the repository: ClawGroups.sln not found above " + AppContext.BaseDirectory);
-    }
 
     /// <summary>A loopback port nobody listens on now.</summary>
     public static int FreePort()
