@@ -36,6 +36,22 @@ internal sealed class CallRecorder
     public IEnumerable<(string Endpoint, IReadOnlyList<double> Sorted)> Endpoints() =>
         _milliseconds.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, (IReadOnlyList<double>)[.. pair.Value.Order()]));
 
+    /// <summary>Each kind of call's count and percentiles as a markdown table.</summary>
+    public void WriteTable(TextWriter output)
+    {
+        output.WriteLine("| call | count | p50 ms | p95 ms | p99 ms | max ms |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (endpoint, sorted) in Endpoints())
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {endpoint} | {sorted.Count:N0} | {Milliseconds(sorted, 0.5)} | {Milliseconds(sorted, 0.95)} | {Milliseconds(sorted, 0.99)} | {Milliseconds(sorted, 1)} |"));
+        }
+    }
+
+    /// <summary>A percentile of sorted milliseconds, whole, or a dash for none.</summary>
+    public static string Milliseconds(IReadOnlyList<double> sorted, double fraction) =>
+        sorted.Count == 0 ? "–" : Percentile(sorted, fraction).ToString("0", CultureInfo.InvariantCulture);
+
     /// <summary>The nearest-rank percentile of sorted values (NaN for none).</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double fraction) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Count) - 1, 0, sorted.Count - 1)];
