@@ -10,10 +10,14 @@ internal sealed class CallRecorder
 {
     private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _milliseconds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _firstSaid = new(StringComparer.Ordinal);
 
     public int FailureCount => _failures.Values.Sum();
 
     public IReadOnlyDictionary<string, int> Failures => _failures;
+
+    /// <summary>What the server said the first time each kind of failure happened (its problem's title and detail).</summary>
+    public IReadOnlyDictionary<string, string> FirstSaid => _firstSaid;
 
     /// <summary>Times <paramref name="call"/> as <paramref name="endpoint"/>; a failure is counted and rethrown.</summary>
     public async Task<T> TimeAsync<T>(string endpoint, Func<Task<T>> call, CancellationToken stopping = default)
@@ -29,6 +33,7 @@ internal sealed class CallRecorder
         {
             var what = e is ClawApiException api ? ((int)api.StatusCode).ToString(CultureInfo.InvariantCulture) : e.GetType().Name;
             _failures.AddOrUpdate($"{endpoint} {what}", 1, (_, count) => count + 1);
+            _firstSaid.TryAdd($"{endpoint} {what}", e.Message);
             throw;
         }
     }
