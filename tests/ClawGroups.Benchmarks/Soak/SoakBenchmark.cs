@@ -87,7 +87,7 @@ internal static class SoakBenchmark
         if (!options.Preload)
             output.WriteLine(Invariant($"feeding {options.Items:N0} items at {options.FeedRatePerSecond:0.0} a second ({options.FeedMinutes:0.#} minutes)"));
 
-        var outcome = await WatchAsync(output, options, nodes, run, database, Guid.Parse(group.Id), feeding, started, slots);
+        var (outcome, cutShort) = await WatchAsync(output, options, nodes, run, database, Guid.Parse(group.Id), feeding, started, slots);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpu = nodes.CpuSinceStart();
         await stopping.CancelAsync();
@@ -96,8 +96,8 @@ internal static class SoakBenchmark
 
         var ledger = await SoakLedger.ReadAsync(database, Guid.Parse(group.Id), feed.CreatedIds);
         var report = new SoakReport(output, options, nodes, run, ledger, webhooks, started, slots);
-        report.Write(outcome, elapsed, cpu);
-        return ledger.Lost == 0 && ledger.DoneTwice == 0 && run.TakenTwice == 0 ? 0 : 1;
+        report.Write(outcome, cutShort, elapsed, cpu);
+        return !cutShort && ledger.Lost == 0 && ledger.DoneTwice == 0 && run.TakenTwice == 0 ? 0 : 1;
     }
 
     private static async Task<SoakNodes> StartNodesAsync(TextWriter output, SoakOptions options, IReadOnlyList<string> args, string database, string bootstrap)
@@ -140,8 +140,11 @@ internal static class SoakBenchmark
         return new SoakNodes(apps, paths);
     }
 
-    /// <summary>Samples the nodes and prints how the run goes until every item created is done, or the run gives up.</summary>
-    private static async Task<string> WatchAsync(
+    /// <summary>
+    /// Samples the nodes and prints how the run goes until every item created is done, or nothing has finished for a
+    /// while (stuck: what is open is lost), or the run is cut short by its time limit or a node's exit.
+    /// </summary>
+    private static async Task<(string Outcome, bool CutShort)> WatchAsync(
         TextWriter output, SoakOptions options, SoakNodes nodes, SoakRun run, string database, Guid groupId, Task feeding, long started, int slots)
     {
         var limit = TimeSpan.FromMinutes(options.LimitMinutes);
@@ -153,7 +156,7 @@ internal static class SoakBenchmark
             await Task.Delay(SampleEvery);
             var elapsed = Stopwatch.GetElapsedTime(started);
             if (nodes.Exited is { } exited)
-                return Invariant($"node {nodes.Apps.ToList().IndexOf(exited) + 1} exited with {exited.ExitCode} after {elapsed.TotalSeconds:0} s");
+                return (Invariant($"node {nodes.Apps.ToList().IndexOf(exited) + 1} exited with {exited.ExitCode} after {elapsed.TotalSeconds:0} s"), true);
             nodes.Sample(elapsed.TotalSeconds);
             var (done, total, jobsWaiting) = await SoakLedger.PulseAsync(database, groupId);
             nodes.JobsWaiting(jobsWaiting);
@@ -168,11 +171,11 @@ internal static class SoakBenchmark
             }
 
             if (feeding.IsCompleted && total > 0 && done >= total)
-                return Invariant($"every item done after {elapsed.TotalSeconds:0} s");
+                return (Invariant($"every item done after {elapsed.TotalSeconds:0} s"), false);
             if (elapsed > limit)
-                return Invariant($"gave up at the time limit ({options.LimitMinutes:0.#} min) with {done} of {total} done");
+                return (Invariant($"gave up at the time limit ({options.LimitMinutes:0.#} min) with {done} of {total} done"), true);
             if (Stopwatch.GetElapsedTime(lastProgress) > GiveUpWithoutProgress)
-                return Invariant($"gave up: nothing finished for {GiveUpWithoutProgress.TotalSeconds:0} s, {done} of {total} done");
+                return (Invariant($"gave up: nothing finished for {GiveUpWithoutProgress.TotalSeconds:0} s, {done} of {total} done"), false);
         }
     }
 

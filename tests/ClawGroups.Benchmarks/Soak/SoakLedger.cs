@@ -72,7 +72,8 @@ internal sealed record SoakLedger(
         waits.Sort();
         var lags = new List<double>();
         await foreach (var seconds in ReadAsync(connection, groupId, """
-            SELECT extract(epoch FROM "DeliveredAt" - "CreatedAt")::float8 FROM "OutboxMessages" WHERE "GroupId" = @group AND "DeliveredAt" IS NOT NULL
+            SELECT extract(epoch FROM m."DeliveredAt" - m."CreatedAt")::float8 FROM "OutboxMessages" m JOIN "Agents" a ON a."Id" = m."AgentId"
+            WHERE m."GroupId" = @group AND a."Delivery" = 'Webhook' AND m."DeliveredAt" IS NOT NULL
             """, r => r.GetDouble(0)))
         {
             lags.Add(seconds);
@@ -82,7 +83,9 @@ internal sealed record SoakLedger(
         var messages = await ScalarAsync(connection, groupId, """
             SELECT count(*) FROM "OutboxMessages" m JOIN "Agents" a ON a."Id" = m."AgentId" WHERE m."GroupId" = @group AND a."Delivery" = 'Webhook'
             """);
-        var gaveUp = await ScalarAsync(connection, groupId, """SELECT count(*) FROM "OutboxMessages" WHERE "GroupId" = @group AND "GaveUpAt" IS NOT NULL""");
+        var gaveUp = await ScalarAsync(connection, groupId, """
+            SELECT count(*) FROM "OutboxMessages" m JOIN "Agents" a ON a."Id" = m."AgentId" WHERE m."GroupId" = @group AND a."Delivery" = 'Webhook' AND m."GaveUpAt" IS NOT NULL
+            """);
         return new SoakLedger(states, [.. createdIds.Where(id => !stored.Contains(id))], (int)completedTwice, (int)resultTwice, (int)lateKept,
             endings, (int)doneLater, trail, waits, new WebhookDeliveries((int)messages, lags, (int)gaveUp));
     }
@@ -132,5 +135,5 @@ internal sealed record SoakLedger(
     }
 }
 
-/// <summary>Messages to webhook agents: how many, how long from written to delivered (seconds, sorted), how many given up on.</summary>
+/// <summary>Messages to webhook agents (a pull agent's are marked delivered when a heartbeat's answer hands them over): how many, how long from written to delivered (seconds, sorted), how many given up on.</summary>
 internal sealed record WebhookDeliveries(int Messages, IReadOnlyList<double> DeliveredAfterSeconds, int GaveUp);

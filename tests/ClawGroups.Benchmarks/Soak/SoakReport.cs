@@ -8,11 +8,11 @@ namespace ClawGroups.Benchmarks.Soak;
 internal sealed class SoakReport(
     TextWriter output, SoakOptions options, SoakNodes nodes, SoakRun run, SoakLedger ledger, SoakWebhooks webhooks, long started, int slots)
 {
-    public void Write(string outcome, TimeSpan elapsed, IReadOnlyList<TimeSpan> cpu)
+    public void Write(string outcome, bool cutShort, TimeSpan elapsed, IReadOnlyList<TimeSpan> cpu)
     {
         output.WriteLine();
         output.WriteLine($"run: {outcome}");
-        WriteLedger();
+        WriteLedger(cutShort);
         WriteThroughput(elapsed);
         WriteMemory();
         WriteSplit(cpu, elapsed);
@@ -21,11 +21,15 @@ internal sealed class SoakReport(
         WriteErrors();
     }
 
-    private void WriteLedger()
+    private void WriteLedger(bool cutShort)
     {
         var notDone = ledger.ItemsByState.Where(state => state.Key != "Done").Select(state => $"{state.Value} {state.Key}");
         output.WriteLine(Invariant($"items: {ledger.ItemsByState.Values.Sum()} in the database ({run.CreatedCount} answered 201), {ledger.Done} done; not done: {Join(notDone)}"));
-        output.WriteLine(Invariant($"  LOST {ledger.Lost} [0] (not done and not escalated, plus {ledger.MissingItemIds.Count} answered 201 and missing); escalated to a person after {options.MaxAttempts} attempts: {ledger.Escalated}"));
+        // An item still open when the run is cut short (time limit, a node gone) may yet be done; open when nothing has
+        // moved for minutes, it is lost.
+        output.WriteLine(!cutShort || ledger.Lost == 0
+            ? Invariant($"  LOST {ledger.Lost} [0] (not done and not escalated, plus {ledger.MissingItemIds.Count} answered 201 and missing); escalated to a person after {options.MaxAttempts} attempts: {ledger.Escalated}")
+            : Invariant($"  LOST not judged: the run stopped with {ledger.Lost} items open ({ledger.MissingItemIds.Count} answered 201 and missing); escalated to a person after {options.MaxAttempts} attempts: {ledger.Escalated}"));
         output.WriteLine(Invariant($"  DONE TWICE {ledger.DoneTwice} [0] (items with two Completed work attempts: {ledger.CompletedTwice}; with two work.result events: {ledger.ResultTakenTwice}); agents whose result the server took for an item already taken: {run.TakenTwice}"));
         output.WriteLine(Invariant($"  late results (the lease revoked first): {run.LateResults} answered 409 to agents, {ledger.LateResultsKept} kept on attempts for people; none taken"));
         output.WriteLine(Invariant($"  attempts ended: {Join(ledger.AttemptEndings.OrderByDescending(e => e.Value).Select(e => $"{e.Value} {e.Key}"))}; items done on a later attempt than their first: {ledger.DoneAfterAnotherAttempt}"));
