@@ -23,4 +23,30 @@ internal static class BenchmarkArgs
             ? value
             : throw new ArgumentException($"{name} '{given}' must be a whole number of at least {minimum}.");
     }
+
+    public static double NumberOption(IReadOnlyList<string> args, string name, double fallback, double minimum, double maximum)
+    {
+        var given = Options(args, name).LastOrDefault();
+        if (given is null)
+            return fallback;
+        return double.TryParse(given, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum
+            ? value
+            : throw new ArgumentException($"{name} '{given}' must be a number from {minimum} to {maximum}.");
+    }
+
+    /// <summary>
+    /// Each <c>--app Name=Value</c> (an environment name, <c>ClawGroups__Coordinator__SweepIntervalSeconds=2</c>) over the
+    /// app settings the benchmark chose: a run can try a setting without a rebuild.
+    /// </summary>
+    public static void AddAppSettings(IReadOnlyList<string> args, IDictionary<string, string> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var setting in Options(args, "--app"))
+        {
+            var equals = setting.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+                throw new ArgumentException($"--app '{setting}' must read Name=Value.");
+            settings[setting[..equals]] = setting[(equals + 1)..];
+        }
+    }
 }

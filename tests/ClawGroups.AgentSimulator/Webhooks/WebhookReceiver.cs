@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -173,12 +172,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
             return Results.Problem(title: "Bad signature", detail: check.ToString(), statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        if (!TryParse(body, out var envelope))
-            return Results.Problem(title: "Malformed delivery", detail: "Expected { id, type, createdAt, data }.", statusCode: StatusCodes.Status400BadRequest);
-        var id = NullIfEmpty(headerId) ?? envelope.Id;
-        var type = NullIfEmpty(request.Headers["X-Claw-Event"].ToString()) ?? envelope.Type;
-        if (id is null || type is null)
-            return Results.Problem(title: "Malformed delivery", detail: "A delivery needs an id and a type.", statusCode: StatusCodes.Status400BadRequest);
+        if (!WebhookEnvelope.TryRead(request.Headers, body, out var envelope))
+            return Results.Problem(title: "Malformed delivery", detail: "Expected { id, type, createdAt, data } with an id and a type.", statusCode: StatusCodes.Status400BadRequest);
+        var (id, type) = (envelope.Id, envelope.Type);
 
         var attempt = _attempts.AddOrUpdate(id, 1, (_, seen) => seen + 1);
         if (TryFailOnPurpose())
@@ -221,31 +217,6 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
-    private static bool TryParse(byte[] body, out Envelope envelope)
-    {
-        envelope = default;
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                return false;
-            envelope = new Envelope(
-                Str(root, "id"),
-                Str(root, "type"),
-                root.TryGetProperty("createdAt", out var created) && created.ValueKind == JsonValueKind.String && created.TryGetDateTimeOffset(out var at) ? at : null,
-                root.TryGetProperty("data", out var data) ? data.Clone() : default);
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    private static string? Str(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number ? NullIfEmpty(value.ToString()) : null;
-
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     public async ValueTask DisposeAsync()
@@ -258,6 +229,4 @@ public sealed class WebhookReceiver : IAsyncDisposable
             _app = null;
         }
     }
-
-    private readonly record struct Envelope(string? Id, string? Type, DateTimeOffset? CreatedAt, JsonElement Data);
 }

@@ -34,11 +34,7 @@ internal static class CircuitsBenchmark
             ["ClawGroups__BootstrapToken"] = bootstrap,
             ["ClawGroups__Api__HumanRequestsPerMinute"] = "1000000",
         };
-        foreach (var setting in Options(args, "--app"))
-        {
-            var equals = setting.IndexOf('=', StringComparison.Ordinal);
-            settings[setting[..equals]] = setting[(equals + 1)..];
-        }
+        AddAppSettings(args, settings);
 
         await using var app = await AppProcess.StartAsync(
             new AppProcessOptions { Configuration = "Release", Publish = true, Settings = settings, LogPath = Options(args, "--app-log").LastOrDefault() }, output);

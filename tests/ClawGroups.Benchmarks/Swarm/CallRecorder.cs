@@ -10,10 +10,14 @@ internal sealed class CallRecorder
 {
     private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _milliseconds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _firstSaid = new(StringComparer.Ordinal);
 
     public int FailureCount => _failures.Values.Sum();
 
     public IReadOnlyDictionary<string, int> Failures => _failures;
+
+    /// <summary>What the server said the first time each kind of failure happened (its problem's title and detail).</summary>
+    public IReadOnlyDictionary<string, string> FirstSaid => _firstSaid;
 
     /// <summary>Times <paramref name="call"/> as <paramref name="endpoint"/>; a failure is counted and rethrown.</summary>
     public async Task<T> TimeAsync<T>(string endpoint, Func<Task<T>> call, CancellationToken stopping = default)
@@ -29,12 +33,29 @@ internal sealed class CallRecorder
         {
             var what = e is ClawApiException api ? ((int)api.StatusCode).ToString(CultureInfo.InvariantCulture) : e.GetType().Name;
             _failures.AddOrUpdate($"{endpoint} {what}", 1, (_, count) => count + 1);
+            _firstSaid.TryAdd($"{endpoint} {what}", e.Message);
             throw;
         }
     }
 
     public IEnumerable<(string Endpoint, IReadOnlyList<double> Sorted)> Endpoints() =>
         _milliseconds.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, (IReadOnlyList<double>)[.. pair.Value.Order()]));
+
+    /// <summary>Each kind of call's count and percentiles as a markdown table.</summary>
+    public void WriteTable(TextWriter output)
+    {
+        output.WriteLine("| call | count | p50 ms | p95 ms | p99 ms | max ms |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (endpoint, sorted) in Endpoints())
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {endpoint} | {sorted.Count:N0} | {Milliseconds(sorted, 0.5)} | {Milliseconds(sorted, 0.95)} | {Milliseconds(sorted, 0.99)} | {Milliseconds(sorted, 1)} |"));
+        }
+    }
+
+    /// <summary>A percentile of sorted milliseconds, whole, or a dash for none.</summary>
+    public static string Milliseconds(IReadOnlyList<double> sorted, double fraction) =>
+        sorted.Count == 0 ? "–" : Percentile(sorted, fraction).ToString("0", CultureInfo.InvariantCulture);
 
     /// <summary>The nearest-rank percentile of sorted values (NaN for none).</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double fraction) =>

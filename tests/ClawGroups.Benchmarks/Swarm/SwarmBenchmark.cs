@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Testing.Apps;
 using ClawGroups.Testing.Postgres;
 using static ClawGroups.Benchmarks.BenchmarkArgs;
+using static ClawGroups.Benchmarks.Swarm.QuietCalls;
 
 namespace ClawGroups.Benchmarks.Swarm;
 
@@ -36,11 +36,7 @@ internal static class SwarmBenchmark
             // the per-token limit (1,200 a minute by default) as here. The agents keep theirs.
             ["ClawGroups__Api__HumanRequestsPerMinute"] = "1000000",
         };
-        foreach (var setting in Options(args, "--app"))
-        {
-            var equals = setting.IndexOf('=', StringComparison.Ordinal);
-            settings[setting[..equals]] = setting[(equals + 1)..];
-        }
+        AddAppSettings(args, settings);
 
         var database = "embedded default (SQLite + in-process jobs)";
         if (args.Contains("--postgres"))
@@ -165,77 +161,33 @@ internal static class SwarmBenchmark
         var refill = run.RefillMilliseconds;
         output.WriteLine(Invariant($"freed slot → next offer ({refill.Count} refills): p50 {P(refill, 0.5)} ms, p95 {P(refill, 0.95)} ms, p99 {P(refill, 0.99)} ms, max {P(refill, 1)} ms"));
         output.WriteLine();
-        output.WriteLine("| call | count | p50 ms | p95 ms | p99 ms | max ms |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var (endpoint, sorted) in run.Calls.Endpoints())
-            output.WriteLine(Invariant($"| {endpoint} | {sorted.Count:N0} | {P(sorted, 0.5)} | {P(sorted, 0.95)} | {P(sorted, 0.99)} | {P(sorted, 1)} |"));
+        run.Calls.WriteTable(output);
         output.WriteLine();
     }
 
     private static async Task<List<SwarmAgent>> RegisterAsync(HttpClient http, string joinToken, int count, SwarmRun run)
     {
-        var profiles = SkillProfiles.Names.Order(StringComparer.Ordinal).Select(name => SkillProfiles.TryGet(name, out var card) ? card : null!).ToArray();
         var anonymous = new ClawApiClient(http);
         var agents = new SwarmAgent[count];
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
             // 2 and 3 slots in turn: 300 agents hold 750 slots, as in the outside view.
             var capacity = i % 2 == 0 ? 2 : 3;
-            var card = profiles[i % profiles.Length] with
-            {
-                Name = $"{profiles[i % profiles.Length].Name}-{i + 1}",
-                Delivery = AgentDelivery.Pull,
-                Capacity = capacity,
-            };
+            var card = SwarmAsks.Card(i, AgentDelivery.Pull, capacity);
             var registration = await run.Calls.TimeAsync("register", () => anonymous.RegisterAgentAsync(joinToken, card, ct));
             agents[i] = new SwarmAgent(anonymous.WithToken(registration.ApiKey), registration.AgentId, capacity, run);
         });
         return [.. agents];
     }
 
-    /// <summary>
-    /// Asks that name another area's objects ("bookkeeping software" for research, "reconciliation" for review): a person
-    /// would have to say who takes them, and the coordinator rightly holds them when more than one kind of agent is free.
-    /// The swarm runs work whose owner is clear.
-    /// </summary>
-    private static readonly HashSet<string> CrossAreaAsks = new(StringComparer.Ordinal)
-    {
-        "Estimate the market for bookkeeping software in Germany",
-        "Compare the three leading vector databases",
-        "Check this reconciliation for mistakes",
-        "Which customers churned last quarter, and why?",
-    };
-
-    /// <summary>Items phrased as the profiles' own examples would be asked for, spread evenly over the areas.</summary>
+    /// <summary>The swarm's items, created by 8 concurrent callers.</summary>
     private static async Task CreateItemsAsync(ClawApiClient human, string groupId, int count, SwarmRun run)
     {
-        var asks = SkillProfiles.Names.Order(StringComparer.Ordinal)
-            .SelectMany(name => SkillProfiles.TryGet(name, out var card) ? card.Skills.SelectMany(skill => skill.Examples ?? []) : [])
-            .Where(ask => !CrossAreaAsks.Contains(ask))
-            .ToArray();
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
-        {
-            var ask = asks[i % asks.Length];
-            await Quietly(() => run.Calls.TimeAsync("create item (human)", () => human.CreateWorkItemAsync(
-                groupId, new CreateWorkItem($"{ask} (#{i + 1})", $"Swarm step {i + 1}: {ask.ToLowerInvariant()}."), ct)));
-        });
+            await Quietly(() => run.Calls.TimeAsync("create item (human)", () => human.CreateWorkItemAsync(groupId, SwarmAsks.Item(i), ct))));
     }
 
-    /// <summary>A call whose failure the recorder has counted and the run survives.</summary>
-    private static async Task Quietly<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            await call();
-        }
-        catch (Exception e) when (e is ClawApiException or HttpRequestException or TaskCanceledException)
-        {
-            // Counted by the recorder; reported at the end.
-        }
-    }
-
-    private static string P(IReadOnlyList<double> sorted, double fraction) =>
-        sorted.Count == 0 ? "–" : CallRecorder.Percentile(sorted, fraction).ToString("0", CultureInfo.InvariantCulture);
+    private static string P(IReadOnlyList<double> sorted, double fraction) => CallRecorder.Milliseconds(sorted, fraction);
 
     private static long Mb(long bytes) => bytes / (1024 * 1024);
 
