@@ -1,6 +1,7 @@
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.WorkItems;
 using ClawGroups.Web.Components.Shared;
 using ClawGroups.Web.Components.Workspace;
 using MudBlazor;
@@ -25,7 +26,7 @@ public sealed class WorkItemActionRunner(WorkItemCommands commands, IDialogServi
                     ? Report(await commands.HandBackAsync(item.Id, note), "Handed back to the coordinator.")
                     : null;
             case DrawerAction.Complete:
-                return await PromptAsync("Complete", "Summarise what you did; it becomes the item's result.", "Summary", true) is { } summary
+                return await PromptAsync("Complete", "Summarise what you did; it becomes the item's result.", "Summary", true, maxLength: WorkItemLimits.MaxSummaryLength) is { } summary
                     ? Report(await commands.CompleteAsync(item.Id, summary), "Completed.")
                     : null;
             case DrawerAction.Approve:
@@ -86,12 +87,13 @@ public sealed class WorkItemActionRunner(WorkItemCommands commands, IDialogServi
         return outcome.Value;
     }
 
-    private async Task<string?> PromptAsync(string title, string explanation, string label, bool required, Color color = Color.Primary)
+    private async Task<string?> PromptAsync(
+        string title, string explanation, string label, bool required, Color color = Color.Primary, int maxLength = WorkItemLimits.MaxNoteLength)
     {
         var dialog = await dialogs.ShowAsync<TextPromptDialog>(title, new DialogParameters<TextPromptDialog>
         {
             { d => d.Explanation, explanation }, { d => d.Label, label }, { d => d.ConfirmText, title },
-            { d => d.Required, required }, { d => d.ConfirmColor, color },
+            { d => d.Required, required }, { d => d.ConfirmColor, color }, { d => d.MaxLength, maxLength },
         });
         return await dialog.Result is { Canceled: false, Data: string text } ? text : null;
     }
