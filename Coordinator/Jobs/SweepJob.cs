@@ -14,7 +14,7 @@ namespace ClawGroups.Coordinator.Jobs;
 /// </summary>
 public sealed class SweepJob(
     ClawDbContext context, StallSweep stallSweep, ReviewerPass reviewerPass, GroupPasses passes,
-    IBackgroundJobClient jobs, Bulkheads bulkheads, TimeProvider time)
+    IBackgroundJobClient jobs, JobStorage storage, Bulkheads bulkheads, TimeProvider time)
 {
     public const string ReviewerPassWork = "Reviewer pass";
 
@@ -26,15 +26,7 @@ public sealed class SweepJob(
     {
         await stallSweep.RunAsync(cancellationToken);
         context.ChangeTracker.Clear();
-        var now = time.GetUtcNow();
-        var due = await context.OutboxMessages
-            .Where(m => m.DueAt != null && m.DueAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
-            .OrderBy(m => m.DueAt).Select(m => m.Id).Take(1000)
-            .ToListAsync(cancellationToken);
-        foreach (var id in due)
-        {
-            jobs.Enqueue<WebhookDeliveryJob>(j => j.DeliverAsync(id, CancellationToken.None));
-        }
+        await RequeueLostDeliveriesAsync(cancellationToken);
 
         var groups = await context.WorkItems.Where(w => Assignable.Contains(w.State) && w.PausedAt == null)
             .Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);
@@ -51,6 +43,30 @@ public sealed class SweepJob(
             await bulkheads.RunAsync(ReviewerPassWork, groupId,
                 async () => await reviewerPass.RunAsync(groupId, cancellationToken), cancellationToken);
             context.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Due messages that no worker has claimed get a delivery job again — but only while the webhooks queue is empty. A
+    /// message waiting in a non-empty queue may simply not have reached the front yet: a job per sweep for each of them
+    /// made a backlog feed itself (the soak saw 1,340 jobs queued for 170 messages, and offers delivered 90 s late, after
+    /// they had lapsed). A job that really was lost is found at the first sweep after the queue drains.
+    /// </summary>
+    private async Task RequeueLostDeliveriesAsync(CancellationToken cancellationToken)
+    {
+        if (storage.GetMonitoringApi().EnqueuedCount(JobQueues.Webhooks) > 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var due = await context.OutboxMessages
+            .Where(m => m.DueAt != null && m.DueAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
+            .OrderBy(m => m.DueAt).Select(m => m.Id).Take(1000)
+            .ToListAsync(cancellationToken);
+        foreach (var id in due)
+        {
+            jobs.Enqueue<WebhookDeliveryJob>(j => j.DeliverAsync(id, CancellationToken.None));
         }
     }
 }

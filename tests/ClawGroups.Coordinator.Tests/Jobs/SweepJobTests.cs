@@ -11,6 +11,9 @@ using ClawGroups.Data.Database;
 using ClawGroups.Inference.Lexical;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Testing.Options;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.InMemory;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,9 +61,25 @@ public sealed class SweepJobTests
         Assert.Empty(jobs.Created);
     }
 
-    /// <summary>The sweep as Hangfire's activator builds it in the job's scope; the scene has no group with work to assign.</summary>
-    private static async Task SweepAsync(WebhookScene scene, RecordingJobs jobs)
+    [Fact]
+    public async Task While_delivery_jobs_wait_in_the_webhooks_queue_the_sweep_adds_none()
     {
+        using var scene = await WebhookScene.CreateAsync(DatabaseProvider.Sqlite, new WebhookOptions());
+        await scene.SeedAsync(3);
+        using var storage = new InMemoryStorage();
+        new BackgroundJobClient(storage).Create(Job.FromExpression<WebhookDeliveryJob>(j => j.DeliverAsync(Guid.Empty, CancellationToken.None)),
+            new EnqueuedState(JobQueues.Webhooks));
+        var jobs = new RecordingJobs();
+
+        await SweepAsync(scene, jobs, storage);
+
+        Assert.Empty(jobs.Created);
+    }
+
+    /// <summary>The sweep as Hangfire's activator builds it in the job's scope; the scene has no group with work to assign.</summary>
+    private static async Task SweepAsync(WebhookScene scene, RecordingJobs jobs, JobStorage? storage = null)
+    {
+        using var emptyStorage = new InMemoryStorage();
         await using var context = scene.NewContext();
         var lifecycle = new WorkItemLifecycle(context, scene.Time, NoWorkSignals.Instance);
         var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions());
@@ -72,6 +91,6 @@ public sealed class SweepJobTests
         await using var passScopes = new ServiceCollection().BuildServiceProvider();
         var passes = new GroupPasses(passScopes.GetRequiredService<IServiceScopeFactory>(), new GroupPassTurns(), bulkheads);
 
-        await new SweepJob(context, stallSweep, reviewerPass, passes, jobs, bulkheads, scene.Time).RunAsync(CancellationToken.None);
+        await new SweepJob(context, stallSweep, reviewerPass, passes, jobs, storage ?? emptyStorage, bulkheads, scene.Time).RunAsync(CancellationToken.None);
     }
 }
