@@ -91,12 +91,8 @@ public sealed class RoutingHoldTests
         await JoinAfterTheHoldAsync(database, group, pods, "sre", new AgentSkill { SkillId = "sre", Name = "Reliability", Tags = ["pods"], Level = 0.8 });
         var offered = await group.RunPassAsync(WithNewcomer);
 
-        await using var reader = database.NewContext();
-        var item = await reader.WorkItems.SingleAsync(w => w.Id == pods.Id);
         Assert.Equal(1, offered);
-        Assert.Equal(WorkItemState.Assigned, item.State);
-        Assert.Equal("sre", (await reader.Agents.SingleAsync(a => a.Id == item.AssigneeAgentId)).Name);
-        Assert.Null(item.RoutingHeldAt);
+        await AssertOfferedToAsync(database, pods.Id, "sre");
     }
 
     [Fact]
@@ -172,12 +168,8 @@ public sealed class RoutingHoldTests
 
         var offered = await group.RunPassAsync(Model, new CoordinatorOptions { MinRoutingConfidence = 0 });
 
-        await using var reader = database.NewContext();
-        var item = await reader.WorkItems.SingleAsync(w => w.Id == pods.Id);
         Assert.Equal(1, offered);
-        Assert.Equal(WorkItemState.Assigned, item.State);
-        Assert.Equal("kube", (await reader.Agents.SingleAsync(a => a.Id == item.AssigneeAgentId)).Name);
-        Assert.Null(item.RoutingHeldAt);
+        await AssertOfferedToAsync(database, pods.Id, "kube");
     }
 
     [Fact]
@@ -248,5 +240,15 @@ public sealed class RoutingHoldTests
         var pods = await group.AddItemAsync("Restart the stuck pods");
         var form = await group.AddItemAsync("Fix the sign-up form");
         return (group, pods, form);
+    }
+
+    /// <summary>The item was offered to the named agent and no longer waits for a person.</summary>
+    private static async Task AssertOfferedToAsync(TestDatabase database, Guid itemId, string agentName)
+    {
+        await using var reader = database.NewContext();
+        var item = await reader.WorkItems.SingleAsync(w => w.Id == itemId);
+        Assert.Equal(WorkItemState.Assigned, item.State);
+        Assert.Equal(agentName, (await reader.Agents.SingleAsync(a => a.Id == item.AssigneeAgentId)).Name);
+        Assert.Null(item.RoutingHeldAt);
     }
 }
