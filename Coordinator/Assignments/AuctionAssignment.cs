@@ -66,7 +66,8 @@ public static class AuctionAssignment
                 OptimalAssignment.Choose(candidates, spareCapacity, itemCount), new double[spareCapacity.Length], Auctioned: false);
         }
 
-        var provenBound = market.Run(provenGap);
-        return new AuctionOutcome(market.Chosen(), market.AgentPrices(), Auctioned: true, provenBound);
+        // Stopped early, the prices that proved the gap are the answer's; run to the end, they are read once now.
+        var proof = market.Run(provenGap);
+        return new AuctionOutcome(market.Chosen(), proof?.Prices ?? market.AgentPrices(), Auctioned: true, proof?.Bound);
     }
 }

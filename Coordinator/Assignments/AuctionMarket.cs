@@ -117,9 +117,9 @@ internal sealed class AuctionMarket
     /// Runs the auction's phases, ε shrinking from a quarter of the best score to the final gap, or until the assignment
     /// is proven within <paramref name="provenGap"/> of the best: every phase ends with every slot filled, and the
     /// agents' prices then bound every assignment of these candidates (<see cref="AssignmentBound"/>). Returns that bound
-    /// where it stopped the run, or null where the phases ran to the end.
+    /// and the prices that prove it where it stopped the run, or null where the phases ran to the end.
     /// </summary>
-    public double? Run(double provenGap)
+    public (double Bound, double[] Prices)? Run(double provenGap)
     {
         if (_bestScore <= 0)
         {
@@ -141,19 +141,20 @@ internal sealed class AuctionMarket
 
             // The phases' own promise (items × ε) is far looser than the gap a bound proves: a large market is within a
             // tenth of a percent of its best several phases before ε says so, and each phase is a sweep of bids.
-            if (provenGap > RelativeGap && BoundIfWithin(provenGap) is { } bound)
+            if (provenGap > RelativeGap && ProofIfWithin(provenGap) is { } proof)
             {
-                return bound;
+                return proof;
             }
 
             epsilon = Math.Max(final, epsilon / Scaling);
         }
     }
 
-    /// <summary>The bound from the current prices over these candidates, if the assignment's total is within the gap of it.</summary>
-    private double? BoundIfWithin(double gap)
+    /// <summary>The bound from the current prices over these candidates, and the prices, if the total is within the gap of it.</summary>
+    private (double Bound, double[] Prices)? ProofIfWithin(double gap)
     {
-        var bound = new AssignmentBound(AgentPrices(), _spare, _itemCount);
+        var prices = AgentPrices();
+        var bound = new AssignmentBound(prices, _spare, _itemCount);
         double total = 0;
         for (var item = 0; item < _itemCount; item++)
         {
@@ -165,7 +166,7 @@ internal sealed class AuctionMarket
             }
         }
 
-        return total >= (1 - gap) * bound.Total ? bound.Total : null;
+        return total >= (1 - gap) * bound.Total ? (bound.Total, prices) : null;
     }
 
     /// <summary>The chosen candidate indexes, in item order.</summary>
