@@ -116,19 +116,28 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
-        // The offers and the held items' candidates are explained together: one call to the model per pass.
+        // The offers, the runners-up shown beside them and the held items' candidates are explained together: one call to the
+        // model per pass.
         var heldMatches = held.Order().SelectMany(i => contenders[i].Best.Select(c =>
-            new ReasonedMatch(i, c.Agent, c.Affinity, c.BestSkill, load.GetValueOrDefault(agents[c.Agent].Id), agents[c.Agent].Capacity))).ToList();
+            new ReasonedMatch(i, c.Agent, c.Affinity, c.BestSkill, load.GetValueOrDefault(agents[c.Agent].Id), agents[c.Agent].Capacity,
+                AssignmentCandidates.LevelOf(items[i], agents[c.Agent], c.BestSkill)))).ToList();
+        var chosen = choices.Select(c => candidates[c]).ToList();
+        var shortlists = OfferCandidates.For(candidates, chosen);
+        // The spare share each score counted is the one before this pass's offers.
+        var loadScored = openAgents.Select(a => load.GetValueOrDefault(a.Id)).ToArray();
         var offerMatches = new List<ReasonedMatch>(choices.Count);
-        foreach (var candidate in choices.Select(c => candidates[c]))
+        var runnerUpMatches = new List<ReasonedMatch>();
+        foreach (var (candidate, shortlist) in chosen.Zip(shortlists))
         {
             var agent = openAgents[candidate.Agent];
-            offerMatches.Add(new ReasonedMatch(candidate.Item, open[candidate.Agent], candidate.Affinity, candidate.BestSkill, load.GetValueOrDefault(agent.Id), agent.Capacity));
+            offerMatches.Add(Reasoned(candidate, open, openAgents, loadScored, load));
+            runnerUpMatches.AddRange(shortlist.Where(c => c != candidate).Select(c => Reasoned(c, open, openAgents, loadScored, load)));
             load[agent.Id] = load.GetValueOrDefault(agent.Id) + 1;
         }
 
         // Offers first: when a large pass cannot explain every match in words, the work that moves now gets them.
-        var reasons = RoutingReason.ForMatches(skillModel, texts, profiles, contenders, [.. offerMatches, .. heldMatches], cancellationToken);
+        var reasons = RoutingReason.ForMatches(skillModel, texts, profiles, contenders, [.. offerMatches, .. runnerUpMatches, .. heldMatches], cancellationToken);
+        var shown = ShownCandidates(chosen, shortlists, openAgents, reasons);
         clock.Lap("reasons");
         if (!await ReadyItems.TrackWholeAsync(context, items, held.Concat(offerMatches.Select(m => m.Item)).Distinct().ToList(), cancellationToken))
         {
@@ -136,15 +145,14 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
-        HoldForPeople(items, agents, contenders, heldMatches, reasons.Skip(offerMatches.Count).ToList());
+        HoldForPeople(items, agents, contenders, heldMatches, reasons.Skip(offerMatches.Count + runnerUpMatches.Count).ToList());
         EstimateDurations(skillModel, offerMatches.Select(m => m.Item).ToList(), items, texts, cancellationToken);
         var offers = new PassOffers(context, lifecycle);
-        foreach (var (choice, reason) in choices.Zip(reasons.Take(offerMatches.Count)))
+        foreach (var ((candidate, reason), weighed) in chosen.Zip(reasons.Take(offerMatches.Count)).Zip(shown))
         {
-            var candidate = candidates[choice];
             var (item, agent) = (items[candidate.Item], openAgents[candidate.Agent]);
             offers.Add(item, agent);
-            lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), reason, Caller.Coordinator);
+            lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), reason, Caller.Coordinator).CandidatesJson = CandidatesJson.Write(weighed);
         }
 
         await offers.AnnounceAsync(cancellationToken);
@@ -236,6 +244,48 @@ public sealed partial class AssignmentPass(
         }
 
         return affinities;
+    }
+
+    /// <summary>A scored pair to explain: its load as it stands now, the score's parts as they were counted.</summary>
+    private static ReasonedMatch Reasoned(AssignmentCandidate candidate, int[] open, List<Agent> openAgents, int[] loadScored, Dictionary<Guid, int> load)
+    {
+        var agent = openAgents[candidate.Agent];
+        var parts = AssignmentCandidates.PartsOf(candidate, loadScored[candidate.Agent], agent.Capacity);
+        return new ReasonedMatch(
+            candidate.Item, open[candidate.Agent], candidate.Affinity, candidate.BestSkill, load.GetValueOrDefault(agent.Id), agent.Capacity, parts.Level, parts.Priority);
+    }
+
+    /// <summary>
+    /// Each offer's candidates as people see them, by score: the chosen one with the offer's reason, the others with theirs
+    /// (<paramref name="reasons"/>: the offers', then the runners-up's in order). One who scored higher and was not chosen says
+    /// why: its slot went to other work of this pass, or the pass found a better total elsewhere.
+    /// </summary>
+    private static List<RoutingCandidateView>[] ShownCandidates(
+        List<AssignmentCandidate> chosen, IReadOnlyList<AssignmentCandidate>[] shortlists, List<Agent> openAgents, IReadOnlyList<string> reasons)
+    {
+        var given = chosen.Select(c => c.Agent).ToHashSet();
+        var next = chosen.Count;
+        var shown = new List<RoutingCandidateView>[chosen.Count];
+        for (var k = 0; k < chosen.Count; k++)
+        {
+            var pick = chosen[k];
+            shown[k] = new List<RoutingCandidateView>(shortlists[k].Count);
+            foreach (var candidate in shortlists[k])
+            {
+                var isPick = candidate == pick;
+                var reason = isPick ? reasons[k] : reasons[next++];
+                if (!isPick && candidate.Score > pick.Score)
+                {
+                    reason = (given.Contains(candidate.Agent) ? "given other work in this pass; " : "passed over for a better total across the pass; ") + reason;
+                }
+
+                var agent = openAgents[candidate.Agent];
+                shown[k].Add(new RoutingCandidateView(
+                    agent.Id, WorkItemViews.KindName(MemberKind.Agent), agent.Name, Math.Round(candidate.Affinity, 3), reason, Math.Round(candidate.Score, 3), isPick));
+            }
+        }
+
+        return shown;
     }
 
     /// <summary>Items whose best candidates fit almost equally well wait, with those candidates, for a person to choose.</summary>

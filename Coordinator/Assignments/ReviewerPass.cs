@@ -59,7 +59,7 @@ public sealed class ReviewerPass(
 
             var reviewer = reviewers[r];
             var score = Math.Round(affinities.Score(i, r), 3);
-            var reason = $"review skill; not the author; affinity {score:0.00}; load {load.GetValueOrDefault(reviewer.Id)}/{reviewer.Capacity}";
+            var reason = $"review skill; not the author; fit {score:0.00}; load {load.GetValueOrDefault(reviewer.Id)}/{reviewer.Capacity}";
             lifecycle.OfferReview(item, reviewer, score, reason);
             offers.Add(item, reviewer);
             load[reviewer.Id] = load.GetValueOrDefault(reviewer.Id) + 1;

@@ -21,6 +21,22 @@ public sealed class RoutingReasonTests
     }
 
     [Fact]
+    public void A_reason_states_the_rest_of_the_score_the_declared_level_it_counted_and_the_priority_when_it_counted()
+    {
+        var reason = RoutingReason.Format(["restarting", "pods"], Infrastructure, 0.834, 0.61, 1, 2, level: 0.9, priority: 0.5);
+
+        Assert.Equal("restarting pods → Infrastructure (Kubernetes); fit 0.83, next best 0.61; skill level 0.90; load 1/2; priority +0.50", reason);
+    }
+
+    [Fact]
+    public void A_priority_that_did_not_count_is_not_named()
+    {
+        var reason = RoutingReason.Format(["restarting", "pods"], Infrastructure, 0.834, 0.61, 1, 2, level: 0.9, priority: 0.004);
+
+        Assert.EndsWith("; skill level 0.90; load 1/2", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_words_the_reason_starts_at_the_skill()
     {
         var reason = RoutingReason.Format([], Infrastructure, 0.83, 0.61, 1, 2);
@@ -63,11 +79,11 @@ public sealed class RoutingReasonTests
 
         Assert.Equal(2, await group.RunPassAsync(model));
 
-        Assert.Equal(2, Assert.Single(model.ExplainCalls).Count);
+        Assert.Equal(4, Assert.Single(model.ExplainCalls).Count); // each offer and its runner-up
         await using var reader = database.NewContext();
         var reasons = await reader.Assignments.ToDictionaryAsync(a => a.WorkItemId, a => a.Reason);
-        Assert.Equal("Restart pods → Infrastructure (Kubernetes); fit 0.80, next best 0.30; load 0/2", reasons[pods.Id]);
-        Assert.Equal("sign-up form → Front-end (react); fit 0.80, next best 0.30; load 0/2", reasons[form.Id]);
+        Assert.Equal("Restart pods → Infrastructure (Kubernetes); fit 0.80, next best 0.30; skill level 0.80; load 0/2", reasons[pods.Id]);
+        Assert.Equal("sign-up form → Front-end (react); fit 0.80, next best 0.30; skill level 0.80; load 0/2", reasons[form.Id]);
     }
 
     [Fact]

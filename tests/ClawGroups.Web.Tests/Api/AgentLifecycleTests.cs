@@ -30,8 +30,8 @@ public sealed class AgentLifecycleTests : IAsyncLifetime
         Assert.Equal(WorkItemStates.Done, done.State);
         Assert.Equal(agent.AgentId, done.Assignee?.Id);
         var attempt = Assert.Single(done.Assignments);
-        // The skill matched and how well: "… → React UI (frontend); fit 0.71; load 0/2".
-        Assert.Matches(@"→ .+; fit \d\.\d\d(, next best \d\.\d\d)?; load 0/\d", attempt.Reason);
+        // The skill matched, how well, and the rest of the score: "… → React UI (frontend); fit 0.71; skill level 0.80; load 0/2".
+        Assert.Matches(@"→ .+; fit \d\.\d\d(, next best \d\.\d\d)?; skill level \d\.\d\d; load 0/\d", attempt.Reason);
         Assert.True(inReview.Result.HasValue, "the result the agent posted is on the item");
         var events = (await scenario.Human.GetEventsAsync(item.Id)).Select(e => e.Type).ToList();
         Assert.Equal(["work.created", "work.assigned", "work.accepted"], events.Take(3));

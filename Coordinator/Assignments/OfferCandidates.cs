@@ -1,0 +1,59 @@
+namespace ClawGroups.Coordinator.Assignments;
+
+/// <summary>
+/// The candidates an offer is shown with: the item's best-scoring pairs among the members with a free slot, by score, the
+/// chosen one always among them. Read off the pairs the pass has already scored, in one sweep: a pass offers thousands of
+/// items, and only their best <see cref="Kept"/> are kept.
+/// </summary>
+public static class OfferCandidates
+{
+    /// <summary>Candidates kept per offer, as many as a held item shows (<see cref="RoutingConfidence.Kept"/>).</summary>
+    public const int Kept = RoutingConfidence.Kept;
+
+    /// <summary>For each chosen pair, the item's best pairs by score (highest first), the chosen one among them.</summary>
+    public static IReadOnlyList<AssignmentCandidate>[] For(IReadOnlyList<AssignmentCandidate> candidates, IReadOnlyList<AssignmentCandidate> chosen)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(chosen);
+        var best = new Dictionary<int, List<AssignmentCandidate>>(chosen.Count);
+        foreach (var pick in chosen)
+        {
+            best[pick.Item] = new List<AssignmentCandidate>(Kept + 1);
+        }
+
+        foreach (var candidate in candidates)
+        {
+            if (best.TryGetValue(candidate.Item, out var top))
+            {
+                Insert(top, candidate);
+            }
+        }
+
+        return chosen.Select(pick =>
+        {
+            var top = best[pick.Item];
+            if (!top.Contains(pick))
+            {
+                // Chosen below the best few (another member's slot went to other work): it still stands in the list, last.
+                top[^1] = pick;
+            }
+
+            return (IReadOnlyList<AssignmentCandidate>)top;
+        }).ToArray();
+    }
+
+    private static void Insert(List<AssignmentCandidate> top, AssignmentCandidate candidate)
+    {
+        var at = top.FindIndex(c => c.Score < candidate.Score);
+        if (at < 0 && top.Count >= Kept)
+        {
+            return;
+        }
+
+        top.Insert(at < 0 ? top.Count : at, candidate);
+        if (top.Count > Kept)
+        {
+            top.RemoveAt(Kept);
+        }
+    }
+}
