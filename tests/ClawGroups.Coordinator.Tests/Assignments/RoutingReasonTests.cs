@@ -87,6 +87,31 @@ public sealed class RoutingReasonTests
     }
 
     [Fact]
+    public async Task A_pass_names_the_skill_the_model_matched_best_for_the_pair_and_the_words_that_matched_that_skill()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddAgentAsync(
+            "forge", 2,
+            new AgentSkill { SkillId = "ci", Name = "CI pipelines", Tags = ["builds"], Level = 0.9 },
+            new AgentSkill { SkillId = "k8s", Name = "Kubernetes", Tags = ["kubernetes", "pods"], Level = 0.6 });
+        var pods = await group.AddItemAsync("Pods crash-loop after the deploy");
+        var model = new ScriptedSkillModel
+        {
+            Affinity = (_, _) => (0.7f, 1),
+            Words = match => match.Profile.Skills[match.Skill].Id == "k8s" ? ["Pods", "crash-loop"] : ["deploy"],
+        };
+
+        Assert.Equal(1, await group.RunPassAsync(model));
+
+        Assert.Equal(1, Assert.Single(Assert.Single(model.ExplainCalls)).Skill);
+        await using var reader = database.NewContext();
+        var reason = await reader.Assignments.Where(a => a.WorkItemId == pods.Id).Select(a => a.Reason).SingleAsync();
+        // The level is the matched skill's, not the agent's best-declared one.
+        Assert.Equal("Pods crash-loop → Kubernetes (pods); fit 0.70; skill level 0.60; load 0/2", reason);
+    }
+
+    [Fact]
     public async Task A_pass_offering_more_items_than_it_explains_names_the_words_of_the_first_and_starts_the_rest_at_the_skill()
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
