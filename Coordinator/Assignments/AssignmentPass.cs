@@ -137,7 +137,7 @@ public sealed partial class AssignmentPass(
 
         // Offers first: when a large pass cannot explain every match in words, the work that moves now gets them.
         var reasons = RoutingReason.ForMatches(skillModel, texts, profiles, contenders, [.. offerMatches, .. runnerUpMatches, .. heldMatches], cancellationToken);
-        var shown = ShownCandidates(chosen, shortlists, openAgents, reasons);
+        var shown = OfferCandidates.Shown(chosen, shortlists, openAgents, reasons);
         clock.Lap("reasons");
         if (!await ReadyItems.TrackWholeAsync(context, items, held.Concat(offerMatches.Select(m => m.Item)).Distinct().ToList(), cancellationToken))
         {
@@ -253,39 +253,6 @@ public sealed partial class AssignmentPass(
         var parts = AssignmentCandidates.PartsOf(candidate, loadScored[candidate.Agent], agent.Capacity);
         return new ReasonedMatch(
             candidate.Item, open[candidate.Agent], candidate.Affinity, candidate.BestSkill, load.GetValueOrDefault(agent.Id), agent.Capacity, parts.Level, parts.Priority);
-    }
-
-    /// <summary>
-    /// Each offer's candidates as people see them, by score: the chosen one with the offer's reason, the others with theirs
-    /// (<paramref name="reasons"/>: the offers', then the runners-up's in order). One who scored higher and was not chosen says
-    /// why: its slot went to other work of this pass, or the pass found a better total elsewhere.
-    /// </summary>
-    private static List<RoutingCandidateView>[] ShownCandidates(
-        List<AssignmentCandidate> chosen, IReadOnlyList<AssignmentCandidate>[] shortlists, List<Agent> openAgents, IReadOnlyList<string> reasons)
-    {
-        var given = chosen.Select(c => c.Agent).ToHashSet();
-        var next = chosen.Count;
-        var shown = new List<RoutingCandidateView>[chosen.Count];
-        for (var k = 0; k < chosen.Count; k++)
-        {
-            var pick = chosen[k];
-            shown[k] = new List<RoutingCandidateView>(shortlists[k].Count);
-            foreach (var candidate in shortlists[k])
-            {
-                var isPick = candidate == pick;
-                var reason = isPick ? reasons[k] : reasons[next++];
-                if (!isPick && candidate.Score > pick.Score)
-                {
-                    reason = (given.Contains(candidate.Agent) ? "given other work in this pass; " : "passed over for a better total across the pass; ") + reason;
-                }
-
-                var agent = openAgents[candidate.Agent];
-                shown[k].Add(new RoutingCandidateView(
-                    agent.Id, WorkItemViews.KindName(MemberKind.Agent), agent.Name, Math.Round(candidate.Affinity, 3), reason, Math.Round(candidate.Score, 3), isPick));
-            }
-        }
-
-        return shown;
     }
 
     /// <summary>Items whose best candidates fit almost equally well wait, with those candidates, for a person to choose.</summary>

@@ -1,3 +1,7 @@
+using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.WorkItems;
+
 namespace ClawGroups.Coordinator.Assignments;
 
 /// <summary>
@@ -40,6 +44,43 @@ public static class OfferCandidates
 
             return (IReadOnlyList<AssignmentCandidate>)top;
         }).ToArray();
+    }
+
+    /// <summary>
+    /// Each offer's candidates as people see them, by score: the chosen one with the offer's reason, the others with theirs
+    /// (<paramref name="reasons"/>: the offers', then the runners-up's in order; <paramref name="agents"/>: the pairs' agents). One who scored higher and was not chosen says
+    /// why: its slot went to other work of this pass, or the pass found a better total elsewhere.
+    /// </summary>
+    public static List<RoutingCandidateView>[] Shown(
+        IReadOnlyList<AssignmentCandidate> chosen, IReadOnlyList<AssignmentCandidate>[] shortlists, IReadOnlyList<Agent> agents, IReadOnlyList<string> reasons)
+    {
+        ArgumentNullException.ThrowIfNull(chosen);
+        ArgumentNullException.ThrowIfNull(shortlists);
+        ArgumentNullException.ThrowIfNull(agents);
+        ArgumentNullException.ThrowIfNull(reasons);
+        var given = chosen.Select(c => c.Agent).ToHashSet();
+        var next = chosen.Count;
+        var shown = new List<RoutingCandidateView>[chosen.Count];
+        for (var k = 0; k < chosen.Count; k++)
+        {
+            var pick = chosen[k];
+            shown[k] = new List<RoutingCandidateView>(shortlists[k].Count);
+            foreach (var candidate in shortlists[k])
+            {
+                var isPick = candidate == pick;
+                var reason = isPick ? reasons[k] : reasons[next++];
+                if (!isPick && candidate.Score > pick.Score)
+                {
+                    reason = (given.Contains(candidate.Agent) ? "given other work in this pass; " : "passed over for a better total across the pass; ") + reason;
+                }
+
+                var agent = agents[candidate.Agent];
+                shown[k].Add(new RoutingCandidateView(
+                    agent.Id, WorkItemViews.KindName(MemberKind.Agent), agent.Name, Math.Round(candidate.Affinity, 3), reason, Math.Round(candidate.Score, 3), isPick));
+            }
+        }
+
+        return shown;
     }
 
     private static void Insert(List<AssignmentCandidate> top, AssignmentCandidate candidate)

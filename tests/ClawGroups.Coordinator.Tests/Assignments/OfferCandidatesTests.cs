@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Data.Agents;
 
 namespace ClawGroups.Coordinator.Tests.Assignments;
 
@@ -35,6 +36,25 @@ public sealed class OfferCandidatesTests
         var shortlists = OfferCandidates.For(candidates, [candidates[0], candidates[2]]);
 
         Assert.Equal([[0], [1, 0]], shortlists.Select(s => s.Select(c => c.Agent).ToArray()));
+    }
+
+    [Fact]
+    public void A_member_who_scored_higher_but_was_not_chosen_says_why_and_the_chosen_one_keeps_the_offer_s_reason()
+    {
+        Agent[] agents = [new() { Name = "kube" }, new() { Name = "ops" }, new() { Name = "sre" }];
+        // kube fits the pods best but took the node; sre fits them better than ops but the pass gave it nothing.
+        AssignmentCandidate[] candidates = [Pair(0, 0, 0.9), Pair(0, 2, 0.85), Pair(0, 1, 0.8), Pair(1, 0, 0.7)];
+        AssignmentCandidate[] chosen = [candidates[2], candidates[3]];
+
+        var shown = OfferCandidates.Shown(chosen, OfferCandidates.For(candidates, chosen), agents, ["ops: pods", "kube: node", "kube: pods", "sre: pods"]);
+
+        Assert.Equal(["kube", "sre", "ops"], shown[0].Select(c => c.Name));
+        Assert.Equal(
+            ["given other work in this pass; kube: pods", "passed over for a better total across the pass; sre: pods", "ops: pods"],
+            shown[0].Select(c => c.Reason));
+        Assert.Equal([false, false, true], shown[0].Select(c => c.Chosen));
+        Assert.Equal([0.9, 0.85, 0.8], shown[0].Select(c => c.Score!.Value));
+        Assert.Equal("kube: node", Assert.Single(shown[1]).Reason);
     }
 
     private static AssignmentCandidate Pair(int item, int agent, double score) => new(item, agent, score, score, 0.5);
