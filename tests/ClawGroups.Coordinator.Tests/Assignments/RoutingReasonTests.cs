@@ -112,6 +112,23 @@ public sealed class RoutingReasonTests
     }
 
     [Fact]
+    public async Task A_pass_names_the_priority_where_it_raised_the_score_and_not_where_it_did_not()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddAgentAsync("kube", 2, new AgentSkill { SkillId = "infra", Name = "Infrastructure", Tags = ["Kubernetes"], Level = 0.8 });
+        var urgent = await group.AddItemAsync("Restart the stuck pods", item => item.Priority = 10);
+        var calm = await group.AddItemAsync("Tidy the helm charts");
+
+        Assert.Equal(2, await group.RunPassAsync(new ScriptedSkillModel()));
+
+        await using var reader = database.NewContext();
+        var reasons = await reader.Assignments.ToDictionaryAsync(a => a.WorkItemId, a => a.Reason);
+        Assert.EndsWith("; priority +1.00", reasons[urgent.Id], StringComparison.Ordinal);
+        Assert.DoesNotContain("priority", reasons[calm.Id], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pass_offering_more_items_than_it_explains_names_the_words_of_the_first_and_starts_the_rest_at_the_skill()
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
