@@ -164,6 +164,41 @@ public sealed class FirstRunTests(BrowserFixture browser) : IAsyncLifetime
         }, person.Page);
     }
 
+    [Fact]
+    public async Task Add_an_agent_starts_from_an_editable_preset_admits_a_few_agents_and_offers_the_simulator()
+    {
+        await using var context = await browser.Browser.NewContextAsync();
+        var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
+        var page = person.Page;
+        var shots = new Screenshots(nameof(Add_an_agent_starts_from_an_editable_preset_admits_a_few_agents_and_offers_the_simulator));
+        await shots.RunAsync(async () =>
+        {
+            await person.SignUpAsync("Ada Lovelace", "ada@example.com", Password);
+            await person.CreateGroupAsync("Ledger crew");
+            await page.GetByTestId("tab-connect").ClickAsync();
+            await Expect(page.GetByTestId("token-max-uses")).ToHaveValueAsync("3");
+            await page.GetByTestId("create-join-token").ClickAsync();
+
+            await page.GetByTestId("agent-preset").ClickAsync();
+            await page.Locator(".mud-popover-open").GetByText("Accounting", new() { Exact = true }).ClickAsync();
+            await Expect(page.GetByTestId("agent-skills")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("\"bookkeeping\""));
+            await Expect(page.GetByTestId("snippet-register-code")).ToContainTextAsync("\"bookkeeping\"");
+            await Expect(page.GetByTestId("snippet-simulator-code")).ToContainTextAsync("--agents 3 --profile accounting");
+
+            // Broken skills say why, and no command is offered that would fail.
+            await page.GetByTestId("agent-skills").FillAsync("[ { \"id\": \"close\" } ]");
+            await page.GetByTestId("agent-skills").BlurAsync();
+            await Expect(page.GetByTestId("skills-problem")).ToContainTextAsync("needs an \"id\" and a \"name\"");
+            await Expect(page.GetByTestId("snippet-register")).ToHaveCountAsync(0);
+
+            await page.GetByTestId("agent-skills").FillAsync("[ { \"id\": \"month-end-close\", \"name\": \"Month-end close\" } ]");
+            await page.GetByTestId("agent-skills").BlurAsync();
+            await Expect(page.GetByTestId("snippet-register-code")).ToContainTextAsync("month-end-close");
+            await Expect(page.GetByTestId("skills-problem")).ToHaveCountAsync(0);
+            await shots.TakeAsync(page, "edited-preset");
+        }, page);
+    }
+
     private string Url(string path) => new Uri(_app.BaseAddress, path).ToString();
 
     /// <summary>The owner creates an invite link on the group's settings page, as README's first steps say.</summary>
