@@ -1,5 +1,3 @@
-using ClawGroups.Data.Database;
-using ClawGroups.Web.Tests;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,19 +8,14 @@ namespace ClawGroups.Browser.Tests;
 /// the first work item, and the board on a phone.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class FirstRunTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class FirstRunTests(BrowserFixture browser) : EmbeddedAppTests(browser)
 {
     private const string Password = "Correct horse 42";
-    private ClawAppFactory _app = null!;
-
-    public async Task InitializeAsync() => _app = await ClawAppFactory.StartOnLoopbackAsync(provider: DatabaseProvider.Sqlite);
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task Sign_up_shows_the_password_rules_before_the_first_try_and_keeps_what_was_typed_when_refused()
     {
-        await using var context = await browser.Browser.NewContextAsync();
+        await using var context = await Chromium.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(Url("/account/signup"));
 
@@ -46,8 +39,8 @@ public sealed class FirstRunTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task The_new_work_item_dialog_shows_no_error_until_the_title_is_touched()
     {
-        await using var context = await browser.Browser.NewContextAsync();
-        var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
+        await using var context = await Chromium.NewContextAsync();
+        var person = new WorkspacePage(await context.NewPageAsync(), App.BaseAddress);
         await person.SignUpAsync("Ada Lovelace", "ada@example.com", Password);
         await person.CreateGroupAsync("Engine room");
 
@@ -69,12 +62,12 @@ public sealed class FirstRunTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task An_invite_link_opened_signed_out_names_the_group_and_signing_up_or_in_lands_on_it()
     {
-        await using var ownerContext = await browser.Browser.NewContextAsync();
-        await using var newcomerContext = await browser.Browser.NewContextAsync();
-        await using var returningContext = await browser.Browser.NewContextAsync();
-        var owner = new WorkspacePage(await ownerContext.NewPageAsync(), _app.BaseAddress);
+        await using var ownerContext = await Chromium.NewContextAsync();
+        await using var newcomerContext = await Chromium.NewContextAsync();
+        await using var returningContext = await Chromium.NewContextAsync();
+        var owner = new WorkspacePage(await ownerContext.NewPageAsync(), App.BaseAddress);
         var newcomer = await newcomerContext.NewPageAsync();
-        var returning = new WorkspacePage(await returningContext.NewPageAsync(), _app.BaseAddress);
+        var returning = new WorkspacePage(await returningContext.NewPageAsync(), App.BaseAddress);
         var shots = new Screenshots(nameof(An_invite_link_opened_signed_out_names_the_group_and_signing_up_or_in_lands_on_it));
         await shots.RunAsync(async () =>
         {
@@ -114,10 +107,10 @@ public sealed class FirstRunTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task A_signed_in_person_refused_a_page_gets_a_page_that_says_so()
     {
-        await using var ownerContext = await browser.Browser.NewContextAsync();
-        await using var memberContext = await browser.Browser.NewContextAsync();
-        var owner = new WorkspacePage(await ownerContext.NewPageAsync(), _app.BaseAddress);
-        var member = new WorkspacePage(await memberContext.NewPageAsync(), _app.BaseAddress);
+        await using var ownerContext = await Chromium.NewContextAsync();
+        await using var memberContext = await Chromium.NewContextAsync();
+        var owner = new WorkspacePage(await ownerContext.NewPageAsync(), App.BaseAddress);
+        var member = new WorkspacePage(await memberContext.NewPageAsync(), App.BaseAddress);
         await owner.SignUpAsync("Ada Lovelace", "ada@example.com", Password);
         await member.SignUpAsync("Grace Hopper", "grace@example.com", Password);
 
@@ -140,8 +133,8 @@ public sealed class FirstRunTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task On_a_phone_the_board_opens_on_the_first_column_with_work()
     {
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true });
-        var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
+        await using var context = await Chromium.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true });
+        var person = new WorkspacePage(await context.NewPageAsync(), App.BaseAddress);
         var shots = new Screenshots(nameof(On_a_phone_the_board_opens_on_the_first_column_with_work));
         await shots.RunAsync(async () =>
         {
@@ -167,8 +160,8 @@ public sealed class FirstRunTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Add_an_agent_starts_from_an_editable_preset_admits_a_few_agents_and_offers_the_simulator()
     {
-        await using var context = await browser.Browser.NewContextAsync();
-        var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
+        await using var context = await Chromium.NewContextAsync();
+        var person = new WorkspacePage(await context.NewPageAsync(), App.BaseAddress);
         var page = person.Page;
         var shots = new Screenshots(nameof(Add_an_agent_starts_from_an_editable_preset_admits_a_few_agents_and_offers_the_simulator));
         await shots.RunAsync(async () =>
@@ -198,8 +191,6 @@ public sealed class FirstRunTests(BrowserFixture browser) : IAsyncLifetime
             await shots.TakeAsync(page, "edited-preset");
         }, page);
     }
-
-    private string Url(string path) => new Uri(_app.BaseAddress, path).ToString();
 
     /// <summary>The owner creates an invite link on the group's settings page, as README's first steps say.</summary>
     private static async Task<string> CreateInviteAsync(WorkspacePage owner)

@@ -1,5 +1,3 @@
-using ClawGroups.Data.Database;
-using ClawGroups.Web.Tests;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,23 +8,17 @@ namespace ClawGroups.Browser.Tests;
 /// loads a font, a script or anything else from another host.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class NoOutsideRequestsTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class NoOutsideRequestsTests(BrowserFixture browser) : EmbeddedAppTests(browser)
 {
-    private ClawAppFactory _app = null!;
-
-    public async Task InitializeAsync() => _app = await ClawAppFactory.StartOnLoopbackAsync(provider: DatabaseProvider.Sqlite);
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task No_page_requests_anything_from_another_host()
     {
-        await using var context = await browser.Browser.NewContextAsync();
+        await using var context = await Chromium.NewContextAsync();
         var requested = new List<string>();
         context.Request += (_, request) => Record(requested, request.Url);
         var page = await context.NewPageAsync();
         page.WebSocket += (_, socket) => Record(requested, socket.Url);
-        var person = new WorkspacePage(page, _app.BaseAddress);
+        var person = new WorkspacePage(page, App.BaseAddress);
         var shots = new Screenshots(nameof(No_page_requests_anything_from_another_host));
 
         await shots.RunAsync(async () =>
@@ -52,7 +44,7 @@ public sealed class NoOutsideRequestsTests(BrowserFixture browser) : IAsyncLifet
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         }, page);
 
-        var own = _app.BaseAddress.Authority;
+        var own = App.BaseAddress.Authority;
         List<string> outside;
         lock (requested)
         {
@@ -65,7 +57,7 @@ public sealed class NoOutsideRequestsTests(BrowserFixture browser) : IAsyncLifet
 
     private async Task VisitAsync(IPage page, string path)
     {
-        await page.GotoAsync(new Uri(_app.BaseAddress, path).ToString());
+        await page.GotoAsync(Url(path));
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
