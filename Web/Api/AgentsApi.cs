@@ -19,7 +19,8 @@ internal static class AgentsApi
             .WithSummary("Keep the agent's leases; pull agents receive their pending messages in the answer.");
         agents.MapGet("/{agentId:guid}/work", PullAsync)
             .WithSummary("The next work item offered to this agent (200), or 204 when none arrives within waitSeconds.");
-        agents.MapPost("/{agentId:guid}/rotate-key", RotateKeyAsync).WithMetadata(new CredentialsInResponse());
+        agents.MapPost("/{agentId:guid}/rotate-key", RotateKeyAsync).WithMetadata(new CredentialsInResponse())
+            .WithSummary("The agent gets a new API key; the old one stops working at once.");
         agents.MapPost("/{agentId:guid}/revoke", RevokeAsync).WithSummary("A human of the group revokes the agent for good.");
         return api;
     }
