@@ -1,11 +1,13 @@
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Calls;
+using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Coordinator.WorkItems;
 
@@ -14,7 +16,8 @@ namespace ClawGroups.Coordinator.WorkItems;
 /// Every move is checked by the state machine, every steer (message, pause, resume) by the steering rule, and nothing
 /// an agent reported is dropped.
 /// </summary>
-public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle lifecycle, WorkItemService workItems)
+public sealed class HumanWorkService(
+    ClawDbContext context, WorkItemLifecycle lifecycle, WorkItemService workItems, IOptionsMonitor<CoordinatorOptions> options)
 {
     public Task<Outcome<WorkItemView>> TakeOverAsync(Caller caller, Guid id, CancellationToken cancellationToken)
         => MoveAsync(caller, id, WorkItemMove.TakeOver, async item =>
@@ -167,6 +170,14 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             }
 
             context.AddTrailEvent(item.GroupId, caller, approve ? TrailEventTypes.Approved : TrailEventTypes.Rejected, lifecycle.Now, new { request.Feedback }, item.Id);
+            if (!approve && AttemptRule.Exhausted(item, await context.Groups.AsNoTracking().SingleAsync(g => g.Id == item.GroupId, cancellationToken), options.CurrentValue))
+            {
+                // The last attempt was rejected: the item waits for a person instead of being offered again.
+                WorkItemStateMachine.Apply(item, WorkItemMove.Fail, lifecycle.Now);
+                context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.Failed, lifecycle.Now,
+                    new { reason = "rejected", attempts = item.Attempts, escalated = true }, item.Id);
+            }
+
             return null;
         }, cancellationToken, mayAct: item => MayReview(caller, item), reviewersToo: true);
     }
@@ -229,6 +240,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
         {
             WorkItemStateMachine.Apply(item, WorkItemMove.Retry, lifecycle.Now);
             context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Retried, lifecycle.Now, new { attempts = item.Attempts }, item.Id);
+            AttemptRule.StartOver(item);
             lifecycle.AssignmentNeeded(item.GroupId);
             return Task.FromResult<Failure?>(null);
         }, cancellationToken);

@@ -27,7 +27,7 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(agent);
-        var assignment = OpenAttempt(item, MemberKind.Agent, agent.Id, score, reason);
+        var assignment = OpenAttempt(item, MemberKind.Agent, agent.Id, score, reason, chosenByPerson: actor.IsHuman);
         item.AssigneeKind = MemberKind.Agent;
         item.AssigneeAgentId = agent.Id;
         item.AssigneeUserId = null;
@@ -45,7 +45,7 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(reviewer);
-        var assignment = AddAssignment(item, MemberKind.Agent, reviewer.Id, AssignmentRole.Review, score, reason);
+        var assignment = AddAssignment(item, MemberKind.Agent, reviewer.Id, AssignmentRole.Review, score, reason, item.Attempts);
         // Writing the item makes its version part of the check: two passes cannot both add a reviewer.
         item.UpdatedAt = Now;
         context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.ReviewAssigned, Now,
@@ -73,7 +73,8 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(human);
-        var assignment = OpenAttempt(item, MemberKind.Human, human.Id, score: 1, reason);
+        var assignment = OpenAttempt(item, MemberKind.Human, human.Id, score: 1, reason, chosenByPerson: true);
+        AttemptRule.Started(item, assignment);
         assignment.AcceptedAt = Now;
         assignment.LastProgressAt = Now;
         item.AssigneeKind = MemberKind.Human;
@@ -188,16 +189,22 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
         }
     }
 
-    private Assignment OpenAttempt(WorkItem item, MemberKind kind, Guid memberId, double score, string reason)
+    /// <summary>
+    /// Opens the item's next attempt. Progress belongs to an attempt: the new holder starts clean, and what earlier holders
+    /// reported stays in the trail. Counting is <see cref="AttemptRule"/>'s.
+    /// </summary>
+    private Assignment OpenAttempt(WorkItem item, MemberKind kind, Guid memberId, double score, string reason, bool chosenByPerson)
     {
-        item.Attempts++;
-        var assignment = AddAssignment(item, kind, memberId, AssignmentRole.Work, score, reason);
+        var assignment = AddAssignment(item, kind, memberId, AssignmentRole.Work, score, reason, AttemptRule.NumberOfNext(item, chosenByPerson));
         item.CurrentAssignmentId = assignment.Id;
+        item.ProgressFraction = 0;
+        item.ProgressMessage = null;
+        item.ProgressAt = null;
         return assignment;
     }
 
-    /// <summary>An active assignment of the item's current attempt number, offered now.</summary>
-    private Assignment AddAssignment(WorkItem item, MemberKind kind, Guid memberId, AssignmentRole role, double score, string reason)
+    /// <summary>An active assignment with the given attempt number, offered now.</summary>
+    private Assignment AddAssignment(WorkItem item, MemberKind kind, Guid memberId, AssignmentRole role, double score, string reason, int attempt)
     {
         var assignment = new Assignment
         {
@@ -207,7 +214,7 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
             MemberKind = kind,
             AgentId = kind == MemberKind.Agent ? memberId : null,
             UserId = kind == MemberKind.Human ? memberId : null,
-            Attempt = item.Attempts,
+            Attempt = attempt,
             Role = role,
             Score = score,
             Reason = reason,
