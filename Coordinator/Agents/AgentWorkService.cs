@@ -41,6 +41,7 @@ public sealed class AgentWorkService(
         }
 
         assignment!.AcceptedAt = lifecycle.Now;
+        AttemptRule.Started(item, assignment);
         assignment.LastProgressAt = lifecycle.Now;
         assignment.LeaseExpiresAt = AgentCalls.LeaseEndsAt(lifecycle.Now, options.CurrentValue);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Accepted, lifecycle.Now, new { attempt = assignment.Attempt }, item.Id, caller.Id);
