@@ -7,8 +7,8 @@ namespace ClawGroups.Coordinator.WorkItems;
 /// <summary>
 /// What counts as an attempt, in one place (docs/API.md, "Attempts"). An attempt is a turn a member actually started: an
 /// agent's accepted offer, or a person's turn. An offer never accepted (declined, moved on at a sign-off, taken back before
-/// acceptance) is not one. Only the coordinator's own re-offers spend attempts: a person's choice (a takeover, a
-/// reassignment) continues the current count, so <see cref="WorkItem.Attempts"/> never passes the group's maximum — when an
+/// acceptance) is not one. A person taking over a run in flight continues its attempt (number and progress). Only the
+/// coordinator's own re-offers spend attempts: a person's choice (a takeover, a reassignment) continues the current count, so <see cref="WorkItem.Attempts"/> never passes the group's maximum — when an
 /// attempt ends without a result the group took and the count has reached it, the item fails and waits for a person.
 /// </summary>
 public static class AttemptRule

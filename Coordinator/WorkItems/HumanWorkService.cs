@@ -28,8 +28,8 @@ public sealed class HumanWorkService(
             }
 
             // The agent is told to stop; its progress, artifacts and log stay on the item for the human.
-            await lifecycle.EndAttemptAsync(item, AssignmentOutcome.TakenOver, cancellationToken, RevokeReasons.Takeover);
-            lifecycle.GiveToHuman(item, caller, "taken over by a human", WorkItemMove.TakeOver);
+            var takenOver = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.TakenOver, cancellationToken, RevokeReasons.Takeover);
+            lifecycle.GiveToHuman(item, caller, "taken over by a human", WorkItemMove.TakeOver, takenOver);
             context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.TakenOver, lifecycle.Now, new { by = caller.Name }, item.Id);
             return null;
         }, cancellationToken);

@@ -68,12 +68,25 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
         Tell(agent, AgentMessageTypes.Assigned, view, view.Id);
     }
 
-    /// <summary>Starts a new attempt by a human, who works on it at once.</summary>
-    public Assignment GiveToHuman(WorkItem item, Caller human, string reason, WorkItemMove move)
+    /// <summary>
+    /// Gives the item to a human, who works on it at once. Taking over <paramref name="takenOver"/>, a run in flight (an
+    /// accepted attempt just ended), continues that attempt: its number and its progress go on with the person.
+    /// </summary>
+    public Assignment GiveToHuman(WorkItem item, Caller human, string reason, WorkItemMove move, Assignment? takenOver = null)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(human);
-        var assignment = OpenAttempt(item, MemberKind.Human, human.Id, score: 1, reason, chosenByPerson: true);
+        Assignment assignment;
+        if (takenOver is { AcceptedAt: not null, Role: AssignmentRole.Work })
+        {
+            assignment = AddAssignment(item, MemberKind.Human, human.Id, AssignmentRole.Work, score: 1, reason, takenOver.Attempt);
+            item.CurrentAssignmentId = assignment.Id;
+        }
+        else
+        {
+            assignment = OpenAttempt(item, MemberKind.Human, human.Id, score: 1, reason, chosenByPerson: true);
+        }
+
         AttemptRule.Started(item, assignment);
         assignment.AcceptedAt = Now;
         assignment.LastProgressAt = Now;
@@ -191,7 +204,7 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
 
     /// <summary>
     /// Opens the item's next attempt. Progress belongs to an attempt: the new holder starts clean, and what earlier holders
-    /// reported stays in the trail. Counting is <see cref="AttemptRule"/>'s.
+    /// reported stays in the trail. Counting is <see cref="AttemptRule"/>'s. (A takeover of a run in flight is no new attempt.)
     /// </summary>
     private Assignment OpenAttempt(WorkItem item, MemberKind kind, Guid memberId, double score, string reason, bool chosenByPerson)
     {

@@ -58,22 +58,23 @@ public sealed class AttemptCountingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_new_holder_starts_with_clean_progress_and_a_takeover_continues_the_attempt()
+    public async Task A_new_holder_starts_with_clean_progress_and_a_persons_reassignment_spends_no_attempt()
     {
         await using var scenario = await ApiScenario.StartAsync(_app);
-        var (agentId, agent) = await RegisterAsync(scenario, "forge");
+        var (forgeId, forge) = await RegisterAsync(scenario, "forge");
         var item = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Render the invoice PDF"));
-        await OfferedToAsync(scenario, item.Id, agentId);
-        await agent.AcceptAsync(item.Id);
-        await agent.ReportProgressAsync(item.Id, new ProgressReport(1, "forge: step 4/4"));
+        await OfferedToAsync(scenario, item.Id, forgeId);
+        await forge.AcceptAsync(item.Id);
+        await forge.ReportProgressAsync(item.Id, new ProgressReport(1, "forge: step 4/4"));
+        var (pixelId, _) = await RegisterAsync(scenario, "pixel");
 
-        await scenario.Human.TakeoverAsync(item.Id);
+        await scenario.Human.ReassignAsync(item.Id, pixelId);
 
-        var taken = await scenario.Human.GetWorkItemAsync(item.Id);
-        Assert.Equal("human", taken.Assignee?.Kind);
-        Assert.Equal(0.0, taken.Progress?.Fraction);
-        Assert.Null(taken.Progress?.Message);
-        Assert.Equal(1, taken.Attempts);
+        var moved = await scenario.Human.GetWorkItemAsync(item.Id);
+        Assert.Equal(pixelId, moved.Assignee?.Id);
+        Assert.Equal(0.0, moved.Progress?.Fraction);
+        Assert.Null(moved.Progress?.Message);
+        Assert.Equal(1, moved.Attempts);
         // Earlier attempts stay in the log.
         Assert.Contains(await scenario.Human.GetEventsAsync(item.Id),
             e => e.Type == "work.progress" && e.Data!.Value.GetProperty("message").GetString() == "forge: step 4/4");
