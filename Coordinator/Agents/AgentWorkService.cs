@@ -203,6 +203,7 @@ public sealed class AgentWorkService(
         ended!.Feedback = report.Reason;
         WorkItemStateMachine.Apply(item, WorkItemMove.Decline, lifecycle.Now);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Declined, lifecycle.Now, new { report.Reason }, item.Id, caller.Id);
+        await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, "declined", cancellationToken);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }

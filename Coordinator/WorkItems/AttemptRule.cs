@@ -1,6 +1,10 @@
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.Trail;
+using ClawGroups.Data.Database;
 using ClawGroups.Data.Groups;
 using ClawGroups.Data.WorkItems;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClawGroups.Coordinator.WorkItems;
 
@@ -41,6 +45,25 @@ public static class AttemptRule
     {
         ArgumentNullException.ThrowIfNull(item);
         return item.Attempts >= MaxAttempts(group, defaults);
+    }
+
+    /// <summary>
+    /// An item that came back to the coordinator (a rejection, a hand-back, a decline) with its attempts used up fails instead
+    /// of being offered again, escalated to the group's people with <paramref name="reason"/>; true when it did.
+    /// </summary>
+    public static async Task<bool> FailIfExhaustedAsync(
+        ClawDbContext context, WorkItem item, CoordinatorOptions defaults, DateTimeOffset now, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(item);
+        var group = await context.Groups.AsNoTracking().SingleAsync(g => g.Id == item.GroupId, cancellationToken);
+        if (!Exhausted(item, group, defaults) || !WorkItemStateMachine.Apply(item, WorkItemMove.Fail, now).Succeeded)
+        {
+            return false;
+        }
+
+        context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.Failed, now, new { reason, attempts = item.Attempts, escalated = true }, item.Id);
+        return true;
     }
 
     /// <summary>A person gave a failed item another round: the count starts again (earlier attempts stay in the history).</summary>

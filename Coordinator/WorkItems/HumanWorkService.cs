@@ -55,6 +55,7 @@ public sealed class HumanWorkService(
 
             WorkItemStateMachine.Apply(item, WorkItemMove.HandBack, lifecycle.Now);
             context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.HandedBack, lifecycle.Now, new { request.Note }, item.Id);
+            await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, "handedBack", cancellationToken);
             return null;
         }, cancellationToken);
 
@@ -170,12 +171,10 @@ public sealed class HumanWorkService(
             }
 
             context.AddTrailEvent(item.GroupId, caller, approve ? TrailEventTypes.Approved : TrailEventTypes.Rejected, lifecycle.Now, new { request.Feedback }, item.Id);
-            if (!approve && AttemptRule.Exhausted(item, await context.Groups.AsNoTracking().SingleAsync(g => g.Id == item.GroupId, cancellationToken), options.CurrentValue))
+            if (!approve)
             {
                 // The last attempt was rejected: the item waits for a person instead of being offered again.
-                WorkItemStateMachine.Apply(item, WorkItemMove.Fail, lifecycle.Now);
-                context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.Failed, lifecycle.Now,
-                    new { reason = "rejected", attempts = item.Attempts, escalated = true }, item.Id);
+                await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, "rejected", cancellationToken);
             }
 
             return null;

@@ -1,7 +1,12 @@
 using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.Tests.Assignments;
+using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Database;
 using ClawGroups.Data.Groups;
 using ClawGroups.Data.WorkItems;
+using ClawGroups.Testing.Databases;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClawGroups.Coordinator.Tests.WorkItems;
 
@@ -31,4 +36,23 @@ public sealed class AttemptRuleTests
     [InlineData(3, 5, false)]
     public void Attempts_are_exhausted_at_the_groups_maximum_else_the_configured_one(int attempts, int? groupMax, bool exhausted)
         => Assert.Equal(exhausted, AttemptRule.Exhausted(new WorkItem { Attempts = attempts }, new Group { MaxAttempts = groupMax }, new CoordinatorOptions { MaxAttempts = 3 }));
+
+    [Theory]
+    [InlineData(2, true)]
+    [InlineData(1, false)]
+    public async Task An_item_back_with_its_attempts_used_up_fails_instead_of_being_offered_again(int attempts, bool fails)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var group = await PassGroup.CreateAsync(database);
+        var handedBack = await group.AddItemAsync("Reconcile March", w => w.Attempts = attempts);
+        await using var context = database.NewContext();
+        var item = await context.WorkItems.SingleAsync(w => w.Id == handedBack.Id);
+
+        var failed = await AttemptRule.FailIfExhaustedAsync(context, item, new CoordinatorOptions { MaxAttempts = 2 }, DateTimeOffset.UtcNow, "handedBack", CancellationToken.None);
+        await context.SaveChangesAsync();
+
+        Assert.Equal(fails, failed);
+        Assert.Equal(fails ? WorkItemState.Failed : WorkItemState.Ready, item.State);
+        Assert.Equal(fails, await context.TrailEvents.AnyAsync(e => e.WorkItemId == item.Id && e.Type == TrailEventTypes.Failed.Name));
+    }
 }
