@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Calls;
+using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.WorkItems;
@@ -61,7 +62,7 @@ public sealed partial class AssignmentPass(
             ready = ready.Where(w => w.RoutingHeldAt == null || w.RoutingHeldAt < rosterChangedAt);
         }
 
-        var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
+        var load = await MemberLoad.OfAgentsAsync(context, groupId, agentIds: null, cancellationToken);
         // Only members with a free slot can be offered anything; with none, the items are judged when a slot frees.
         var open = Enumerable.Range(0, agents.Count).Where(a => agents[a].Capacity > load.GetValueOrDefault(agents[a].Id)).ToArray();
         if (open.Length == 0)

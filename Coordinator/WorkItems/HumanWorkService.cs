@@ -1,11 +1,13 @@
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Calls;
+using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Coordinator.WorkItems;
 
@@ -14,7 +16,8 @@ namespace ClawGroups.Coordinator.WorkItems;
 /// Every move is checked by the state machine, every steer (message, pause, resume) by the steering rule, and nothing
 /// an agent reported is dropped.
 /// </summary>
-public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle lifecycle, WorkItemService workItems)
+public sealed class HumanWorkService(
+    ClawDbContext context, WorkItemLifecycle lifecycle, WorkItemService workItems, IOptionsMonitor<CoordinatorOptions> options)
 {
     public Task<Outcome<WorkItemView>> TakeOverAsync(Caller caller, Guid id, CancellationToken cancellationToken)
         => MoveAsync(caller, id, WorkItemMove.TakeOver, async item =>
@@ -25,8 +28,8 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             }
 
             // The agent is told to stop; its progress, artifacts and log stay on the item for the human.
-            await lifecycle.EndAttemptAsync(item, AssignmentOutcome.TakenOver, cancellationToken, RevokeReasons.Takeover);
-            lifecycle.GiveToHuman(item, caller, "taken over by a human", WorkItemMove.TakeOver);
+            var takenOver = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.TakenOver, cancellationToken, RevokeReasons.Takeover);
+            lifecycle.GiveToHuman(item, caller, "taken over by a human", WorkItemMove.TakeOver, takenOver);
             context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.TakenOver, lifecycle.Now, new { by = caller.Name }, item.Id);
             return null;
         }, cancellationToken);
@@ -52,6 +55,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
 
             WorkItemStateMachine.Apply(item, WorkItemMove.HandBack, lifecycle.Now);
             context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.HandedBack, lifecycle.Now, new { request.Note }, item.Id);
+            await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, "handedBack", cancellationToken);
             return null;
         }, cancellationToken);
 
@@ -167,6 +171,12 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             }
 
             context.AddTrailEvent(item.GroupId, caller, approve ? TrailEventTypes.Approved : TrailEventTypes.Rejected, lifecycle.Now, new { request.Feedback }, item.Id);
+            if (!approve)
+            {
+                // The last attempt was rejected: the item waits for a person instead of being offered again.
+                await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, "rejected", cancellationToken);
+            }
+
             return null;
         }, cancellationToken, mayAct: item => MayReview(caller, item), reviewersToo: true);
     }
@@ -229,6 +239,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
         {
             WorkItemStateMachine.Apply(item, WorkItemMove.Retry, lifecycle.Now);
             context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Retried, lifecycle.Now, new { attempts = item.Attempts }, item.Id);
+            AttemptRule.StartOver(item);
             lifecycle.AssignmentNeeded(item.GroupId);
             return Task.FromResult<Failure?>(null);
         }, cancellationToken);

@@ -94,6 +94,9 @@ public enum AssignmentOutcome
     Reassigned = 8,
     Cancelled = 9,
     HandedBack = 10,
+
+    /// <summary>An offer its agent never accepted, moved on because the agent signed off.</summary>
+    SignedOff = 11,
 }
 
 /// <summary>Why the coordinator judged an attempt stalled; shown on the board and kept in the trail.</summary>

@@ -10,6 +10,7 @@ using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Testing.Databases;
+using ClawGroups.Testing.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -228,7 +229,7 @@ public sealed class RoutingHoldTests
     private static HumanWorkService HumanWork(ClawDbContext context)
     {
         var lifecycle = new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance);
-        return new HumanWorkService(context, lifecycle, WorkItems(context, Model, lifecycle));
+        return new HumanWorkService(context, lifecycle, WorkItems(context, Model, lifecycle), new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions()));
     }
 
     private static async Task<(PassGroup Group, WorkItem Pods, WorkItem Form)> SeedAsync(TestDatabase database)
