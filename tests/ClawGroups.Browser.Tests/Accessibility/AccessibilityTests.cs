@@ -52,8 +52,10 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
         var axe = new AxeCheck(axeCore.Script);
         await shots.RunAsync(async () =>
         {
-            await page.GotoAsync(new Uri(_app.BaseAddress, "account/signup").ToString());
+            await page.GotoAsync(new Uri(_app.BaseAddress, "account/signin").ToString());
             Assert.Equal(dark, await IsDarkAsync(page));
+            await CheckAsync(axe, page, shots, $"sign-in ({theme})");
+            await page.GotoAsync(new Uri(_app.BaseAddress, "account/signup").ToString());
             await CheckAsync(axe, page, shots, $"sign-up ({theme})");
 
             await person.SignUpAsync("Ada Lovelace", "ada@example.com", Password);
@@ -103,6 +105,11 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
             await person.WaitForCircuitAsync();
             await Expect(page.GetByTestId("group-card").Filter(new() { HasText = "Launch crew" })).ToBeVisibleAsync(WorkspacePage.Soon);
             await CheckAsync(axe, page, shots, $"workspace ({theme})");
+
+            await page.GotoAsync(new Uri(_app.BaseAddress, "account/tokens").ToString());
+            await person.WaitForCircuitAsync();
+            await Expect(page.GetByTestId("token-list")).ToBeVisibleAsync(WorkspacePage.Soon);
+            await CheckAsync(axe, page, shots, $"access tokens ({theme})");
 
             axe.AssertNoSeriousViolations();
         }, page);
