@@ -78,7 +78,7 @@ public sealed class WorkItemCardTests : ComponentTest
         var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item("inProgress", Agent, fraction: 0.4, message: "Wrote the form")));
 
         var names = card.Find("[data-testid=work-item-card]").GetAttribute("aria-labelledby")!.Split(' ');
-        var spoken = names.Select(id => card.Find($"#{id}").TextContent).ToList();
+        var spoken = names.Select(id => card.Find($"#{id}").TextContent.Trim()).ToList();
 
         Assert.Equal($"In progress, {0.4:P0} done", spoken[1]);
         Assert.StartsWith("Build the settings page", spoken[0], StringComparison.Ordinal);
