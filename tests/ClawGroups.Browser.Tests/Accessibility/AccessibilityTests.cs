@@ -152,6 +152,31 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
     }
 
     [Fact]
+    public async Task A_dialog_takes_focus_closes_on_escape_and_gives_focus_back_to_the_button_that_opened_it()
+    {
+        var shots = new Screenshots(nameof(A_dialog_takes_focus_closes_on_escape_and_gives_focus_back_to_the_button_that_opened_it));
+        await using var context = await browser.Browser.NewContextAsync();
+        var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
+        var page = person.Page;
+        await shots.RunAsync(async () =>
+        {
+            await person.SignUpAsync("Mary Jackson", "mary@example.com", Password);
+            await person.CreateGroupAsync("Dialog crew");
+            var opener = page.GetByTestId("new-work-item").First;
+
+            await opener.FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await Expect(dialog).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("() => document.querySelector('[role=dialog]')?.contains(document.activeElement)");
+
+            await page.Keyboard.PressAsync("Escape");
+            await Expect(dialog).ToBeHiddenAsync();
+            await Expect(opener).ToBeFocusedAsync();
+        }, page);
+    }
+
+    [Fact]
     public async Task The_chosen_theme_survives_a_reload_and_the_server_renders_it_before_any_script_runs()
     {
         var shots = new Screenshots(nameof(The_chosen_theme_survives_a_reload_and_the_server_renders_it_before_any_script_runs));
