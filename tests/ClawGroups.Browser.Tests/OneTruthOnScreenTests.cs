@@ -105,7 +105,7 @@ public sealed class OneTruthOnScreenTests(BrowserFixture browser) : IAsyncLifeti
         await Expect(person.CardIn("inProgress", Title).GetByTestId("heartbeat-warning")).ToBeVisibleAsync(WorkspacePage.Soon);
         await Expect(ghostEntry.GetByTestId("heartbeat-warning")).ToBeVisibleAsync(WorkspacePage.Soon);
         // A warning, not a stall: the agent is still present as far as the coordinator goes.
-        await Expect(ghostEntry.GetByTestId("member-status")).ToHaveTextAsync(new Regex("^(online|busy)$"));
+        await Expect(ghostEntry.GetByTestId("member-status")).ToHaveTextAsync(new Regex("^(Online|Busy)$"));
     }
 
     /// <summary>A person signs up, creates a group and stays on its board.</summary>
