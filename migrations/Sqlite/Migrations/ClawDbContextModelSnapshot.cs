@@ -766,6 +766,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("SteeredAway")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("UserId")
                         .HasColumnType("TEXT");
 
@@ -888,6 +891,10 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
 
                     b.Property<long?>("RoutingHeldAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RoutingNotes")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("State")
                         .IsRequired()
