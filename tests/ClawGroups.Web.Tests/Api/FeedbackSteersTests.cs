@@ -106,6 +106,26 @@ public sealed class FeedbackSteersTests
         Assert.Equal(api.AgentId, (await SecondAttemptAsync(scenario, item.Id)).MemberId);
     }
 
+    [Fact]
+    public async Task A_reassignment_keeps_its_note_with_the_attempt_it_ends_and_refuses_one_too_long()
+    {
+        await using var app = await ClawAppFactory.StartOnLoopbackAsync(RouteEverything);
+        await using var scenario = await ApiScenario.StartAsync(app, requireReview: true);
+        var first = await scenario.StartAgentAsync("api", SkillProfiles.Backend, AgentDelivery.Pull, AgentBehaviour.Silent);
+        var item = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Fix the usage report"));
+        await Eventually.ReachAsync(() => scenario.Human.GetWorkItemAsync(item.Id), w => w.Assignee?.Id == first.AgentId, "the item with api", Deadline);
+        var pixel = await scenario.StartAgentAsync("pixel", SkillProfiles.Frontend, AgentDelivery.Pull, AgentBehaviour.Silent);
+        var path = $"api/v1/work-items/{item.Id}/reassign";
+
+        var tooLong = await Record.ExceptionAsync(() => scenario.Human.SendAsync(HttpMethod.Post, path, new { memberId = pixel.AgentId, note = new string('x', 4001) }));
+        await scenario.Human.SendAsync(HttpMethod.Post, path, new { memberId = pixel.AgentId, note = "The layout is front-end work" });
+
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, Assert.IsType<ClawApiException>(tooLong).StatusCode);
+        var moved = await scenario.Human.GetWorkItemAsync(item.Id);
+        Assert.Equal(pixel.AgentId, moved.Assignments[1].MemberId);
+        Assert.Equal("The layout is front-end work", moved.Assignments[0].Extra!["feedback"].GetString());
+    }
+
     /// <summary>The second work attempt, once it has been offered (its member is known from the offer on).</summary>
     private static async Task<AssignmentRecord> SecondAttemptAsync(ApiScenario scenario, string itemId)
     {
