@@ -1,9 +1,11 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.Calls;
+using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.Trail;
+using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
@@ -26,9 +28,6 @@ public sealed class AgentPresenceService(
     TimeProvider time)
 {
     public const int MaxWaitSeconds = 30;
-
-    /// <summary>How often an unchanged agent's heartbeat reaches the live roster.</summary>
-    private static readonly TimeSpan HeartbeatShownEvery = TimeSpan.FromSeconds(15);
 
     /// <summary>How often a long poll looks again without a signal: signals are hints and can be lost.</summary>
     private static readonly TimeSpan FallbackRecheck = TimeSpan.FromSeconds(10);
@@ -87,12 +86,70 @@ public sealed class AgentPresenceService(
     }
 
     /// <summary>
+    /// The agent leaves: it is offered nothing until its next heartbeat (which brings it back), and the offers it had not
+    /// accepted — work and reviews — move on at once instead of waiting for a timeout. Work it accepted stays its own while
+    /// it reports, so an agent can sign off to drain; the progress timeout applies to that work as always. Signing off
+    /// twice changes nothing more.
+    /// </summary>
+    public async Task<Outcome<SignOffAnswer>> SignOffAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)
+    {
+        var (agent, denied) = await OwnAgentAsync(caller, agentId, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+        var now = lifecycle.Now;
+        // The version moves with the status: a pass that read the agent present cannot commit an offer to it any more, and
+        // one that committed first left offers that the query below finds. Unreachable and paused agents keep their status.
+        var signedOff = await context.Agents
+            .Where(a => a.Id == agentId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy || a.Status == AgentStatus.Stalled))
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, AgentStatus.Offline).SetProperty(a => a.Version, a => a.Version + 1),
+                cancellationToken) > 0;
+        if (signedOff)
+        {
+            liveChanges.Add(LiveChange.Agent(agent!.GroupId, agentId));
+            context.AddTrailEvent(agent.GroupId, caller, TrailEventTypes.AgentSignedOff, now, new { agent.Name }, agentId: agentId);
+        }
+
+        // A paused offer keeps its assignee, as pausing promises.
+        var offers = await context.WorkItems.Include(w => w.Assignments)
+            .Where(w => w.AssigneeAgentId == agentId && w.State == WorkItemState.Assigned && w.PausedAt == null)
+            .ToListAsync(cancellationToken);
+        foreach (var item in offers)
+        {
+            await lifecycle.EndAttemptAsync(item, AssignmentOutcome.SignedOff, cancellationToken);
+            WorkItemStateMachine.Apply(item, WorkItemMove.Decline, now);
+            context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Released, now, new { reason = "agentSignedOff", agentId }, item.Id, agentId);
+        }
+
+        await context.VoidUndeliveredOffersAsync(agentId, offers.Select(o => o.Id).ToList(), now, cancellationToken);
+        foreach (var review in await context.Assignments
+                     .Where(a => a.AgentId == agentId && a.Role == AssignmentRole.Review && a.EndedAt == null).ToListAsync(cancellationToken))
+        {
+            (review.Outcome, review.EndedAt) = (AssignmentOutcome.SignedOff, now);
+        }
+
+        lifecycle.AssignmentNeeded(agent!.GroupId);
+        await context.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        // Committed: the signals (a pass for the group) go out now.
+        await lifecycle.SaveAsync(cancellationToken);
+        var status = await context.Agents.Where(a => a.Id == agentId).Select(a => a.Status).SingleAsync(cancellationToken);
+        return new SignOffAnswer(agentId, MemberStatuses.ApiName(status), offers.Select(o => o.Id).ToList());
+    }
+
+    /// <summary>
     /// Whether a roster should hear of this heartbeat: always when the status changed, otherwise once per
-    /// <see cref="HeartbeatShownEvery"/>. Three hundred agents beating every few seconds would otherwise push a
+    /// <see cref="MissedHeartbeats.ShownEvery"/>. Three hundred agents beating every few seconds would otherwise push a
     /// full member view to every board several times a second to move a "seconds ago" label that ticks by itself.
     /// </summary>
-    private static bool HeartbeatShownStale(DateTimeOffset? previous, DateTimeOffset now)
-        => previous is not { } before || before.UtcTicks / HeartbeatShownEvery.Ticks != now.UtcTicks / HeartbeatShownEvery.Ticks;
+    private bool HeartbeatShownStale(DateTimeOffset? previous, DateTimeOffset now)
+    {
+        var every = MissedHeartbeats.ShownEvery(TimeSpan.FromSeconds(options.CurrentValue.HeartbeatIntervalSeconds)).Ticks;
+        return previous is not { } before || before.UtcTicks / every != now.UtcTicks / every;
+    }
 
     /// <summary>
     /// The next item offered to the agent, waiting up to <paramref name="waitSeconds"/> for one. The wait holds

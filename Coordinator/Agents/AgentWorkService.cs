@@ -41,6 +41,7 @@ public sealed class AgentWorkService(
         }
 
         assignment!.AcceptedAt = lifecycle.Now;
+        AttemptRule.Started(item, assignment);
         assignment.LastProgressAt = lifecycle.Now;
         assignment.LeaseExpiresAt = AgentCalls.LeaseEndsAt(lifecycle.Now, options.CurrentValue);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Accepted, lifecycle.Now, new { attempt = assignment.Attempt }, item.Id, caller.Id);
@@ -203,6 +204,7 @@ public sealed class AgentWorkService(
         FeedbackSteering.SendOn(item, ended, caller.Name, report.Reason, sameMember: null);
         WorkItemStateMachine.Apply(item, WorkItemMove.Decline, lifecycle.Now);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Declined, lifecycle.Now, new { report.Reason }, item.Id, caller.Id);
+        await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, "declined", cancellationToken);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }

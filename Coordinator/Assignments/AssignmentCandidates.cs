@@ -13,21 +13,30 @@ namespace ClawGroups.Coordinator.Assignments;
 public sealed record AssignmentCandidate(int Item, int Agent, double Score, double Affinity, double Level, int BestSkill = -1);
 
 /// <summary>
+/// What a score is made of, as a reason states it: the fit (the model's affinity, 0–1), the declared level it counted (0–1) and
+/// the priority's share (0 for the least urgent items of a pass, up to 1 for the most). The load is the reason's own figure.
+/// </summary>
+public readonly record struct ScoreParts(double Fit, double Level, double Priority);
+
+/// <summary>
 /// Scores every allowed (item, agent) pair. Required skills are hard constraints; a stall, and an attempt the item was
 /// steered away from (a rejection, a hand-back, a decline, a reassignment: decision 0024), exclude.
 /// </summary>
 public static class AssignmentCandidates
 {
-    /// <summary>How much of the score comes from the model's affinity, the declared skill level, and spare capacity.</summary>
-    private const double AffinityWeight = 0.7;
-    private const double LevelWeight = 0.2;
-    private const double SpareCapacityWeight = 0.1;
+    /// <summary>
+    /// How much of the score comes from the model's affinity, the declared skill level, and spare capacity. Public because the
+    /// drawer's legend states them: people are told the same weights the pass uses.
+    /// </summary>
+    public const double AffinityWeight = 0.7;
+    public const double LevelWeight = 0.2;
+    public const double SpareCapacityWeight = 0.1;
 
     /// <summary>
     /// Priority outweighs fit: when capacity is short, a higher-priority item is served before a lower one that
     /// matches slightly better. Scaled to [0, 1] across the batch's priorities.
     /// </summary>
-    private const double PriorityWeight = 1.0;
+    public const double PriorityWeight = 1.0;
 
     public static List<AssignmentCandidate> Score(
         IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents, IReadOnlyDictionary<Guid, int> load, ISkillModel model, CancellationToken cancellationToken)
@@ -66,7 +75,7 @@ public static class AssignmentCandidates
 
                 var best = affinities.BestSkill(i, a);
                 var affinity = affinities.Score(i, a);
-                var level = DeclaredLevel(item, agent, best);
+                var level = LevelOf(item, agent, best);
                 var score = (AffinityWeight * affinity) + (LevelWeight * level) + (SpareCapacityWeight * spareShare[a]) + (PriorityWeight * priority);
                 candidates.Add(new AssignmentCandidate(i, a, score, affinity, level, best));
             }
@@ -129,9 +138,23 @@ public static class AssignmentCandidates
     private static bool HasRequiredSkills(WorkItem item, Agent agent)
         => item.RequiredSkills.All(required => agent.Skills.Any(s => Meets(s, required)));
 
-    /// <summary>The highest declared level among the agent's skills that meet one of the item's required skills or that the model matched best; 0.5 when none.</summary>
-    private static double DeclaredLevel(WorkItem item, Agent agent, int bestSkill)
+    /// <summary>
+    /// The score's parts, for a reason: taken apart afterwards rather than kept on every pair, since a cold pass weighs millions
+    /// of pairs and explains a few. The priority's part is what the rest does not account for.
+    /// </summary>
+    public static ScoreParts PartsOf(AssignmentCandidate candidate, int load, int capacity)
     {
+        ArgumentNullException.ThrowIfNull(candidate);
+        var spare = capacity > 0 ? 1 - ((double)load / capacity) : 0;
+        var priority = candidate.Score - (AffinityWeight * candidate.Affinity) - (LevelWeight * candidate.Level) - (SpareCapacityWeight * spare);
+        return new ScoreParts(candidate.Affinity, candidate.Level, Math.Max(0, priority));
+    }
+
+    /// <summary>The highest declared level among the agent's skills that meet one of the item's required skills or that the model matched best; 0.5 when none.</summary>
+    public static double LevelOf(WorkItem item, Agent agent, int bestSkill)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(agent);
         var level = -1.0;
         for (var s = 0; s < agent.Skills.Count; s++)
         {

@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Calls;
+using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.WorkItems;
@@ -61,7 +62,7 @@ public sealed partial class AssignmentPass(
             ready = ready.Where(w => w.RoutingHeldAt == null || w.RoutingHeldAt < rosterChangedAt);
         }
 
-        var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
+        var load = await MemberLoad.OfAgentsAsync(context, groupId, agentIds: null, cancellationToken);
         // Only members with a free slot can be offered anything; with none, the items are judged when a slot frees.
         var open = Enumerable.Range(0, agents.Count).Where(a => agents[a].Capacity > load.GetValueOrDefault(agents[a].Id)).ToArray();
         if (open.Length == 0)
@@ -117,19 +118,28 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
-        // The offers and the held items' candidates are explained together: one call to the model per pass.
+        // The offers, the runners-up shown beside them and the held items' candidates are explained together: one call to the
+        // model per pass.
         var heldMatches = held.Order().SelectMany(i => contenders[i].Best.Select(c =>
-            new ReasonedMatch(i, c.Agent, c.Affinity, c.BestSkill, load.GetValueOrDefault(agents[c.Agent].Id), agents[c.Agent].Capacity))).ToList();
+            new ReasonedMatch(i, c.Agent, c.Affinity, c.BestSkill, load.GetValueOrDefault(agents[c.Agent].Id), agents[c.Agent].Capacity,
+                AssignmentCandidates.LevelOf(items[i], agents[c.Agent], c.BestSkill)))).ToList();
+        var chosen = choices.Select(c => candidates[c]).ToList();
+        var shortlists = OfferCandidates.For(candidates, chosen);
+        // The spare share each score counted is the one before this pass's offers.
+        var loadScored = openAgents.Select(a => load.GetValueOrDefault(a.Id)).ToArray();
         var offerMatches = new List<ReasonedMatch>(choices.Count);
-        foreach (var candidate in choices.Select(c => candidates[c]))
+        var runnerUpMatches = new List<ReasonedMatch>();
+        foreach (var (candidate, shortlist) in chosen.Zip(shortlists))
         {
             var agent = openAgents[candidate.Agent];
-            offerMatches.Add(new ReasonedMatch(candidate.Item, open[candidate.Agent], candidate.Affinity, candidate.BestSkill, load.GetValueOrDefault(agent.Id), agent.Capacity));
+            offerMatches.Add(Reasoned(candidate, open, openAgents, loadScored, load));
+            runnerUpMatches.AddRange(shortlist.Where(c => c != candidate).Select(c => Reasoned(c, open, openAgents, loadScored, load)));
             load[agent.Id] = load.GetValueOrDefault(agent.Id) + 1;
         }
 
         // Offers first: when a large pass cannot explain every match in words, the work that moves now gets them.
-        var reasons = RoutingReason.ForMatches(skillModel, texts, profiles, contenders, [.. offerMatches, .. heldMatches], cancellationToken);
+        var reasons = RoutingReason.ForMatches(skillModel, texts, profiles, contenders, [.. offerMatches, .. runnerUpMatches, .. heldMatches], cancellationToken);
+        var shown = OfferCandidates.Shown(chosen, shortlists, openAgents, reasons);
         clock.Lap("reasons");
         if (!await ReadyItems.TrackWholeAsync(context, items, held.Concat(offerMatches.Select(m => m.Item)).Distinct().ToList(), cancellationToken))
         {
@@ -137,15 +147,14 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
-        HoldForPeople(items, agents, contenders, heldMatches, reasons.Skip(offerMatches.Count).ToList());
+        HoldForPeople(items, agents, contenders, heldMatches, reasons.Skip(offerMatches.Count + runnerUpMatches.Count).ToList());
         EstimateDurations(skillModel, offerMatches.Select(m => m.Item).ToList(), items, texts, cancellationToken);
         var offers = new PassOffers(context, lifecycle);
-        foreach (var (choice, reason) in choices.Zip(reasons.Take(offerMatches.Count)))
+        foreach (var ((candidate, reason), weighed) in chosen.Zip(reasons.Take(offerMatches.Count)).Zip(shown))
         {
-            var candidate = candidates[choice];
             var (item, agent) = (items[candidate.Item], openAgents[candidate.Agent]);
             offers.Add(item, agent);
-            lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), reason, Caller.Coordinator);
+            lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), reason, Caller.Coordinator).CandidatesJson = CandidatesJson.Write(weighed);
         }
 
         await offers.AnnounceAsync(cancellationToken);
@@ -237,6 +246,15 @@ public sealed partial class AssignmentPass(
         }
 
         return affinities;
+    }
+
+    /// <summary>A scored pair to explain: its load as it stands now, the score's parts as they were counted.</summary>
+    private static ReasonedMatch Reasoned(AssignmentCandidate candidate, int[] open, List<Agent> openAgents, int[] loadScored, Dictionary<Guid, int> load)
+    {
+        var agent = openAgents[candidate.Agent];
+        var parts = AssignmentCandidates.PartsOf(candidate, loadScored[candidate.Agent], agent.Capacity);
+        return new ReasonedMatch(
+            candidate.Item, open[candidate.Agent], candidate.Affinity, candidate.BestSkill, load.GetValueOrDefault(agent.Id), agent.Capacity, parts.Level, parts.Priority);
     }
 
     /// <summary>Items whose best candidates fit almost equally well wait, with those candidates, for a person to choose.</summary>

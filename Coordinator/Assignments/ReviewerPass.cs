@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.WorkItems;
@@ -40,7 +41,7 @@ public sealed class ReviewerPass(
             return 0;
         }
 
-        var load = await AgentLoad.ForGroupAsync(context, groupId, cancellationToken);
+        var load = await MemberLoad.OfAgentsAsync(context, groupId, agentIds: null, cancellationToken);
         var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);
         var affinities = skillModel.Score(items.Select(AssignmentCandidates.ToText).ToList(), reviewers.Select(AssignmentCandidates.ToProfile).ToList(), cancellationToken);
         var offers = new PassOffers(context, lifecycle);
@@ -59,7 +60,7 @@ public sealed class ReviewerPass(
 
             var reviewer = reviewers[r];
             var score = Math.Round(affinities.Score(i, r), 3);
-            var reason = $"review skill; not the author; affinity {score:0.00}; load {load.GetValueOrDefault(reviewer.Id)}/{reviewer.Capacity}";
+            var reason = $"review skill; not the author; fit {score:0.00}; load {load.GetValueOrDefault(reviewer.Id)}/{reviewer.Capacity}";
             lifecycle.OfferReview(item, reviewer, score, reason);
             offers.Add(item, reviewer);
             load[reviewer.Id] = load.GetValueOrDefault(reviewer.Id) + 1;

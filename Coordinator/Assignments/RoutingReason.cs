@@ -6,8 +6,10 @@ namespace ClawGroups.Coordinator.Assignments;
 /// <summary>
 /// Why a member fits an item, in words people read on the board and in the trail: the item's words that drove the match,
 /// the member's skill they matched (in brackets its first tag that says something the name does not), how well it fits,
-/// how well the next best member fits, and the member's load, as in
-/// <c>restarting pods → Infrastructure (Kubernetes); fit 0.83, next best 0.61; load 1/2</c>.
+/// how well the next best member fits, then the rest of what the score is made of — the member's declared level in what
+/// matched, its load, and the item's priority when it counted — as in
+/// <c>restarting pods → Infrastructure (Kubernetes); fit 0.83, next best 0.61; skill level 0.90; load 1/2; priority +0.50</c>.
+/// Each part is named in the drawer's legend (<see cref="AssignmentCandidates"/> holds the weights).
 /// </summary>
 public static class RoutingReason
 {
@@ -50,13 +52,19 @@ public static class RoutingReason
         }
 
         return matches.Select((m, k) => Format(
-            words[k], SkillOf(profiles[m.Agent], m.Skill), m.Affinity, contenders[m.Item].NextBestTo(m.Agent, m.Skill), m.Load, m.Capacity)).ToList();
+            words[k], SkillOf(profiles[m.Agent], m.Skill), m.Affinity, contenders[m.Item].NextBestTo(m.Agent, m.Skill), m.Load, m.Capacity, m.Level, m.Priority))
+            .ToList();
     }
 
-    public static string Format(IReadOnlyList<string> words, SkillEntry? skill, double fit, double? nextBest, int load, int capacity)
+    /// <summary>
+    /// The reason in words. <paramref name="level"/> is the declared level the score counted (left out when null);
+    /// <paramref name="priority"/> the priority's share of the score, named only when it counted (from 0.005 on, as rounded).
+    /// </summary>
+    public static string Format(
+        IReadOnlyList<string> words, SkillEntry? skill, double fit, double? nextBest, int load, int capacity, double? level = null, double priority = 0)
     {
         ArgumentNullException.ThrowIfNull(words);
-        var parts = new List<string>(3);
+        var parts = new List<string>(5);
         if (skill is not null)
         {
             var match = $"→ {SkillName(skill)}";
@@ -66,7 +74,17 @@ public static class RoutingReason
         parts.Add(nextBest is { } next
             ? string.Create(CultureInfo.InvariantCulture, $"fit {fit:0.00}, next best {next:0.00}")
             : string.Create(CultureInfo.InvariantCulture, $"fit {fit:0.00}"));
+        if (level is { } declared)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"skill level {declared:0.00}"));
+        }
+
         parts.Add(string.Create(CultureInfo.InvariantCulture, $"load {load}/{capacity}"));
+        if (priority >= 0.005)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"priority +{priority:0.00}"));
+        }
+
         return string.Join("; ", parts);
     }
 
@@ -80,5 +98,8 @@ public static class RoutingReason
     }
 }
 
-/// <summary>A match a reason is written for: item and agent (indices into the pass), the affinity, the skill matched, and the agent's load.</summary>
-public readonly record struct ReasonedMatch(int Item, int Agent, double Affinity, int Skill, int Load, int Capacity);
+/// <summary>
+/// A match a reason is written for: item and agent (indices into the pass), the affinity, the skill matched, the agent's load,
+/// and the rest of the score's parts (<see cref="ScoreParts"/>): the declared level counted (null: not stated) and the priority's share.
+/// </summary>
+public readonly record struct ReasonedMatch(int Item, int Agent, double Affinity, int Skill, int Load, int Capacity, double? Level = null, double Priority = 0);

@@ -39,10 +39,13 @@ public sealed class InviteService(ClawDbContext context, TimeProvider time)
         return new InviteCreated(secret, invite.ExpiresAt, invite.MaxUses);
     }
 
-    /// <summary>What an invite leads to, for the page that offers to accept it; the holder of a valid invite may see the group's name.</summary>
-    public async Task<Outcome<InviteView>> DescribeAsync(Caller caller, string? token, CancellationToken cancellationToken)
+    /// <summary>
+    /// What an invite leads to, for the page that offers to accept it; the holder of a valid invite may see the group's name,
+    /// signed in or not (<paramref name="caller"/> null: the sign-in page says which group signing in joins).
+    /// </summary>
+    public async Task<Outcome<InviteView>> DescribeAsync(Caller? caller, string? token, CancellationToken cancellationToken)
     {
-        if (GroupAccess.RequireHuman(caller) is { } notHuman)
+        if (caller is not null && GroupAccess.RequireHuman(caller) is { } notHuman)
         {
             return notHuman;
         }
@@ -53,7 +56,8 @@ public sealed class InviteService(ClawDbContext context, TimeProvider time)
             return problem;
         }
 
-        return new InviteView(invite!.GroupId, invite.Group!.Name, invite.ExpiresAt, await IsMemberAsync(caller, invite.GroupId, cancellationToken));
+        return new InviteView(invite!.GroupId, invite.Group!.Name, invite.ExpiresAt,
+            caller is not null && await IsMemberAsync(caller, invite.GroupId, cancellationToken));
     }
 
     /// <summary>The caller joins the invite's group as a member. Accepting again, once a member, changes nothing and uses nothing.</summary>

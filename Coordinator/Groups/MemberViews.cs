@@ -28,11 +28,7 @@ public static class MemberViews
         }
 
         var ids = agents.Select(a => a.Id).ToList();
-        var load = await context.Assignments.AsNoTracking()
-            .Where(a => a.GroupId == groupId && a.AgentId != null && ids.Contains(a.AgentId.Value) && a.EndedAt == null)
-            .GroupBy(a => a.AgentId!.Value)
-            .Select(g => new { AgentId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.AgentId, x => x.Count, cancellationToken);
+        var load = await MemberLoad.OfAgentsAsync(context, groupId, ids, cancellationToken);
         var outcomes = await context.Assignments.AsNoTracking()
             .Where(a => a.GroupId == groupId && a.AgentId != null && ids.Contains(a.AgentId.Value) && a.Role == AssignmentRole.Work && a.EndedAt != null)
             .GroupBy(a => new { AgentId = a.AgentId!.Value, a.Outcome })
@@ -57,11 +53,7 @@ public static class MemberViews
             .Select(m => new { m.UserId, m.User!.DisplayName, m.User.UserName, m.Role, m.User.LastSeenAt })
             .ToListAsync(cancellationToken);
         var ids = humans.Select(h => h.UserId).ToList();
-        var load = await context.WorkItems.AsNoTracking()
-            .Where(w => w.GroupId == groupId && w.AssigneeUserId != null && ids.Contains(w.AssigneeUserId.Value) && w.State == WorkItemState.InProgress)
-            .GroupBy(w => w.AssigneeUserId!.Value)
-            .Select(g => new { UserId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.UserId, x => x.Count, cancellationToken);
+        var load = await MemberLoad.OfHumansAsync(context, groupId, ids, cancellationToken);
         return humans
             .OrderBy(h => h.DisplayName)
             .Select(h => new MemberView(

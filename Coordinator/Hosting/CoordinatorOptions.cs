@@ -14,6 +14,13 @@ public sealed class CoordinatorOptions
     [Range(5, 7 * 24 * 3600)]
     public int HeartbeatTimeoutSeconds { get; set; } = 90;
 
+    /// <summary>
+    /// How often agents are expected to heartbeat. After two missed heartbeats the board warns on the agent's cards and roster
+    /// entry, well before <see cref="HeartbeatTimeoutSeconds"/> stalls it.
+    /// </summary>
+    [Range(1, 7 * 24 * 3600)]
+    public int HeartbeatIntervalSeconds { get; set; } = 30;
+
     /// <summary>An item in progress without any progress report this long is stalled.</summary>
     [Range(5, 7 * 24 * 3600)]
     public int ProgressTimeoutSeconds { get; set; } = 900;

@@ -27,9 +27,10 @@ internal static class FeedbackLabels
         a.Role == AssignmentRole.Work && a.AgentId != null
         && ((a.EndedAt != null && ((a.Outcome == AssignmentOutcome.Completed && a.WorkItem!.State == WorkItemState.Done) || NotAccepted.Contains(a.Outcome) || a.SteeredAway))
             || a.ChosenByUserId != null
-            // Taken away by a person: the item's next attempt is the person's choice.
+            // Taken away by a person: the item's next turn, opened as this one ended, is the person's choice. (By time, not by
+            // attempt number: a person's choice does not spend an attempt, so it may carry the same number.)
             || (a.Outcome == AssignmentOutcome.Reassigned
-                && a.WorkItem!.Assignments.Any(next => next.Role == AssignmentRole.Work && next.Attempt == a.Attempt + 1 && next.ChosenByUserId != null))
+                && a.WorkItem!.Assignments.Any(next => next.Role == AssignmentRole.Work && next.Id != a.Id && next.ChosenByUserId != null && next.OfferedAt >= a.EndedAt))
             || (a.AcceptedAt != null
                 && a.WorkItem!.Assignments.Any(d => d.Role == AssignmentRole.Work && d.Outcome == AssignmentOutcome.Declined
                                                      && d.AgentId != null && d.AgentId != a.AgentId && d.OfferedAt < a.OfferedAt)));
@@ -52,7 +53,7 @@ internal static class FeedbackLabels
     {
         ArgumentNullException.ThrowIfNull(assignment);
         var takenByPerson = assignment.Outcome == AssignmentOutcome.Reassigned && assignment.WorkItem!.Assignments.Any(next =>
-            next.Role == AssignmentRole.Work && next.Attempt == assignment.Attempt + 1 && next.ChosenByUserId != null);
+            next.Role == AssignmentRole.Work && next.Id != assignment.Id && next.ChosenByUserId != null && next.OfferedAt >= assignment.EndedAt);
         return !NotAccepted.Contains(assignment.Outcome) && !takenByPerson && !assignment.SteeredAway;
     }
 

@@ -214,8 +214,7 @@ public sealed partial class StallSweep(
     {
         var agentId = item.AssigneeAgentId;
         await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Stalled, cancellationToken, RevokeReasons.Stalled, reason);
-        var maxAttempts = group.MaxAttempts ?? options.CurrentValue.MaxAttempts;
-        if (item.Attempts >= maxAttempts)
+        if (AttemptRule.Exhausted(item, group, options.CurrentValue))
         {
             WorkItemStateMachine.Apply(item, WorkItemMove.Fail, lifecycle.Now);
             context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.Failed, lifecycle.Now,

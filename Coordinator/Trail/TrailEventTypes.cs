@@ -83,7 +83,7 @@ public static class TrailEventTypes
     /// <summary>A person cancelled an item.</summary>
     public static readonly TrailEventType Cancelled = new("work.cancelled");
 
-    /// <summary>An item went back to ready because its agent was revoked.</summary>
+    /// <summary>An item went back to ready because its agent was revoked, or signed off before accepting it (data: reason, agentId).</summary>
     public static readonly TrailEventType Released = new("work.released");
 
     /// <summary>An agent joined the group with its card.</summary>
@@ -98,7 +98,10 @@ public static class TrailEventTypes
     /// <summary>An agent missed its heartbeats and was marked stalled.</summary>
     public static readonly TrailEventType AgentStalled = new("agent.stalled");
 
-    /// <summary>A stalled agent sent a heartbeat again.</summary>
+    /// <summary>An agent signed off: it is offered nothing until its next heartbeat, and its unaccepted offers moved on.</summary>
+    public static readonly TrailEventType AgentSignedOff = new("agent.signedOff");
+
+    /// <summary>A stalled or signed-off agent sent a heartbeat again.</summary>
     public static readonly TrailEventType AgentReturned = new("agent.returned");
 
     /// <summary>An agent's webhook failed too often; its offers are taken back.</summary>

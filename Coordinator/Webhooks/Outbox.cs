@@ -2,6 +2,7 @@ using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Webhooks;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClawGroups.Coordinator.Webhooks;
 
@@ -31,5 +32,25 @@ public static class Outbox
         };
         context.OutboxMessages.Add(message);
         return message;
+    }
+
+    /// <summary>
+    /// Voids the offers of <paramref name="workItemIds"/> not yet delivered to the agent: it lost them and must not start them
+    /// when a delivery arrives later. Tracked, not a set-based write: the voiding commits with the move that took the offers
+    /// back, or not at all.
+    /// </summary>
+    public static async Task VoidUndeliveredOffersAsync(
+        this ClawDbContext context, Guid agentId, IReadOnlyCollection<Guid> workItemIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var unsent = await context.OutboxMessages
+            .Where(m => m.AgentId == agentId && m.DeliveredAt == null && m.GaveUpAt == null && m.Type == AgentMessageTypes.Assigned
+                        && m.WorkItemId != null && workItemIds.Contains(m.WorkItemId.Value))
+            .ToListAsync(cancellationToken);
+        foreach (var message in unsent)
+        {
+            message.GaveUpAt = now;
+            message.DueAt = null;
+        }
     }
 }

@@ -83,18 +83,8 @@ public sealed partial class UnreachableAgents(
                 new { reason = "webhookUnreachable", agentId = agent.Id }, item.Id, agent.Id);
         }
 
-        // Offers it never received are void now; it must not start them when it comes back. Tracked, not a
-        // set-based write: the voiding commits with the stalls above, or not at all.
-        var voided = offers.Select(o => o.Id).ToList();
-        var unsent = await context.OutboxMessages
-            .Where(m => m.AgentId == agent.Id && m.DeliveredAt == null && m.GaveUpAt == null && m.Type == AgentMessageTypes.Assigned
-                        && m.WorkItemId != null && voided.Contains(m.WorkItemId.Value))
-            .ToListAsync(cancellationToken);
-        foreach (var message in unsent)
-        {
-            message.GaveUpAt = lifecycle.Now;
-            message.DueAt = null;
-        }
+        // Offers it never received are void now; it must not start them when it comes back.
+        await context.VoidUndeliveredOffersAsync(agent.Id, offers.Select(o => o.Id).ToList(), lifecycle.Now, cancellationToken);
 
         lifecycle.AssignmentNeeded(agent.GroupId);
         await context.SaveChangesAsync(cancellationToken);

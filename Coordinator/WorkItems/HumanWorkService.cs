@@ -1,11 +1,13 @@
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Calls;
+using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Coordinator.WorkItems;
 
@@ -14,7 +16,8 @@ namespace ClawGroups.Coordinator.WorkItems;
 /// Every move is checked by the state machine, every steer (message, pause, resume) by the steering rule, and nothing
 /// an agent reported is dropped.
 /// </summary>
-public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle lifecycle, WorkItemService workItems)
+public sealed class HumanWorkService(
+    ClawDbContext context, WorkItemLifecycle lifecycle, WorkItemService workItems, IOptionsMonitor<CoordinatorOptions> options)
 {
     public Task<Outcome<WorkItemView>> TakeOverAsync(Caller caller, Guid id, CancellationToken cancellationToken)
         => MoveAsync(caller, id, WorkItemMove.TakeOver, async item =>
@@ -25,8 +28,8 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
             }
 
             // The agent is told to stop; its progress, artifacts and log stay on the item for the human.
-            await lifecycle.EndAttemptAsync(item, AssignmentOutcome.TakenOver, cancellationToken, RevokeReasons.Takeover);
-            lifecycle.GiveToHuman(item, caller, "taken over by a human", WorkItemMove.TakeOver);
+            var takenOver = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.TakenOver, cancellationToken, RevokeReasons.Takeover);
+            lifecycle.GiveToHuman(item, caller, "taken over by a human", WorkItemMove.TakeOver, takenOver);
             context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.TakenOver, lifecycle.Now, new { by = caller.Name }, item.Id);
             return null;
         }, cancellationToken);
@@ -60,6 +63,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
 
             WorkItemStateMachine.Apply(item, WorkItemMove.HandBack, lifecycle.Now);
             context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.HandedBack, lifecycle.Now, new { request.Note, sameMember }, item.Id);
+            await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, "handedBack", cancellationToken);
             return null;
         }, cancellationToken);
 
@@ -193,6 +197,12 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
 
             context.AddTrailEvent(item.GroupId, caller, approve ? TrailEventTypes.Approved : TrailEventTypes.Rejected, lifecycle.Now,
                 approve ? new { request.Feedback } : (object)new { request.Feedback, sameMember }, item.Id);
+            if (!approve)
+            {
+                // The last attempt was rejected: the item waits for a person instead of being offered again.
+                await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, "rejected", cancellationToken);
+            }
+
             return null;
         }, cancellationToken, mayAct: item => MayReview(caller, item), reviewersToo: true);
     }
@@ -255,6 +265,7 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
         {
             WorkItemStateMachine.Apply(item, WorkItemMove.Retry, lifecycle.Now);
             context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Retried, lifecycle.Now, new { attempts = item.Attempts }, item.Id);
+            AttemptRule.StartOver(item);
             lifecycle.AssignmentNeeded(item.GroupId);
             return Task.FromResult<Failure?>(null);
         }, cancellationToken);
@@ -389,12 +400,17 @@ public sealed class HumanWorkService(ClawDbContext context, WorkItemLifecycle li
         return await context.ToViewAsync(item, cancellationToken);
     }
 
-    /// <summary>The agent's attempt a person took over just before the attempt they now hand back, if that is how they came to hold it.</summary>
+    /// <summary>
+    /// The agent's attempt a person took over just before the attempt they now hand back, if that is how they came to hold it:
+    /// the work attempt that ended last before theirs was offered (by time: a takeover keeps the attempt's number).
+    /// </summary>
     private static Assignment? TakenOverBefore(WorkItem item, Assignment? handedBack)
         => handedBack is null
             ? null
-            : item.Assignments.Where(a => a.Role == AssignmentRole.Work && a.Attempt == handedBack.Attempt - 1)
-                .FirstOrDefault(a => a is { Outcome: AssignmentOutcome.TakenOver, AgentId: not null });
+            : item.Assignments.Where(a => a.Role == AssignmentRole.Work && a.Id != handedBack.Id && a.EndedAt <= handedBack.OfferedAt)
+                .OrderByDescending(a => a.EndedAt).FirstOrDefault() is { Outcome: AssignmentOutcome.TakenOver, AgentId: not null } takenOver
+                ? takenOver
+                : null;
 
     private async Task<string?> AgentNameAsync(Assignment assignment, CancellationToken cancellationToken)
         => assignment.AgentId is { } agentId && await context.Agents.FindAsync([agentId], cancellationToken) is { } agent ? agent.Name : null;

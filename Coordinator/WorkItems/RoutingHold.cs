@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Data.Database;
@@ -20,7 +19,7 @@ public static class RoutingHold
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(candidates);
         var rounded = Math.Round(confidence, 3);
-        var question = ClawJson.Serialize(candidates);
+        var question = CandidatesJson.Write(candidates);
         // The same members at the same fit is the same question; the loads in the reasons move with every offer.
         var unchanged = item.RoutingHeldAt is not null && item.RoutingConfidence == rounded
                         && Candidates(item).Select(c => (c.MemberId, c.Affinity)).SequenceEqual(candidates.Select(c => (c.MemberId, c.Affinity)));
@@ -38,7 +37,7 @@ public static class RoutingHold
     public static IReadOnlyList<RoutingCandidateView> Candidates(WorkItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return item.RoutingCandidatesJson is { } json ? JsonSerializer.Deserialize<List<RoutingCandidateView>>(json, ClawJson.Options) ?? [] : [];
+        return CandidatesJson.Read(item.RoutingCandidatesJson);
     }
 
     public static void Release(WorkItem item)

@@ -27,7 +27,7 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(agent);
-        var assignment = OpenAttempt(item, MemberKind.Agent, agent.Id, score, reason);
+        var assignment = OpenAttempt(item, MemberKind.Agent, agent.Id, score, reason, chosenByPerson: actor.IsHuman);
         item.AssigneeKind = MemberKind.Agent;
         item.AssigneeAgentId = agent.Id;
         item.AssigneeUserId = null;
@@ -45,7 +45,7 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(reviewer);
-        var assignment = AddAssignment(item, MemberKind.Agent, reviewer.Id, AssignmentRole.Review, score, reason);
+        var assignment = AddAssignment(item, MemberKind.Agent, reviewer.Id, AssignmentRole.Review, score, reason, item.Attempts);
         // Writing the item makes its version part of the check: two passes cannot both add a reviewer.
         item.UpdatedAt = Now;
         context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.ReviewAssigned, Now,
@@ -68,12 +68,26 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
         Tell(agent, AgentMessageTypes.Assigned, view, view.Id);
     }
 
-    /// <summary>Starts a new attempt by a human, who works on it at once.</summary>
-    public Assignment GiveToHuman(WorkItem item, Caller human, string reason, WorkItemMove move)
+    /// <summary>
+    /// Gives the item to a human, who works on it at once. Taking over <paramref name="takenOver"/>, a run in flight (an
+    /// accepted attempt just ended), continues that attempt: its number and its progress go on with the person.
+    /// </summary>
+    public Assignment GiveToHuman(WorkItem item, Caller human, string reason, WorkItemMove move, Assignment? takenOver = null)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(human);
-        var assignment = OpenAttempt(item, MemberKind.Human, human.Id, score: 1, reason);
+        Assignment assignment;
+        if (takenOver is { AcceptedAt: not null, Role: AssignmentRole.Work })
+        {
+            assignment = AddAssignment(item, MemberKind.Human, human.Id, AssignmentRole.Work, score: 1, reason, takenOver.Attempt);
+            item.CurrentAssignmentId = assignment.Id;
+        }
+        else
+        {
+            assignment = OpenAttempt(item, MemberKind.Human, human.Id, score: 1, reason, chosenByPerson: true);
+        }
+
+        AttemptRule.Started(item, assignment);
         assignment.AcceptedAt = Now;
         assignment.LastProgressAt = Now;
         item.AssigneeKind = MemberKind.Human;
@@ -188,16 +202,22 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
         }
     }
 
-    private Assignment OpenAttempt(WorkItem item, MemberKind kind, Guid memberId, double score, string reason)
+    /// <summary>
+    /// Opens the item's next attempt. Progress belongs to an attempt: the new holder starts clean, and what earlier holders
+    /// reported stays in the trail. Counting is <see cref="AttemptRule"/>'s. (A takeover of a run in flight is no new attempt.)
+    /// </summary>
+    private Assignment OpenAttempt(WorkItem item, MemberKind kind, Guid memberId, double score, string reason, bool chosenByPerson)
     {
-        item.Attempts++;
-        var assignment = AddAssignment(item, kind, memberId, AssignmentRole.Work, score, reason);
+        var assignment = AddAssignment(item, kind, memberId, AssignmentRole.Work, score, reason, AttemptRule.NumberOfNext(item, chosenByPerson));
         item.CurrentAssignmentId = assignment.Id;
+        item.ProgressFraction = 0;
+        item.ProgressMessage = null;
+        item.ProgressAt = null;
         return assignment;
     }
 
-    /// <summary>An active assignment of the item's current attempt number, offered now.</summary>
-    private Assignment AddAssignment(WorkItem item, MemberKind kind, Guid memberId, AssignmentRole role, double score, string reason)
+    /// <summary>An active assignment with the given attempt number, offered now.</summary>
+    private Assignment AddAssignment(WorkItem item, MemberKind kind, Guid memberId, AssignmentRole role, double score, string reason, int attempt)
     {
         var assignment = new Assignment
         {
@@ -207,7 +227,7 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
             MemberKind = kind,
             AgentId = kind == MemberKind.Agent ? memberId : null,
             UserId = kind == MemberKind.Human ? memberId : null,
-            Attempt = item.Attempts,
+            Attempt = attempt,
             Role = role,
             Score = score,
             Reason = reason,

@@ -31,8 +31,11 @@ public sealed record WorkItemView(
 /// </summary>
 public sealed record RoutingView(bool NeedsPerson, double Confidence, IReadOnlyList<RoutingCandidateView> Candidates);
 
-/// <summary>A member a person may give a held item to, with the model's affinity and the reason, as an offer's reason reads.</summary>
-public sealed record RoutingCandidateView(Guid MemberId, string Kind, string Name, double Affinity, string Reason);
+/// <summary>
+/// A member who could take an item, with the model's affinity and the reason, as an offer's reason reads: one a person may give
+/// a held item to, or one the coordinator weighed for an offer — then with the pass's score and whether it was the one chosen.
+/// </summary>
+public sealed record RoutingCandidateView(Guid MemberId, string Kind, string Name, double Affinity, string Reason, double? Score = null, bool Chosen = false);
 
 /// <summary>A member as other views refer to it: <c>{ kind: "agent"|"human", id, name }</c>.</summary>
 public sealed record MemberRef(string Kind, Guid Id, string Name);
@@ -45,7 +48,10 @@ public sealed record ArtifactView(Guid Id, string Name, string MediaType, string
 
 public sealed record UsageView(long InputTokens, long OutputTokens, decimal CostUsd);
 
-/// <summary>One attempt: who, why (score and reason), when, and how it ended.</summary>
+/// <summary>
+/// One attempt: who, why (score and reason, and for the coordinator's offers the best candidates it weighed, by score), when,
+/// and how it ended.
+/// </summary>
 public sealed record AssignmentView(
     Guid Id,
     Guid? MemberId,
@@ -62,4 +68,5 @@ public sealed record AssignmentView(
     string? StallReason,
     string? Feedback,
     bool HasLateResult,
-    UsageView Usage);
+    UsageView Usage,
+    IReadOnlyList<RoutingCandidateView>? Candidates = null);

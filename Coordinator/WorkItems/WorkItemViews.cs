@@ -77,7 +77,7 @@ public static class WorkItemViews
             assignment.OfferedAt, assignment.AcceptedAt, assignment.EndedAt,
             JsonNamingPolicy.CamelCase.ConvertName(assignment.Outcome.ToString()),
             assignment.StallReason is { } reason ? JsonNamingPolicy.CamelCase.ConvertName(reason.ToString()) : null,
-            assignment.Feedback, assignment.LateResultJson is not null, ToView(assignment.Usage));
+            assignment.Feedback, assignment.LateResultJson is not null, ToView(assignment.Usage), CandidatesJson.Read(assignment.CandidatesJson));
     }
 
     public static string KindName(MemberKind kind) => MemberKinds.ApiName(kind);

@@ -39,6 +39,12 @@ public class Assignment : IVersioned
     /// <summary>Human-readable, e.g. "restarting pods → Infrastructure (Kubernetes); fit 0.83, next best 0.61; load 1/2".</summary>
     public string Reason { get; set; } = "";
 
+    /// <summary>
+    /// The coordinator's best candidates for this offer, by score, the chosen one among them (JSON, as the item's view shows
+    /// them); null for attempts a person chose or that came before candidates were kept.
+    /// </summary>
+    public string? CandidatesJson { get; set; }
+
     public DateTimeOffset OfferedAt { get; set; }
 
     public DateTimeOffset? AcceptedAt { get; set; }
@@ -95,6 +101,9 @@ public enum AssignmentOutcome
     Reassigned = 8,
     Cancelled = 9,
     HandedBack = 10,
+
+    /// <summary>An offer its agent never accepted, moved on because the agent signed off.</summary>
+    SignedOff = 11,
 }
 
 /// <summary>Why the coordinator judged an attempt stalled; shown on the board and kept in the trail.</summary>

@@ -11,6 +11,7 @@ public static class AccountEndpoints
     public const string SignInPath = "/account/signin";
     public const string SignUpPath = "/account/signup";
     public const string SignOutPath = "/account/signout";
+    public const string AccessDeniedPath = "/account/accessdenied";
 
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {

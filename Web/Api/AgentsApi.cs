@@ -17,9 +17,12 @@ internal static class AgentsApi
             .WithSummary("Register an agent with a join token (Authorization: Bearer cg_join_…) and an A2A agent card.");
         agents.MapPost("/{agentId:guid}/heartbeat", HeartbeatAsync).Accepts<HeartbeatRequest>("application/json")
             .WithSummary("Keep the agent's leases; pull agents receive their pending messages in the answer.");
+        agents.MapPost("/{agentId:guid}/signoff", SignOffAsync)
+            .WithSummary("The agent leaves: no offers until its next heartbeat; offers it had not accepted move on at once.");
         agents.MapGet("/{agentId:guid}/work", PullAsync)
             .WithSummary("The next work item offered to this agent (200), or 204 when none arrives within waitSeconds.");
-        agents.MapPost("/{agentId:guid}/rotate-key", RotateKeyAsync).WithMetadata(new CredentialsInResponse());
+        agents.MapPost("/{agentId:guid}/rotate-key", RotateKeyAsync).WithMetadata(new CredentialsInResponse())
+            .WithSummary("The agent gets a new API key; the old one stops working at once.");
         agents.MapPost("/{agentId:guid}/revoke", RevokeAsync).WithSummary("A human of the group revokes the agent for good.");
         return api;
     }
@@ -44,6 +47,10 @@ internal static class AgentsApi
         var (body, problem) = await JsonBody.ReadAsync<HeartbeatRequest>(request, allowEmpty: true);
         return problem ?? ApiResults.Ok(await presence.HeartbeatAsync(user.ToCaller(), agentId, body!, cancellationToken));
     }
+
+    private static async Task<Results<Ok<SignOffAnswer>, ProblemHttpResult>> SignOffAsync(
+        Guid agentId, ClaimsPrincipal user, AgentPresenceService presence, CancellationToken cancellationToken)
+        => ApiResults.Ok(await presence.SignOffAsync(user.ToCaller(), agentId, cancellationToken));
 
     private static async Task<Results<Ok<WorkItemView>, NoContent, ProblemHttpResult>> PullAsync(
         Guid agentId, int? waitSeconds, ClaimsPrincipal user, AgentPresenceService presence, CancellationToken cancellationToken)

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using Scalar.AspNetCore;
 
 namespace ClawGroups.Web.Api;
 
@@ -24,13 +23,7 @@ public static class ApiHosting
         var services = builder.Services;
         services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.ConfigureHttpJsonOptions(options => ClawJson.Configure(options.SerializerOptions));
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Claw Groups API";
-            document.Info.Description = "Groups, work items and agents. Humans use a personal access token or the bootstrap token; " +
-                                        "agents register with a join token and then use their API key (Authorization: Bearer …).";
-            return Task.CompletedTask;
-        }));
+        services.AddClawOpenApi();
         // Binding failures throw in every environment, so that the handler can answer them with problem details.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -83,7 +76,7 @@ public static class ApiHosting
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(options => options.WithTitle("Claw Groups API")).AllowAnonymous();
+        app.MapClawApiReference().AllowAnonymous();
 
         var api = app.MapGroup(Prefix)
             .RequireAuthorization(ClawClaims.ApiPolicy)

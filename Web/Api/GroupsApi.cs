@@ -13,14 +13,17 @@ internal static class GroupsApi
     public static RouteGroupBuilder MapGroupsApi(this RouteGroupBuilder api)
     {
         var groups = api.MapGroup("/groups").WithTags("Groups");
-        groups.MapPost("/", CreateGroupAsync).Accepts<CreateGroupRequest>("application/json");
+        groups.MapPost("/", CreateGroupAsync).Accepts<CreateGroupRequest>("application/json")
+            .WithSummary("Create a group; the caller becomes its owner. With requireReview (the default) results go to review.");
         groups.MapGet("/", ListGroupsAsync).WithSummary("The caller's groups (every group for the instance owner), with counts of their work.");
-        groups.MapGet("/{groupId:guid}", GetGroupAsync);
+        groups.MapGet("/{groupId:guid}", GetGroupAsync).WithSummary("A group with its members, humans and agents, and their status.");
         groups.MapPatch("/{groupId:guid}", UpdateSettingsAsync).Accepts<UpdateGroupSettingsRequest>("application/json", "application/merge-patch+json")
             .WithSummary("Change a group's name, description, review rule and overrides (owners only); a field left out stays, null means the default.");
-        groups.MapPost("/{groupId:guid}/join-tokens", CreateJoinTokenAsync).Accepts<CreateJoinTokenRequest>("application/json");
-        groups.MapPost("/{groupId:guid}/work-items", CreateWorkItemAsync).Accepts<CreateWorkItemRequest>("application/json");
-        groups.MapGet("/{groupId:guid}/work-items", ListWorkItemsAsync);
+        groups.MapPost("/{groupId:guid}/join-tokens", CreateJoinTokenAsync).Accepts<CreateJoinTokenRequest>("application/json")
+            .WithSummary("Create a join token (cg_join_…) that lets agents register in the group; shown this once.");
+        groups.MapPost("/{groupId:guid}/work-items", CreateWorkItemAsync).Accepts<CreateWorkItemRequest>("application/json")
+            .WithSummary("Create a work item; the coordinator offers it to the best-matching member once what it waits for is done.");
+        groups.MapGet("/{groupId:guid}/work-items", ListWorkItemsAsync).WithSummary("The group's work items, optionally only those in one state.");
         groups.MapGet("/{groupId:guid}/usage", UsageAsync).WithSummary("Tokens and cost reported by the group's agents, in all and per agent.");
         return api;
     }

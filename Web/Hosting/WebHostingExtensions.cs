@@ -49,6 +49,7 @@ public static class WebHostingExtensions
         services.ConfigureApplicationCookie(options =>
         {
             options.LoginPath = AccountEndpoints.SignInPath;
+            options.AccessDeniedPath = AccountEndpoints.AccessDeniedPath;
             options.ReturnUrlParameter = "returnUrl";
         });
         services.AddIdentityCore<ClawUser>(options =>

@@ -70,8 +70,8 @@ public sealed class WorkspaceEndToEndTests(BrowserFixture browser) : IAsyncLifet
             await owner.Page.GetByTestId("tab-settings").ClickAsync();
             await owner.Page.GetByTestId("invite-human").ClickAsync();
             var invite = await owner.Page.GetByTestId("invite-link").EvaluateAsync<string>("el => el.value ?? el.querySelector('input').value");
+            // Signing up through the link joins the group at once.
             await colleague.SignUpAsync("Grace Hopper", "grace@example.com", Password, new Uri(invite).PathAndQuery);
-            await colleague.Page.GetByTestId("join-group").ClickAsync();
             await colleague.Page.WaitForURLAsync($"**/groups/{groupId}");
             await Expect(colleague.Page.GetByTestId("group-name")).ToHaveTextAsync("Launch crew");
 

@@ -45,7 +45,8 @@ public static class TrailText
         (TrailEventTypes.Declined, data => $"Declined.{Suffix(Text(data, "reason"))}"),
         (TrailEventTypes.Cancelled, _ => "Cancelled."),
         (TrailEventTypes.Retried, _ => "Retried: back to ready."),
-        (TrailEventTypes.Released, _ => "Released: its agent was revoked."),
+        (TrailEventTypes.Released, data => Text(data, "reason") == "agentSignedOff"
+            ? "Released: its agent signed off before accepting it." : "Released: its agent was revoked."),
         (TrailEventTypes.LateResult, data => $"A result arrived after the attempt ended; kept for review.{Suffix(Text(data, "summary"))}"),
         (TrailEventTypes.LateResultAccepted, _ => "The late result was accepted."),
         (TrailEventTypes.NeedsRouting, data => $"Needs a person to route: the model could not tell its best candidates apart (confidence {Text(data, "confidence")})."),
@@ -53,6 +54,7 @@ public static class TrailText
         (TrailEventTypes.AgentKeyRotated, _ => "The agent's API key was replaced."),
         (TrailEventTypes.AgentRevoked, data => $"Agent {Text(data, "name")} was revoked."),
         (TrailEventTypes.AgentStalled, data => $"Agent {Text(data, "name")} stopped sending heartbeats."),
+        (TrailEventTypes.AgentSignedOff, data => $"Agent {Text(data, "name")} signed off; it gets no work until it is back."),
         (TrailEventTypes.AgentReturned, data => $"Agent {Text(data, "name")} is back."),
         (TrailEventTypes.AgentUnreachable, data => $"Agent {Text(data, "name")} could not be reached by its webhook.{Suffix(Text(data, "error"))}"),
         (TrailEventTypes.AgentReachable, data => $"Agent {Text(data, "name")} answers its webhook again."),

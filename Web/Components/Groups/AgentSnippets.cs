@@ -8,6 +8,9 @@ namespace ClawGroups.Web.Components.Groups;
 /// <summary>One copy-ready block of the "Add an agent" page.</summary>
 public sealed record AgentSnippet(string Key, string Title, string Language, string Code, string? Note = null);
 
+/// <summary>The agent a person is adding: its name, the kind it started from, and its skills as they edited them.</summary>
+public sealed record AgentDraft(string Name, SkillPreset Preset, JsonArray Skills);
+
 /// <summary>
 /// The commands and code the "Add an agent" page shows, built from the real join token and the server's address
 /// so that what a person copies works as it is (docs/API.md, "Agents" and "Webhooks").
@@ -33,13 +36,14 @@ public static class AgentSnippets
         return baseUri.TrimEnd('/') + "/api/v1";
     }
 
-    /// <summary>An agent card as API.md shows it; <paramref name="webhookUrl"/> null makes a pull agent.</summary>
-    public static string AgentCard(string name, string? webhookUrl = null)
+    /// <summary>An agent card as API.md shows it, from what the person chose; <paramref name="webhookUrl"/> null makes a pull agent.</summary>
+    public static string AgentCard(AgentDraft draft, string? webhookUrl = null)
     {
+        ArgumentNullException.ThrowIfNull(draft);
         var card = new JsonObject
         {
-            ["name"] = string.IsNullOrWhiteSpace(name) ? "pixel" : name.Trim(),
-            ["description"] = "front-end agent",
+            ["name"] = string.IsNullOrWhiteSpace(draft.Name) ? draft.Preset.Key : draft.Name.Trim(),
+            ["description"] = draft.Preset.Description,
             ["version"] = "1.0",
         };
         if (webhookUrl is not null)
@@ -48,18 +52,10 @@ public static class AgentSnippets
         }
 
         card["delivery"] = webhookUrl is null ? "pull" : "webhook";
-        card["capacity"] = 2;
-        card["model"] = "claude-opus-4.6";
+        card["capacity"] = draft.Preset.Capacity;
         card["device"] = "laptop";
-        card["skills"] = new JsonArray(new JsonObject
-        {
-            ["id"] = "react",
-            ["name"] = "React UI",
-            ["description"] = "Builds and fixes React front ends",
-            ["tags"] = new JsonArray("frontend", "react"),
-            ["examples"] = new JsonArray("Build a settings page"),
-            ["level"] = 0.9,
-        });
+        // A node has one parent: each card gets its own copy of the edited skills.
+        card["skills"] = draft.Skills.DeepClone();
         return card.ToJsonString(Indented);
     }
 
@@ -77,21 +73,45 @@ public static class AgentSnippets
     }
 
     /// <summary>Every block of the page, in the order a person needs them.</summary>
-    public static IReadOnlyList<AgentSnippet> All(string baseUri, string joinToken, string agentName, string? webhookUrl)
+    public static IReadOnlyList<AgentSnippet> All(string baseUri, string joinToken, int maxUses, AgentDraft draft, string? webhookUrl)
     {
         var url = string.IsNullOrWhiteSpace(webhookUrl) ? ExampleWebhookUrl : webhookUrl.Trim();
         return
         [
-            new("register", "Register a pull agent", "bash", RegisterCommand(baseUri, joinToken, AgentCard(agentName)),
+            new("register", "Register a pull agent", "bash", RegisterCommand(baseUri, joinToken, AgentCard(draft)),
                 "The answer holds agentId, apiKey and webhookSecret. Save the apiKey now: it is shown this once."),
-            new("register-webhook", "Or register a webhook agent", "bash", RegisterCommand(baseUri, joinToken, AgentCard(agentName, url)),
+            new("register-webhook", "Or register a webhook agent", "bash", RegisterCommand(baseUri, joinToken, AgentCard(draft, url)),
                 "Work then arrives as signed POSTs to the url; keep the webhookSecret to check them (see below). The url must be reachable from this server."),
+            new("simulator", "Or try the group with simulated agents", "bash", SimulatorCommand(baseUri, joinToken, maxUses, draft.Preset),
+                $"Run from a checkout of Claw Groups (it needs only the .NET SDK): {SimulatedAgents(maxUses)} of the {draft.Preset.Label.ToLowerInvariant()} kind register with this token, "
+                + "take work, report progress and deliver results until Ctrl+C."),
             new("follow-up", "Then: heartbeat, pull, accept, report, finish", "bash", FollowUp(baseUri),
                 "Set AGENT_ID and API_KEY from the registration answer, and ITEM_ID from the id of the item the pull returns."),
             new("verify-python", "Webhook agents: check every delivery (Python)", "python", VerifyPython,
                 "Reject a bad signature or a timestamp more than 5 minutes off; deliveries come at least once, so skip a repeated X-Claw-Delivery."),
             new("verify-node", "Webhook agents: check every delivery (Node.js)", "javascript", VerifyNode),
         ];
+    }
+
+    /// <summary>The agent simulator's most agents at once (its --agents option).</summary>
+    public const int MaxSimulatedAgents = 100;
+
+    /// <summary>
+    /// The agent simulator (tests/ClawGroups.AgentSimulator) started with this token: as many pull agents of the preset's kind as the
+    /// token admits, so that a group can be tried before any real agent exists.
+    /// </summary>
+    public static string SimulatorCommand(string baseUri, string joinToken, int maxUses, SkillPreset preset)
+    {
+        ArgumentNullException.ThrowIfNull(baseUri);
+        ArgumentNullException.ThrowIfNull(preset);
+        return "dotnet run --project tests/ClawGroups.AgentSimulator -- --server " + Quote(baseUri.TrimEnd('/'))
+               + " --join-token " + Quote(joinToken) + $" --agents {Math.Clamp(maxUses, 1, MaxSimulatedAgents)} --profile {preset.Key}";
+    }
+
+    private static string SimulatedAgents(int maxUses)
+    {
+        var count = Math.Clamp(maxUses, 1, MaxSimulatedAgents);
+        return count == 1 ? "one agent" : $"{count} agents";
     }
 
     /// <summary>The calls an agent makes after registering, with shell variables for what only it knows.</summary>

@@ -32,7 +32,7 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                 WHERE "Role" = 'Work' AND ("Outcome" = 'Declined' OR ("Outcome" = 'Reassigned' AND EXISTS (
                     SELECT 1 FROM "Assignments" AS next
                     WHERE next."WorkItemId" = "Assignments"."WorkItemId" AND next."Role" = 'Work'
-                      AND next."Attempt" = "Assignments"."Attempt" + 1 AND next."ChosenByUserId" IS NOT NULL)));
+                      AND next."Id" <> "Assignments"."Id" AND next."ChosenByUserId" IS NOT NULL AND next."OfferedAt" >= "Assignments"."EndedAt")));
                 """);
         }
 

@@ -118,6 +118,11 @@ internal sealed class FakeClawServer : IAsyncDisposable
             await Record(context);
             return Refused("heartbeat") ?? Results.Ok();
         });
+        _app.MapPost("/api/v1/agents/{agentId}/signoff", async (HttpContext context, string agentId) =>
+        {
+            await Record(context);
+            return Results.Json(new { agentId, status = "offline", offersMovedOn = Array.Empty<string>() });
+        });
         _app.MapPost("/api/v1/work-items/{id}/{action}", async (HttpContext context, string id, string action) =>
         {
             await Record(context);

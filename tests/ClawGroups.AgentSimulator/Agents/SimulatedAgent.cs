@@ -248,6 +248,35 @@ public sealed partial class SimulatedAgent : IAsyncDisposable
         _logger.LogWarning("Agent {Agent}: {Action} {WorkItemId} failed: {Error}", Name, action, workItemId, e.Message);
     }
 
+    /// <summary>
+    /// Leaves cleanly, as an agent that exits should: stops heartbeating and taking work, then signs off so that the server
+    /// offers it nothing more and its unaccepted offers move on at once. False when the server could not be told (it then
+    /// finds out from the missed heartbeats).
+    /// </summary>
+    public async Task<bool> SignOffAsync(CancellationToken cancellationToken = default)
+    {
+        if (Registration is null || Volatile.Read(ref _disposed) == 1)
+            return false;
+        await _stopping.CancelAsync();
+        // A heartbeat in flight would bring the agent back after the sign-off: let it land first.
+        await _speaking.WaitAsync(cancellationToken);
+        try
+        {
+            await Api.SignOffAsync(AgentId, cancellationToken);
+            _logger.LogInformation("Agent {Agent} signed off", Name);
+            return true;
+        }
+        catch (Exception e) when (e is ClawApiException or HttpRequestException or TaskCanceledException)
+        {
+            _logger.LogWarning("Agent {Agent} could not sign off: {Error}", Name, e.Message);
+            return false;
+        }
+        finally
+        {
+            _speaking.Release();
+        }
+    }
+
     private static bool EndedByCancellation(Task task) =>
         !task.IsFaulted || task.Exception!.InnerExceptions.All(e => e is OperationCanceledException);
 

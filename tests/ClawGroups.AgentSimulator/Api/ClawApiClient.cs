@@ -94,6 +94,10 @@ public sealed class ClawApiClient
     public Task<ClawApiResponse> HeartbeatAsync(string agentId, Heartbeat heartbeat, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, $"api/v1/agents/{Esc(agentId)}/heartbeat", heartbeat, idempotencyKey, cancellationToken);
 
+    /// <summary><c>POST /api/v1/agents/{id}/signoff</c>: no offers until the next heartbeat; unaccepted offers move on.</summary>
+    public Task<ClawApiResponse> SignOffAsync(string agentId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"api/v1/agents/{Esc(agentId)}/signoff", null, null, cancellationToken);
+
     /// <summary>The next item offered to the agent, or null when the server answered 204 at the end of the wait.</summary>
     public async Task<WorkItem?> PullWorkAsync(string agentId, int waitSeconds = 0, CancellationToken cancellationToken = default)
     {

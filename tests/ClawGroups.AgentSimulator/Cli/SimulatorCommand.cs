@@ -11,6 +11,9 @@ public static class SimulatorCommand
     public const int Failed = 1;
     public const int BadArguments = 2;
 
+    /// <summary>How long the agents may take to sign off when the run ends.</summary>
+    private static readonly TimeSpan SignOffTimeout = TimeSpan.FromSeconds(10);
+
     public static async Task<int> RunAsync(
         IReadOnlyList<string> args, TextWriter output, TextWriter error, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
@@ -71,6 +74,9 @@ public static class SimulatorCommand
         }
         finally
         {
+            // On every way out, Ctrl+C included (the run's token is cancelled by then): the sign-offs get a time of their own.
+            using var leaving = new CancellationTokenSource(SignOffTimeout);
+            await Task.WhenAll(agents.Select(agent => agent.SignOffAsync(leaving.Token)));
             foreach (var agent in agents)
             {
                 logger.LogInformation(

@@ -117,6 +117,31 @@ public sealed class AssignmentCandidatesTests
         Assert.Equal(0, candidates[Assert.Single(chosen)].Item);
     }
 
+    [Fact]
+    public void A_scores_parts_are_the_fit_the_level_and_the_priority_it_counted()
+    {
+        var agent = Agent("writer", ("docs", ["documentation", "writing"]));
+        agent.Capacity = 2;
+        var urgent = Item("Write release notes", priority: 10);
+        var middling = Item("Write documentation for the writing guide", priority: 5);
+        var calm = Item("Proofread the writing guide", priority: 0);
+        var load = new Dictionary<Guid, int> { [agent.Id] = 1 };
+
+        var candidates = AssignmentCandidates.Score([urgent, middling, calm], [agent], load, Model, CancellationToken.None);
+
+        var parts = candidates.Select(c => AssignmentCandidates.PartsOf(c, 1, 2)).ToList();
+        Assert.Equal([1.0, 0.5, 0.0], parts.Select(p => Math.Round(p.Priority, 9)));
+        Assert.Equal(candidates.Select(c => c.Affinity), parts.Select(p => p.Fit));
+        // The declared level where the model matched the skill, the stated default where it matched nothing.
+        Assert.Equal([0.5, 0.7, 0.7], parts.Select(p => p.Level));
+        // Put back together with the spare share (1 of 2 slots free), the parts are the score.
+        Assert.All(candidates.Zip(parts), x => Assert.Equal(
+            x.First.Score,
+            (AssignmentCandidates.AffinityWeight * x.Second.Fit) + (AssignmentCandidates.LevelWeight * x.Second.Level)
+            + (AssignmentCandidates.SpareCapacityWeight * 0.5) + (AssignmentCandidates.PriorityWeight * x.Second.Priority),
+            9));
+    }
+
     private static WorkItem Item(string title, int priority = 0, List<string>? requiredSkills = null)
         => new() { Id = Guid.NewGuid(), Title = title, Priority = priority, RequiredSkills = requiredSkills ?? [] };
 

@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Calls;
+using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Signals;
@@ -8,6 +9,7 @@ using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Lexical;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Testing.Databases;
+using ClawGroups.Testing.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -56,7 +58,7 @@ public sealed class ItemReadingsTests
             var created = await items.CreateAsync(ada, group.GroupId,
                 new CreateWorkItemRequest("Make the usage chart readable", "It is unreadable on phones.", ["frontend"], null, null, null), CancellationToken.None);
             id = created.Value!.Id;
-            var work = new HumanWorkService(context, lifecycle, items);
+            var work = new HumanWorkService(context, lifecycle, items, new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions()));
             Assert.True((await work.TakeOverAsync(ada, id, CancellationToken.None)).Succeeded);
             Assert.True((await work.HandBackAsync(ada, id, new HandBackRequest("Front-end please"), CancellationToken.None)).Succeeded);
         }

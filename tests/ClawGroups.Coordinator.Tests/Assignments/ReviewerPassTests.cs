@@ -42,7 +42,7 @@ public sealed class ReviewerPassTests
         await using var reader = database.NewContext();
         var review = Assert.Single(await reader.Assignments.Where(a => a.WorkItemId == item.Id).ToListAsync());
         Assert.Equal((AssignmentRole.Review, validator.Id, 1, AssignmentOutcome.Active, 0.6), (review.Role, review.AgentId!.Value, review.Attempt, review.Outcome, review.Score));
-        Assert.Equal("review skill; not the author; affinity 0.60; load 0/2", review.Reason);
+        Assert.Equal("review skill; not the author; fit 0.60; load 0/2", review.Reason);
         var stored = await reader.WorkItems.SingleAsync(w => w.Id == item.Id);
         Assert.Equal((WorkItemState.InReview, 1, author.Id, null), (stored.State, stored.Attempts, stored.AssigneeAgentId!.Value, stored.CurrentAssignmentId));
         var trail = Assert.Single(await reader.TrailEvents.Where(e => e.WorkItemId == item.Id).ToListAsync());

@@ -10,6 +10,7 @@ using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Testing.Databases;
+using ClawGroups.Testing.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -55,7 +56,7 @@ public sealed class RoutingHoldTests
         Assert.Equal(["kube", "ops", "pixel"], routing.Candidates.Select(c => c.Name));
         Assert.All(routing.Candidates, c => Assert.Equal("agent", c.Kind));
         Assert.Equal(0.81, routing.Candidates[0].Affinity, 3);
-        Assert.Equal("stuck pods → Infrastructure (Kubernetes); fit 0.81, next best 0.79; load 0/2", routing.Candidates[0].Reason);
+        Assert.Equal("stuck pods → Infrastructure (Kubernetes); fit 0.81, next best 0.79; skill level 0.80; load 0/2", routing.Candidates[0].Reason);
         var trail = await reader.TrailEvents.SingleAsync(e => e.WorkItemId == pods.Id && e.Type == TrailEventTypes.NeedsRouting.Name);
         Assert.Contains("\"confidence\":0.02", trail.DataJson, StringComparison.Ordinal);
         Assert.Equal(WorkItemState.Assigned, (await reader.WorkItems.SingleAsync(w => w.Id == form.Id)).State);
@@ -152,7 +153,7 @@ public sealed class RoutingHoldTests
         Assert.Equal("assigned", picked.Value!.State);
         Assert.Equal(ops.Id, picked.Value.Assignee!.Id);
         Assert.Null(picked.Value.Routing);
-        Assert.Equal("picked by Ada; stuck pods → Operations (on-call); fit 0.79, next best 0.81; load 0/2", Assert.Single(picked.Value.Assignments).Reason);
+        Assert.Equal("picked by Ada; stuck pods → Operations (on-call); fit 0.79, next best 0.81; skill level 0.80; load 0/2", Assert.Single(picked.Value.Assignments).Reason);
         await using var reader = database.NewContext();
         var stored = await reader.WorkItems.SingleAsync(w => w.Id == pods.Id);
         Assert.Null(stored.RoutingHeldAt);
@@ -228,7 +229,7 @@ public sealed class RoutingHoldTests
     private static HumanWorkService HumanWork(ClawDbContext context)
     {
         var lifecycle = new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance);
-        return new HumanWorkService(context, lifecycle, WorkItems(context, Model, lifecycle));
+        return new HumanWorkService(context, lifecycle, WorkItems(context, Model, lifecycle), new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions()));
     }
 
     private static async Task<(PassGroup Group, WorkItem Pods, WorkItem Form)> SeedAsync(TestDatabase database)

@@ -21,6 +21,22 @@ public sealed class RoutingReasonTests
     }
 
     [Fact]
+    public void A_reason_states_the_rest_of_the_score_the_declared_level_it_counted_and_the_priority_when_it_counted()
+    {
+        var reason = RoutingReason.Format(["restarting", "pods"], Infrastructure, 0.834, 0.61, 1, 2, level: 0.9, priority: 0.5);
+
+        Assert.Equal("restarting pods → Infrastructure (Kubernetes); fit 0.83, next best 0.61; skill level 0.90; load 1/2; priority +0.50", reason);
+    }
+
+    [Fact]
+    public void A_priority_that_did_not_count_is_not_named()
+    {
+        var reason = RoutingReason.Format(["restarting", "pods"], Infrastructure, 0.834, 0.61, 1, 2, level: 0.9, priority: 0.004);
+
+        Assert.EndsWith("; skill level 0.90; load 1/2", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_words_the_reason_starts_at_the_skill()
     {
         var reason = RoutingReason.Format([], Infrastructure, 0.83, 0.61, 1, 2);
@@ -63,11 +79,53 @@ public sealed class RoutingReasonTests
 
         Assert.Equal(2, await group.RunPassAsync(model));
 
-        Assert.Equal(2, Assert.Single(model.ExplainCalls).Count);
+        Assert.Equal(4, Assert.Single(model.ExplainCalls).Count); // each offer and its runner-up
         await using var reader = database.NewContext();
         var reasons = await reader.Assignments.ToDictionaryAsync(a => a.WorkItemId, a => a.Reason);
-        Assert.Equal("Restart pods → Infrastructure (Kubernetes); fit 0.80, next best 0.30; load 0/2", reasons[pods.Id]);
-        Assert.Equal("sign-up form → Front-end (react); fit 0.80, next best 0.30; load 0/2", reasons[form.Id]);
+        Assert.Equal("Restart pods → Infrastructure (Kubernetes); fit 0.80, next best 0.30; skill level 0.80; load 0/2", reasons[pods.Id]);
+        Assert.Equal("sign-up form → Front-end (react); fit 0.80, next best 0.30; skill level 0.80; load 0/2", reasons[form.Id]);
+    }
+
+    [Fact]
+    public async Task A_pass_names_the_skill_the_model_matched_best_for_the_pair_and_the_words_that_matched_that_skill()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddAgentAsync(
+            "forge", 2,
+            new AgentSkill { SkillId = "ci", Name = "CI pipelines", Tags = ["builds"], Level = 0.9 },
+            new AgentSkill { SkillId = "k8s", Name = "Kubernetes", Tags = ["kubernetes", "pods"], Level = 0.6 });
+        var pods = await group.AddItemAsync("Pods crash-loop after the deploy");
+        var model = new ScriptedSkillModel
+        {
+            Affinity = (_, _) => (0.7f, 1),
+            Words = match => match.Profile.Skills[match.Skill].Id == "k8s" ? ["Pods", "crash-loop"] : ["deploy"],
+        };
+
+        Assert.Equal(1, await group.RunPassAsync(model));
+
+        Assert.Equal(1, Assert.Single(Assert.Single(model.ExplainCalls)).Skill);
+        await using var reader = database.NewContext();
+        var reason = await reader.Assignments.Where(a => a.WorkItemId == pods.Id).Select(a => a.Reason).SingleAsync();
+        // The level is the matched skill's, not the agent's best-declared one.
+        Assert.Equal("Pods crash-loop → Kubernetes (pods); fit 0.70; skill level 0.60; load 0/2", reason);
+    }
+
+    [Fact]
+    public async Task A_pass_names_the_priority_where_it_raised_the_score_and_not_where_it_did_not()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddAgentAsync("kube", 2, new AgentSkill { SkillId = "infra", Name = "Infrastructure", Tags = ["Kubernetes"], Level = 0.8 });
+        var urgent = await group.AddItemAsync("Restart the stuck pods", item => item.Priority = 10);
+        var calm = await group.AddItemAsync("Tidy the helm charts");
+
+        Assert.Equal(2, await group.RunPassAsync(new ScriptedSkillModel()));
+
+        await using var reader = database.NewContext();
+        var reasons = await reader.Assignments.ToDictionaryAsync(a => a.WorkItemId, a => a.Reason);
+        Assert.EndsWith("; priority +1.00", reasons[urgent.Id], StringComparison.Ordinal);
+        Assert.DoesNotContain("priority", reasons[calm.Id], StringComparison.Ordinal);
     }
 
     [Fact]

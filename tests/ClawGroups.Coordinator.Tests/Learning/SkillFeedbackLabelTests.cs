@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Calls;
+using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.WorkItems;
@@ -8,6 +9,7 @@ using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Lexical;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Testing.Databases;
+using ClawGroups.Testing.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -175,7 +177,8 @@ public sealed class SkillFeedbackLabelTests
     private static HumanWorkService HumanWork(ClawDbContext context)
     {
         var lifecycle = new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance);
-        return new HumanWorkService(context, lifecycle, new WorkItemService(context, lifecycle, new GroupSkillModels(Lexical, NullLogger<GroupSkillModels>.Instance)));
+        return new HumanWorkService(context, lifecycle, new WorkItemService(context, lifecycle, new GroupSkillModels(Lexical, NullLogger<GroupSkillModels>.Instance)),
+            new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions()));
     }
 
     /// <summary>An attempt at <see cref="Pdf"/> by the named agent, numbered in the order given.</summary>

@@ -15,7 +15,7 @@ public sealed class TrailEventTypesTests
             "work.accepted", "work.declined", "work.progress", "work.message", "work.result", "work.lateResult",
             "work.lateResultAccepted", "work.takenOver", "work.handedBack", "work.paused", "work.resumed", "work.pinged",
             "work.stalled", "work.failed", "work.completed", "work.approved", "work.rejected", "work.retried",
-            "work.cancelled", "work.released", "agent.registered", "agent.keyRotated", "agent.revoked", "agent.stalled",
+            "work.cancelled", "work.released", "agent.registered", "agent.keyRotated", "agent.revoked", "agent.stalled", "agent.signedOff",
             "agent.returned", "agent.unreachable", "agent.reachable", "group.created", "group.updated", "member.joined",
             "invite.created", "joinToken.created", "model.tuned",
         ];

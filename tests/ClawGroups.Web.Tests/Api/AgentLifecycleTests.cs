@@ -30,8 +30,14 @@ public sealed class AgentLifecycleTests : IAsyncLifetime
         Assert.Equal(WorkItemStates.Done, done.State);
         Assert.Equal(agent.AgentId, done.Assignee?.Id);
         var attempt = Assert.Single(done.Assignments);
-        // The skill matched and how well: "… → React UI (frontend); fit 0.71; load 0/2".
-        Assert.Matches(@"→ .+; fit \d\.\d\d(, next best \d\.\d\d)?; load 0/\d", attempt.Reason);
+        // The skill matched, how well, and the rest of the score: "… → React UI (frontend); fit 0.71; skill level 0.80; load 0/2".
+        Assert.Matches(@"→ .+; fit \d\.\d\d(, next best \d\.\d\d)?; skill level \d\.\d\d; load 0/\d", attempt.Reason);
+        // The candidates the coordinator weighed for the offer (docs/API.md, additions): here the one member, chosen, at the attempt's score.
+        var weighed = Assert.Single(attempt.Extra!["candidates"].EnumerateArray());
+        Assert.Equal(agent.AgentId, weighed.GetProperty("memberId").GetString());
+        Assert.True(weighed.GetProperty("chosen").GetBoolean());
+        Assert.Equal(attempt.Score, weighed.GetProperty("score").GetDouble());
+        Assert.Equal(attempt.Reason, weighed.GetProperty("reason").GetString());
         Assert.True(inReview.Result.HasValue, "the result the agent posted is on the item");
         var events = (await scenario.Human.GetEventsAsync(item.Id)).Select(e => e.Type).ToList();
         Assert.Equal(["work.created", "work.assigned", "work.accepted"], events.Take(3));

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Bunit;
+using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Web.Components.Board;
+using ClawGroups.Web.Components.Shared;
 using static ClawGroups.Web.Tests.Components.WorkItems;
 
 namespace ClawGroups.Web.Tests.Components;
@@ -17,6 +19,9 @@ public sealed class BoardShowsEveryNameTests : ComponentTest
     public static TheoryData<string> TrailEventTypeNames => new(TrailEventTypes.All.Select(t => t.Name));
 
     public static TheoryData<WorkItemState> States => new(Enum.GetValues<WorkItemState>());
+
+    public static TheoryData<string> MemberStatusNames => new(
+        typeof(MemberStatuses).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!));
 
     [Theory]
     [MemberData(nameof(TrailEventTypeNames))]
@@ -68,4 +73,19 @@ public sealed class BoardShowsEveryNameTests : ComponentTest
 
         Assert.Contains("'archived' is not a work item state", thrown.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [MemberData(nameof(States))]
+    public void Every_state_reads_in_words_on_its_card_not_by_its_api_name(WorkItemState state)
+    {
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item(WorkItemStates.ApiName(state), Agent)));
+
+        Assert.Contains(StateNames.Of(state), card.Find("[data-testid=work-item-card]").TextContent, StringComparison.Ordinal);
+        Assert.NotEqual(WorkItemStates.ApiName(state), StateNames.Of(state), StringComparer.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(MemberStatusNames))]
+    public void Every_member_status_has_words_for_people_not_its_api_name(string status)
+        => Assert.NotEqual(status, StateNames.OfMember(status), StringComparer.Ordinal);
 }

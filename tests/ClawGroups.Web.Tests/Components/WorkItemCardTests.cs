@@ -69,7 +69,29 @@ public sealed class WorkItemCardTests : ComponentTest
         var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item(state, routing: Held)));
 
         Assert.Equal("Needs a person to route", card.Find("[data-testid=card-flag]").TextContent.Trim());
-        Assert.EndsWith(", Needs a person to route", card.Find("[data-testid=work-item-card]").GetAttribute("aria-label"), StringComparison.Ordinal);
+        Assert.Contains("Needs a person to route", card.Find("[data-testid=work-item-card]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_card_tells_screen_readers_its_state_in_words_and_how_far_it_got_after_its_text()
+    {
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item("inProgress", Agent, fraction: 0.4, message: "Wrote the form")));
+
+        var names = card.Find("[data-testid=work-item-card]").GetAttribute("aria-labelledby")!.Split(' ');
+        var spoken = names.Select(id => card.Find($"#{id}").TextContent.Trim()).ToList();
+
+        Assert.Equal($"In progress, {0.4:P0} done", spoken[1]);
+        Assert.StartsWith("Build the settings page", spoken[0], StringComparison.Ordinal);
+        Assert.Contains("pixel", spoken[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_stalled_card_says_stalled_once()
+    {
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item("stalled")));
+
+        Assert.Equal($"{0:P0} done", card.Find("[data-testid=card-spoken-details]").TextContent);
+        Assert.Equal("Stalled", card.Find("[data-testid=card-flag]").TextContent.Trim());
     }
 
     [Fact]

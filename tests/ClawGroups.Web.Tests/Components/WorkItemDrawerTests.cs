@@ -81,6 +81,34 @@ public sealed class WorkItemDrawerTests : ComponentTest
     }
 
     [Fact]
+    public void An_offer_lists_the_candidates_it_weighed_with_their_scores_the_chosen_one_marked_and_a_legend_for_fit()
+    {
+        var at = DateTimeOffset.UtcNow;
+        RoutingCandidateView[] weighed =
+        [
+            new(Agent.Id, "agent", "pixel", 0.82, "settings page → React UI (frontend); fit 0.82, next best 0.61; skill level 0.80; load 0/2", 0.894, Chosen: true),
+            new(Guid.NewGuid(), "agent", "stylist", 0.61, "settings page → CSS (design); fit 0.61, next best 0.82; skill level 0.90; load 1/2", 0.657),
+            new(Guid.NewGuid(), "agent", "scribe", 0.2, "→ Writing (docs); fit 0.20, next best 0.82; skill level 0.50; load 0/1", 0.34),
+        ];
+        var attempt = new AssignmentView(Guid.NewGuid(), Agent.Id, "agent", "pixel", "work", 1, 0.894, weighed[0].Reason,
+            at, null, null, "active", null, null, false, new UsageView(0, 0, 0), weighed);
+        var drawer = Render<WorkItemDrawer>(p => p.Add(d => d.Item, Item("assigned", Agent, assignments: [attempt])).Add(d => d.HumanId, Me));
+
+        OpenTab(drawer, "Assignments");
+
+        var rows = drawer.FindAll("[data-testid=assignment] [data-testid=routing-candidate]");
+        Assert.Equal(["score 0.89 · fit 0.82", "score 0.66 · fit 0.61", "score 0.34 · fit 0.20"],
+            rows.Select(r => r.QuerySelector("[data-testid=routing-candidate-figures]")!.TextContent.Trim()));
+        Assert.Equal(["true", "false", "false"], rows.Select(r => r.GetAttribute("data-chosen")));
+        Assert.Single(drawer.FindAll("[data-testid=routing-candidate-chosen]"));
+        Assert.Contains("CSS (design); fit 0.61", rows[1].QuerySelector("[data-testid=routing-candidate-reason]")!.TextContent, StringComparison.Ordinal);
+        Assert.Empty(drawer.FindAll("[data-testid=give-to]")); // an offer is made: nothing to give
+        var legend = drawer.Find("[data-testid=score-legend]").TextContent;
+        Assert.Contains("fit: how well the item's words match the member's skill, from 0 to 1", legend, StringComparison.Ordinal);
+        Assert.Contains("0.7 × fit + 0.2 × skill level + 0.1 × share of slots free", legend, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_markdown_artifact_is_rendered_without_running_what_an_agent_wrote()
     {
         var artifact = new ArtifactView(Guid.NewGuid(), "notes.md", "text/markdown", "# Findings\n<script>alert(1)</script>", 40, DateTimeOffset.UtcNow, null);

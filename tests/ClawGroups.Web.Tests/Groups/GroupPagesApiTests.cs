@@ -33,7 +33,7 @@ public sealed class GroupPagesApiTests : IAsyncLifetime
     {
         var groupId = await CreateGroupAsync();
         var token = await PostAsync($"/api/v1/groups/{groupId}/join-tokens", """{"expiresInMinutes":60,"maxUses":1}""");
-        var snippet = AgentSnippets.All(_owner.BaseAddress!.ToString(), token.GetProperty("token").GetString()!, "pixel's helper", null)
+        var snippet = AgentSnippets.All(_owner.BaseAddress!.ToString(), token.GetProperty("token").GetString()!, 1, Draft("pixel's helper"), null)
             .Single(s => s.Key == "register");
 
         var curl = ShellWords.Split(snippet.Code);
@@ -48,6 +48,55 @@ public sealed class GroupPagesApiTests : IAsyncLifetime
         var group = await _owner.GetFromJsonAsync<JsonElement>($"/api/v1/groups/{groupId}");
         var agent = group.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("kind").GetString() == "agent");
         Assert.Equal(("pixel's helper", "pull"), (agent.GetProperty("name").GetString(), agent.GetProperty("delivery").GetString()));
+    }
+
+    [Fact]
+    public async Task A_preset_whose_skills_were_edited_registers_an_agent_with_the_edited_skills()
+    {
+        var groupId = await CreateGroupAsync();
+        var token = await PostAsync($"/api/v1/groups/{groupId}/join-tokens", """{"expiresInMinutes":60,"maxUses":1}""");
+        var edited = """[ { "id": "ledger-close", "name": "Month-end close", "tags": ["accounting"], "level": 0.7 } ]""";
+        var draft = new AgentDraft("closer", SkillPresets.Find("accounting"), SkillPresets.Parse(edited).Skills!);
+        var snippet = AgentSnippets.All(_owner.BaseAddress!.ToString(), token.GetProperty("token").GetString()!, 1, draft, null)
+            .Single(s => s.Key == "register");
+
+        using var request = CurlRequest(ShellWords.Split(snippet.Code));
+        using var anonymous = _app.CreateClient();
+        using var response = await anonymous.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var group = await _owner.GetFromJsonAsync<JsonElement>($"/api/v1/groups/{groupId}");
+        var agent = group.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("kind").GetString() == "agent");
+        var skill = Assert.Single(agent.GetProperty("skills").EnumerateArray());
+        Assert.Equal(("ledger-close", "Month-end close"), (skill.GetProperty("id").GetString(), skill.GetProperty("name").GetString()));
+    }
+
+    [Theory]
+    [InlineData("not json", "not valid JSON")]
+    [InlineData("[]", "at least one skill")]
+    [InlineData("""[ { "id": "sql" } ]""", "Skill 1 needs an \"id\" and a \"name\"")]
+    public void Skills_that_cannot_make_a_card_are_refused_with_the_reason(string json, string reason)
+    {
+        var (skills, problem) = SkillPresets.Parse(json);
+
+        Assert.Null(skills);
+        Assert.Contains(reason, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_simulator_command_starts_as_many_agents_as_the_token_admits_of_the_chosen_kind()
+    {
+        foreach (var preset in SkillPresets.All)
+        {
+            var command = AgentSnippets.SimulatorCommand("http://localhost:5000/", "cg_join_abc", 4, preset);
+
+            var words = ShellWords.Split(command);
+            var parsed = ClawGroups.AgentSimulator.Cli.SimulatorArguments.Parse(words.SkipWhile(w => w != "--").Skip(1).ToList());
+
+            Assert.True(parsed.Arguments is not null, $"{preset.Key}: {parsed.Error}");
+            Assert.Equal((new Uri("http://localhost:5000"), "cg_join_abc", 4, preset.Key),
+                (parsed.Arguments.Server, parsed.Arguments.JoinToken, parsed.Arguments.Agents, parsed.Arguments.Profile));
+        }
     }
 
     [Fact]
@@ -104,6 +153,9 @@ public sealed class GroupPagesApiTests : IAsyncLifetime
         Assert.Contains(expected, html, StringComparison.Ordinal);
         Assert.Contains(">pages</h1>", html, StringComparison.Ordinal);
     }
+
+    private static AgentDraft Draft(string name)
+        => new(name, SkillPresets.All[0], SkillPresets.Parse(SkillPresets.All[0].SkillsJson).Skills!);
 
     private async Task<string> CreateGroupAsync()
         => (await PostAsync("/api/v1/groups", """{"name":"pages"}""")).GetProperty("id").GetString()!;

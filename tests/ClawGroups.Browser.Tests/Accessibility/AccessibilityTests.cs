@@ -1,0 +1,221 @@
+using System.Text.RegularExpressions;
+using ClawGroups.AgentSimulator.Agents;
+using ClawGroups.AgentSimulator.Api;
+using ClawGroups.Data.Database;
+using ClawGroups.Web.Tests;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ClawGroups.Browser.Tests.Accessibility;
+
+/// <summary>
+/// WCAG 2.2 AA, checked by axe-core in Chromium on every page a person uses, in the light and the dark theme; and the
+/// keyboard in the work item drawer: focus moves in, stays in, and comes back to the card.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCore) : IAsyncLifetime, IClassFixture<AxeFixture>
+{
+    private const string Password = "Correct horse 42";
+    private const string SettingsPage = "Build the settings page";
+
+    private ClawAppFactory _app = null!;
+    private SimulatedAgent? _agent;
+
+    public async Task InitializeAsync() => _app = await ClawAppFactory.StartOnLoopbackAsync(provider: DatabaseProvider.Sqlite);
+
+    public async Task DisposeAsync()
+    {
+        if (_agent is not null)
+        {
+            await _agent.DisposeAsync();
+        }
+
+        await _app.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Every_page_meets_WCAG_2_2_AA_in_both_themes(bool dark)
+    {
+        var theme = dark ? "dark" : "light";
+        var shots = new Screenshots($"{nameof(Every_page_meets_WCAG_2_2_AA_in_both_themes)}-{theme}");
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        if (dark)
+        {
+            // The theme a person chose earlier, as the toggle remembers it.
+            await context.AddCookiesAsync([new() { Name = "claw-theme", Value = "dark", Url = _app.BaseAddress.ToString() }]);
+        }
+
+        var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
+        var page = person.Page;
+        var axe = new AxeCheck(axeCore.Script);
+        await shots.RunAsync(async () =>
+        {
+            await page.GotoAsync(new Uri(_app.BaseAddress, "account/signin").ToString());
+            Assert.Equal(dark, await IsDarkAsync(page));
+            await CheckAsync(axe, page, shots, $"sign-in ({theme})");
+            await page.GotoAsync(new Uri(_app.BaseAddress, "account/signup").ToString());
+            await CheckAsync(axe, page, shots, $"sign-up ({theme})");
+
+            await person.SignUpAsync("Ada Lovelace", "ada@example.com", Password);
+            await person.CreateGroupAsync("Launch crew");
+
+            var token = await person.CreateJoinTokenAsync(agents: 1);
+            _agent = await SimulatedAgent.StartAsync(new SimulatedAgentOptions
+            {
+                ServerUrl = _app.BaseAddress,
+                JoinToken = token,
+                Name = "pixel",
+                Profile = SkillProfiles.Frontend,
+                Delivery = AgentDelivery.Pull,
+                Behaviour = AgentBehaviour.Diligent,
+                Timings = AgentTimings.Fast,
+            });
+            await Expect(page.GetByTestId("agent-joined").Filter(new() { HasText = "pixel" })).ToBeVisibleAsync(WorkspacePage.Soon);
+            await CheckAsync(axe, page, shots, $"Add an agent ({theme})");
+
+            await page.GetByTestId("tab-board").ClickAsync();
+            await person.CreateWorkItemAsync(SettingsPage, "react");
+            await person.CreateWorkItemAsync("Plan the launch", "");
+            await Expect(person.CardIn("inReview", SettingsPage)).ToBeVisibleAsync(WorkspacePage.Soon);
+            Assert.Equal(dark, await IsDarkAsync(page));
+            // A card's name is what a sighted person reads on it, with its state in words rather than the API's name.
+            await Expect(person.CardIn("inReview", SettingsPage)).ToHaveAccessibleNameAsync(new Regex($"^{SettingsPage} .*pixel.* In review"));
+            await CheckAsync(axe, page, shots, $"board ({theme})");
+
+            await person.OpenAsync(SettingsPage);
+            await Expect(page.GetByTestId("action-approve")).ToBeVisibleAsync();
+            await CheckAsync(axe, page, shots, $"drawer, open on an item in review ({theme})");
+            await person.CloseDrawerAsync();
+
+            await page.GetByTestId("tab-roster").ClickAsync();
+            await Expect(page.GetByTestId("roster-member").Filter(new() { HasText = "pixel" })).ToBeVisibleAsync(WorkspacePage.Soon);
+            await CheckAsync(axe, page, shots, $"roster ({theme})");
+
+            await page.GetByTestId("tab-dashboard").ClickAsync();
+            await Expect(page.GetByTestId("agent-records")).ToContainTextAsync("pixel", new() { Timeout = 30_000 });
+            await CheckAsync(axe, page, shots, $"dashboard ({theme})");
+
+            await page.GetByTestId("tab-settings").ClickAsync();
+            await Expect(page.GetByTestId("members")).ToBeVisibleAsync(WorkspacePage.Soon);
+            await CheckAsync(axe, page, shots, $"settings ({theme})");
+
+            await page.GotoAsync(_app.BaseAddress.ToString());
+            await person.WaitForCircuitAsync();
+            await Expect(page.GetByTestId("group-card").Filter(new() { HasText = "Launch crew" })).ToBeVisibleAsync(WorkspacePage.Soon);
+            await CheckAsync(axe, page, shots, $"workspace ({theme})");
+
+            await page.GotoAsync(new Uri(_app.BaseAddress, "account/tokens").ToString());
+            await person.WaitForCircuitAsync();
+            await Expect(page.GetByTestId("token-list")).ToBeVisibleAsync(WorkspacePage.Soon);
+            await CheckAsync(axe, page, shots, $"access tokens ({theme})");
+
+            axe.AssertNoSeriousViolations();
+        }, page);
+    }
+
+    [Fact]
+    public async Task The_drawer_holds_the_keyboard_until_escape_closes_it_and_focus_returns_to_the_card()
+    {
+        var shots = new Screenshots(nameof(The_drawer_holds_the_keyboard_until_escape_closes_it_and_focus_returns_to_the_card));
+        await using var context = await browser.Browser.NewContextAsync();
+        var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
+        var page = person.Page;
+        await shots.RunAsync(async () =>
+        {
+            await person.SignUpAsync("Grace Hopper", "grace@example.com", Password);
+            await person.CreateGroupAsync("Keyboard crew");
+            await person.CreateWorkItemAsync("Write the release notes", "writing");
+            await person.CreateWorkItemAsync("Check the backups", "ops");
+            var card = person.Card("Write the release notes");
+            var itemId = await card.GetAttributeAsync("data-item-id");
+
+            await card.FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            var drawer = page.GetByRole(AriaRole.Dialog, new() { Name = "Write the release notes" });
+            await Expect(drawer).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("drawer-close")).ToBeFocusedAsync();
+
+            // However far a person tabs, forwards or back, focus stays on the drawer's controls, never the board behind it.
+            for (var press = 0; press < 40; press++)
+            {
+                await page.Keyboard.PressAsync(press < 30 ? "Tab" : "Shift+Tab");
+                Assert.True(await drawer.EvaluateAsync<bool>("dialog => dialog.contains(document.activeElement)"),
+                    $"after {press + 1} presses focus left the drawer for {await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 200)")}");
+            }
+
+            await page.Keyboard.PressAsync("Escape");
+            await Expect(page.GetByTestId("work-item-drawer")).ToBeHiddenAsync();
+            await Expect(page.Locator($"[data-testid=work-item-card][data-item-id='{itemId}']")).ToBeFocusedAsync();
+        }, page);
+    }
+
+    [Fact]
+    public async Task A_dialog_takes_focus_closes_on_escape_and_gives_focus_back_to_the_button_that_opened_it()
+    {
+        var shots = new Screenshots(nameof(A_dialog_takes_focus_closes_on_escape_and_gives_focus_back_to_the_button_that_opened_it));
+        await using var context = await browser.Browser.NewContextAsync();
+        var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
+        var page = person.Page;
+        await shots.RunAsync(async () =>
+        {
+            await person.SignUpAsync("Mary Jackson", "mary@example.com", Password);
+            await person.CreateGroupAsync("Dialog crew");
+            var opener = page.GetByTestId("new-work-item").First;
+
+            await opener.FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await Expect(dialog).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("() => document.querySelector('[role=dialog]')?.contains(document.activeElement)");
+
+            await page.Keyboard.PressAsync("Escape");
+            await Expect(dialog).ToBeHiddenAsync();
+            await Expect(opener).ToBeFocusedAsync();
+        }, page);
+    }
+
+    [Fact]
+    public async Task The_chosen_theme_survives_a_reload_and_the_server_renders_it_before_any_script_runs()
+    {
+        var shots = new Screenshots(nameof(The_chosen_theme_survives_a_reload_and_the_server_renders_it_before_any_script_runs));
+        await using var context = await browser.Browser.NewContextAsync();
+        var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
+        var page = person.Page;
+        await shots.RunAsync(async () =>
+        {
+            await person.SignUpAsync("Katherine Johnson", "katherine@example.com", Password);
+            var groupId = await person.CreateGroupAsync("Night crew");
+            Assert.False(await IsDarkAsync(page));
+
+            await page.GetByLabel("Toggle dark mode").ClickAsync();
+            await page.WaitForFunctionAsync("() => document.cookie.includes('claw-theme=dark')");
+            await page.ReloadAsync();
+            await person.WaitForCircuitAsync();
+
+            Assert.True(await IsDarkAsync(page), "the board opened light again after a reload");
+            await Expect(page.GetByLabel("Toggle dark mode")).ToHaveAttributeAsync("aria-pressed", "true");
+
+            // Without scripts the page is exactly what the server rendered: dark already, so nothing flashes light first.
+            await using var noScripts = await browser.Browser.NewContextAsync(new() { JavaScriptEnabled = false, StorageState = await context.StorageStateAsync() });
+            var served = await noScripts.NewPageAsync();
+            await served.GotoAsync(new Uri(_app.BaseAddress, $"groups/{groupId}").ToString());
+            Assert.True(await IsDarkAsync(served), "the server rendered the page light");
+        }, page);
+    }
+
+    private static async Task CheckAsync(AxeCheck axe, IPage page, Screenshots shots, string what)
+    {
+        await shots.TakeAsync(page, what.Replace(' ', '-'));
+        await axe.CheckAsync(page, what);
+    }
+
+    /// <summary>Whether the page shows the dark theme: its background is dark, whatever the exact colour.</summary>
+    private static Task<bool> IsDarkAsync(IPage page) => page.EvaluateAsync<bool>("""
+        () => {
+            const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b < 64;
+        }
+        """);
+}
