@@ -201,6 +201,7 @@ public sealed class AgentWorkService(
 
         var ended = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Declined, cancellationToken, stallReason: StallReason.Declined);
         ended!.Feedback = report.Reason;
+        FeedbackSteering.SendOn(item, ended, caller.Name, report.Reason, sameMember: null);
         WorkItemStateMachine.Apply(item, WorkItemMove.Decline, lifecycle.Now);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Declined, lifecycle.Now, new { report.Reason }, item.Id, caller.Id);
         await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, "declined", cancellationToken);

@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;
@@ -17,7 +18,10 @@ public sealed record AssignmentCandidate(int Item, int Agent, double Score, doub
 /// </summary>
 public readonly record struct ScoreParts(double Fit, double Level, double Priority);
 
-/// <summary>Scores every allowed (item, agent) pair. Required skills are hard constraints; stalls and declines exclude.</summary>
+/// <summary>
+/// Scores every allowed (item, agent) pair. Required skills are hard constraints; a stall, and an attempt the item was
+/// steered away from (a rejection, a hand-back, a decline, a reassignment: decision 0024), exclude.
+/// </summary>
 public static class AssignmentCandidates
 {
     /// <summary>
@@ -83,7 +87,8 @@ public static class AssignmentCandidates
     public static WorkItemText ToText(WorkItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return new WorkItemText(item.Id.ToString(), item.Title, item.Description, item.RequiredSkills, ItemReadings.Of(item));
+        return new WorkItemText(
+            item.Id.ToString(), item.Title, FeedbackSteering.ReadWithNotes(item.Description, item.RoutingNotes), item.RequiredSkills, ItemReadings.Of(item));
     }
 
     public static SkillProfile ToProfile(Agent agent)
@@ -94,8 +99,8 @@ public static class AssignmentCandidates
     }
 
     /// <summary>
-    /// Whether the agent could take the item, capacity aside: it has the required skills and has not stalled on or declined
-    /// the item before.
+    /// Whether the agent could take the item, capacity aside: it has the required skills, has not stalled on the item and
+    /// was not steered away from it.
     /// </summary>
     public static bool CouldTake(WorkItem item, Agent agent)
     {
@@ -104,9 +109,31 @@ public static class AssignmentCandidates
         return !Excluded(item, agent) && HasRequiredSkills(item, agent);
     }
 
-    /// <summary>An agent that stalled on or declined this item is not offered it again.</summary>
+    /// <summary>An agent that stalled on this item, or that the item was steered away from, is not offered it again.</summary>
     private static bool Excluded(WorkItem item, Agent agent)
-        => item.Assignments.Any(a => a.AgentId == agent.Id && a.Outcome is AssignmentOutcome.Stalled or AssignmentOutcome.Declined);
+        => item.Assignments.Any(a => a.AgentId == agent.Id && (a.Outcome == AssignmentOutcome.Stalled || a.SteeredAway));
+
+    /// <summary>
+    /// Steering away is a preference, not a ban (decision 0024): an item that no available agent other than those it was
+    /// steered away from could take goes back to them rather than waiting forever, its feedback read with its text. The
+    /// items are a pass's lean, untracked copies, so this holds for the pass only; a member who could take it coming back
+    /// restores the preference on the next pass.
+    /// </summary>
+    public static void LetBackWhereNoOneElse(IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(agents);
+        foreach (var item in items)
+        {
+            if (item.Assignments.Any(a => a.SteeredAway) && !agents.Any(agent => CouldTake(item, agent)))
+            {
+                foreach (var steered in item.Assignments.Where(a => a.SteeredAway))
+                {
+                    steered.SteeredAway = false;
+                }
+            }
+        }
+    }
 
     private static bool HasRequiredSkills(WorkItem item, Agent agent)
         => item.RequiredSkills.All(required => agent.Skills.Any(s => Meets(s, required)));

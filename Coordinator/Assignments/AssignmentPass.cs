@@ -77,6 +77,7 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
+        AssignmentCandidates.LetBackWhereNoOneElse(items, agents);
         clock.Lap("load");
 
         var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);

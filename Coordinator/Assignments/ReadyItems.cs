@@ -7,14 +7,12 @@ namespace ClawGroups.Coordinator.Assignments;
 
 /// <summary>
 /// The ready items a pass weighs, read lean and untracked: what the model and the candidates need (text, required skills,
-/// priority, the members who stalled on or declined each), with the reading's bytes taken from this node's earlier passes
+/// priority, routing notes, the members who stalled on each or that each was steered away from), with the reading's bytes taken from this node's earlier passes
 /// where it has them. At 3,300 ready items the whole rows cost 42–90 ms a pass and these 6–32 ms (docs/PERFORMANCE.md).
 /// The items a pass moves are read again whole and tracked (<see cref="TrackWholeAsync"/>).
 /// </summary>
 public sealed class ReadyItems
 {
-    private static readonly AssignmentOutcome[] Excluding = [AssignmentOutcome.Stalled, AssignmentOutcome.Declined];
-
     /// <summary>
     /// Per group, each item's reading bytes under its id, version and reading version (a pass keeps a new reading without
     /// bumping the item's version); a pass forgets the items it no longer sees.
@@ -28,7 +26,8 @@ public sealed class ReadyItems
         var rows = await ready.Select(w => new
         {
             w.Id, w.GroupId, w.Version, w.Title, w.Description, w.RequiredSkills, w.Priority, w.State, w.CreatedAt, w.ReadingVersion,
-            w.ExpectedDurationSeconds, Excluded = w.Assignments.Where(a => Excluding.Contains(a.Outcome)).Select(a => new { a.AgentId, a.Outcome }).ToList(),
+            w.ExpectedDurationSeconds, w.RoutingNotes,
+            Excluded = w.Assignments.Where(a => a.Outcome == AssignmentOutcome.Stalled || a.SteeredAway).Select(a => new { a.AgentId, a.Outcome, a.SteeredAway }).ToList(),
         }).ToListAsync(cancellationToken);
         var known = _readings.GetOrAdd(groupId, _ => new());
         var items = new List<WorkItem>(rows.Count);
@@ -39,9 +38,9 @@ public sealed class ReadyItems
             {
                 Id = row.Id, GroupId = row.GroupId, Version = row.Version, Title = row.Title, Description = row.Description, RequiredSkills = row.RequiredSkills,
                 Priority = row.Priority, State = row.State, CreatedAt = row.CreatedAt, ReadingVersion = row.ReadingVersion,
-                ExpectedDurationSeconds = row.ExpectedDurationSeconds,
+                ExpectedDurationSeconds = row.ExpectedDurationSeconds, RoutingNotes = row.RoutingNotes,
             };
-            item.Assignments.AddRange(row.Excluded.Select(e => new Assignment { WorkItemId = row.Id, AgentId = e.AgentId, Outcome = e.Outcome }));
+            item.Assignments.AddRange(row.Excluded.Select(e => new Assignment { WorkItemId = row.Id, AgentId = e.AgentId, Outcome = e.Outcome, SteeredAway = e.SteeredAway }));
             if (item.ReadingVersion is not null)
             {
                 if (known.TryGet((item.Id, item.Version, item.ReadingVersion), out var bytes))

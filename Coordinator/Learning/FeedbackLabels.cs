@@ -11,9 +11,12 @@ namespace ClawGroups.Coordinator.Learning;
 /// <item>A person's correction: the member a person gave the item to (a reassignment, or a pick among a held item's candidates)
 /// fits, from the moment of the choice; the member it was taken from, when one had it, does not.</item>
 /// <item>Declined, then accepted by another member: the member that accepted fits, from the moment it accepts.</item>
+/// <item>Steered away from (decision 0024): an attempt whose rejection, hand-back, decline or reassignment sent the item on
+/// to another member does not fit — one rule for a reject, a hand-back after a takeover and a reassign, with or without a
+/// note. A note that asked for the same member steers nothing, and says nothing beyond its outcome.</item>
 /// </list>
-/// A later ending that says the fit was wrong (rejected, stalled, failed, declined, or taken away by a person) overrides an
-/// earlier positive. Revoked, taken-over, cancelled and handed-back attempts say nothing by themselves.
+/// A later ending that says the fit was wrong (rejected, stalled, failed, declined, steered away from, or taken away by a
+/// person) overrides an earlier positive. Revoked, taken-over, cancelled and handed-back attempts say nothing by themselves.
 /// </summary>
 internal static class FeedbackLabels
 {
@@ -22,7 +25,7 @@ internal static class FeedbackLabels
 
     public static readonly Expression<Func<Assignment, bool>> Teaching = a =>
         a.Role == AssignmentRole.Work && a.AgentId != null
-        && ((a.EndedAt != null && ((a.Outcome == AssignmentOutcome.Completed && a.WorkItem!.State == WorkItemState.Done) || NotAccepted.Contains(a.Outcome)))
+        && ((a.EndedAt != null && ((a.Outcome == AssignmentOutcome.Completed && a.WorkItem!.State == WorkItemState.Done) || NotAccepted.Contains(a.Outcome) || a.SteeredAway))
             || a.ChosenByUserId != null
             // Taken away by a person: the item's next turn, opened as this one ended, is the person's choice. (By time, not by
             // attempt number: a person's choice does not spend an attempt, so it may carry the same number.)
@@ -51,7 +54,7 @@ internal static class FeedbackLabels
         ArgumentNullException.ThrowIfNull(assignment);
         var takenByPerson = assignment.Outcome == AssignmentOutcome.Reassigned && assignment.WorkItem!.Assignments.Any(next =>
             next.Role == AssignmentRole.Work && next.Id != assignment.Id && next.ChosenByUserId != null && next.OfferedAt >= assignment.EndedAt);
-        return !NotAccepted.Contains(assignment.Outcome) && !takenByPerson;
+        return !NotAccepted.Contains(assignment.Outcome) && !takenByPerson && !assignment.SteeredAway;
     }
 
     /// <summary>A teaching assignment's group and label time.</summary>

@@ -53,8 +53,16 @@ public sealed class HumanWorkService(
                 ended.Feedback = request.Note;
             }
 
+            // The person's own attempt is sent on, and so is the agent's they took it over from: the hand-back is their
+            // verdict on that agent's work, which is how "Front-end please" kept going back to the same wrong agent.
+            var sameMember = FeedbackSteering.SendOn(item, ended, null, request.Note, request.SameMember);
+            if (TakenOverBefore(item, ended) is { } takenOver)
+            {
+                sameMember = FeedbackSteering.SendOn(item, takenOver, await AgentNameAsync(takenOver, cancellationToken), request.Note, request.SameMember);
+            }
+
             WorkItemStateMachine.Apply(item, WorkItemMove.HandBack, lifecycle.Now);
-            context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.HandedBack, lifecycle.Now, new { request.Note }, item.Id);
+            context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.HandedBack, lifecycle.Now, new { request.Note, sameMember }, item.Id);
             await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, "handedBack", cancellationToken);
             return null;
         }, cancellationToken);
@@ -65,6 +73,11 @@ public sealed class HumanWorkService(
         if (request.MemberId is not { } memberId)
         {
             return Failure.Invalid("memberId", "memberId is required: the id of an agent or a human of the group.");
+        }
+
+        if (request.Note is { Length: > WorkItemLimits.MaxNoteLength })
+        {
+            return Failure.Invalid("note", $"note is at most {WorkItemLimits.MaxNoteLength} characters long.");
         }
 
         return await MoveAsync(caller, id, WorkItemMove.Reassign, async item =>
@@ -92,7 +105,14 @@ public sealed class HumanWorkService(
             var reason = RoutingHold.Candidates(item).FirstOrDefault(c => c.MemberId == memberId) is { } candidate
                 ? $"picked by {caller.Name}; {candidate.Reason}"
                 : $"reassigned by {caller.Name}";
-            await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Reassigned, cancellationToken, RevokeReasons.Reassigned);
+            var ended = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Reassigned, cancellationToken, RevokeReasons.Reassigned);
+            if (ended is not null)
+            {
+                ended.Feedback = request.Note ?? ended.Feedback;
+            }
+
+            // A person chose someone else: the member it was taken from is steered away from whatever the note says.
+            FeedbackSteering.SendOn(item, ended, null, request.Note, sameMember: false);
             if (item.State is WorkItemState.Assigned or WorkItemState.InProgress)
             {
                 item.State = WorkItemState.Ready;
@@ -130,6 +150,7 @@ public sealed class HumanWorkService(
 
         return await MoveAsync(caller, id, approve ? WorkItemMove.Approve : WorkItemMove.Reject, async item =>
         {
+            var sameMember = false;
             var openReviews = item.Assignments.Where(a => a.Role == AssignmentRole.Review && a.EndedAt is null).ToList();
             foreach (var review in openReviews)
             {
@@ -158,19 +179,24 @@ public sealed class HumanWorkService(
             else
             {
                 var ended = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Rejected, cancellationToken);
+                Agent? author = null;
                 if (ended is not null)
                 {
                     ended.Feedback = request.Feedback;
                     if (ended.AgentId is { } agentId && await context.Agents.FindAsync([agentId], cancellationToken) is { } agent)
                     {
+                        author = agent;
                         lifecycle.Tell(agent, AgentMessageTypes.Rejected, new { workItemId = item.Id, feedback = request.Feedback }, item.Id);
                     }
                 }
 
+                sameMember = FeedbackSteering.SendOn(item, ended, author?.Name, request.Feedback, request.SameMember);
+
                 WorkItemStateMachine.Apply(item, WorkItemMove.Reject, lifecycle.Now);
             }
 
-            context.AddTrailEvent(item.GroupId, caller, approve ? TrailEventTypes.Approved : TrailEventTypes.Rejected, lifecycle.Now, new { request.Feedback }, item.Id);
+            context.AddTrailEvent(item.GroupId, caller, approve ? TrailEventTypes.Approved : TrailEventTypes.Rejected, lifecycle.Now,
+                approve ? new { request.Feedback } : (object)new { request.Feedback, sameMember }, item.Id);
             if (!approve)
             {
                 // The last attempt was rejected: the item waits for a person instead of being offered again.
@@ -373,6 +399,21 @@ public sealed class HumanWorkService(
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }
+
+    /// <summary>
+    /// The agent's attempt a person took over just before the attempt they now hand back, if that is how they came to hold it:
+    /// the work attempt that ended last before theirs was offered (by time: a takeover keeps the attempt's number).
+    /// </summary>
+    private static Assignment? TakenOverBefore(WorkItem item, Assignment? handedBack)
+        => handedBack is null
+            ? null
+            : item.Assignments.Where(a => a.Role == AssignmentRole.Work && a.Id != handedBack.Id && a.EndedAt <= handedBack.OfferedAt)
+                .OrderByDescending(a => a.EndedAt).FirstOrDefault() is { Outcome: AssignmentOutcome.TakenOver, AgentId: not null } takenOver
+                ? takenOver
+                : null;
+
+    private async Task<string?> AgentNameAsync(Assignment assignment, CancellationToken cancellationToken)
+        => assignment.AgentId is { } agentId && await context.Agents.FindAsync([agentId], cancellationToken) is { } agent ? agent.Name : null;
 
     private async Task<(WorkItem? Item, Failure? Denied)> HumanItemAsync(Caller caller, Guid id, CancellationToken cancellationToken)
         => GroupAccess.RequireHuman(caller) is { } notHuman ? (null, notHuman) : await workItems.VisibleItemAsync(caller, id, cancellationToken);

@@ -6,11 +6,17 @@ public sealed record CreateWorkItemRequest(
 /// <summary>What a person changes in an item; a field left out (null) stays as it is.</summary>
 public sealed record EditWorkItemRequest(string? Title, string? Description, IReadOnlyList<string>? RequiredSkills, int? Priority);
 
-public sealed record HandBackRequest(string? Note);
+/// <summary>
+/// A hand-back. The note says (optionally) for whom or what is missing; <paramref name="SameMember"/> (added) true lets the
+/// member it was taken from be offered it again, false never; left out, the note decides (decision 0024).
+/// </summary>
+public sealed record HandBackRequest(string? Note, bool? SameMember = null);
 
-public sealed record ReassignRequest(Guid? MemberId);
+/// <summary>A reassignment; the note (added) says what was missing and is read with the item's text when it is routed again.</summary>
+public sealed record ReassignRequest(Guid? MemberId, string? Note = null);
 
-public sealed record ReviewRequest(bool? Approve, string? Feedback);
+/// <summary>A review; on a rejection <paramref name="SameMember"/> (added) decides as on a hand-back.</summary>
+public sealed record ReviewRequest(bool? Approve, string? Feedback, bool? SameMember = null);
 
 public sealed record MessageRequest(string? Text);
 

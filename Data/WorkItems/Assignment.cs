@@ -72,6 +72,13 @@ public class Assignment : IVersioned
     /// <summary>Reviewer feedback when a result was rejected, passed to the next assignee.</summary>
     public string? Feedback { get; set; }
 
+    /// <summary>
+    /// The attempt ended with the item sent on to another member: a rejection, a hand-back, a decline or a reassignment
+    /// whose feedback or note did not ask for this member again. The coordinator offers the item to other members first
+    /// (decision 0024), and the group's tuning reads it as "this member does not fit this item".
+    /// </summary>
+    public bool SteeredAway { get; set; }
+
     public long Version { get; set; }
 }
 

@@ -61,6 +61,12 @@ public class WorkItem : IVersioned
     public string? ReadingVersion { get; set; }
 
     /// <summary>
+    /// What people and agents said when they sent the item on (rejection feedback, hand-back and reassignment notes, decline
+    /// reasons), newest first: read with the item's text when it is routed again, so "front-end please" steers the next offer.
+    /// </summary>
+    public string? RoutingNotes { get; set; }
+
+    /// <summary>
     /// When the coordinator held the item for a person to route: the members who could take it fit it almost equally well,
     /// so it is not offered blindly. Null while the coordinator routes it itself.
     /// </summary>

@@ -28,6 +28,11 @@ public static class WorkItemLimits
     /// <summary>What a person writes on an item in passing: a message to its agent, review feedback, a hand-back note.</summary>
     public const int MaxNoteLength = 4000;
 
+    /// <summary>
+    /// The notes an item keeps for routing (<see cref="WorkItem.RoutingNotes"/>): two full notes; older ones are dropped first.
+    /// </summary>
+    public const int MaxRoutingNotesLength = 2 * MaxNoteLength;
+
     /// <summary>Why an agent declined its offer.</summary>
     public const int MaxDeclineReasonLength = 2000;
 

@@ -22,23 +22,25 @@ public sealed class WorkItemActionRunner(WorkItemCommands commands, IDialogServi
             case DrawerAction.TakeOver:
                 return Report(await commands.TakeOverAsync(item.Id), "You took it over. The agent was told to stop; its log and artifacts are yours.");
             case DrawerAction.HandBack:
-                return await PromptAsync("Hand back", "The coordinator offers it again. Leave a note for whoever picks it up.", "Note", false) is { } note
-                    ? Report(await commands.HandBackAsync(item.Id, note), "Handed back to the coordinator.")
+                return await PromptAsync("Hand back", "The coordinator offers it to a different member. Your note is read with the item when it is routed again.",
+                        "For whom, or what is missing? (optional)", false, askSameMember: true) is { } handBack
+                    ? Report(await commands.HandBackAsync(item.Id, handBack.Text, handBack.SameMember), "Handed back to the coordinator.")
                     : null;
             case DrawerAction.Complete:
                 return await PromptAsync("Complete", "Summarise what you did; it becomes the item's result.", "Summary", true, maxLength: WorkItemLimits.MaxSummaryLength) is { } summary
-                    ? Report(await commands.CompleteAsync(item.Id, summary), "Completed.")
+                    ? Report(await commands.CompleteAsync(item.Id, summary.Text), "Completed.")
                     : null;
             case DrawerAction.Approve:
                 return Report(await commands.ReviewAsync(item.Id, approve: true, feedback: null), "Approved: the item is done.");
             case DrawerAction.Reject:
-                return await PromptAsync("Reject", "The item goes back for another attempt with your feedback.", "Feedback", true, Color.Error) is { } feedback
-                    ? Report(await commands.ReviewAsync(item.Id, approve: false, feedback), "Rejected with feedback.")
+                return await PromptAsync("Reject", "The item goes back for another attempt, by default by a different member. Your feedback is read with the item when it is routed again.",
+                        "Feedback: what is wrong, for whom, or what is missing", true, Color.Error, askSameMember: true) is { } rejection
+                    ? Report(await commands.ReviewAsync(item.Id, approve: false, rejection.Text, rejection.SameMember), "Rejected with feedback.")
                     : null;
             case DrawerAction.Reassign:
                 var picked = await dialogs.ShowAsync<MemberPickerDialog>("Reassign to…", new DialogParameters<MemberPickerDialog> { { d => d.Members, members } });
-                return await picked.Result is { Canceled: false, Data: Guid memberId }
-                    ? Report(await commands.ReassignAsync(item.Id, memberId), "Reassigned.")
+                return await picked.Result is { Canceled: false, Data: ReassignChoice choice }
+                    ? Report(await commands.ReassignAsync(item.Id, choice.MemberId, choice.Note), "Reassigned.")
                     : null;
             case DrawerAction.Cancel:
                 return await dialogs.ShowMessageBoxAsync("Cancel this work item?", "It stops for good; the agent working on it is told.", yesText: "Cancel item", cancelText: "Keep it") == true
@@ -51,9 +53,9 @@ public sealed class WorkItemActionRunner(WorkItemCommands commands, IDialogServi
             case DrawerAction.Resume:
                 return Report(await commands.ResumeAsync(item.Id), "Resumed.");
             case DrawerAction.Message:
-                if (await PromptAsync("Message the assignee", "It reaches whoever holds the item mid-run without stopping the work, and stays in the log.", "Message", true) is { } text)
+                if (await PromptAsync("Message the assignee", "It reaches whoever holds the item mid-run without stopping the work, and stays in the log.", "Message", true) is { } message)
                 {
-                    snackbar.ReportFailure(await commands.MessageAsync(item.Id, text));
+                    snackbar.ReportFailure(await commands.MessageAsync(item.Id, message.Text));
                 }
 
                 return null;
@@ -87,14 +89,15 @@ public sealed class WorkItemActionRunner(WorkItemCommands commands, IDialogServi
         return outcome.Value;
     }
 
-    private async Task<string?> PromptAsync(
-        string title, string explanation, string label, bool required, Color color = Color.Primary, int maxLength = WorkItemLimits.MaxNoteLength)
+    private async Task<PromptAnswer?> PromptAsync(
+        string title, string explanation, string label, bool required, Color color = Color.Primary, int maxLength = WorkItemLimits.MaxNoteLength,
+        bool askSameMember = false)
     {
         var dialog = await dialogs.ShowAsync<TextPromptDialog>(title, new DialogParameters<TextPromptDialog>
         {
             { d => d.Explanation, explanation }, { d => d.Label, label }, { d => d.ConfirmText, title },
-            { d => d.Required, required }, { d => d.ConfirmColor, color }, { d => d.MaxLength, maxLength },
+            { d => d.Required, required }, { d => d.ConfirmColor, color }, { d => d.MaxLength, maxLength }, { d => d.AskSameMember, askSameMember },
         });
-        return await dialog.Result is { Canceled: false, Data: string text } ? text : null;
+        return await dialog.Result is { Canceled: false, Data: PromptAnswer answer } ? answer : null;
     }
 }

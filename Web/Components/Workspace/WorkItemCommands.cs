@@ -13,7 +13,7 @@ public sealed class WorkItemCommands(WorkspaceSession session)
     public Task<Outcome<WorkItemView>> RunAsync(BoardAction action, Guid id) => action switch
     {
         BoardAction.TakeOver => TakeOverAsync(id),
-        BoardAction.HandBack => HandBackAsync(id, null),
+        BoardAction.HandBack => HandBackAsync(id, null, null),
         BoardAction.Complete => CompleteAsync(id, "Completed on the board."),
         BoardAction.Approve => ReviewAsync(id, approve: true, feedback: null),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Dropping a card where it is asks for nothing."),
@@ -24,17 +24,17 @@ public sealed class WorkItemCommands(WorkspaceSession session)
 
     public Task<Outcome<WorkItemView>> TakeOverAsync(Guid id) => Human((s, caller, ct) => s.TakeOverAsync(caller, id, ct));
 
-    public Task<Outcome<WorkItemView>> HandBackAsync(Guid id, string? note)
-        => Human((s, caller, ct) => s.HandBackAsync(caller, id, new HandBackRequest(note), ct));
+    public Task<Outcome<WorkItemView>> HandBackAsync(Guid id, string? note, bool? sameMember)
+        => Human((s, caller, ct) => s.HandBackAsync(caller, id, new HandBackRequest(note, sameMember), ct));
 
     public Task<Outcome<WorkItemView>> CompleteAsync(Guid id, string? summary)
         => Human((s, caller, ct) => s.CompleteAsync(caller, id, new CompleteRequest(summary), ct));
 
-    public Task<Outcome<WorkItemView>> ReassignAsync(Guid id, Guid memberId)
-        => Human((s, caller, ct) => s.ReassignAsync(caller, id, new ReassignRequest(memberId), ct));
+    public Task<Outcome<WorkItemView>> ReassignAsync(Guid id, Guid memberId, string? note = null)
+        => Human((s, caller, ct) => s.ReassignAsync(caller, id, new ReassignRequest(memberId, note), ct));
 
-    public Task<Outcome<WorkItemView>> ReviewAsync(Guid id, bool approve, string? feedback)
-        => Human((s, caller, ct) => s.ReviewAsync(caller, id, new ReviewRequest(approve, feedback), ct));
+    public Task<Outcome<WorkItemView>> ReviewAsync(Guid id, bool approve, string? feedback, bool? sameMember = null)
+        => Human((s, caller, ct) => s.ReviewAsync(caller, id, new ReviewRequest(approve, feedback, sameMember), ct));
 
     public Task<Outcome<WorkItemView>> CancelAsync(Guid id) => Human((s, caller, ct) => s.CancelAsync(caller, id, ct));
 

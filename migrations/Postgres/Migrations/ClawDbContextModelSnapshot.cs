@@ -778,6 +778,9 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<bool>("SteeredAway")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid?>("UserId")
                         .HasColumnType("uuid");
 
@@ -900,6 +903,10 @@ namespace ClawGroups.Migrations.Postgres.Migrations
 
                     b.Property<DateTimeOffset?>("RoutingHeldAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RoutingNotes")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
 
                     b.Property<string>("State")
                         .IsRequired()

@@ -769,6 +769,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("SteeredAway")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("UserId")
                         .HasColumnType("TEXT");
 
@@ -891,6 +894,10 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
 
                     b.Property<long?>("RoutingHeldAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RoutingNotes")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("State")
                         .IsRequired()

@@ -31,11 +31,67 @@ public sealed class AssignmentCandidatesTests
         var fresh = Agent("c", ("backend", []));
         var item = Item("Add an endpoint");
         item.Assignments.Add(new Assignment { AgentId = stalledAgent.Id, Outcome = AssignmentOutcome.Stalled });
-        item.Assignments.Add(new Assignment { AgentId = decliner.Id, Outcome = AssignmentOutcome.Declined });
+        item.Assignments.Add(new Assignment { AgentId = decliner.Id, Outcome = AssignmentOutcome.Declined, SteeredAway = true });
 
         var candidates = AssignmentCandidates.Score([item], [stalledAgent, decliner, fresh], new Dictionary<Guid, int>(), Model, CancellationToken.None);
 
         Assert.Equal([2], candidates.Select(c => c.Agent));
+    }
+
+    [Fact]
+    public void An_item_steered_away_from_its_agent_goes_to_another_who_could_take_it()
+    {
+        var api = Agent("api", ("backend", ["api"]));
+        var pixel = Agent("pixel", ("react", ["frontend"]));
+        var item = Item("Make the usage chart readable");
+        item.Assignments.Add(new Assignment { AgentId = api.Id, Outcome = AssignmentOutcome.Rejected, SteeredAway = true });
+
+        AssignmentCandidates.LetBackWhereNoOneElse([item], [api, pixel]);
+        var candidates = AssignmentCandidates.Score([item], [api, pixel], new Dictionary<Guid, int>(), Model, CancellationToken.None);
+
+        Assert.Equal([1], candidates.Select(c => c.Agent));
+    }
+
+    [Fact]
+    public void An_item_no_one_else_could_take_goes_back_to_the_agents_it_was_steered_away_from_but_not_to_one_that_stalled()
+    {
+        var api = Agent("api", ("backend", ["api"]));
+        var silent = Agent("silent", ("backend", ["api"]));
+        var noSkill = Agent("writer", ("docs", ["writing"]));
+        var item = Item("Add an endpoint", requiredSkills: ["backend"]);
+        item.Assignments.Add(new Assignment { AgentId = api.Id, Outcome = AssignmentOutcome.HandedBack, SteeredAway = true });
+        item.Assignments.Add(new Assignment { AgentId = silent.Id, Outcome = AssignmentOutcome.Stalled });
+
+        AssignmentCandidates.LetBackWhereNoOneElse([item], [api, silent, noSkill]);
+        var candidates = AssignmentCandidates.Score([item], [api, silent, noSkill], new Dictionary<Guid, int>(), Model, CancellationToken.None);
+
+        Assert.Equal([0], candidates.Select(c => c.Agent));
+    }
+
+    [Fact]
+    public void A_busy_member_who_could_take_it_keeps_the_item_away_from_the_one_it_was_steered_from()
+    {
+        var api = Agent("api", ("backend", ["api"]));
+        var busy = Agent("pixel", ("react", ["frontend"]));
+        var item = Item("Make the usage chart readable");
+        item.Assignments.Add(new Assignment { AgentId = api.Id, Outcome = AssignmentOutcome.Declined, SteeredAway = true });
+
+        AssignmentCandidates.LetBackWhereNoOneElse([item], [api, busy]);
+        var candidates = AssignmentCandidates.Score([item], [api, busy], new Dictionary<Guid, int> { [busy.Id] = busy.Capacity }, Model, CancellationToken.None);
+
+        Assert.Empty(candidates);
+    }
+
+    [Fact]
+    public void An_item_s_routing_notes_are_read_with_its_text()
+    {
+        var item = Item("Make the usage chart readable");
+        item.Description = "It is unreadable on phones.";
+        item.RoutingNotes = "Front-end please";
+
+        var text = AssignmentCandidates.ToText(item);
+
+        Assert.Equal("Front-end please. It is unreadable on phones.", text.Description);
     }
 
     [Fact]

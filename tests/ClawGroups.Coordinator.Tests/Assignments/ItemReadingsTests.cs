@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Calls;
+using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Signals;
@@ -8,6 +9,7 @@ using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Lexical;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Testing.Databases;
+using ClawGroups.Testing.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -35,6 +37,43 @@ public sealed class ItemReadingsTests
         var stored = await reader.WorkItems.SingleAsync(w => w.Id == created.Value!.Id);
         Assert.Equal("Restart the stuck pods", Assert.Single(Assert.Single(model.ReadCalls)).Title);
         Assert.Equal(new ItemReading("v1", ScriptedSkillModel.VectorOf("Restart the stuck pods")), ItemReadings.Of(stored), ReadingComparer.Instance);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_hand_back_note_drops_the_kept_reading_and_the_next_pass_reads_the_note_with_the_text(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        // A member with a free slot whom the required skill keeps from taking the item: the pass reads, then offers nothing.
+        await group.AddAgentAsync("generalist");
+        var model = new ScriptedSkillModel(readingVersion: "v1");
+        var ada = new Caller(MemberKind.Human, Guid.NewGuid(), "Ada", IsInstanceOwner: true);
+        Guid id;
+        await using (var context = database.NewContext())
+        {
+            var lifecycle = new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance);
+            var items = new WorkItemService(context, lifecycle, new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance));
+            var created = await items.CreateAsync(ada, group.GroupId,
+                new CreateWorkItemRequest("Make the usage chart readable", "It is unreadable on phones.", ["frontend"], null, null, null), CancellationToken.None);
+            id = created.Value!.Id;
+            var work = new HumanWorkService(context, lifecycle, items, new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions()));
+            Assert.True((await work.TakeOverAsync(ada, id, CancellationToken.None)).Succeeded);
+            Assert.True((await work.HandBackAsync(ada, id, new HandBackRequest("Front-end please"), CancellationToken.None)).Succeeded);
+        }
+
+        await using (var reader = database.NewContext())
+        {
+            Assert.Null(ItemReadings.Of(await reader.WorkItems.SingleAsync(w => w.Id == id)));
+        }
+
+        await group.RunPassAsync(model);
+
+        var read = Assert.Single(model.ReadCalls.Skip(1));
+        Assert.Equal("Front-end please. It is unreadable on phones.", Assert.Single(read).Description);
+        await using var after = database.NewContext();
+        Assert.Equal("v1", (await after.WorkItems.SingleAsync(w => w.Id == id)).ReadingVersion);
     }
 
     [Theory]

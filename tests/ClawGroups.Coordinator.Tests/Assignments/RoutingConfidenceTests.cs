@@ -21,7 +21,7 @@ public sealed class RoutingConfidenceTests
     {
         var item = Item(requiredSkills: ["postgres"]);
         var decliner = Agent("decliner", "postgres");
-        item.Assignments.Add(new Assignment { AgentId = decliner.Id, Outcome = AssignmentOutcome.Declined });
+        item.Assignments.Add(new Assignment { AgentId = decliner.Id, Outcome = AssignmentOutcome.Declined, SteeredAway = true });
         var full = Agent("full", "postgres");
         full.Capacity = 0;
 

@@ -92,6 +92,54 @@ public sealed class SkillFeedbackLabelTests
         Assert.Equal([groupId], await SkillFeedback.GroupsWithNewWorkAsync(reader, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_hand_back_after_a_takeover_says_the_agent_it_was_taken_from_does_not_fit(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var (groupId, newest) = await BackOffice.SeedAsync(database, rejected: 0);
+        var item = await AddAttemptsAsync(database, groupId, WorkItemState.InProgress,
+            new Attempt("ledger", AssignmentOutcome.Active, newest.AddMinutes(1), AcceptedAt: newest.AddMinutes(2)));
+
+        await HandBackAfterTakeoverAsync(database, item, new HandBackRequest("Front-end please"));
+
+        Assert.Equal([("ledger", false)], await LabelsAsync(database, groupId));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_hand_back_that_asks_for_the_same_agent_teaches_nothing(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var (groupId, newest) = await BackOffice.SeedAsync(database, rejected: 0);
+        var item = await AddAttemptsAsync(database, groupId, WorkItemState.InProgress,
+            new Attempt("ledger", AssignmentOutcome.Active, newest.AddMinutes(1), AcceptedAt: newest.AddMinutes(2)));
+
+        await HandBackAfterTakeoverAsync(database, item, new HandBackRequest("I only fixed the totals row", SameMember: true));
+
+        Assert.Empty(await LabelsAsync(database, groupId));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_reassignment_with_a_note_labels_as_one_without(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var (groupId, newest) = await BackOffice.SeedAsync(database, rejected: 0);
+        var item = await AddAttemptsAsync(database, groupId, WorkItemState.Assigned, new Attempt("ledger", AssignmentOutcome.Active, newest.AddMinutes(1)));
+        await using (var context = database.NewContext())
+        {
+            var pixel = await context.Agents.SingleAsync(a => a.GroupId == groupId && a.Name == "pixel");
+            var moved = await HumanWork(context).ReassignAsync(Ada, item, new ReassignRequest(pixel.Id, "The layout is front-end work"), CancellationToken.None);
+            Assert.True(moved.Succeeded, moved.Failure?.Detail);
+        }
+
+        Assert.Equal([("ledger", false), ("pixel", true)], await LabelsAsync(database, groupId));
+    }
+
     [Fact]
     public async Task An_attempt_ended_as_reassigned_when_no_person_chose_the_next_member_teaches_nothing()
     {
@@ -109,6 +157,21 @@ public sealed class SkillFeedbackLabelTests
         await using var context = database.NewContext();
         var examples = await SkillFeedbackTests.NewFeedback(context, Lexical).ExamplesAsync(groupId, CancellationToken.None);
         return examples.Where(e => e.Item.Title == Pdf).Select(e => (e.Profile.Name, e.Succeeded)).Order().ToList();
+    }
+
+    private static async Task HandBackAfterTakeoverAsync(TestDatabase database, Guid item, HandBackRequest handBack)
+    {
+        await using (var context = database.NewContext())
+        {
+            var taken = await HumanWork(context).TakeOverAsync(Ada, item, CancellationToken.None);
+            Assert.True(taken.Succeeded, taken.Failure?.Detail);
+        }
+
+        await using (var context = database.NewContext())
+        {
+            var handed = await HumanWork(context).HandBackAsync(Ada, item, handBack, CancellationToken.None);
+            Assert.True(handed.Succeeded, handed.Failure?.Detail);
+        }
     }
 
     private static HumanWorkService HumanWork(ClawDbContext context)
