@@ -724,6 +724,9 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("integer");
 
+                    b.Property<string>("CandidatesJson")
+                        .HasColumnType("text");
+
                     b.Property<Guid?>("ChosenByUserId")
                         .HasColumnType("uuid");
 

@@ -715,6 +715,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CandidatesJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("ChosenByUserId")
                         .HasColumnType("TEXT");
 
