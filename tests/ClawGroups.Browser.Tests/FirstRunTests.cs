@@ -76,7 +76,7 @@ public sealed class FirstRunTests(BrowserFixture browser) : EmbeddedAppTests(bro
             // Someone with an account already, who signs out before following the link.
             await returning.SignUpAsync("Charles Babbage", "charles@example.com", Password);
             await returningContext.ClearCookiesAsync();
-            var invite = await CreateInviteAsync(owner);
+            var invite = await owner.CreateInviteLinkAsync();
 
             // Signed out, the link asks to sign in and says which group that joins; creating an account joins it.
             await newcomer.GotoAsync(invite);
@@ -190,13 +190,5 @@ public sealed class FirstRunTests(BrowserFixture browser) : EmbeddedAppTests(bro
             await Expect(page.GetByTestId("skills-problem")).ToHaveCountAsync(0);
             await shots.TakeAsync(page, "edited-preset");
         }, page);
-    }
-
-    /// <summary>The owner creates an invite link on the group's settings page, as README's first steps say.</summary>
-    private static async Task<string> CreateInviteAsync(WorkspacePage owner)
-    {
-        await owner.Page.GetByTestId("tab-settings").ClickAsync();
-        await owner.Page.GetByTestId("invite-human").ClickAsync();
-        return await owner.Page.GetByTestId("invite-link").EvaluateAsync<string>("el => el.value ?? el.querySelector('input').value");
     }
 }

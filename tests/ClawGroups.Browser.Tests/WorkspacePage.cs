@@ -32,7 +32,9 @@ public sealed partial class WorkspacePage(IPage page, Uri baseAddress)
         await Page.GetByTestId("create-group").ClickAsync();
         await Page.GetByTestId("group-name-input").FillAsync(name);
         await Page.GetByTestId("group-create").ClickAsync();
-        await Page.WaitForURLAsync(GroupUrl());
+        // Only the address is waited for here: the page's load event waits for everything the first board pulls in, which a
+        // freshly started server on a machine running the other test projects too served after 30 s once (CI, 17:45).
+        await Page.WaitForURLAsync(GroupUrl(), new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         // The first board a freshly started server renders is cold (JIT, first queries): seconds on a busy machine.
         await Expect(Page.GetByTestId("group-name")).ToHaveTextAsync(name, SoonText);
         return Guid.Parse(GroupUrl().Match(Page.Url).Groups["id"].Value);
@@ -49,6 +51,14 @@ public sealed partial class WorkspacePage(IPage page, Uri baseAddress)
         return JoinToken().Match(snippet ?? "").Value is { Length: > 0 } token
             ? token
             : throw new InvalidOperationException($"The register snippet shows no join token: {snippet}");
+    }
+
+    /// <summary>The owner creates an invite link on the group's settings page, as README's first steps say.</summary>
+    public async Task<string> CreateInviteLinkAsync()
+    {
+        await Page.GetByTestId("tab-settings").ClickAsync();
+        await Page.GetByTestId("invite-human").ClickAsync();
+        return await Page.GetByTestId("invite-link").EvaluateAsync<string>("el => el.value ?? el.querySelector('input').value");
     }
 
     public async Task CreateWorkItemAsync(string title, string skills)

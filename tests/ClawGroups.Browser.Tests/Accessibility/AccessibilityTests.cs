@@ -9,7 +9,8 @@ using static Microsoft.Playwright.Assertions;
 namespace ClawGroups.Browser.Tests.Accessibility;
 
 /// <summary>
-/// WCAG 2.2 AA, checked by axe-core in Chromium on every page a person uses, in the light and the dark theme; and the
+/// WCAG 2.2 AA, checked by axe-core in Chromium on every page a person uses (the board on a phone too), in the light and
+/// the dark theme; and the
 /// keyboard in the work item drawer: focus moves in, stays in, and comes back to the card.
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -41,11 +42,7 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
         var theme = dark ? "dark" : "light";
         var shots = new Screenshots($"{nameof(Every_page_meets_WCAG_2_2_AA_in_both_themes)}-{theme}");
         await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
-        if (dark)
-        {
-            // The theme a person chose earlier, as the toggle remembers it.
-            await context.AddCookiesAsync([new() { Name = "claw-theme", Value = "dark", Url = _app.BaseAddress.ToString() }]);
-        }
+        await RememberThemeAsync(context, dark);
 
         var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
         var page = person.Page;
@@ -59,7 +56,7 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
             await CheckAsync(axe, page, shots, $"sign-up ({theme})");
 
             await person.SignUpAsync("Ada Lovelace", "ada@example.com", Password);
-            await person.CreateGroupAsync("Launch crew");
+            var groupId = await person.CreateGroupAsync("Launch crew");
 
             var token = await person.CreateJoinTokenAsync(agents: 1);
             _agent = await SimulatedAgent.StartAsync(new SimulatedAgentOptions
@@ -100,6 +97,8 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
             await page.GetByTestId("tab-settings").ClickAsync();
             await Expect(page.GetByTestId("members")).ToBeVisibleAsync(WorkspacePage.Soon);
             await CheckAsync(axe, page, shots, $"settings ({theme})");
+            var invite = await person.CreateInviteLinkAsync();
+            await CheckAsync(axe, page, shots, $"settings, with an invite link ({theme})");
 
             await page.GotoAsync(_app.BaseAddress.ToString());
             await person.WaitForCircuitAsync();
@@ -110,6 +109,33 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
             await person.WaitForCircuitAsync();
             await Expect(page.GetByTestId("token-list")).ToBeVisibleAsync(WorkspacePage.Soon);
             await CheckAsync(axe, page, shots, $"access tokens ({theme})");
+
+            await page.GotoAsync(new Uri(_app.BaseAddress, "account/accessdenied").ToString());
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+            await CheckAsync(axe, page, shots, $"access denied ({theme})");
+
+            // An invite link opened by someone not signed in yet: the sign-in that names the group.
+            await using (var stranger = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } }))
+            {
+                await RememberThemeAsync(stranger, dark);
+                var invited = await stranger.NewPageAsync();
+                await invited.GotoAsync(invite);
+                await Expect(invited.GetByTestId("invite-notice-group")).ToHaveTextAsync("Launch crew");
+                await CheckAsync(axe, invited, shots, $"invite link, signed out ({theme})");
+            }
+
+            // The board on a phone, as the same person.
+            await using (var phone = await browser.Browser.NewContextAsync(new()
+            {
+                ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, StorageState = await context.StorageStateAsync(),
+            }))
+            {
+                var small = new WorkspacePage(await phone.NewPageAsync(), _app.BaseAddress);
+                await small.Page.GotoAsync(new Uri(_app.BaseAddress, $"groups/{groupId}").ToString());
+                await small.WaitForCircuitAsync();
+                await Expect(small.Card(SettingsPage)).ToBeVisibleAsync(WorkspacePage.Soon);
+                await CheckAsync(axe, small.Page, shots, $"board on a phone ({theme})");
+            }
 
             axe.AssertNoSeriousViolations();
         }, page);
@@ -203,6 +229,15 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
             await served.GotoAsync(new Uri(_app.BaseAddress, $"groups/{groupId}").ToString());
             Assert.True(await IsDarkAsync(served), "the server rendered the page light");
         }, page);
+    }
+
+    /// <summary>The theme a person chose earlier, as the toggle remembers it.</summary>
+    private async Task RememberThemeAsync(IBrowserContext context, bool dark)
+    {
+        if (dark)
+        {
+            await context.AddCookiesAsync([new() { Name = "claw-theme", Value = "dark", Url = _app.BaseAddress.ToString() }]);
+        }
     }
 
     private static async Task CheckAsync(AxeCheck axe, IPage page, Screenshots shots, string what)
