@@ -29,10 +29,12 @@ public static class McpHosting
     public static WebApplication MapClawMcp(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        // The API's policy: a bearer token or 401 with problem details before any MCP message is read.
+        // The API's policy: a bearer token or 401 with problem details before any MCP message is read. The MCP endpoint
+        // describes itself (tools/list), so it stays out of the REST API's OpenAPI document.
         app.MapMcp(Path)
             .RequireAuthorization(ClawClaims.ApiPolicy)
-            .RequireRateLimiting(ApiHosting.RateLimitPolicy);
+            .RequireRateLimiting(ApiHosting.RateLimitPolicy)
+            .ExcludeFromDescription();
         return app;
     }
 }
