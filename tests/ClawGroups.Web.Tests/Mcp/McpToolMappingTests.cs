@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Web.Tests.Api;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -91,6 +92,19 @@ public sealed class McpToolMappingTests : IAsyncLifetime
         var heartbeat = await agent.HeartbeatAsync(agentId, new Heartbeat(HeartbeatStatus.Busy));
         using var body = JsonDocument.Parse(heartbeat.Body);
         Assert.Contains(body.RootElement.GetProperty("messages").EnumerateArray(), m => m.GetProperty("type").GetString() == "work.message");
+    }
+
+    [Fact]
+    public async Task A_body_over_the_APIs_limit_is_refused_with_413_before_MCP_reads_it()
+    {
+        using var client = _app.OwnerHttpClient();
+        var limit = _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClawGroups.Web.Api.ApiOptions>>().Value.MaxRequestBodyBytes;
+        using var body = new ByteArrayContent(new byte[limit + 1]);
+        body.Headers.ContentType = new("application/json");
+
+        using var response = await client.PostAsync(new Uri("/mcp", UriKind.Relative), body);
+
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
     private async Task<McpClient> ConnectAsync(string token)
