@@ -107,6 +107,29 @@ public sealed class McpToolMappingTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("2025-11-25")]
+    [InlineData("2025-06-18")]
+    [InlineData("2025-03-26")]
+    public async Task The_protocol_versions_the_official_SDKs_offer_are_accepted(string version)
+    {
+        using var client = _app.OwnerHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/mcp", UriKind.Relative))
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new
+            {
+                jsonrpc = "2.0", id = 1, method = "initialize",
+                @params = new { protocolVersion = version, capabilities = new { }, clientInfo = new { name = "t", version = "1" } },
+            }),
+        };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"\"protocolVersion\":\"{version}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<McpClient> ConnectAsync(string token)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
