@@ -32,7 +32,23 @@ public sealed class AgentPresenceService(
     /// <summary>How often a long poll looks again without a signal: signals are hints and can be lost.</summary>
     private static readonly TimeSpan FallbackRecheck = TimeSpan.FromSeconds(10);
 
-    public async Task<Outcome<HeartbeatAnswer>> HeartbeatAsync(Caller caller, Guid agentId, HeartbeatRequest request, CancellationToken cancellationToken)
+    public Task<Outcome<HeartbeatAnswer>> HeartbeatAsync(Caller caller, Guid agentId, HeartbeatRequest request, CancellationToken cancellationToken)
+        => BeatAsync(caller, agentId, request, heartbeat: true, cancellationToken);
+
+    /// <summary>
+    /// The sign of life that every call of an agent on MCP is (docs/API.md, "MCP server"): like a heartbeat it holds the
+    /// agent's leases and brings a stalled or signed-off agent back, but it leaves the status the agent last reported and
+    /// its pending messages as they are — an MCP client has no place to read them, and the next REST heartbeat still hands
+    /// them over.
+    /// </summary>
+    public Task<Outcome<HeartbeatAnswer>> SignOfLifeAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return BeatAsync(caller, caller.Id, new HeartbeatRequest(null, null), heartbeat: false, cancellationToken);
+    }
+
+    private async Task<Outcome<HeartbeatAnswer>> BeatAsync(
+        Caller caller, Guid agentId, HeartbeatRequest request, bool heartbeat, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (agent, denied) = await OwnAgentAsync(caller, agentId, cancellationToken);
@@ -59,7 +75,8 @@ public sealed class AgentPresenceService(
         var cameBack = await context.Agents
             .Where(a => a.Id == agentId && (a.Status == AgentStatus.Stalled || a.Status == AgentStatus.Offline))
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live).SetProperty(a => a.ConsecutiveDeliveryFailures, 0), cancellationToken) > 0;
-        var switched = await context.Agents.Where(a => a.Id == agentId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.Status != live)
+        var switched = heartbeat && await context.Agents
+            .Where(a => a.Id == agentId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.Status != live)
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live), cancellationToken) > 0;
         if (cameBack || switched || HeartbeatShownStale(agent!.LastHeartbeatAt, now))
         {
@@ -79,7 +96,7 @@ public sealed class AgentPresenceService(
         }
 
         await RenewLeasesAsync(agent, now, cancellationToken);
-        var messages = await CollectMessagesAsync(agent!, now, cancellationToken);
+        IReadOnlyList<JsonElement> messages = heartbeat ? await CollectMessagesAsync(agent!, now, cancellationToken) : [];
         await lifecycle.SaveAsync(cancellationToken);
         var status = await context.Agents.Where(a => a.Id == agentId).Select(a => a.Status).SingleAsync(cancellationToken);
         return new HeartbeatAnswer(agentId, JsonNamingPolicy.CamelCase.ConvertName(status.ToString()), messages);

@@ -14,7 +14,7 @@ namespace ClawGroups.Web.Api;
 public static class ApiHosting
 {
     public const string Prefix = "/api/v1";
-    private const string RateLimitPolicy = "per-caller";
+    internal const string RateLimitPolicy = "per-caller";
     private const string TimeoutPolicy = "api";
 
     public static IHostApplicationBuilder AddClawApi(this IHostApplicationBuilder builder)
@@ -90,9 +90,10 @@ public static class ApiHosting
         return app;
     }
 
-    /// <summary>Caps request bodies on the API (413 before reading when the length is known).</summary>
+    /// <summary>Caps request bodies on the API and the MCP server (413 before reading when the length is known).</summary>
     public static IApplicationBuilder UseApiRequestLimits(this IApplicationBuilder app)
-        => app.UseWhen(context => context.Request.Path.StartsWithSegments(Prefix), api => api.Use(async (context, next) =>
+        => app.UseWhen(context => context.Request.Path.StartsWithSegments(Prefix) || context.Request.Path.StartsWithSegments(Mcp.McpHosting.Path),
+            api => api.Use(async (context, next) =>
         {
             var limit = context.RequestServices.GetRequiredService<IOptionsMonitor<ApiOptions>>().CurrentValue.MaxRequestBodyBytes;
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)

@@ -6,6 +6,7 @@ using ClawGroups.Web.Api;
 using ClawGroups.Web.Components;
 using ClawGroups.Web.Health;
 using ClawGroups.Web.Live;
+using ClawGroups.Web.Mcp;
 using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -68,6 +69,7 @@ public static class WebHostingExtensions
                 .AddAuthenticationSchemes(BearerTokenAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser());
         builder.AddClawApi();
+        builder.AddClawMcp();
         services.AddCascadingAuthenticationState();
         services.AddScoped<Components.Workspace.WorkspaceSession>();
         services.AddScoped<Components.Workspace.WorkItemCommands>();
@@ -110,6 +112,7 @@ public static class WebHostingExtensions
 
         app.MapClawHealth();
         app.MapClawApi();
+        app.MapClawMcp();
         app.MapAccountEndpoints();
         // Hangfire's own filter allows local requests only; the owner policy replaces it.
         app.MapHangfireDashboard(JobsDashboardPath, new DashboardOptions { Authorization = [], AppPath = "/", DashboardTitle = "Claw Groups jobs" })

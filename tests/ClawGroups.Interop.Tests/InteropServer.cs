@@ -1,7 +1,12 @@
 using System.Net.Http.Headers;
 using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using ClawGroups.Data.Accounts;
+using ClawGroups.Data.Database;
 using ClawGroups.Testing.Apps;
 using ClawGroups.Testing.Postgres;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClawGroups.Interop.Tests;
 
@@ -15,6 +20,7 @@ public sealed class InteropServer : IAsyncLifetime
     public const string BootstrapToken = "interop-bootstrap-token-0123456789";
 
     private AppProcess? _app;
+    private string? _database;
 
     public Uri Url => (_app ?? throw new InvalidOperationException("The server is not started.")).Url;
 
@@ -29,9 +35,34 @@ public sealed class InteropServer : IAsyncLifetime
         return client;
     }
 
+    /// <summary>
+    /// A personal access token (<c>cg_pat_…</c>) of a new instance owner, stored as the workspace stores one: by its SHA-256
+    /// hash (Coordinator/Credentials/SecretToken.cs), so the app authenticates it as it would any token a person created.
+    /// </summary>
+    public async Task<string> CreateOwnerAccessTokenAsync()
+    {
+        var token = "cg_pat_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var user = new ClawUser
+        {
+            Id = Guid.CreateVersion7(), UserName = $"owner-{Guid.NewGuid():N}", DisplayName = "Interop owner", IsInstanceOwner = true,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        user.AccessTokens.Add(new PersonalAccessToken
+        {
+            Id = Guid.CreateVersion7(), Name = "interop", Prefix = token[..12],
+            TokenHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token))), CreatedAt = DateTimeOffset.UtcNow,
+        });
+        var options = new DbContextOptionsBuilder<ClawDbContext>();
+        options.UseClawDatabase(DatabaseProvider.Postgres, _database ?? throw new InvalidOperationException("The server is not started."));
+        await using var context = new ClawDbContext(options.Options);
+        context.Users.Add(user);
+        await context.SaveChangesAsync();
+        return token;
+    }
+
     public async Task InitializeAsync()
     {
-        var database = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("interop");
+        var database = _database = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("interop");
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Database__Provider"] = "Postgres",
