@@ -10,6 +10,8 @@ internal sealed class GroupA2aClient(HttpClient http, string groupId, string? to
 {
     private int _nextId;
 
+    public string GroupId => groupId;
+
     public Task<HttpResponseMessage> CardAsync() => http.GetAsync($"/a2a/{groupId}/.well-known/agent-card.json");
 
     public Task<HttpResponseMessage> PostAsync(string method, object parameters, bool withVersion = true)
