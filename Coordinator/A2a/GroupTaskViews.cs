@@ -55,8 +55,20 @@ public static class GroupTaskViews
         {
             ArtifactId = artifact.Id.ToString(),
             Name = artifact.Name,
-            Parts = [new Part { Text = artifact.Content, MediaType = artifact.MediaType }],
+            Parts = [ContentOf(artifact)],
         };
+    }
+
+    /// <summary>Text stays text; binary content (kept as base64, see <c>Artifact.Content</c>) goes out as a raw part.</summary>
+    private static Part ContentOf(ArtifactView artifact)
+    {
+        var textual = artifact.MediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+            || artifact.MediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase)
+            || artifact.MediaType.EndsWith("xml", StringComparison.OrdinalIgnoreCase);
+        var bytes = new byte[artifact.Content.Length];
+        return !textual && Convert.TryFromBase64String(artifact.Content, bytes, out var length)
+            ? new Part { Raw = bytes[..length], Filename = artifact.Name, MediaType = artifact.MediaType }
+            : new Part { Text = artifact.Content, MediaType = artifact.MediaType };
     }
 
     public static string TaskId(Guid workItemId) => workItemId.ToString();

@@ -18,7 +18,8 @@ public static class GroupA2aEndpoints
         var a2a = app.MapGroup(GroupAgentCardUrls.PathPrefix + "/{groupId:guid}").WithTags("A2A");
         a2a.MapGet("/.well-known/agent-card.json", CardAsync).AllowAnonymous()
             .WithSummary("The group's A2A agent card: public while the group has a2aEnabled, 404 otherwise.");
-        a2a.MapPost("/", GroupA2aRpc.HandleAsync).RequireAuthorization(ClawClaims.ApiPolicy)
+        // The REST API's per-caller rate limit, not its request timeout: a SendMessage may wait for the work a minute.
+        a2a.MapPost("/", GroupA2aRpc.HandleAsync).RequireAuthorization(ClawClaims.ApiPolicy).RequireRateLimiting(ApiHosting.RateLimitPolicy)
             .WithSummary("The group's A2A v1.0 JSON-RPC endpoint (SendMessage, GetTask, CancelTask, streaming, push configs); a member's token.");
         return app;
     }

@@ -14,7 +14,7 @@ namespace ClawGroups.Web.Api;
 public static class ApiHosting
 {
     public const string Prefix = "/api/v1";
-    private const string RateLimitPolicy = "per-caller";
+    internal const string RateLimitPolicy = "per-caller";
     private const string TimeoutPolicy = "api";
 
     public static IHostApplicationBuilder AddClawApi(this IHostApplicationBuilder builder)

@@ -24,6 +24,18 @@ public sealed class GroupTaskViewsTests
     }
 
     [Fact]
+    public void A_binary_artifact_goes_out_as_a_raw_part()
+    {
+        var png = new ArtifactView(Guid.NewGuid(), "shot.png", "image/png", Convert.ToBase64String([1, 2, 3]), 3, Now, null);
+
+        var part = Assert.Single(Item("done", new ResultView("Shot.", [png])).ToTask().Artifacts!).Parts[0];
+
+        Assert.Equal([1, 2, 3], part.Raw!);
+        Assert.Null(part.Text);
+        Assert.Equal("""{"raw":"AQID","filename":"shot.png","mediaType":"image/png"}""", A2aJson.Serialize(part));
+    }
+
+    [Fact]
     public void The_task_id_and_context_id_are_the_items_id()
     {
         var item = Item("ready", null);
