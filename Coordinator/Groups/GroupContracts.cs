@@ -2,10 +2,13 @@ namespace ClawGroups.Coordinator.Groups;
 
 public sealed record CreateGroupRequest(string? Name, string? Description, bool? RequireReview);
 
-/// <summary>A group with its members; <see cref="Settings"/> (added) carries its overrides and the defaults they replace.</summary>
+/// <summary>
+/// A group with its members; <see cref="Settings"/> (added) carries its overrides and the defaults they replace, and
+/// <see cref="A2aEnabled"/> whether it answers as an A2A agent.
+/// </summary>
 public sealed record GroupView(
     Guid Id, string Name, string Description, bool RequireReview, DateTimeOffset CreatedAt, IReadOnlyList<MemberView> Members,
-    GroupSettingsView? Settings = null);
+    GroupSettingsView? Settings = null, bool A2aEnabled = false);
 
 /// <summary>What a group is, without its members: what <c>groupChanged</c> carries.</summary>
 public sealed record GroupInfoView(Guid Id, string Name, string Description, bool RequireReview);

@@ -162,6 +162,6 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time, IOpti
             group.Thresholds.StartGraceSeconds, group.Thresholds.OverrunFactor,
             new GroupSettingDefaults(defaults.MaxAttempts, defaults.HeartbeatTimeoutSeconds, defaults.ProgressTimeoutSeconds,
                 defaults.StartGraceSeconds, defaults.OverrunFactor));
-        return new GroupView(group.Id, group.Name, group.Description, group.RequireReview, group.CreatedAt, members, settings);
+        return new GroupView(group.Id, group.Name, group.Description, group.RequireReview, group.CreatedAt, members, settings, group.A2aEnabled);
     }
 }

@@ -15,7 +15,8 @@ public sealed record UpdateGroupSettingsRequest(
     Overridable<int>? HeartbeatTimeoutSeconds = null,
     Overridable<int>? ProgressTimeoutSeconds = null,
     Overridable<int>? StartGraceSeconds = null,
-    Overridable<double>? OverrunFactor = null);
+    Overridable<double>? OverrunFactor = null,
+    bool? A2aEnabled = null);
 
 /// <summary>A group's own value for a setting, or null for the configured default. In JSON just the number or <c>null</c>.</summary>
 [JsonConverter(typeof(OverridableJsonConverterFactory))]

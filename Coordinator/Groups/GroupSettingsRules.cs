@@ -64,6 +64,12 @@ public static class GroupSettingsRules
             changed.Add("requireReview");
         }
 
+        if (request.A2aEnabled is { } a2a && a2a != group.A2aEnabled)
+        {
+            group.A2aEnabled = a2a;
+            changed.Add("a2aEnabled");
+        }
+
         SetOverride(changed, "maxAttempts", group.MaxAttempts, request.MaxAttempts, v => group.MaxAttempts = v);
         var thresholds = group.Thresholds;
         SetOverride(changed, "heartbeatTimeoutSeconds", thresholds.HeartbeatTimeoutSeconds, request.HeartbeatTimeoutSeconds, v => thresholds.HeartbeatTimeoutSeconds = v);

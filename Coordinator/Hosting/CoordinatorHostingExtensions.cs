@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.A2a;
 using ClawGroups.Coordinator.Accounts;
 using ClawGroups.Coordinator.Agents;
 using ClawGroups.Coordinator.Assignments;
@@ -153,5 +154,6 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<UnreachableAgents>();
         services.AddHttpClient(WebhookDelivery.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => WebhookHttpHandler.Create(provider.GetRequiredService<WebhookUrlPolicy>()));
+        services.AddGroupA2a();
     }
 }

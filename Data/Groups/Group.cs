@@ -21,6 +21,12 @@ public class Group
     /// <summary>How many attempts an item gets before it fails and is escalated; null uses configuration.</summary>
     public int? MaxAttempts { get; set; }
 
+    /// <summary>
+    /// When set, the group answers as one A2A agent: its card is public and members may delegate work to it over A2A
+    /// (docs/API.md, "A2A"). Off by default: a group is not announced to the outside unless its owners say so.
+    /// </summary>
+    public bool A2aEnabled { get; set; }
+
     public Guid? CreatedByUserId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

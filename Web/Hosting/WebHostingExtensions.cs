@@ -1,6 +1,7 @@
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Data.Accounts;
 using ClawGroups.Data.Database;
+using ClawGroups.Web.A2a;
 using ClawGroups.Web.Accounts;
 using ClawGroups.Web.Api;
 using ClawGroups.Web.Components;
@@ -113,6 +114,7 @@ public static class WebHostingExtensions
         app.MapClawHealth();
         app.MapClawApi();
         app.MapClawMcp();
+        app.MapGroupA2a();
         app.MapAccountEndpoints();
         // Hangfire's own filter allows local requests only; the owner policy replaces it.
         app.MapHangfireDashboard(JobsDashboardPath, new DashboardOptions { Authorization = [], AppPath = "/", DashboardTitle = "Claw Groups jobs" })

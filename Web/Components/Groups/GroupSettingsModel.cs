@@ -21,6 +21,8 @@ public sealed class GroupSettingsModel
 
     public double? OverrunFactor { get; set; }
 
+    public bool A2aEnabled { get; set; }
+
     public static GroupSettingsModel From(GroupView group)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -35,11 +37,12 @@ public sealed class GroupSettingsModel
             ProgressTimeoutSeconds = settings?.ProgressTimeoutSeconds,
             StartGraceSeconds = settings?.StartGraceSeconds,
             OverrunFactor = settings?.OverrunFactor,
+            A2aEnabled = group.A2aEnabled,
         };
     }
 
     /// <summary>Every field, so that an emptied number goes back to the default.</summary>
     public UpdateGroupSettingsRequest ToRequest() => new(
         Name, Description, RequireReview, new(MaxAttempts), new(HeartbeatTimeoutSeconds), new(ProgressTimeoutSeconds),
-        new(StartGraceSeconds), new(OverrunFactor));
+        new(StartGraceSeconds), new(OverrunFactor), A2aEnabled: A2aEnabled);
 }

@@ -308,6 +308,9 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("A2aEnabled")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset?>("ArchivedAt")
                         .HasColumnType("timestamp with time zone");
 

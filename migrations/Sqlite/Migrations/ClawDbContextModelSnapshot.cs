@@ -303,6 +303,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("A2aEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ArchivedAt")
                         .HasColumnType("INTEGER");
 
