@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.A2a;
 using ClawGroups.Coordinator.Accounts;
 using ClawGroups.Coordinator.Agents;
 using ClawGroups.Coordinator.Assignments;
@@ -71,6 +72,10 @@ public static class CoordinatorHostingExtensions
 
         builder.Services.AddOptions<WebhookOptions>()
             .Bind(builder.Configuration.GetSection(WebhookOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<A2aOptions>()
+            .Bind(builder.Configuration.GetSection(A2aOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         AddWorkServices(builder.Services);
@@ -151,6 +156,11 @@ public static class CoordinatorHostingExtensions
         services.AddHostedService<LiveUpdatePump>();
         services.AddScoped<WebhookDelivery>();
         services.AddScoped<UnreachableAgents>();
+        services.AddScoped<A2aCardSource>();
+        services.AddScoped<A2aJsonRpcClient>();
+        services.AddScoped<A2aDispatch>();
+        services.AddScoped<A2aTaskSync>();
+        services.AddScoped<A2aTaskJob>();
         services.AddHttpClient(WebhookDelivery.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => WebhookHttpHandler.Create(provider.GetRequiredService<WebhookUrlPolicy>()));
     }
