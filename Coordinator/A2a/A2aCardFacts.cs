@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClawGroups.Coordinator.A2a.Protocol;
 using ClawGroups.Coordinator.Calls;
 
 namespace ClawGroups.Coordinator.A2a;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using ClawGroups.Coordinator.A2a.Protocol;
 using ClawGroups.Coordinator.Credentials;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Data.Agents;
@@ -42,7 +42,7 @@ public sealed class A2aDispatch(
                 var task = await TaskOfAsync(message.WorkItemId, agent.Id, openOnly: false, cancellationToken);
                 return task is null
                     ? (null, null, 0)
-                    : Delivered(await client.CallAsync(endpoint, A2aProtocol.CancelTask, new JsonObject { ["id"] = task.TaskId }, cancellationToken));
+                    : Delivered(await client.CallAsync(endpoint, A2aMethods.CancelTask, new CancelTaskRequest { Id = task.TaskId }, cancellationToken));
             }
 
             case AgentMessageTypes.Message:
@@ -57,10 +57,10 @@ public sealed class A2aDispatch(
                 }
 
                 var text = $"{Text(data, "text")}\n\n— {Text(data, "from")}";
-                var answer = await client.CallAsync(endpoint, A2aProtocol.SendMessage, new JsonObject
+                var answer = await client.CallAsync(endpoint, A2aMethods.SendMessage, new SendMessageRequest
                 {
-                    ["message"] = Message(message.Id, [new JsonObject { ["text"] = text }], task.TaskId, task.ContextId),
-                    ["configuration"] = new JsonObject { ["returnImmediately"] = true },
+                    Message = Message(message.Id, [Part.FromText(text)], task.TaskId, task.ContextId),
+                    Configuration = new SendMessageConfiguration { ReturnImmediately = true },
                 }, cancellationToken);
                 if (answer.Reached)
                 {
@@ -74,8 +74,8 @@ public sealed class A2aDispatch(
             {
                 var task = await TaskOfAsync(message.WorkItemId, agent.Id, openOnly: true, cancellationToken);
                 // A task to ask about, or any task id: an error answer ("no such task") proves the endpoint answers as well.
-                var answer = await client.CallAsync(endpoint, A2aProtocol.GetTask,
-                    new JsonObject { ["id"] = task?.TaskId ?? $"claw-reachability-{message.Id:N}" }, cancellationToken);
+                var answer = await client.CallAsync(endpoint, A2aMethods.GetTask,
+                    new GetTaskRequest { Id = task?.TaskId ?? $"claw-reachability-{message.Id:N}" }, cancellationToken);
                 if (answer.Reached && task is not null)
                 {
                     await SyncInScopeAsync(task.AssignmentId, cancellationToken);
@@ -101,48 +101,47 @@ public sealed class A2aDispatch(
             return (null, null, 0);
         }
 
-        var configuration = new JsonObject { ["returnImmediately"] = true };
+        TaskPushNotificationConfig? push = null;
         string? tokenHash = null;
         if (agent.A2aPushNotifications && PushUrl(agent, attempt.Id) is { } pushUrl)
         {
+            // A token per task, kept only as its hash: a push that does not carry it is not from this task's agent.
             var token = SecretToken.Create(PushTokenPrefix);
             tokenHash = SecretToken.Hash(token);
-            configuration["taskPushNotificationConfig"] = new JsonObject { ["url"] = pushUrl, ["token"] = token };
+            push = new TaskPushNotificationConfig { Url = pushUrl, Token = token };
         }
 
-        var title = Text(item, "title");
+        var title = Text(item, "title") ?? "";
         var description = Text(item, "description");
-        var workItemId = Text(item, "id");
-        var groupId = Text(item, "groupId");
-        var answer = await client.CallAsync(agent.A2aEndpointUrl!, A2aProtocol.SendMessage, new JsonObject
+        var answer = await client.CallAsync(agent.A2aEndpointUrl!, A2aMethods.SendMessage, new SendMessageRequest
         {
-            ["message"] = Message(message.Id,
+            Message = Message(message.Id,
             [
-                new JsonObject { ["text"] = string.IsNullOrEmpty(description) ? title : $"{title}\n\n{description}" },
-                new JsonObject { ["data"] = new JsonObject { ["workItemId"] = workItemId, ["groupId"] = groupId } },
+                Part.FromText(string.IsNullOrEmpty(description) ? title : $"{title}\n\n{description}"),
+                Part.FromData(new { workItemId = Text(item, "id"), groupId = Text(item, "groupId") }),
             ]),
-            ["configuration"] = configuration,
+            Configuration = new SendMessageConfiguration { ReturnImmediately = true, TaskPushNotificationConfig = push },
         }, cancellationToken);
         if (!answer.Reached)
         {
             return Delivered(answer);
         }
 
-        var result = answer.Result is { ValueKind: JsonValueKind.Object } r ? r : default;
-        if (result.ValueKind == JsonValueKind.Object && result.TryGetProperty("message", out var reply))
+        var sent = answer.ResultAs<SendMessageResponse>();
+        if (sent?.Message is { } reply && sent.Task is null)
         {
             // The agent answered at once with a message and made no task: its answer is the attempt's result.
-            var done = new A2aTaskReading("", null, A2aProtocol.States.Completed, A2aTaskReading.MessageText(reply), [], "reply");
+            var done = new A2aTaskReading("", null, TaskState.Completed, A2aTaskReading.MessageText(reply), [], "reply");
             await ApplyInScopeAsync(agent, attempt, done, cancellationToken);
             return Delivered(answer);
         }
 
-        var task = result.ValueKind == JsonValueKind.Object && result.TryGetProperty("task", out var t) ? A2aTaskReading.Read(t) : null;
-        if (task is null || task.TaskId.Length > AssignmentLimits.MaxA2aIdLength || task.ContextId?.Length > AssignmentLimits.MaxA2aIdLength)
+        var task = sent?.Task is { } made ? A2aTaskReading.Read(made) : null;
+        if (task is null || task.TaskId.Length is 0 or > AssignmentLimits.MaxA2aIdLength || task.ContextId?.Length > AssignmentLimits.MaxA2aIdLength)
         {
             // An error, or no task it can be asked about: the agent took no task for the item, so the offer is declined.
             var why = answer.Error is { } error ? $"The A2A agent refused the work: {error.Message}" : "The A2A agent answered without a task.";
-            var refused = new A2aTaskReading("", null, A2aProtocol.States.Rejected, why, [], "refused");
+            var refused = new A2aTaskReading("", null, TaskState.Rejected, why, [], "refused");
             await ApplyInScopeAsync(agent, attempt, refused, cancellationToken);
             return Delivered(answer);
         }
@@ -190,27 +189,9 @@ public sealed class A2aDispatch(
             .ApplyAsync(A2aTaskSync.CallerFor(agent), attempt.Id, attempt.WorkItemId, attempt.A2aLastUpdate, reading, cancellationToken);
     }
 
-    private static JsonObject Message(Guid messageId, JsonArray parts, string? taskId = null, string? contextId = null)
-    {
-        var message = new JsonObject
-        {
-            // The outbox id: a retried delivery carries the same message id, so an agent can tell a repeat.
-            ["messageId"] = messageId.ToString(),
-            ["role"] = "ROLE_USER",
-            ["parts"] = parts,
-        };
-        if (taskId is not null)
-        {
-            message["taskId"] = taskId;
-        }
-
-        if (contextId is not null)
-        {
-            message["contextId"] = contextId;
-        }
-
-        return message;
-    }
+    /// <summary>A message from the server as the A2A client: its id is the outbox message's, so a retried delivery repeats it.</summary>
+    private static Message Message(Guid messageId, IReadOnlyList<Part> parts, string? taskId = null, string? contextId = null)
+        => new() { MessageId = messageId.ToString(), Role = Role.User, Parts = parts, TaskId = taskId, ContextId = contextId };
 
     private static (int? Status, string? Error, int ElapsedMs) Delivered(A2aCallResult answer)
         => (answer.StatusCode, answer.TransportError, answer.DurationMs);

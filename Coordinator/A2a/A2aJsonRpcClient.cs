@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using ClawGroups.Coordinator.A2a.Protocol;
 using ClawGroups.Coordinator.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -14,23 +14,19 @@ namespace ClawGroups.Coordinator.A2a;
 /// </summary>
 public sealed class A2aJsonRpcClient(IHttpClientFactory httpClients, IOptionsMonitor<WebhookOptions> webhooks, IOptionsMonitor<A2aOptions> options)
 {
-    public async Task<A2aCallResult> CallAsync(string endpoint, string method, JsonObject parameters, CancellationToken cancellationToken)
+    private long _nextId;
+
+    public async Task<A2aCallResult> CallAsync<TParams>(string endpoint, string method, TParams parameters, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        var body = new JsonObject
-        {
-            ["jsonrpc"] = "2.0",
-            ["id"] = Guid.NewGuid().ToString("N"),
-            ["method"] = method,
-            ["params"] = parameters,
-        };
+        var call = JsonRpcRequest.Create(method, parameters, Interlocked.Increment(ref _nextId));
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
-            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+            Content = new StringContent(A2aJson.Serialize(call), Encoding.UTF8, A2aProtocol.JsonRpcMediaType),
         };
         request.Headers.Add(A2aProtocol.VersionHeader, A2aProtocol.Version);
-        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd(A2aProtocol.JsonRpcMediaType);
         var timeoutSeconds = webhooks.CurrentValue.TimeoutSeconds;
+        var maxBytes = options.CurrentValue.MaxResponseBytes;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
         var stopwatch = Stopwatch.StartNew();
@@ -44,13 +40,10 @@ public sealed class A2aJsonRpcClient(IHttpClientFactory httpClients, IOptionsMon
                 return A2aCallResult.Unreachable($"The A2A agent answered {status} {response.ReasonPhrase}.", status, stopwatch);
             }
 
-            var bytes = await BoundedBody.ReadAsync(response.Content, options.CurrentValue.MaxResponseBytes, timeout.Token);
-            if (bytes is null)
-            {
-                return A2aCallResult.Unreachable($"The A2A agent's answer is larger than {options.CurrentValue.MaxResponseBytes} bytes.", status, stopwatch);
-            }
-
-            return Read(bytes, status, stopwatch);
+            var bytes = await BoundedBody.ReadAsync(response.Content, maxBytes, timeout.Token);
+            return bytes is null
+                ? A2aCallResult.Unreachable($"The A2A agent's answer is larger than {maxBytes} bytes.", status, stopwatch)
+                : Read(bytes, status, stopwatch);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -64,45 +57,45 @@ public sealed class A2aJsonRpcClient(IHttpClientFactory httpClients, IOptionsMon
 
     private static A2aCallResult Read(byte[] bytes, int status, Stopwatch stopwatch)
     {
-        JsonElement answer;
+        JsonRpcResponse? answer;
         try
         {
-            using var document = JsonDocument.Parse(bytes);
-            answer = document.RootElement.Clone();
+            answer = JsonSerializer.Deserialize<JsonRpcResponse>(bytes, A2aJson.Options);
         }
         catch (JsonException)
         {
-            return A2aCallResult.Unreachable("The A2A agent's answer is not JSON.", status, stopwatch);
+            answer = null;
         }
 
-        if (answer.ValueKind != JsonValueKind.Object)
-        {
-            return A2aCallResult.Unreachable("The A2A agent's answer is not a JSON-RPC response.", status, stopwatch);
-        }
-
-        if (answer.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
-        {
-            var code = error.TryGetProperty("code", out var c) && c.TryGetInt32(out var value) ? value : 0;
-            var message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-            return new A2aCallResult(null, new A2aRpcError(code, message ?? ""), null, status, (int)stopwatch.ElapsedMilliseconds);
-        }
-
-        return answer.TryGetProperty("result", out var result)
-            ? new A2aCallResult(result, null, null, status, (int)stopwatch.ElapsedMilliseconds)
-            : A2aCallResult.Unreachable("The A2A agent's answer has neither result nor error.", status, stopwatch);
+        return answer is null || (answer.Result is null && answer.Error is null)
+            ? A2aCallResult.Unreachable("The A2A agent's answer is not a JSON-RPC response.", status, stopwatch)
+            : new A2aCallResult(answer, null, status, (int)stopwatch.ElapsedMilliseconds);
     }
 }
 
 /// <summary>
-/// One JSON-RPC call's outcome: a result, an error the agent answered with (it was reached), or a transport failure (it
-/// was not: no answer, a non-2xx status, something that is not JSON-RPC).
+/// One JSON-RPC call's outcome: the agent's answer (a result, or an error: either way it was reached), or a transport
+/// failure (it was not: no answer, a non-2xx status, something that is not JSON-RPC).
 /// </summary>
-public sealed record A2aCallResult(JsonElement? Result, A2aRpcError? Error, string? TransportError, int? StatusCode, int DurationMs)
+public sealed record A2aCallResult(JsonRpcResponse? Answer, string? TransportError, int? StatusCode, int DurationMs)
 {
     public bool Reached => TransportError is null;
 
-    internal static A2aCallResult Unreachable(string error, int? status, Stopwatch stopwatch)
-        => new(null, null, error, status, (int)stopwatch.ElapsedMilliseconds);
-}
+    public JsonRpcError? Error => Answer?.Error;
 
-public sealed record A2aRpcError(int Code, string Message);
+    /// <summary>The result read as <typeparamref name="T"/>; default when there is none or it does not read as one.</summary>
+    public T? ResultAs<T>()
+    {
+        try
+        {
+            return Answer is null ? default : Answer.ResultAs<T>();
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+
+    internal static A2aCallResult Unreachable(string error, int? status, Stopwatch stopwatch)
+        => new(null, error, status, (int)stopwatch.ElapsedMilliseconds);
+}

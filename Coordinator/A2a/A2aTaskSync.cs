@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using ClawGroups.Coordinator.A2a.Protocol;
 using ClawGroups.Coordinator.Agents;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.WorkItems;
@@ -42,7 +41,7 @@ public sealed partial class A2aTaskSync(
             return;
         }
 
-        var answer = await client.CallAsync(agent.A2aEndpointUrl, A2aProtocol.GetTask, new JsonObject { ["id"] = attempt.TaskId }, cancellationToken);
+        var answer = await client.CallAsync(agent.A2aEndpointUrl, A2aMethods.GetTask, new GetTaskRequest { Id = attempt.TaskId }, cancellationToken);
         if (!answer.Reached)
         {
             LogUnreached(logger, agent.Id, attempt.TaskId, answer.TransportError!);
@@ -55,14 +54,14 @@ public sealed partial class A2aTaskSync(
         {
             // The agent answers but no longer knows the task (it restarted without its task store): the attempt is lost.
             await ApplyAsync(caller, attempt.Id, attempt.WorkItemId, attempt.A2aLastUpdate,
-                new A2aTaskReading(attempt.TaskId, null, A2aProtocol.States.Rejected, $"The A2A agent no longer has the task: {error.Message}", [], "lost"),
+                new A2aTaskReading(attempt.TaskId, null, TaskState.Rejected, $"The A2A agent no longer has the task: {error.Message}", [], "lost"),
                 cancellationToken);
             return;
         }
 
-        if (A2aTaskReading.Read(answer.Result!.Value) is { } reading)
+        if (answer.ResultAs<A2aTask>() is { } task)
         {
-            await ApplyAsync(caller, attempt.Id, attempt.WorkItemId, attempt.A2aLastUpdate, reading, cancellationToken);
+            await ApplyAsync(caller, attempt.Id, attempt.WorkItemId, attempt.A2aLastUpdate, A2aTaskReading.Read(task), cancellationToken);
         }
     }
 
@@ -82,17 +81,17 @@ public sealed partial class A2aTaskSync(
 
         Outcome<WorkItemView>? outcome = reading.State switch
         {
-            A2aProtocol.States.Submitted => null,
-            A2aProtocol.States.Working => await WorkingAsync(caller, workItemId, reading.StatusText, cancellationToken),
-            A2aProtocol.States.InputRequired or A2aProtocol.States.AuthRequired
+            TaskState.Submitted => null,
+            TaskState.Working => await WorkingAsync(caller, workItemId, reading.StatusText, cancellationToken),
+            TaskState.InputRequired or TaskState.AuthRequired
                 => await StartedAsync(caller, workItemId, cancellationToken) ?? await work.AskAsync(caller, workItemId,
                     reading.StatusText ?? "The agent needs input to go on.", cancellationToken),
-            A2aProtocol.States.Completed
+            TaskState.Completed
                 => await StartedAsync(caller, workItemId, cancellationToken) ?? await work.ResultAsync(caller, workItemId,
                     new ResultReport(reading.Summary, reading.Artifacts.Take(AgentWorkService.MaxArtifacts).ToList(), null), cancellationToken),
-            A2aProtocol.States.Failed => await work.FailAsync(caller, workItemId, Reason(reading, "The A2A task failed."), cancellationToken),
-            A2aProtocol.States.Rejected => await work.DeclineAsync(caller, workItemId, Reason(reading, "The A2A agent rejected the task."), cancellationToken),
-            A2aProtocol.States.Canceled => await work.DeclineAsync(caller, workItemId, Reason(reading, "The A2A agent canceled the task."), cancellationToken),
+            TaskState.Failed => await work.FailAsync(caller, workItemId, Reason(reading, "The A2A task failed."), cancellationToken),
+            TaskState.Rejected => await work.DeclineAsync(caller, workItemId, Reason(reading, "The A2A agent rejected the task."), cancellationToken),
+            TaskState.Canceled => await work.DeclineAsync(caller, workItemId, Reason(reading, "The A2A agent canceled the task."), cancellationToken),
             _ => null,
         };
         if (outcome is { Succeeded: false } refused)
@@ -152,5 +151,5 @@ public sealed partial class A2aTaskSync(
     private static partial void LogUnreached(ILogger logger, Guid agentId, string taskId, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A2A task update {State} for work item {WorkItemId} changed nothing: {Detail}")]
-    private static partial void LogNotApplied(ILogger logger, Guid workItemId, string state, string detail);
+    private static partial void LogNotApplied(ILogger logger, Guid workItemId, TaskState state, string detail);
 }

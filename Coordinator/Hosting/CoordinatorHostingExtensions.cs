@@ -161,6 +161,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<A2aDispatch>();
         services.AddScoped<A2aTaskSync>();
         services.AddScoped<A2aTaskJob>();
+        services.AddScoped<A2aPushReceiver>();
         services.AddHttpClient(WebhookDelivery.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => WebhookHttpHandler.Create(provider.GetRequiredService<WebhookUrlPolicy>()));
     }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using ClawGroups.Coordinator.A2a.Protocol;
 using ClawGroups.Coordinator.A2a;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Data.Agents;
@@ -67,8 +67,8 @@ public sealed class A2aTaskJob(
             .ToListAsync(cancellationToken);
         foreach (var agent in idle)
         {
-            var answer = await client.CallAsync(agent.A2aEndpointUrl!, A2aProtocol.GetTask,
-                new JsonObject { ["id"] = $"claw-presence-{Guid.NewGuid():N}" }, cancellationToken);
+            var answer = await client.CallAsync(agent.A2aEndpointUrl!, A2aMethods.GetTask,
+                new GetTaskRequest { Id = $"claw-presence-{Guid.NewGuid():N}" }, cancellationToken);
             if (answer.Reached)
             {
                 await sync.HeartbeatAsync(agent, cancellationToken);

@@ -2,6 +2,7 @@ using ClawGroups.Coordinator.Live;
 using ClawGroups.Data.Accounts;
 using ClawGroups.Data.Database;
 using ClawGroups.Web.Accounts;
+using ClawGroups.Web.A2a;
 using ClawGroups.Web.Api;
 using ClawGroups.Web.Components;
 using ClawGroups.Web.Health;
@@ -111,6 +112,7 @@ public static class WebHostingExtensions
         app.MapClawHealth();
         app.MapClawApi();
         app.MapAccountEndpoints();
+        app.MapA2aPush();
         // Hangfire's own filter allows local requests only; the owner policy replaces it.
         app.MapHangfireDashboard(JobsDashboardPath, new DashboardOptions { Authorization = [], AppPath = "/", DashboardTitle = "Claw Groups jobs" })
             .RequireAuthorization(ClawClaims.InstanceOwnerPolicy);
