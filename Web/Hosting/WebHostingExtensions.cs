@@ -1,8 +1,8 @@
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Data.Accounts;
 using ClawGroups.Data.Database;
-using ClawGroups.Web.Accounts;
 using ClawGroups.Web.A2a;
+using ClawGroups.Web.Accounts;
 using ClawGroups.Web.Api;
 using ClawGroups.Web.Components;
 using ClawGroups.Web.Health;
