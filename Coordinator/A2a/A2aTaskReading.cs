@@ -54,7 +54,7 @@ public sealed record A2aTaskReading(
             }
             else if (part.Data is { } data)
             {
-                pieces.Add(data.GetRawText());
+                pieces.Add(JsonSerializer.Serialize(data));
             }
             else if ((part.Url ?? part.Filename) is { } reference)
             {
