@@ -5,6 +5,7 @@ using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Coordinator.Jobs;
@@ -15,8 +16,9 @@ namespace ClawGroups.Coordinator.Jobs;
 /// heartbeat such an agent never sends. A push only brings one task's poll forward. Safe to run twice: a task update
 /// already applied changes nothing.
 /// </summary>
-public sealed class A2aTaskJob(
-    ClawDbContext context, A2aTaskSync sync, A2aJsonRpcClient client, IOptionsMonitor<CoordinatorOptions> options, TimeProvider time)
+public sealed partial class A2aTaskJob(
+    ClawDbContext context, A2aTaskSync sync, A2aJsonRpcClient client, IOptionsMonitor<CoordinatorOptions> options, TimeProvider time,
+    ILogger<A2aTaskJob> logger)
 {
     /// <summary>One poll at a time per process: a slow agent must not make sweeps stack polls behind it.</summary>
     private static readonly SemaphoreSlim Polling = new(1, 1);
@@ -41,7 +43,17 @@ public sealed class A2aTaskJob(
                 .Select(a => a.Id).ToListAsync(cancellationToken);
             foreach (var assignmentId in inFlight)
             {
-                await sync.SyncAsync(assignmentId, cancellationToken);
+                try
+                {
+                    await sync.SyncAsync(assignmentId, cancellationToken);
+                }
+                catch (DbUpdateException exception)
+                {
+                    // Another writer moved the item first (the agent's own REST call, a person, the sweep): the next poll
+                    // reads the task again, and one task's trouble does not keep the others waiting.
+                    LogSyncLostRace(logger, exception, assignmentId);
+                }
+
                 context.ChangeTracker.Clear();
             }
 
@@ -75,4 +87,7 @@ public sealed class A2aTaskJob(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A2A task sync of attempt {AssignmentId} lost a race; the next poll reads the task again")]
+    private static partial void LogSyncLostRace(ILogger logger, Exception exception, Guid assignmentId);
 }
