@@ -38,6 +38,12 @@ public sealed class A2aAgentTests(InteropServer server)
         Assert.Equal("Quarterly report\n\nSum up the quarter in one page.", sent.GetProperty("text").GetString());
         Assert.Equal(itemId, sent.GetProperty("data")[0].GetProperty("workItemId").GetString());
         Assert.Equal(groupId, sent.GetProperty("data")[0].GetProperty("groupId").GetString());
+        // The card says pushNotifications: the SDK pushed the task's updates to the URL it was given, with its token, and the
+        // server took them (the SDK's sender logs this line only for a 2xx answer).
+        var push = agent.Lines.Select(l => JsonDocument.Parse(l).RootElement).First(l => l.TryGetProperty("event", out var e) && e.GetString() == "push");
+        Assert.Contains("/a2a-push/", push.GetProperty("url").GetString(), StringComparison.Ordinal);
+        Assert.True(push.GetProperty("token").GetBoolean());
+        Assert.Contains(agent.Script.Lines, l => l.StartsWith("Push notification sent for task_id=", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClawGroups.Testing.Waiting;
+using ClawGroups.Web.Components.Groups;
+using ClawGroups.Web.Tests.Groups;
 
 namespace ClawGroups.Web.Tests.A2a;
 
@@ -21,6 +23,28 @@ public sealed class A2aDeliveryTests : IAsyncLifetime
     });
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task The_add_an_agent_pages_card_url_command_registers_the_agent_by_its_card()
+    {
+        await using var agent = await FakeA2aAgent.StartAsync();
+        using var owner = _app.OwnerHttpClient();
+        var group = await owner.PostAsJsonAsync("/api/v1/groups", new { name = $"by card {Guid.NewGuid():N}" });
+        var groupId = (await group.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var token = await owner.PostAsJsonAsync($"/api/v1/groups/{groupId}/join-tokens", new { expiresInMinutes = 10, maxUses = 1 });
+        var joinToken = (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+
+        var command = AgentSnippets.RegisterByCard(_app.BaseAddress.ToString(), joinToken, agent.CardUrl);
+        using var request = GroupPagesApiTests.CurlRequest(ShellWords.Split(command));
+        using var anonymous = new HttpClient();
+        using var response = await anonymous.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var member = (await owner.GetFromJsonAsync<JsonElement>($"/api/v1/groups/{groupId}")).GetProperty("members").EnumerateArray()
+            .Single(m => m.GetProperty("kind").GetString() == "agent");
+        Assert.Equal(("fake-a2a", "a2a"), (member.GetProperty("name").GetString(), member.GetProperty("delivery").GetString()));
+        Assert.Equal("reports", Assert.Single(member.GetProperty("skills").EnumerateArray()).GetProperty("id").GetString());
+    }
 
     [Fact]
     public async Task The_offer_goes_out_as_a_message_with_the_items_text_and_ids_and_a_working_task_puts_it_in_progress()
