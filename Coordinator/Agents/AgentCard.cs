@@ -68,8 +68,12 @@ public sealed class AgentCard
                 }
 
                 break;
+            case "a2a":
+                // Where work goes is the card's JSON-RPC interface (A2aCardFacts), not a webhook url.
+                card.Delivery = DeliveryMode.A2a;
+                break;
             default:
-                errors["delivery"] = ["delivery must be \"webhook\" or \"pull\"."];
+                errors["delivery"] = ["delivery must be \"webhook\", \"pull\" or \"a2a\"."];
                 break;
         }
 

@@ -88,7 +88,7 @@ public sealed class AgentPresenceService(
             lifecycle.AssignmentNeeded(agent.GroupId);
         }
 
-        if (agent!.Status == AgentStatus.Unreachable && agent.Delivery == DeliveryMode.Webhook
+        if (agent!.Status == AgentStatus.Unreachable && agent.Delivery != DeliveryMode.Pull
             && !await context.OutboxMessages.AnyAsync(m => m.AgentId == agentId && m.DeliveredAt == null && m.GaveUpAt == null, cancellationToken))
         {
             // Alive is not reachable: only a delivered webhook proves the endpoint works again, so probe it.

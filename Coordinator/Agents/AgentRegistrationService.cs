@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClawGroups.Coordinator.A2a;
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Credentials;
@@ -16,9 +17,16 @@ namespace ClawGroups.Coordinator.Agents;
 
 /// <summary>Agents joining a group with a join token, and their credentials over their lifetime.</summary>
 public sealed class AgentRegistrationService(
-    ClawDbContext context, TimeProvider time, WebhookUrlPolicy urlPolicy, WebhookSecrets secrets, IWorkSignals signals, WorkItemLifecycle lifecycle)
+    ClawDbContext context, TimeProvider time, WebhookUrlPolicy urlPolicy, WebhookSecrets secrets, IWorkSignals signals, WorkItemLifecycle lifecycle,
+    A2aCardSource a2aCards)
 {
-    public async Task<Outcome<AgentRegistered>> RegisterAsync(string? joinToken, JsonElement cardJson, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers the agent the card describes. An A2A agent's card may be named by <c>cardUrl</c> (fetched only once the
+    /// join token is accepted); <paramref name="callbackBaseUrl"/> is the address the registration came through, where an
+    /// A2A agent that pushes its task updates is told to push them unless the configuration names another.
+    /// </summary>
+    public async Task<Outcome<AgentRegistered>> RegisterAsync(
+        string? joinToken, JsonElement cardJson, CancellationToken cancellationToken, string? callbackBaseUrl = null)
     {
         var now = time.GetUtcNow();
         if (string.IsNullOrEmpty(joinToken) || !joinToken.StartsWith(SecretToken.JoinTokenPrefix, StringComparison.Ordinal))
@@ -44,7 +52,13 @@ public sealed class AgentRegistrationService(
             return new Failure(FailureKind.Unauthorized, "Join token not accepted", tokenProblem);
         }
 
-        var (card, errors) = AgentCard.Parse(cardJson);
+        var a2a = await A2aRegistration.ReadAsync(cardJson, a2aCards, urlPolicy, cancellationToken);
+        if (!a2a.Succeeded)
+        {
+            return a2a.Failure!;
+        }
+
+        var (card, errors) = AgentCard.Parse(a2a.Value!.Card);
         if (card is null)
         {
             return Failure.Invalid(errors);
@@ -53,6 +67,11 @@ public sealed class AgentRegistrationService(
         if (card.Delivery == DeliveryMode.Webhook && await urlPolicy.CheckAsync("url", card.Url, cancellationToken) is { } badUrl)
         {
             return badUrl;
+        }
+
+        if (card.Delivery == DeliveryMode.A2a && a2a.Value.Facts is null)
+        {
+            return Failure.Invalid("delivery", "delivery a2a needs an A2A card: inline, or named by cardUrl.");
         }
 
         // Count the use atomically: two agents racing for the last use cannot both get it. In one transaction with the
@@ -81,6 +100,10 @@ public sealed class AgentRegistrationService(
             Capacity = card.Capacity,
             Delivery = card.Delivery,
             WebhookUrl = card.Delivery == DeliveryMode.Webhook ? card.Url : null,
+            A2aCardUrl = a2a.Value.CardUrl,
+            A2aEndpointUrl = a2a.Value.Facts?.EndpointUrl,
+            A2aPushNotifications = a2a.Value.Facts?.PushNotifications ?? false,
+            A2aCallbackBaseUrl = card.Delivery == DeliveryMode.A2a ? callbackBaseUrl : null,
             ApiKeyPrefix = SecretToken.DisplayPrefix(apiKey),
             ApiKeyHash = SecretToken.Hash(apiKey),
             WebhookSecretProtected = secrets.Protect(webhookSecret),

@@ -84,6 +84,8 @@ public sealed class AgentWorkService(
         var now = lifecycle.Now;
         item.ProgressFraction = report.Fraction!.Value;
         item.ProgressMessage = report.Message;
+        // Working again: whatever it asked was answered, or no longer holds it up.
+        (item.QuestionAskedAt, item.Question) = (null, null);
         item.ProgressAt = now;
         item.UpdatedAt = now;
         assignment!.LastProgressAt = now;
@@ -146,6 +148,7 @@ public sealed class AgentWorkService(
         }
 
         item!.ResultSummary = report.Summary;
+        (item.QuestionAskedAt, item.Question) = (null, null);
         item.ProgressFraction = 1;
         item.ProgressAt = now;
         foreach (var artifact in report.Artifacts ?? [])
@@ -179,7 +182,49 @@ public sealed class AgentWorkService(
         return await context.ToViewAsync(item, cancellationToken);
     }
 
-    public async Task<Outcome<WorkItemView>> DeclineAsync(Caller caller, Guid workItemId, DeclineReport report, CancellationToken cancellationToken)
+    public Task<Outcome<WorkItemView>> DeclineAsync(Caller caller, Guid workItemId, DeclineReport report, CancellationToken cancellationToken)
+        => GiveBackAsync(caller, workItemId, report, AssignmentOutcome.Declined, cancellationToken);
+
+    /// <summary>
+    /// The attempt failed (an A2A task that ended failed): it ends as failed and the item goes back to the coordinator — or
+    /// fails for good when its attempts are used up — as a decline does.
+    /// </summary>
+    public Task<Outcome<WorkItemView>> FailAsync(Caller caller, Guid workItemId, DeclineReport report, CancellationToken cancellationToken)
+        => GiveBackAsync(caller, workItemId, report, AssignmentOutcome.Failed, cancellationToken);
+
+    /// <summary>
+    /// The agent working on the item asks a person something (an A2A task in input-required): the item keeps its agent, is
+    /// not judged for stalls while it waits, and the next message a person posts on it is the answer.
+    /// </summary>
+    public async Task<Outcome<WorkItemView>> AskAsync(Caller caller, Guid workItemId, string question, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        var (item, assignment, denied) = await OwnWorkAsync(caller, workItemId, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (item!.State != WorkItemState.InProgress)
+        {
+            return Failure.Conflict($"Only work in progress can wait for an answer; this item is {WorkItemStates.ApiName(item.State)}.",
+                new Dictionary<string, object?> { ["state"] = WorkItemStates.ApiName(item.State) });
+        }
+
+        var now = lifecycle.Now;
+        var text = question.Length <= WorkItemLimits.MaxProgressMessageLength ? question : question[..WorkItemLimits.MaxProgressMessageLength];
+        item.QuestionAskedAt = now;
+        item.Question = text;
+        item.UpdatedAt = now;
+        assignment!.LastProgressAt = now;
+        assignment.LeaseExpiresAt = AgentCalls.LeaseEndsAt(now, options.CurrentValue);
+        context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.QuestionAsked, now, new { question = text }, item.Id, caller.Id);
+        await lifecycle.SaveAsync(cancellationToken);
+        return await context.ToViewAsync(item, cancellationToken);
+    }
+
+    private async Task<Outcome<WorkItemView>> GiveBackAsync(
+        Caller caller, Guid workItemId, DeclineReport report, AssignmentOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
         if (report.Reason is { Length: > WorkItemLimits.MaxDeclineReasonLength })
@@ -199,12 +244,14 @@ public sealed class AgentWorkService(
             return target.Failure!;
         }
 
-        var ended = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Declined, cancellationToken, stallReason: StallReason.Declined);
+        var declined = outcome == AssignmentOutcome.Declined;
+        var ended = await lifecycle.EndAttemptAsync(item, outcome, cancellationToken, stallReason: declined ? StallReason.Declined : null);
         ended!.Feedback = report.Reason;
         FeedbackSteering.SendOn(item, ended, caller.Name, report.Reason, sameMember: null);
         WorkItemStateMachine.Apply(item, WorkItemMove.Decline, lifecycle.Now);
-        context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Declined, lifecycle.Now, new { report.Reason }, item.Id, caller.Id);
-        await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, "declined", cancellationToken);
+        context.AddTrailEvent(item.GroupId, caller, declined ? TrailEventTypes.Declined : TrailEventTypes.AttemptFailed, lifecycle.Now,
+            new { report.Reason }, item.Id, caller.Id);
+        await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, declined ? "declined" : "attemptFailed", cancellationToken);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }

@@ -2,6 +2,7 @@ using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;
@@ -34,7 +35,8 @@ public sealed class ReviewerPass(
         }
 
         var reviewers = (await AvailableAgents.InGroupAsync(context, groupId, options.CurrentValue, time.GetUtcNow(), cancellationToken))
-            .Where(a => a.Skills.Any(s => IsReview(s.SkillId) || s.Tags.Any(IsReview)))
+            // A review is answered with POST /review, which an A2A agent, reached only by A2A messages, does not make.
+            .Where(a => a.Delivery != DeliveryMode.A2a && a.Skills.Any(s => IsReview(s.SkillId) || s.Tags.Any(IsReview)))
             .ToList();
         if (reviewers.Count == 0)
         {

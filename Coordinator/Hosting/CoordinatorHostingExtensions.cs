@@ -74,6 +74,10 @@ public static class CoordinatorHostingExtensions
             .Bind(builder.Configuration.GetSection(WebhookOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<A2aOptions>()
+            .Bind(builder.Configuration.GetSection(A2aOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         AddWorkServices(builder.Services);
         AddClusterBus(builder);
         if (jobs.RunServer)
@@ -152,6 +156,12 @@ public static class CoordinatorHostingExtensions
         services.AddHostedService<LiveUpdatePump>();
         services.AddScoped<WebhookDelivery>();
         services.AddScoped<UnreachableAgents>();
+        services.AddScoped<A2aCardSource>();
+        services.AddScoped<A2aJsonRpcClient>();
+        services.AddScoped<A2aDispatch>();
+        services.AddScoped<A2aTaskSync>();
+        services.AddScoped<A2aTaskJob>();
+        services.AddScoped<A2aPushReceiver>();
         services.AddHttpClient(WebhookDelivery.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => WebhookHttpHandler.Create(provider.GetRequiredService<WebhookUrlPolicy>()));
         services.AddGroupA2a();

@@ -1,5 +1,6 @@
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Stalls;
+using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using Hangfire;
@@ -27,6 +28,11 @@ public sealed class SweepJob(
         await stallSweep.RunAsync(cancellationToken);
         context.ChangeTracker.Clear();
         await RequeueLostDeliveriesAsync(cancellationToken);
+        if (await context.Agents.AnyAsync(a => a.Delivery == DeliveryMode.A2a && a.Status != AgentStatus.Revoked, cancellationToken))
+        {
+            // A job of its own: agents that answer slowly must not hold the sweep up.
+            jobs.Enqueue<A2aTaskJob>(j => j.PollAsync(CancellationToken.None));
+        }
 
         var groups = await context.WorkItems.Where(w => Assignable.Contains(w.State) && w.PausedAt == null)
             .Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);

@@ -89,7 +89,8 @@ public sealed partial class StallSweep(
 
     private IQueryable<WorkItem> RunningWork(DateTimeOffset quietSince)
         => context.WorkItems
-            .Where(w => (w.State == WorkItemState.InProgress || w.State == WorkItemState.Assigned) && w.PausedAt == null && w.AssigneeAgentId != null
+            .Where(w => (w.State == WorkItemState.InProgress || w.State == WorkItemState.Assigned) && w.PausedAt == null && w.QuestionAskedAt == null
+                        && w.AssigneeAgentId != null
                         && w.Assignments.Any(a => a.Id == w.CurrentAssignmentId && a.EndedAt == null
                                                   && (a.LastProgressAt == null || a.LastProgressAt < quietSince || w.ExpectedDurationSeconds != null)));
 

@@ -32,6 +32,12 @@ public static class TrailEventTypes
     /// <summary>The agent declined its offer, with its reason.</summary>
     public static readonly TrailEventType Declined = new("work.declined");
 
+    /// <summary>The agent's attempt failed (its A2A task failed), with its reason; the item goes back to the coordinator.</summary>
+    public static readonly TrailEventType AttemptFailed = new("work.attemptFailed");
+
+    /// <summary>The assignee asked a question (an A2A task needing input); the item waits for a person's answer.</summary>
+    public static readonly TrailEventType QuestionAsked = new("work.questionAsked");
+
     /// <summary>The agent reported progress: a fraction done and a message.</summary>
     public static readonly TrailEventType Progress = new("work.progress");
 

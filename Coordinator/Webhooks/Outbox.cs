@@ -8,7 +8,7 @@ namespace ClawGroups.Coordinator.Webhooks;
 
 /// <summary>
 /// Writes messages to agents into the outbox, in the caller's unit of work: a message exists exactly when the
-/// change it announces was committed. Webhook agents' messages are due at once; pull agents collect theirs.
+/// change it announces was committed. Webhook and A2A agents' messages are due at once; pull agents collect theirs.
 /// </summary>
 public static class Outbox
 {
@@ -28,7 +28,8 @@ public static class Outbox
             // Serialised once: the webhook signature covers exactly these bytes, on every retry.
             BodyJson = ClawJson.Serialize(new AgentMessageEnvelope(id, type, now, data)),
             CreatedAt = now,
-            DueAt = agent.Delivery == DeliveryMode.Webhook ? now : null,
+            // Webhook and A2A agents are called (A2aDispatch turns the message into an A2A call); pull agents collect theirs.
+            DueAt = agent.Delivery == DeliveryMode.Pull ? null : now,
         };
         context.OutboxMessages.Add(message);
         return message;

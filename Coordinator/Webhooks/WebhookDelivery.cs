@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ClawGroups.Coordinator.A2a;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Trail;
@@ -36,6 +37,7 @@ public sealed partial class WebhookDelivery(
     WorkItemLifecycle lifecycle,
     LiveChanges liveChanges,
     UnreachableAgents unreachable,
+    A2aDispatch a2a,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider time,
     ILogger<WebhookDelivery> logger)
@@ -66,7 +68,9 @@ public sealed partial class WebhookDelivery(
         // Read, not tracked: nothing below saves the agent through the change tracker (see the remarks).
         var message = await context.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == messageId, cancellationToken);
         var agent = await context.Agents.AsNoTracking().SingleAsync(a => a.Id == message.AgentId, cancellationToken);
-        if (agent.Status == AgentStatus.Revoked || agent.Delivery != DeliveryMode.Webhook || agent.WebhookUrl is null || agent.WebhookSecretProtected is null)
+        var byA2a = agent.Delivery == DeliveryMode.A2a && agent.A2aEndpointUrl is not null;
+        if (agent.Status == AgentStatus.Revoked
+            || (!byA2a && (agent.Delivery != DeliveryMode.Webhook || agent.WebhookUrl is null || agent.WebhookSecretProtected is null)))
         {
             await context.OutboxMessages.Where(m => m.Id == messageId).ExecuteUpdateAsync(set => set
                 .SetProperty(m => m.GaveUpAt, now).SetProperty(m => m.DueAt, (DateTimeOffset?)null).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null)
@@ -74,7 +78,10 @@ public sealed partial class WebhookDelivery(
             return null;
         }
 
-        var (status, error, elapsed) = await PostAsync(message, agent, settings, cancellationToken);
+        // An A2A agent gets the A2A call the message stands for; its retries, counts and unreachability are the webhook's.
+        var (status, error, elapsed) = byA2a
+            ? await a2a.DeliverAsync(message, agent, cancellationToken)
+            : await PostAsync(message, agent, settings, cancellationToken);
         var at = time.GetUtcNow();
         var attempts = message.Attempts + 1;
         var givesUp = error is not null && attempts >= settings.MaxAttempts;

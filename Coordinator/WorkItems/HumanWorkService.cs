@@ -324,6 +324,12 @@ public sealed class HumanWorkService(
         }
 
         var trailEvent = context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Message, lifecycle.Now, new { text = request.Text, from = caller.Name }, item.Id);
+        if (item.QuestionAskedAt is not null)
+        {
+            // The item waited for a person: this message is the answer, and it goes back to its agent on the same task.
+            (item.QuestionAskedAt, item.Question, item.UpdatedAt) = (null, null, lifecycle.Now);
+        }
+
         if (item.AssigneeAgentId is { } agentId && await context.Agents.FindAsync([agentId], cancellationToken) is { } agent)
         {
             lifecycle.Tell(agent, AgentMessageTypes.Message, new { workItemId = item.Id, text = request.Text, from = caller.Name }, item.Id);

@@ -126,6 +126,7 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
         item.AssigneeAgentId = null;
         item.AssigneeUserId = null;
         item.PausedAt = null;
+        (item.QuestionAskedAt, item.Question) = (null, null);
         _groupsToAssign.Add(item.GroupId);
         return open;
     }

@@ -22,7 +22,14 @@ public sealed record WorkItemView(
     DateTimeOffset UpdatedAt,
     DateTimeOffset StateChangedAt,
     IReadOnlyList<AssignmentView> Assignments,
-    RoutingView? Routing = null);
+    RoutingView? Routing = null,
+    QuestionView? Question = null);
+
+/// <summary>
+/// (Added.) The assignee's open question while the item waits for a person's answer (an A2A task in input-required); the
+/// next message a person posts on the item is the answer, sent back to the agent on the same task. Null otherwise.
+/// </summary>
+public sealed record QuestionView(string Text, DateTimeOffset AskedAt);
 
 /// <summary>
 /// Whether the item waits for a person to route it (the members who could take it fit almost equally well), how sure the

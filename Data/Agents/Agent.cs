@@ -35,6 +35,18 @@ public class Agent : IVersioned
 
     public string? WebhookUrl { get; set; }
 
+    /// <summary>Where an A2A agent's card was fetched from (null when it was posted inline); read again to see it is there.</summary>
+    public string? A2aCardUrl { get; set; }
+
+    /// <summary>The A2A agent's JSON-RPC endpoint, from its card's <c>supportedInterfaces</c>: where work goes.</summary>
+    public string? A2aEndpointUrl { get; set; }
+
+    /// <summary>The card says <c>capabilities.pushNotifications</c>: its tasks' updates are also pushed back to us.</summary>
+    public bool A2aPushNotifications { get; set; }
+
+    /// <summary>This server's address as the A2A agent reaches it, for the push-notification URL it is given.</summary>
+    public string? A2aCallbackBaseUrl { get; set; }
+
     /// <summary>Recognisable start of the API key, for lists and logs; never enough to use it.</summary>
     public string ApiKeyPrefix { get; set; } = "";
 
@@ -71,6 +83,9 @@ public enum DeliveryMode
 {
     Pull = 0,
     Webhook = 1,
+
+    /// <summary>Work goes out as A2A <c>SendMessage</c>; the task's updates drive the item (decision 0027).</summary>
+    A2a = 2,
 }
 
 public enum AgentStatus

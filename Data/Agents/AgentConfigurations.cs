@@ -13,6 +13,9 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
         builder.Property(a => a.Model).HasMaxLength(AgentLimits.MaxModelLength);
         builder.Property(a => a.Device).HasMaxLength(AgentLimits.MaxDeviceLength);
         builder.Property(a => a.WebhookUrl).HasMaxLength(AgentLimits.MaxWebhookUrlLength);
+        builder.Property(a => a.A2aCardUrl).HasMaxLength(AgentLimits.MaxWebhookUrlLength);
+        builder.Property(a => a.A2aEndpointUrl).HasMaxLength(AgentLimits.MaxWebhookUrlLength);
+        builder.Property(a => a.A2aCallbackBaseUrl).HasMaxLength(AgentLimits.MaxWebhookUrlLength);
         builder.Property(a => a.ApiKeyPrefix).HasMaxLength(32);
         builder.Property(a => a.ApiKeyHash).HasMaxLength(64);
         builder.Property(a => a.LastHeartbeatNote).HasMaxLength(AgentLimits.MaxHeartbeatNoteLength);

@@ -79,6 +79,17 @@ public class Assignment : IVersioned
     /// </summary>
     public bool SteeredAway { get; set; }
 
+    /// <summary>The A2A task that carries this attempt at an A2A agent (its id as the agent chose it); null for other agents.</summary>
+    public string? A2aTaskId { get; set; }
+
+    public string? A2aContextId { get; set; }
+
+    /// <summary>SHA-256 of the token the agent's push notifications for this task must carry; the token itself is never kept.</summary>
+    public string? A2aPushTokenHash { get; set; }
+
+    /// <summary>What the last task update applied looked like (state, status time, artifacts), so a repeat is not news.</summary>
+    public string? A2aLastUpdate { get; set; }
+
     public long Version { get; set; }
 }
 

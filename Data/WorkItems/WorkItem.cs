@@ -81,6 +81,15 @@ public class WorkItem : IVersioned
     /// <summary>Set while a human has paused the item: it keeps its assignee and is never counted as stalled.</summary>
     public DateTimeOffset? PausedAt { get; set; }
 
+    /// <summary>
+    /// Set while the item waits for a person's answer to its assignee's question (an A2A task in <c>input-required</c>): it
+    /// keeps its assignee, is never counted as stalled, and the next message a person posts on it is the answer.
+    /// </summary>
+    public DateTimeOffset? QuestionAskedAt { get; set; }
+
+    /// <summary>The question the assignee asked, while <see cref="QuestionAskedAt"/> is set.</summary>
+    public string? Question { get; set; }
+
     /// <summary>Usage summed over every attempt.</summary>
     public Usage Usage { get; set; } = new();
 

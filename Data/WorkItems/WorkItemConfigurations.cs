@@ -11,6 +11,7 @@ internal sealed class WorkItemConfiguration : IEntityTypeConfiguration<WorkItem>
         builder.Property(w => w.ProgressMessage).HasMaxLength(WorkItemLimits.MaxProgressMessageLength);
         builder.Property(w => w.ReadingVersion).HasMaxLength(200);
         builder.Property(w => w.RoutingNotes).HasMaxLength(WorkItemLimits.MaxRoutingNotesLength);
+        builder.Property(w => w.Question).HasMaxLength(WorkItemLimits.MaxProgressMessageLength);
         builder.Property(w => w.Version).IsConcurrencyToken();
         builder.ComplexProperty(w => w.Usage);
         builder.HasOne<WorkItem>().WithMany().HasForeignKey(w => w.ParentId).OnDelete(DeleteBehavior.Restrict);
@@ -43,6 +44,10 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
     public void Configure(EntityTypeBuilder<Assignment> builder)
     {
         builder.Property(a => a.Reason).HasMaxLength(2000);
+        builder.Property(a => a.A2aTaskId).HasMaxLength(AssignmentLimits.MaxA2aIdLength);
+        builder.Property(a => a.A2aContextId).HasMaxLength(AssignmentLimits.MaxA2aIdLength);
+        builder.Property(a => a.A2aPushTokenHash).HasMaxLength(64);
+        builder.Property(a => a.A2aLastUpdate).HasMaxLength(AssignmentLimits.MaxA2aIdLength);
         builder.Property(a => a.Version).IsConcurrencyToken();
         builder.ComplexProperty(a => a.Usage);
         builder.HasIndex(a => new { a.WorkItemId, a.Attempt });

@@ -38,7 +38,9 @@ internal static class AgentsApi
 
         var joinToken = BearerTokenAuthenticationHandler.BearerToken(request);
         // No Location: there is no resource to GET an agent's registration from (its key is shown this once).
-        return ApiResults.Created(await registration.RegisterAsync(joinToken, card, cancellationToken));
+        // An A2A agent that pushes its task updates is told to push them back to where it registered (unless configured).
+        var callbackBase = $"{request.Scheme}://{request.Host}{request.PathBase}/";
+        return ApiResults.Created(await registration.RegisterAsync(joinToken, card, cancellationToken, callbackBase));
     }
 
     private static async Task<Results<Ok<HeartbeatAnswer>, ProblemHttpResult>> HeartbeatAsync(

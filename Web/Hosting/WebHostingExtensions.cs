@@ -116,6 +116,7 @@ public static class WebHostingExtensions
         app.MapClawMcp();
         app.MapGroupA2a();
         app.MapAccountEndpoints();
+        app.MapA2aPush();
         // Hangfire's own filter allows local requests only; the owner policy replaces it.
         app.MapHangfireDashboard(JobsDashboardPath, new DashboardOptions { Authorization = [], AppPath = "/", DashboardTitle = "Claw Groups jobs" })
             .RequireAuthorization(ClawClaims.InstanceOwnerPolicy);

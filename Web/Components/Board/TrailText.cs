@@ -14,7 +14,7 @@ public static class TrailText
         TrailEventTypes.TakenOver, TrailEventTypes.HandedBack, TrailEventTypes.Stalled, TrailEventTypes.Pinged, TrailEventTypes.Failed,
         TrailEventTypes.Paused, TrailEventTypes.Resumed, TrailEventTypes.Completed, TrailEventTypes.Approved, TrailEventTypes.Rejected,
         TrailEventTypes.Declined, TrailEventTypes.LateResult, TrailEventTypes.Released, TrailEventTypes.ReviewAssigned,
-        TrailEventTypes.NeedsRouting,
+        TrailEventTypes.NeedsRouting, TrailEventTypes.AttemptFailed, TrailEventTypes.QuestionAsked,
     }.Select(type => type.Name).ToHashSet();
 
     /// <summary>
@@ -43,6 +43,8 @@ public static class TrailText
         (TrailEventTypes.Approved, data => $"Approved.{Suffix(Text(data, "feedback"))}"),
         (TrailEventTypes.Rejected, data => $"Rejected.{Suffix(Text(data, "feedback"))}"),
         (TrailEventTypes.Declined, data => $"Declined.{Suffix(Text(data, "reason"))}"),
+        (TrailEventTypes.AttemptFailed, data => $"The attempt failed.{Suffix(Text(data, "reason"))}"),
+        (TrailEventTypes.QuestionAsked, data => $"Asks a person: “{Text(data, "question")}” Answer with a message."),
         (TrailEventTypes.Cancelled, _ => "Cancelled."),
         (TrailEventTypes.Retried, _ => "Retried: back to ready."),
         (TrailEventTypes.Released, data => Text(data, "reason") == "agentSignedOff"

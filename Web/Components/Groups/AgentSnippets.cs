@@ -21,6 +21,7 @@ public static class AgentSnippets
     public const string ApiKeyVariable = "$API_KEY";
     public const string ItemIdVariable = "$ITEM_ID";
     public const string ExampleWebhookUrl = "https://agent.example/claw-webhook";
+    public const string ExampleCardUrl = "https://agent.example/.well-known/agent-card.json";
 
     private static readonly JsonSerializerOptions Indented = new()
     {
@@ -35,6 +36,10 @@ public static class AgentSnippets
         ArgumentNullException.ThrowIfNull(baseUri);
         return baseUri.TrimEnd('/') + "/api/v1";
     }
+
+    /// <summary>Registers an A2A agent by its card URL (docs/API.md, "An A2A agent joins"): the server reads the rest from the card.</summary>
+    public static string RegisterByCard(string baseUri, string joinToken, string cardUrl)
+        => RegisterCommand(baseUri, joinToken, new JsonObject { ["delivery"] = "a2a", ["cardUrl"] = cardUrl }.ToJsonString(Indented));
 
     /// <summary>An agent card as API.md shows it, from what the person chose; <paramref name="webhookUrl"/> null makes a pull agent.</summary>
     public static string AgentCard(AgentDraft draft, string? webhookUrl = null)

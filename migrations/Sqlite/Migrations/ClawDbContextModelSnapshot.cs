@@ -147,6 +147,21 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("A2aCallbackBaseUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("A2aCardUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("A2aEndpointUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("A2aPushNotifications")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ApiKeyHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -706,6 +721,22 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("A2aContextId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("A2aLastUpdate")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("A2aPushTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("A2aTaskId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("AcceptedAt")
                         .HasColumnType("INTEGER");
 
@@ -874,6 +905,13 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<string>("ProgressMessage")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Question")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("QuestionAskedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<byte[]>("ReadingVector")
                         .HasColumnType("BLOB");

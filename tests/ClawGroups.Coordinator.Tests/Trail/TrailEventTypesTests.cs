@@ -12,7 +12,7 @@ public sealed class TrailEventTypesTests
         string[] names =
         [
             "work.created", "work.edited", "work.ready", "work.assigned", "review.assigned", "work.needsRouting",
-            "work.accepted", "work.declined", "work.progress", "work.message", "work.result", "work.lateResult",
+            "work.accepted", "work.declined", "work.attemptFailed", "work.questionAsked", "work.progress", "work.message", "work.result", "work.lateResult",
             "work.lateResultAccepted", "work.takenOver", "work.handedBack", "work.paused", "work.resumed", "work.pinged",
             "work.stalled", "work.failed", "work.completed", "work.approved", "work.rejected", "work.retried",
             "work.cancelled", "work.released", "agent.registered", "agent.keyRotated", "agent.revoked", "agent.stalled", "agent.signedOff",

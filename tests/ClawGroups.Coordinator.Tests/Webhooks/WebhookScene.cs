@@ -1,4 +1,5 @@
 using System.Net;
+using ClawGroups.Coordinator.A2a;
 using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Signals;
@@ -13,6 +14,7 @@ using ClawGroups.Testing.Options;
 using ClawGroups.Testing.Time;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClawGroups.Coordinator.Tests.Webhooks;
@@ -66,7 +68,15 @@ internal sealed class WebhookScene : IDisposable
         var live = new LiveChanges(new SingleNodeBus());
         return new WebhookDelivery(
             context, new EndpointClients(Endpoint), Secrets, lifecycle, live, new UnreachableAgents(context, lifecycle, live, NullLogger<UnreachableAgents>.Instance),
-            new FixedOptionsMonitor<WebhookOptions>(Options), Time, NullLogger<WebhookDelivery>.Instance);
+            A2a(context), new FixedOptionsMonitor<WebhookOptions>(Options), Time, NullLogger<WebhookDelivery>.Instance);
+    }
+
+    /// <summary>The A2A side of deliveries, which these webhook agents never reach.</summary>
+    private A2aDispatch A2a(ClawDbContext context)
+    {
+        var a2aOptions = new FixedOptionsMonitor<A2aOptions>(new A2aOptions());
+        var client = new A2aJsonRpcClient(new EndpointClients(Endpoint), new FixedOptionsMonitor<WebhookOptions>(Options), a2aOptions);
+        return new A2aDispatch(context, client, new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(), a2aOptions);
     }
 
     /// <summary>Delivers each message on its own worker, all at once, as the job workers do.</summary>

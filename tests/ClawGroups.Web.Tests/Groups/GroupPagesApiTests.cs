@@ -175,7 +175,7 @@ public sealed class GroupPagesApiTests : IAsyncLifetime
     }
 
     /// <summary>The request a <c>curl -X POST URL -H … -d …</c> command line makes.</summary>
-    private static HttpRequestMessage CurlRequest(IReadOnlyList<string> words)
+    internal static HttpRequestMessage CurlRequest(IReadOnlyList<string> words)
     {
         Assert.Equal("curl", words[0]);
         var request = new HttpRequestMessage();
