@@ -21,6 +21,9 @@ public class Group
     /// <summary>How many attempts an item gets before it fails and is escalated; null uses configuration.</summary>
     public int? MaxAttempts { get; set; }
 
+    /// <summary>What the group's agents may spend per month, per agent per day and per item; null values: no limit.</summary>
+    public GroupBudgets Budgets { get; set; } = new();
+
     public Guid? CreatedByUserId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
