@@ -165,7 +165,7 @@ public sealed class GroupService(
     {
         var group = await context.Groups.AsNoTracking().SingleAsync(g => g.Id == groupId, cancellationToken);
         var members = (await context.HumansAsync(groupId, null, time.GetUtcNow(), cancellationToken))
-            .Concat(await context.AgentsAsync(groupId, null, cancellationToken))
+            .Concat(await context.AgentsAsync(groupId, null, cancellationToken, options.CurrentValue.Breakers, time.GetUtcNow()))
             .ToList();
         var defaults = options.CurrentValue;
         var settings = new GroupSettingsView(
