@@ -21,6 +21,9 @@ public sealed class GroupSettingsModel
 
     public double? OverrunFactor { get; set; }
 
+    /// <summary>The group's budgets; an empty one is no limit (decision 0028).</summary>
+    public BudgetsModel Budgets { get; set; } = new();
+
     public static GroupSettingsModel From(GroupView group)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -35,11 +38,12 @@ public sealed class GroupSettingsModel
             ProgressTimeoutSeconds = settings?.ProgressTimeoutSeconds,
             StartGraceSeconds = settings?.StartGraceSeconds,
             OverrunFactor = settings?.OverrunFactor,
+            Budgets = BudgetsModel.From(settings?.Budgets),
         };
     }
 
     /// <summary>Every field, so that an emptied number goes back to the default.</summary>
     public UpdateGroupSettingsRequest ToRequest() => new(
         Name, Description, RequireReview, new(MaxAttempts), new(HeartbeatTimeoutSeconds), new(ProgressTimeoutSeconds),
-        new(StartGraceSeconds), new(OverrunFactor));
+        new(StartGraceSeconds), new(OverrunFactor), Budgets.ToPatch());
 }
