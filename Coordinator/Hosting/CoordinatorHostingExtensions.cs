@@ -147,6 +147,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<Budgets.BudgetGate>();
         services.AddScoped<PresenceService>();
         services.AddScoped<GroupInsightsService>();
+        services.AddScoped<SpendInsightsService>();
         services.AddSingleton<GroupFeed>();
         services.AddSingleton<ILiveSink>(provider => provider.GetRequiredService<GroupFeed>());
         services.AddSingleton<LiveChanges>();
