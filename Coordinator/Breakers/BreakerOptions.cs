@@ -27,12 +27,4 @@ public sealed class BreakerOptions
     /// <summary>The longest cool-down, however often the agent failed.</summary>
     [Range(1, 7 * 24 * 3600)]
     public int MaxCooldownSeconds { get; set; } = 4 * 3600;
-
-    /// <summary>Work items one agent may create per minute; beyond, 429.</summary>
-    [Range(1, 100_000)]
-    public int AgentCreatesPerMinute { get; set; } = 30;
-
-    /// <summary>How long back an agent's new item is compared with the group's open items for a near-duplicate (409).</summary>
-    [Range(0, 30 * 24 * 3600)]
-    public int DuplicateWindowSeconds { get; set; } = 24 * 3600;
 }

@@ -8,10 +8,4 @@ public static class BreakerReasons
 
     /// <summary>An agent failed <see cref="BreakerOptions.FailureStreak"/> times in a row and cools down.</summary>
     public const string FailureStreak = "failureStreak";
-
-    /// <summary>An agent created work faster than <see cref="BreakerOptions.AgentCreatesPerMinute"/>.</summary>
-    public const string CreationRate = "creationRate";
-
-    /// <summary>An agent created an item that repeats one the group has open.</summary>
-    public const string Duplicate = "duplicate";
 }

@@ -134,7 +134,7 @@ public static class TrailEventTypes
     /// <summary>A group's spend reached one of its budgets: what it covers is paused and offered nothing more (data as for the warning).</summary>
     public static readonly TrailEventType BudgetExceeded = new("budget.exceeded");
 
-    /// <summary>A breaker stopped a loop or a runaway (data: reason — pingPong, failureStreak, creationRate, duplicate — and its figures).</summary>
+    /// <summary>A breaker stopped a loop or a runaway (data: reason — pingPong, failureStreak — and its figures).</summary>
     public static readonly TrailEventType BreakerTripped = new("breaker.tripped");
 
     /// <summary>An agent's failure breaker closed: a trial attempt completed (data: reason, agentId).</summary>

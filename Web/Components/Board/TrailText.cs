@@ -48,8 +48,6 @@ public static class TrailText
         {
             "pingPong" => $"Breaker: bounced {Text(data, "bounces")} times; held for a person.",
             "failureStreak" => $"Breaker: the agent failed {Text(data, "streak")} times in a row; no offers until {Text(data, "coolingUntil")}, then one trial.",
-            "creationRate" => "Breaker: the agent created work too fast; refused.",
-            "duplicate" => "Breaker: the agent created a near-duplicate of an open item; refused.",
             var reason => $"Breaker tripped ({reason}).",
         }),
         (TrailEventTypes.BreakerReleased, _ => "Breaker released: the agent's trial attempt completed."),
