@@ -102,7 +102,7 @@ public sealed class AgentWorkService(
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Progress, now, new { fraction = report.Fraction, message = report.Message }, item.Id, caller.Id);
         // Reporting progress is a sign of life as good as a heartbeat.
         await context.Agents.Where(a => a.Id == caller.Id).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now), cancellationToken);
-        await lifecycle.SaveAsync(cancellationToken);
+        await budgets.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }
 
@@ -185,7 +185,7 @@ public sealed class AgentWorkService(
         }
 
         lifecycle.AssignmentNeeded(item.GroupId);
-        await lifecycle.SaveAsync(cancellationToken);
+        await budgets.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }
 

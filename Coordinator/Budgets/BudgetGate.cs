@@ -123,8 +123,23 @@ public sealed class BudgetGate(ClawDbContext context, WorkItemLifecycle lifecycl
         return resumed;
     }
 
-    /// <summary>Commits the caller's unit of work with what the gate changed, then wakes the jobs it concerns.</summary>
-    public Task SaveAsync(CancellationToken cancellationToken) => lifecycle.SaveAsync(cancellationToken);
+    /// <summary>
+    /// Commits the caller's unit of work with what the gate changed, then wakes the jobs it concerns. Two reports crossing the
+    /// same line at once both raise its alert and the second insert breaks the alert's unique key: that is a lost race like
+    /// any other, so it is reported as one and the caller's retry rule (<c>ConcurrentChange</c>) runs the report again on
+    /// fresh data, where the alert exists and is not raised twice.
+    /// </summary>
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await lifecycle.SaveAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException && e.Entries.Any(entry => entry.Entity is BudgetAlert))
+        {
+            throw new DbUpdateConcurrencyException("A budget alert was raised by a concurrent report.", e);
+        }
+    }
 
     private async Task WeighAsync(BudgetLine line, Spend spend, WorkItem item, Guid? agentId, CancellationToken cancellationToken)
     {
