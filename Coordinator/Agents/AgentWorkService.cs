@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Budgets;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Trail;
@@ -17,6 +18,7 @@ namespace ClawGroups.Coordinator.Agents;
 public sealed class AgentWorkService(
     ClawDbContext context,
     WorkItemLifecycle lifecycle,
+    BudgetGate budgets,
     IOptionsMonitor<CoordinatorOptions> options)
 {
     public const int MaxArtifacts = 50;
@@ -82,19 +84,27 @@ public sealed class AgentWorkService(
         }
 
         var now = lifecycle.Now;
+        // The same fraction and message again is a sign of life, not progress: a loop that repeats itself stalls after the
+        // progress timeout as one that says nothing does (decision 0028). The item's ProgressAt still moves, which is how the
+        // sweep tells the two apart.
+        var moved = item.ProgressFraction != report.Fraction!.Value || !string.Equals(item.ProgressMessage, report.Message, StringComparison.Ordinal);
         item.ProgressFraction = report.Fraction!.Value;
         item.ProgressMessage = report.Message;
         // Working again: whatever it asked was answered, or no longer holds it up.
         (item.QuestionAskedAt, item.Question) = (null, null);
         item.ProgressAt = now;
         item.UpdatedAt = now;
-        assignment!.LastProgressAt = now;
-        assignment.LeaseExpiresAt = AgentCalls.LeaseEndsAt(now, options.CurrentValue);
-        ApplyUsage(item, assignment, report.Usage);
+        if (moved)
+        {
+            assignment!.LastProgressAt = now;
+        }
+
+        assignment!.LeaseExpiresAt = AgentCalls.LeaseEndsAt(now, options.CurrentValue);
+        await ApplyUsageAsync(item, assignment, report.Usage, cancellationToken);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Progress, now, new { fraction = report.Fraction, message = report.Message }, item.Id, caller.Id);
         // Reporting progress is a sign of life as good as a heartbeat.
         await context.Agents.Where(a => a.Id == caller.Id).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now), cancellationToken);
-        await lifecycle.SaveAsync(cancellationToken);
+        await budgets.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }
 
@@ -162,7 +172,7 @@ public sealed class AgentWorkService(
             });
         }
 
-        ApplyUsage(item, assignment, report.Usage);
+        await ApplyUsageAsync(item, assignment, report.Usage, cancellationToken);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Result, now,
             new { report.Summary, artifacts = report.Artifacts?.Count ?? 0, review = group.RequireReview }, item.Id, caller.Id);
         if (group.RequireReview)
@@ -178,7 +188,7 @@ public sealed class AgentWorkService(
         }
 
         lifecycle.AssignmentNeeded(item.GroupId);
-        await lifecycle.SaveAsync(cancellationToken);
+        await budgets.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }
 
@@ -314,12 +324,18 @@ public sealed class AgentWorkService(
             : (null, null, Failure.Forbidden("This work item is not assigned to you."));
     }
 
-    private static void ApplyUsage(WorkItem item, Assignment assignment, UsageReport? usage)
+    /// <summary>Records the report's usage and holds it to the group's budgets: a report past one is answered, and stops.</summary>
+    private async Task ApplyUsageAsync(WorkItem item, Assignment assignment, UsageReport? usage, CancellationToken cancellationToken)
     {
-        if (usage is null)
+        if (usage is not null)
         {
-            return;
+            ApplyUsage(item, assignment, usage);
+            await budgets.AfterUsageAsync(item, assignment, cancellationToken);
         }
+    }
+
+    private static void ApplyUsage(WorkItem item, Assignment assignment, UsageReport usage)
+    {
 
         // Reports are cumulative for the attempt: the item's total moves by the difference.
         var input = usage.InputTokens ?? assignment.Usage.InputTokens;

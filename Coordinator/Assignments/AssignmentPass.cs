@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Budgets;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Hosting;
@@ -53,6 +54,7 @@ public sealed partial class AssignmentPass(
         var agents = await AvailableAgentsAsync(groupId, now, cancellationToken);
         var ready = context.WorkItems
             .Where(w => w.GroupId == groupId && Assignable.Contains(w.State) && w.PausedAt == null);
+        ready = await OfferGate.WithinItemBudgetsAsync(context, groupId, ready, cancellationToken);
         if (minimumConfidence > 0)
         {
             // Held items wait for a person; with the rule turned off the coordinator routes them too. A hold weighs the members

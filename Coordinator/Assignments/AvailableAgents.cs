@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Budgets;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Stalls;
 using ClawGroups.Data.Agents;
@@ -23,8 +24,10 @@ internal static class AvailableAgents
             .Where(a => a.GroupId == groupId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt != null)
             .OrderBy(a => a.Id)
             .ToListAsync(cancellationToken);
-        return agents
+        var present = agents
             .Where(a => a.LastHeartbeatAt >= now - StallPolicy.For(defaults, groupThresholds, a.Thresholds).HeartbeatTimeout)
             .ToList();
+        // Spent budgets and tripped breakers offer nothing (decision 0028).
+        return await OfferGate.AgentsAsync(context, groupId, present, defaults.Breakers, now, cancellationToken);
     }
 }

@@ -31,7 +31,15 @@ public sealed record MemberView(
     int? Load = null,
     TrackRecordView? TrackRecord = null,
     string? Device = null,
-    string? Model = null);
+    string? Model = null,
+    AgentBreakerView? Breaker = null,
+    decimal? CostPerAcceptedResult = null);
+
+/// <summary>
+/// An agent's tripped failure breaker, as the roster shows it (decision 0028): failures in a row, until when it is offered
+/// nothing (<c>cooling</c>), and after that one trial at a time (<c>halfOpen</c>).
+/// </summary>
+public sealed record AgentBreakerView(string State, int Streak, int Trips, DateTimeOffset CoolingUntil);
 
 /// <summary>How a member's finished attempts ended: the roster's "12 done, 0 stalled, 1 rejected".</summary>
 public sealed record TrackRecordView(int Done, int Stalled, int Rejected, int Declined);

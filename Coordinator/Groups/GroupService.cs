@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Budgets;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Trail;
@@ -13,7 +14,8 @@ using Microsoft.Extensions.Options;
 namespace ClawGroups.Coordinator.Groups;
 
 /// <summary>Groups, their members, and the join tokens that let agents in.</summary>
-public sealed class GroupService(ClawDbContext context, TimeProvider time, IOptionsMonitor<CoordinatorOptions> options)
+public sealed class GroupService(
+    ClawDbContext context, TimeProvider time, IOptionsMonitor<CoordinatorOptions> options, BudgetGate? budgetGate = null)
 {
     public const int MaxJoinTokenMinutes = JoinTokenIssuer.MaxMinutes;
     public const int MaxJoinTokenUses = JoinTokenIssuer.MaxUses;
@@ -123,7 +125,16 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time, IOpti
         {
             var now = time.GetUtcNow();
             context.AddTrailEvent(groupId, caller, TrailEventTypes.GroupUpdated, now, new { changed });
-            await context.SaveChangesAsync(cancellationToken);
+            if (budgetGate is not null && changed.Any(c => c.StartsWith("budgets.", StringComparison.Ordinal)))
+            {
+                // A raised budget lifts the stop it caused: what it paused resumes and offers start again, in this save.
+                await budgetGate.ResumeWithinBudgetsAsync(groupId, group.Budgets, caller, cancellationToken);
+                await budgetGate.SaveAsync(cancellationToken);
+            }
+            else
+            {
+                await context.SaveChangesAsync(cancellationToken);
+            }
         }
 
         return await ViewAsync(groupId, cancellationToken);
@@ -154,14 +165,16 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time, IOpti
     {
         var group = await context.Groups.AsNoTracking().SingleAsync(g => g.Id == groupId, cancellationToken);
         var members = (await context.HumansAsync(groupId, null, time.GetUtcNow(), cancellationToken))
-            .Concat(await context.AgentsAsync(groupId, null, cancellationToken))
+            .Concat(await context.AgentsAsync(groupId, null, cancellationToken, options.CurrentValue.Breakers, time.GetUtcNow()))
             .ToList();
         var defaults = options.CurrentValue;
         var settings = new GroupSettingsView(
             group.MaxAttempts, group.Thresholds.HeartbeatTimeoutSeconds, group.Thresholds.ProgressTimeoutSeconds,
             group.Thresholds.StartGraceSeconds, group.Thresholds.OverrunFactor,
             new GroupSettingDefaults(defaults.MaxAttempts, defaults.HeartbeatTimeoutSeconds, defaults.ProgressTimeoutSeconds,
-                defaults.StartGraceSeconds, defaults.OverrunFactor));
+                defaults.StartGraceSeconds, defaults.OverrunFactor),
+            new BudgetsView(group.Budgets.MonthlyUsd, group.Budgets.MonthlyTokens, group.Budgets.PerItemUsd, group.Budgets.PerItemTokens,
+                group.Budgets.PerAgentDailyUsd, group.Budgets.PerAgentDailyTokens));
         return new GroupView(group.Id, group.Name, group.Description, group.RequireReview, group.CreatedAt, members, settings, group.A2aEnabled);
     }
 }

@@ -16,7 +16,24 @@ public sealed record UpdateGroupSettingsRequest(
     Overridable<int>? ProgressTimeoutSeconds = null,
     Overridable<int>? StartGraceSeconds = null,
     Overridable<double>? OverrunFactor = null,
-    bool? A2aEnabled = null);
+    bool? A2aEnabled = null,
+    BudgetsPatch? Budgets = null);
+
+/// <summary>
+/// <c>"budgets"</c> in a group's PATCH (docs/API.md, "Budgets"), itself a merge patch: a budget left out stays, <c>null</c> lifts
+/// it. Dollars and tokens (input and output together); the month and the day are UTC.
+/// </summary>
+public sealed record BudgetsPatch(
+    Overridable<decimal>? MonthlyUsd = null,
+    Overridable<long>? MonthlyTokens = null,
+    Overridable<decimal>? PerItemUsd = null,
+    Overridable<long>? PerItemTokens = null,
+    Overridable<decimal>? PerAgentDailyUsd = null,
+    Overridable<long>? PerAgentDailyTokens = null);
+
+/// <summary>A group's budgets as set (null: no limit).</summary>
+public sealed record BudgetsView(
+    decimal? MonthlyUsd, long? MonthlyTokens, decimal? PerItemUsd, long? PerItemTokens, decimal? PerAgentDailyUsd, long? PerAgentDailyTokens);
 
 /// <summary>A group's own value for a setting, or null for the configured default. In JSON just the number or <c>null</c>.</summary>
 [JsonConverter(typeof(OverridableJsonConverterFactory))]
@@ -33,7 +50,8 @@ public sealed record GroupSettingsView(
     int? ProgressTimeoutSeconds,
     int? StartGraceSeconds,
     double? OverrunFactor,
-    GroupSettingDefaults Defaults);
+    GroupSettingDefaults Defaults,
+    BudgetsView? Budgets = null);
 
 /// <summary>What the coordinator uses where a group sets nothing (the <c>ClawGroups:Coordinator</c> section).</summary>
 public sealed record GroupSettingDefaults(

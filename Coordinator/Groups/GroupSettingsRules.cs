@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
 using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.UsageTotals;
 using ClawGroups.Data.Groups;
 
 namespace ClawGroups.Coordinator.Groups;
@@ -47,6 +48,7 @@ public static class GroupSettingsRules
             errors["overrunFactor"] = [$"overrunFactor must be between {Format(OverrunFactorRange.Minimum)} and {Format(OverrunFactorRange.Maximum)}, or null for the default."];
         }
 
+        CheckBudgets(errors, request.Budgets);
         return errors;
     }
 
@@ -76,7 +78,43 @@ public static class GroupSettingsRules
         SetOverride(changed, "progressTimeoutSeconds", thresholds.ProgressTimeoutSeconds, request.ProgressTimeoutSeconds, v => thresholds.ProgressTimeoutSeconds = v);
         SetOverride(changed, "startGraceSeconds", thresholds.StartGraceSeconds, request.StartGraceSeconds, v => thresholds.StartGraceSeconds = v);
         SetOverride(changed, "overrunFactor", thresholds.OverrunFactor, request.OverrunFactor, v => thresholds.OverrunFactor = v);
+        if (request.Budgets is { } budgets)
+        {
+            var set = group.Budgets;
+            SetOverride(changed, "budgets.monthlyUsd", set.MonthlyUsd, budgets.MonthlyUsd, v => set.MonthlyUsd = v);
+            SetOverride(changed, "budgets.monthlyTokens", set.MonthlyTokens, budgets.MonthlyTokens, v => set.MonthlyTokens = v);
+            SetOverride(changed, "budgets.perItemUsd", set.PerItemUsd, budgets.PerItemUsd, v => set.PerItemUsd = v);
+            SetOverride(changed, "budgets.perItemTokens", set.PerItemTokens, budgets.PerItemTokens, v => set.PerItemTokens = v);
+            SetOverride(changed, "budgets.perAgentDailyUsd", set.PerAgentDailyUsd, budgets.PerAgentDailyUsd, v => set.PerAgentDailyUsd = v);
+            SetOverride(changed, "budgets.perAgentDailyTokens", set.PerAgentDailyTokens, budgets.PerAgentDailyTokens, v => set.PerAgentDailyTokens = v);
+        }
+
         return changed;
+    }
+
+    /// <summary>Budgets are amounts a report could reach: from 0 (nothing may be spent) to what one report may claim.</summary>
+    private static void CheckBudgets(Dictionary<string, string[]> errors, BudgetsPatch? budgets)
+    {
+        if (budgets is null)
+        {
+            return;
+        }
+
+        foreach (var (field, usd) in new[] { ("monthlyUsd", budgets.MonthlyUsd), ("perItemUsd", budgets.PerItemUsd), ("perAgentDailyUsd", budgets.PerAgentDailyUsd) })
+        {
+            if (usd?.Value is { } v && v is < 0 or > UsageLimits.MaxCostUsd)
+            {
+                errors[$"budgets.{field}"] = [$"budgets.{field} must be from 0 to {UsageLimits.MaxCostUsd} US dollars, or null for no limit."];
+            }
+        }
+
+        foreach (var (field, tokens) in new[] { ("monthlyTokens", budgets.MonthlyTokens), ("perItemTokens", budgets.PerItemTokens), ("perAgentDailyTokens", budgets.PerAgentDailyTokens) })
+        {
+            if (tokens?.Value is { } v && v is < 0 or > UsageLimits.MaxTokens)
+            {
+                errors[$"budgets.{field}"] = [$"budgets.{field} must be from 0 to {UsageLimits.MaxTokens} tokens, or null for no limit."];
+            }
+        }
     }
 
     private static void Check(Dictionary<string, string[]> errors, string field, int? value, RangeAttribute range, string unit)

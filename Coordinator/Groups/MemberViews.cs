@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.Accounts;
+using ClawGroups.Coordinator.Breakers;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
@@ -16,7 +17,8 @@ public static class MemberViews
 {
     /// <summary>The group's agents (all but revoked ones), or only <paramref name="agentIds"/> when given (revoked included, so the roster learns of it).</summary>
     public static async Task<IReadOnlyList<MemberView>> AgentsAsync(
-        this ClawDbContext context, Guid groupId, IReadOnlyCollection<Guid>? agentIds, CancellationToken cancellationToken)
+        this ClawDbContext context, Guid groupId, IReadOnlyCollection<Guid>? agentIds, CancellationToken cancellationToken,
+        BreakerOptions? breakers = null, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var query = context.Agents.AsNoTracking().Include(a => a.Skills).Where(a => a.GroupId == groupId);
@@ -32,10 +34,24 @@ public static class MemberViews
         var outcomes = await context.Assignments.AsNoTracking()
             .Where(a => a.GroupId == groupId && a.AgentId != null && ids.Contains(a.AgentId.Value) && a.Role == AssignmentRole.Work && a.EndedAt != null)
             .GroupBy(a => new { AgentId = a.AgentId!.Value, a.Outcome })
-            .Select(g => new { g.Key.AgentId, g.Key.Outcome, Count = g.Count() })
+            .Select(g => new { g.Key.AgentId, g.Key.Outcome, Count = g.Count(), Cost = g.Sum(a => a.Usage.CostUsd) })
             .ToListAsync(cancellationToken);
-        return agents.Select(agent => ToView(agent, load.GetValueOrDefault(agent.Id), TrackRecord(outcomes
-            .Where(o => o.AgentId == agent.Id).Select(o => (o.Outcome, o.Count))))).ToList();
+        var at = now ?? DateTimeOffset.UtcNow;
+        var tripped = breakers is null ? [] : await FailureStreak.TrippedInGroupAsync(context, groupId, breakers, at, cancellationToken);
+        return agents.Select(agent =>
+        {
+            var own = outcomes.Where(o => o.AgentId == agent.Id).ToList();
+            // What one accepted result cost: everything the agent spent, failed attempts included, over the results taken.
+            var accepted = own.Where(o => o.Outcome == AssignmentOutcome.Completed).Sum(o => o.Count);
+            var costPerResult = accepted == 0 ? (decimal?)null : Math.Round(own.Sum(o => o.Cost) / accepted, 4);
+            var breaker = tripped.TryGetValue(agent.Id, out var b)
+                ? new AgentBreakerView(b.Cooling(at) ? "cooling" : "halfOpen", b.Streak, b.Trips, b.CoolingUntil)
+                : null;
+            return ToView(agent, load.GetValueOrDefault(agent.Id), TrackRecord(own.Select(o => (o.Outcome, o.Count)))) with
+            {
+                Breaker = breaker, CostPerAcceptedResult = costPerResult,
+            };
+        }).ToList();
     }
 
     /// <summary>The group's humans, or only <paramref name="userIds"/> when given, with their presence at <paramref name="now"/>.</summary>

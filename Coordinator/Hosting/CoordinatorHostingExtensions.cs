@@ -43,6 +43,10 @@ public static class CoordinatorHostingExtensions
         builder.Services.AddOptions<CoordinatorOptions>()
             .Bind(builder.Configuration.GetSection(CoordinatorOptions.SectionName))
             .ValidateDataAnnotations()
+            // Data annotations do not look into the subsection; its ranges are checked the same way here.
+            .Validate(o => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(
+                o.Breakers, new System.ComponentModel.DataAnnotations.ValidationContext(o.Breakers), null, validateAllProperties: true),
+                "ClawGroups:Coordinator:Breakers has a value out of range.")
             .ValidateOnStart();
         builder.Services.AddOptions<JobSystemOptions>()
             .Bind(builder.Configuration.GetSection(JobSystemOptions.SectionName))
@@ -145,8 +149,10 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<StallSweep>();
         services.AddScoped<ReviewerPass>();
         services.AddScoped<UsageService>();
+        services.AddScoped<Budgets.BudgetGate>();
         services.AddScoped<PresenceService>();
         services.AddScoped<GroupInsightsService>();
+        services.AddScoped<SpendInsightsService>();
         services.AddSingleton<GroupFeed>();
         services.AddSingleton<ILiveSink>(provider => provider.GetRequiredService<GroupFeed>());
         services.AddSingleton<LiveChanges>();

@@ -63,6 +63,9 @@ public sealed class CoordinatorOptions
     /// <summary>Attempts an item gets before it fails and is escalated to the group's humans.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>When loops and runaways are stopped (the <c>Breakers</c> subsection; decision 0028).</summary>
+    public Breakers.BreakerOptions Breakers { get; set; } = new();
 }
 
 public enum AssignmentSolver

@@ -129,7 +129,8 @@ public sealed partial class LiveUpdatePump(
 
         foreach (var group in batch.Where(c => c.Kind == LiveChangeKind.Agent).GroupBy(c => c.GroupId))
         {
-            var agents = await context.AgentsAsync(group.Key, group.Select(c => c.Id).ToHashSet(), cancellationToken);
+            var agents = await context.AgentsAsync(group.Key, group.Select(c => c.Id).ToHashSet(), cancellationToken,
+                scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Hosting.CoordinatorOptions>>().CurrentValue.Breakers, time.GetUtcNow());
             updates.AddRange(agents.Select(member => new MemberChanged(group.Key, member)));
         }
 

@@ -203,7 +203,8 @@ public sealed partial class StallSweep(
         var lastSign = new[] { attempt.LastProgressAt ?? accepted, accepted + policy.StartGrace, started }.Max();
         if (now - lastSign > policy.ProgressTimeout)
         {
-            return StallReason.NoProgress;
+            // Reports kept coming, all the same: a loop, not silence (decision 0028).
+            return item.ProgressAt > lastSign ? StallReason.ProgressRepeated : StallReason.NoProgress;
         }
 
         return item.ExpectedDurationSeconds is { } expected && now - accepted > TimeSpan.FromSeconds(expected * policy.OverrunFactor)

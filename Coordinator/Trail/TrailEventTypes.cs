@@ -134,6 +134,18 @@ public static class TrailEventTypes
     /// <summary>The feedback job tuned a group's skill model (adopted or not), with what it measured.</summary>
     public static readonly TrailEventType ModelTuned = new("model.tuned");
 
+    /// <summary>A group's spend passed 80 % of one of its budgets (data: budget, scope, spent, limit, share, period).</summary>
+    public static readonly TrailEventType BudgetWarning = new("budget.warning");
+
+    /// <summary>A group's spend reached one of its budgets: what it covers is paused and offered nothing more (data as for the warning).</summary>
+    public static readonly TrailEventType BudgetExceeded = new("budget.exceeded");
+
+    /// <summary>A breaker stopped a loop or a runaway (data: reason — pingPong, failureStreak — and its figures).</summary>
+    public static readonly TrailEventType BreakerTripped = new("breaker.tripped");
+
+    /// <summary>An agent's failure breaker closed: a trial attempt completed (data: reason, agentId).</summary>
+    public static readonly TrailEventType BreakerReleased = new("breaker.released");
+
     /// <summary>Every type above. Declared last: static fields are set in the order they are written.</summary>
     public static IReadOnlyList<TrailEventType> All { get; } = typeof(TrailEventTypes)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

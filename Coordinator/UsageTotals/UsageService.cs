@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Budgets;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.Database;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ClawGroups.Coordinator.UsageTotals;
 
 /// <summary>Tokens and cost that agents reported, summed over a group and per agent (items carry their own sums).</summary>
-public sealed class UsageService(ClawDbContext context)
+public sealed class UsageService(ClawDbContext context, TimeProvider time)
 {
     public async Task<Outcome<GroupUsageView>> ForGroupAsync(Caller caller, Guid groupId, CancellationToken cancellationToken)
     {
@@ -41,10 +42,17 @@ public sealed class UsageService(ClawDbContext context)
             agents.Aggregate(0L, (total, a) => UsageLimits.Add(total, a.InputTokens)),
             agents.Aggregate(0L, (total, a) => UsageLimits.Add(total, a.OutputTokens)),
             agents.Aggregate(0m, (total, a) => UsageLimits.Add(total, a.CostUsd)),
-            agents);
+            agents,
+            await BudgetStatus.OfGroupAsync(context, groupId, names, time.GetUtcNow(), cancellationToken));
     }
 }
 
-public sealed record GroupUsageView(Guid GroupId, long InputTokens, long OutputTokens, decimal CostUsd, IReadOnlyList<AgentUsageView> Agents);
+/// <summary>
+/// A group's usage in all and per agent, and (added) its spend against each budget it has set: the month's, each agent's
+/// today (those that spent), and the items past 80 % of theirs.
+/// </summary>
+public sealed record GroupUsageView(
+    Guid GroupId, long InputTokens, long OutputTokens, decimal CostUsd, IReadOnlyList<AgentUsageView> Agents,
+    IReadOnlyList<BudgetStatusView>? Budgets = null);
 
 public sealed record AgentUsageView(Guid AgentId, string Name, long InputTokens, long OutputTokens, decimal CostUsd, int Items);

@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Breakers;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Trail;
@@ -57,7 +58,13 @@ public static class AttemptRule
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(item);
         var group = await context.Groups.AsNoTracking().SingleAsync(g => g.Id == item.GroupId, cancellationToken);
-        if (!Exhausted(item, group, defaults) || !WorkItemStateMachine.Apply(item, WorkItemMove.Fail, now).Succeeded)
+        if (!Exhausted(item, group, defaults))
+        {
+            // Attempts left, but an item that keeps coming back waits for a person all the same (the ping-pong breaker).
+            return PingPong.TripIfBouncing(context, item, defaults.Breakers, now);
+        }
+
+        if (!WorkItemStateMachine.Apply(item, WorkItemMove.Fail, now).Succeeded)
         {
             return false;
         }
@@ -66,10 +73,14 @@ public static class AttemptRule
         return true;
     }
 
-    /// <summary>A person gave a failed item another round: the count starts again (earlier attempts stay in the history).</summary>
-    public static void StartOver(WorkItem item)
+    /// <summary>
+    /// A person gave a failed item another round: the count starts again (earlier attempts stay in the history), and so does
+    /// the ping-pong breaker's count of bounces.
+    /// </summary>
+    public static void StartOver(WorkItem item, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(item);
         item.Attempts = 0;
+        item.BouncesClearedAt = now;
     }
 }

@@ -265,7 +265,7 @@ public sealed class HumanWorkService(
         {
             WorkItemStateMachine.Apply(item, WorkItemMove.Retry, lifecycle.Now);
             context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Retried, lifecycle.Now, new { attempts = item.Attempts }, item.Id);
-            AttemptRule.StartOver(item);
+            AttemptRule.StartOver(item, lifecycle.Now);
             lifecycle.AssignmentNeeded(item.GroupId);
             return Task.FromResult<Failure?>(null);
         }, cancellationToken);
@@ -360,6 +360,8 @@ public sealed class HumanWorkService(
         }
 
         item.PausedAt = paused ? lifecycle.Now : null;
+        // A person's pause has no reason to show; resuming lifts a budget's stop too (the next report past it stops again).
+        item.PausedReason = null;
         item.UpdatedAt = lifecycle.Now;
         var current = item.Assignments.FirstOrDefault(a => a.Id == item.CurrentAssignmentId);
         if (!paused && current is not null)

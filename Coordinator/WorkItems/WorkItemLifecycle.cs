@@ -5,7 +5,10 @@ using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
+using ClawGroups.Coordinator.Breakers;
+using ClawGroups.Coordinator.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Coordinator.WorkItems;
 
@@ -14,7 +17,8 @@ namespace ClawGroups.Coordinator.WorkItems;
 /// the trail written, jobs signalled. Callers decide and validate; this records. Nothing here saves: the
 /// caller's <c>SaveChangesAsync</c> commits the move, its messages and its events together.
 /// </summary>
-public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, IWorkSignals signals)
+public sealed class WorkItemLifecycle(
+    ClawDbContext context, TimeProvider time, IWorkSignals signals, IOptionsMonitor<CoordinatorOptions>? options = null)
 {
     private readonly List<Guid> _dueMessages = [];
     private readonly HashSet<Guid> _agentsWithNews = [];
@@ -113,6 +117,9 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
             {
                 Tell(agent, AgentMessageTypes.Revoked, new { workItemId = item.Id, reason = revokeReason }, item.Id);
             }
+
+            // How the attempt ended may trip or close its agent's failure breaker.
+            await FailureStreak.RecordAsync(context, open, Breakers, Now, cancellationToken);
         }
 
         foreach (var review in item.Assignments.Where(a => a.Role == AssignmentRole.Review && a.EndedAt is null))
@@ -127,6 +134,7 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
         item.AssigneeUserId = null;
         item.PausedAt = null;
         (item.QuestionAskedAt, item.Question) = (null, null);
+        item.PausedReason = null;
         _groupsToAssign.Add(item.GroupId);
         return open;
     }
@@ -143,6 +151,11 @@ public sealed class WorkItemLifecycle(ClawDbContext context, TimeProvider time, 
 
         _agentsWithNews.Add(agent.Id);
     }
+
+    /// <summary>The breakers' settings; their defaults where the lifecycle was made without options (tests).</summary>
+    public BreakerOptions Breakers => options?.CurrentValue.Breakers ?? DefaultBreakers;
+
+    private static readonly BreakerOptions DefaultBreakers = new();
 
     public void AssignmentNeeded(Guid groupId) => _groupsToAssign.Add(groupId);
 

@@ -23,7 +23,8 @@ public sealed record WorkItemView(
     DateTimeOffset StateChangedAt,
     IReadOnlyList<AssignmentView> Assignments,
     RoutingView? Routing = null,
-    QuestionView? Question = null);
+    QuestionView? Question = null,
+    string? PausedReason = null);
 
 /// <summary>
 /// (Added.) The assignee's open question while the item waits for a person's answer (an A2A task in input-required); the

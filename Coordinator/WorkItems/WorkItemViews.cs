@@ -65,7 +65,8 @@ public static class WorkItemViews
             ToView(item.Usage), item.CreatedAt, item.UpdatedAt, item.StateChangedAt,
             item.Assignments.OrderBy(a => a.OfferedAt).Select(a => a.ToView(memberNames)).ToList(),
             item.RoutingHeldAt is null ? null : new RoutingView(true, item.RoutingConfidence ?? 0, RoutingHold.Candidates(item)),
-            item.QuestionAskedAt is { } asked ? new QuestionView(item.Question ?? "", asked) : null);
+            item.QuestionAskedAt is { } asked ? new QuestionView(item.Question ?? "", asked) : null,
+            item.PausedAt is null ? null : item.PausedReason);
     }
 
     public static AssignmentView ToView(this Assignment assignment, IReadOnlyDictionary<Guid, string> memberNames)

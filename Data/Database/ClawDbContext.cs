@@ -1,5 +1,6 @@
 using ClawGroups.Data.Accounts;
 using ClawGroups.Data.Agents;
+using ClawGroups.Data.Budgets;
 using ClawGroups.Data.Groups;
 using ClawGroups.Data.Idempotency;
 using ClawGroups.Data.Trail;
@@ -52,6 +53,8 @@ public class ClawDbContext(DbContextOptions<ClawDbContext> options)
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -27,6 +27,9 @@ public class Group
     /// </summary>
     public bool A2aEnabled { get; set; }
 
+    /// <summary>What the group's agents may spend per month, per agent per day and per item; null values: no limit.</summary>
+    public GroupBudgets Budgets { get; set; } = new();
+
     public Guid? CreatedByUserId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

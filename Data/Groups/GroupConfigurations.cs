@@ -10,6 +10,7 @@ internal sealed class GroupConfiguration : IEntityTypeConfiguration<Group>
         builder.Property(g => g.Name).HasMaxLength(GroupLimits.MaxNameLength);
         builder.Property(g => g.Description).HasMaxLength(GroupLimits.MaxDescriptionLength);
         builder.ComplexProperty(g => g.Thresholds);
+        builder.ComplexProperty(g => g.Budgets);
         builder.HasMany(g => g.Members).WithOne(m => m.Group).HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(g => g.Agents).WithOne(a => a.Group).HasForeignKey(a => a.GroupId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(g => g.WorkItems).WithOne(w => w.Group).HasForeignKey(w => w.GroupId).OnDelete(DeleteBehavior.Cascade);

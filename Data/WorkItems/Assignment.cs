@@ -125,4 +125,7 @@ public enum StallReason
     OverExpectedDuration = 2,
     WebhookUnreachable = 3,
     Declined = 4,
+
+    /// <summary>Progress reports kept arriving, repeating the same fraction and message for longer than the progress timeout.</summary>
+    ProgressRepeated = 5,
 }

@@ -90,6 +90,14 @@ public class WorkItem : IVersioned
     /// <summary>The question the assignee asked, while <see cref="QuestionAskedAt"/> is set.</summary>
     public string? Question { get; set; }
 
+    /// <summary>Why the item is paused: null when a person paused it, <c>budget</c> when a budget stopped it.</summary>
+    public string? PausedReason { get; set; }
+
+    /// <summary>
+    /// When a person last gave the item a fresh start (a retry): the ping-pong breaker counts the bounces after it only.
+    /// </summary>
+    public DateTimeOffset? BouncesClearedAt { get; set; }
+
     /// <summary>Usage summed over every attempt.</summary>
     public Usage Usage { get; set; } = new();
 

@@ -12,6 +12,7 @@ internal sealed class WorkItemConfiguration : IEntityTypeConfiguration<WorkItem>
         builder.Property(w => w.ReadingVersion).HasMaxLength(200);
         builder.Property(w => w.RoutingNotes).HasMaxLength(WorkItemLimits.MaxRoutingNotesLength);
         builder.Property(w => w.Question).HasMaxLength(WorkItemLimits.MaxProgressMessageLength);
+        builder.Property(w => w.PausedReason).HasMaxLength(32);
         builder.Property(w => w.Version).IsConcurrencyToken();
         builder.ComplexProperty(w => w.Usage);
         builder.HasOne<WorkItem>().WithMany().HasForeignKey(w => w.ParentId).OnDelete(DeleteBehavior.Restrict);

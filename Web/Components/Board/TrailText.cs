@@ -14,7 +14,8 @@ public static class TrailText
         TrailEventTypes.TakenOver, TrailEventTypes.HandedBack, TrailEventTypes.Stalled, TrailEventTypes.Pinged, TrailEventTypes.Failed,
         TrailEventTypes.Paused, TrailEventTypes.Resumed, TrailEventTypes.Completed, TrailEventTypes.Approved, TrailEventTypes.Rejected,
         TrailEventTypes.Declined, TrailEventTypes.LateResult, TrailEventTypes.Released, TrailEventTypes.ReviewAssigned,
-        TrailEventTypes.NeedsRouting, TrailEventTypes.AttemptFailed, TrailEventTypes.QuestionAsked,
+        TrailEventTypes.NeedsRouting, TrailEventTypes.AttemptFailed, TrailEventTypes.QuestionAsked, TrailEventTypes.BudgetWarning, TrailEventTypes.BudgetExceeded, TrailEventTypes.BreakerTripped,
+        TrailEventTypes.BreakerReleased,
     }.Select(type => type.Name).ToHashSet();
 
     /// <summary>
@@ -36,9 +37,20 @@ public static class TrailText
         (TrailEventTypes.HandedBack, data => $"Handed back to the coordinator.{Suffix(Text(data, "note"))}"),
         (TrailEventTypes.Stalled, data => $"Stalled ({Text(data, "reason")}); it will be offered again."),
         (TrailEventTypes.Pinged, data => $"Pinged the agent ({Text(data, "reason")})."),
-        (TrailEventTypes.Failed, data => $"Failed after {Text(data, "attempts")} attempts; needs a person."),
-        (TrailEventTypes.Paused, _ => "Paused."),
-        (TrailEventTypes.Resumed, _ => "Resumed."),
+        (TrailEventTypes.Failed, data => Text(data, "reason") == "pingPong"
+            ? $"Stopped after bouncing {Text(data, "bounces")} times between members; needs a person."
+            : $"Failed after {Text(data, "attempts")} attempts; needs a person."),
+        (TrailEventTypes.Paused, data => Text(data, "reason") == "budget" ? $"Paused: the {Budget(data)} budget is spent." : "Paused."),
+        (TrailEventTypes.Resumed, data => Text(data, "reason") == "budget" ? "Resumed: the budget was raised." : "Resumed."),
+        (TrailEventTypes.BudgetWarning, data => $"The {Budget(data)} budget is {Share(data)} spent ({Text(data, "spent")} of {Text(data, "limit")})."),
+        (TrailEventTypes.BudgetExceeded, data => $"The {Budget(data)} budget is spent ({Text(data, "spent")} of {Text(data, "limit")}): what it covers is paused and offered nothing more."),
+        (TrailEventTypes.BreakerTripped, data => Text(data, "reason") switch
+        {
+            "pingPong" => $"Breaker: bounced {Text(data, "bounces")} times; held for a person.",
+            "failureStreak" => $"Breaker: the agent failed {Text(data, "streak")} times in a row; no offers until {Text(data, "coolingUntil")}, then one trial.",
+            var reason => $"Breaker tripped ({reason}).",
+        }),
+        (TrailEventTypes.BreakerReleased, _ => "Breaker released: the agent's trial attempt completed."),
         (TrailEventTypes.Completed, data => $"Completed.{Suffix(Text(data, "summary"))}"),
         (TrailEventTypes.Approved, data => $"Approved.{Suffix(Text(data, "feedback"))}"),
         (TrailEventTypes.Rejected, data => $"Rejected.{Suffix(Text(data, "feedback"))}"),
@@ -86,6 +98,23 @@ public static class TrailText
         // A type this build does not know (a row from a newer version) is shown by its name rather than hidden.
         return Wordings.TryGetValue(entry.Type, out var words) ? words(entry.Data) : entry.Type;
     }
+
+    /// <summary>A budget's name in words: <c>perAgentDailyUsd</c> → "per agent daily USD".</summary>
+    private static string Budget(JsonElement data) => Text(data, "budget") switch
+    {
+        "monthlyUsd" => "monthly USD",
+        "monthlyTokens" => "monthly token",
+        "perItemUsd" => "per-item USD",
+        "perItemTokens" => "per-item token",
+        "perAgentDailyUsd" => "agent's daily USD",
+        "perAgentDailyTokens" => "agent's daily token",
+        var other => other ?? "",
+    };
+
+    private static string Share(JsonElement data)
+        => data.ValueKind == JsonValueKind.Object && data.TryGetProperty("share", out var s) && s.ValueKind == JsonValueKind.Number
+            ? s.GetDouble().ToString("P0", CultureInfo.InvariantCulture)
+            : "";
 
     private static string Suffix(string? text) => string.IsNullOrWhiteSpace(text) ? "" : $" “{text}”";
 

@@ -23,6 +23,9 @@ public sealed class GroupSettingsModel
 
     public bool A2aEnabled { get; set; }
 
+    /// <summary>The group's budgets; an empty one is no limit (decision 0028).</summary>
+    public BudgetsModel Budgets { get; set; } = new();
+
     public static GroupSettingsModel From(GroupView group)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -38,11 +41,12 @@ public sealed class GroupSettingsModel
             StartGraceSeconds = settings?.StartGraceSeconds,
             OverrunFactor = settings?.OverrunFactor,
             A2aEnabled = group.A2aEnabled,
+            Budgets = BudgetsModel.From(settings?.Budgets),
         };
     }
 
     /// <summary>Every field, so that an emptied number goes back to the default.</summary>
     public UpdateGroupSettingsRequest ToRequest() => new(
         Name, Description, RequireReview, new(MaxAttempts), new(HeartbeatTimeoutSeconds), new(ProgressTimeoutSeconds),
-        new(StartGraceSeconds), new(OverrunFactor), A2aEnabled: A2aEnabled);
+        new(StartGraceSeconds), new(OverrunFactor), A2aEnabled: A2aEnabled, Budgets: Budgets.ToPatch());
 }

@@ -318,6 +318,35 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.ToTable("AgentSkills");
                 });
 
+            modelBuilder.Entity("ClawGroups.Data.Budgets.BudgetAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GroupId", "Key", "Level")
+                        .IsUnique();
+
+                    b.ToTable("BudgetAlerts");
+                });
+
             modelBuilder.Entity("ClawGroups.Data.Groups.Group", b =>
                 {
                     b.Property<Guid>("Id")
@@ -350,6 +379,29 @@ namespace ClawGroups.Migrations.Postgres.Migrations
 
                     b.Property<bool>("RequireReview")
                         .HasColumnType("boolean");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Budgets", "ClawGroups.Data.Groups.Group.Budgets#GroupBudgets", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long?>("MonthlyTokens")
+                                .HasColumnType("bigint");
+
+                            b1.Property<decimal?>("MonthlyUsd")
+                                .HasColumnType("numeric");
+
+                            b1.Property<long?>("PerAgentDailyTokens")
+                                .HasColumnType("bigint");
+
+                            b1.Property<decimal?>("PerAgentDailyUsd")
+                                .HasColumnType("numeric");
+
+                            b1.Property<long?>("PerItemTokens")
+                                .HasColumnType("bigint");
+
+                            b1.Property<decimal?>("PerItemUsd")
+                                .HasColumnType("numeric");
+                        });
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Thresholds", "ClawGroups.Data.Groups.Group.Thresholds#StallThresholds", b1 =>
                         {
@@ -872,6 +924,9 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("BouncesClearedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -901,6 +956,10 @@ namespace ClawGroups.Migrations.Postgres.Migrations
 
                     b.Property<DateTimeOffset?>("PausedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PausedReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<int>("Priority")
                         .HasColumnType("integer");
@@ -1187,6 +1246,15 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.HasOne("ClawGroups.Data.Agents.Agent", null)
                         .WithMany("Skills")
                         .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ClawGroups.Data.Budgets.BudgetAlert", b =>
+                {
+                    b.HasOne("ClawGroups.Data.Groups.Group", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

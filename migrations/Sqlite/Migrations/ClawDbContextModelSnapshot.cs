@@ -313,6 +313,35 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.ToTable("AgentSkills");
                 });
 
+            modelBuilder.Entity("ClawGroups.Data.Budgets.BudgetAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GroupId", "Key", "Level")
+                        .IsUnique();
+
+                    b.ToTable("BudgetAlerts");
+                });
+
             modelBuilder.Entity("ClawGroups.Data.Groups.Group", b =>
                 {
                     b.Property<Guid>("Id")
@@ -345,6 +374,29 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
 
                     b.Property<bool>("RequireReview")
                         .HasColumnType("INTEGER");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Budgets", "ClawGroups.Data.Groups.Group.Budgets#GroupBudgets", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long?>("MonthlyTokens")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<double?>("MonthlyUsd")
+                                .HasColumnType("REAL");
+
+                            b1.Property<long?>("PerAgentDailyTokens")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<double?>("PerAgentDailyUsd")
+                                .HasColumnType("REAL");
+
+                            b1.Property<long?>("PerItemTokens")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<double?>("PerItemUsd")
+                                .HasColumnType("REAL");
+                        });
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Thresholds", "ClawGroups.Data.Groups.Group.Thresholds#StallThresholds", b1 =>
                         {
@@ -863,6 +915,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("BouncesClearedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -892,6 +947,10 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
 
                     b.Property<long?>("PausedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PausedReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
@@ -1172,6 +1231,15 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.HasOne("ClawGroups.Data.Agents.Agent", null)
                         .WithMany("Skills")
                         .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ClawGroups.Data.Budgets.BudgetAlert", b =>
+                {
+                    b.HasOne("ClawGroups.Data.Groups.Group", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

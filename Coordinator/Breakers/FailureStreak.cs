@@ -1,0 +1,116 @@
+using ClawGroups.Coordinator.Calls;
+using ClawGroups.Coordinator.Trail;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.Breakers;
+
+/// <summary>
+/// An agent's breaker, read from how its finished attempts ended — no state of its own to drift (decision 0028). Failures
+/// (stalled, rejected, failed) in a row since its last completed attempt are its streak; other endings (declined, taken
+/// over, cancelled…) neither count nor break it. At <see cref="BreakerOptions.FailureStreak"/> the breaker trips: the agent
+/// is offered nothing for a cool-down; then it is half-open — one trial offer at a time. A failed trial trips it again with
+/// twice the cool-down; a completed attempt closes it.
+/// </summary>
+public static class FailureStreak
+{
+    /// <summary>How far back the streak is read: far beyond any cool-down, and a bound on the query.</summary>
+    public static readonly TimeSpan Lookback = TimeSpan.FromDays(7);
+
+    private static readonly AssignmentOutcome[] Counted =
+        [AssignmentOutcome.Completed, AssignmentOutcome.Stalled, AssignmentOutcome.Rejected, AssignmentOutcome.Failed];
+
+    /// <summary>The tripped agents of a group (open or half-open), by id; the rest are not in it.</summary>
+    public static async Task<Dictionary<Guid, AgentBreaker>> TrippedInGroupAsync(
+        ClawDbContext context, Guid groupId, BreakerOptions options, DateTimeOffset now, CancellationToken cancellationToken, Guid? agentId = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var since = now - Lookback;
+        var endings = context.Assignments.AsNoTracking()
+            .Where(a => a.GroupId == groupId && a.AgentId != null && a.Role == AssignmentRole.Work && a.EndedAt != null && a.EndedAt >= since
+                        && Counted.Contains(a.Outcome));
+        if (agentId is { } only)
+        {
+            endings = endings.Where(a => a.AgentId == only);
+        }
+
+        var rows = await endings.Select(a => new { AgentId = a.AgentId!.Value, EndedAt = a.EndedAt!.Value, a.Outcome }).ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.AgentId)
+            .Select(g => Read(g.Key, g.Select(r => (r.EndedAt, r.Outcome)), options))
+            .OfType<AgentBreaker>()
+            .ToDictionary(b => b.AgentId);
+    }
+
+    /// <summary>The agent's breaker from its endings (any order), or null when it is closed.</summary>
+    public static AgentBreaker? Read(Guid agentId, IEnumerable<(DateTimeOffset EndedAt, AssignmentOutcome Outcome)> endings, BreakerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(endings);
+        ArgumentNullException.ThrowIfNull(options);
+        var streak = 0;
+        DateTimeOffset? lastFailure = null;
+        foreach (var (endedAt, outcome) in endings.OrderByDescending(e => e.EndedAt))
+        {
+            if (outcome == AssignmentOutcome.Completed)
+            {
+                break;
+            }
+
+            if (outcome is AssignmentOutcome.Stalled or AssignmentOutcome.Rejected or AssignmentOutcome.Failed)
+            {
+                streak++;
+                lastFailure ??= endedAt;
+            }
+        }
+
+        if (streak < options.FailureStreak)
+        {
+            return null;
+        }
+
+        var trips = streak - options.FailureStreak + 1;
+        var seconds = Math.Min(options.CooldownSeconds * Math.Pow(2, Math.Min(trips - 1, 30)), options.MaxCooldownSeconds);
+        return new AgentBreaker(agentId, streak, trips, lastFailure!.Value + TimeSpan.FromSeconds(seconds));
+    }
+
+    /// <summary>
+    /// Writes the trail when an agent's attempt ending trips its breaker (<c>breaker.tripped</c>, each failure while tripped
+    /// again) or a completed attempt closes it (<c>breaker.released</c>). <paramref name="ended"/> is not saved yet.
+    /// </summary>
+    public static async Task RecordAsync(ClawDbContext context, Assignment ended, BreakerOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(ended);
+        if (ended.AgentId is not { } agentId || ended.Role != AssignmentRole.Work || !Counted.Contains(ended.Outcome))
+        {
+            return;
+        }
+
+        var earlier = await context.Assignments.AsNoTracking()
+            .Where(a => a.AgentId == agentId && a.Id != ended.Id && a.Role == AssignmentRole.Work && a.EndedAt != null && a.EndedAt >= now - Lookback
+                        && Counted.Contains(a.Outcome))
+            .Select(a => new { EndedAt = a.EndedAt!.Value, a.Outcome })
+            .ToListAsync(cancellationToken);
+        var before = Read(agentId, earlier.Select(e => (e.EndedAt, e.Outcome)), options);
+        var after = Read(agentId, earlier.Select(e => (e.EndedAt, e.Outcome)).Append((now, ended.Outcome)), options);
+        if (after is not null)
+        {
+            context.AddTrailEvent(ended.GroupId, Caller.Coordinator, TrailEventTypes.BreakerTripped, now,
+                new { reason = BreakerReasons.FailureStreak, agentId, streak = after.Streak, trips = after.Trips, coolingUntil = after.CoolingUntil },
+                ended.WorkItemId, agentId);
+        }
+        else if (before is not null)
+        {
+            context.AddTrailEvent(ended.GroupId, Caller.Coordinator, TrailEventTypes.BreakerReleased, now,
+                new { reason = BreakerReasons.FailureStreak, agentId }, ended.WorkItemId, agentId);
+        }
+    }
+}
+
+/// <summary>A tripped agent breaker: the failures in a row, how often it tripped, and until when the agent is offered nothing.</summary>
+public sealed record AgentBreaker(Guid AgentId, int Streak, int Trips, DateTimeOffset CoolingUntil)
+{
+    /// <summary>Cooling down: no offers. After it, half-open: one trial offer at a time.</summary>
+    public bool Cooling(DateTimeOffset now) => now < CoolingUntil;
+}

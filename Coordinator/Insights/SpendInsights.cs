@@ -1,0 +1,74 @@
+using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Budgets;
+using ClawGroups.Coordinator.Calls;
+using ClawGroups.Data.Database;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.Insights;
+
+/// <summary>
+/// Where a group's money went over the dashboard's window (decision 0028): per bucket, by agent (the top ones, the rest as one)
+/// and by area (an item's first required skill, else "general"), the items that cost most, and the budgets to draw as lines.
+/// An attempt's cost counts in the bucket its offer was made in, as budgets count it.
+/// </summary>
+public sealed class SpendInsightsService(ClawDbContext context, TimeProvider time)
+{
+    public const int TopAgents = 5;
+    public const int TopItems = 10;
+    public const string Others = "others";
+    public const string General = "general";
+
+    public async Task<Outcome<SpendInsightsView>> GetAsync(Caller caller, Guid groupId, InsightsRange range, CancellationToken cancellationToken)
+    {
+        if ((GroupAccess.RequireHuman(caller) ?? await context.CheckGroupAccessAsync(caller, groupId, cancellationToken)) is { } denied)
+        {
+            return denied;
+        }
+
+        var now = time.GetUtcNow();
+        var (from, step, count) = GroupInsightsService.Window(now, range);
+        var attempts = await context.Assignments.AsNoTracking()
+            .Where(a => a.GroupId == groupId && a.OfferedAt >= from && a.AgentId != null)
+            .Select(a => new { AgentId = a.AgentId!.Value, a.OfferedAt, a.Usage.CostUsd, Skills = a.WorkItem!.RequiredSkills })
+            .ToListAsync(cancellationToken);
+        var names = await context.Agents.AsNoTracking().Where(a => a.GroupId == groupId).ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
+        var top = attempts.GroupBy(a => a.AgentId).OrderByDescending(g => g.Sum(a => a.CostUsd)).Take(TopAgents).Select(g => g.Key).ToHashSet();
+
+        int Bucket(DateTimeOffset at) => (int)Math.Min(count - 1, (at - from).Ticks / step.Ticks);
+        List<SpendSeries> Series(Func<Guid, IReadOnlyList<string>, string> keyOf) => attempts
+            .GroupBy(a => keyOf(a.AgentId, a.Skills))
+            .Select(g =>
+            {
+                var values = new decimal[count];
+                foreach (var a in g)
+                {
+                    values[Bucket(a.OfferedAt)] += a.CostUsd;
+                }
+
+                return new SpendSeries(g.Key, values);
+            })
+            .OrderByDescending(s => s.Key == Others ? -1 : s.Values.Sum())
+            .ToList();
+
+        var byAgent = Series((agentId, _) => top.Contains(agentId) ? names.GetValueOrDefault(agentId, agentId.ToString()) : Others);
+        var byArea = Series((_, skills) => skills.Count > 0 ? skills[0] : General);
+        var items = await context.WorkItems.AsNoTracking()
+            .Where(w => w.GroupId == groupId && w.Usage.CostUsd > 0)
+            .OrderByDescending(w => w.Usage.CostUsd).Take(TopItems)
+            .Select(w => new CostlyItem(w.Id, w.Title, w.Usage.CostUsd, w.Attempts))
+            .ToListAsync(cancellationToken);
+        var budgets = await context.Groups.AsNoTracking().Where(g => g.Id == groupId).Select(g => g.Budgets).SingleAsync(cancellationToken);
+        var month = await BudgetSpend.OfGroupAsync(context, groupId, BudgetPeriods.MonthStart(now), null, cancellationToken);
+        return new SpendInsightsView(range, from, step, count, byAgent, byArea, items, budgets.MonthlyUsd, month.CostUsd, budgets.PerAgentDailyUsd, budgets.PerItemUsd);
+    }
+}
+
+/// <summary>Spend per bucket of one agent (or the rest together) or one area.</summary>
+public sealed record SpendSeries(string Key, IReadOnlyList<decimal> Values);
+
+public sealed record CostlyItem(Guid Id, string Title, decimal CostUsd, int Attempts);
+
+/// <summary>The dashboard's spend: over time by agent and by area, the costliest items, and the budgets (null: none set).</summary>
+public sealed record SpendInsightsView(
+    InsightsRange Range, DateTimeOffset From, TimeSpan Step, int Count, IReadOnlyList<SpendSeries> ByAgent, IReadOnlyList<SpendSeries> ByArea,
+    IReadOnlyList<CostlyItem> TopItems, decimal? MonthlyUsd, decimal SpentThisMonthUsd, decimal? PerAgentDailyUsd, decimal? PerItemUsd);
