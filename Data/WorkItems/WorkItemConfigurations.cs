@@ -1,3 +1,4 @@
+using ClawGroups.Data.Agents;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -43,6 +44,7 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
     public void Configure(EntityTypeBuilder<Assignment> builder)
     {
         builder.Property(a => a.Reason).HasMaxLength(2000);
+        builder.Property(a => a.SkillArea).HasMaxLength(AgentLimits.MaxSkillIdLength);
         builder.Property(a => a.Version).IsConcurrencyToken();
         builder.ComplexProperty(a => a.Usage);
         builder.HasIndex(a => new { a.WorkItemId, a.Attempt });
