@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Trail;
@@ -160,6 +161,7 @@ public sealed class AgentWorkService(
         }
 
         ApplyUsage(item, assignment, report.Usage);
+        assignment.Pace = TrackRecordQuery.PaceOf(item, assignment, now);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Result, now,
             new { report.Summary, artifacts = report.Artifacts?.Count ?? 0, review = group.RequireReview }, item.Id, caller.Id);
         if (group.RequireReview)
