@@ -82,7 +82,7 @@ public sealed partial class AssignmentPass(
 
         AssignmentCandidates.LetBackWhereNoOneElse(items, agents);
         // One grouped query for every member's record, not one per candidate.
-        var records = await TrackRecordQuery.ForGroupAsync(context, groupId, now, cancellationToken);
+        var records = await TrackRecordQuery.ForPassAsync(context, groupId, now, cancellationToken);
         clock.Lap("load");
 
         var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);

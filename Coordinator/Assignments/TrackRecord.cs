@@ -19,7 +19,7 @@ public readonly record struct TrackRecordCounts(int Accepted, int Stalled, int D
     public static TrackRecordCounts Of(AssignmentOutcome outcome, int count, double paceSum = 0, int paced = 0) => outcome switch
     {
         AssignmentOutcome.Completed => new(count, 0, 0, 0, paceSum, paced),
-        AssignmentOutcome.Stalled or AssignmentOutcome.Failed => new(0, count, 0, 0),
+        AssignmentOutcome.Stalled => new(0, count, 0, 0),
         AssignmentOutcome.Declined => new(0, 0, count, 0),
         AssignmentOutcome.Rejected => new(0, 0, 0, count),
         _ => default,

@@ -14,15 +14,33 @@ public static class TrackRecordQuery
     public static readonly TimeSpan Window = TimeSpan.FromDays(90);
 
     private static readonly AssignmentOutcome[] Judged =
-        [AssignmentOutcome.Completed, AssignmentOutcome.Stalled, AssignmentOutcome.Failed, AssignmentOutcome.Declined, AssignmentOutcome.Rejected];
+        [AssignmentOutcome.Completed, AssignmentOutcome.Stalled, AssignmentOutcome.Declined, AssignmentOutcome.Rejected];
 
-    /// <summary>The records of the group's members (agents and people) from attempts ended since <paramref name="now"/> − <see cref="Window"/>.</summary>
-    public static async Task<TrackRecords> ForGroupAsync(ClawDbContext context, Guid groupId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The records the assignment pass weighs: the group's members' (agents and people) from attempts ended within <see cref="Window"/> of <paramref name="now"/>.</summary>
+    public static Task<TrackRecords> ForPassAsync(ClawDbContext context, Guid groupId, DateTimeOffset now, CancellationToken cancellationToken)
+        => ForGroupAsync(context, groupId, now - Window, memberIds: null, cancellationToken);
+
+    /// <summary>
+    /// The records of the group's members from attempts ended since <paramref name="since"/> (null: ever), or only of
+    /// <paramref name="memberIds"/> (agent or account ids) when given.
+    /// </summary>
+    public static async Task<TrackRecords> ForGroupAsync(
+        ClawDbContext context, Guid groupId, DateTimeOffset? since, IReadOnlyCollection<Guid>? memberIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var since = now - Window;
-        var rows = await context.Assignments.AsNoTracking()
-            .Where(a => a.GroupId == groupId && a.Role == AssignmentRole.Work && a.EndedAt != null && a.EndedAt >= since && Judged.Contains(a.Outcome))
+        var ended = context.Assignments.AsNoTracking()
+            .Where(a => a.GroupId == groupId && a.Role == AssignmentRole.Work && a.EndedAt != null && Judged.Contains(a.Outcome));
+        if (since is { } from)
+        {
+            ended = ended.Where(a => a.EndedAt >= from);
+        }
+
+        if (memberIds is not null)
+        {
+            ended = ended.Where(a => (a.AgentId != null && memberIds.Contains(a.AgentId.Value)) || (a.UserId != null && memberIds.Contains(a.UserId.Value)));
+        }
+
+        var rows = await ended
             .GroupBy(a => new { a.AgentId, a.UserId, a.SkillArea, a.Outcome })
             .Select(g => new { g.Key.AgentId, g.Key.UserId, g.Key.SkillArea, g.Key.Outcome, Count = g.Count(), PaceSum = g.Sum(a => a.Pace), Paced = g.Count(a => a.Pace != null) })
             .ToListAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.Accounts;
+using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
@@ -29,13 +30,9 @@ public static class MemberViews
 
         var ids = agents.Select(a => a.Id).ToList();
         var load = await MemberLoad.OfAgentsAsync(context, groupId, ids, cancellationToken);
-        var outcomes = await context.Assignments.AsNoTracking()
-            .Where(a => a.GroupId == groupId && a.AgentId != null && ids.Contains(a.AgentId.Value) && a.Role == AssignmentRole.Work && a.EndedAt != null)
-            .GroupBy(a => new { AgentId = a.AgentId!.Value, a.Outcome })
-            .Select(g => new { g.Key.AgentId, g.Key.Outcome, Count = g.Count() })
-            .ToListAsync(cancellationToken);
-        return agents.Select(agent => ToView(agent, load.GetValueOrDefault(agent.Id), TrackRecord(outcomes
-            .Where(o => o.AgentId == agent.Id).Select(o => (o.Outcome, o.Count))))).ToList();
+        // The figures the assignment pass weighs (TrackRecordQuery), over all time rather than its window.
+        var records = await TrackRecordQuery.ForGroupAsync(context, groupId, since: null, ids, cancellationToken);
+        return agents.Select(agent => ToView(agent, load.GetValueOrDefault(agent.Id), TrackRecord(records.Of(agent.Id)))).ToList();
     }
 
     /// <summary>The group's humans, or only <paramref name="userIds"/> when given, with their presence at <paramref name="now"/>.</summary>
@@ -50,16 +47,23 @@ public static class MemberViews
         }
 
         var humans = await query
-            .Select(m => new { m.UserId, m.User!.DisplayName, m.User.UserName, m.Role, m.User.LastSeenAt })
+            .Select(m => new { m.UserId, m.User!.DisplayName, m.User.UserName, m.Role, m.User.LastSeenAt, m.SkillsJson, m.Capacity, m.AcceptsWork })
             .ToListAsync(cancellationToken);
         var ids = humans.Select(h => h.UserId).ToList();
         var load = await MemberLoad.OfHumansAsync(context, groupId, ids, cancellationToken);
+        // People who take work show what the coordinator routes by, as agents do (decision 0029).
+        var records = humans.Any(h => h.AcceptsWork)
+            ? await TrackRecordQuery.ForGroupAsync(context, groupId, since: null, ids, cancellationToken)
+            : TrackRecords.None;
         return humans
             .OrderBy(h => h.DisplayName)
             .Select(h => new MemberView(
                 WorkItemViews.KindName(MemberKind.Human), h.UserId, h.DisplayName.Length > 0 ? h.DisplayName : h.UserName ?? "",
                 PresenceService.StatusOf(h.LastSeenAt, load.GetValueOrDefault(h.UserId), now), Role: CamelCase(h.Role.ToString()),
-                Load: load.GetValueOrDefault(h.UserId)))
+                Load: load.GetValueOrDefault(h.UserId),
+                Capacity: h.AcceptsWork ? h.Capacity : null,
+                Skills: h.AcceptsWork ? PersonSkills.Read(h.SkillsJson, h.UserId).Select(s => new SkillView(s.SkillId, s.Name, s.Tags, s.Level)).ToList() : null,
+                TrackRecord: h.AcceptsWork ? TrackRecord(records.Of(h.UserId)) : null))
             .ToList();
     }
 
@@ -75,22 +79,7 @@ public static class MemberViews
             Load: load, TrackRecord: trackRecord, Device: agent.Device, Model: agent.Model);
     }
 
-    private static TrackRecordView TrackRecord(IEnumerable<(AssignmentOutcome Outcome, int Count)> outcomes)
-    {
-        int done = 0, stalled = 0, rejected = 0, declined = 0;
-        foreach (var (outcome, count) in outcomes)
-        {
-            switch (outcome)
-            {
-                case AssignmentOutcome.Completed: done += count; break;
-                case AssignmentOutcome.Stalled: stalled += count; break;
-                case AssignmentOutcome.Rejected: rejected += count; break;
-                case AssignmentOutcome.Declined: declined += count; break;
-            }
-        }
-
-        return new TrackRecordView(done, stalled, rejected, declined);
-    }
+    private static TrackRecordView TrackRecord(TrackRecordCounts counts) => new(counts.Accepted, counts.Stalled, counts.Rejected, counts.Declined);
 
     private static string CamelCase(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
 }

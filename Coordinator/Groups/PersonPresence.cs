@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Accounts;
+using ClawGroups.Coordinator.Signals;
 using ClawGroups.Data.Database;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,12 +22,36 @@ public static class PersonPresence
         => (lastSeenAt is { } seen && now - seen <= PresenceService.OnlineWindow)
            || (lastApiCallAt is { } called && now - called <= AfterApiCall);
 
-    /// <summary>Notes a person's API call; a no-op (no write) when one was noted within <see cref="StampEvery"/>.</summary>
-    public static Task StampApiCallAsync(ClawDbContext context, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Notes a person's API call (no write when one was noted within <see cref="StampEvery"/>); when it makes them present,
+    /// the groups where they take work get an assignment pass, since work may be waiting for them.
+    /// </summary>
+    public static async Task StampApiCallAsync(ClawDbContext context, IWorkSignals signals, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var staleBefore = now - StampEvery;
-        return context.Users.Where(u => u.Id == userId && (u.LastApiCallAt == null || u.LastApiCallAt < staleBefore))
-            .ExecuteUpdateAsync(set => set.SetProperty(u => u.LastApiCallAt, now), cancellationToken);
+        ArgumentNullException.ThrowIfNull(signals);
+        var seen = await context.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.LastSeenAt, u.LastApiCallAt }).SingleOrDefaultAsync(cancellationToken);
+        if (seen is null || (seen.LastApiCallAt is { } called && now - called < StampEvery))
+        {
+            return;
+        }
+
+        await context.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(set => set.SetProperty(u => u.LastApiCallAt, now), cancellationToken);
+        if (!IsPresent(seen.LastSeenAt, seen.LastApiCallAt, now))
+        {
+            await OfferWorkAsync(context, signals, userId, cancellationToken);
+        }
+    }
+
+    /// <summary>A person came to be present: each group where they take work gets a pass.</summary>
+    public static async Task OfferWorkAsync(ClawDbContext context, IWorkSignals signals, Guid userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(signals);
+        foreach (var groupId in await context.GroupMembers.Where(m => m.UserId == userId && m.AcceptsWork).Select(m => m.GroupId).ToListAsync(cancellationToken))
+        {
+            signals.AssignmentNeeded(groupId);
+        }
     }
 }

@@ -141,6 +141,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<ReviewerPass>();
         services.AddScoped<UsageService>();
         services.AddScoped<PresenceService>();
+        services.AddScoped<PersonProfileService>();
         services.AddScoped<GroupInsightsService>();
         services.AddSingleton<GroupFeed>();
         services.AddSingleton<ILiveSink>(provider => provider.GetRequiredService<GroupFeed>());
