@@ -138,6 +138,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<AgentWorkService>();
         services.AddScoped<AssignmentPass>();
         services.AddScoped<StallSweep>();
+        services.AddScoped<PersonOfferSweep>();
         services.AddScoped<ReviewerPass>();
         services.AddScoped<UsageService>();
         services.AddScoped<PresenceService>();

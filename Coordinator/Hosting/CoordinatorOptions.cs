@@ -63,6 +63,13 @@ public sealed class CoordinatorOptions
     /// <summary>Attempts an item gets before it fails and is escalated to the group's humans.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// How long an offer to a person may wait for their accept or decline before it goes to someone else (decision 0029):
+    /// longer than an agent's heartbeat timeout, since a person reads the workspace between other things.
+    /// </summary>
+    [Range(60, 7 * 24 * 3600)]
+    public int PersonOfferTimeoutSeconds { get; set; } = 3600;
 }
 
 public enum AssignmentSolver
