@@ -28,8 +28,8 @@ public readonly record struct TrackRecordCounts(int Accepted, int Stalled, int D
 
 /// <summary>
 /// A member's standing in one area, as the score counts it (decision 0029): the share of accepted results and the pace, each
-/// shrunk toward what is known beyond this member and area — the member's record in all areas, itself shrunk toward the
-/// group's — by <see cref="TrackRecords.PriorStrength"/> attempts' worth. A newcomer stands exactly where the group does:
+/// shrunk toward what is known beyond this member and area — the member's record in their other areas, itself shrunk toward
+/// the group's — by <see cref="TrackRecords.PriorStrength"/> attempts' worth. A newcomer stands exactly where the group does:
 /// neither favoured nor starved; each attempt moves them a little, many attempts a lot.
 /// </summary>
 public readonly record struct Standing(double Reliability, double Pace, double GroupReliability, double GroupPace, TrackRecordCounts Counts)
@@ -95,20 +95,19 @@ public sealed class TrackRecords
     /// <summary>A member's counts in one area.</summary>
     public TrackRecordCounts Of(Guid member, string area) => _byArea.GetValueOrDefault((member, area));
 
-    /// <summary>The member's standing in <paramref name="area"/> (null: the member's record over all areas stands for it).</summary>
+    /// <summary>
+    /// The member's standing in <paramref name="area"/> (null: over all their work). In an area, the prior is the member's record
+    /// outside it (shrunk toward the group's), so that no attempt is counted twice.
+    /// </summary>
     public Standing StandingOf(Guid member, string? area)
     {
         var overall = Of(member);
-        var memberReliability = Shrunk(overall.Accepted, overall.Judged, _groupReliability, PriorStrength);
-        var memberPace = Shrunk(overall.PaceSum, overall.Paced, _groupPace, PriorStrength);
-        if (area is null)
-        {
-            return new Standing(memberReliability, memberPace, _groupReliability, _groupPace, overall);
-        }
-
-        var inArea = Of(member, area);
+        var inArea = area is null ? overall : Of(member, area);
+        var outside = area is null ? default : Minus(overall, inArea);
+        var priorReliability = Shrunk(outside.Accepted, outside.Judged, _groupReliability, PriorStrength);
+        var priorPace = Shrunk(outside.PaceSum, outside.Paced, _groupPace, PriorStrength);
         return new Standing(
-            Shrunk(inArea.Accepted, inArea.Judged, memberReliability, PriorStrength), Shrunk(inArea.PaceSum, inArea.Paced, memberPace, PriorStrength),
+            Shrunk(inArea.Accepted, inArea.Judged, priorReliability, PriorStrength), Shrunk(inArea.PaceSum, inArea.Paced, priorPace, PriorStrength),
             _groupReliability, _groupPace, inArea);
     }
 
@@ -130,6 +129,9 @@ public sealed class TrackRecords
         var said = string.Create(CultureInfo.InvariantCulture, $"accepted {counts.Accepted} of {counts.Judged}");
         return string.IsNullOrWhiteSpace(areaName) ? said : $"{said} in {areaName.Trim()}";
     }
+
+    private static TrackRecordCounts Minus(TrackRecordCounts a, TrackRecordCounts b) => new(
+        a.Accepted - b.Accepted, a.Stalled - b.Stalled, a.Declined - b.Declined, a.Rejected - b.Rejected, a.PaceSum - b.PaceSum, a.Paced - b.Paced);
 
     private sealed class AreaComparer : IEqualityComparer<(Guid Member, string Area)>
     {
