@@ -68,7 +68,7 @@ public sealed class CoordinatorOptions
     /// How long an offer to a person may wait for their accept or decline before it goes to someone else (decision 0029):
     /// longer than an agent's heartbeat timeout, since a person reads the workspace between other things.
     /// </summary>
-    [Range(60, 7 * 24 * 3600)]
+    [Range(5, 7 * 24 * 3600)]
     public int PersonOfferTimeoutSeconds { get; set; } = 3600;
 }
 
