@@ -1,5 +1,6 @@
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Live;
+using ClawGroups.Coordinator.Signals;
 using ClawGroups.Data.Database;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +10,7 @@ namespace ClawGroups.Coordinator.Accounts;
 /// Whether a person is in the workspace now, for the roster. Kept in the database (not in one node's memory), so
 /// every node shows the same; each change of presence is announced to the person's groups.
 /// </summary>
-public sealed class PresenceService(ClawDbContext context, LiveChanges liveChanges, TimeProvider time)
+public sealed class PresenceService(ClawDbContext context, LiveChanges liveChanges, IWorkSignals signals, TimeProvider time)
 {
     /// <summary>How often an open workspace says it is still there.</summary>
     public static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(30);
@@ -31,6 +32,8 @@ public sealed class PresenceService(ClawDbContext context, LiveChanges liveChang
         if (cameOnline)
         {
             await AnnounceAsync(userId, cancellationToken);
+            // Present now, they may be offered work waiting for them (PersonPresence).
+            await PersonPresence.OfferWorkAsync(context, signals, userId, cancellationToken);
         }
     }
 

@@ -93,6 +93,17 @@ public sealed class AgentCard
         return (errors.Count == 0 ? card : null, errors);
     }
 
+    /// <summary>
+    /// The <c>skills</c> of a JSON object, read and checked as a card's are: a person's profile declares skills in the same
+    /// shape, under the same rules.
+    /// </summary>
+    public static List<AgentSkill> SkillsOf(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        var card = new AgentCard();
+        ReadSkills(body, card, errors);
+        return card.Skills;
+    }
+
     private static void ReadSkills(JsonElement body, AgentCard card, Dictionary<string, string[]> errors)
     {
         if (!body.TryGetProperty("skills", out var skills) || skills.ValueKind == JsonValueKind.Null)

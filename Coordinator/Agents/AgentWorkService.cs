@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Budgets;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Hosting;
@@ -25,7 +26,7 @@ public sealed class AgentWorkService(
 
     public async Task<Outcome<WorkItemView>> AcceptAsync(Caller caller, Guid workItemId, CancellationToken cancellationToken)
     {
-        var (item, assignment, denied) = await OwnWorkAsync(caller, workItemId, cancellationToken);
+        var (item, assignment, denied) = await OwnWorkAsync(caller, workItemId, cancellationToken, offeredPeopleToo: true);
         if (denied is not null)
         {
             return denied;
@@ -45,8 +46,9 @@ public sealed class AgentWorkService(
         assignment!.AcceptedAt = lifecycle.Now;
         AttemptRule.Started(item, assignment);
         assignment.LastProgressAt = lifecycle.Now;
-        assignment.LeaseExpiresAt = AgentCalls.LeaseEndsAt(lifecycle.Now, options.CurrentValue);
-        context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Accepted, lifecycle.Now, new { attempt = assignment.Attempt }, item.Id, caller.Id);
+        // A person holds no lease: they send no heartbeats, and the stall rules for people are their own (PersonOfferSweep).
+        assignment.LeaseExpiresAt = caller.IsHuman ? null : AgentCalls.LeaseEndsAt(lifecycle.Now, options.CurrentValue);
+        context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Accepted, lifecycle.Now, new { attempt = assignment.Attempt }, item.Id, caller.IsAgent ? caller.Id : null);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
     }
@@ -173,6 +175,7 @@ public sealed class AgentWorkService(
         }
 
         await ApplyUsageAsync(item, assignment, report.Usage, cancellationToken);
+        assignment.Pace = TrackRecordQuery.PaceOf(item, assignment, now);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Result, now,
             new { report.Summary, artifacts = report.Artifacts?.Count ?? 0, review = group.RequireReview }, item.Id, caller.Id);
         if (group.RequireReview)
@@ -242,7 +245,7 @@ public sealed class AgentWorkService(
             return Failure.Invalid("reason", $"reason is at most {WorkItemLimits.MaxDeclineReasonLength} characters long.");
         }
 
-        var (item, _, denied) = await OwnWorkAsync(caller, workItemId, cancellationToken);
+        var (item, _, denied) = await OwnWorkAsync(caller, workItemId, cancellationToken, offeredPeopleToo: true);
         if (denied is not null)
         {
             return denied;
@@ -260,7 +263,7 @@ public sealed class AgentWorkService(
         FeedbackSteering.SendOn(item, ended, caller.Name, report.Reason, sameMember: null);
         WorkItemStateMachine.Apply(item, WorkItemMove.Decline, lifecycle.Now);
         context.AddTrailEvent(item.GroupId, caller, declined ? TrailEventTypes.Declined : TrailEventTypes.AttemptFailed, lifecycle.Now,
-            new { report.Reason }, item.Id, caller.Id);
+            new { report.Reason }, item.Id, caller.IsAgent ? caller.Id : null);
         await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, declined ? "declined" : "attemptFailed", cancellationToken);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);
@@ -287,10 +290,14 @@ public sealed class AgentWorkService(
         item.AssigneeUserId = assignment.UserId;
     }
 
+    /// <summary>
+    /// The item and the caller's attempt at it. With <paramref name="offeredPeopleToo"/> (accept and decline) a person may
+    /// answer an offer made to them as an agent does (decision 0029); the rest of an agent's calls stay an agent's.
+    /// </summary>
     private async Task<(WorkItem? Item, Assignment? Assignment, Failure? Denied)> OwnWorkAsync(
-        Caller caller, Guid workItemId, CancellationToken cancellationToken, bool acceptLate = false)
+        Caller caller, Guid workItemId, CancellationToken cancellationToken, bool acceptLate = false, bool offeredPeopleToo = false)
     {
-        if (AgentCalls.NotAnAgent(caller) is { } notAnAgent)
+        if (!(offeredPeopleToo && caller.IsHuman) && AgentCalls.NotAnAgent(caller) is { } notAnAgent)
         {
             return (null, null, notAnAgent);
         }
@@ -301,18 +308,19 @@ public sealed class AgentWorkService(
             return (null, null, Failure.NotFound("work item", workItemId));
         }
 
-        if (item.GroupId != caller.AgentGroupId)
+        if (caller.IsAgent && item.GroupId != caller.AgentGroupId)
         {
             return (null, null, Failure.Forbidden("This work item belongs to another group."));
         }
 
-        var current = item.Assignments.FirstOrDefault(a => a.Id == item.CurrentAssignmentId && a.EndedAt is null && a.AgentId == caller.Id);
+        bool Mine(Assignment a) => caller.IsAgent ? a.AgentId == caller.Id : a.MemberKind == MemberKind.Human && a.UserId == caller.Id;
+        var current = item.Assignments.FirstOrDefault(a => a.Id == item.CurrentAssignmentId && a.EndedAt is null && Mine(a));
         if (current is not null)
         {
             return (item, current, null);
         }
 
-        var earlier = item.Assignments.Where(a => a.AgentId == caller.Id).MaxBy(a => a.Attempt);
+        var earlier = item.Assignments.Where(Mine).MaxBy(a => a.Attempt);
         if (acceptLate && earlier is not null)
         {
             return (item, earlier, null);

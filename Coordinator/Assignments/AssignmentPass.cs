@@ -52,6 +52,8 @@ public sealed partial class AssignmentPass(
         var minimumConfidence = options.CurrentValue.MinRoutingConfidence;
         // Read lean and untracked: a pass weighs thousands of items and moves a few, which it reads again whole.
         var agents = await AvailableAgentsAsync(groupId, now, cancellationToken);
+        // Present people who take work stand beside the agents, after them (decision 0029).
+        agents.AddRange(await PersonCandidate.PresentInGroupAsync(context, groupId, now, cancellationToken));
         var ready = context.WorkItems
             .Where(w => w.GroupId == groupId && Assignable.Contains(w.State) && w.PausedAt == null);
         ready = await OfferGate.WithinItemBudgetsAsync(context, groupId, ready, cancellationToken);
@@ -65,6 +67,7 @@ public sealed partial class AssignmentPass(
         }
 
         var load = await MemberLoad.OfAgentsAsync(context, groupId, agentIds: null, cancellationToken);
+        await AddPeoplesLoadAsync(groupId, agents, load, cancellationToken);
         // Only members with a free slot can be offered anything; with none, the items are judged when a slot frees.
         var open = Enumerable.Range(0, agents.Count).Where(a => agents[a].Capacity > load.GetValueOrDefault(agents[a].Id)).ToArray();
         if (open.Length == 0)
@@ -80,6 +83,8 @@ public sealed partial class AssignmentPass(
         }
 
         AssignmentCandidates.LetBackWhereNoOneElse(items, agents);
+        // One grouped query for every member's record, not one per candidate.
+        var records = await TrackRecordQuery.ForPassAsync(context, groupId, now, cancellationToken);
         clock.Lap("load");
 
         var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);
@@ -94,7 +99,7 @@ public sealed partial class AssignmentPass(
         // Each item the pass may offer against each member with a free slot: the fresh items' rows are already scored.
         var openAgents = open.Select(a => agents[a]).ToList();
         var affinities = OpenAffinities(skillModel, texts, profiles, open, unjudged, fresh, held, cancellationToken);
-        var candidates = AssignmentCandidates.Score(items, openAgents, load, affinities);
+        var candidates = AssignmentCandidates.Score(items, openAgents, load, affinities, records);
         if (held.Count > 0)
         {
             candidates = candidates.Where(c => !held.Contains(c.Item)).ToList();
@@ -134,8 +139,8 @@ public sealed partial class AssignmentPass(
         foreach (var (candidate, shortlist) in chosen.Zip(shortlists))
         {
             var agent = openAgents[candidate.Agent];
-            offerMatches.Add(Reasoned(candidate, open, openAgents, loadScored, load));
-            runnerUpMatches.AddRange(shortlist.Where(c => c != candidate).Select(c => Reasoned(c, open, openAgents, loadScored, load)));
+            offerMatches.Add(Reasoned(candidate, open, openAgents, loadScored, load, records));
+            runnerUpMatches.AddRange(shortlist.Where(c => c != candidate).Select(c => Reasoned(c, open, openAgents, loadScored, load, records)));
             load[agent.Id] = load.GetValueOrDefault(agent.Id) + 1;
         }
 
@@ -155,8 +160,19 @@ public sealed partial class AssignmentPass(
         foreach (var ((candidate, reason), weighed) in chosen.Zip(reasons.Take(offerMatches.Count)).Zip(shown))
         {
             var (item, agent) = (items[candidate.Item], openAgents[candidate.Agent]);
-            offers.Add(item, agent);
-            lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), reason, Caller.Coordinator).CandidatesJson = CandidatesJson.Write(weighed);
+            Assignment offer;
+            if (agent is PersonCandidate person)
+            {
+                offer = lifecycle.OfferToPerson(item, person.Id, person.Name, Math.Round(candidate.Score, 3), reason, Caller.Coordinator);
+            }
+            else
+            {
+                offers.Add(item, agent);
+                offer = lifecycle.OfferToAgent(item, agent, Math.Round(candidate.Score, 3), reason, Caller.Coordinator);
+            }
+
+            offer.CandidatesJson = CandidatesJson.Write(weighed);
+            offer.SkillArea = candidate.BestSkill >= 0 && candidate.BestSkill < agent.Skills.Count ? agent.Skills[candidate.BestSkill].SkillId : null;
         }
 
         await offers.AnnounceAsync(cancellationToken);
@@ -251,12 +267,29 @@ public sealed partial class AssignmentPass(
     }
 
     /// <summary>A scored pair to explain: its load as it stands now, the score's parts as they were counted.</summary>
-    private static ReasonedMatch Reasoned(AssignmentCandidate candidate, int[] open, List<Agent> openAgents, int[] loadScored, Dictionary<Guid, int> load)
+    private static ReasonedMatch Reasoned(
+        AssignmentCandidate candidate, int[] open, List<Agent> openAgents, int[] loadScored, Dictionary<Guid, int> load, TrackRecords records)
     {
         var agent = openAgents[candidate.Agent];
         var parts = AssignmentCandidates.PartsOf(candidate, loadScored[candidate.Agent], agent.Capacity);
         return new ReasonedMatch(
-            candidate.Item, open[candidate.Agent], candidate.Affinity, candidate.BestSkill, load.GetValueOrDefault(agent.Id), agent.Capacity, parts.Level, parts.Priority);
+            candidate.Item, open[candidate.Agent], candidate.Affinity, candidate.BestSkill, load.GetValueOrDefault(agent.Id), agent.Capacity, parts.Level, parts.Priority,
+            TrackRecordReason.For(records, agent, candidate.BestSkill));
+    }
+
+    /// <summary>People's load is counted as the roster counts it; their ids are account ids, which no agent shares.</summary>
+    private async Task AddPeoplesLoadAsync(Guid groupId, List<Agent> members, Dictionary<Guid, int> load, CancellationToken cancellationToken)
+    {
+        var people = members.OfType<PersonCandidate>().Select(p => p.Id).ToList();
+        if (people.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (userId, count) in await MemberLoad.OfHumansAsync(context, groupId, people, cancellationToken))
+        {
+            load[userId] = count;
+        }
     }
 
     /// <summary>Items whose best candidates fit almost equally well wait, with those candidates, for a person to choose.</summary>
@@ -266,7 +299,7 @@ public sealed partial class AssignmentPass(
         foreach (var forItem in matches.Zip(reasons).GroupBy(m => m.First.Item))
         {
             var candidates = forItem.Select(m => new RoutingCandidateView(
-                agents[m.First.Agent].Id, WorkItemViews.KindName(MemberKind.Agent), agents[m.First.Agent].Name, Math.Round(m.First.Affinity, 3), m.Second)).ToList();
+                agents[m.First.Agent].Id, PersonCandidate.KindName(agents[m.First.Agent]), agents[m.First.Agent].Name, Math.Round(m.First.Affinity, 3), m.Second)).ToList();
             RoutingHold.Hold(context, items[forItem.Key], contenders[forItem.Key].Confidence, candidates, lifecycle.Now);
         }
     }

@@ -76,7 +76,7 @@ public static class OfferCandidates
 
                 var agent = agents[candidate.Agent];
                 shown[k].Add(new RoutingCandidateView(
-                    agent.Id, WorkItemViews.KindName(MemberKind.Agent), agent.Name, Math.Round(candidate.Affinity, 3), reason, Math.Round(candidate.Score, 3), isPick));
+                    agent.Id, PersonCandidate.KindName(agent), agent.Name, Math.Round(candidate.Affinity, 3), reason, Math.Round(candidate.Score, 3), isPick));
             }
         }
 

@@ -26,8 +26,9 @@ public sealed class ReadyItems
         var rows = await ready.Select(w => new
         {
             w.Id, w.GroupId, w.Version, w.Title, w.Description, w.RequiredSkills, w.Priority, w.State, w.CreatedAt, w.ReadingVersion,
-            w.ExpectedDurationSeconds, w.RoutingNotes,
-            Excluded = w.Assignments.Where(a => a.Outcome == AssignmentOutcome.Stalled || a.SteeredAway).Select(a => new { a.AgentId, a.Outcome, a.SteeredAway }).ToList(),
+            w.ExpectedDurationSeconds, w.RoutingNotes, w.AskedAssigneeKind,
+            Excluded = w.Assignments.Where(a => a.Outcome == AssignmentOutcome.Stalled || a.SteeredAway)
+                .Select(a => new { a.AgentId, a.UserId, a.Outcome, a.SteeredAway }).ToList(),
         }).ToListAsync(cancellationToken);
         var known = _readings.GetOrAdd(groupId, _ => new());
         var items = new List<WorkItem>(rows.Count);
@@ -38,9 +39,12 @@ public sealed class ReadyItems
             {
                 Id = row.Id, GroupId = row.GroupId, Version = row.Version, Title = row.Title, Description = row.Description, RequiredSkills = row.RequiredSkills,
                 Priority = row.Priority, State = row.State, CreatedAt = row.CreatedAt, ReadingVersion = row.ReadingVersion,
-                ExpectedDurationSeconds = row.ExpectedDurationSeconds, RoutingNotes = row.RoutingNotes,
+                ExpectedDurationSeconds = row.ExpectedDurationSeconds, RoutingNotes = row.RoutingNotes, AskedAssigneeKind = row.AskedAssigneeKind,
             };
-            item.Assignments.AddRange(row.Excluded.Select(e => new Assignment { WorkItemId = row.Id, AgentId = e.AgentId, Outcome = e.Outcome, SteeredAway = e.SteeredAway }));
+            item.Assignments.AddRange(row.Excluded.Select(e => new Assignment
+            {
+                WorkItemId = row.Id, AgentId = e.AgentId, UserId = e.UserId, Outcome = e.Outcome, SteeredAway = e.SteeredAway,
+            }));
             if (item.ReadingVersion is not null)
             {
                 if (known.TryGet((item.Id, item.Version, item.ReadingVersion), out var bytes))

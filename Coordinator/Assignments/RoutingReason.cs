@@ -7,8 +7,8 @@ namespace ClawGroups.Coordinator.Assignments;
 /// Why a member fits an item, in words people read on the board and in the trail: the item's words that drove the match,
 /// the member's skill they matched (in brackets its first tag that says something the name does not), how well it fits,
 /// how well the next best member fits, then the rest of what the score is made of — the member's declared level in what
-/// matched, its load, and the item's priority when it counted — as in
-/// <c>restarting pods → Infrastructure (Kubernetes); fit 0.83, next best 0.61; skill level 0.90; load 1/2; priority +0.50</c>.
+/// matched, its track record there when it has one, its load, and the item's priority when it counted — as in
+/// <c>restarting pods → Infrastructure (Kubernetes); fit 0.83, next best 0.61; skill level 0.90; accepted 14 of 15 in Infrastructure; load 1/2; priority +0.50</c>.
 /// Each part is named in the drawer's legend (<see cref="AssignmentCandidates"/> holds the weights).
 /// </summary>
 public static class RoutingReason
@@ -52,19 +52,21 @@ public static class RoutingReason
         }
 
         return matches.Select((m, k) => Format(
-            words[k], SkillOf(profiles[m.Agent], m.Skill), m.Affinity, contenders[m.Item].NextBestTo(m.Agent, m.Skill), m.Load, m.Capacity, m.Level, m.Priority))
+            words[k], SkillOf(profiles[m.Agent], m.Skill), m.Affinity, contenders[m.Item].NextBestTo(m.Agent, m.Skill), m.Load, m.Capacity, m.Level, m.Priority, m.Record))
             .ToList();
     }
 
     /// <summary>
     /// The reason in words. <paramref name="level"/> is the declared level the score counted (left out when null);
-    /// <paramref name="priority"/> the priority's share of the score, named only when it counted (from 0.005 on, as rounded).
+    /// <paramref name="priority"/> the priority's share of the score, named only when it counted (from 0.005 on, as rounded);
+    /// <paramref name="record"/> the member's track record in words (<see cref="TrackRecords.Describe"/>), left out when null.
     /// </summary>
     public static string Format(
-        IReadOnlyList<string> words, SkillEntry? skill, double fit, double? nextBest, int load, int capacity, double? level = null, double priority = 0)
+        IReadOnlyList<string> words, SkillEntry? skill, double fit, double? nextBest, int load, int capacity, double? level = null, double priority = 0,
+        string? record = null)
     {
         ArgumentNullException.ThrowIfNull(words);
-        var parts = new List<string>(5);
+        var parts = new List<string>(6);
         if (skill is not null)
         {
             var match = $"→ {SkillName(skill)}";
@@ -77,6 +79,11 @@ public static class RoutingReason
         if (level is { } declared)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"skill level {declared:0.00}"));
+        }
+
+        if (record is not null)
+        {
+            parts.Add(record);
         }
 
         parts.Add(string.Create(CultureInfo.InvariantCulture, $"load {load}/{capacity}"));
@@ -100,6 +107,8 @@ public static class RoutingReason
 
 /// <summary>
 /// A match a reason is written for: item and agent (indices into the pass), the affinity, the skill matched, the agent's load,
-/// and the rest of the score's parts (<see cref="ScoreParts"/>): the declared level counted (null: not stated) and the priority's share.
+/// and the rest of the score's parts (<see cref="ScoreParts"/>): the declared level counted (null: not stated), the priority's share
+/// and the track record in words (null: none, or not counted).
 /// </summary>
-public readonly record struct ReasonedMatch(int Item, int Agent, double Affinity, int Skill, int Load, int Capacity, double? Level = null, double Priority = 0);
+public readonly record struct ReasonedMatch(
+    int Item, int Agent, double Affinity, int Skill, int Load, int Capacity, double? Level = null, double Priority = 0, string? Record = null);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.Accounts;
+using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Breakers;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
@@ -31,23 +32,24 @@ public static class MemberViews
 
         var ids = agents.Select(a => a.Id).ToList();
         var load = await MemberLoad.OfAgentsAsync(context, groupId, ids, cancellationToken);
-        var outcomes = await context.Assignments.AsNoTracking()
+        // The figures the assignment pass weighs (TrackRecordQuery), over all time rather than its window.
+        var records = await TrackRecordQuery.ForGroupAsync(context, groupId, since: null, ids, cancellationToken);
+        var spend = await context.Assignments.AsNoTracking()
             .Where(a => a.GroupId == groupId && a.AgentId != null && ids.Contains(a.AgentId.Value) && a.Role == AssignmentRole.Work && a.EndedAt != null)
-            .GroupBy(a => new { AgentId = a.AgentId!.Value, a.Outcome })
-            .Select(g => new { g.Key.AgentId, g.Key.Outcome, Count = g.Count(), Cost = g.Sum(a => a.Usage.CostUsd) })
-            .ToListAsync(cancellationToken);
+            .GroupBy(a => a.AgentId!.Value)
+            .Select(g => new { AgentId = g.Key, Cost = g.Sum(a => a.Usage.CostUsd) })
+            .ToDictionaryAsync(s => s.AgentId, s => s.Cost, cancellationToken);
         var at = now ?? DateTimeOffset.UtcNow;
         var tripped = breakers is null ? [] : await FailureStreak.TrippedInGroupAsync(context, groupId, breakers, at, cancellationToken);
         return agents.Select(agent =>
         {
-            var own = outcomes.Where(o => o.AgentId == agent.Id).ToList();
+            var record = records.Of(agent.Id);
             // What one accepted result cost: everything the agent spent, failed attempts included, over the results taken.
-            var accepted = own.Where(o => o.Outcome == AssignmentOutcome.Completed).Sum(o => o.Count);
-            var costPerResult = accepted == 0 ? (decimal?)null : Math.Round(own.Sum(o => o.Cost) / accepted, 4);
+            var costPerResult = record.Accepted == 0 ? (decimal?)null : Math.Round(spend.GetValueOrDefault(agent.Id) / record.Accepted, 4);
             var breaker = tripped.TryGetValue(agent.Id, out var b)
                 ? new AgentBreakerView(b.Cooling(at) ? "cooling" : "halfOpen", b.Streak, b.Trips, b.CoolingUntil)
                 : null;
-            return ToView(agent, load.GetValueOrDefault(agent.Id), TrackRecord(own.Select(o => (o.Outcome, o.Count)))) with
+            return ToView(agent, load.GetValueOrDefault(agent.Id), TrackRecord(record)) with
             {
                 Breaker = breaker, CostPerAcceptedResult = costPerResult,
             };
@@ -66,16 +68,23 @@ public static class MemberViews
         }
 
         var humans = await query
-            .Select(m => new { m.UserId, m.User!.DisplayName, m.User.UserName, m.Role, m.User.LastSeenAt })
+            .Select(m => new { m.UserId, m.User!.DisplayName, m.User.UserName, m.Role, m.User.LastSeenAt, m.SkillsJson, m.Capacity, m.AcceptsWork })
             .ToListAsync(cancellationToken);
         var ids = humans.Select(h => h.UserId).ToList();
         var load = await MemberLoad.OfHumansAsync(context, groupId, ids, cancellationToken);
+        // People who take work show what the coordinator routes by, as agents do (decision 0029).
+        var records = humans.Any(h => h.AcceptsWork)
+            ? await TrackRecordQuery.ForGroupAsync(context, groupId, since: null, ids, cancellationToken)
+            : TrackRecords.None;
         return humans
             .OrderBy(h => h.DisplayName)
             .Select(h => new MemberView(
                 WorkItemViews.KindName(MemberKind.Human), h.UserId, h.DisplayName.Length > 0 ? h.DisplayName : h.UserName ?? "",
                 PresenceService.StatusOf(h.LastSeenAt, load.GetValueOrDefault(h.UserId), now), Role: CamelCase(h.Role.ToString()),
-                Load: load.GetValueOrDefault(h.UserId)))
+                Load: load.GetValueOrDefault(h.UserId),
+                Capacity: h.AcceptsWork ? h.Capacity : null,
+                Skills: h.AcceptsWork ? PersonSkills.Read(h.SkillsJson, h.UserId).Select(s => new SkillView(s.SkillId, s.Name, s.Tags, s.Level)).ToList() : null,
+                TrackRecord: h.AcceptsWork ? TrackRecord(records.Of(h.UserId)) : null))
             .ToList();
     }
 
@@ -91,22 +100,7 @@ public static class MemberViews
             Load: load, TrackRecord: trackRecord, Device: agent.Device, Model: agent.Model);
     }
 
-    private static TrackRecordView TrackRecord(IEnumerable<(AssignmentOutcome Outcome, int Count)> outcomes)
-    {
-        int done = 0, stalled = 0, rejected = 0, declined = 0;
-        foreach (var (outcome, count) in outcomes)
-        {
-            switch (outcome)
-            {
-                case AssignmentOutcome.Completed: done += count; break;
-                case AssignmentOutcome.Stalled: stalled += count; break;
-                case AssignmentOutcome.Rejected: rejected += count; break;
-                case AssignmentOutcome.Declined: declined += count; break;
-            }
-        }
-
-        return new TrackRecordView(done, stalled, rejected, declined);
-    }
+    private static TrackRecordView TrackRecord(TrackRecordCounts counts) => new(counts.Accepted, counts.Stalled, counts.Rejected, counts.Declined);
 
     private static string CamelCase(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
 }

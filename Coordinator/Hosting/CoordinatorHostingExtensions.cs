@@ -147,10 +147,12 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<AgentWorkService>();
         services.AddScoped<AssignmentPass>();
         services.AddScoped<StallSweep>();
+        services.AddScoped<PersonOfferSweep>();
         services.AddScoped<ReviewerPass>();
         services.AddScoped<UsageService>();
         services.AddScoped<Budgets.BudgetGate>();
         services.AddScoped<PresenceService>();
+        services.AddScoped<PersonProfileService>();
         services.AddScoped<GroupInsightsService>();
         services.AddScoped<SpendInsightsService>();
         services.AddSingleton<GroupFeed>();

@@ -66,6 +66,13 @@ public sealed class CoordinatorOptions
 
     /// <summary>When loops and runaways are stopped (the <c>Breakers</c> subsection; decision 0028).</summary>
     public Breakers.BreakerOptions Breakers { get; set; } = new();
+
+    /// <summary>
+    /// How long an offer to a person may wait for their accept or decline before it goes to someone else (decision 0029):
+    /// longer than an agent's heartbeat timeout, since a person reads the workspace between other things.
+    /// </summary>
+    [Range(5, 7 * 24 * 3600)]
+    public int PersonOfferTimeoutSeconds { get; set; } = 3600;
 }
 
 public enum AssignmentSolver

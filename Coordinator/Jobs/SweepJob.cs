@@ -14,7 +14,7 @@ namespace ClawGroups.Coordinator.Jobs;
 /// get their jobs again. Safe to run twice: everything it does it derives from the database as it is.
 /// </summary>
 public sealed class SweepJob(
-    ClawDbContext context, StallSweep stallSweep, ReviewerPass reviewerPass, GroupPasses passes,
+    ClawDbContext context, StallSweep stallSweep, PersonOfferSweep personOfferSweep, ReviewerPass reviewerPass, GroupPasses passes,
     IBackgroundJobClient jobs, JobStorage storage, Bulkheads bulkheads, TimeProvider time)
 {
     public const string ReviewerPassWork = "Reviewer pass";
@@ -26,6 +26,8 @@ public sealed class SweepJob(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await stallSweep.RunAsync(cancellationToken);
+        context.ChangeTracker.Clear();
+        await personOfferSweep.RunAsync(cancellationToken);
         context.ChangeTracker.Clear();
         await RequeueLostDeliveriesAsync(cancellationToken);
         if (await context.Agents.AnyAsync(a => a.Delivery == DeliveryMode.A2a && a.Status != AgentStatus.Revoked, cancellationToken))

@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Trail;
@@ -296,6 +297,11 @@ public sealed class HumanWorkService(
             item.ProgressFraction = 1;
             item.ProgressAt = lifecycle.Now;
             var ended = await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Completed, cancellationToken);
+            if (ended is not null)
+            {
+                ended.Pace = TrackRecordQuery.PaceOf(item, ended, lifecycle.Now);
+            }
+
             WorkItemStateMachine.Apply(item, WorkItemMove.Finish, lifecycle.Now);
             (item.AssigneeKind, item.AssigneeUserId) = (MemberKind.Human, ended?.UserId ?? caller.Id);
             context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Completed, lifecycle.Now, new { request.Summary }, item.Id);

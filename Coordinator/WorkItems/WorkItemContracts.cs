@@ -1,7 +1,9 @@
 namespace ClawGroups.Coordinator.WorkItems;
 
+/// <summary>A new item; <paramref name="AssigneeKind"/> ("human" or "agent") asks for that kind of member, null: whoever fits best.</summary>
 public sealed record CreateWorkItemRequest(
-    string? Title, string? Description, IReadOnlyList<string>? RequiredSkills, int? Priority, IReadOnlyList<Guid>? DependsOn, Guid? ParentId);
+    string? Title, string? Description, IReadOnlyList<string>? RequiredSkills, int? Priority, IReadOnlyList<Guid>? DependsOn, Guid? ParentId,
+    string? AssigneeKind = null);
 
 /// <summary>What a person changes in an item; a field left out (null) stays as it is.</summary>
 public sealed record EditWorkItemRequest(string? Title, string? Description, IReadOnlyList<string>? RequiredSkills, int? Priority);

@@ -42,6 +42,24 @@ public sealed class WorkItemLifecycle(
     }
 
     /// <summary>
+    /// Offers the item to a person (decision 0029): an attempt in <c>assigned</c> with a human assignee, which the person accepts
+    /// or declines as an agent does. Their workspace learns of it from the item's change; no message goes out.
+    /// </summary>
+    public Assignment OfferToPerson(WorkItem item, Guid userId, string name, double score, string reason, Caller actor)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(actor);
+        var assignment = OpenAttempt(item, MemberKind.Human, userId, score, reason, chosenByPerson: actor.IsHuman);
+        item.AssigneeKind = MemberKind.Human;
+        item.AssigneeUserId = userId;
+        item.AssigneeAgentId = null;
+        Require(WorkItemStateMachine.Apply(item, WorkItemMove.Assign, Now));
+        context.AddTrailEvent(item.GroupId, actor, TrailEventTypes.Assigned, Now,
+            new { memberKind = MemberKinds.Human, memberId = userId, memberName = name, score, reason, attempt = assignment.Attempt }, item.Id);
+        return assignment;
+    }
+
+    /// <summary>
     /// Asks an agent to review the result in review: a review attempt beside the author's, for the same attempt number;
     /// the item stays in review until a review decides.
     /// </summary>

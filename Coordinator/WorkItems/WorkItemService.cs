@@ -38,6 +38,18 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
             errors["parentId"] = [$"parentId {parentId} is not a work item of this group."];
         }
 
+        MemberKind? askedKind = request.AssigneeKind switch
+        {
+            null => null,
+            MemberKinds.Human => MemberKind.Human,
+            MemberKinds.Agent => MemberKind.Agent,
+            _ => null,
+        };
+        if (request.AssigneeKind is not null && askedKind is null)
+        {
+            errors["assigneeKind"] = ["assigneeKind must be \"human\" or \"agent\" (or left out: whoever fits best)."];
+        }
+
         if (errors.Count > 0)
         {
             return Failure.Invalid(errors);
@@ -53,6 +65,7 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
             Description = request.Description?.Trim() ?? "",
             RequiredSkills = request.RequiredSkills is { } skills ? WorkItemFields.Skills(skills) : [],
             Priority = request.Priority ?? 0,
+            AskedAssigneeKind = askedKind,
             // A new item cannot close a cycle: it depends only on items that exist already.
             State = dependencies.All(d => d.State == WorkItemState.Done) ? WorkItemState.Ready : WorkItemState.Backlog,
             StateChangedAt = now,

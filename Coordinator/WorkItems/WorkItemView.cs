@@ -24,7 +24,8 @@ public sealed record WorkItemView(
     IReadOnlyList<AssignmentView> Assignments,
     RoutingView? Routing = null,
     QuestionView? Question = null,
-    string? PausedReason = null);
+    string? PausedReason = null,
+    string? AssigneeKind = null);
 
 /// <summary>
 /// (Added.) The assignee's open question while the item waits for a person's answer (an A2A task in input-required); the

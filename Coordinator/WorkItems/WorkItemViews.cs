@@ -66,7 +66,8 @@ public static class WorkItemViews
             item.Assignments.OrderBy(a => a.OfferedAt).Select(a => a.ToView(memberNames)).ToList(),
             item.RoutingHeldAt is null ? null : new RoutingView(true, item.RoutingConfidence ?? 0, RoutingHold.Candidates(item)),
             item.QuestionAskedAt is { } asked ? new QuestionView(item.Question ?? "", asked) : null,
-            item.PausedAt is null ? null : item.PausedReason);
+            item.PausedAt is null ? null : item.PausedReason,
+            item.AskedAssigneeKind is { } kind ? KindName(kind) : null);
     }
 
     public static AssignmentView ToView(this Assignment assignment, IReadOnlyDictionary<Guid, string> memberNames)

@@ -19,6 +19,12 @@ public class ClawUser : IdentityUser<Guid>
     /// <summary>When the person last had the workspace open; the roster shows them online while this is recent.</summary>
     public DateTimeOffset? LastSeenAt { get; set; }
 
+    /// <summary>
+    /// When the person last called the API (stamped at most once a minute): they count as present for the coordinator for a
+    /// while after it, as they do while a workspace page is open.
+    /// </summary>
+    public DateTimeOffset? LastApiCallAt { get; set; }
+
     public List<GroupMember> Memberships { get; } = [];
 
     public List<PersonalAccessToken> AccessTokens { get; } = [];

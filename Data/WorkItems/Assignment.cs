@@ -90,6 +90,18 @@ public class Assignment : IVersioned
     /// <summary>What the last task update applied looked like (state, status time, artifacts), so a repeat is not news.</summary>
     public string? A2aLastUpdate { get; set; }
 
+    /// <summary>
+    /// The member's skill the coordinator matched the item to (its id on the member's card): the area a track record is kept
+    /// in. Null when a person chose the member, or before areas were kept.
+    /// </summary>
+    public string? SkillArea { get; set; }
+
+    /// <summary>
+    /// For a completed attempt with the model's estimate of its duration: the estimate over the time taken, at most 1 (on time
+    /// or faster is 1). Null otherwise. Kept so a track record's speed is summed in the database, not recomputed from times.
+    /// </summary>
+    public double? Pace { get; set; }
+
     public long Version { get; set; }
 }
 

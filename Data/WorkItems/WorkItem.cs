@@ -31,6 +31,9 @@ public class WorkItem : IVersioned
 
     public MemberKind? AssigneeKind { get; set; }
 
+    /// <summary>The kind of member the item asks for (a person or an agent); null: whoever fits best.</summary>
+    public MemberKind? AskedAssigneeKind { get; set; }
+
     public Guid? AssigneeAgentId { get; set; }
 
     public Guid? AssigneeUserId { get; set; }

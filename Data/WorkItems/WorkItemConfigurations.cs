@@ -1,3 +1,4 @@
+using ClawGroups.Data.Agents;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -49,6 +50,7 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         builder.Property(a => a.A2aContextId).HasMaxLength(AssignmentLimits.MaxA2aIdLength);
         builder.Property(a => a.A2aPushTokenHash).HasMaxLength(64);
         builder.Property(a => a.A2aLastUpdate).HasMaxLength(AssignmentLimits.MaxA2aIdLength);
+        builder.Property(a => a.SkillArea).HasMaxLength(AgentLimits.MaxSkillIdLength);
         builder.Property(a => a.Version).IsConcurrencyToken();
         builder.ComplexProperty(a => a.Usage);
         builder.HasIndex(a => new { a.WorkItemId, a.Attempt });

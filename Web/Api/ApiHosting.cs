@@ -82,9 +82,11 @@ public static class ApiHosting
             .RequireAuthorization(ClawClaims.ApiPolicy)
             .RequireRateLimiting(RateLimitPolicy)
             .AddEndpointFilter<IdempotencyFilter>()
-            .AddEndpointFilter<ConcurrencyRetryFilter>();
+            .AddEndpointFilter<ConcurrencyRetryFilter>()
+            .AddEndpointFilter<PersonPresenceFilter>();
         api.WithRequestTimeout(TimeoutPolicy);
         api.MapGroupsApi();
+        api.MapMembersApi();
         api.MapWorkItemsApi();
         api.MapAgentsApi();
         return app;

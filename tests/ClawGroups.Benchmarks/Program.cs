@@ -15,6 +15,11 @@ if (args.Length > 0 && args[0] == "assignment-db")
     return await AssignmentPassBenchmark.RunAsync(Console.Out, small: args.Contains("--small"));
 }
 
+if (args.Length > 0 && args[0] == "trackrecord")
+{
+    return await TrackRecordBenchmark.RunAsync(Console.Out);
+}
+
 if (args.Length > 0 && args[0] == "live")
 {
     return await LiveUpdateBenchmark.RunAsync(Console.Out);
@@ -51,7 +56,7 @@ if (args.Length == 5 && args[0] == "job-latency-worker")
         args[1], args[2], TimeSpan.FromMilliseconds(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)), args[4] == "long");
 }
 
-Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment|assignment-db [--small] | job-latency | live | swarm [--agents N] [--items N] [--preload] [--postgres] | soak [--agents N] [--items N] [--nodes N] [--minutes N | --preload] [--webhook F] [--slow F] [--silent F] [--failing F] | circuits [--circuits N] [--agents N] [--groups N] [--rate N] [--browsers N] [--seconds N] | overnight [--agents N] [--items N] [--seconds N]");
+Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment|assignment-db [--small] | job-latency | live | trackrecord | swarm [--agents N] [--items N] [--preload] [--postgres] | soak [--agents N] [--items N] [--nodes N] [--minutes N | --preload] [--webhook F] [--slow F] [--silent F] [--failing F] | circuits [--circuits N] [--agents N] [--groups N] [--rate N] [--browsers N] [--seconds N] | overnight [--agents N] [--items N] [--seconds N]");
 Console.Error.WriteLine("  assignment     candidate scoring, greedy and optimal solve at 300 × 4,000 and 3,000 × 40,000");
 Console.Error.WriteLine("  assignment-db  one whole assignment pass against a throwaway PostgreSQL, greedy and optimal, 300 × 4,000");
 Console.Error.WriteLine("  job-latency    enqueue → start of a Hangfire job across processes, polling against LISTEN/NOTIFY");
@@ -59,5 +64,6 @@ Console.Error.WriteLine("  swarm          the app as a process on its embedded d
 Console.Error.WriteLine("  circuits       300 boards open (light circuits + a few Chromium tabs) while 300 agents report 50/s: memory per circuit, event → browser");
 Console.Error.WriteLine("  soak           agents of every kind (pull, webhook; slow, silent, failing) on N app nodes over one PostgreSQL, items fed in compressed time: lost, done twice, RSS, throughput, split");
 Console.Error.WriteLine("  overnight      300 pull agents left alone under budgets, a tenth looping and a tenth failing, in compressed time: spend against each budget, offers to loopers and failers");
+Console.Error.WriteLine("  trackrecord    a simulated month of a group whose members differ in reliability: first offers per week to the reliable member of each area");
 Console.Error.WriteLine("  live           commit → live subscriber latency at 300 agents × 4,000 items, and the capture's cost to writers");
 return 2;

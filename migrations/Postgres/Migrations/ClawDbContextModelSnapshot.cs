@@ -54,6 +54,9 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<bool>("IsInstanceOwner")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTimeOffset?>("LastApiCallAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("LastSeenAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -433,13 +436,26 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("AcceptsWork")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("JoinedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ProfileUpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("SkillsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.HasKey("GroupId", "UserId");
 
@@ -844,6 +860,9 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<double?>("Pace")
+                        .HasColumnType("double precision");
+
                     b.Property<DateTimeOffset?>("PingedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -859,6 +878,10 @@ namespace ClawGroups.Migrations.Postgres.Migrations
 
                     b.Property<double>("Score")
                         .HasColumnType("double precision");
+
+                    b.Property<string>("SkillArea")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("StallReason")
                         .HasMaxLength(32)
@@ -910,6 +933,10 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("AskedAssigneeKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<Guid?>("AssigneeAgentId")
                         .HasColumnType("uuid");

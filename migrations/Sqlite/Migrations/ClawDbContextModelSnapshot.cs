@@ -49,6 +49,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<bool>("IsInstanceOwner")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastApiCallAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LastSeenAt")
                         .HasColumnType("INTEGER");
 
@@ -428,12 +431,25 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<Guid>("UserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("AcceptsWork")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("JoinedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ProfileUpdatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SkillsJson")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("GroupId", "UserId");
@@ -835,6 +851,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<double?>("Pace")
+                        .HasColumnType("REAL");
+
                     b.Property<long?>("PingedAt")
                         .HasColumnType("INTEGER");
 
@@ -850,6 +869,10 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
 
                     b.Property<double>("Score")
                         .HasColumnType("REAL");
+
+                    b.Property<string>("SkillArea")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("StallReason")
                         .HasMaxLength(32)
@@ -900,6 +923,10 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
             modelBuilder.Entity("ClawGroups.Data.WorkItems.WorkItem", b =>
                 {
                     b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AskedAssigneeKind")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("AssigneeAgentId")

@@ -91,6 +91,7 @@ public sealed class SweepJobTests
         await using var passScopes = new ServiceCollection().BuildServiceProvider();
         var passes = new GroupPasses(passScopes.GetRequiredService<IServiceScopeFactory>(), new GroupPassTurns(), bulkheads);
 
-        await new SweepJob(context, stallSweep, reviewerPass, passes, jobs, storage ?? emptyStorage, bulkheads, scene.Time).RunAsync(CancellationToken.None);
+        var personOfferSweep = new PersonOfferSweep(context, lifecycle, options, scene.Time);
+        await new SweepJob(context, stallSweep, personOfferSweep, reviewerPass, passes, jobs, storage ?? emptyStorage, bulkheads, scene.Time).RunAsync(CancellationToken.None);
     }
 }
