@@ -21,6 +21,12 @@ public class Group
     /// <summary>How many attempts an item gets before it fails and is escalated; null uses configuration.</summary>
     public int? MaxAttempts { get; set; }
 
+    /// <summary>When set, a planner's plan for a goal waits for a person to approve it before its sub-items are created.</summary>
+    public bool RequirePlanApproval { get; set; }
+
+    /// <summary>How many sub-items one plan may have; null uses <see cref="GroupLimits.DefaultMaxPlanItems"/>.</summary>
+    public int? MaxPlanItems { get; set; }
+
     public Guid? CreatedByUserId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -1,0 +1,72 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ClawGroups.Migrations.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class GoalsAndPlans : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "DroppedAt",
+                table: "WorkItems",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Kind",
+                table: "WorkItems",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "Task");
+
+            migrationBuilder.AddColumn<string>(
+                name: "PendingPlanJson",
+                table: "WorkItems",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "MaxPlanItems",
+                table: "Groups",
+                type: "integer",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "RequirePlanApproval",
+                table: "Groups",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "DroppedAt",
+                table: "WorkItems");
+
+            migrationBuilder.DropColumn(
+                name: "Kind",
+                table: "WorkItems");
+
+            migrationBuilder.DropColumn(
+                name: "PendingPlanJson",
+                table: "WorkItems");
+
+            migrationBuilder.DropColumn(
+                name: "MaxPlanItems",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "RequirePlanApproval",
+                table: "Groups");
+        }
+    }
+}
