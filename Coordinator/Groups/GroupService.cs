@@ -161,7 +161,8 @@ public sealed class GroupService(ClawDbContext context, TimeProvider time, IOpti
             group.MaxAttempts, group.Thresholds.HeartbeatTimeoutSeconds, group.Thresholds.ProgressTimeoutSeconds,
             group.Thresholds.StartGraceSeconds, group.Thresholds.OverrunFactor,
             new GroupSettingDefaults(defaults.MaxAttempts, defaults.HeartbeatTimeoutSeconds, defaults.ProgressTimeoutSeconds,
-                defaults.StartGraceSeconds, defaults.OverrunFactor));
+                defaults.StartGraceSeconds, defaults.OverrunFactor),
+            group.RequirePlanApproval, group.MaxPlanItems);
         return new GroupView(group.Id, group.Name, group.Description, group.RequireReview, group.CreatedAt, members, settings);
     }
 }

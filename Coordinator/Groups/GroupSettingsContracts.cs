@@ -15,7 +15,9 @@ public sealed record UpdateGroupSettingsRequest(
     Overridable<int>? HeartbeatTimeoutSeconds = null,
     Overridable<int>? ProgressTimeoutSeconds = null,
     Overridable<int>? StartGraceSeconds = null,
-    Overridable<double>? OverrunFactor = null);
+    Overridable<double>? OverrunFactor = null,
+    bool? RequirePlanApproval = null,
+    Overridable<int>? MaxPlanItems = null);
 
 /// <summary>A group's own value for a setting, or null for the configured default. In JSON just the number or <c>null</c>.</summary>
 [JsonConverter(typeof(OverridableJsonConverterFactory))]
@@ -32,7 +34,9 @@ public sealed record GroupSettingsView(
     int? ProgressTimeoutSeconds,
     int? StartGraceSeconds,
     double? OverrunFactor,
-    GroupSettingDefaults Defaults);
+    GroupSettingDefaults Defaults,
+    bool RequirePlanApproval = false,
+    int? MaxPlanItems = null);
 
 /// <summary>What the coordinator uses where a group sets nothing (the <c>ClawGroups:Coordinator</c> section).</summary>
 public sealed record GroupSettingDefaults(

@@ -1,7 +1,9 @@
 namespace ClawGroups.Coordinator.WorkItems;
 
+/// <summary>A new item; <paramref name="Kind"/> (added) is <c>task</c> (the default) or <c>goal</c>, which a planner splits.</summary>
 public sealed record CreateWorkItemRequest(
-    string? Title, string? Description, IReadOnlyList<string>? RequiredSkills, int? Priority, IReadOnlyList<Guid>? DependsOn, Guid? ParentId);
+    string? Title, string? Description, IReadOnlyList<string>? RequiredSkills, int? Priority, IReadOnlyList<Guid>? DependsOn, Guid? ParentId,
+    string? Kind = null);
 
 /// <summary>What a person changes in an item; a field left out (null) stays as it is.</summary>
 public sealed record EditWorkItemRequest(string? Title, string? Description, IReadOnlyList<string>? RequiredSkills, int? Priority);

@@ -38,6 +38,11 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
             errors["parentId"] = [$"parentId {parentId} is not a work item of this group."];
         }
 
+        if (!WorkItemKinds.TryParseCreatable(request.Kind, out var kind))
+        {
+            errors["kind"] = ["kind is task (the default) or goal."];
+        }
+
         if (errors.Count > 0)
         {
             return Failure.Invalid(errors);
@@ -51,7 +56,8 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
             ParentId = request.ParentId,
             Title = title!,
             Description = request.Description?.Trim() ?? "",
-            RequiredSkills = request.RequiredSkills is { } skills ? WorkItemFields.Skills(skills) : [],
+            Kind = kind,
+            RequiredSkills = request.RequiredSkills is { } skills ? WorkItemFields.Skills(skills) : Goals.GoalRouting.DefaultSkills(kind),
             Priority = request.Priority ?? 0,
             // A new item cannot close a cycle: it depends only on items that exist already.
             State = dependencies.All(d => d.State == WorkItemState.Done) ? WorkItemState.Ready : WorkItemState.Backlog,
@@ -66,7 +72,7 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
         ItemReadings.ReadWritten(await skillModels.ForGroupAsync(context, groupId, cancellationToken), [item], cancellationToken);
         context.WorkItems.Add(item);
         context.AddTrailEvent(groupId, caller, TrailEventTypes.Created, now,
-            new { item.Title, state = WorkItemStates.ApiName(item.State), item.RequiredSkills, item.Priority, dependsOn }, item.Id);
+            new { item.Title, state = WorkItemStates.ApiName(item.State), item.RequiredSkills, item.Priority, dependsOn, kind = WorkItemKinds.ApiName(kind) }, item.Id);
         lifecycle.AssignmentNeeded(groupId);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);

@@ -22,7 +22,9 @@ public sealed record WorkItemView(
     DateTimeOffset UpdatedAt,
     DateTimeOffset StateChangedAt,
     IReadOnlyList<AssignmentView> Assignments,
-    RoutingView? Routing = null);
+    RoutingView? Routing = null,
+    string Kind = WorkItemKinds.Task,
+    bool Dropped = false);
 
 /// <summary>
 /// Whether the item waits for a person to route it (the members who could take it fit almost equally well), how sure the

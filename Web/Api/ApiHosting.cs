@@ -86,6 +86,7 @@ public static class ApiHosting
         api.WithRequestTimeout(TimeoutPolicy);
         api.MapGroupsApi();
         api.MapWorkItemsApi();
+        api.MapGoalsApi();
         api.MapAgentsApi();
         return app;
     }
