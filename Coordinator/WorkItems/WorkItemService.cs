@@ -57,7 +57,7 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
             Title = title!,
             Description = request.Description?.Trim() ?? "",
             Kind = kind,
-            RequiredSkills = request.RequiredSkills is { } skills ? WorkItemFields.Skills(skills) : Goals.GoalRouting.DefaultSkills(kind),
+            RequiredSkills = request.RequiredSkills is { Count: > 0 } skills ? WorkItemFields.Skills(skills) : Goals.GoalRouting.DefaultSkills(kind),
             Priority = request.Priority ?? 0,
             // A new item cannot close a cycle: it depends only on items that exist already.
             State = dependencies.All(d => d.State == WorkItemState.Done) ? WorkItemState.Ready : WorkItemState.Backlog,

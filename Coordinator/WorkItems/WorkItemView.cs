@@ -24,7 +24,8 @@ public sealed record WorkItemView(
     IReadOnlyList<AssignmentView> Assignments,
     RoutingView? Routing = null,
     string Kind = WorkItemKinds.Task,
-    bool Dropped = false);
+    bool Dropped = false,
+    bool PlanAwaitsApproval = false);
 
 /// <summary>
 /// Whether the item waits for a person to route it (the members who could take it fit almost equally well), how sure the

@@ -65,7 +65,7 @@ public static class WorkItemViews
             ToView(item.Usage), item.CreatedAt, item.UpdatedAt, item.StateChangedAt,
             item.Assignments.OrderBy(a => a.OfferedAt).Select(a => a.ToView(memberNames)).ToList(),
             item.RoutingHeldAt is null ? null : new RoutingView(true, item.RoutingConfidence ?? 0, RoutingHold.Candidates(item)),
-            WorkItemKinds.ApiName(item.Kind), item.DroppedAt is not null);
+            WorkItemKinds.ApiName(item.Kind), item.DroppedAt is not null, item.PendingPlanJson is not null);
     }
 
     public static AssignmentView ToView(this Assignment assignment, IReadOnlyDictionary<Guid, string> memberNames)
