@@ -21,6 +21,10 @@ public sealed class GroupSettingsModel
 
     public double? OverrunFactor { get; set; }
 
+    public bool RequirePlanApproval { get; set; }
+
+    public int? MaxPlanItems { get; set; }
+
     public static GroupSettingsModel From(GroupView group)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -35,11 +39,13 @@ public sealed class GroupSettingsModel
             ProgressTimeoutSeconds = settings?.ProgressTimeoutSeconds,
             StartGraceSeconds = settings?.StartGraceSeconds,
             OverrunFactor = settings?.OverrunFactor,
+            RequirePlanApproval = settings?.RequirePlanApproval ?? false,
+            MaxPlanItems = settings?.MaxPlanItems,
         };
     }
 
     /// <summary>Every field, so that an emptied number goes back to the default.</summary>
     public UpdateGroupSettingsRequest ToRequest() => new(
         Name, Description, RequireReview, new(MaxAttempts), new(HeartbeatTimeoutSeconds), new(ProgressTimeoutSeconds),
-        new(StartGraceSeconds), new(OverrunFactor));
+        new(StartGraceSeconds), new(OverrunFactor), RequirePlanApproval, new(MaxPlanItems));
 }
