@@ -174,7 +174,8 @@ public sealed class GroupService(
             new GroupSettingDefaults(defaults.MaxAttempts, defaults.HeartbeatTimeoutSeconds, defaults.ProgressTimeoutSeconds,
                 defaults.StartGraceSeconds, defaults.OverrunFactor),
             new BudgetsView(group.Budgets.MonthlyUsd, group.Budgets.MonthlyTokens, group.Budgets.PerItemUsd, group.Budgets.PerItemTokens,
-                group.Budgets.PerAgentDailyUsd, group.Budgets.PerAgentDailyTokens));
+                group.Budgets.PerAgentDailyUsd, group.Budgets.PerAgentDailyTokens),
+            group.RequirePlanApproval, group.MaxPlanItems);
         return new GroupView(group.Id, group.Name, group.Description, group.RequireReview, group.CreatedAt, members, settings, group.A2aEnabled);
     }
 }

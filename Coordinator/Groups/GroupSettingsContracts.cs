@@ -17,7 +17,9 @@ public sealed record UpdateGroupSettingsRequest(
     Overridable<int>? StartGraceSeconds = null,
     Overridable<double>? OverrunFactor = null,
     bool? A2aEnabled = null,
-    BudgetsPatch? Budgets = null);
+    BudgetsPatch? Budgets = null,
+    bool? RequirePlanApproval = null,
+    Overridable<int>? MaxPlanItems = null);
 
 /// <summary>
 /// <c>"budgets"</c> in a group's PATCH (docs/API.md, "Budgets"), itself a merge patch: a budget left out stays, <c>null</c> lifts
@@ -51,7 +53,9 @@ public sealed record GroupSettingsView(
     int? StartGraceSeconds,
     double? OverrunFactor,
     GroupSettingDefaults Defaults,
-    BudgetsView? Budgets = null);
+    BudgetsView? Budgets = null,
+    bool RequirePlanApproval = false,
+    int? MaxPlanItems = null);
 
 /// <summary>What the coordinator uses where a group sets nothing (the <c>ClawGroups:Coordinator</c> section).</summary>
 public sealed record GroupSettingDefaults(

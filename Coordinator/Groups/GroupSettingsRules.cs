@@ -42,6 +42,11 @@ public static class GroupSettingsRules
         Check(errors, "heartbeatTimeoutSeconds", request.HeartbeatTimeoutSeconds?.Value, HeartbeatTimeoutRange, "seconds");
         Check(errors, "progressTimeoutSeconds", request.ProgressTimeoutSeconds?.Value, ProgressTimeoutRange, "seconds");
         Check(errors, "startGraceSeconds", request.StartGraceSeconds?.Value, StartGraceRange, "seconds");
+        if (request.MaxPlanItems?.Value is { } maxPlanItems && maxPlanItems is < 1 or > GroupLimits.MaxPlanItemsLimit)
+        {
+            errors["maxPlanItems"] = [$"maxPlanItems must be between 1 and {GroupLimits.MaxPlanItemsLimit} items, or null for the default ({GroupLimits.DefaultMaxPlanItems})."];
+        }
+
         var factor = request.OverrunFactor?.Value;
         if (factor is { } f && (!double.IsFinite(f) || !OverrunFactorRange.IsValid(f)))
         {
@@ -73,6 +78,13 @@ public static class GroupSettingsRules
         }
 
         SetOverride(changed, "maxAttempts", group.MaxAttempts, request.MaxAttempts, v => group.MaxAttempts = v);
+        if (request.RequirePlanApproval is { } planApproval && planApproval != group.RequirePlanApproval)
+        {
+            group.RequirePlanApproval = planApproval;
+            changed.Add("requirePlanApproval");
+        }
+
+        SetOverride(changed, "maxPlanItems", group.MaxPlanItems, request.MaxPlanItems, v => group.MaxPlanItems = v);
         var thresholds = group.Thresholds;
         SetOverride(changed, "heartbeatTimeoutSeconds", thresholds.HeartbeatTimeoutSeconds, request.HeartbeatTimeoutSeconds, v => thresholds.HeartbeatTimeoutSeconds = v);
         SetOverride(changed, "progressTimeoutSeconds", thresholds.ProgressTimeoutSeconds, request.ProgressTimeoutSeconds, v => thresholds.ProgressTimeoutSeconds = v);

@@ -142,6 +142,8 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<AccessTokenService>();
         services.AddScoped<WorkItemService>();
         services.AddScoped<HumanWorkService>();
+        services.AddScoped<Goals.GoalPlanService>();
+        services.AddScoped<Goals.GoalDecisionService>();
         services.AddScoped<AgentRegistrationService>();
         services.AddScoped<AgentPresenceService>();
         services.AddScoped<AgentWorkService>();

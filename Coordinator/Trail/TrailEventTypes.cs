@@ -147,6 +147,24 @@ public static class TrailEventTypes
     public static readonly TrailEventType BreakerReleased = new("breaker.released");
 
     /// <summary>Every type above. Declared last: static fields are set in the order they are written.</summary>
+    /// <summary>A goal's planner answered with a plan: how many sub-items, and whether it awaits a person's approval.</summary>
+    public static readonly TrailEventType Planned = new("goal.planned");
+
+    /// <summary>A person approved a goal's plan (as it was, or edited): its sub-items were created.</summary>
+    public static readonly TrailEventType PlanApproved = new("goal.planApproved");
+
+    /// <summary>A person sent a goal's plan back with feedback: the goal is planned again.</summary>
+    public static readonly TrailEventType PlanRejected = new("goal.planRejected");
+
+    /// <summary>Every sub-item of a goal is done: the coordinator created its consolidation item.</summary>
+    public static readonly TrailEventType Consolidating = new("goal.consolidating");
+
+    /// <summary>A goal's consolidation is done: its result became the goal's, which went to review or is done.</summary>
+    public static readonly TrailEventType Consolidated = new("goal.consolidated");
+
+    /// <summary>The goal's people decided about a failed or cancelled sub-item: retry, drop or re-plan.</summary>
+    public static readonly TrailEventType SubItemDecided = new("goal.decided");
+
     public static IReadOnlyList<TrailEventType> All { get; } = typeof(TrailEventTypes)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.FieldType == typeof(TrailEventType))

@@ -1,9 +1,12 @@
 namespace ClawGroups.Coordinator.WorkItems;
 
-/// <summary>A new item; <paramref name="AssigneeKind"/> ("human" or "agent") asks for that kind of member, null: whoever fits best.</summary>
+/// <summary>
+/// A new item; <paramref name="AssigneeKind"/> ("human" or "agent") asks for that kind of member, null: whoever fits best.
+/// <paramref name="Kind"/> (added) is <c>task</c> (the default) or <c>goal</c>, which a planner splits.
+/// </summary>
 public sealed record CreateWorkItemRequest(
     string? Title, string? Description, IReadOnlyList<string>? RequiredSkills, int? Priority, IReadOnlyList<Guid>? DependsOn, Guid? ParentId,
-    string? AssigneeKind = null);
+    string? AssigneeKind = null, string? Kind = null);
 
 /// <summary>What a person changes in an item; a field left out (null) stays as it is.</summary>
 public sealed record EditWorkItemRequest(string? Title, string? Description, IReadOnlyList<string>? RequiredSkills, int? Priority);

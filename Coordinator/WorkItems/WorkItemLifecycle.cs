@@ -218,7 +218,10 @@ public sealed class WorkItemLifecycle(
         Now = time.GetUtcNow();
     }
 
-    /// <summary>Items that depended on <paramref name="done"/> and now have every dependency done become ready.</summary>
+    /// <summary>
+    /// Items that depended on <paramref name="done"/> and now have every dependency done become ready; every move that
+    /// finishes an item calls this, so it is also where a goal learns that a sub-item is done.
+    /// </summary>
     public async Task UnblockDependentsAsync(WorkItem done, Caller actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(done);
@@ -232,6 +235,9 @@ public sealed class WorkItemLifecycle(
             context.AddTrailEvent(dependent.GroupId, actor, TrailEventTypes.Ready, Now, new { unblockedBy = done.Id }, dependent.Id);
             _groupsToAssign.Add(dependent.GroupId);
         }
+
+        // The goal above it may be complete now: consolidated, or given its consolidated result.
+        await Goals.GoalProgress.ItemDoneAsync(context, this, done, actor, cancellationToken);
     }
 
     /// <summary>

@@ -53,4 +53,16 @@ public enum WorkItemMove
 
     /// <summary>A human accepted a result that arrived after its attempt was revoked: the human's acceptance is the review.</summary>
     AcceptLateResult,
+
+    /// <summary>A goal's planner answered with a plan (inProgress → backlog): the goal waits for its sub-items, holding no member.</summary>
+    Plan,
+
+    /// <summary>A goal's consolidation is done and the goal's result goes to review (backlog → inReview).</summary>
+    Consolidate,
+
+    /// <summary>A goal's consolidation is done and the group needs no review (backlog → done).</summary>
+    ConsolidateAndFinish,
+
+    /// <summary>A goal's people retry a cancelled sub-item (cancelled → ready).</summary>
+    Reopen,
 }

@@ -50,6 +50,11 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
             errors["assigneeKind"] = ["assigneeKind must be \"human\" or \"agent\" (or left out: whoever fits best)."];
         }
 
+        if (!WorkItemKinds.TryParseCreatable(request.Kind, out var kind))
+        {
+            errors["kind"] = ["kind is task (the default) or goal."];
+        }
+
         if (errors.Count > 0)
         {
             return Failure.Invalid(errors);
@@ -63,7 +68,8 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
             ParentId = request.ParentId,
             Title = title!,
             Description = request.Description?.Trim() ?? "",
-            RequiredSkills = request.RequiredSkills is { } skills ? WorkItemFields.Skills(skills) : [],
+            Kind = kind,
+            RequiredSkills = request.RequiredSkills is { Count: > 0 } skills ? WorkItemFields.Skills(skills) : Goals.GoalRouting.DefaultSkills(kind),
             Priority = request.Priority ?? 0,
             AskedAssigneeKind = askedKind,
             // A new item cannot close a cycle: it depends only on items that exist already.
@@ -79,7 +85,7 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
         ItemReadings.ReadWritten(await skillModels.ForGroupAsync(context, groupId, cancellationToken), [item], cancellationToken);
         context.WorkItems.Add(item);
         context.AddTrailEvent(groupId, caller, TrailEventTypes.Created, now,
-            new { item.Title, state = WorkItemStates.ApiName(item.State), item.RequiredSkills, item.Priority, dependsOn }, item.Id);
+            new { item.Title, state = WorkItemStates.ApiName(item.State), item.RequiredSkills, item.Priority, dependsOn, kind = WorkItemKinds.ApiName(kind) }, item.Id);
         lifecycle.AssignmentNeeded(groupId);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, cancellationToken);

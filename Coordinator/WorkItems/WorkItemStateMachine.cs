@@ -32,6 +32,10 @@ public static class WorkItemStateMachine
         [WorkItemMove.Retry] = ([Failed], _ => Ready),
         [WorkItemMove.Cancel] = (Open.Append(Failed).ToArray(), _ => Cancelled),
         [WorkItemMove.AcceptLateResult] = ([Ready, Assigned, InProgress, Stalled, Failed], _ => Done),
+        [WorkItemMove.Plan] = ([InProgress], _ => Backlog),
+        [WorkItemMove.Consolidate] = ([Backlog], _ => InReview),
+        [WorkItemMove.ConsolidateAndFinish] = ([Backlog], _ => Done),
+        [WorkItemMove.Reopen] = ([Cancelled], _ => Ready),
     };
 
     /// <summary>Whether the item is still in play (not done, failed or cancelled).</summary>
@@ -81,6 +85,7 @@ public static class WorkItemStateMachine
         WorkItemMove.Finish => "a result",
         WorkItemMove.TakeOver => "a takeover",
         WorkItemMove.HandBack => "a hand-back",
+        WorkItemMove.Plan => "a plan",
         _ => $"{move.ToString().ToLowerInvariant()}",
     };
 }

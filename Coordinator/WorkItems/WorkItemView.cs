@@ -25,7 +25,10 @@ public sealed record WorkItemView(
     RoutingView? Routing = null,
     QuestionView? Question = null,
     string? PausedReason = null,
-    string? AssigneeKind = null);
+    string? AssigneeKind = null,
+    string Kind = WorkItemKinds.Task,
+    bool Dropped = false,
+    bool PlanAwaitsApproval = false);
 
 /// <summary>
 /// (Added.) The assignee's open question while the item waits for a person's answer (an A2A task in input-required); the

@@ -30,6 +30,12 @@ public class Group
     /// <summary>What the group's agents may spend per month, per agent per day and per item; null values: no limit.</summary>
     public GroupBudgets Budgets { get; set; } = new();
 
+    /// <summary>When set, a planner's plan for a goal waits for a person to approve it before its sub-items are created.</summary>
+    public bool RequirePlanApproval { get; set; }
+
+    /// <summary>How many sub-items one plan may have; null uses <see cref="GroupLimits.DefaultMaxPlanItems"/>.</summary>
+    public int? MaxPlanItems { get; set; }
+
     public Guid? CreatedByUserId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

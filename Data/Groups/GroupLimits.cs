@@ -9,4 +9,10 @@ public static class GroupLimits
     public const int MaxNameLength = 200;
 
     public const int MaxDescriptionLength = 4000;
+
+    /// <summary>How many sub-items a plan may have where a group sets nothing.</summary>
+    public const int DefaultMaxPlanItems = 50;
+
+    /// <summary>The most a group may allow one plan: each sub-item is an item the board and the coordinator carry.</summary>
+    public const int MaxPlanItemsLimit = 500;
 }

@@ -15,6 +15,18 @@ public class WorkItem : IVersioned
     /// <summary>The item this one is a sub-item of, when a goal was split.</summary>
     public Guid? ParentId { get; set; }
 
+    /// <summary>A task, a goal that a planner splits, or the consolidation of a goal's sub-items.</summary>
+    public WorkItemKind Kind { get; set; }
+
+    /// <summary>
+    /// A goal's plan while it waits for a person's approval (JSON: the plan's items with their keys), or null. Approved, it
+    /// becomes sub-items and is cleared; sent back, it is cleared and the feedback goes with the goal to its next planner.
+    /// </summary>
+    public string? PendingPlanJson { get; set; }
+
+    /// <summary>When the goal's people dropped this failed or cancelled sub-item: the goal is consolidated without it.</summary>
+    public DateTimeOffset? DroppedAt { get; set; }
+
     public string Title { get; set; } = "";
 
     public string Description { get; set; } = "";

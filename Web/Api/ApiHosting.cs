@@ -88,6 +88,7 @@ public static class ApiHosting
         api.MapGroupsApi();
         api.MapMembersApi();
         api.MapWorkItemsApi();
+        api.MapGoalsApi();
         api.MapAgentsApi();
         return app;
     }

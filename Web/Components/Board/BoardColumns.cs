@@ -43,6 +43,20 @@ public static class BoardColumns
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, $"The board has no column for the state {state}."),
     };
 
+    /// <summary>
+    /// The column a card is shown in: by its state, except that a goal waiting in backlog shows where its work is — in
+    /// review while its plan awaits a person's approval, in progress while its sub-items run.
+    /// </summary>
+    public static string ColumnOf(WorkItemView item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item is { Kind: WorkItemKinds.Goal, State: "backlog" }
+            ? item.PlanAwaitsApproval ? InReview : InProgress
+            : ColumnOf(item.State);
+    }
+
+    public const string PlanAwaitsApproval = "Plan awaits approval";
+
     /// <summary>Every state in the order the board's state filter lists them: the flow of work, then the ends.</summary>
     public static IReadOnlyList<WorkItemState> FilterOrder { get; } =
     [
@@ -59,6 +73,12 @@ public static class BoardColumns
     public static string? FlagOf(WorkItemView item)
     {
         ArgumentNullException.ThrowIfNull(item);
+        if (item is { Kind: WorkItemKinds.Goal, State: "backlog" })
+        {
+            // A goal in backlog waits for its plan's approval or for its sub-items, whose progress the card shows.
+            return item.PlanAwaitsApproval ? PlanAwaitsApproval : null;
+        }
+
         return item.Routing is { NeedsPerson: true } ? NeedsPersonToRoute : WorkItemStates.Parse(item.State) switch
         {
             WorkItemState.Stalled => "Stalled",

@@ -64,6 +64,13 @@ public static class TrailText
         (TrailEventTypes.LateResult, data => $"A result arrived after the attempt ended; kept for review.{Suffix(Text(data, "summary"))}"),
         (TrailEventTypes.LateResultAccepted, _ => "The late result was accepted."),
         (TrailEventTypes.NeedsRouting, data => $"Needs a person to route: the model could not tell its best candidates apart (confidence {Text(data, "confidence")})."),
+        (TrailEventTypes.Planned, data => string.Equals(Text(data, "awaitingApproval"), "true", StringComparison.OrdinalIgnoreCase)
+            ? $"Planned: {Text(data, "items")} sub-items, waiting for a person to approve the plan." : $"Planned: {Text(data, "items")} sub-items."),
+        (TrailEventTypes.PlanApproved, data => $"Plan approved: {Text(data, "items")} sub-items created."),
+        (TrailEventTypes.PlanRejected, data => $"Plan sent back to be planned again.{Suffix(Text(data, "feedback"))}"),
+        (TrailEventTypes.Consolidating, _ => "Every sub-item is done: the results are being written up."),
+        (TrailEventTypes.Consolidated, data => string.Equals(Text(data, "review"), "true", StringComparison.OrdinalIgnoreCase) ? "Consolidated: the written-up result is in review." : "Consolidated: done."),
+        (TrailEventTypes.SubItemDecided, data => $"Decided about a sub-item: {Text(data, "choice")}.{Suffix(Text(data, "feedback"))}"),
         (TrailEventTypes.AgentRegistered, data => $"Agent {Text(data, "name")} joined."),
         (TrailEventTypes.AgentKeyRotated, _ => "The agent's API key was replaced."),
         (TrailEventTypes.AgentRevoked, data => $"Agent {Text(data, "name")} was revoked."),

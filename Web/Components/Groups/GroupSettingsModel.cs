@@ -26,6 +26,10 @@ public sealed class GroupSettingsModel
     /// <summary>The group's budgets; an empty one is no limit (decision 0028).</summary>
     public BudgetsModel Budgets { get; set; } = new();
 
+    public bool RequirePlanApproval { get; set; }
+
+    public int? MaxPlanItems { get; set; }
+
     public static GroupSettingsModel From(GroupView group)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -42,11 +46,14 @@ public sealed class GroupSettingsModel
             OverrunFactor = settings?.OverrunFactor,
             A2aEnabled = group.A2aEnabled,
             Budgets = BudgetsModel.From(settings?.Budgets),
+            RequirePlanApproval = settings?.RequirePlanApproval ?? false,
+            MaxPlanItems = settings?.MaxPlanItems,
         };
     }
 
     /// <summary>Every field, so that an emptied number goes back to the default.</summary>
     public UpdateGroupSettingsRequest ToRequest() => new(
         Name, Description, RequireReview, new(MaxAttempts), new(HeartbeatTimeoutSeconds), new(ProgressTimeoutSeconds),
-        new(StartGraceSeconds), new(OverrunFactor), A2aEnabled: A2aEnabled, Budgets: Budgets.ToPatch());
+        new(StartGraceSeconds), new(OverrunFactor), A2aEnabled: A2aEnabled, Budgets: Budgets.ToPatch(),
+        RequirePlanApproval: RequirePlanApproval, MaxPlanItems: new(MaxPlanItems));
 }

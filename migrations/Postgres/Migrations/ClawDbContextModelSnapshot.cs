@@ -375,10 +375,16 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<int?>("MaxAttempts")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("MaxPlanItems")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("RequirePlanApproval")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("RequireReview")
                         .HasColumnType("boolean");
@@ -972,11 +978,19 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("DroppedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<double?>("ExpectedDurationSeconds")
                         .HasColumnType("double precision");
 
                     b.Property<Guid>("GroupId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<Guid?>("ParentId")
                         .HasColumnType("uuid");
@@ -987,6 +1001,9 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<string>("PausedReason")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("PendingPlanJson")
+                        .HasColumnType("text");
 
                     b.Property<int>("Priority")
                         .HasColumnType("integer");

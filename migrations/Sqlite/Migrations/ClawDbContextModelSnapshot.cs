@@ -370,10 +370,16 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<int?>("MaxAttempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("MaxPlanItems")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("RequirePlanApproval")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("RequireReview")
                         .HasColumnType("INTEGER");
@@ -963,10 +969,18 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DroppedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("ExpectedDurationSeconds")
                         .HasColumnType("REAL");
 
                     b.Property<Guid>("GroupId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ParentId")
@@ -977,6 +991,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
 
                     b.Property<string>("PausedReason")
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PendingPlanJson")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Priority")

@@ -1,3 +1,4 @@
+using ClawGroups.AgentSimulator.Api;
 using System.Globalization;
 
 namespace ClawGroups.AgentSimulator.Agents;
@@ -18,6 +19,9 @@ public enum AgentBehaviourKind
 
     /// <summary>Its webhook endpoint answers 500 to the first n deliveries, then works diligently.</summary>
     FlakyWebhook,
+
+    /// <summary>Answers the goals it is offered with a plan (<see cref="AgentBehaviour.PlanFor"/>); other work it does diligently.</summary>
+    Planner,
 }
 
 public enum FailingMode
@@ -43,7 +47,20 @@ public sealed record AgentBehaviour
     /// <summary>For <see cref="AgentBehaviourKind.FlakyWebhook"/>: deliveries answered 500 first.</summary>
     public int FlakyDeliveries { get; private init; }
 
+    /// <summary>For <see cref="AgentBehaviourKind.Planner"/>: the plan it answers a goal with.</summary>
+    public Func<WorkItem, Plan> PlanFor { get; private init; } = DefaultPlan;
+
     public static AgentBehaviour Diligent { get; } = new(AgentBehaviourKind.Diligent);
+
+    /// <summary>A planner; without <paramref name="plan"/> it splits every goal into find out, do, check (each after the one before).</summary>
+    public static AgentBehaviour Planner(Func<WorkItem, Plan>? plan = null) => new(AgentBehaviourKind.Planner) { PlanFor = plan ?? DefaultPlan };
+
+    private static Plan DefaultPlan(WorkItem goal) => new(
+    [
+        new PlanItem("find-out", $"Find out what \"{goal.Title}\" needs", "Gather what is known and what is missing."),
+        new PlanItem("do", $"Do \"{goal.Title}\"", goal.Description, DependsOn: ["find-out"]),
+        new PlanItem("check", $"Check \"{goal.Title}\"", "Check the work against the goal.", DependsOn: ["do"]),
+    ]);
 
     public static AgentBehaviour Silent { get; } = new(AgentBehaviourKind.Silent);
 
@@ -68,7 +85,7 @@ public sealed record AgentBehaviour
     };
 
     /// <summary>
-    /// Reads the console's spelling: <c>diligent</c>, <c>slow</c>, <c>slow:&lt;seconds&gt;</c>, <c>silent</c>,
+    /// Reads the console's spelling: <c>diligent</c>, <c>planner</c>, <c>slow</c>, <c>slow:&lt;seconds&gt;</c>, <c>silent</c>,
     /// <c>failing</c>, <c>failing:decline</c>, <c>failing:webhook</c>, <c>flaky:&lt;n&gt;</c>.
     /// </summary>
     public static bool TryParse(string? text, out AgentBehaviour behaviour, out string? error)
@@ -80,6 +97,9 @@ public sealed record AgentBehaviour
         switch (parts[0])
         {
             case "diligent" when argument is null:
+                return true;
+            case "planner" when argument is null:
+                behaviour = Planner();
                 return true;
             case "silent" when argument is null:
                 behaviour = Silent;
@@ -110,7 +130,7 @@ public sealed record AgentBehaviour
                 error = $"'{text}': flaky needs the number of deliveries to fail first, a whole number above 0 (flaky:3).";
                 return false;
             default:
-                error = $"Unknown behaviour '{text}'. Expected diligent, slow, slow:<seconds>, silent, failing, failing:decline, failing:webhook or flaky:<n>.";
+                error = $"Unknown behaviour '{text}'. Expected diligent, planner, slow, slow:<seconds>, silent, failing, failing:decline, failing:webhook or flaky:<n>.";
                 return false;
         }
     }

@@ -20,6 +20,7 @@ public sealed class AgentObservations
     private readonly List<string> _accepted = [];
     private readonly List<string> _declined = [];
     private readonly List<string> _completed = [];
+    private readonly List<string> _planned = [];
     private readonly List<string> _paused = [];
     private readonly List<string> _resumed = [];
     private readonly List<ReceivedMessage> _messages = [];
@@ -39,6 +40,9 @@ public sealed class AgentObservations
 
     /// <summary>Items whose result the server took (2xx).</summary>
     public IReadOnlyList<string> Completed => Snapshot(_completed);
+
+    /// <summary>Goals this agent answered with a plan.</summary>
+    public IReadOnlyList<string> Planned => Snapshot(_planned);
     public IReadOnlyList<string> Paused => Snapshot(_paused);
     public IReadOnlyList<string> Resumed => Snapshot(_resumed);
     public IReadOnlyList<ReceivedMessage> Messages => Snapshot(_messages);
@@ -55,6 +59,8 @@ public sealed class AgentObservations
     internal void Accept(string id) => Add(_accepted, id);
     internal void Decline(string id) => Add(_declined, id);
     internal void Complete(string id) => Add(_completed, id);
+
+    internal void Plan(string id) => Add(_planned, id);
     internal void Pause(string id) => Add(_paused, id);
     internal void Resume(string id) => Add(_resumed, id);
     internal void Message(ReceivedMessage message) => Add(_messages, message);

@@ -125,6 +125,12 @@ public sealed partial class SimulatedAgent
             return;
         }
 
+        if (_options.Behaviour.Kind == AgentBehaviourKind.Planner && item.Kind == WorkItemKinds.Goal)
+        {
+            await PlanAsync(item, stopping);
+            return;
+        }
+
         var run = new WorkRun(item, stopping);
         if (!_runs.TryAdd(item.Id, run))
         {
@@ -133,6 +139,22 @@ public sealed partial class SimulatedAgent
         }
         run.Task = Task.Run(() => WorkAsync(run), CancellationToken.None);
         _signal.Pulse();
+    }
+
+    /// <summary>Answers a goal with the behaviour's plan; the goal then waits for its sub-items, holding nothing of this agent.</summary>
+    private async Task PlanAsync(WorkItem goal, CancellationToken stopping)
+    {
+        try
+        {
+            var plan = _options.Behaviour.PlanFor(goal);
+            await CallAsync((key, ct) => Api.SubmitPlanAsync(goal.Id, plan, key, ct), stopping);
+            Observed.Plan(goal.Id);
+            _logger.LogInformation("Agent {Agent}: planned {WorkItemId} in {Count} sub-items", Name, goal.Id, plan.Items.Count);
+        }
+        catch (Exception e) when (IsCallFailure(e, stopping))
+        {
+            Fail(goal.Id, "plan", e);
+        }
     }
 
     private async Task WorkAsync(WorkRun run)

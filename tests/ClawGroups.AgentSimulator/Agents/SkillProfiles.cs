@@ -40,6 +40,11 @@ public static class SkillProfiles
         Skill("review", "Review", "Reviews code, documents and analyses for correctness and completeness; writes actionable feedback.", ["review", "quality"], ["Review this pull request", "Check this reconciliation for mistakes"], 0.9),
         Skill("testing", "Testing", "Writes and runs tests to check a change.", ["review", "testing"], ["Add tests for the invoice export"], 0.75));
 
+    /// <summary>A planner: goals go to it (they require <c>planning</c>), and it answers them with a plan.</summary>
+    public static AgentCard Planner { get; } = Card(
+        "planner", "Planner agent: splits goals into plans of sub-items with their dependencies.", "claude-opus-4.6", 2,
+        Skill("planning", "Planning", "Breaks a goal into tasks, orders them by dependency, names the skills each needs.", ["planning", "project-management"], ["Plan the launch of the new pricing page"], 0.9));
+
     private static readonly Dictionary<string, AgentCard> ByName = new(StringComparer.OrdinalIgnoreCase)
     {
         ["frontend"] = Frontend,
@@ -48,6 +53,7 @@ public static class SkillProfiles
         ["accounting"] = Accounting,
         ["research"] = Research,
         ["reviewer"] = Reviewer,
+        ["planner"] = Planner,
     };
 
     public static IReadOnlyCollection<string> Names => ByName.Keys;

@@ -117,6 +117,17 @@ public sealed class ClawApiClient
     public Task<ClawApiResponse> SubmitResultAsync(string workItemId, WorkResult result, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
         ItemActionAsync(workItemId, "result", result, idempotencyKey, cancellationToken);
 
+    /// <summary>The member holding a goal answers it with a plan.</summary>
+    public Task<ClawApiResponse> SubmitPlanAsync(string workItemId, Plan plan, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        ItemActionAsync(workItemId, "plan", plan, idempotencyKey, cancellationToken);
+
+    /// <summary>A person approves the plan awaiting approval, or the edited plan given.</summary>
+    public Task<PlanOutcome> ApprovePlanAsync(string workItemId, Plan? edited = null, CancellationToken cancellationToken = default) =>
+        ReadAsync<PlanOutcome>(HttpMethod.Post, $"api/v1/work-items/{Esc(workItemId)}/plan/approve", edited, null, cancellationToken);
+
+    public Task<PlanOutcome> RejectPlanAsync(string workItemId, string? feedback, CancellationToken cancellationToken = default) =>
+        ReadAsync<PlanOutcome>(HttpMethod.Post, $"api/v1/work-items/{Esc(workItemId)}/plan/reject", new { feedback }, null, cancellationToken);
+
     public Task<ClawApiResponse> DeclineAsync(string workItemId, string reason, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
         ItemActionAsync(workItemId, "decline", new Decline(reason), idempotencyKey, cancellationToken);
 

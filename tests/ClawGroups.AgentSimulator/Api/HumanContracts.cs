@@ -39,7 +39,8 @@ public sealed record CreateWorkItem(
     IReadOnlyList<string>? RequiredSkills = null,
     int? Priority = null,
     IReadOnlyList<string>? DependsOn = null,
-    string? ParentId = null);
+    string? ParentId = null,
+    string? Kind = null);
 
 /// <summary>The work item states as the API writes them.</summary>
 public static class WorkItemStates
@@ -59,6 +60,8 @@ public sealed record WorkItem
 {
     public required string Id { get; init; }
     public string? GroupId { get; init; }
+    public string? ParentId { get; init; }
+    public string? Kind { get; init; }
     public string? Title { get; init; }
     public string? Description { get; init; }
     public string? State { get; init; }

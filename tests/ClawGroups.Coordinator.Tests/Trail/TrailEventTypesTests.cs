@@ -18,7 +18,8 @@ public sealed class TrailEventTypesTests
             "work.cancelled", "work.released", "agent.registered", "agent.keyRotated", "agent.revoked", "agent.stalled", "agent.signedOff",
             "agent.returned", "agent.unreachable", "agent.reachable", "group.created", "group.updated", "member.joined",
             "invite.created", "joinToken.created", "model.tuned", "budget.warning", "budget.exceeded", "breaker.tripped",
-            "breaker.released",
+            "breaker.released", "goal.planned", "goal.planApproved", "goal.planRejected", "goal.consolidating", "goal.consolidated",
+            "goal.decided",
         ];
 
         Assert.Equal(names.Order(StringComparer.Ordinal), TrailEventTypes.All.Select(t => t.Name).Order(StringComparer.Ordinal));

@@ -11,16 +11,16 @@ public sealed class WorkItemStateMachineTests
     /// machine: one row per state, one column per move, the target state where the move is allowed, "." where not.
     /// </summary>
     private const string Matrix = """
-        state      | unblock block  assign   accept     decline submitForReview finish approve reject takeOver   handBack reassign stall   fail   retry cancel acceptLateResult
-        backlog    | ready   .      .        .          .       .               .      .       .      .          .        .        .       .      .     cancelled .
-        ready      | .       backlog assigned .         .       .               .      .       .      inProgress .        assigned .       failed .     cancelled done
-        assigned   | .       .      .        inProgress ready   .               .      .       .      inProgress .        assigned stalled failed .     cancelled done
-        inProgress | .       .      .        .          ready   inReview        done   .       .      inProgress ready    assigned stalled failed .     cancelled done
-        inReview   | .       .      .        .          .       .               .      done    ready  .          .        .        .       .      .     cancelled .
-        done       | .       .      .        .          .       .               .      .       .      .          .        .        .       .      .     . .
-        stalled    | .       .      assigned .          .       .               .      .       .      inProgress .        assigned .       failed .     cancelled done
-        failed     | .       .      .        .          .       .               .      .       .      .          .        assigned .       .      ready cancelled done
-        cancelled  | .       .      .        .          .       .               .      .       .      .          .        .        .       .      .     . .
+        state      | unblock block  assign   accept     decline submitForReview finish approve reject takeOver   handBack reassign stall   fail   retry cancel acceptLateResult plan    consolidate consolidateAndFinish reopen
+        backlog    | ready   .      .        .          .       .               .      .       .      .          .        .        .       .      .     cancelled . .       inReview    done                 .
+        ready      | .       backlog assigned .         .       .               .      .       .      inProgress .        assigned .       failed .     cancelled done .       .           .                    .
+        assigned   | .       .      .        inProgress ready   .               .      .       .      inProgress .        assigned stalled failed .     cancelled done .       .           .                    .
+        inProgress | .       .      .        .          ready   inReview        done   .       .      inProgress ready    assigned stalled failed .     cancelled done backlog .           .                    .
+        inReview   | .       .      .        .          .       .               .      done    ready  .          .        .        .       .      .     cancelled . .       .           .                    .
+        done       | .       .      .        .          .       .               .      .       .      .          .        .        .       .      .     . . .       .           .                    .
+        stalled    | .       .      assigned .          .       .               .      .       .      inProgress .        assigned .       failed .     cancelled done .       .           .                    .
+        failed     | .       .      .        .          .       .               .      .       .      .          .        assigned .       .      ready cancelled done .       .           .                    .
+        cancelled  | .       .      .        .          .       .               .      .       .      .          .        .        .       .      .     . . .       .           .                    ready
         """;
 
     private static readonly DateTimeOffset Before = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -47,6 +47,7 @@ internal sealed record FuzzOperation(
             {
                 ["name"] = "Fuzz group", ["description"] = "Where the fuzz test works", ["requireReview"] = true, ["maxAttempts"] = 3,
                 ["heartbeatTimeoutSeconds"] = 90, ["progressTimeoutSeconds"] = 900, ["startGraceSeconds"] = 60, ["overrunFactor"] = 4,
+                ["requirePlanApproval"] = false, ["maxPlanItems"] = 20,
             })),
             new("create join token", HttpMethod.Post, "/api/v1/groups/{group}/join-tokens", Credential.Human,
                 Body(new JsonObject { ["expiresInMinutes"] = 60, ["maxUses"] = 10 })),
@@ -58,6 +59,7 @@ internal sealed record FuzzOperation(
             {
                 ["title"] = "Export invoices as CSV", ["description"] = "An endpoint that streams the month's invoices.",
                 ["requiredSkills"] = new JsonArray("api"), ["priority"] = 0, ["dependsOn"] = new JsonArray("{anyItem}"), ["parentId"] = null,
+                ["kind"] = "task",
             })),
             new("get item", HttpMethod.Get, "/api/v1/work-items/{item}", Credential.Human, Target: ItemTarget.Any),
             new("item events", HttpMethod.Get, "/api/v1/work-items/{item}/events", Credential.Human, Target: ItemTarget.Any),
@@ -80,6 +82,16 @@ internal sealed record FuzzOperation(
                 Body(new JsonObject { ["approve"] = false, ["feedback"] = "Add the totals row." }), ItemTarget.InReview),
             new("cancel", HttpMethod.Post, "/api/v1/work-items/{item}/cancel", Credential.Human, Target: ItemTarget.Ready),
             new("retry", HttpMethod.Post, "/api/v1/work-items/{item}/retry", Credential.Human, Target: ItemTarget.Any),
+            new("goal shape", HttpMethod.Get, "/api/v1/work-items/{item}/plan", Credential.Human, Target: ItemTarget.Any),
+            new("approve plan", HttpMethod.Post, "/api/v1/work-items/{item}/plan/approve", Credential.Human, Body(new JsonObject
+            {
+                ["items"] = new JsonArray(new JsonObject { ["key"] = "a", ["title"] = "First step" },
+                    new JsonObject { ["key"] = "b", ["title"] = "Second step", ["dependsOn"] = new JsonArray("a") }),
+            }), ItemTarget.Any),
+            new("reject plan", HttpMethod.Post, "/api/v1/work-items/{item}/plan/reject", Credential.Human,
+                Body(new JsonObject { ["feedback"] = "Start with the budget." }), ItemTarget.Any),
+            new("decide about a sub-item", HttpMethod.Post, "/api/v1/work-items/{item}/decision", Credential.Human,
+                Body(new JsonObject { ["choice"] = "retry", ["feedback"] = "One more go." }), ItemTarget.Any),
             new("accept late result", HttpMethod.Post, "/api/v1/work-items/{item}/late-results/{assignment}/accept", Credential.Human, Target: ItemTarget.Any),
 
             // Agents.
@@ -106,6 +118,12 @@ internal sealed record FuzzOperation(
                 ["summary"] = "Endpoint added with tests.",
                 ["artifacts"] = new JsonArray(new JsonObject { ["name"] = "result.md", ["mediaType"] = "text/markdown", ["content"] = "# Done\n" }),
                 ["usage"] = new JsonObject { ["inputTokens"] = 3000, ["outputTokens"] = 800, ["costUsd"] = 0.025m },
+            }), ItemTarget.Held),
+            new("plan", HttpMethod.Post, "/api/v1/work-items/{item}/plan", Credential.Agent, Body(new JsonObject
+            {
+                ["items"] = new JsonArray(
+                    new JsonObject { ["key"] = "a", ["title"] = "Find out", ["description"] = "What is known", ["requiredSkills"] = new JsonArray("backend") },
+                    new JsonObject { ["key"] = "b", ["title"] = "Do it", ["dependsOn"] = new JsonArray("a") }),
             }), ItemTarget.Held),
             new("decline", HttpMethod.Post, "/api/v1/work-items/{item}/decline", Credential.Agent,
                 Body(new JsonObject { ["reason"] = "Not my area." }), ItemTarget.Held),
