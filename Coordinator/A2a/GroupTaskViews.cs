@@ -26,11 +26,14 @@ public static class GroupTaskViews
     public static A2aTaskStatus ToStatus(this WorkItemView item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var state = GroupTaskStates.Of(WorkItemStates.Parse(item.State));
+        // The assignee's open question (an A2A agent's input-required) is the client's to answer: its reply on the same task
+        // goes to the assignee as a message (GroupTaskMessages), which is the answer.
+        var state = GroupTaskStates.Of(WorkItemStates.Parse(item.State), waitsForAnswer: item.Question is not null);
         var text = state switch
         {
             TaskState.Completed => item.Result?.Summary,
             TaskState.Working => item.Progress.Message,
+            TaskState.InputRequired => item.Question?.Text,
             _ => null,
         };
         return new A2aTaskStatus

@@ -70,7 +70,7 @@ public sealed class GoalDecisionService(ClawDbContext context, WorkItemLifecycle
     private Failure? Retry(WorkItem item)
     {
         WorkItemStateMachine.Apply(item, item.State == WorkItemState.Failed ? WorkItemMove.Retry : WorkItemMove.Reopen, lifecycle.Now);
-        AttemptRule.StartOver(item);
+        AttemptRule.StartOver(item, lifecycle.Now);
         lifecycle.AssignmentNeeded(item.GroupId);
         return null;
     }

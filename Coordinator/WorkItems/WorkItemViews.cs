@@ -67,7 +67,7 @@ public static class WorkItemViews
             item.RoutingHeldAt is null ? null : new RoutingView(true, item.RoutingConfidence ?? 0, RoutingHold.Candidates(item)),
             item.QuestionAskedAt is { } asked ? new QuestionView(item.Question ?? "", asked) : null,
             item.PausedAt is null ? null : item.PausedReason,
-            item.AskedAssigneeKind is { } kind ? KindName(kind) : null,
+            item.AskedAssigneeKind is { } askedKind ? KindName(askedKind) : null,
             WorkItemKinds.ApiName(item.Kind), item.DroppedAt is not null, item.PendingPlanJson is not null);
     }
 

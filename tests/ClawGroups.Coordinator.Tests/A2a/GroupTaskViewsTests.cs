@@ -48,6 +48,18 @@ public sealed class GroupTaskViewsTests
     }
 
     [Fact]
+    public void An_assignees_open_question_is_input_required_with_the_question_as_its_message()
+    {
+        var item = Item("inProgress", null) with { Question = new QuestionView("Which database should it target?", Now) };
+
+        var status = item.ToStatus();
+
+        Assert.Equal(TaskState.InputRequired, status.State);
+        Assert.Equal("Which database should it target?", Assert.Single(status.Message!.Parts).Text);
+        Assert.Equal(TaskState.Working, (item with { Question = null }).ToStatus().State);
+    }
+
+    [Fact]
     public void A_message_reads_as_a_work_item_titled_by_its_first_line_with_skills_from_a_data_part()
     {
         var message = new Message
