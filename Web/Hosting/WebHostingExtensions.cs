@@ -105,6 +105,7 @@ public static class WebHostingExtensions
 
         app.UseStatusCodePages();
         app.UseApiRequestLimits();
+        app.UseMcpOriginCheck();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -67,6 +67,40 @@ public sealed class A2aAgentTests(InteropServer server)
         Assert.Equal(taskId, cancel.GetProperty("taskId").GetString());
     }
 
+    [Fact]
+    public async Task The_agents_question_reaches_the_groups_a2a_client_as_input_required_and_the_clients_answer_finishes_the_work()
+    {
+        // Both ends speak A2A: a client delegates to the group, the group's only member is an SDK agent that asks back.
+        await using var agent = await StartAgentAsync("ask");
+        using var owner = server.OwnerClient();
+        var groupId = await CreateGroupAsync(owner, requireReview: false);
+        await RegisterByCardAsync(owner, groupId, agent.CardUrl);
+        (await owner.PatchAsJsonAsync($"/api/v1/groups/{groupId}", new { a2aEnabled = true })).EnsureSuccessStatusCode();
+
+        var sent = await CallGroupAsync(owner, groupId, "SendMessage", new
+        {
+            message = new { messageId = Guid.NewGuid().ToString(), role = "ROLE_USER", parts = new object[] { new { text = "Paint the sign-up button" } } },
+            configuration = new { returnImmediately = true },
+        });
+        var taskId = sent.GetProperty("task").GetProperty("id").GetString()!;
+        var asking = await WaitForTaskStateAsync(owner, groupId, taskId, "TASK_STATE_INPUT_REQUIRED");
+        Assert.Equal("Which colour should the button be?", asking.GetProperty("status").GetProperty("message").GetProperty("parts")[0].GetProperty("text").GetString());
+
+        await CallGroupAsync(owner, groupId, "SendMessage", new
+        {
+            message = new { messageId = Guid.NewGuid().ToString(), taskId, role = "ROLE_USER", parts = new object[] { new { text = "Teal, please." } } },
+            configuration = new { returnImmediately = true },
+        });
+        var done = await WaitForTaskStateAsync(owner, groupId, taskId, "TASK_STATE_COMPLETED");
+
+        var answer = Assert.Single(done.GetProperty("artifacts").EnumerateArray());
+        Assert.Equal("answer.md", answer.GetProperty("name").GetString());
+        Assert.Contains("Teal, please.", answer.GetProperty("parts")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        var followUp = agent.Lines.Select(l => JsonDocument.Parse(l).RootElement).Single(l => l.TryGetProperty("followUp", out var f) && f.GetBoolean());
+        // The answer reaches the agent as any steering message does: the words, then who wrote them.
+        Assert.StartsWith("Teal, please.", followUp.GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
     private async Task<SdkAgent> StartAgentAsync(string mode)
     {
         await NodeScript.EnsureInstalledAsync();
@@ -75,9 +109,9 @@ public sealed class A2aAgentTests(InteropServer server)
         return new SdkAgent(script, first.GetProperty("cardUrl").GetString()!);
     }
 
-    private static async Task<string> CreateGroupAsync(HttpClient owner)
+    private static async Task<string> CreateGroupAsync(HttpClient owner, bool requireReview = true)
     {
-        var created = await owner.PostAsJsonAsync("/api/v1/groups", new { name = $"a2a-{Guid.NewGuid():N}", requireReview = true });
+        var created = await owner.PostAsJsonAsync("/api/v1/groups", new { name = $"a2a-{Guid.NewGuid():N}", requireReview });
         created.EnsureSuccessStatusCode();
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
@@ -106,6 +140,26 @@ public sealed class A2aAgentTests(InteropServer server)
             async () => await owner.GetFromJsonAsync<JsonElement>($"/api/v1/work-items/{itemId}"),
             item => item.GetProperty("state").GetString() == state,
             $"work item {itemId} to be {state} (server problems: {string.Join(" | ", server.Problems)})", Patience);
+
+    /// <summary>A JSON-RPC call to the group's A2A endpoint as the owner, raw, so the test sees the wire format; its result.</summary>
+    private async Task<JsonElement> CallGroupAsync(HttpClient owner, string groupId, string method, object parameters)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/a2a/{groupId}")
+        {
+            Content = JsonContent.Create(new { jsonrpc = "2.0", id = 1, method, @params = parameters }),
+        };
+        request.Headers.Add("A2A-Version", "1.0");
+        using var response = await owner.SendAsync(request);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(body.TryGetProperty("result", out var result), $"{method}: {body} (server problems: {string.Join(" | ", server.Problems)})");
+        return result.Clone();
+    }
+
+    private async Task<JsonElement> WaitForTaskStateAsync(HttpClient owner, string groupId, string taskId, string state)
+        => await Eventually.ReachAsync(
+            () => CallGroupAsync(owner, groupId, "GetTask", new { id = taskId }),
+            task => task.GetProperty("status").GetProperty("state").GetString() == state,
+            $"task {taskId} to be {state} (server problems: {string.Join(" | ", server.Problems)})", Patience);
 
     private sealed record SdkAgent(RunningNodeScript Script, string CardUrl) : IAsyncDisposable
     {

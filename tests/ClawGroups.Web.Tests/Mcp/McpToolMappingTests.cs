@@ -42,7 +42,7 @@ public sealed class McpToolMappingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_persons_call_of_an_agent_tool_is_a_tool_error_with_the_problem_and_changes_nothing()
+    public async Task Accepting_work_offered_to_someone_else_is_a_tool_error_with_the_problem_and_changes_nothing()
     {
         await using var scenario = await ApiScenario.StartAsync(_app);
         var (agentId, _) = await SignOffTests.RegisterAsync(scenario, "holder");
@@ -53,7 +53,8 @@ public sealed class McpToolMappingTests : IAsyncLifetime
         var answer = await mcp.CallToolAsync("accept_work", new Dictionary<string, object?> { ["workItemId"] = item.Id });
 
         Assert.True(answer.IsError);
-        Assert.Equal("Not yours: This is an agent's call: use the agent's API key.", Assert.IsType<TextContentBlock>(Assert.Single(answer.Content)).Text);
+        // People answer offers made to them with the same tools (decision 0029); this one was made to the agent.
+        Assert.Equal("Not yours: This work item is not assigned to you.", Assert.IsType<TextContentBlock>(Assert.Single(answer.Content)).Text);
         var after = await scenario.Human.GetWorkItemAsync(item.Id);
         Assert.Equal(WorkItemStates.Assigned, after.State);
         Assert.Equal(agentId, after.Assignee?.Id);

@@ -1,0 +1,51 @@
+using ClawGroups.Web.Api;
+
+namespace ClawGroups.Web.Mcp;
+
+/// <summary>
+/// The MCP transport's guard against DNS rebinding (the Streamable HTTP transport says a server must check Origin): a request
+/// to <c>/mcp</c> that carries an <c>Origin</c> header — a browser's — is served only from this server's own origin or one
+/// the operator allows (<c>ClawGroups:Mcp:AllowedOrigins</c>). MCP clients outside a browser send no Origin and pass. A bearer
+/// token is needed anyway; this keeps a rebound page from even reaching the tools. Refused with 403 before authentication
+/// and before any MCP message is read.
+/// </summary>
+public static class McpOriginCheck
+{
+    public const string AllowedOriginsKey = "ClawGroups:Mcp:AllowedOrigins";
+
+    public static IApplicationBuilder UseMcpOriginCheck(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseWhen(context => context.Request.Path.StartsWithSegments(McpHosting.Path), mcp => mcp.Use(async (context, next) =>
+        {
+            var origins = context.Request.Headers.Origin;
+            var allowed = context.RequestServices.GetRequiredService<IConfiguration>().GetSection(AllowedOriginsKey).Get<string[]>() ?? [];
+            if (origins.Count > 0 && !(origins.Count == 1 && Allows(origins[0], $"{context.Request.Scheme}://{context.Request.Host}", allowed)))
+            {
+                await ApiResults.Problem(StatusCodes.Status403Forbidden, "Origin not allowed",
+                    $"The MCP server answers pages of its own origin only, or those listed in {AllowedOriginsKey}; this request came from "
+                    + $"{string.Join(", ", origins.ToArray())}.").ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        }));
+    }
+
+    /// <summary>Whether a page at <paramref name="origin"/> may call the server at <paramref name="own"/> (scheme, host and port).</summary>
+    public static bool Allows(string? origin, string own, IReadOnlyCollection<string> allowed)
+    {
+        ArgumentNullException.ThrowIfNull(allowed);
+        // "null" (a sandboxed frame, a file) and anything that is not an absolute http(s) origin are refused.
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return false;
+        }
+
+        var authority = uri.GetLeftPart(UriPartial.Authority);
+        return SameOrigin(authority, own) || allowed.Any(entry => SameOrigin(authority, entry));
+    }
+
+    private static bool SameOrigin(string authority, string other)
+        => Uri.TryCreate(other, UriKind.Absolute, out var uri) && string.Equals(authority, uri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
+}
