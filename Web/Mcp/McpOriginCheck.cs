@@ -3,11 +3,13 @@ using ClawGroups.Web.Api;
 namespace ClawGroups.Web.Mcp;
 
 /// <summary>
-/// The MCP transport's guard against DNS rebinding (the Streamable HTTP transport says a server must check Origin): a request
-/// to <c>/mcp</c> that carries an <c>Origin</c> header — a browser's — is served only from this server's own origin or one
-/// the operator allows (<c>ClawGroups:Mcp:AllowedOrigins</c>). MCP clients outside a browser send no Origin and pass. A bearer
-/// token is needed anyway; this keeps a rebound page from even reaching the tools. Refused with 403 before authentication
-/// and before any MCP message is read.
+/// The MCP transport's guard against DNS rebinding (the Streamable HTTP transport says a server must check Origin). A page
+/// that rebinds its own name to this server's address calls it same-origin, with its own name in both Host and Origin, so
+/// comparing the two proves nothing: what is checked is who the page is. A request to <c>/mcp</c> that carries an
+/// <c>Origin</c> header — only browsers send one — is served when the page is on a loopback address (an MCP inspector on the
+/// same machine) or one of the origins the operator allows (<c>ClawGroups:Mcp:AllowedOrigins</c>). MCP clients outside a
+/// browser send no Origin and pass. A bearer token is needed anyway; this keeps a rebound page from even reaching the tools.
+/// Refused with 403 before authentication and before any MCP message is read.
 /// </summary>
 public static class McpOriginCheck
 {
@@ -20,11 +22,11 @@ public static class McpOriginCheck
         {
             var origins = context.Request.Headers.Origin;
             var allowed = context.RequestServices.GetRequiredService<IConfiguration>().GetSection(AllowedOriginsKey).Get<string[]>() ?? [];
-            if (origins.Count > 0 && !(origins.Count == 1 && Allows(origins[0], $"{context.Request.Scheme}://{context.Request.Host}", allowed)))
+            if (origins.Count > 0 && !(origins.Count == 1 && Allows(origins[0], allowed)))
             {
                 await ApiResults.Problem(StatusCodes.Status403Forbidden, "Origin not allowed",
-                    $"The MCP server answers pages of its own origin only, or those listed in {AllowedOriginsKey}; this request came from "
-                    + $"{string.Join(", ", origins.ToArray())}.").ExecuteAsync(context);
+                    $"The MCP server answers pages on loopback addresses or those listed in {AllowedOriginsKey} only; this request came "
+                    + $"from {string.Join(", ", origins.ToArray())}.").ExecuteAsync(context);
                 return;
             }
 
@@ -32,8 +34,8 @@ public static class McpOriginCheck
         }));
     }
 
-    /// <summary>Whether a page at <paramref name="origin"/> may call the server at <paramref name="own"/> (scheme, host and port).</summary>
-    public static bool Allows(string? origin, string own, IReadOnlyCollection<string> allowed)
+    /// <summary>Whether a page at <paramref name="origin"/> may call the MCP server.</summary>
+    public static bool Allows(string? origin, IReadOnlyCollection<string> allowed)
     {
         ArgumentNullException.ThrowIfNull(allowed);
         // "null" (a sandboxed frame, a file) and anything that is not an absolute http(s) origin are refused.
@@ -43,9 +45,7 @@ public static class McpOriginCheck
         }
 
         var authority = uri.GetLeftPart(UriPartial.Authority);
-        return SameOrigin(authority, own) || allowed.Any(entry => SameOrigin(authority, entry));
+        return uri.IsLoopback || allowed.Any(entry => Uri.TryCreate(entry, UriKind.Absolute, out var listed)
+            && string.Equals(authority, listed.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
     }
-
-    private static bool SameOrigin(string authority, string other)
-        => Uri.TryCreate(other, UriKind.Absolute, out var uri) && string.Equals(authority, uri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
 }

@@ -13,7 +13,7 @@ namespace ClawGroups.Interop.Tests;
 public sealed class McpConformanceTests(InteropServer server, ITestOutputHelper output)
 {
     /// <summary>What a tools-only server must pass: the handshake, ping, and listing its tools.</summary>
-    public static readonly string[] Applicable = ["server-initialize", "ping", "tools-list"];
+    public static readonly string[] Applicable = ["server-initialize", "ping", "tools-list", "dns-rebinding-protection"];
 
     [Fact]
     public async Task The_protocol_scenarios_of_the_official_conformance_suite_pass()

@@ -8,8 +8,8 @@ using ClawGroups.Web.Mcp;
 namespace ClawGroups.Web.Tests.Mcp;
 
 /// <summary>
-/// The MCP server's Origin rule (Web/Mcp/McpOriginCheck.cs) over real HTTP: a page of another origin is refused before its
-/// token is even read, the server's own pages and the allowed origins pass, and clients without a browser send no Origin.
+/// The MCP server's Origin rule (Web/Mcp/McpOriginCheck.cs) over real HTTP: a page elsewhere is refused before its token is
+/// even read, loopback pages and the allowed origins pass, and clients without a browser send no Origin.
 /// </summary>
 [Collection(WebTestCollection.Name)]
 public sealed class McpOriginTests : IAsyncLifetime
@@ -37,26 +37,29 @@ public sealed class McpOriginTests : IAsyncLifetime
 
     [Theory]
     [InlineData(null)]
-    [InlineData("own")]
+    [InlineData("loopback")]
     [InlineData(Allowed)]
-    public async Task No_origin_the_servers_own_and_an_allowed_one_reach_the_tools(string? origin)
+    public async Task No_origin_a_loopback_page_and_an_allowed_origin_reach_the_tools(string? origin)
     {
-        using var response = await InitializeAsync(origin == "own" ? _app.BaseAddress.GetLeftPart(UriPartial.Authority) : origin);
+        using var response = await InitializeAsync(origin == "loopback" ? _app.BaseAddress.GetLeftPart(UriPartial.Authority) : origin);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Theory]
-    [InlineData("http://localhost:5000", "http://localhost:5000", true)]
-    [InlineData("HTTP://LOCALHOST:5000", "http://localhost:5000", true)]
-    [InlineData("http://localhost:5001", "http://localhost:5000", false)]
-    [InlineData("https://localhost:5000", "http://localhost:5000", false)]
-    [InlineData("null", "http://localhost:5000", false)]
-    [InlineData("file://", "http://localhost:5000", false)]
-    [InlineData("https://tools.example", "http://localhost:5000", true)]
-    [InlineData("https://tools.example.evil", "http://localhost:5000", false)]
-    public void An_origin_is_allowed_when_scheme_host_and_port_match_the_server_or_an_allowed_one(string origin, string own, bool expected)
-        => Assert.Equal(expected, McpOriginCheck.Allows(origin, own, [Allowed]));
+    [InlineData("http://localhost:5000", true)]
+    [InlineData("HTTP://LOCALHOST:6274", true)]
+    [InlineData("http://127.0.0.1:9", true)]
+    [InlineData("http://[::1]:8080", true)]
+    [InlineData("https://tools.example", true)]
+    [InlineData("https://tools.example:8443", false)]
+    [InlineData("https://tools.example.evil", false)]
+    [InlineData("http://localhost.rebound.example", false)]
+    [InlineData("http://rebound.example:5000", false)]
+    [InlineData("null", false)]
+    [InlineData("file://", false)]
+    public void An_origin_is_allowed_on_a_loopback_address_or_when_listed(string origin, bool expected)
+        => Assert.Equal(expected, McpOriginCheck.Allows(origin, [Allowed]));
 
     private async Task<HttpResponseMessage> InitializeAsync(string? origin)
     {
