@@ -29,8 +29,10 @@ public sealed class AxeCheck(string script)
         """;
 
     // Transitions (a drawer sliding in, a theme fading over) are measured mid-way otherwise; endless ones (a spinner) never end.
+    // A snackbar's fade-in starts a render after it appears, so an appearing one counts as moving until it is fully opaque.
     private const string Settled = """
         () => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)
+            && [...document.querySelectorAll('.mud-snackbar')].every(s => getComputedStyle(s).opacity === '1')
         """;
 
     private readonly List<string> _failures = [];
