@@ -75,8 +75,16 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
+        // A monthly budget pays for so many more runs, counting those under way (MonthlyHeadroom): the most urgent go first.
+        var affordable = await MonthlyHeadroom.OffersAsync(context, groupId, now, cancellationToken);
+        if (affordable == 0)
+        {
+            return 0;
+        }
+
         var items = await readyItems.LoadAsync(
-            context, groupId, ready.OrderByDescending(w => w.Priority).ThenBy(w => w.CreatedAt).Take(MaxItemsPerPass), cancellationToken);
+            context, groupId, ready.OrderByDescending(w => w.Priority).ThenBy(w => w.CreatedAt).Take(Math.Min(MaxItemsPerPass, affordable ?? MaxItemsPerPass)),
+            cancellationToken);
         if (items.Count == 0)
         {
             return 0;

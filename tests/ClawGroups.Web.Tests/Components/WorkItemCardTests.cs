@@ -80,9 +80,10 @@ public sealed class WorkItemCardTests : ComponentTest
         var names = card.Find("[data-testid=work-item-card]").GetAttribute("aria-labelledby")!.Split(' ');
         var spoken = names.Select(id => card.Find($"#{id}").TextContent.Trim()).ToList();
 
-        Assert.Equal($"In progress, {0.4:P0} done", spoken[1]);
-        Assert.StartsWith("Build the settings page", spoken[0], StringComparison.Ordinal);
-        Assert.Contains("pixel", spoken[0], StringComparison.Ordinal);
+        // One piece per id, in reading order (a browser joins them with spaces): the text on the card, then its state in words.
+        Assert.Equal("Build the settings page", spoken[0]);
+        Assert.Equal(["react", "Wrote the form", "pixel"], spoken.Skip(1).Take(3));
+        Assert.Equal($"In progress, {0.4:P0} done", spoken[^1]);
     }
 
     [Fact]

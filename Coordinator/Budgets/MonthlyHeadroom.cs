@@ -1,0 +1,59 @@
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.Budgets;
+
+/// <summary>
+/// How many more offers a group's month can pay for. The hard stop at 100 % (<see cref="BudgetGate"/>) comes too late for a
+/// month: an agent reports its cost as it goes or all at once with its result, so by the time the line is crossed every run
+/// under way still spends — 250 runs in flight took the overnight benchmark's month 22 % past its budget. So a pass counts,
+/// besides what was spent, what the work under way is expected to spend: each attempt in flight at the month's average cost
+/// of a finished attempt, less what it has reported; and it makes only as many offers as the rest of the month pays for at
+/// that average. Before any attempt has finished there is nothing to expect from, and only the hard stop holds.
+/// </summary>
+public static class MonthlyHeadroom
+{
+    /// <summary>The most offers the group's monthly budgets allow now; null when no monthly budget is set or nothing is known yet.</summary>
+    public static async Task<int?> OffersAsync(ClawDbContext context, Guid groupId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var budgets = await context.Groups.AsNoTracking().Where(g => g.Id == groupId).Select(g => g.Budgets).SingleAsync(cancellationToken);
+        var monthly = BudgetLine.Of(budgets).Where(l => l.Scope == BudgetScope.Group).ToList();
+        if (monthly.Count == 0)
+        {
+            return null;
+        }
+
+        var month = BudgetPeriods.MonthStart(now);
+        var work = context.Assignments.AsNoTracking().Where(a => a.GroupId == groupId && a.OfferedAt >= month && a.Role == AssignmentRole.Work);
+        var finished = await work.Where(a => a.EndedAt != null)
+            .GroupBy(a => 1)
+            .Select(g => new { Count = g.Count(), Cost = g.Sum(a => a.Usage.CostUsd), Tokens = g.Sum(a => (double)a.Usage.InputTokens + a.Usage.OutputTokens) })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (finished is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var expected = new Spend(finished.Cost / finished.Count, (long)Math.Ceiling(finished.Tokens / finished.Count));
+        var inFlight = (await work.Where(a => a.EndedAt == null).Select(a => a.Usage).ToListAsync(cancellationToken)).Select(BudgetSpend.OfUsage).ToList();
+        var spent = await BudgetSpend.OfGroupAsync(context, groupId, month, null, cancellationToken);
+        int? offers = null;
+        foreach (var line in monthly)
+        {
+            var perOffer = line.Counted(expected);
+            if (perOffer <= 0)
+            {
+                continue;
+            }
+
+            var reserved = inFlight.Sum(usage => Math.Max(0, perOffer - line.Counted(usage)));
+            var headroom = line.Limit - line.Counted(spent) - reserved;
+            var affordable = headroom <= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Floor(headroom / perOffer));
+            offers = Math.Min(offers ?? int.MaxValue, affordable);
+        }
+
+        return offers;
+    }
+}
