@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.UsageTotals;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
@@ -25,20 +26,24 @@ public static class MonthlyHeadroom
             return null;
         }
 
+        // One grouped read gives both what the month spent (every attempt, reviews too) and what a finished run costs.
         var month = BudgetPeriods.MonthStart(now);
-        var work = context.Assignments.AsNoTracking().Where(a => a.GroupId == groupId && a.OfferedAt >= month && a.Role == AssignmentRole.Work);
-        var finished = await work.Where(a => a.EndedAt != null)
-            .GroupBy(a => 1)
-            .Select(g => new { Count = g.Count(), Cost = g.Sum(a => a.Usage.CostUsd), Tokens = g.Sum(a => (double)a.Usage.InputTokens + a.Usage.OutputTokens) })
-            .FirstOrDefaultAsync(cancellationToken);
+        var attempts = context.Assignments.AsNoTracking().Where(a => a.GroupId == groupId && a.OfferedAt >= month);
+        var sums = await attempts
+            .GroupBy(a => new { Work = a.Role == AssignmentRole.Work, Ended = a.EndedAt != null })
+            .Select(g => new { g.Key.Work, g.Key.Ended, Count = g.Count(), Cost = g.Sum(a => a.Usage.CostUsd), Tokens = g.Sum(a => (double)a.Usage.InputTokens + a.Usage.OutputTokens) })
+            .ToListAsync(cancellationToken);
+        var finished = sums.SingleOrDefault(s => s.Work && s.Ended);
         if (finished is not { Count: > 0 })
         {
             return null;
         }
 
+        var spent = new Spend(sums.Sum(s => s.Cost), UsageLimits.FromSum(sums.Sum(s => s.Tokens)));
         var expected = new Spend(finished.Cost / finished.Count, (long)Math.Ceiling(finished.Tokens / finished.Count));
-        var inFlight = (await work.Where(a => a.EndedAt == null).Select(a => a.Usage).ToListAsync(cancellationToken)).Select(BudgetSpend.OfUsage).ToList();
-        var spent = await BudgetSpend.OfGroupAsync(context, groupId, month, null, cancellationToken);
+        var inFlight = (await attempts.Where(a => a.Role == AssignmentRole.Work && a.EndedAt == null).Select(a => a.Usage).ToListAsync(cancellationToken))
+            .Select(BudgetSpend.OfUsage)
+            .ToList();
         int? offers = null;
         foreach (var line in monthly)
         {

@@ -18,10 +18,11 @@ public static class McpOriginCheck
     public static IApplicationBuilder UseMcpOriginCheck(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // Read once: the list is deployment configuration, and every MCP request passes here.
+        var allowed = app.ApplicationServices.GetRequiredService<IConfiguration>().GetSection(AllowedOriginsKey).Get<string[]>() ?? [];
         return app.UseWhen(context => context.Request.Path.StartsWithSegments(McpHosting.Path), mcp => mcp.Use(async (context, next) =>
         {
             var origins = context.Request.Headers.Origin;
-            var allowed = context.RequestServices.GetRequiredService<IConfiguration>().GetSection(AllowedOriginsKey).Get<string[]>() ?? [];
             if (origins.Count > 0 && !(origins.Count == 1 && Allows(origins[0], allowed)))
             {
                 await ApiResults.Problem(StatusCodes.Status403Forbidden, "Origin not allowed",
