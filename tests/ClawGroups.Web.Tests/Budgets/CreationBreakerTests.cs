@@ -3,7 +3,10 @@ using System.Text.Json;
 using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Testing.Waiting;
+using ClawGroups.Data.Database;
 using ClawGroups.Web.Tests.Api;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClawGroups.Web.Tests.Budgets;
 
@@ -62,6 +65,32 @@ public sealed class CreationBreakerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_plan_refused_for_the_rate_fits_once_retry_after_has_passed_and_not_a_minute_before()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
+        var (planner, plannerId) = await RegisterPlannerAsync(scenario, capacity: 2);
+        var first = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Launch the pricing page", Kind: WorkItemKinds.Goal));
+        var second = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Move the office", Kind: WorkItemKinds.Goal));
+        await TakeGoalsAsync(planner, plannerId, first.Id, second.Id);
+        await planner.SubmitPlanAsync(first.Id, new Plan(
+        [
+            new PlanItem("copy", "Write the pricing copy", RequiredSkills: ["backend"]),
+            new PlanItem("page", "Build the pricing page", RequiredSkills: ["backend"]),
+        ]));
+        var officePlan = new Plan([new PlanItem("pack", "Pack the boxes", RequiredSkills: ["backend"]), new PlanItem("van", "Book the van", RequiredSkills: ["backend"])]);
+        var retryAfter = Assert.IsType<ClawApiException>(await Record.ExceptionAsync(() => planner.SubmitPlanAsync(second.Id, officePlan))).RetryAfter!.Value;
+
+        // Time passes, compressed: the first plan's items age by all but a minute of the wait, then by the rest of it.
+        await AgeItemsAsync(first.Id, retryAfter - TimeSpan.FromMinutes(1));
+        var tooSoon = await Record.ExceptionAsync(() => planner.SubmitPlanAsync(second.Id, officePlan));
+        await AgeItemsAsync(first.Id, TimeSpan.FromMinutes(1));
+        await planner.SubmitPlanAsync(second.Id, officePlan);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, Assert.IsType<ClawApiException>(tooSoon).StatusCode);
+        Assert.Equal(2, (await scenario.Human.ListWorkItemsAsync(scenario.Group.Id)).Count(w => w.ParentId == second.Id));
+    }
+
+    [Fact]
     public async Task A_plan_repeating_an_open_item_or_itself_gets_409_naming_the_item_and_nothing_is_created()
     {
         await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
@@ -99,6 +128,25 @@ public sealed class CreationBreakerTests : IAsyncLifetime
         Assert.Equal("duplicateWork", flag.GetProperty("reason").GetString());
     }
 
+    [Fact]
+    public async Task A_plan_refused_as_a_duplicate_passes_once_the_open_item_it_repeated_is_cancelled()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
+        var (planner, plannerId) = await RegisterPlannerAsync(scenario, capacity: 1);
+        var existing = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id,
+            new CreateWorkItem("Add the CSV export endpoint", RequiredSkills: ["backend"]));
+        var goal = await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Let customers export invoices", Kind: WorkItemKinds.Goal));
+        await TakeGoalsAsync(planner, plannerId, goal.Id);
+        var plan = new Plan([new PlanItem("api", "Add the CSV export endpoint", RequiredSkills: ["backend"])]);
+        var refused = await Record.ExceptionAsync(() => planner.SubmitPlanAsync(goal.Id, plan));
+
+        await scenario.Human.CancelAsync(existing.Id);
+        await planner.SubmitPlanAsync(goal.Id, plan);
+
+        Assert.Equal(HttpStatusCode.Conflict, Assert.IsType<ClawApiException>(refused).StatusCode);
+        Assert.Single(await scenario.Human.ListWorkItemsAsync(scenario.Group.Id), w => w.ParentId == goal.Id);
+    }
+
     private static async Task<(ClawApiClient Planner, string Id)> RegisterPlannerAsync(ApiScenario scenario, int capacity)
     {
         var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
@@ -121,6 +169,18 @@ public sealed class CreationBreakerTests : IAsyncLifetime
 
             return taken.Count;
         }, n => n == goalIds.Length, "the goals' offers to the planner", Deadline);
+    }
+
+    /// <summary>Moves the creation time of a goal's sub-items back, as if that much time had passed since they were created.</summary>
+    private async Task AgeItemsAsync(string goalId, TimeSpan by)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<ClawDbContext>();
+        // One by one with a set-based update: the assignment pass may be offering these items meanwhile.
+        foreach (var item in await context.WorkItems.AsNoTracking().Where(w => w.ParentId == Guid.Parse(goalId)).Select(w => new { w.Id, w.CreatedAt }).ToListAsync())
+        {
+            await context.WorkItems.Where(w => w.Id == item.Id).ExecuteUpdateAsync(set => set.SetProperty(w => w.CreatedAt, item.CreatedAt - by));
+        }
     }
 
     private static async Task<List<JsonElement>> TripsAsync(ApiScenario scenario, string goalId)
