@@ -78,13 +78,15 @@ public sealed class CreationBreakerTests : IAsyncLifetime
             new PlanItem("page", "Build the pricing page", RequiredSkills: ["backend"]),
         ]));
         var officePlan = new Plan([new PlanItem("pack", "Pack the boxes", RequiredSkills: ["backend"]), new PlanItem("van", "Book the van", RequiredSkills: ["backend"])]);
-        var retryAfter = Assert.IsType<ClawApiException>(await Record.ExceptionAsync(() => planner.SubmitPlanAsync(second.Id, officePlan))).RetryAfter!.Value;
+        // The planner retries the same request under the same Idempotency-Key, as a careful client does.
+        const string key = "office-plan";
+        var retryAfter = Assert.IsType<ClawApiException>(await Record.ExceptionAsync(() => planner.SubmitPlanAsync(second.Id, officePlan, key))).RetryAfter!.Value;
 
         // Time passes, compressed: the first plan's items age by all but a minute of the wait, then by the rest of it.
         await AgeItemsAsync(first.Id, retryAfter - TimeSpan.FromMinutes(1));
-        var tooSoon = await Record.ExceptionAsync(() => planner.SubmitPlanAsync(second.Id, officePlan));
+        var tooSoon = await Record.ExceptionAsync(() => planner.SubmitPlanAsync(second.Id, officePlan, key));
         await AgeItemsAsync(first.Id, TimeSpan.FromMinutes(1));
-        await planner.SubmitPlanAsync(second.Id, officePlan);
+        await planner.SubmitPlanAsync(second.Id, officePlan, key);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, Assert.IsType<ClawApiException>(tooSoon).StatusCode);
         Assert.Equal(2, (await scenario.Human.ListWorkItemsAsync(scenario.Group.Id)).Count(w => w.ParentId == second.Id));
