@@ -27,4 +27,11 @@ public sealed class BreakerOptions
     /// <summary>The longest cool-down, however often the agent failed.</summary>
     [Range(1, 7 * 24 * 3600)]
     public int MaxCooldownSeconds { get; set; } = 4 * 3600;
+
+    /// <summary>
+    /// Creation rate: the most work items one agent may create (by proposing plans) in any hour. A plan that would take the
+    /// agent past it is refused whole with 429 and <c>Retry-After</c>. Generous for a planner, tight for a loop.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxItemsCreatedPerHour { get; set; } = 200;
 }

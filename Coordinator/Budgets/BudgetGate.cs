@@ -5,6 +5,7 @@ using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Budgets;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Groups;
+using ClawGroups.Data.Trail;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,6 +24,9 @@ public sealed class BudgetGate(ClawDbContext context, WorkItemLifecycle lifecycl
     public const string PausedReason = "budget";
 
     private static readonly WorkItemState[] Stoppable = [WorkItemState.Assigned, WorkItemState.InProgress, WorkItemState.InReview];
+
+    /// <summary>The alerts raised in this unit of work, each with its trail event; written by <see cref="SaveAsync"/>.</summary>
+    private readonly List<(BudgetAlert Alert, TrailEvent Event)> _raised = [];
 
     /// <summary>
     /// Weighs the attempt's usage, just reported and not saved yet, against every budget it counts under: the item's, its
@@ -124,20 +128,35 @@ public sealed class BudgetGate(ClawDbContext context, WorkItemLifecycle lifecycl
     }
 
     /// <summary>
-    /// Commits the caller's unit of work with what the gate changed, then wakes the jobs it concerns. Two reports crossing the
-    /// same line at once both raise its alert and the second insert breaks the alert's unique key: that is a lost race like
-    /// any other, so it is reported as one and the caller's retry rule (<c>ConcurrentChange</c>) runs the report again on
-    /// fresh data, where the alert exists and is not raised twice.
+    /// Commits the caller's unit of work with what the gate changed, then wakes the jobs it concerns. The alerts raised are
+    /// written first, in the same transaction, each at most once (<see cref="BudgetAlertWrites.InsertOnceAsync"/>): when two
+    /// reports cross the same line at once, the one whose alert is already there drops its warning or stop event and saves
+    /// the rest — its usage and its pauses — as usual, with no failed insert for EF to log.
     /// </summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
-        try
+        // Only alerts whose events are still to be saved: a retry that cleared the unit of work raises them afresh.
+        var raised = _raised.Where(r => context.Entry(r.Event).State == EntityState.Added).ToList();
+        _raised.Clear();
+        if (raised.Count == 0)
         {
             await lifecycle.SaveAsync(cancellationToken);
+            return;
         }
-        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException && e.Entries.Any(entry => entry.Entity is BudgetAlert))
+
+        await using var transaction = context.Database.CurrentTransaction is null ? await context.Database.BeginTransactionAsync(cancellationToken) : null;
+        foreach (var (alert, raisedEvent) in raised)
         {
-            throw new DbUpdateConcurrencyException("A budget alert was raised by a concurrent report.", e);
+            if (!await context.InsertOnceAsync(alert, cancellationToken))
+            {
+                context.Entry(raisedEvent).State = EntityState.Detached;
+            }
+        }
+
+        await lifecycle.SaveAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
         }
     }
 
@@ -161,14 +180,14 @@ public sealed class BudgetGate(ClawDbContext context, WorkItemLifecycle lifecycl
         var scopeId = line.Scope switch { BudgetScope.Item => item.Id, BudgetScope.Agent => agentId!.Value, _ => item.GroupId };
         var period = BudgetPeriods.Name(line.Scope, now);
         var key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{line.Name}:{scopeId:N}:{period}:{line.Limit}");
-        if (context.BudgetAlerts.Local.Any(a => a.GroupId == item.GroupId && a.Key == key && a.Level == level)
+        if (_raised.Any(r => r.Alert.GroupId == item.GroupId && r.Alert.Key == key && r.Alert.Level == level && context.Entry(r.Event).State == EntityState.Added)
             || await context.BudgetAlerts.AnyAsync(a => a.GroupId == item.GroupId && a.Key == key && a.Level == level, cancellationToken))
         {
             return;
         }
 
-        context.BudgetAlerts.Add(new BudgetAlert { Id = Guid.CreateVersion7(now), GroupId = item.GroupId, Key = key, Level = level, At = now });
-        context.AddTrailEvent(item.GroupId, Caller.Coordinator, level == BudgetAlertLevel.Stop ? TrailEventTypes.BudgetExceeded : TrailEventTypes.BudgetWarning, now,
+        var alert = new BudgetAlert { Id = Guid.CreateVersion7(now), GroupId = item.GroupId, Key = key, Level = level, At = now };
+        var raisedEvent = context.AddTrailEvent(item.GroupId, Caller.Coordinator, level == BudgetAlertLevel.Stop ? TrailEventTypes.BudgetExceeded : TrailEventTypes.BudgetWarning, now,
             new
             {
                 budget = line.Name,
@@ -180,6 +199,7 @@ public sealed class BudgetGate(ClawDbContext context, WorkItemLifecycle lifecycl
             },
             line.Scope == BudgetScope.Item ? item.Id : null,
             line.Scope == BudgetScope.Group ? null : agentId);
+        _raised.Add((alert, raisedEvent));
     }
 
     /// <summary>Pauses the items the exceeded budget covers that an agent holds: the item, the agent's, or the group's.</summary>

@@ -17,6 +17,9 @@ public enum FailureKind
 
     /// <summary>The credentials are not valid for this (401).</summary>
     Unauthorized,
+
+    /// <summary>Too much, too fast: allowed again later (429), after <see cref="Failure.RetryAfterSeconds"/> when it says.</summary>
+    TooManyRequests,
 }
 
 /// <summary>Why an operation did not happen, in words a person can act on.</summary>
@@ -27,6 +30,9 @@ public sealed record Failure(
     IReadOnlyDictionary<string, string[]>? Errors = null,
     IReadOnlyDictionary<string, object?>? Extensions = null)
 {
+    /// <summary>The problem member that carries how many seconds to wait before trying again.</summary>
+    public const string RetryAfterExtension = "retryAfter";
+
     public static Failure NotFound(string what, Guid id) => new(FailureKind.NotFound, $"Unknown {what}", $"There is no {what} with id {id}.");
 
     public static Failure Forbidden(string detail) => new(FailureKind.Forbidden, "Not yours", detail);
@@ -36,6 +42,18 @@ public sealed record Failure(
 
     public static Failure Invalid(string field, string message)
         => new(FailureKind.Invalid, "Invalid request", message, new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>
+    /// Refused for now, allowed again in <paramref name="retryAfter"/>; the seconds travel as the problem's
+    /// <c>retryAfter</c> (which the API also sends as the <c>Retry-After</c> header) and are said in the detail, for an MCP
+    /// client that reads only the text.
+    /// </summary>
+    public static Failure TooManyRequests(string detail, TimeSpan retryAfter)
+        => new(FailureKind.TooManyRequests, "Slow down", detail,
+            Extensions: new Dictionary<string, object?> { [RetryAfterExtension] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) });
+
+    /// <summary>The seconds to wait before trying again, where the failure says.</summary>
+    public int? RetryAfterSeconds => Extensions?.GetValueOrDefault(RetryAfterExtension) as int?;
 
     public static Failure Invalid(IReadOnlyDictionary<string, string[]> errors)
         => new(FailureKind.Invalid, "Invalid request", string.Join(" ", errors.SelectMany(e => e.Value)), errors);

@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Breakers;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Trail;
@@ -17,7 +18,8 @@ namespace ClawGroups.Coordinator.Goals;
 /// While its plan awaits approval and while its sub-items run, a goal waits in backlog: it holds no member's slot and
 /// cannot stall (docs/decisions/0030-goals-wait-in-backlog.md).
 /// </summary>
-public sealed class GoalPlanService(ClawDbContext context, WorkItemLifecycle lifecycle, WorkItemService workItems, GroupSkillModels skillModels)
+public sealed class GoalPlanService(
+    ClawDbContext context, WorkItemLifecycle lifecycle, WorkItemService workItems, GroupSkillModels skillModels, CreationBreaker creationBreaker)
 {
     /// <summary>The member holding a goal answers it with a plan: checked whole, then created or kept for a person's approval.</summary>
     public async Task<Outcome<PlanOutcomeView>> ProposeAsync(Caller caller, Guid goalId, PlanRequest request, CancellationToken cancellationToken)
@@ -50,6 +52,13 @@ public sealed class GoalPlanService(ClawDbContext context, WorkItemLifecycle lif
         if (errors.Count > 0)
         {
             return Failure.Invalid(errors);
+        }
+
+        if (await creationBreaker.CheckPlanAsync(caller, goal, request.Items!, createsNow: !group.RequirePlanApproval, lifecycle.Now, cancellationToken) is { } runaway)
+        {
+            // Nothing of the plan is created and the goal stays with its planner; only the flag is saved.
+            await lifecycle.SaveAsync(cancellationToken);
+            return runaway;
         }
 
         var ended = await lifecycle.EndAttemptAsync(goal, AssignmentOutcome.Completed, cancellationToken);

@@ -143,6 +143,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<WorkItemService>();
         services.AddScoped<HumanWorkService>();
         services.AddScoped<Goals.GoalPlanService>();
+        services.AddScoped<Breakers.CreationBreaker>();
         services.AddScoped<Goals.GoalDecisionService>();
         services.AddScoped<AgentRegistrationService>();
         services.AddScoped<AgentPresenceService>();

@@ -83,7 +83,8 @@ public static class ApiHosting
             .RequireRateLimiting(RateLimitPolicy)
             .AddEndpointFilter<IdempotencyFilter>()
             .AddEndpointFilter<ConcurrencyRetryFilter>()
-            .AddEndpointFilter<PersonPresenceFilter>();
+            .AddEndpointFilter<PersonPresenceFilter>()
+            .AddEndpointFilter<RetryAfterFilter>();
         api.WithRequestTimeout(TimeoutPolicy);
         api.MapGroupsApi();
         api.MapMembersApi();

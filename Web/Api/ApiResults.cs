@@ -43,6 +43,7 @@ internal static class ApiResults
         FailureKind.Forbidden => StatusCodes.Status403Forbidden,
         FailureKind.Conflict => StatusCodes.Status409Conflict,
         FailureKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        FailureKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

@@ -14,7 +14,8 @@ namespace ClawGroups.Web.Api;
 
 /// <summary>
 /// <c>Idempotency-Key</c> on POSTs (and PATCHes: an edit applied twice would write its trail event twice): the first request with a key runs and its answer is stored; a repeat with the
-/// same key and body gets that answer again and changes nothing; the same key with another body is refused.
+/// same key and body gets that answer again and changes nothing; the same key with another body is refused. A 429 is not
+/// stored: it changed nothing and asks for the same request later.
 /// Keys belong to the caller, so two agents may use the same one. A reservation whose process died (a crash between
 /// reserving and answering) does not answer "in progress" forever: the repeat takes it over and runs, at once when the
 /// database can tell that process is gone (<see cref="ProcessLiveness"/>), else once the reservation is older than the
@@ -93,6 +94,14 @@ internal sealed class IdempotencyFilter(
         }
 
         var (status, body, contentType) = Capture(result, http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
+        if (status == StatusCodes.Status429TooManyRequests)
+        {
+            // "Try again later" did nothing and must not become the key's answer, or the retry it asks for would get it
+            // again forever: the key is released, as payment APIs release a rate-limited request's key.
+            await db.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
+            return result;
+        }
+
         if (http.GetEndpoint()?.Metadata.GetMetadata<CredentialsInResponse>() is not null)
         {
             (body, contentType) = (null, null);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ClawGroups.Web.Tests;
 
@@ -15,6 +16,9 @@ public sealed class ClawAppFactory(TestDatabase database, IReadOnlyDictionary<st
     public const string BootstrapToken = "test-bootstrap-token-0123456789";
 
     public TestDatabase Database { get; } = database;
+
+    /// <summary>The errors the app logged, for tests that show a path logs none.</summary>
+    internal Api.Fuzzing.ServerErrorLog ErrorLog { get; } = new();
 
     public static async Task<ClawAppFactory> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -83,6 +87,7 @@ public sealed class ClawAppFactory(TestDatabase database, IReadOnlyDictionary<st
         builder.UseSetting("Database:Provider", Database.Provider.ToString());
         builder.UseSetting("ConnectionStrings:ClawGroups", Database.ConnectionString);
         builder.UseSetting("ClawGroups:BootstrapToken", BootstrapToken);
+        builder.ConfigureLogging(logging => logging.AddProvider(ErrorLog));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

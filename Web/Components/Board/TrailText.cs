@@ -48,6 +48,8 @@ public static class TrailText
         {
             "pingPong" => $"Breaker: bounced {Text(data, "bounces")} times; held for a person.",
             "failureStreak" => $"Breaker: the agent failed {Text(data, "streak")} times in a row; no offers until {Text(data, "coolingUntil")}, then one trial.",
+            "creationRate" => $"Breaker: a plan of {Text(data, "planned")} items was refused; the agent created {Text(data, "created")} in the last hour (limit {Text(data, "limit")}). Nothing was created.",
+            "duplicateWork" => $"Breaker: a plan was refused for repeating work: {Repeated(data)}. Nothing was created.",
             var reason => $"Breaker tripped ({reason}).",
         }),
         (TrailEventTypes.BreakerReleased, _ => "Breaker released: the agent's trial attempt completed."),
@@ -121,6 +123,12 @@ public static class TrailText
     private static string Share(JsonElement data)
         => data.ValueKind == JsonValueKind.Object && data.TryGetProperty("share", out var s) && s.ValueKind == JsonValueKind.Number
             ? s.GetDouble().ToString("P0", CultureInfo.InvariantCulture)
+            : "";
+
+    /// <summary>The titles a refused plan repeated, as the creation breaker listed them.</summary>
+    private static string Repeated(JsonElement data)
+        => data.ValueKind == JsonValueKind.Object && data.TryGetProperty("duplicates", out var duplicates) && duplicates.ValueKind == JsonValueKind.Array
+            ? string.Join(", ", duplicates.EnumerateArray().Select(d => $"“{Text(d, "title")}”"))
             : "";
 
     private static string Suffix(string? text) => string.IsNullOrWhiteSpace(text) ? "" : $" “{text}”";
