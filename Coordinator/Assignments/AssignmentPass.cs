@@ -99,7 +99,7 @@ public sealed partial class AssignmentPass(
         // Each item the pass may offer against each member with a free slot: the fresh items' rows are already scored.
         var openAgents = open.Select(a => agents[a]).ToList();
         var affinities = OpenAffinities(skillModel, texts, profiles, open, unjudged, fresh, held, cancellationToken);
-        var candidates = AssignmentCandidates.Score(items, openAgents, load, affinities, records);
+        var candidates = AssignmentCandidates.Score(items, openAgents, load, affinities, records, await RoutingPreference.ForGroupAsync(context, groupId, cancellationToken));
         if (held.Count > 0)
         {
             candidates = candidates.Where(c => !held.Contains(c.Item)).ToList();
