@@ -53,7 +53,8 @@ public sealed class McpToolMappingTests : IAsyncLifetime
         var answer = await mcp.CallToolAsync("accept_work", new Dictionary<string, object?> { ["workItemId"] = item.Id });
 
         Assert.True(answer.IsError);
-        Assert.Equal("Not yours: This is an agent's call: use the agent's API key.", Assert.IsType<TextContentBlock>(Assert.Single(answer.Content)).Text);
+        // People may answer offers made to them (decision 0029), so the refusal is that this offer is not theirs, as REST says it.
+        Assert.Equal("Not yours: This work item is not assigned to you.", Assert.IsType<TextContentBlock>(Assert.Single(answer.Content)).Text);
         var after = await scenario.Human.GetWorkItemAsync(item.Id);
         Assert.Equal(WorkItemStates.Assigned, after.State);
         Assert.Equal(agentId, after.Assignee?.Id);
