@@ -274,7 +274,7 @@ public sealed partial class AssignmentPass(
         var parts = AssignmentCandidates.PartsOf(candidate, loadScored[candidate.Agent], agent.Capacity);
         return new ReasonedMatch(
             candidate.Item, open[candidate.Agent], candidate.Affinity, candidate.BestSkill, load.GetValueOrDefault(agent.Id), agent.Capacity, parts.Level, parts.Priority,
-            TrackRecordReason.For(records, agent, candidate.BestSkill));
+            TrackRecordReason.For(records, agent, candidate.BestSkill), RoutingPreference.Describe(candidate.Preferred, agent));
     }
 
     /// <summary>People's load is counted as the roster counts it; their ids are account ids, which no agent shares.</summary>

@@ -63,6 +63,10 @@ public sealed class RoutingPreference
         return member is PersonCandidate ? forPeople : forAgents;
     }
 
+    /// <summary>A reason's words for a bonus that counted, by the member's kind; null when none did.</summary>
+    public static string? Describe(bool preferred, Agent member)
+        => !preferred ? null : member is PersonCandidate ? "the group prefers people for this" : "the group prefers agents for this";
+
     private static bool Lists(HashSet<string> skills, WorkItem item, Agent member, int bestSkill)
     {
         if (skills.Count == 0)

@@ -37,6 +37,8 @@ public sealed class PreferredKindPassTests
         Assert.Equal(WorkItemState.Assigned, offered.State);
         Assert.Equal(preferred, offered.AssigneeKind);
         Assert.Equal(preferred == MemberKind.Human ? person : agent.Id, offered.AssigneeUserId ?? offered.AssigneeAgentId);
+        var reason = (await context.Assignments.SingleAsync(a => a.WorkItemId == item.Id)).Reason;
+        Assert.Contains(preferred == MemberKind.Human ? "; the group prefers people for this;" : "; the group prefers agents for this;", reason, StringComparison.Ordinal);
     }
 
     [Fact]
