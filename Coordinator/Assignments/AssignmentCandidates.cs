@@ -8,9 +8,11 @@ namespace ClawGroups.Coordinator.Assignments;
 /// <summary>
 /// An (item, agent) pair the coordinator may choose, with its score, the model's affinity, the agent's declared level in
 /// what matched (the required skills met and the skill the model matched best: <see cref="BestSkill"/>, an index into its
-/// skills, or -1; 0.5 when nothing did) and how far its track record there stands above or below the group's (<see cref="Standing.Lead"/>).
+/// skills, or -1; 0.5 when nothing did), how far its track record there stands above or below the group's (<see cref="Standing.Lead"/>)
+/// and whether the group prefers the member's kind for this work (<see cref="RoutingPreference"/>).
 /// </summary>
-public sealed record AssignmentCandidate(int Item, int Agent, double Score, double Affinity, double Level, int BestSkill = -1, double Lead = 0);
+public sealed record AssignmentCandidate(
+    int Item, int Agent, double Score, double Affinity, double Level, int BestSkill = -1, double Lead = 0, bool Preferred = false);
 
 /// <summary>
 /// What a score is made of, as a reason states it: the fit (the model's affinity, 0–1), the declared level it counted (0–1) and
@@ -46,6 +48,14 @@ public static class AssignmentCandidates
     /// </summary>
     public const double TrackRecordWeight = 0.3;
 
+    /// <summary>
+    /// What a group's preference for people or for agents in some work adds to the preferred kind's score (decision 0031): as
+    /// much as the declared level and spare capacity together can differ, so of two members the model finds equally fit the
+    /// preferred kind wins whatever their levels and load, while a member that fits clearly better (by more than about 0.43 of
+    /// affinity) still wins. A bonus, not a filter.
+    /// </summary>
+    public const double PreferredKindWeight = LevelWeight + SpareCapacityWeight;
+
     public static List<AssignmentCandidate> Score(
         IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents, IReadOnlyDictionary<Guid, int> load, ISkillModel model, CancellationToken cancellationToken)
     {
@@ -58,7 +68,7 @@ public static class AssignmentCandidates
     /// <summary>Scores the pairs from the model's <paramref name="affinities"/> of the items (rows) to the agents (columns).</summary>
     public static List<AssignmentCandidate> Score(
         IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents, IReadOnlyDictionary<Guid, int> load, AffinityMatrix affinities,
-        TrackRecords? records = null)
+        TrackRecords? records = null, RoutingPreference? preference = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(agents);
@@ -71,6 +81,7 @@ public static class AssignmentCandidates
         var used = agents.Select(agent => load.GetValueOrDefault(agent.Id)).ToArray();
         var spareShare = agents.Select((agent, a) => agent.Capacity > 0 ? 1 - ((double)used[a] / agent.Capacity) : 0).ToArray();
         var leads = TrackRecordLeads.Of(agents, records);
+        preference ??= RoutingPreference.None;
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -87,9 +98,10 @@ public static class AssignmentCandidates
                 var affinity = affinities.Score(i, a);
                 var level = LevelOf(item, agent, best);
                 var lead = leads?.Of(a, best) ?? 0;
+                var preferred = preference.Prefers(item, agent, best);
                 var score = (AffinityWeight * affinity) + (LevelWeight * level) + (SpareCapacityWeight * spareShare[a]) + (PriorityWeight * priority)
-                    + (TrackRecordWeight * lead);
-                candidates.Add(new AssignmentCandidate(i, a, score, affinity, level, best, lead));
+                    + (TrackRecordWeight * lead) + (preferred ? PreferredKindWeight : 0);
+                candidates.Add(new AssignmentCandidate(i, a, score, affinity, level, best, lead, preferred));
             }
         }
 
@@ -160,7 +172,7 @@ public static class AssignmentCandidates
         ArgumentNullException.ThrowIfNull(candidate);
         var spare = capacity > 0 ? 1 - ((double)load / capacity) : 0;
         var priority = candidate.Score - (AffinityWeight * candidate.Affinity) - (LevelWeight * candidate.Level) - (SpareCapacityWeight * spare)
-            - (TrackRecordWeight * candidate.Lead);
+            - (TrackRecordWeight * candidate.Lead) - (candidate.Preferred ? PreferredKindWeight : 0);
         return new ScoreParts(candidate.Affinity, candidate.Level, Math.Max(0, priority), candidate.Lead);
     }
 

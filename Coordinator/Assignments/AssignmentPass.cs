@@ -107,7 +107,7 @@ public sealed partial class AssignmentPass(
         // Each item the pass may offer against each member with a free slot: the fresh items' rows are already scored.
         var openAgents = open.Select(a => agents[a]).ToList();
         var affinities = OpenAffinities(skillModel, texts, profiles, open, unjudged, fresh, held, cancellationToken);
-        var candidates = AssignmentCandidates.Score(items, openAgents, load, affinities, records);
+        var candidates = AssignmentCandidates.Score(items, openAgents, load, affinities, records, await RoutingPreference.ForGroupAsync(context, groupId, cancellationToken));
         if (held.Count > 0)
         {
             candidates = candidates.Where(c => !held.Contains(c.Item)).ToList();
@@ -282,7 +282,7 @@ public sealed partial class AssignmentPass(
         var parts = AssignmentCandidates.PartsOf(candidate, loadScored[candidate.Agent], agent.Capacity);
         return new ReasonedMatch(
             candidate.Item, open[candidate.Agent], candidate.Affinity, candidate.BestSkill, load.GetValueOrDefault(agent.Id), agent.Capacity, parts.Level, parts.Priority,
-            TrackRecordReason.For(records, agent, candidate.BestSkill));
+            TrackRecordReason.For(records, agent, candidate.BestSkill), RoutingPreference.Describe(candidate.Preferred, agent));
     }
 
     /// <summary>People's load is counted as the roster counts it; their ids are account ids, which no agent shares.</summary>

@@ -52,18 +52,19 @@ public static class RoutingReason
         }
 
         return matches.Select((m, k) => Format(
-            words[k], SkillOf(profiles[m.Agent], m.Skill), m.Affinity, contenders[m.Item].NextBestTo(m.Agent, m.Skill), m.Load, m.Capacity, m.Level, m.Priority, m.Record))
+            words[k], SkillOf(profiles[m.Agent], m.Skill), m.Affinity, contenders[m.Item].NextBestTo(m.Agent, m.Skill), m.Load, m.Capacity, m.Level, m.Priority, m.Record, m.Preference))
             .ToList();
     }
 
     /// <summary>
     /// The reason in words. <paramref name="level"/> is the declared level the score counted (left out when null);
     /// <paramref name="priority"/> the priority's share of the score, named only when it counted (from 0.005 on, as rounded);
-    /// <paramref name="record"/> the member's track record in words (<see cref="TrackRecords.Describe"/>), left out when null.
+    /// <paramref name="record"/> the member's track record in words (<see cref="TrackRecords.Describe"/>), left out when null;
+    /// <paramref name="preference"/> the group's preference that counted (<see cref="RoutingPreference.Describe"/>), left out when null.
     /// </summary>
     public static string Format(
         IReadOnlyList<string> words, SkillEntry? skill, double fit, double? nextBest, int load, int capacity, double? level = null, double priority = 0,
-        string? record = null)
+        string? record = null, string? preference = null)
     {
         ArgumentNullException.ThrowIfNull(words);
         var parts = new List<string>(6);
@@ -84,6 +85,11 @@ public static class RoutingReason
         if (record is not null)
         {
             parts.Add(record);
+        }
+
+        if (preference is not null)
+        {
+            parts.Add(preference);
         }
 
         parts.Add(string.Create(CultureInfo.InvariantCulture, $"load {load}/{capacity}"));
@@ -108,7 +114,8 @@ public static class RoutingReason
 /// <summary>
 /// A match a reason is written for: item and agent (indices into the pass), the affinity, the skill matched, the agent's load,
 /// and the rest of the score's parts (<see cref="ScoreParts"/>): the declared level counted (null: not stated), the priority's share
-/// and the track record in words (null: none, or not counted).
+/// the track record in words (null: none, or not counted) and the group's preference for the member's kind in words (null: none counted).
 /// </summary>
 public readonly record struct ReasonedMatch(
-    int Item, int Agent, double Affinity, int Skill, int Load, int Capacity, double? Level = null, double Priority = 0, string? Record = null);
+    int Item, int Agent, double Affinity, int Skill, int Load, int Capacity, double? Level = null, double Priority = 0, string? Record = null,
+    string? Preference = null);

@@ -42,6 +42,11 @@ public sealed class GoalDecisionService(ClawDbContext context, WorkItemLifecycle
             return Failure.Conflict("Only a goal's sub-item waits for its goal's people to decide about it.", StateOf(item));
         }
 
+        if (goal.State == WorkItemState.Cancelled)
+        {
+            return Failure.Conflict("The goal was cancelled, and its sub-items with it: there is nothing left to decide.", StateOf(goal));
+        }
+
         if (!GoalShape.NeedsDecision(item.State) || item.DroppedAt is not null)
         {
             return Failure.Conflict(

@@ -16,21 +16,29 @@ public static class GoalShape
         ArgumentNullException.ThrowIfNull(subItems);
         var views = subItems.Where(w => w.Kind != WorkItemKind.Consolidation).Select(w => ToView(w, names)).ToList();
         var consolidation = subItems.Where(w => w.Kind == WorkItemKind.Consolidation).OrderByDescending(w => w.CreatedAt).FirstOrDefault();
-        var (done, total, needsDecision) = Counts(views.Select(v => (v.Id, WorkItemStates.Parse(v.State), v.Dropped)));
+        var (done, total, needsDecision) = Counts(goal.State, views.Select(v => (v.Id, WorkItemStates.Parse(v.State), v.Dropped)));
         return new GoalView(goal.Id, WorkItemStates.ApiName(goal.State), PendingPlan.Read(goal), views, done, total, needsDecision,
             consolidation is null ? null : ToView(consolidation, names));
     }
 
-    /// <summary>Done of how many count, and the sub-items that wait for a decision (failed, or cancelled and not dropped).</summary>
-    public static (int Done, int Total, IReadOnlyList<Guid> NeedsDecision) Counts(IEnumerable<(Guid Id, WorkItemState State, bool Dropped)> subItems)
+    /// <summary>Done of how many count, and the sub-items that wait for a decision (<see cref="WaitsForDecision"/>).</summary>
+    public static (int Done, int Total, IReadOnlyList<Guid> NeedsDecision) Counts(
+        WorkItemState goalState, IEnumerable<(Guid Id, WorkItemState State, bool Dropped)> subItems)
     {
         ArgumentNullException.ThrowIfNull(subItems);
         var counted = subItems.Where(s => !s.Dropped).ToList();
         return (counted.Count(s => s.State == WorkItemState.Done), counted.Count,
-            counted.Where(s => NeedsDecision(s.State)).Select(s => s.Id).ToList());
+            counted.Where(s => WaitsForDecision(goalState, s.State, s.Dropped)).Select(s => s.Id).ToList());
     }
 
     public static bool NeedsDecision(WorkItemState state) => state is WorkItemState.Failed or WorkItemState.Cancelled;
+
+    /// <summary>
+    /// A failed or cancelled sub-item that is not dropped waits for its goal's people, unless the goal itself was cancelled:
+    /// then its sub-items were cancelled with it and there is nothing left to decide.
+    /// </summary>
+    public static bool WaitsForDecision(WorkItemState goalState, WorkItemState subItemState, bool dropped)
+        => goalState != WorkItemState.Cancelled && !dropped && NeedsDecision(subItemState);
 
     private static SubItemView ToView(WorkItem item, IReadOnlyDictionary<Guid, string> names)
     {

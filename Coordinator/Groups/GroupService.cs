@@ -175,7 +175,7 @@ public sealed class GroupService(
                 defaults.StartGraceSeconds, defaults.OverrunFactor),
             new BudgetsView(group.Budgets.MonthlyUsd, group.Budgets.MonthlyTokens, group.Budgets.PerItemUsd, group.Budgets.PerItemTokens,
                 group.Budgets.PerAgentDailyUsd, group.Budgets.PerAgentDailyTokens),
-            group.RequirePlanApproval, group.MaxPlanItems);
+            group.RequirePlanApproval, group.MaxPlanItems, group.PreferPeopleFor, group.PreferAgentsFor);
         return new GroupView(group.Id, group.Name, group.Description, group.RequireReview, group.CreatedAt, members, settings, group.A2aEnabled);
     }
 }

@@ -19,7 +19,9 @@ public sealed record UpdateGroupSettingsRequest(
     bool? A2aEnabled = null,
     BudgetsPatch? Budgets = null,
     bool? RequirePlanApproval = null,
-    Overridable<int>? MaxPlanItems = null);
+    Overridable<int>? MaxPlanItems = null,
+    IReadOnlyList<string>? PreferPeopleFor = null,
+    IReadOnlyList<string>? PreferAgentsFor = null);
 
 /// <summary>
 /// <c>"budgets"</c> in a group's PATCH (docs/API.md, "Budgets"), itself a merge patch: a budget left out stays, <c>null</c> lifts
@@ -55,7 +57,9 @@ public sealed record GroupSettingsView(
     GroupSettingDefaults Defaults,
     BudgetsView? Budgets = null,
     bool RequirePlanApproval = false,
-    int? MaxPlanItems = null);
+    int? MaxPlanItems = null,
+    IReadOnlyList<string>? PreferPeopleFor = null,
+    IReadOnlyList<string>? PreferAgentsFor = null);
 
 /// <summary>What the coordinator uses where a group sets nothing (the <c>ClawGroups:Coordinator</c> section).</summary>
 public sealed record GroupSettingDefaults(

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.UsageTotals;
+using ClawGroups.Data.Agents;
 using ClawGroups.Data.Groups;
 
 namespace ClawGroups.Coordinator.Groups;
@@ -53,6 +54,8 @@ public static class GroupSettingsRules
             errors["overrunFactor"] = [$"overrunFactor must be between {Format(OverrunFactorRange.Minimum)} and {Format(OverrunFactorRange.Maximum)}, or null for the default."];
         }
 
+        CheckPreference(errors, "preferPeopleFor", request.PreferPeopleFor);
+        CheckPreference(errors, "preferAgentsFor", request.PreferAgentsFor);
         CheckBudgets(errors, request.Budgets);
         return errors;
     }
@@ -85,6 +88,8 @@ public static class GroupSettingsRules
         }
 
         SetOverride(changed, "maxPlanItems", group.MaxPlanItems, request.MaxPlanItems, v => group.MaxPlanItems = v);
+        SetPreference(changed, "preferPeopleFor", group.PreferPeopleFor, request.PreferPeopleFor, v => group.PreferPeopleFor = v);
+        SetPreference(changed, "preferAgentsFor", group.PreferAgentsFor, request.PreferAgentsFor, v => group.PreferAgentsFor = v);
         var thresholds = group.Thresholds;
         SetOverride(changed, "heartbeatTimeoutSeconds", thresholds.HeartbeatTimeoutSeconds, request.HeartbeatTimeoutSeconds, v => thresholds.HeartbeatTimeoutSeconds = v);
         SetOverride(changed, "progressTimeoutSeconds", thresholds.ProgressTimeoutSeconds, request.ProgressTimeoutSeconds, v => thresholds.ProgressTimeoutSeconds = v);
@@ -102,6 +107,45 @@ public static class GroupSettingsRules
         }
 
         return changed;
+    }
+
+    /// <summary>A routing preference names skills as a work item's requiredSkills do: at most 50, each a non-empty skill id or tag.</summary>
+    private static void CheckPreference(Dictionary<string, string[]> errors, string field, IReadOnlyList<string>? skills)
+    {
+        if (skills is null)
+        {
+            return;
+        }
+
+        if (skills.Count > GroupLimits.MaxRoutingPreferences)
+        {
+            errors[field] = [$"{field} lists at most {GroupLimits.MaxRoutingPreferences} skill ids or tags."];
+            return;
+        }
+
+        for (var i = 0; i < skills.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(skills[i]) || skills[i].Trim().Length > AgentLimits.MaxSkillIdLength)
+            {
+                errors[$"{field}[{i}]"] = [$"{field}[{i}] must be a skill id or tag of 1 to {AgentLimits.MaxSkillIdLength} characters."];
+            }
+        }
+    }
+
+    /// <summary>A preference as given, trimmed and without repeats (skills match whatever their case); an empty list clears it.</summary>
+    private static void SetPreference(List<string> changed, string field, List<string> current, IReadOnlyList<string>? given, Action<List<string>> set)
+    {
+        if (given is null)
+        {
+            return;
+        }
+
+        var tidied = given.Select(s => s.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (!tidied.SequenceEqual(current, StringComparer.Ordinal))
+        {
+            set(tidied);
+            changed.Add(field);
+        }
     }
 
     /// <summary>Budgets are amounts a report could reach: from 0 (nothing may be spent) to what one report may claim.</summary>

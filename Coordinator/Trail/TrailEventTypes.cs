@@ -165,6 +165,9 @@ public static class TrailEventTypes
     /// <summary>The goal's people decided about a failed or cancelled sub-item: retry, drop or re-plan.</summary>
     public static readonly TrailEventType SubItemDecided = new("goal.decided");
 
+    /// <summary>A goal's sub-item failed or was cancelled and waits for the goal's people to retry it, drop it or re-plan.</summary>
+    public static readonly TrailEventType GoalNeedsDecision = new("goal.needsDecision");
+
     public static IReadOnlyList<TrailEventType> All { get; } = typeof(TrailEventTypes)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.FieldType == typeof(TrailEventType))

@@ -277,6 +277,7 @@ public sealed class HumanWorkService(
             await lifecycle.EndAttemptAsync(item, AssignmentOutcome.Cancelled, cancellationToken, RevokeReasons.Cancelled);
             WorkItemStateMachine.Apply(item, WorkItemMove.Cancel, lifecycle.Now);
             context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Cancelled, lifecycle.Now, null, item.Id);
+            await Goals.GoalCancellation.CancelSubItemsAsync(context, lifecycle, item, caller, cancellationToken);
             return null;
         }, cancellationToken);
 

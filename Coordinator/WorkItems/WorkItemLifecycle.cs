@@ -182,6 +182,7 @@ public sealed class WorkItemLifecycle(
     {
         try
         {
+            await Goals.SubItemEscalation.NoteWaitingAsync(context, Now, cancellationToken);
             await context.SaveChangesAsync(cancellationToken);
         }
         catch

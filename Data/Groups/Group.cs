@@ -36,6 +36,15 @@ public class Group
     /// <summary>How many sub-items one plan may have; null uses <see cref="GroupLimits.DefaultMaxPlanItems"/>.</summary>
     public int? MaxPlanItems { get; set; }
 
+    /// <summary>
+    /// Skill ids or tags whose work the group would rather give a person: a present person who fits gets a bonus in the
+    /// assignment score (decision 0031). A preference, not a rule: with no person present the agents still get the work.
+    /// </summary>
+    public List<string> PreferPeopleFor { get; set; } = [];
+
+    /// <summary>Skill ids or tags whose work the group would rather give an agent; as <see cref="PreferPeopleFor"/>, the other way.</summary>
+    public List<string> PreferAgentsFor { get; set; } = [];
+
     public Guid? CreatedByUserId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

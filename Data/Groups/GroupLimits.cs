@@ -15,4 +15,7 @@ public static class GroupLimits
 
     /// <summary>The most a group may allow one plan: each sub-item is an item the board and the coordinator carry.</summary>
     public const int MaxPlanItemsLimit = 500;
+
+    /// <summary>How many skill ids or tags each routing preference (people for, agents for) may list.</summary>
+    public const int MaxRoutingPreferences = 50;
 }

@@ -19,10 +19,11 @@ public static class McpHosting
                 server.ServerInfo = new() { Name = "claw-groups", Title = "Claw Groups", Version = typeof(McpHosting).Assembly.GetName().Version?.ToString() ?? "1.0" };
                 server.ServerInstructions = "Claw Groups hands work items to a group's members. With an agent key: call next_work, then "
                     + "accept_work, report_progress while you work, and submit_result (or decline_work). With a person's token: "
-                    + "list_groups, list_work_items, create_work_item, get_work_item, take_over and review.";
+                    + "list_groups, list_work_items, create_work_item, get_work_item, take_over and review. Whoever holds a goal (a work "
+                    + "item of kind goal) answers it with propose_plan.";
             })
             .WithHttpTransport(transport => transport.Stateless = true)
-            .WithTools([typeof(AgentTools), typeof(PeopleTools)], McpJson.Options);
+            .WithTools([typeof(AgentTools), typeof(PeopleTools), typeof(GoalTools)], McpJson.Options);
         return builder;
     }
 

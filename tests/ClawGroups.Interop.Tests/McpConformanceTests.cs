@@ -6,7 +6,7 @@ namespace ClawGroups.Interop.Tests;
 /// <summary>
 /// The official MCP conformance suite (@modelcontextprotocol/conformance, server mode) against /mcp, through
 /// Node/mcp-conformance.mjs. Most scenarios call the tools, prompts and resources of the SDKs' "everything" test server,
-/// which a server with its own eleven tools does not have; the scenarios about the protocol itself must pass
+/// which a server with its own twelve tools does not have; the scenarios about the protocol itself must pass
 /// (docs/INTEROP.md lists every scenario and why it passes or not).
 /// </summary>
 [Collection(InteropCollection.Name)]

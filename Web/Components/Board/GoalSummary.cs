@@ -21,7 +21,7 @@ public sealed record GoalSummary(int Done, int Total, int NeedsDecision, string?
         }
 
         var children = groupItems.Where(i => i.ParentId == item.Id).ToList();
-        var (done, total, needsDecision) = GoalShape.Counts(children.Where(c => c.Kind != WorkItemKinds.Consolidation)
+        var (done, total, needsDecision) = GoalShape.Counts(WorkItemStates.Parse(item.State), children.Where(c => c.Kind != WorkItemKinds.Consolidation)
             .Select(c => (c.Id, WorkItemStates.Parse(c.State), c.Dropped)));
         var consolidation = children.Where(c => c.Kind == WorkItemKinds.Consolidation && !c.Dropped).MaxBy(c => c.CreatedAt);
         return new GoalSummary(done, total, needsDecision.Count, consolidation?.State);

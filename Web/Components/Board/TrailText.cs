@@ -72,6 +72,7 @@ public static class TrailText
         (TrailEventTypes.PlanRejected, data => $"Plan sent back to be planned again.{Suffix(Text(data, "feedback"))}"),
         (TrailEventTypes.Consolidating, _ => "Every sub-item is done: the results are being written up."),
         (TrailEventTypes.Consolidated, data => string.Equals(Text(data, "review"), "true", StringComparison.OrdinalIgnoreCase) ? "Consolidated: the written-up result is in review." : "Consolidated: done."),
+        (TrailEventTypes.GoalNeedsDecision, data => $"Sub-item “{Text(data, "title")}” {Text(data, "reason")}: retry it, drop it or re-plan the goal."),
         (TrailEventTypes.SubItemDecided, data => $"Decided about a sub-item: {Text(data, "choice")}.{Suffix(Text(data, "feedback"))}"),
         (TrailEventTypes.AgentRegistered, data => $"Agent {Text(data, "name")} joined."),
         (TrailEventTypes.AgentKeyRotated, _ => "The agent's API key was replaced."),

@@ -30,6 +30,12 @@ public sealed class GroupSettingsModel
 
     public int? MaxPlanItems { get; set; }
 
+    /// <summary>The skill ids or tags the group would rather give people, comma-separated as typed (decision 0031).</summary>
+    public string PreferPeopleFor { get; set; } = "";
+
+    /// <summary>The skill ids or tags the group would rather give agents, comma-separated as typed.</summary>
+    public string PreferAgentsFor { get; set; } = "";
+
     public static GroupSettingsModel From(GroupView group)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -48,6 +54,8 @@ public sealed class GroupSettingsModel
             Budgets = BudgetsModel.From(settings?.Budgets),
             RequirePlanApproval = settings?.RequirePlanApproval ?? false,
             MaxPlanItems = settings?.MaxPlanItems,
+            PreferPeopleFor = string.Join(", ", settings?.PreferPeopleFor ?? []),
+            PreferAgentsFor = string.Join(", ", settings?.PreferAgentsFor ?? []),
         };
     }
 
@@ -55,5 +63,10 @@ public sealed class GroupSettingsModel
     public UpdateGroupSettingsRequest ToRequest() => new(
         Name, Description, RequireReview, new(MaxAttempts), new(HeartbeatTimeoutSeconds), new(ProgressTimeoutSeconds),
         new(StartGraceSeconds), new(OverrunFactor), A2aEnabled: A2aEnabled, Budgets: Budgets.ToPatch(),
-        RequirePlanApproval: RequirePlanApproval, MaxPlanItems: new(MaxPlanItems));
+        RequirePlanApproval: RequirePlanApproval, MaxPlanItems: new(MaxPlanItems),
+        PreferPeopleFor: SkillList(PreferPeopleFor), PreferAgentsFor: SkillList(PreferAgentsFor));
+
+    /// <summary>A typed list: split at commas, blanks between them left out; empty clears the preference.</summary>
+    private static List<string> SkillList(string typed)
+        => typed.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
 }

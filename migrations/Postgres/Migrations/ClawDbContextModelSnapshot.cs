@@ -383,6 +383,14 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.PrimitiveCollection<List<string>>("PreferAgentsFor")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<List<string>>("PreferPeopleFor")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<bool>("RequirePlanApproval")
                         .HasColumnType("boolean");
 

@@ -378,6 +378,14 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("PreferAgentsFor")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("PreferPeopleFor")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("RequirePlanApproval")
                         .HasColumnType("INTEGER");
 

@@ -19,7 +19,7 @@ public sealed class TrailEventTypesTests
             "agent.returned", "agent.unreachable", "agent.reachable", "group.created", "group.updated", "member.joined",
             "invite.created", "joinToken.created", "model.tuned", "budget.warning", "budget.exceeded", "breaker.tripped",
             "breaker.released", "goal.planned", "goal.planApproved", "goal.planRejected", "goal.consolidating", "goal.consolidated",
-            "goal.decided",
+            "goal.decided", "goal.needsDecision",
         ];
 
         Assert.Equal(names.Order(StringComparer.Ordinal), TrailEventTypes.All.Select(t => t.Name).Order(StringComparer.Ordinal));

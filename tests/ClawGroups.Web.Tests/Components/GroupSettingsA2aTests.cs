@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ClawGroups.Web.Tests.Components;
 
-/// <summary>The group's settings form: the A2A switch, and the card's address once A2A is on.</summary>
+/// <summary>The group's settings form: the A2A switch, the card's address once A2A is on, and the routing preferences.</summary>
 public sealed class GroupSettingsA2aTests : ComponentTest
 {
     public GroupSettingsA2aTests()
@@ -45,6 +45,22 @@ public sealed class GroupSettingsA2aTests : ComponentTest
 
         Assert.True(model.ToRequest().A2aEnabled);
         Assert.False(GroupSettingsModel.From(Group(a2aEnabled: false)).ToRequest().A2aEnabled);
+    }
+
+    [Fact]
+    public void The_preference_fields_show_the_groups_lists_and_send_what_was_typed_split_at_commas()
+    {
+        var plain = Group(a2aEnabled: false);
+        var group = plain with { Settings = plain.Settings! with { PreferPeopleFor = ["design", "legal"] } };
+        var form = Render<GroupSettingsForm>(p => p.Add(c => c.Group, group).Add(c => c.CanEdit, true));
+        var model = GroupSettingsModel.From(group);
+        model.PreferAgentsFor = "testing, , docs ";
+
+        var request = model.ToRequest();
+
+        Assert.Equal("design, legal", form.Find("[data-testid=settings-prefer-people-for]").GetAttribute("value"));
+        Assert.Equal(["design", "legal"], request.PreferPeopleFor);
+        Assert.Equal(["testing", "docs"], request.PreferAgentsFor);
     }
 
     private static GroupView Group(bool a2aEnabled) => new(

@@ -48,6 +48,7 @@ internal sealed record FuzzOperation(
                 ["name"] = "Fuzz group", ["description"] = "Where the fuzz test works", ["requireReview"] = true, ["maxAttempts"] = 3,
                 ["heartbeatTimeoutSeconds"] = 90, ["progressTimeoutSeconds"] = 900, ["startGraceSeconds"] = 60, ["overrunFactor"] = 4,
                 ["requirePlanApproval"] = false, ["maxPlanItems"] = 20,
+                ["preferPeopleFor"] = new JsonArray("design"), ["preferAgentsFor"] = new JsonArray("testing"),
             })),
             new("create join token", HttpMethod.Post, "/api/v1/groups/{group}/join-tokens", Credential.Human,
                 Body(new JsonObject { ["expiresInMinutes"] = 60, ["maxUses"] = 10 })),
