@@ -11,3 +11,9 @@ public sealed record WorkItemsAnswer(IReadOnlyList<WorkItemView> WorkItems);
 
 /// <summary>list_groups' answer: <c>{ "groups": [...] }</c>, as the REST list.</summary>
 public sealed record GroupsAnswer(IReadOnlyList<GroupSummaryView> Groups);
+
+/// <summary>set_budgets' answer: <c>{ "group": … }</c>, the group as REST's PATCH answers it.</summary>
+public sealed record GroupAnswer(GroupView Group);
+
+/// <summary>get_usage's answer: <c>{ "usage": … }</c>, as <c>GET /api/v1/groups/{groupId}/usage</c>.</summary>
+public sealed record UsageAnswer(ClawGroups.Coordinator.UsageTotals.GroupUsageView Usage);

@@ -23,7 +23,7 @@ public static class McpHosting
                     + "item of kind goal) answers it with propose_plan.";
             })
             .WithHttpTransport(transport => transport.Stateless = true)
-            .WithTools([typeof(AgentTools), typeof(PeopleTools), typeof(GoalTools)], McpJson.Options);
+            .WithTools([typeof(AgentTools), typeof(PeopleTools), typeof(GoalTools), typeof(BudgetTools)], McpJson.Options);
         return builder;
     }
 

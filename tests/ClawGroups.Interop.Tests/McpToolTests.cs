@@ -15,6 +15,7 @@ public sealed class McpToolTests(InteropServer server)
     private static readonly string[] AgentTools = ["next_work", "accept_work", "report_progress", "submit_result", "decline_work"];
     private static readonly string[] PeopleTools = ["list_groups", "list_work_items", "create_work_item", "get_work_item", "take_over", "review"];
     private static readonly string[] GoalTools = ["propose_plan"];
+    private static readonly string[] BudgetTools = ["set_budgets", "get_usage"];
 
     [Fact]
     public async Task An_agent_on_MCP_pulls_accepts_reports_and_delivers_an_item_into_review()
@@ -35,7 +36,7 @@ public sealed class McpToolTests(InteropServer server)
 
         Assert.Equal("2025-11-25", run.Connect.GetProperty("protocolVersion").GetString());
         var tools = run.Connect.GetProperty("tools").EnumerateArray().ToList();
-        Assert.Equal(AgentTools.Concat(PeopleTools).Concat(GoalTools).Order(), tools.Select(t => t.GetProperty("name").GetString()!).Order());
+        Assert.Equal(AgentTools.Concat(PeopleTools).Concat(GoalTools).Concat(BudgetTools).Order(), tools.Select(t => t.GetProperty("name").GetString()!).Order());
         Assert.All(tools, t => Assert.True(t.GetProperty("hasInputSchema").GetBoolean() && t.GetProperty("hasOutputSchema").GetBoolean()));
         Assert.All(run.Calls, call => Assert.False(call.GetProperty("isError").GetBoolean(), run.Raw.ToString()));
         Assert.Equal(itemId.ToString(), run.Calls[0].GetProperty("structuredContent").GetProperty("workItem").GetProperty("id").GetString());
