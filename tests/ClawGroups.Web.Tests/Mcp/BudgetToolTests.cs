@@ -101,11 +101,5 @@ public sealed class BudgetToolTests : IAsyncLifetime
             ["budgets"] = JsonDocument.Parse(budgets).RootElement,
         });
 
-    private async Task<McpClient> ConnectAsync(string token)
-        => await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
-        {
-            Endpoint = new Uri(_app.BaseAddress, "/mcp"),
-            TransportMode = HttpTransportMode.StreamableHttp,
-            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
-        }));
+    private Task<McpClient> ConnectAsync(string token) => McpTestClient.ConnectAsync(_app, token);
 }

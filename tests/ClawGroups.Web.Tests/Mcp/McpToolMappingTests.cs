@@ -131,14 +131,5 @@ public sealed class McpToolMappingTests : IAsyncLifetime
         Assert.Contains($"\"protocolVersion\":\"{version}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private async Task<McpClient> ConnectAsync(string token)
-    {
-        var transport = new HttpClientTransport(new HttpClientTransportOptions
-        {
-            Endpoint = new Uri(_app.BaseAddress, "/mcp"),
-            TransportMode = HttpTransportMode.StreamableHttp,
-            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
-        });
-        return await McpClient.CreateAsync(transport);
-    }
+    private Task<McpClient> ConnectAsync(string token) => McpTestClient.ConnectAsync(_app, token);
 }

@@ -101,14 +101,5 @@ public sealed class ProposePlanToolTests : IAsyncLifetime
         return (goal, mcp);
     }
 
-    private async Task<McpClient> ConnectAsync(string token)
-    {
-        var transport = new HttpClientTransport(new HttpClientTransportOptions
-        {
-            Endpoint = new Uri(_app.BaseAddress, "/mcp"),
-            TransportMode = HttpTransportMode.StreamableHttp,
-            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
-        });
-        return await McpClient.CreateAsync(transport);
-    }
+    private Task<McpClient> ConnectAsync(string token) => McpTestClient.ConnectAsync(_app, token);
 }
