@@ -11,7 +11,7 @@ namespace ClawGroups.Coordinator.Insights;
 /// and by area (an item's first required skill, else "general"), the items that cost most, and the budgets to draw as lines.
 /// An attempt's cost counts in the bucket its offer was made in, as budgets count it. Attempts that cost nothing draw no line,
 /// so a window where nothing was spent has no series and the dashboard says so. Reviews cost too and count, as budgets count
-/// them. Ties are broken by name, so the same figures always draw the same chart.
+/// them. Ties are broken by name, so the same figures always draw the same chart; areas are compared without case.
 /// </summary>
 public sealed class SpendInsightsService(ClawDbContext context, TimeProvider time)
 {
@@ -37,11 +37,13 @@ public sealed class SpendInsightsService(ClawDbContext context, TimeProvider tim
         string NameOf(Guid agentId) => names.GetValueOrDefault(agentId, agentId.ToString());
         var top = attempts.GroupBy(a => a.AgentId)
             .OrderByDescending(g => g.Sum(a => a.CostUsd)).ThenBy(g => NameOf(g.Key), StringComparer.Ordinal)
-            .Take(TopAgents).Select(g => g.Key).ToHashSet();
+            .Take(TopAgents).Select(g => g.Key).ToList();
+        var labels = SeriesLabels.OfAgents(top, NameOf, Others);
 
         int Bucket(DateTimeOffset at) => (int)Math.Min(count - 1, (at - from).Ticks / step.Ticks);
+        // Keys are compared without case, as skills are matched; a series is labelled with its first spelling in ordinal order.
         List<SpendSeries> Series(Func<Guid, IReadOnlyList<string>, string> keyOf) => attempts
-            .GroupBy(a => keyOf(a.AgentId, a.Skills))
+            .GroupBy(a => keyOf(a.AgentId, a.Skills), StringComparer.OrdinalIgnoreCase)
             .Select(g =>
             {
                 var values = new decimal[count];
@@ -50,12 +52,12 @@ public sealed class SpendInsightsService(ClawDbContext context, TimeProvider tim
                     values[Bucket(a.OfferedAt)] += a.CostUsd;
                 }
 
-                return new SpendSeries(g.Key, values);
+                return new SpendSeries(g.Select(a => keyOf(a.AgentId, a.Skills)).Min(StringComparer.Ordinal)!, values);
             })
             .OrderByDescending(s => s.Key == Others ? -1 : s.Values.Sum()).ThenBy(s => s.Key, StringComparer.Ordinal)
             .ToList();
 
-        var byAgent = Series((agentId, _) => top.Contains(agentId) ? NameOf(agentId) : Others);
+        var byAgent = Series((agentId, _) => labels.GetValueOrDefault(agentId, Others));
         var byArea = Series((_, skills) => skills.Count > 0 ? skills[0] : General);
         // Items worked on in the window, at what they cost in all (as their budget counts it): a 24-hour view is not led by
         // last month's costliest item, and an item resumed today shows its whole cost against its cap.

@@ -102,6 +102,54 @@ public sealed class SpendInsightsServiceTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Agents_sharing_a_name_draw_a_line_each_and_an_agent_called_others_is_not_the_rest(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        Guid groupId, firstZed, secondZed, calledOthers;
+        await using (var context = database.NewContext())
+        {
+            var history = SpendHistory.Start(context, "spend", Now);
+            var item = history.Item("shared work");
+            var zed = history.Agent("zed");
+            var otherZed = history.Agent("Zed");
+            var others = history.Agent("others");
+            history.Spent(item, zed, At(11, 0), 3m);
+            history.Spent(item, otherZed, At(11, 0), 2m);
+            history.Spent(item, others, At(11, 0), 1m);
+            await context.SaveChangesAsync();
+            (groupId, firstZed, secondZed, calledOthers) = (history.GroupId, zed.Id, otherZed.Id, others.Id);
+        }
+
+        var spend = await GetAsync(database, groupId, InsightsRange.Day);
+
+        Assert.Equal(
+            [($"zed ({Tail(firstZed)})", 3m), ($"Zed ({Tail(secondZed)})", 2m), ($"others ({Tail(calledOthers)})", 1m)],
+            spend.ByAgent.Select(s => (s.Key, s.Values.Sum())));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Areas_that_differ_only_in_case_are_one_area(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        Guid groupId;
+        await using (var context = database.NewContext())
+        {
+            var history = SpendHistory.Start(context, "spend", Now);
+            var zed = history.Agent("zed");
+            history.Spent(history.Item("api", "backend"), zed, At(11, 0), 1m);
+            history.Spent(history.Item("jobs", "Backend"), zed, At(11, 0), 2m);
+            await context.SaveChangesAsync();
+            groupId = history.GroupId;
+        }
+
+        var spend = await GetAsync(database, groupId, InsightsRange.Day);
+
+        Assert.Equal([("Backend", 3m)], spend.ByArea.Select(s => (s.Key, s.Values.Sum())));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task By_area_an_attempt_counts_under_its_item_s_first_required_skill_else_general(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
@@ -310,6 +358,8 @@ public sealed class SpendInsightsServiceTests
         Assert.Equal(FailureKind.Forbidden, person.Failure?.Kind);
         Assert.Equal(FailureKind.Forbidden, agent.Failure?.Kind);
     }
+
+    private static string Tail(Guid agentId) => agentId.ToString("N")[^6..];
 
     private static DateTimeOffset At(int hour, int minute) => new(2025, 3, 10, hour, minute, 0, TimeSpan.Zero);
 
