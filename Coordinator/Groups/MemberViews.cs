@@ -44,7 +44,9 @@ public static class MemberViews
         return agents.Select(agent =>
         {
             var record = records.Of(agent.Id);
-            // What one accepted result cost: everything the agent spent, failed attempts included, over the results taken.
+            // What one accepted result cost (decision 0028): all the agent spent on finished work attempts, failed ones
+            // included, over its accepted results. Reviews are not its own results and running attempts have not spent all.
+            // Shown, not weighed: the track record the pass scores with does not read it.
             var costPerResult = record.Accepted == 0 ? (decimal?)null : Math.Round(spend.GetValueOrDefault(agent.Id) / record.Accepted, 4);
             var breaker = tripped.TryGetValue(agent.Id, out var b)
                 ? new AgentBreakerView(b.Cooling(at) ? "cooling" : "halfOpen", b.Streak, b.Trips, b.CoolingUntil)

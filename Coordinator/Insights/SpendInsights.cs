@@ -9,7 +9,9 @@ namespace ClawGroups.Coordinator.Insights;
 /// <summary>
 /// Where a group's money went over the dashboard's window (decision 0028): per bucket, by agent (the top ones, the rest as one)
 /// and by area (an item's first required skill, else "general"), the items that cost most, and the budgets to draw as lines.
-/// An attempt's cost counts in the bucket its offer was made in, as budgets count it.
+/// An attempt's cost counts in the bucket its offer was made in, as budgets count it. Attempts that cost nothing draw no line,
+/// so a window where nothing was spent has no series and the dashboard says so. Reviews cost too and count, as budgets count
+/// them. Ties are broken by name, so the same figures always draw the same chart; areas are compared without case.
 /// </summary>
 public sealed class SpendInsightsService(ClawDbContext context, TimeProvider time)
 {
@@ -28,15 +30,20 @@ public sealed class SpendInsightsService(ClawDbContext context, TimeProvider tim
         var now = time.GetUtcNow();
         var (from, step, count) = GroupInsightsService.Window(now, range);
         var attempts = await context.Assignments.AsNoTracking()
-            .Where(a => a.GroupId == groupId && a.OfferedAt >= from && a.AgentId != null)
+            .Where(a => a.GroupId == groupId && a.OfferedAt >= from && a.AgentId != null && a.Usage.CostUsd > 0)
             .Select(a => new { AgentId = a.AgentId!.Value, a.OfferedAt, a.Usage.CostUsd, Skills = a.WorkItem!.RequiredSkills })
             .ToListAsync(cancellationToken);
         var names = await context.Agents.AsNoTracking().Where(a => a.GroupId == groupId).ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
-        var top = attempts.GroupBy(a => a.AgentId).OrderByDescending(g => g.Sum(a => a.CostUsd)).Take(TopAgents).Select(g => g.Key).ToHashSet();
+        string NameOf(Guid agentId) => names.GetValueOrDefault(agentId, agentId.ToString());
+        var top = attempts.GroupBy(a => a.AgentId)
+            .OrderByDescending(g => g.Sum(a => a.CostUsd)).ThenBy(g => NameOf(g.Key), StringComparer.Ordinal)
+            .Take(TopAgents).Select(g => g.Key).ToList();
+        var labels = SeriesLabels.OfAgents(top, NameOf, Others);
 
         int Bucket(DateTimeOffset at) => (int)Math.Min(count - 1, (at - from).Ticks / step.Ticks);
+        // Keys are compared without case, as skills are matched; a series is labelled with its first spelling in ordinal order.
         List<SpendSeries> Series(Func<Guid, IReadOnlyList<string>, string> keyOf) => attempts
-            .GroupBy(a => keyOf(a.AgentId, a.Skills))
+            .GroupBy(a => keyOf(a.AgentId, a.Skills), StringComparer.OrdinalIgnoreCase)
             .Select(g =>
             {
                 var values = new decimal[count];
@@ -45,16 +52,18 @@ public sealed class SpendInsightsService(ClawDbContext context, TimeProvider tim
                     values[Bucket(a.OfferedAt)] += a.CostUsd;
                 }
 
-                return new SpendSeries(g.Key, values);
+                return new SpendSeries(g.Select(a => keyOf(a.AgentId, a.Skills)).Min(StringComparer.Ordinal)!, values);
             })
-            .OrderByDescending(s => s.Key == Others ? -1 : s.Values.Sum())
+            .OrderByDescending(s => s.Key == Others ? -1 : s.Values.Sum()).ThenBy(s => s.Key, StringComparer.Ordinal)
             .ToList();
 
-        var byAgent = Series((agentId, _) => top.Contains(agentId) ? names.GetValueOrDefault(agentId, agentId.ToString()) : Others);
+        var byAgent = Series((agentId, _) => labels.GetValueOrDefault(agentId, Others));
         var byArea = Series((_, skills) => skills.Count > 0 ? skills[0] : General);
+        // Items worked on in the window, at what they cost in all (as their budget counts it): a 24-hour view is not led by
+        // last month's costliest item, and an item resumed today shows its whole cost against its cap.
         var items = await context.WorkItems.AsNoTracking()
-            .Where(w => w.GroupId == groupId && w.Usage.CostUsd > 0)
-            .OrderByDescending(w => w.Usage.CostUsd).Take(TopItems)
+            .Where(w => w.GroupId == groupId && w.Usage.CostUsd > 0 && context.Assignments.Any(a => a.WorkItemId == w.Id && a.OfferedAt >= from))
+            .OrderByDescending(w => w.Usage.CostUsd).ThenBy(w => w.Id).Take(TopItems)
             .Select(w => new CostlyItem(w.Id, w.Title, w.Usage.CostUsd, w.Attempts))
             .ToListAsync(cancellationToken);
         var budgets = await context.Groups.AsNoTracking().Where(g => g.Id == groupId).Select(g => g.Budgets).SingleAsync(cancellationToken);
