@@ -5,23 +5,26 @@ namespace ClawGroups.Coordinator.Assignments;
 
 /// <summary>
 /// How a member's finished attempts in one skill area ended: accepted results, stalls, declines and review rejections, and the
-/// pace of the accepted ones against the model's estimate (the sum of <see cref="Assignment.Pace"/> over those that had one).
+/// pace of the accepted ones against the model's estimate (the sum of <see cref="Assignment.Pace"/> over those that had one), and
+/// what all of them cost in US dollars as reported (accepted or not: a result that was let down was paid for too).
 /// </summary>
-public readonly record struct TrackRecordCounts(int Accepted, int Stalled, int Declined, int Rejected, double PaceSum = 0, int Paced = 0)
+public readonly record struct TrackRecordCounts(
+    int Accepted, int Stalled, int Declined, int Rejected, double PaceSum = 0, int Paced = 0, double CostUsd = 0)
 {
     /// <summary>Attempts that tell something about the member: accepted or let down. Ended by someone else (revoked, reassigned) counts for nothing.</summary>
     public int Judged => Accepted + Stalled + Declined + Rejected;
 
     public static TrackRecordCounts operator +(TrackRecordCounts a, TrackRecordCounts b) => new(
-        a.Accepted + b.Accepted, a.Stalled + b.Stalled, a.Declined + b.Declined, a.Rejected + b.Rejected, a.PaceSum + b.PaceSum, a.Paced + b.Paced);
+        a.Accepted + b.Accepted, a.Stalled + b.Stalled, a.Declined + b.Declined, a.Rejected + b.Rejected, a.PaceSum + b.PaceSum, a.Paced + b.Paced,
+        a.CostUsd + b.CostUsd);
 
-    /// <summary>What one ended attempt adds: its outcome, and its pace when it was accepted and had one.</summary>
-    public static TrackRecordCounts Of(AssignmentOutcome outcome, int count, double paceSum = 0, int paced = 0) => outcome switch
+    /// <summary>What ended attempts add: their outcome, their pace when accepted with one, and what they cost.</summary>
+    public static TrackRecordCounts Of(AssignmentOutcome outcome, int count, double paceSum = 0, int paced = 0, double costUsd = 0) => outcome switch
     {
-        AssignmentOutcome.Completed => new(count, 0, 0, 0, paceSum, paced),
-        AssignmentOutcome.Stalled => new(0, count, 0, 0),
-        AssignmentOutcome.Declined => new(0, 0, count, 0),
-        AssignmentOutcome.Rejected => new(0, 0, 0, count),
+        AssignmentOutcome.Completed => new(count, 0, 0, 0, paceSum, paced, costUsd),
+        AssignmentOutcome.Stalled => new(0, count, 0, 0, CostUsd: costUsd),
+        AssignmentOutcome.Declined => new(0, 0, count, 0, CostUsd: costUsd),
+        AssignmentOutcome.Rejected => new(0, 0, 0, count, CostUsd: costUsd),
         _ => default,
     };
 }
@@ -30,18 +33,28 @@ public readonly record struct TrackRecordCounts(int Accepted, int Stalled, int D
 /// A member's standing in one area, as the score counts it (decision 0029): the share of accepted results and the pace, each
 /// shrunk toward what is known beyond this member and area — the member's record in their other areas, itself shrunk toward
 /// the group's — by <see cref="TrackRecords.PriorStrength"/> attempts' worth. A newcomer stands exactly where the group does:
-/// neither favoured nor starved; each attempt moves them a little, many attempts a lot.
+/// neither favoured nor starved; each attempt moves them a little, many attempts a lot. <see cref="Economy"/> is what an
+/// accepted result costs the group from this member against what it costs from the group as a whole, shrunk the same way:
+/// 0.5 when alike (or when there is nothing to compare), toward 1 when cheaper.
 /// </summary>
-public readonly record struct Standing(double Reliability, double Pace, double GroupReliability, double GroupPace, TrackRecordCounts Counts)
+public readonly record struct Standing(
+    double Reliability, double Pace, double GroupReliability, double GroupPace, TrackRecordCounts Counts, double Economy = Standing.EvenEconomy)
 {
+    /// <summary>The economy of a member who costs what the group does, or whose cost cannot be compared.</summary>
+    public const double EvenEconomy = 0.5;
+
     /// <summary>The standing in [0, 1]: mostly whether the work was accepted, partly how fast.</summary>
     public double Value => (TrackRecords.ReliabilityShare * Reliability) + ((1 - TrackRecords.ReliabilityShare) * Pace);
 
     /// <summary>Where a newcomer stands: the group's own figures.</summary>
     public double GroupValue => (TrackRecords.ReliabilityShare * GroupReliability) + ((1 - TrackRecords.ReliabilityShare) * GroupPace);
 
-    /// <summary>Above (positive) or below (negative) the group: what the score adds, times its weight. 0 for a newcomer.</summary>
-    public double Lead => Value - GroupValue;
+    /// <summary>
+    /// Above (positive) or below (negative) the group: what the score adds, times its weight. 0 for a newcomer. Cost counts for
+    /// at most <see cref="TrackRecords.EconomyWeight"/> / 2 either way, so that it parts members who do equally well, not a
+    /// cheap member who lets work down from a dear one who delivers.
+    /// </summary>
+    public double Lead => Value - GroupValue + (TrackRecords.EconomyWeight * (Economy - EvenEconomy));
 }
 
 /// <summary>
@@ -59,6 +72,9 @@ public sealed class TrackRecords
     /// <summary>The group's reliability before it has any history: most work is accepted.</summary>
     public const double NoHistoryReliability = 0.8;
 
+    /// <summary>How much cost per accepted result moves a standing's lead: ±0.1 at the extremes, against reliability's ±0.8.</summary>
+    public const double EconomyWeight = 0.2;
+
     public static readonly TrackRecords None = new([]);
 
     private readonly Dictionary<(Guid Member, string Area), TrackRecordCounts> _byArea;
@@ -66,6 +82,7 @@ public sealed class TrackRecords
     private readonly TrackRecordCounts _group;
     private readonly double _groupReliability;
     private readonly double _groupPace;
+    private readonly double? _groupCostPerResult;
 
     public TrackRecords(IEnumerable<(Guid Member, string? Area, TrackRecordCounts Counts)> rows)
     {
@@ -84,6 +101,7 @@ public sealed class TrackRecords
 
         _groupReliability = Shrunk(_group.Accepted, _group.Judged, NoHistoryReliability, 2);
         _groupPace = Shrunk(_group.PaceSum, _group.Paced, 1, 2);
+        _groupCostPerResult = _group.Accepted > 0 && _group.CostUsd > 0 ? _group.CostUsd / _group.Accepted : null;
     }
 
     /// <summary>Whether any member has a judged attempt: without one every standing is the group's and the score is unchanged.</summary>
@@ -108,7 +126,24 @@ public sealed class TrackRecords
         var priorPace = Shrunk(outside.PaceSum, outside.Paced, _groupPace, PriorStrength);
         return new Standing(
             Shrunk(inArea.Accepted, inArea.Judged, priorReliability, PriorStrength), Shrunk(inArea.PaceSum, inArea.Paced, priorPace, PriorStrength),
-            _groupReliability, _groupPace, inArea);
+            _groupReliability, _groupPace, inArea, EconomyOf(overall, inArea, outside));
+    }
+
+    /// <summary>
+    /// The group's cost per accepted result over the member's in the area (each shrunk as reliability is: the area toward the
+    /// member's other work, that toward the group), mapped into (0, 1) with 0.5 for alike. Even when the group reports no cost,
+    /// or the member has never reported any: a member who reports no usage is not cheap, only silent about it.
+    /// </summary>
+    private double EconomyOf(TrackRecordCounts overall, TrackRecordCounts inArea, TrackRecordCounts outside)
+    {
+        if (_groupCostPerResult is not { } group || overall.CostUsd <= 0)
+        {
+            return Standing.EvenEconomy;
+        }
+
+        var prior = Shrunk(outside.CostUsd, outside.Accepted, group, PriorStrength);
+        var member = Shrunk(inArea.CostUsd, inArea.Accepted, prior, PriorStrength);
+        return group / (group + member);
     }
 
     /// <summary>
@@ -118,7 +153,10 @@ public sealed class TrackRecords
     public static double Shrunk(double successes, int trials, double prior, double strength)
         => (successes + (strength * prior)) / (trials + strength);
 
-    /// <summary>The reason's words for a standing: "accepted 14 of 15 in Infrastructure"; null when the member has none there.</summary>
+    /// <summary>
+    /// The reason's words for a standing: "accepted 14 of 15 in Infrastructure", with ", $0.12 a result" when the member reported
+    /// what that work cost; null when the member has no record there.
+    /// </summary>
     public static string? Describe(TrackRecordCounts counts, string? areaName)
     {
         if (counts.Judged == 0)
@@ -127,11 +165,15 @@ public sealed class TrackRecords
         }
 
         var said = string.Create(CultureInfo.InvariantCulture, $"accepted {counts.Accepted} of {counts.Judged}");
-        return string.IsNullOrWhiteSpace(areaName) ? said : $"{said} in {areaName.Trim()}";
+        var where = string.IsNullOrWhiteSpace(areaName) ? said : $"{said} in {areaName.Trim()}";
+        return counts.Accepted > 0 && counts.CostUsd > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{where}, ${counts.CostUsd / counts.Accepted:0.00##} a result")
+            : where;
     }
 
     private static TrackRecordCounts Minus(TrackRecordCounts a, TrackRecordCounts b) => new(
-        a.Accepted - b.Accepted, a.Stalled - b.Stalled, a.Declined - b.Declined, a.Rejected - b.Rejected, a.PaceSum - b.PaceSum, a.Paced - b.Paced);
+        a.Accepted - b.Accepted, a.Stalled - b.Stalled, a.Declined - b.Declined, a.Rejected - b.Rejected, a.PaceSum - b.PaceSum, a.Paced - b.Paced,
+        a.CostUsd - b.CostUsd);
 
     private sealed class AreaComparer : IEqualityComparer<(Guid Member, string Area)>
     {

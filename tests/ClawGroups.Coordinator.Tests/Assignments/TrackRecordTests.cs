@@ -95,6 +95,63 @@ public sealed class TrackRecordTests
     }
 
     [Fact]
+    public void Of_two_equally_reliable_members_the_one_whose_results_cost_less_stands_higher()
+    {
+        var (cheap, dear) = (Guid.NewGuid(), Guid.NewGuid());
+        var records = new TrackRecords(
+        [
+            (cheap, "infra", Counts(accepted: 10) with { CostUsd = 1.0 }),
+            (dear, "infra", Counts(accepted: 10) with { CostUsd = 4.0 }),
+        ]);
+
+        var (cheaper, dearer) = (records.StandingOf(cheap, "infra"), records.StandingOf(dear, "infra"));
+
+        Assert.Equal(cheaper.Value, dearer.Value, 12);
+        Assert.True(cheaper.Economy > Standing.EvenEconomy && dearer.Economy < Standing.EvenEconomy, $"{cheaper.Economy} vs {dearer.Economy}");
+        Assert.True(cheaper.Lead > 0 && dearer.Lead < 0, $"{cheaper.Lead} vs {dearer.Lead}");
+        Assert.InRange(cheaper.Lead - dearer.Lead, 0.01, TrackRecords.EconomyWeight);
+    }
+
+    [Fact]
+    public void Cost_parts_members_who_do_equally_well_but_never_lifts_a_cheap_one_who_lets_work_down_over_a_dear_one_who_delivers()
+    {
+        var (cheapFlaky, dearReliable) = (Guid.NewGuid(), Guid.NewGuid());
+        var records = new TrackRecords(
+        [
+            (cheapFlaky, "infra", Counts(accepted: 5, stalled: 5) with { CostUsd = 0.05 }),
+            (dearReliable, "infra", Counts(accepted: 10) with { CostUsd = 10.0 }),
+        ]);
+
+        Assert.True(records.StandingOf(dearReliable, "infra").Lead > records.StandingOf(cheapFlaky, "infra").Lead);
+    }
+
+    [Fact]
+    public void A_member_who_reports_no_cost_is_even_not_cheap_and_a_group_without_cost_weighs_none()
+    {
+        var (silent, paying) = (Guid.NewGuid(), Guid.NewGuid());
+        var costed = new TrackRecords([(silent, "infra", Counts(accepted: 10)), (paying, "infra", Counts(accepted: 10) with { CostUsd = 2.0 })]);
+        var uncosted = new TrackRecords([(silent, "infra", Counts(accepted: 10)), (paying, "infra", Counts(accepted: 10))]);
+
+        Assert.Equal(Standing.EvenEconomy, costed.StandingOf(silent, "infra").Economy);
+        Assert.Equal(Standing.EvenEconomy, uncosted.StandingOf(paying, "infra").Economy);
+        Assert.Equal(uncosted.StandingOf(silent, "infra").Lead, costed.StandingOf(silent, "infra").Lead, 12);
+    }
+
+    [Fact]
+    public void A_members_cost_in_a_new_area_starts_from_what_their_other_work_cost()
+    {
+        var (cheap, dear, other) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var records = new TrackRecords(
+        [
+            (cheap, "infra", Counts(accepted: 20) with { CostUsd = 2.0 }),
+            (dear, "infra", Counts(accepted: 20) with { CostUsd = 20.0 }),
+            (other, "docs", Counts(accepted: 20) with { CostUsd = 10.0 }),
+        ]);
+
+        Assert.True(records.StandingOf(cheap, "docs").Economy > records.StandingOf(dear, "docs").Economy);
+    }
+
+    [Fact]
     public void Areas_are_compared_without_case()
     {
         var member = Guid.NewGuid();
@@ -128,6 +185,8 @@ public sealed class TrackRecordTests
         Assert.Equal("accepted 14 of 15 in Infrastructure", TrackRecords.Describe(Counts(accepted: 14, stalled: 1), "Infrastructure"));
         Assert.Equal("accepted 2 of 3", TrackRecords.Describe(Counts(accepted: 2, declined: 1), null));
         Assert.Null(TrackRecords.Describe(default, "Infrastructure"));
+        Assert.Equal("accepted 4 of 5 in Infrastructure, $0.125 a result",
+            TrackRecords.Describe(Counts(accepted: 4, stalled: 1) with { CostUsd = 0.5 }, "Infrastructure"));
     }
 
     [Fact]
