@@ -106,6 +106,7 @@ public sealed class WorkItemDrawerTests : ComponentTest
         var legend = drawer.Find("[data-testid=score-legend]").TextContent;
         Assert.Contains("fit: how well the item's words match the member's skill, from 0 to 1", legend, StringComparison.Ordinal);
         Assert.Contains("0.7 × fit + 0.2 × skill level + 0.1 × share of slots free", legend, StringComparison.Ordinal);
+        Assert.Contains("what its accepted results cost, moves that lead by at most 0.1 either way", legend, StringComparison.Ordinal);
     }
 
     [Fact]
