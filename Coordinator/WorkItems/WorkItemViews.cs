@@ -8,14 +8,26 @@ namespace ClawGroups.Coordinator.WorkItems;
 /// <summary>Loads work items with what their views need and maps them.</summary>
 public static class WorkItemViews
 {
-    /// <summary>The item with its dependencies, attempts and artifacts, tracked for changes; null when unknown.</summary>
-    public static Task<WorkItem?> LoadWorkItemAsync(this ClawDbContext context, Guid id, CancellationToken cancellationToken)
-        => context.WorkItems
+    /// <summary>
+    /// The item with its dependencies, attempts and artifacts, tracked for changes; null when unknown. Two queries, on
+    /// every agent call about its work: the item joined with its dependencies and attempts (a few small rows each), then its
+    /// artifacts apart, because joined to the attempts each artifact's content would come back once per attempt.
+    /// </summary>
+    public static async Task<WorkItem?> LoadWorkItemAsync(this ClawDbContext context, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var item = await context.WorkItems
             .Include(w => w.DependsOn)
             .Include(w => w.Assignments)
-            .Include(w => w.Artifacts)
-            .AsSplitQuery()
+            .AsSingleQuery()
             .SingleOrDefaultAsync(w => w.Id == id, cancellationToken);
+        if (item is not null)
+        {
+            await context.Entry(item).Collection(w => w.Artifacts).LoadAsync(cancellationToken);
+        }
+
+        return item;
+    }
 
     /// <summary>
     /// Makes tracked items ready for <see cref="ToView(WorkItem, IReadOnlyDictionary{Guid, string})"/> in a fixed
