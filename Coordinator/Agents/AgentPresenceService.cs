@@ -208,7 +208,7 @@ public sealed class AgentPresenceService(
             if (offered != Guid.Empty)
             {
                 var item = (await context.LoadWorkItemAsync(offered, cancellationToken))!;
-                return await context.ToViewAsync(item, cancellationToken);
+                return await context.ToViewAsync(item, caller, cancellationToken);
             }
 
             var left = deadline - time.GetUtcNow();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
@@ -47,14 +48,22 @@ public static class WorkItemViews
             items.SelectMany(w => w.Assignments.Select(a => a.UserId).Append(w.AssigneeUserId)), cancellationToken);
     }
 
-    public static async Task<WorkItemView> ToViewAsync(this ClawDbContext context, WorkItem item, CancellationToken cancellationToken)
+    public static Task<WorkItemView> ToViewAsync(this ClawDbContext context, WorkItem item, CancellationToken cancellationToken)
+        => context.ToViewAsync(item, caller: null, cancellationToken);
+
+    /// <summary>
+    /// The item's view for <paramref name="caller"/>'s answer. An agent's own name came with its key, read on this request, so
+    /// an item that names no other member costs no query for names: the common case of an agent's calls about its work.
+    /// </summary>
+    public static async Task<WorkItemView> ToViewAsync(this ClawDbContext context, WorkItem item, Caller? caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(item);
         var names = await context.MemberNamesAsync(
             item.Assignments.Select(a => a.AgentId).Append(item.AssigneeAgentId),
             item.Assignments.Select(a => a.UserId).Append(item.AssigneeUserId),
-            cancellationToken);
+            cancellationToken,
+            knownAgent: caller is { IsAgent: true } agent ? (agent.Id, agent.Name) : null);
         return item.ToView(names);
     }
 
@@ -100,12 +109,18 @@ public static class WorkItemViews
 
     /// <summary>Display names of agents and humans by id, in two indexed reads.</summary>
     public static async Task<IReadOnlyDictionary<Guid, string>> MemberNamesAsync(
-        this ClawDbContext context, IEnumerable<Guid?> agentIds, IEnumerable<Guid?> userIds, CancellationToken cancellationToken)
+        this ClawDbContext context, IEnumerable<Guid?> agentIds, IEnumerable<Guid?> userIds, CancellationToken cancellationToken,
+        (Guid Id, string Name)? knownAgent = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var agents = agentIds.OfType<Guid>().Distinct().ToList();
-        var users = userIds.OfType<Guid>().Distinct().ToList();
         var names = new Dictionary<Guid, string>();
+        if (knownAgent is { } known)
+        {
+            names[known.Id] = known.Name;
+        }
+
+        var agents = agentIds.OfType<Guid>().Distinct().Where(id => !names.ContainsKey(id)).ToList();
+        var users = userIds.OfType<Guid>().Distinct().ToList();
         if (agents.Count > 0)
         {
             foreach (var agent in await context.Agents.Where(a => agents.Contains(a.Id)).Select(a => new { a.Id, a.Name }).ToListAsync(cancellationToken))
