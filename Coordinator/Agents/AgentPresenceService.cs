@@ -229,23 +229,22 @@ public sealed class AgentPresenceService(
         while (true)
         {
             var news = waiters.NextNews(agentId);
-            var offered = await context.WorkItems.AsNoTracking()
+            // The offer is found and loaded in one query.
+            var item = await context.LoadWorkItemAsync(context.WorkItems
                 .Where(w => w.AssigneeAgentId == agentId && w.State == WorkItemState.Assigned && w.PausedAt == null)
-                .OrderByDescending(w => w.Priority).ThenBy(w => w.StateChangedAt)
-                .Select(w => w.Id)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (offered == Guid.Empty)
+                .OrderByDescending(w => w.Priority).ThenBy(w => w.StateChangedAt), cancellationToken);
+            if (item is null)
             {
                 // A review it was asked for is an offer too, until it answers with its review.
-                offered = await context.Assignments.AsNoTracking()
+                var review = await context.Assignments.AsNoTracking()
                     .Where(a => a.AgentId == agentId && a.Role == AssignmentRole.Review && a.EndedAt == null && a.WorkItem!.State == WorkItemState.InReview)
                     .OrderBy(a => a.OfferedAt).Select(a => a.WorkItemId)
                     .FirstOrDefaultAsync(cancellationToken);
+                item = review == Guid.Empty ? null : await context.LoadWorkItemAsync(review, cancellationToken);
             }
 
-            if (offered != Guid.Empty)
+            if (item is not null)
             {
-                var item = (await context.LoadWorkItemAsync(offered, cancellationToken))!;
                 return await context.ToViewAsync(item, caller, cancellationToken);
             }
 

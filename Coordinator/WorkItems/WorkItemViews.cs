@@ -14,14 +14,25 @@ public static class WorkItemViews
     /// every agent call about its work: the item joined with its dependencies and attempts (a few small rows each), then its
     /// artifacts apart, because joined to the attempts each artifact's content would come back once per attempt.
     /// </summary>
-    public static async Task<WorkItem?> LoadWorkItemAsync(this ClawDbContext context, Guid id, CancellationToken cancellationToken)
+    public static Task<WorkItem?> LoadWorkItemAsync(this ClawDbContext context, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var item = await context.WorkItems
+        return context.LoadWorkItemAsync(context.WorkItems.Where(w => w.Id == id), cancellationToken);
+    }
+
+    /// <summary>
+    /// The first item of <paramref name="query"/> (ordered as the caller needs) loaded as <see cref="LoadWorkItemAsync(ClawDbContext, Guid, CancellationToken)"/>
+    /// loads one: a caller that looks an item up by something else than its id (a pull: the agent's next offer) finds and
+    /// loads it in the same query.
+    /// </summary>
+    public static async Task<WorkItem?> LoadWorkItemAsync(this ClawDbContext context, IQueryable<WorkItem> query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var item = await query
             .Include(w => w.DependsOn)
             .Include(w => w.Assignments)
             .AsSingleQuery()
-            .SingleOrDefaultAsync(w => w.Id == id, cancellationToken);
+            .FirstOrDefaultAsync(cancellationToken);
         if (item is not null)
         {
             await context.Entry(item).Collection(w => w.Artifacts).LoadAsync(cancellationToken);
