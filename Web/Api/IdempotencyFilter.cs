@@ -56,8 +56,8 @@ internal sealed class IdempotencyFilter(
         await using var db = await contextFactory.CreateDbContextAsync(http.RequestAborted);
         var existing = await ReserveAsync(db, callerId, key, path, http.Request.Method, requestHash, http.RequestAborted);
         if (existing is not null && existing.StatusCode == InProgress && existing.Path == path && existing.RequestHash == requestHash
-                 && await ReservationIsDeadAsync(db, existing, http.RequestAborted)
-                 && await TakeOverAsync(db, existing, http.RequestAborted))
+            && await ReservationIsDeadAsync(db, existing, http.RequestAborted)
+            && await TakeOverAsync(db, existing, http.RequestAborted))
         {
             existing = null;
         }
