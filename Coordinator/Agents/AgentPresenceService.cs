@@ -67,17 +67,9 @@ public sealed class AgentPresenceService(
             return Failure.Invalid("note", $"note is at most {AgentLimits.MaxHeartbeatNoteLength} characters long.");
         }
 
-        // Set-based writes: a heartbeat must never fail because something else changed the agent meanwhile.
         var now = time.GetUtcNow();
         var live = request.Status == "busy" ? AgentStatus.Busy : AgentStatus.Online;
-        await context.Agents.Where(a => a.Id == agentId)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now).SetProperty(a => a.LastHeartbeatNote, request.Note), cancellationToken);
-        var cameBack = await context.Agents
-            .Where(a => a.Id == agentId && (a.Status == AgentStatus.Stalled || a.Status == AgentStatus.Offline))
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live).SetProperty(a => a.ConsecutiveDeliveryFailures, 0), cancellationToken) > 0;
-        var switched = heartbeat && await context.Agents
-            .Where(a => a.Id == agentId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.Status != live)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live), cancellationToken) > 0;
+        var (cameBack, switched, statusAfter) = await RecordBeatAsync(agent!, request.Note, live, heartbeat, now, cancellationToken);
         if (cameBack || switched || HeartbeatShownStale(agent!.LastHeartbeatAt, now))
         {
             liveChanges.Add(LiveChange.Agent(agent!.GroupId, agentId));
@@ -98,7 +90,7 @@ public sealed class AgentPresenceService(
         await RenewLeasesAsync(agent, now, cancellationToken);
         IReadOnlyList<JsonElement> messages = heartbeat ? await CollectMessagesAsync(agent!, now, cancellationToken) : [];
         await lifecycle.SaveAsync(cancellationToken);
-        var status = await context.Agents.Where(a => a.Id == agentId).Select(a => a.Status).SingleAsync(cancellationToken);
+        var status = statusAfter ?? await context.Agents.Where(a => a.Id == agentId).Select(a => a.Status).SingleAsync(cancellationToken);
         return new HeartbeatAnswer(agentId, JsonNamingPolicy.CamelCase.ConvertName(status.ToString()), messages);
     }
 
@@ -158,6 +150,52 @@ public sealed class AgentPresenceService(
     }
 
     /// <summary>
+    /// Writes the sign of life and what it does to the agent's status: a stalled or signed-off agent comes back; a heartbeat
+    /// (not an MCP call's sign of life) switches between online and busy. Set-based writes: a heartbeat must never fail
+    /// because something else changed the agent meanwhile.
+    /// Usually one UPDATE, on the condition that the status is still the one read at the start of the call, and then the
+    /// status after it is known without reading it again. When the status changed in between (a sweep marked the agent
+    /// stalled, a person paused it), three conditional writes decide instead, as the database sees the status then, and the
+    /// status after is read (null here).
+    /// </summary>
+    private async Task<(bool CameBack, bool Switched, AgentStatus? StatusAfter)> RecordBeatAsync(
+        Agent agent, string? note, AgentStatus live, bool heartbeat, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var read = agent.Status;
+        var comesBack = read is AgentStatus.Stalled or AgentStatus.Offline;
+        var switches = heartbeat && (read is AgentStatus.Online or AgentStatus.Busy) && read != live;
+        var after = comesBack || switches ? live : read;
+        var written = await context.Agents.Where(a => a.Id == agent.Id && a.Status == read)
+            .ExecuteUpdateAsync(set =>
+            {
+                set.SetProperty(a => a.LastHeartbeatAt, now).SetProperty(a => a.LastHeartbeatNote, note);
+                if (after != read)
+                {
+                    set.SetProperty(a => a.Status, after);
+                }
+
+                if (comesBack)
+                {
+                    set.SetProperty(a => a.ConsecutiveDeliveryFailures, 0);
+                }
+            }, cancellationToken) == 1;
+        if (written)
+        {
+            return (comesBack, switches, after);
+        }
+
+        await context.Agents.Where(a => a.Id == agent.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now).SetProperty(a => a.LastHeartbeatNote, note), cancellationToken);
+        var cameBack = await context.Agents
+            .Where(a => a.Id == agent.Id && (a.Status == AgentStatus.Stalled || a.Status == AgentStatus.Offline))
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live).SetProperty(a => a.ConsecutiveDeliveryFailures, 0), cancellationToken) > 0;
+        var switched = heartbeat && await context.Agents
+            .Where(a => a.Id == agent.Id && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.Status != live)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, live), cancellationToken) > 0;
+        return (cameBack, switched, null);
+    }
+
+    /// <summary>
     /// Whether a roster should hear of this heartbeat: always when the status changed, otherwise once per
     /// <see cref="MissedHeartbeats.ShownEvery"/>. Three hundred agents beating every few seconds would otherwise push a
     /// full member view to every board several times a second to move a "seconds ago" label that ticks by itself.
@@ -191,24 +229,23 @@ public sealed class AgentPresenceService(
         while (true)
         {
             var news = waiters.NextNews(agentId);
-            var offered = await context.WorkItems.AsNoTracking()
+            // The offer is found and loaded in one query.
+            var item = await context.LoadWorkItemAsync(context.WorkItems
                 .Where(w => w.AssigneeAgentId == agentId && w.State == WorkItemState.Assigned && w.PausedAt == null)
-                .OrderByDescending(w => w.Priority).ThenBy(w => w.StateChangedAt)
-                .Select(w => w.Id)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (offered == Guid.Empty)
+                .OrderByDescending(w => w.Priority).ThenBy(w => w.StateChangedAt), cancellationToken);
+            if (item is null)
             {
                 // A review it was asked for is an offer too, until it answers with its review.
-                offered = await context.Assignments.AsNoTracking()
+                var review = await context.Assignments.AsNoTracking()
                     .Where(a => a.AgentId == agentId && a.Role == AssignmentRole.Review && a.EndedAt == null && a.WorkItem!.State == WorkItemState.InReview)
                     .OrderBy(a => a.OfferedAt).Select(a => a.WorkItemId)
                     .FirstOrDefaultAsync(cancellationToken);
+                item = review == Guid.Empty ? null : await context.LoadWorkItemAsync(review, cancellationToken);
             }
 
-            if (offered != Guid.Empty)
+            if (item is not null)
             {
-                var item = (await context.LoadWorkItemAsync(offered, cancellationToken))!;
-                return await context.ToViewAsync(item, cancellationToken);
+                return await context.ToViewAsync(item, caller, cancellationToken);
             }
 
             var left = deadline - time.GetUtcNow();

@@ -34,7 +34,7 @@ public sealed class AgentWorkService(
 
         if (item!.State == WorkItemState.InProgress && assignment!.AcceptedAt is not null)
         {
-            return await context.ToViewAsync(item, cancellationToken);
+            return await context.ToViewAsync(item, caller, cancellationToken);
         }
 
         var moved = WorkItemStateMachine.Apply(item, WorkItemMove.Accept, lifecycle.Now);
@@ -50,7 +50,7 @@ public sealed class AgentWorkService(
         assignment.LeaseExpiresAt = caller.IsHuman ? null : AgentCalls.LeaseEndsAt(lifecycle.Now, options.CurrentValue);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Accepted, lifecycle.Now, new { attempt = assignment.Attempt }, item.Id, caller.IsAgent ? caller.Id : null);
         await lifecycle.SaveAsync(cancellationToken);
-        return await context.ToViewAsync(item, cancellationToken);
+        return await context.ToViewAsync(item, caller, cancellationToken);
     }
 
     public async Task<Outcome<WorkItemView>> ProgressAsync(Caller caller, Guid workItemId, ProgressReport report, CancellationToken cancellationToken)
@@ -107,7 +107,7 @@ public sealed class AgentWorkService(
         // Reporting progress is a sign of life as good as a heartbeat.
         await context.Agents.Where(a => a.Id == caller.Id).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now), cancellationToken);
         await budgets.SaveAsync(cancellationToken);
-        return await context.ToViewAsync(item, cancellationToken);
+        return await context.ToViewAsync(item, caller, cancellationToken);
     }
 
     public async Task<Outcome<WorkItemView>> ResultAsync(Caller caller, Guid workItemId, ResultReport report, CancellationToken cancellationToken)
@@ -131,7 +131,7 @@ public sealed class AgentWorkService(
             // A client's retry after an answer it never got (a timeout, a crash) is not news: the same result is a
             // success that changes nothing, a different one a conflict that changes nothing either.
             return SameResult(item!, assignment!, report)
-                ? await context.ToViewAsync(item!, cancellationToken)
+                ? await context.ToViewAsync(item!, caller, cancellationToken)
                 : Failure.Conflict("This attempt's result is already recorded, and it differs from this one; a result cannot be replaced.",
                     new Dictionary<string, object?> { ["state"] = WorkItemStates.ApiName(item!.State) });
         }
@@ -192,7 +192,7 @@ public sealed class AgentWorkService(
 
         lifecycle.AssignmentNeeded(item.GroupId);
         await budgets.SaveAsync(cancellationToken);
-        return await context.ToViewAsync(item, cancellationToken);
+        return await context.ToViewAsync(item, caller, cancellationToken);
     }
 
     public Task<Outcome<WorkItemView>> DeclineAsync(Caller caller, Guid workItemId, DeclineReport report, CancellationToken cancellationToken)
@@ -233,7 +233,7 @@ public sealed class AgentWorkService(
         assignment.LeaseExpiresAt = AgentCalls.LeaseEndsAt(now, options.CurrentValue);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.QuestionAsked, now, new { question = text }, item.Id, caller.Id);
         await lifecycle.SaveAsync(cancellationToken);
-        return await context.ToViewAsync(item, cancellationToken);
+        return await context.ToViewAsync(item, caller, cancellationToken);
     }
 
     private async Task<Outcome<WorkItemView>> GiveBackAsync(
@@ -266,7 +266,7 @@ public sealed class AgentWorkService(
             new { report.Reason }, item.Id, caller.IsAgent ? caller.Id : null);
         await AttemptRule.FailIfExhaustedAsync(context, item, options.CurrentValue, lifecycle.Now, declined ? "declined" : "attemptFailed", cancellationToken);
         await lifecycle.SaveAsync(cancellationToken);
-        return await context.ToViewAsync(item, cancellationToken);
+        return await context.ToViewAsync(item, caller, cancellationToken);
     }
 
     /// <summary>Whether this attempt's result was taken: it completed the attempt, or it waits in review.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
@@ -8,14 +9,37 @@ namespace ClawGroups.Coordinator.WorkItems;
 /// <summary>Loads work items with what their views need and maps them.</summary>
 public static class WorkItemViews
 {
-    /// <summary>The item with its dependencies, attempts and artifacts, tracked for changes; null when unknown.</summary>
+    /// <summary>
+    /// The item with its dependencies, attempts and artifacts, tracked for changes; null when unknown. Two queries, on
+    /// every agent call about its work: the item joined with its dependencies and attempts (a few small rows each), then its
+    /// artifacts apart, because joined to the attempts each artifact's content would come back once per attempt.
+    /// </summary>
     public static Task<WorkItem?> LoadWorkItemAsync(this ClawDbContext context, Guid id, CancellationToken cancellationToken)
-        => context.WorkItems
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.LoadWorkItemAsync(context.WorkItems.Where(w => w.Id == id), cancellationToken);
+    }
+
+    /// <summary>
+    /// The first item of <paramref name="query"/> (ordered as the caller needs) loaded as <see cref="LoadWorkItemAsync(ClawDbContext, Guid, CancellationToken)"/>
+    /// loads one: a caller that looks an item up by something else than its id (a pull: the agent's next offer) finds and
+    /// loads it in the same query.
+    /// </summary>
+    public static async Task<WorkItem?> LoadWorkItemAsync(this ClawDbContext context, IQueryable<WorkItem> query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var item = await query
             .Include(w => w.DependsOn)
             .Include(w => w.Assignments)
-            .Include(w => w.Artifacts)
-            .AsSplitQuery()
-            .SingleOrDefaultAsync(w => w.Id == id, cancellationToken);
+            .AsSingleQuery()
+            .FirstOrDefaultAsync(cancellationToken);
+        if (item is not null)
+        {
+            await context.Entry(item).Collection(w => w.Artifacts).LoadAsync(cancellationToken);
+        }
+
+        return item;
+    }
 
     /// <summary>
     /// Makes tracked items ready for <see cref="ToView(WorkItem, IReadOnlyDictionary{Guid, string})"/> in a fixed
@@ -35,14 +59,22 @@ public static class WorkItemViews
             items.SelectMany(w => w.Assignments.Select(a => a.UserId).Append(w.AssigneeUserId)), cancellationToken);
     }
 
-    public static async Task<WorkItemView> ToViewAsync(this ClawDbContext context, WorkItem item, CancellationToken cancellationToken)
+    public static Task<WorkItemView> ToViewAsync(this ClawDbContext context, WorkItem item, CancellationToken cancellationToken)
+        => context.ToViewAsync(item, caller: null, cancellationToken);
+
+    /// <summary>
+    /// The item's view for <paramref name="caller"/>'s answer. An agent's own name came with its key, read on this request, so
+    /// an item that names no other member costs no query for names: the common case of an agent's calls about its work.
+    /// </summary>
+    public static async Task<WorkItemView> ToViewAsync(this ClawDbContext context, WorkItem item, Caller? caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(item);
         var names = await context.MemberNamesAsync(
             item.Assignments.Select(a => a.AgentId).Append(item.AssigneeAgentId),
             item.Assignments.Select(a => a.UserId).Append(item.AssigneeUserId),
-            cancellationToken);
+            cancellationToken,
+            knownAgent: caller is { IsAgent: true } agent ? (agent.Id, agent.Name) : null);
         return item.ToView(names);
     }
 
@@ -88,12 +120,18 @@ public static class WorkItemViews
 
     /// <summary>Display names of agents and humans by id, in two indexed reads.</summary>
     public static async Task<IReadOnlyDictionary<Guid, string>> MemberNamesAsync(
-        this ClawDbContext context, IEnumerable<Guid?> agentIds, IEnumerable<Guid?> userIds, CancellationToken cancellationToken)
+        this ClawDbContext context, IEnumerable<Guid?> agentIds, IEnumerable<Guid?> userIds, CancellationToken cancellationToken,
+        (Guid Id, string Name)? knownAgent = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var agents = agentIds.OfType<Guid>().Distinct().ToList();
-        var users = userIds.OfType<Guid>().Distinct().ToList();
         var names = new Dictionary<Guid, string>();
+        if (knownAgent is { } known)
+        {
+            names[known.Id] = known.Name;
+        }
+
+        var agents = agentIds.OfType<Guid>().Distinct().Where(id => !names.ContainsKey(id)).ToList();
+        var users = userIds.OfType<Guid>().Distinct().ToList();
         if (agents.Count > 0)
         {
             foreach (var agent in await context.Agents.Where(a => agents.Contains(a.Id)).Select(a => new { a.Id, a.Name }).ToListAsync(cancellationToken))

@@ -24,6 +24,12 @@ public sealed class ClawDatabaseOptions
     /// <summary>How hard the embedded SQLite file holds each commit; see <see cref="SqliteDurability"/>. PostgreSQL ignores it.</summary>
     public SqliteDurability SqliteDurability { get; set; } = SqliteDurability.Normal;
 
+    /// <summary>
+    /// Count each request's database commands and report them in a <c>Server-Timing</c> header (<see cref="DatabaseCommandTally"/>).
+    /// For benchmarks; off by default.
+    /// </summary>
+    public bool CountCommands { get; set; }
+
     [Required(ErrorMessage = "Set ConnectionStrings:ClawGroups (environment ConnectionStrings__ClawGroups) when Database:Provider is Postgres.")]
     public string? ConnectionString { get; set; }
 }

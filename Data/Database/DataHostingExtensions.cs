@@ -35,6 +35,11 @@ public static class DataHostingExtensions
                 options.AddInterceptors(services.GetRequiredService<SqliteWriteGate>(), services.GetRequiredService<SqliteConnectionSettings>());
             }
 
+            if (database.CountCommands)
+            {
+                options.AddInterceptors(services.GetRequiredService<DatabaseCommandTally>());
+            }
+
             // Other parts observe saves through interceptors (the coordinator's live updates), without Data knowing them.
             options.AddInterceptors(services.GetServices<IInterceptor>());
         });
@@ -42,6 +47,7 @@ public static class DataHostingExtensions
             services.GetRequiredService<IDbContextFactory<ClawDbContext>>().CreateDbContext());
         builder.Services.AddSingleton<ClawDatabaseMigrator>();
         builder.Services.AddSingleton<SqliteWriteGate>();
+        builder.Services.AddSingleton<DatabaseCommandTally>();
         builder.Services.AddSingleton(services => new SqliteConnectionSettings(services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value.SqliteDurability));
         builder.Services.AddSingleton(services => new ProcessLiveness(services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value));
         return builder;

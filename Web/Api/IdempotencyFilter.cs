@@ -54,14 +54,10 @@ internal sealed class IdempotencyFilter(
         var callerId = CallerId(http);
         var path = http.Request.Path.Value ?? "";
         await using var db = await contextFactory.CreateDbContextAsync(http.RequestAborted);
-        var existing = await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.CallerId == callerId && r.Key == key, http.RequestAborted);
-        if (existing is null)
-        {
-            existing = await ReserveAsync(db, callerId, key, path, http.Request.Method, requestHash, http.RequestAborted);
-        }
-        else if (existing.StatusCode == InProgress && existing.Path == path && existing.RequestHash == requestHash
-                 && await ReservationIsDeadAsync(db, existing, http.RequestAborted)
-                 && await TakeOverAsync(db, existing, http.RequestAborted))
+        var existing = await ReserveAsync(db, callerId, key, path, http.Request.Method, requestHash, http.RequestAborted);
+        if (existing is not null && existing.StatusCode == InProgress && existing.Path == path && existing.RequestHash == requestHash
+            && await ReservationIsDeadAsync(db, existing, http.RequestAborted)
+            && await TakeOverAsync(db, existing, http.RequestAborted))
         {
             existing = null;
         }
@@ -113,25 +109,28 @@ internal sealed class IdempotencyFilter(
         return result;
     }
 
-    /// <summary>Claims the key; returns the record that beat us to it, or null when the claim is ours.</summary>
+    /// <summary>
+    /// Claims the key, insert first (a new key, the common case, costs one statement); returns the record that holds it
+    /// already, or null when the claim is ours.
+    /// </summary>
     private async Task<IdempotencyRecord?> ReserveAsync(
         ClawDbContext db, Guid callerId, string key, string path, string method, string requestHash, CancellationToken cancellationToken)
     {
-        db.IdempotencyRecords.Add(new IdempotencyRecord
+        var reservation = new IdempotencyRecord
         {
             CallerId = callerId, Key = key, Method = method, Path = path, RequestHash = requestHash, StatusCode = InProgress, CreatedAt = time.GetUtcNow(),
             ReservedBy = liveness.Key,
-        });
-        try
+        };
+        // A holder can vanish between the insert and the read (a 429 releases its key): then the key is free to claim again.
+        while (!await db.TryInsertAsync(reservation, cancellationToken))
         {
-            await db.SaveChangesAsync(cancellationToken);
-            return null;
+            if (await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.CallerId == callerId && r.Key == key, cancellationToken) is { } holder)
+            {
+                return holder;
+            }
         }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            return await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.CallerId == callerId && r.Key == key, cancellationToken);
-        }
+
+        return null;
     }
 
     /// <summary>How long a reservation may stand unanswered: the request timeout, and a little for the clock.</summary>

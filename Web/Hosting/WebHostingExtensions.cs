@@ -104,6 +104,7 @@ public static class WebHostingExtensions
         }
 
         app.UseStatusCodePages();
+        app.UseDatabaseServerTiming();
         app.UseApiRequestLimits();
         app.UseMcpOriginCheck();
         app.UseAuthentication();

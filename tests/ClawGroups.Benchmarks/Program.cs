@@ -1,4 +1,5 @@
 using ClawGroups.Benchmarks;
+using ClawGroups.Benchmarks.AgentCalls;
 using ClawGroups.Benchmarks.Circuits;
 using ClawGroups.Benchmarks.Overnight;
 using ClawGroups.Benchmarks.Soak;
@@ -30,6 +31,11 @@ if (args.Length > 0 && args[0] == "swarm")
     return await SwarmBenchmark.RunAsync(Console.Out, args);
 }
 
+if (args.Length > 0 && args[0] == "agent-calls")
+{
+    return await AgentCallsBenchmark.RunAsync(Console.Out, args);
+}
+
 if (args.Length > 0 && args[0] == "soak")
 {
     return await SoakBenchmark.RunAsync(Console.Out, args);
@@ -56,11 +62,12 @@ if (args.Length == 5 && args[0] == "job-latency-worker")
         args[1], args[2], TimeSpan.FromMilliseconds(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)), args[4] == "long");
 }
 
-Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment|assignment-db [--small] | job-latency | live | trackrecord | swarm [--agents N] [--items N] [--preload] [--postgres] | soak [--agents N] [--items N] [--nodes N] [--minutes N | --preload] [--webhook F] [--slow F] [--silent F] [--failing F] | circuits [--circuits N] [--agents N] [--groups N] [--rate N] [--browsers N] [--seconds N] | overnight [--agents N] [--items N] [--seconds N]");
+Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment|assignment-db [--small] | job-latency | live | trackrecord | swarm [--agents N] [--items N] [--preload] [--postgres] | agent-calls [--rounds N] [--postgres] | soak [--agents N] [--items N] [--nodes N] [--minutes N | --preload] [--webhook F] [--slow F] [--silent F] [--failing F] | circuits [--circuits N] [--agents N] [--groups N] [--rate N] [--browsers N] [--seconds N] | overnight [--agents N] [--items N] [--seconds N]");
 Console.Error.WriteLine("  assignment     candidate scoring, greedy and optimal solve at 300 × 4,000 and 3,000 × 40,000");
 Console.Error.WriteLine("  assignment-db  one whole assignment pass against a throwaway PostgreSQL, greedy and optimal, 300 × 4,000");
 Console.Error.WriteLine("  job-latency    enqueue → start of a Hangfire job across processes, polling against LISTEN/NOTIFY");
 Console.Error.WriteLine("  swarm          the app as a process on its embedded default, 300 pull agents × 4,000 items of 1–3 s, seen from outside");
+Console.Error.WriteLine("  agent-calls    database commands and their time per agent call (pull, accept, heartbeats, progress, result), from each answer's Server-Timing");
 Console.Error.WriteLine("  circuits       300 boards open (light circuits + a few Chromium tabs) while 300 agents report 50/s: memory per circuit, event → browser");
 Console.Error.WriteLine("  soak           agents of every kind (pull, webhook; slow, silent, failing) on N app nodes over one PostgreSQL, items fed in compressed time: lost, done twice, RSS, throughput, split");
 Console.Error.WriteLine("  overnight      300 pull agents left alone under budgets, a tenth looping and a tenth failing, in compressed time: spend against each budget, offers to loopers and failers");

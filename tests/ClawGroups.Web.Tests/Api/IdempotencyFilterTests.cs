@@ -126,6 +126,24 @@ public sealed class IdempotencyFilterTests
         Assert.Equal(StatusCodes.Status409Conflict, Assert.IsAssignableFrom<IStatusCodeHttpResult>(repeat).StatusCode);
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task A_new_keys_reservation_written_in_one_statement_reads_back_as_the_model_stores_it(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var caller = Guid.NewGuid();
+        var reservedAt = new DateTimeOffset(2026, 12, 3, 7, 15, 30, 123, TimeSpan.Zero);
+        await using var process = await LivenessAsync(database);
+
+        await ReserveAsync(database, caller, reservedAt, process);
+
+        await using var context = database.NewContext();
+        var stored = await context.IdempotencyRecords.SingleAsync(r => r.CallerId == caller && r.Key == "key-1" && r.CreatedAt == reservedAt);
+        Assert.Equal((HttpMethods.Post, "/api/v1/work-items/x/progress", 0, process.Key), (stored.Method, stored.Path, stored.StatusCode, stored.ReservedBy));
+        Assert.Null(stored.ResponseBody);
+    }
+
     [Fact]
     public async Task A_repeated_edit_with_the_same_key_gets_the_first_answer_and_does_not_run_again()
     {
