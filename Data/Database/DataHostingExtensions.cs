@@ -48,7 +48,11 @@ public static class DataHostingExtensions
         builder.Services.AddSingleton<ClawDatabaseMigrator>();
         builder.Services.AddSingleton<SqliteWriteGate>();
         builder.Services.AddSingleton<DatabaseCommandTally>();
-        builder.Services.AddSingleton(services => new SqliteConnectionSettings(services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value.SqliteDurability));
+        builder.Services.AddSingleton(services =>
+        {
+            var database = services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value;
+            return new SqliteConnectionSettings(database.SqliteDurability, database.SqliteMemoryLimitMegabytes);
+        });
         builder.Services.AddSingleton(services => new ProcessLiveness(services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value));
         return builder;
     }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -6,19 +7,33 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace ClawGroups.Data.Database;
 
 /// <summary>
-/// Applies the per-connection settings SQLite does not keep in the file (<c>synchronous</c>) to every connection the
-/// contexts open. Once per physical connection: the pool hands the same SQLite handle out again and the setting stays on it.
+/// Applies the settings SQLite does not keep in the file (<c>synchronous</c>, and the process-wide soft heap limit that bounds
+/// the page caches of all connections together) to every connection the contexts open. Once per physical connection: the
+/// pool hands the same SQLite handle out again and the setting stays on it.
 /// </summary>
-public sealed class SqliteConnectionSettings(SqliteDurability durability) : DbConnectionInterceptor
+public sealed class SqliteConnectionSettings(SqliteDurability durability, int memoryLimitMegabytes = 0) : DbConnectionInterceptor
 {
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _applied = [];
 
-    private readonly string _pragma = durability switch
+    private readonly string _pragma = Pragmas(durability, memoryLimitMegabytes);
+
+    /// <summary>What each new connection runs.</summary>
+    public static string Pragmas(SqliteDurability durability, int memoryLimitMegabytes)
     {
-        SqliteDurability.Normal => "PRAGMA synchronous=NORMAL;",
-        SqliteDurability.Full => "PRAGMA synchronous=FULL;",
-        _ => throw new ArgumentOutOfRangeException(nameof(durability), durability, "Unknown SQLite durability."),
-    };
+        ArgumentOutOfRangeException.ThrowIfNegative(memoryLimitMegabytes);
+        var synchronous = durability switch
+        {
+            SqliteDurability.Normal => "PRAGMA synchronous=NORMAL;",
+            SqliteDurability.Full => "PRAGMA synchronous=FULL;",
+            _ => throw new ArgumentOutOfRangeException(nameof(durability), durability, "Unknown SQLite durability."),
+        };
+        // The soft heap limit is the process's, not the connection's: setting it again on each connection keeps it where
+        // configured and costs a call. When the limit is reached, a connection reuses its own cached pages instead of adding
+        // more (what SQLite calls memory pressure); nothing fails.
+        return memoryLimitMegabytes == 0
+            ? synchronous
+            : string.Create(CultureInfo.InvariantCulture, $"{synchronous} PRAGMA soft_heap_limit={memoryLimitMegabytes * 1024L * 1024L};");
+    }
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 

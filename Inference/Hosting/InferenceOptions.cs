@@ -23,4 +23,11 @@ public sealed class InferenceOptions
 
     /// <summary>The weights folder; empty means the one shipped next to the program.</summary>
     public string? WeightsPath { get; set; }
+
+    /// <summary>
+    /// How often, in seconds, the native heap's free pages go back to the system on Linux (<see cref="NativeMemoryTrim"/>);
+    /// 0 never.
+    /// </summary>
+    [Range(0, 3600, ErrorMessage = "ClawGroups:Inference:NativeTrimSeconds must be from 0 (never) to 3600.")]
+    public int NativeTrimSeconds { get; set; } = 10;
 }

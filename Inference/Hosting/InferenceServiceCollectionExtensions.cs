@@ -4,6 +4,7 @@ using ClawGroups.Inference.Moe;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Inference.Tuning;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,8 @@ public static class InferenceServiceCollectionExtensions
             .BindConfiguration(InferenceOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<NativeMemoryTrim>();
         builder.Services.AddSingleton(services => Create(
             services.GetRequiredService<IOptions<InferenceOptions>>().Value,
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(InferenceServiceCollectionExtensions).FullName!)));

@@ -147,23 +147,6 @@ public sealed class SkillHeadTuner
 
     private static Tensor Embed(Tensor pooled, Tensor weight, Tensor bias) => nn.functional.normalize(nn.functional.linear(pooled, weight, bias), p: 2, dim: -1);
 
-    /// <summary>Per item, the log-sum-exp of its closeness (÷ temperature) to each card's skills: [items, cards].</summary>
-    private static Tensor CardLogits(Tensor closeness, Tensor ownerLogMask, double temperature) =>
-        closeness.DividedBy(temperature).unsqueeze(2).Plus(ownerLogMask.unsqueeze(0)).logsumexp(1);
-
-    /// <summary>[skills, cards]: 0 where the skill is the card's, −∞ elsewhere.</summary>
-    private static Tensor OwnerLogMask(long[] owners, int cards)
-    {
-        var mask = new float[owners.Length * cards];
-        Array.Fill(mask, float.NegativeInfinity);
-        for (var skill = 0; skill < owners.Length; skill++)
-        {
-            mask[(skill * cards) + owners[skill]] = 0;
-        }
-
-        return tensor(mask, [owners.Length, cards]);
-    }
-
     /// <summary>The members the examples name (those with skills), each by its latest profile: the one the coordinator scores now.</summary>
     private sealed record GroupMembers(IReadOnlyList<SkillProfile> Profiles, IReadOnlyDictionary<string, long> Index, long[] Owners)
     {
@@ -192,7 +175,8 @@ public sealed class SkillHeadTuner
     private sealed class GroupPools
     {
         private Tensor _skills = null!;
-        private Tensor _ownerLogMask = null!;
+        private Tensor _ownership = null!;
+        private Tensor _owners = null!;
         private Tensor _positives = null!;
         private Tensor _positiveCards = null!;
         private SharedAreas _positiveAreas = null!;
@@ -214,7 +198,8 @@ public sealed class SkillHeadTuner
             var pools = new GroupPools
             {
                 _skills = skills,
-                _ownerLogMask = OwnerLogMask(owners, members.Profiles.Count),
+                _ownership = CardLogits.Ownership(owners, members.Profiles.Count),
+                _owners = tensor(owners),
                 _positives = pooledPositives,
                 _positiveCards = tensor(positives.Select(e => index[e.Profile.MemberId]).ToArray()),
                 _positiveAreas = SharedAreas.Of(model, pooledPositives, skills),
@@ -240,11 +225,11 @@ public sealed class SkillHeadTuner
         public Tensor Loss(Tensor weight, Tensor bias, double temperature)
         {
             var skills = Embed(_skills, weight, bias);
-            var loss = nn.functional.cross_entropy(CardLogits(_positiveAreas.Closeness(Embed(_positives, weight, bias), skills), _ownerLogMask, temperature), _positiveCards);
+            var loss = nn.functional.cross_entropy(CardLogits.Of(_positiveAreas.Closeness(Embed(_positives, weight, bias), skills), _ownership, temperature), _positiveCards);
             if (_negatives is not null)
             {
                 // Unlikelihood: push down the probability of the card whose work was not accepted.
-                var chosen = CardLogits(_negativeAreas!.Closeness(Embed(_negatives, weight, bias), skills), _ownerLogMask, temperature).softmax(1)
+                var chosen = CardLogits.Of(_negativeAreas!.Closeness(Embed(_negatives, weight, bias), skills), _ownership, temperature).softmax(1)
                     .gather(1, _negativeCards!.unsqueeze(1)).squeeze(1);
                 loss -= Arithmetic.Minus(1 + 1e-6, chosen).log().mean();
             }
@@ -278,8 +263,7 @@ public sealed class SkillHeadTuner
             using var noGrad = no_grad();
             // Scored as the served model scores: a card is as close as its closest skill (the loss uses a soft maximum).
             var closeness = _positiveAreas.Closeness(Embed(_positives, weight, bias), Embed(_skills, weight, bias));
-            var top = closeness.unsqueeze(2).Plus(_ownerLogMask.unsqueeze(0)).amax(1).argmax(1);
-            return top.eq(_positiveCards).to(float32).mean().item<float>();
+            return CardLogits.TopCards(closeness, _owners).eq(_positiveCards).to(float32).mean().item<float>();
         }
     }
 
