@@ -50,12 +50,18 @@ public sealed class SqliteMemoryLimitTests : IDisposable
     private IHost Host(string? limit)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Sqlite",
-            ["Database:SqliteMemoryLimitMegabytes"] = limit,
             ["ConnectionStrings:ClawGroups"] = $"Data Source={Path.Combine(_directory, "claw.db")}",
-        });
+        };
+        // Left out, not null: a key present with a null value binds the option to 0 (no limit) rather than its default.
+        if (limit is not null)
+        {
+            settings["Database:SqliteMemoryLimitMegabytes"] = limit;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.AddClawData();
         return builder.Build();
     }
