@@ -9,9 +9,9 @@ namespace ClawGroups.Coordinator.Budgets;
 /// How many more offers a group's month can pay for. The hard stop at 100 % (<see cref="BudgetGate"/>) comes too late for a
 /// month: an agent reports its cost as it goes or all at once with its result, so by the time the line is crossed every run
 /// under way still spends — 250 runs in flight took the overnight benchmark's month 22 % past its budget. So a pass counts,
-/// besides what was spent, what the work under way is expected to spend: each attempt in flight at the month's average cost
-/// of a finished attempt, less what it has reported; and it makes only as many offers as the rest of the month pays for at
-/// that average. Before any attempt has finished there is nothing to expect from, and only the hard stop holds.
+/// besides what was spent, what the work under way is expected to spend (<see cref="StillToSpend"/>), and it makes only as
+/// many offers as the rest of the month pays for at the month's average cost of a finished attempt. Before any attempt has
+/// finished there is nothing to expect from, and only the hard stop holds.
 /// </summary>
 public static class MonthlyHeadroom
 {
@@ -20,7 +20,8 @@ public static class MonthlyHeadroom
     {
         ArgumentNullException.ThrowIfNull(context);
         var budgets = await context.Groups.AsNoTracking().Where(g => g.Id == groupId).Select(g => g.Budgets).SingleAsync(cancellationToken);
-        var monthly = BudgetLine.Of(budgets).Where(l => l.Scope == BudgetScope.Group).ToList();
+        var lines = BudgetLine.Of(budgets);
+        var monthly = lines.Where(l => l.Scope == BudgetScope.Group).ToList();
         if (monthly.Count == 0)
         {
             return null;
@@ -53,12 +54,25 @@ public static class MonthlyHeadroom
                 continue;
             }
 
-            var reserved = inFlight.Sum(usage => Math.Max(0, perOffer - line.Counted(usage)));
+            var itemCap = lines.FirstOrDefault(l => l.Scope == BudgetScope.Item && l.InUsd == line.InUsd)?.Limit;
+            var reserved = inFlight.Sum(usage => StillToSpend(line.Counted(usage), perOffer, itemCap));
             var headroom = line.Limit - line.Counted(spent) - reserved;
             var affordable = headroom <= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Floor(headroom / perOffer));
             offers = Math.Min(offers ?? int.MaxValue, affordable);
         }
 
         return offers;
+    }
+
+    /// <summary>
+    /// What a run in flight that has reported <paramref name="reported"/> is expected to spend still: a typical run's cost
+    /// less what it has reported; once it has cost more than a typical run, as much again as it has — a run that is still going
+    /// past the average is more likely one of the long or looping ones (in the overnight benchmark the loopers, counted at the
+    /// average, took the month 3 % past its budget) — but never past its item's cap, where the hard stop ends it.
+    /// </summary>
+    public static decimal StillToSpend(decimal reported, decimal typical, decimal? itemCap)
+    {
+        var expected = reported < typical ? typical - reported : reported;
+        return itemCap is { } cap ? Math.Clamp(Math.Min(expected, cap - reported), 0, expected) : expected;
     }
 }

@@ -43,6 +43,46 @@ public sealed class MonthlyHeadroomTests
         Assert.Equal(0, await OffersAsync(database, group.GroupId));
     }
 
+    [Theory]
+    [InlineData(0.10, 0.30, null, 0.20)] // under the average: the rest of a typical run
+    [InlineData(0.00, 0.30, null, 0.30)]
+    [InlineData(0.40, 0.30, null, 0.40)] // past the average: as much again
+    [InlineData(0.40, 0.30, 0.50, 0.10)] // …but no further than the item's cap
+    [InlineData(0.60, 0.30, 0.50, 0.00)] // a run past its cap is stopped: nothing more
+    [InlineData(0.10, 0.30, 0.15, 0.05)]
+    public void A_run_in_flight_is_expected_to_finish_a_typical_run_or_if_past_one_to_spend_as_much_again_up_to_its_cap(
+        double reported, double typical, double? itemCap, double expected)
+        => Assert.Equal((decimal)expected, MonthlyHeadroom.StillToSpend((decimal)reported, (decimal)typical, (decimal?)itemCap));
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_run_past_the_average_holds_back_as_much_again_as_it_spent_up_to_its_items_cap(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        var agent = await group.AddAgentAsync("looper", 5);
+        await SetBudgetsAsync(database, group.GroupId, monthlyUsd: 2.00m, perItemUsd: null);
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.20m, ended: true, title: "Add an index");
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.60m, ended: false, title: "Loop on the logs");
+
+        // Spent $0.80 and the run under way expected to spend $0.60 more: $0.60 left pays for three runs of $0.20.
+        Assert.Equal(3, await OffersAsync(database, group.GroupId));
+
+        // With a per-item cap of $0.70 the looping run can spend only $0.10 more: $1.10 left pays for five.
+        await SetBudgetsAsync(database, group.GroupId, monthlyUsd: 2.00m, perItemUsd: 0.70m);
+        Assert.Equal(5, await OffersAsync(database, group.GroupId));
+    }
+
+    private static async Task SetBudgetsAsync(TestDatabase database, Guid groupId, decimal monthlyUsd, decimal? perItemUsd)
+    {
+        await using var setup = database.NewContext();
+        var stored = await setup.Groups.SingleAsync(g => g.Id == groupId);
+        stored.Budgets.MonthlyUsd = monthlyUsd;
+        stored.Budgets.PerItemUsd = perItemUsd;
+        await setup.SaveChangesAsync();
+    }
+
     private static async Task<int?> OffersAsync(TestDatabase database, Guid groupId)
     {
         await using var context = database.NewContext();
