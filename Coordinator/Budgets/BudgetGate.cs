@@ -129,7 +129,7 @@ public sealed class BudgetGate(ClawDbContext context, WorkItemLifecycle lifecycl
 
     /// <summary>
     /// Commits the caller's unit of work with what the gate changed, then wakes the jobs it concerns. The alerts raised are
-    /// written first, in the same transaction, each at most once (<see cref="BudgetAlertWrites.InsertOnceAsync"/>): when two
+    /// written first, in the same transaction, each at most once (<see cref="InsertUnlessPresent.InsertUnlessPresentAsync{TEntity}"/>: the unique index on group, key and level decides): when two
     /// reports cross the same line at once, the one whose alert is already there drops its warning or stop event and saves
     /// the rest — its usage and its pauses — as usual, with no failed insert for EF to log.
     /// </summary>
@@ -147,7 +147,7 @@ public sealed class BudgetGate(ClawDbContext context, WorkItemLifecycle lifecycl
         await using var transaction = context.Database.CurrentTransaction is null ? await context.Database.BeginTransactionAsync(cancellationToken) : null;
         foreach (var (alert, raisedEvent) in raised)
         {
-            if (!await context.InsertOnceAsync(alert, cancellationToken))
+            if (!await context.InsertUnlessPresentAsync(alert, cancellationToken))
             {
                 context.Entry(raisedEvent).State = EntityState.Detached;
             }

@@ -122,7 +122,7 @@ internal sealed class IdempotencyFilter(
             ReservedBy = liveness.Key,
         };
         // A holder can vanish between the insert and the read (a 429 releases its key): then the key is free to claim again.
-        while (!await db.TryInsertAsync(reservation, cancellationToken))
+        while (!await db.InsertUnlessPresentAsync(reservation, cancellationToken))
         {
             if (await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.CallerId == callerId && r.Key == key, cancellationToken) is { } holder)
             {
