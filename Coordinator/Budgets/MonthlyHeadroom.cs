@@ -11,11 +11,13 @@ namespace ClawGroups.Coordinator.Budgets;
 /// under way still spends — 250 runs in flight took the overnight benchmark's month 22 % past its budget. So a pass counts,
 /// besides what was spent, what the work under way is expected to spend (<see cref="StillToSpend"/>), and it makes only as
 /// many offers as the rest of the month pays for at the month's average cost of a finished attempt. Before any attempt has
-/// finished there is nothing to expect from, and only the hard stop holds.
+/// finished there is no average, and a run is expected to cost its item's cap (the per-item budget in the same unit), the most
+/// the hard stop lets it spend: the overnight benchmark offered all 300 slots in the ~17 s before its first result, and those
+/// runs alone took the month 3 % past its budget. With no finished run and no per-item cap, only the hard stop holds.
 /// </summary>
 public static class MonthlyHeadroom
 {
-    /// <summary>The most offers the group's monthly budgets allow now; null when no monthly budget is set or nothing is known yet.</summary>
+    /// <summary>The most offers the group's monthly budgets allow now; null when no monthly budget is set, or nothing is known yet of what a run costs.</summary>
     public static async Task<int?> OffersAsync(ClawDbContext context, Guid groupId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -35,26 +37,24 @@ public static class MonthlyHeadroom
             .Select(g => new { g.Key.Work, g.Key.Ended, Count = g.Count(), Cost = g.Sum(a => a.Usage.CostUsd), Tokens = g.Sum(a => (double)a.Usage.InputTokens + a.Usage.OutputTokens) })
             .ToListAsync(cancellationToken);
         var finished = sums.SingleOrDefault(s => s.Work && s.Ended);
-        if (finished is not { Count: > 0 })
-        {
-            return null;
-        }
-
+        Spend? average = finished is { Count: > 0 }
+            ? new Spend(finished.Cost / finished.Count, (long)Math.Ceiling(finished.Tokens / finished.Count))
+            : null;
         var spent = new Spend(sums.Sum(s => s.Cost), UsageLimits.FromSum(sums.Sum(s => s.Tokens)));
-        var expected = new Spend(finished.Cost / finished.Count, (long)Math.Ceiling(finished.Tokens / finished.Count));
-        var inFlight = (await attempts.Where(a => a.Role == AssignmentRole.Work && a.EndedAt == null).Select(a => a.Usage).ToListAsync(cancellationToken))
-            .Select(BudgetSpend.OfUsage)
-            .ToList();
+        List<Spend>? inFlight = null;
         int? offers = null;
         foreach (var line in monthly)
         {
-            var perOffer = line.Counted(expected);
+            var itemCap = lines.FirstOrDefault(l => l.Scope == BudgetScope.Item && l.InUsd == line.InUsd)?.Limit;
+            var perOffer = average is { } typical ? line.Counted(typical) : itemCap ?? 0;
             if (perOffer <= 0)
             {
                 continue;
             }
 
-            var itemCap = lines.FirstOrDefault(l => l.Scope == BudgetScope.Item && l.InUsd == line.InUsd)?.Limit;
+            inFlight ??= (await attempts.Where(a => a.Role == AssignmentRole.Work && a.EndedAt == null).Select(a => a.Usage).ToListAsync(cancellationToken))
+                .Select(BudgetSpend.OfUsage)
+                .ToList();
             var reserved = inFlight.Sum(usage => StillToSpend(line.Counted(usage), perOffer, itemCap));
             var headroom = line.Limit - line.Counted(spent) - reserved;
             var affordable = headroom <= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Floor(headroom / perOffer));

@@ -74,6 +74,34 @@ public sealed class MonthlyHeadroomTests
         Assert.Equal(5, await OffersAsync(database, group.GroupId));
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task Before_any_run_has_finished_each_run_is_expected_to_cost_its_items_cap(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        var agent = await group.AddAgentAsync("first", 5);
+
+        // No average yet and no per-item cap: nothing to expect from, so only the hard stop holds.
+        await SetBudgetsAsync(database, group.GroupId, monthlyUsd: 1.00m, perItemUsd: null);
+        Assert.Null(await OffersAsync(database, group.GroupId));
+
+        // A $0.25 cap: $1.00 pays for four runs that each spend their cap.
+        await SetBudgetsAsync(database, group.GroupId, monthlyUsd: 1.00m, perItemUsd: 0.25m);
+        Assert.Equal(4, await OffersAsync(database, group.GroupId));
+
+        // Two runs under way, one having reported $0.10: $0.10 spent, $0.15 + $0.25 still to spend, $0.50 left pays for two.
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.10m, ended: false, title: "Rotate the logs");
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0m, ended: false, title: "Trim the image");
+        Assert.Equal(2, await OffersAsync(database, group.GroupId));
+
+        // Once a run has finished, its cost is the expectation again: $0.05 a run.
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.05m, ended: true, title: "Add an index");
+        // Spent $0.15; still to spend $0.10 (past the average: as much again) and $0.05: $0.70 left pays for fourteen.
+        Assert.Equal(14, await OffersAsync(database, group.GroupId));
+    }
+
     private static async Task SetBudgetsAsync(TestDatabase database, Guid groupId, decimal monthlyUsd, decimal? perItemUsd)
     {
         await using var setup = database.NewContext();
