@@ -10,10 +10,11 @@ namespace ClawGroups.Coordinator.Budgets;
 /// month: an agent reports its cost as it goes or all at once with its result, so by the time the line is crossed every run
 /// under way still spends — 250 runs in flight took the overnight benchmark's month 22 % past its budget. So a pass counts,
 /// besides what was spent, what the work under way is expected to spend (<see cref="StillToSpend"/>), and it makes only as
-/// many offers as the rest of the month pays for at the month's average cost of a finished attempt. Before any attempt has
-/// finished there is no average, and a run is expected to cost its item's cap (the per-item budget in the same unit), the most
-/// the hard stop lets it spend: the overnight benchmark offered all 300 slots in the ~17 s before its first result, and those
-/// runs alone took the month 3 % past its budget. With no finished run and no per-item cap, only the hard stop holds.
+/// many offers as the rest of the month pays for at what a finished run of the month costs, keeping back a margin for the
+/// spread of that cost over all the runs it counts on (<see cref="RunCost"/>). Before any run has finished there is no
+/// average, and a run is expected to cost its item's cap (the per-item budget in the same unit), the most the hard stop lets
+/// it spend: the overnight benchmark offered all 300 slots in the ~17 s before its first result, and those runs alone took the
+/// month 3 % past its budget. With no finished run and no per-item cap, only the hard stop holds.
 /// </summary>
 public static class MonthlyHeadroom
 {
@@ -33,20 +34,35 @@ public static class MonthlyHeadroom
         var month = BudgetPeriods.MonthStart(now);
         var attempts = context.Assignments.AsNoTracking().Where(a => a.GroupId == groupId && a.OfferedAt >= month);
         var sums = await attempts
-            .GroupBy(a => new { Work = a.Role == AssignmentRole.Work, Ended = a.EndedAt != null })
-            .Select(g => new { g.Key.Work, g.Key.Ended, Count = g.Count(), Cost = g.Sum(a => a.Usage.CostUsd), Tokens = g.Sum(a => (double)a.Usage.InputTokens + a.Usage.OutputTokens) })
+            .GroupBy(a => new
+            {
+                Work = a.Role == AssignmentRole.Work,
+                Ended = a.EndedAt != null,
+                Spending = a.Usage.CostUsd > 0 || a.Usage.InputTokens + a.Usage.OutputTokens > 0,
+            })
+            .Select(g => new
+            {
+                g.Key.Work,
+                g.Key.Ended,
+                g.Key.Spending,
+                Count = g.Count(),
+                Cost = g.Sum(a => a.Usage.CostUsd),
+                Tokens = g.Sum(a => (double)a.Usage.InputTokens + a.Usage.OutputTokens),
+                CostSquares = g.Sum(a => (double)a.Usage.CostUsd * (double)a.Usage.CostUsd),
+                TokenSquares = g.Sum(a => ((double)a.Usage.InputTokens + a.Usage.OutputTokens) * ((double)a.Usage.InputTokens + a.Usage.OutputTokens)),
+            })
             .ToListAsync(cancellationToken);
-        var finished = sums.SingleOrDefault(s => s.Work && s.Ended);
-        Spend? average = finished is { Count: > 0 }
-            ? new Spend(finished.Cost / finished.Count, (long)Math.Ceiling(finished.Tokens / finished.Count))
-            : null;
         var spent = new Spend(sums.Sum(s => s.Cost), UsageLimits.FromSum(sums.Sum(s => s.Tokens)));
+        var finished = sums.SingleOrDefault(s => s.Work && s.Ended && s.Spending);
         List<Spend>? inFlight = null;
         int? offers = null;
         foreach (var line in monthly)
         {
             var itemCap = lines.FirstOrDefault(l => l.Scope == BudgetScope.Item && l.InUsd == line.InUsd)?.Limit;
-            var perOffer = average is { } typical ? line.Counted(typical) : itemCap ?? 0;
+            var typical = finished is null ? null
+                : line.InUsd ? RunCost.Of(finished.Count, (double)finished.Cost, finished.CostSquares)
+                : RunCost.Of(finished.Count, finished.Tokens, finished.TokenSquares);
+            var perOffer = typical is { } run ? (decimal)run.Mean : itemCap ?? 0;
             if (perOffer <= 0)
             {
                 continue;
@@ -57,7 +73,9 @@ public static class MonthlyHeadroom
                 .ToList();
             var reserved = inFlight.Sum(usage => StillToSpend(line.Counted(usage), perOffer, itemCap));
             var headroom = line.Limit - line.Counted(spent) - reserved;
-            var affordable = headroom <= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Floor(headroom / perOffer));
+            // Before any run has finished each is counted at its item's cap, the most it can spend: nothing to keep back for spread.
+            var affordable = typical is { } known ? known.Affordable(headroom, inFlight.Count)
+                : headroom <= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Floor(headroom / perOffer));
             offers = Math.Min(offers ?? int.MaxValue, affordable);
         }
 

@@ -102,6 +102,27 @@ public sealed class MonthlyHeadroomTests
         Assert.Equal(14, await OffersAsync(database, group.GroupId));
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task The_average_run_is_taken_over_runs_that_spent_and_a_margin_is_kept_for_their_spread(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        var agent = await group.AddAgentAsync("mixed", 5);
+        await SetBudgetsAsync(database, group.GroupId, monthlyUsd: 10.00m, perItemUsd: null);
+
+        // Runs of $0.10 and $0.30 and one that failed silently at $0: a spending run costs $0.20, give or take $0.10.
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.10m, ended: true, title: "Add an index");
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.30m, ended: true, title: "Rotate the logs");
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0m, ended: true, title: "Trim the image");
+
+        // $9.60 left at $0.20 a run would be 48 runs; keeping back 3 × $0.10 × √n leaves fewer, as RunCost works them out.
+        var offers = await OffersAsync(database, group.GroupId);
+        Assert.Equal(new RunCost(0.20, 0.10).Affordable(9.60m, 0), offers);
+        Assert.InRange(offers!.Value, 30, 47);
+    }
+
     private static async Task SetBudgetsAsync(TestDatabase database, Guid groupId, decimal monthlyUsd, decimal? perItemUsd)
     {
         await using var setup = database.NewContext();
