@@ -50,6 +50,8 @@ public static class MonthlyHeadroom
                 Tokens = g.Sum(a => (double)a.Usage.InputTokens + a.Usage.OutputTokens),
                 CostSquares = g.Sum(a => (double)a.Usage.CostUsd * (double)a.Usage.CostUsd),
                 TokenSquares = g.Sum(a => ((double)a.Usage.InputTokens + a.Usage.OutputTokens) * ((double)a.Usage.InputTokens + a.Usage.OutputTokens)),
+                MostCost = g.Max(a => (double)a.Usage.CostUsd),
+                MostTokens = g.Max(a => (double)a.Usage.InputTokens + a.Usage.OutputTokens),
             })
             .ToListAsync(cancellationToken);
         var spent = new Spend(sums.Sum(s => s.Cost), UsageLimits.FromSum(sums.Sum(s => s.Tokens)));
@@ -60,8 +62,8 @@ public static class MonthlyHeadroom
         {
             var itemCap = lines.FirstOrDefault(l => l.Scope == BudgetScope.Item && l.InUsd == line.InUsd)?.Limit;
             var typical = finished is null ? null
-                : line.InUsd ? RunCost.Of(finished.Count, (double)finished.Cost, finished.CostSquares)
-                : RunCost.Of(finished.Count, finished.Tokens, finished.TokenSquares);
+                : line.InUsd ? RunCost.Of(finished.Count, (double)finished.Cost, finished.CostSquares, finished.MostCost)
+                : RunCost.Of(finished.Count, finished.Tokens, finished.TokenSquares, finished.MostTokens);
             var perOffer = typical is { } run ? (decimal)run.Mean : itemCap ?? 0;
             if (perOffer <= 0)
             {
@@ -71,7 +73,8 @@ public static class MonthlyHeadroom
             inFlight ??= (await attempts.Where(a => a.Role == AssignmentRole.Work && a.EndedAt == null).Select(a => a.Usage).ToListAsync(cancellationToken))
                 .Select(BudgetSpend.OfUsage)
                 .ToList();
-            var reserved = inFlight.Sum(usage => StillToSpend(line.Counted(usage), perOffer, itemCap));
+            var costliest = typical is { } finishedRun ? (decimal)finishedRun.Costliest : perOffer;
+            var reserved = inFlight.Sum(usage => StillToSpend(line.Counted(usage), perOffer, costliest, itemCap));
             var headroom = line.Limit - line.Counted(spent) - reserved;
             // Before any run has finished each is counted at its item's cap, the most it can spend: nothing to keep back for spread.
             var affordable = typical is { } known ? known.Affordable(headroom, inFlight.Count)
@@ -84,13 +87,15 @@ public static class MonthlyHeadroom
 
     /// <summary>
     /// What a run in flight that has reported <paramref name="reported"/> is expected to spend still: a typical run's cost
-    /// less what it has reported; once it has cost more than a typical run, as much again as it has — a run that is still going
-    /// past the average is more likely one of the long or looping ones (in the overnight benchmark the loopers, counted at the
-    /// average, took the month 3 % past its budget) — but never past its item's cap, where the hard stop ends it.
+    /// less what it has reported; once it has cost more than a typical run, as much as the month's costliest finished run
+    /// less what it has reported, or as much again as it has if that is more — a run still going past the average is more
+    /// likely one of the long or looping ones (in the overnight benchmark the loopers, counted at the average, took the month
+    /// 3 % past its budget, and counted at as much again only, still 0.7 %) — but never past its item's cap, where the hard
+    /// stop ends it.
     /// </summary>
-    public static decimal StillToSpend(decimal reported, decimal typical, decimal? itemCap)
+    public static decimal StillToSpend(decimal reported, decimal typical, decimal costliest, decimal? itemCap)
     {
-        var expected = reported < typical ? typical - reported : reported;
+        var expected = reported < typical ? typical - reported : Math.Max(reported, costliest - reported);
         return itemCap is { } cap ? Math.Clamp(Math.Min(expected, cap - reported), 0, expected) : expected;
     }
 }

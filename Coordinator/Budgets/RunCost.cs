@@ -1,11 +1,11 @@
 namespace ClawGroups.Coordinator.Budgets;
 
 /// <summary>
-/// What one run costs in a month so far, in one budget's unit: the mean and spread of the finished runs that spent anything.
+/// What one run costs in a month so far, in one budget's unit: the mean, spread and most of the finished runs that spent anything.
 /// Runs that cost nothing (an agent that failed silently) are left out: they say nothing of what the next run will cost, and
 /// once the breakers stop offering to such agents they would only pull the mean below what the offers still made cost.
 /// </summary>
-public sealed record RunCost(double Mean, double Deviation)
+public sealed record RunCost(double Mean, double Deviation, double Costliest)
 {
     /// <summary>
     /// How many standard deviations of the total still to spend a month keeps back. A month's runs under way each spend about
@@ -15,8 +15,8 @@ public sealed record RunCost(double Mean, double Deviation)
     /// </summary>
     public const double Deviations = 3;
 
-    /// <summary>From the count, sum and sum of squares of the spending runs' costs; null when none has finished.</summary>
-    public static RunCost? Of(int count, double sum, double sumOfSquares)
+    /// <summary>From the count, sum, sum of squares and most of the spending runs' costs; null when none has finished.</summary>
+    public static RunCost? Of(int count, double sum, double sumOfSquares, double most)
     {
         if (count <= 0)
         {
@@ -24,7 +24,7 @@ public sealed record RunCost(double Mean, double Deviation)
         }
 
         var mean = sum / count;
-        return new RunCost(mean, Math.Sqrt(Math.Max(0, (sumOfSquares / count) - (mean * mean))));
+        return new RunCost(mean, Math.Sqrt(Math.Max(0, (sumOfSquares / count) - (mean * mean))), most);
     }
 
     /// <summary>

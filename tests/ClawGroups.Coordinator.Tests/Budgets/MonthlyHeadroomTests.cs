@@ -44,15 +44,18 @@ public sealed class MonthlyHeadroomTests
     }
 
     [Theory]
-    [InlineData(0.10, 0.30, null, 0.20)] // under the average: the rest of a typical run
-    [InlineData(0.00, 0.30, null, 0.30)]
-    [InlineData(0.40, 0.30, null, 0.40)] // past the average: as much again
-    [InlineData(0.40, 0.30, 0.50, 0.10)] // …but no further than the item's cap
-    [InlineData(0.60, 0.30, 0.50, 0.00)] // a run past its cap is stopped: nothing more
-    [InlineData(0.10, 0.30, 0.15, 0.05)]
-    public void A_run_in_flight_is_expected_to_finish_a_typical_run_or_if_past_one_to_spend_as_much_again_up_to_its_cap(
-        double reported, double typical, double? itemCap, double expected)
-        => Assert.Equal((decimal)expected, MonthlyHeadroom.StillToSpend((decimal)reported, (decimal)typical, (decimal?)itemCap));
+    [InlineData(0.10, 0.30, 0.30, null, 0.20)] // under the average: the rest of a typical run
+    [InlineData(0.00, 0.30, 0.30, null, 0.30)]
+    [InlineData(0.40, 0.30, 0.30, null, 0.40)] // past the average: as much again…
+    [InlineData(0.40, 0.30, 1.00, null, 0.60)] // …or up to the costliest finished run, if that is more
+    [InlineData(0.10, 0.30, 1.00, null, 0.20)] // (a run under the average is not weighed against the costliest)
+    [InlineData(0.40, 0.30, 0.30, 0.50, 0.10)] // …but no further than the item's cap
+    [InlineData(0.40, 0.30, 1.00, 0.50, 0.10)]
+    [InlineData(0.60, 0.30, 0.30, 0.50, 0.00)] // a run past its cap is stopped: nothing more
+    [InlineData(0.10, 0.30, 0.30, 0.15, 0.05)]
+    public void A_run_in_flight_is_expected_to_finish_a_typical_run_or_if_past_one_to_spend_like_the_costliest_up_to_its_cap(
+        double reported, double typical, double costliest, double? itemCap, double expected)
+        => Assert.Equal((decimal)expected, MonthlyHeadroom.StillToSpend((decimal)reported, (decimal)typical, (decimal)costliest, (decimal?)itemCap));
 
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
@@ -72,6 +75,29 @@ public sealed class MonthlyHeadroomTests
         // With a per-item cap of $0.70 the looping run can spend only $0.10 more: $1.10 left pays for five.
         await SetBudgetsAsync(database, group.GroupId, monthlyUsd: 2.00m, perItemUsd: 0.70m);
         Assert.Equal(5, await OffersAsync(database, group.GroupId));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_run_past_the_average_holds_back_up_to_the_costliest_finished_run(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        var agent = await group.AddAgentAsync("looper", 5);
+        await SetBudgetsAsync(database, group.GroupId, monthlyUsd: 10.00m, perItemUsd: null);
+        foreach (var (title, cost) in new[] { ("Add an index", 0.10m), ("Rotate the logs", 0.10m), ("Trim the image", 0.10m), ("Loop on the cache", 1.30m) })
+        {
+            await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, cost, ended: true, title: title);
+        }
+
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.50m, ended: false, title: "Loop on the logs");
+
+        // A run costs $0.40 on average and $1.30 at most; the one under way has reported $0.50, past the average, so it is
+        // expected to go the costliest run's way: $0.80 more, not $0.50. $10 − $2.10 spent − $0.80 leaves $7.10.
+        var typical = RunCost.Of(4, 1.60, 0.01 + 0.01 + 0.01 + 1.69, 1.30)!;
+        Assert.Equal(typical.Affordable(7.10m, 1), await OffersAsync(database, group.GroupId));
+        Assert.NotEqual(typical.Affordable(7.60m, 1), typical.Affordable(7.10m, 1));
     }
 
     [Theory]
@@ -119,7 +145,7 @@ public sealed class MonthlyHeadroomTests
 
         // $9.60 left at $0.20 a run would be 48 runs; keeping back 3 × $0.10 × √n leaves fewer, as RunCost works them out.
         var offers = await OffersAsync(database, group.GroupId);
-        Assert.Equal(new RunCost(0.20, 0.10).Affordable(9.60m, 0), offers);
+        Assert.Equal(new RunCost(0.20, 0.10, 0.30).Affordable(9.60m, 0), offers);
         Assert.InRange(offers!.Value, 30, 47);
     }
 

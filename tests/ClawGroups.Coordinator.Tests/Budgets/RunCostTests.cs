@@ -9,16 +9,17 @@ public sealed class RunCostTests
     public void Mean_and_deviation_come_from_the_count_sum_and_sum_of_squares()
     {
         // Runs of $0.10, $0.20 and $0.30: mean $0.20, population deviation √(0.02 / 3).
-        var cost = RunCost.Of(3, 0.60, 0.01 + 0.04 + 0.09)!;
+        var cost = RunCost.Of(3, 0.60, 0.01 + 0.04 + 0.09, 0.30)!;
 
         Assert.Equal(0.20, cost.Mean, 12);
         Assert.Equal(Math.Sqrt(0.02 / 3), cost.Deviation, 12);
-        Assert.Null(RunCost.Of(0, 0, 0));
+        Assert.Equal(0.30, cost.Costliest);
+        Assert.Null(RunCost.Of(0, 0, 0, 0));
     }
 
     [Fact]
     public void Rounding_never_makes_the_deviation_of_equal_runs_imaginary()
-        => Assert.Equal(0, RunCost.Of(3, 0.3, 0.0299999)!.Deviation);
+        => Assert.Equal(0, RunCost.Of(3, 0.3, 0.0299999, 0.1)!.Deviation);
 
     [Theory]
     [InlineData(1.00, 0, 4)] // runs alike: the headroom over the mean
@@ -26,12 +27,12 @@ public sealed class RunCostTests
     [InlineData(0.00, 0, 0)]
     [InlineData(-1.00, 0, 0)]
     public void With_no_spread_the_headroom_pays_for_whole_runs_at_the_mean(double headroom, int inFlight, int expected)
-        => Assert.Equal(expected, new RunCost(0.25, 0).Affordable((decimal)headroom, inFlight));
+        => Assert.Equal(expected, new RunCost(0.25, 0, 0.25).Affordable((decimal)headroom, inFlight));
 
     [Fact]
     public void A_spread_keeps_back_three_deviations_of_the_sum_of_every_run_counted_on()
     {
-        var cost = new RunCost(0.10, 0.03);
+        var cost = new RunCost(0.10, 0.03, 0.15);
 
         // Nothing under way, $10 left: n runs need 0.1 n + 0.09 √n ≤ 10: 91 runs need $9.96, 92 would need $10.06.
         var alone = cost.Affordable(10m, 0);
