@@ -38,12 +38,14 @@ public static class MonthlyHeadroom
             {
                 Work = a.Role == AssignmentRole.Work,
                 Ended = a.EndedAt != null,
+                Completed = a.Outcome == AssignmentOutcome.Completed,
                 Spending = a.Usage.CostUsd > 0 || a.Usage.InputTokens + a.Usage.OutputTokens > 0,
             })
             .Select(g => new
             {
                 g.Key.Work,
                 g.Key.Ended,
+                g.Key.Completed,
                 g.Key.Spending,
                 Count = g.Count(),
                 Cost = g.Sum(a => a.Usage.CostUsd),
@@ -55,15 +57,22 @@ public static class MonthlyHeadroom
             })
             .ToListAsync(cancellationToken);
         var spent = new Spend(sums.Sum(s => s.Cost), UsageLimits.FromSum(sums.Sum(s => s.Tokens)));
-        var finished = sums.SingleOrDefault(s => s.Work && s.Ended && s.Spending);
+        // A run is judged by the runs that delivered: one that stalled or failed part-way cost less, and under load (408 runs
+        // taken back in one overnight run) those cheap ends pulled the mean below what the runs that went on cost, and the
+        // month 0.5 % past its line. Until a run has delivered, the runs that ended otherwise stand in.
+        var ended = sums.Where(s => s.Work && s.Ended && s.Spending).ToList();
+        var delivered = ended.Where(s => s.Completed).ToList();
+        var finished = delivered.Count > 0 ? delivered : ended;
+        var mostCost = ended.Select(s => s.MostCost).DefaultIfEmpty().Max();
+        var mostTokens = ended.Select(s => s.MostTokens).DefaultIfEmpty().Max();
         List<Spend>? inFlight = null;
         int? offers = null;
         foreach (var line in monthly)
         {
             var itemCap = lines.FirstOrDefault(l => l.Scope == BudgetScope.Item && l.InUsd == line.InUsd)?.Limit;
-            var typical = finished is null ? null
-                : line.InUsd ? RunCost.Of(finished.Count, (double)finished.Cost, finished.CostSquares, finished.MostCost)
-                : RunCost.Of(finished.Count, finished.Tokens, finished.TokenSquares, finished.MostTokens);
+            var typical = line.InUsd
+                ? RunCost.Of(finished.Sum(s => s.Count), (double)finished.Sum(s => s.Cost), finished.Sum(s => s.CostSquares), mostCost)
+                : RunCost.Of(finished.Sum(s => s.Count), finished.Sum(s => s.Tokens), finished.Sum(s => s.TokenSquares), mostTokens);
             var perOffer = typical is { } run ? (decimal)run.Mean : itemCap ?? 0;
             if (perOffer <= 0)
             {

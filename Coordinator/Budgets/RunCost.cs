@@ -1,9 +1,10 @@
 namespace ClawGroups.Coordinator.Budgets;
 
 /// <summary>
-/// What one run costs in a month so far, in one budget's unit: the mean, spread and most of the finished runs that spent anything.
-/// Runs that cost nothing (an agent that failed silently) are left out: they say nothing of what the next run will cost, and
-/// once the breakers stop offering to such agents they would only pull the mean below what the offers still made cost.
+/// What one run costs in a month so far, in one budget's unit: the mean and spread of the finished runs that spent anything
+/// (MonthlyHeadroom takes those that delivered a result once there are any), and the most any finished run cost. Runs that
+/// cost nothing (an agent that failed silently) are left out: they say nothing of what the next run will cost, and once the
+/// breakers stop offering to such agents they would only pull the mean below what the offers still made cost.
 /// </summary>
 public sealed record RunCost(double Mean, double Deviation, double Costliest)
 {
@@ -24,7 +25,9 @@ public sealed record RunCost(double Mean, double Deviation, double Costliest)
         }
 
         var mean = sum / count;
-        return new RunCost(mean, Math.Sqrt(Math.Max(0, (sumOfSquares / count) - (mean * mean))), most);
+        // Runs that cost the same leave a variance of rounding error, of either sign: read it as none.
+        var variance = (sumOfSquares / count) - (mean * mean);
+        return new RunCost(mean, variance <= mean * mean * 1e-9 ? 0 : Math.Sqrt(variance), most);
     }
 
     /// <summary>

@@ -103,6 +103,26 @@ public sealed class MonthlyHeadroomTests
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
     [InlineData(DatabaseProvider.Sqlite)]
+    public async Task Runs_that_ended_part_way_stand_in_only_until_a_run_has_delivered(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        var agent = await group.AddAgentAsync("flaky", 5);
+        await SetBudgetsAsync(database, group.GroupId, monthlyUsd: 0.99m, perItemUsd: null);
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.02m, ended: true, title: "Add an index", endedAs: AssignmentOutcome.Stalled);
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.02m, ended: true, title: "Rotate the logs", endedAs: AssignmentOutcome.Failed);
+
+        // Only runs that stopped part-way at $0.02: they are all there is to go by. $0.95 left pays for 47 of them.
+        Assert.Equal(47, await OffersAsync(database, group.GroupId));
+
+        // A run delivered at $0.20: the next runs are expected to cost what delivering costs, not the cheap ends'. $0.75 pays for three.
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.20m, ended: true, title: "Trim the image");
+        Assert.Equal(3, await OffersAsync(database, group.GroupId));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
     public async Task Before_any_run_has_finished_each_run_is_expected_to_cost_its_items_cap(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
@@ -165,7 +185,8 @@ public sealed class MonthlyHeadroomTests
     }
 
     private static async Task AddAttemptAsync(
-        TestDatabase database, PassGroup group, Guid agentId, AssignmentRole role, decimal cost, bool ended, string title, DateTimeOffset? offeredAt = null)
+        TestDatabase database, PassGroup group, Guid agentId, AssignmentRole role, decimal cost, bool ended, string title, DateTimeOffset? offeredAt = null,
+        AssignmentOutcome endedAs = AssignmentOutcome.Completed)
     {
         var item = await group.AddItemAsync(title);
         await using var context = database.NewContext();
@@ -173,7 +194,7 @@ public sealed class MonthlyHeadroomTests
         context.Assignments.Add(new Assignment
         {
             Id = Guid.CreateVersion7(), WorkItemId = item.Id, GroupId = group.GroupId, MemberKind = MemberKind.Agent, AgentId = agentId,
-            Attempt = 1, Role = role, OfferedAt = at, EndedAt = ended ? at : null, Usage = new Usage { CostUsd = cost },
+            Attempt = 1, Role = role, OfferedAt = at, EndedAt = ended ? at : null, Outcome = ended ? endedAs : AssignmentOutcome.Active, Usage = new Usage { CostUsd = cost },
         });
         await context.SaveChangesAsync();
     }

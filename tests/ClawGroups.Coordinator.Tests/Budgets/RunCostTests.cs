@@ -18,8 +18,12 @@ public sealed class RunCostTests
     }
 
     [Fact]
-    public void Rounding_never_makes_the_deviation_of_equal_runs_imaginary()
-        => Assert.Equal(0, RunCost.Of(3, 0.3, 0.0299999, 0.1)!.Deviation);
+    public void Rounding_never_gives_runs_that_cost_the_same_a_spread()
+    {
+        Assert.Equal(0, RunCost.Of(3, 0.3, 0.0299999999999, 0.1)!.Deviation);
+        Assert.Equal(0, RunCost.Of(2, 0.02 + 0.02, 0.0004 + 0.0004, 0.02)!.Deviation);
+        Assert.Equal(0.1, RunCost.Of(2, 0.1 + 0.3, 0.01 + 0.09, 0.3)!.Deviation, 12); // a real spread is kept
+    }
 
     [Theory]
     [InlineData(1.00, 0, 4)] // runs alike: the headroom over the mean
