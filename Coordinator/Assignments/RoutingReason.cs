@@ -38,7 +38,7 @@ public static class RoutingReason
         ArgumentNullException.ThrowIfNull(matches);
         var words = new IReadOnlyList<string>[matches.Count];
         Array.Fill(words, []);
-        var explained = matches.Select(m => m.Item).Distinct().Take(MaxItemsExplained).ToHashSet();
+        var explained = ItemsExplained(matches);
         var named = Enumerable.Range(0, matches.Count)
             .Where(k => explained.Contains(matches[k].Item) && SkillOf(profiles[matches[k].Agent], matches[k].Skill) is not null).ToList();
         if (named.Count > 0)
@@ -54,6 +54,13 @@ public static class RoutingReason
         return matches.Select((m, k) => Format(
             words[k], SkillOf(profiles[m.Agent], m.Skill), m.Affinity, contenders[m.Item].NextBestTo(m.Agent, m.Skill), m.Load, m.Capacity, m.Level, m.Priority, m.Record, m.Preference))
             .ToList();
+    }
+
+    /// <summary>The items whose words <see cref="ForMatches"/> names: the first <see cref="MaxItemsExplained"/> named, in order.</summary>
+    public static HashSet<int> ItemsExplained(IReadOnlyList<ReasonedMatch> matches)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        return matches.Select(m => m.Item).Distinct().Take(MaxItemsExplained).ToHashSet();
     }
 
     /// <summary>

@@ -128,7 +128,7 @@ internal static class AssignmentPassBenchmark
         }
 
         // As the API does when an item is written: the model reads it once.
-        ItemReadings.ReadWritten(model, items, CancellationToken.None);
+        await ItemReadings.ReadWrittenAsync(context, model, items, CancellationToken.None);
         context.WorkItems.AddRange(items);
         await context.SaveChangesAsync();
     }
@@ -158,7 +158,7 @@ internal static class AssignmentPassBenchmark
             context.WorkItems.Add(item);
         }
 
-        ItemReadings.ReadWritten(model, synthetic.Items, CancellationToken.None);
+        await ItemReadings.ReadWrittenAsync(context, model, synthetic.Items, CancellationToken.None);
 
         await context.SaveChangesAsync();
         return group.Id;
