@@ -17,9 +17,11 @@ public static class RoutingReason
     public const int MaxWords = 3;
 
     /// <summary>
-    /// Items whose words a pass explains at most: two encoder batches. The words cost an encoder pass per item, and a cold pass
-    /// offering 500 items spent 9–15 s on them under the swarm while every offer waited; past this many items, in the order
-    /// given, a reason starts at the skill (<c>→ Infrastructure (Kubernetes); fit …</c>). A steady pass explains everything.
+    /// Items whose words a pass explains at most: two encoder batches. Words read afresh cost an encoder pass per item, and a
+    /// cold pass offering 500 items spent 9–15 s on them under the swarm while every offer waited; past this many items, in the
+    /// order given, a reason starts at the skill (<c>→ Infrastructure (Kubernetes); fit …</c>). A steady pass explains
+    /// everything. Items whose reading kept its words (<see cref="KeptWords"/>) cost a lookup instead, but the bound stays for
+    /// the items that have none (written before words were kept, or read by another model).
     /// </summary>
     public const int MaxItemsExplained = 256;
 
