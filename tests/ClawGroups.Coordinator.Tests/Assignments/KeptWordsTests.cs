@@ -84,6 +84,38 @@ public sealed class KeptWordsTests
         Assert.All(Assert.Single(model.ExplainCalls), match => Assert.Null(match.Item.Reading!.Words));
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_pass_that_reads_an_item_keeps_its_words_and_replaces_words_of_an_older_text(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        // A member with a free slot whom the items' required skill keeps from taking them: the pass reads, then offers nothing.
+        await group.AddAgentAsync("generalist");
+        var unread = await group.AddItemAsync("Rotate the TLS certificates", w => w.RequiredSkills.Add("pki"));
+        var model = new ScriptedSkillModel(readingVersion: "v1") { KeepsWords = true };
+        var edited = await CreateAsync(database, model, group.GroupId, "Patch the base images", requiredSkill: "pki");
+        await using (var context = database.NewContext())
+        {
+            // The text changed and the reading was dropped (as a hand-back note does): the pass reads it again.
+            await context.WorkItems.Where(w => w.Id == edited).ExecuteUpdateAsync(set => set
+                .SetProperty(w => w.Title, "Patch the base images again").SetProperty(w => w.ReadingVector, (byte[]?)null).SetProperty(w => w.ReadingVersion, (string?)null));
+        }
+
+        await group.RunPassAsync(model);
+
+        await using var reader = database.NewContext();
+        var kept = await reader.WorkItemReadingWords.ToDictionaryAsync(r => r.WorkItemId);
+        foreach (var (id, title) in new[] { (unread.Id, unread.Title), (edited, "Patch the base images again") })
+        {
+            Assert.Equal("v1", kept[id].ReadingVersion);
+            Assert.Equal(ScriptedSkillModel.WordsOf(title), KeptWords.FromBytes(kept[id].Words), WordsComparer.Instance);
+            var item = await reader.WorkItems.SingleAsync(w => w.Id == id);
+            Assert.Equal(KeptWords.TextHash(AssignmentCandidates.ToText(item)), kept[id].TextHash);
+        }
+    }
+
     [Fact]
     public void Kept_words_are_stored_and_read_back_the_same()
     {
@@ -99,10 +131,11 @@ public sealed class KeptWordsTests
         new(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance),
             new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance));
 
-    private static async Task<Guid> CreateAsync(TestDatabase database, ISkillModel model, Guid groupId, string title)
+    private static async Task<Guid> CreateAsync(TestDatabase database, ISkillModel model, Guid groupId, string title, string? requiredSkill = null)
     {
         await using var context = database.NewContext();
-        var created = await Service(context, model).CreateAsync(Ada, groupId, new CreateWorkItemRequest(title, null, null, null, null, null), CancellationToken.None);
+        var created = await Service(context, model).CreateAsync(
+            Ada, groupId, new CreateWorkItemRequest(title, null, requiredSkill is null ? null : [requiredSkill], null, null, null), CancellationToken.None);
         return created.Value!.Id;
     }
 
