@@ -195,6 +195,3 @@ public sealed class EncoderTurns
             : throw new InvalidOperationException("The encoder failed on a batch this text was part of.", _failure);
     }
 }
-
-/// <summary>A token sequence whose pieces fall into groups (an item's words): <see cref="GroupOfPiece"/> holds each piece's group, -1 for none.</summary>
-public sealed record GroupedText(int[] Ids, int[] GroupOfPiece, int Groups);
