@@ -202,7 +202,13 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
 
         // Items whose reading kept its words are explained from them: a small product per match instead of an encoder pass.
         var kept = named.Where(m => KeptWords(matches[m].Item) is not null).ToList();
-        ExplainFromKeptWords(matches, kept, skillVectors, words, explanations);
+        var fromKept = KeptWordShares.Strongest(
+            (_head ?? BaseHead).Embedding, kept.Select(m => (KeptWords(matches[m].Item)!, skillVectors[m].Embeddings[matches[m].Skill])).ToList(), words);
+        foreach (var (m, said) in kept.Zip(fromKept))
+        {
+            explanations[m] = said;
+        }
+
         named = named.Except(kept).ToList();
 
         // One encoding per distinct text, in batches of similar length: a pass explains hundreds of matches, and a held item's
@@ -245,67 +251,6 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     /// <summary>The words the item's reading kept, when the reading is this encoder's and they fit it; else null.</summary>
     private ReadingWords? KeptWords(WorkItemText item) =>
         item.Reading is { Words: { } words } reading && reading.Version == ReadingVersion && words.Fits(_network.Config.HiddenSize) ? words : null;
-
-    /// <summary>
-    /// The strongest words of each match in <paramref name="kept"/> from its reading's kept words. A piece's share is
-    /// <c>(W·state + b)·skill</c>, so a word's (its pieces' sum) is <c>pieces × (mean state·(Wᵀ·skill) + b·skill)</c>: the head's
-    /// weights are turned toward each distinct skill once, then each word costs one dot product of the state's width.
-    /// </summary>
-    private void ExplainFromKeptWords(
-        IReadOnlyList<SkillMatch> matches, IReadOnlyList<int> kept, SkillVectors[] skillVectors, int count, IReadOnlyList<string>[] explanations)
-    {
-        if (kept.Count == 0)
-        {
-            return;
-        }
-
-        var head = (_head ?? BaseHead).Embedding;
-        var rowOf = new Dictionary<float[], int>(ReferenceEqualityComparer.Instance);
-        var skills = new List<float[]>();
-        foreach (var skill in kept.Select(m => skillVectors[m].Embeddings[matches[m].Skill]))
-        {
-            if (rowOf.TryAdd(skill, skills.Count))
-            {
-                skills.Add(skill);
-            }
-        }
-
-        float[] turned;
-        using (var scope = NewDisposeScope())
-        using (var noGrad = no_grad())
-        {
-            // [skills × embedding] · [embedding × hidden]: each skill's vector taken back through the head's weights.
-            var weight = tensor(head.Weight, [head.Outputs, head.Inputs]);
-            turned = stack(skills.Select(skill => tensor(skill))).matmul(weight).contiguous().data<float>().ToArray();
-        }
-
-        var hidden = head.Inputs;
-        foreach (var m in kept)
-        {
-            var words = KeptWords(matches[m].Item)!;
-            var skill = skillVectors[m].Embeddings[matches[m].Skill];
-            var toward = turned.AsSpan(rowOf[skill] * hidden, hidden);
-            var offset = Dot(head.Bias, skill);
-            var shares = new double[words.Words.Count];
-            for (var w = 0; w < shares.Length; w++)
-            {
-                shares[w] = words.Pieces[w] * ((double)Dot(words.States.AsSpan(w * hidden, hidden), toward) + offset);
-            }
-
-            explanations[m] = WordShares.Strongest(words.Words, shares, count);
-        }
-    }
-
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        var sum = 0f;
-        for (var d = 0; d < a.Length; d++)
-        {
-            sum += a[d] * b[d];
-        }
-
-        return sum;
-    }
 
     /// <summary>Each token's projected state dotted with the skill's vector: its share of the match.</summary>
     private static float[] Shares(ReadOnlySpan<float> projectedTokens, float[] skill)
