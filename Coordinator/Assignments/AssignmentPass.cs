@@ -152,8 +152,12 @@ public sealed partial class AssignmentPass(
             load[agent.Id] = load.GetValueOrDefault(agent.Id) + 1;
         }
 
-        // Offers first: when a large pass cannot explain every match in words, the work that moves now gets them.
-        var reasons = RoutingReason.ForMatches(skillModel, texts, profiles, contenders, [.. offerMatches, .. runnerUpMatches, .. heldMatches], cancellationToken);
+        // Offers first: when a large pass cannot explain every match in words, the work that moves now gets them. The words
+        // come from what each item's reading kept when it was written, where it did (KeptWords).
+        List<ReasonedMatch> reasoned = [.. offerMatches, .. runnerUpMatches, .. heldMatches];
+        var explaining = await KeptWords.ForExplainingAsync(
+            context, skillModel.ReadingVersion, texts, items.Select(w => w.Id).ToList(), RoutingReason.ItemsExplained(reasoned), cancellationToken);
+        var reasons = RoutingReason.ForMatches(skillModel, explaining, profiles, contenders, reasoned, cancellationToken);
         var shown = OfferCandidates.Shown(chosen, shortlists, openAgents, reasons);
         clock.Lap("reasons");
         if (!await ReadyItems.TrackWholeAsync(context, items, held.Concat(offerMatches.Select(m => m.Item)).Distinct().ToList(), cancellationToken))

@@ -22,11 +22,13 @@ public static class ItemReadings
     }
 
     /// <summary>
-    /// Reads items whose text was just written and keeps the readings on them, to be stored by the caller's save; a reading
-    /// of the old text is dropped even when the served model keeps none.
+    /// Reads items whose text was just written and keeps the readings on them, and the words each reading kept beside them
+    /// (<see cref="KeptWords"/>), to be stored by the caller's save; a reading of the old text is dropped even when the served
+    /// model keeps none.
     /// </summary>
-    public static void ReadWritten(ISkillModel model, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
+    public static async Task ReadWrittenAsync(ClawDbContext context, ISkillModel model, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(items);
         foreach (var item in items)
@@ -39,10 +41,20 @@ public static class ItemReadings
             return;
         }
 
-        foreach (var (item, reading) in items.Zip(model.Read(items.Select(AssignmentCandidates.ToText).ToList(), cancellationToken)))
+        foreach (var item in items.Where(item => item.Id == Guid.Empty))
+        {
+            // The kept words are keyed by the item: an item not yet added gets the id its insert would have given it.
+            item.Id = Guid.CreateVersion7();
+        }
+
+        var texts = items.Select(AssignmentCandidates.ToText).ToList();
+        var readings = model.Read(texts, cancellationToken);
+        foreach (var (item, reading) in items.Zip(readings))
         {
             (item.ReadingVersion, item.ReadingVector) = (reading.Version, ToBytes(reading.Vector));
         }
+
+        await KeptWords.KeepAsync(context, items.Zip(texts, readings).ToList(), cancellationToken);
     }
 
     /// <summary>
@@ -78,6 +90,7 @@ public static class ItemReadings
             var (id, readVersion, bytes) = (items[i].Id, items[i].Version, ToBytes(reading.Vector));
             await context.WorkItems.Where(w => w.Id == id && w.Version == readVersion)
                 .ExecuteUpdateAsync(set => set.SetProperty(w => w.ReadingVector, bytes).SetProperty(w => w.ReadingVersion, reading.Version), cancellationToken);
+            await KeptWords.KeepReadByPassAsync(context, id, texts[i], reading, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

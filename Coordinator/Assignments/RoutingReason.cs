@@ -17,9 +17,11 @@ public static class RoutingReason
     public const int MaxWords = 3;
 
     /// <summary>
-    /// Items whose words a pass explains at most: two encoder batches. The words cost an encoder pass per item, and a cold pass
-    /// offering 500 items spent 9–15 s on them under the swarm while every offer waited; past this many items, in the order
-    /// given, a reason starts at the skill (<c>→ Infrastructure (Kubernetes); fit …</c>). A steady pass explains everything.
+    /// Items whose words a pass explains at most: two encoder batches. Words read afresh cost an encoder pass per item, and a
+    /// cold pass offering 500 items spent 9–15 s on them under the swarm while every offer waited; past this many items, in the
+    /// order given, a reason starts at the skill (<c>→ Infrastructure (Kubernetes); fit …</c>). A steady pass explains
+    /// everything. Items whose reading kept its words (<see cref="KeptWords"/>) cost a lookup instead, but the bound stays for
+    /// the items that have none (written before words were kept, or read by another model).
     /// </summary>
     public const int MaxItemsExplained = 256;
 
@@ -38,7 +40,7 @@ public static class RoutingReason
         ArgumentNullException.ThrowIfNull(matches);
         var words = new IReadOnlyList<string>[matches.Count];
         Array.Fill(words, []);
-        var explained = matches.Select(m => m.Item).Distinct().Take(MaxItemsExplained).ToHashSet();
+        var explained = ItemsExplained(matches);
         var named = Enumerable.Range(0, matches.Count)
             .Where(k => explained.Contains(matches[k].Item) && SkillOf(profiles[matches[k].Agent], matches[k].Skill) is not null).ToList();
         if (named.Count > 0)
@@ -54,6 +56,13 @@ public static class RoutingReason
         return matches.Select((m, k) => Format(
             words[k], SkillOf(profiles[m.Agent], m.Skill), m.Affinity, contenders[m.Item].NextBestTo(m.Agent, m.Skill), m.Load, m.Capacity, m.Level, m.Priority, m.Record, m.Preference))
             .ToList();
+    }
+
+    /// <summary>The items whose words <see cref="ForMatches"/> names: the first <see cref="MaxItemsExplained"/> named, in order.</summary>
+    public static HashSet<int> ItemsExplained(IReadOnlyList<ReasonedMatch> matches)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        return matches.Select(m => m.Item).Distinct().Take(MaxItemsExplained).ToHashSet();
     }
 
     /// <summary>

@@ -80,7 +80,7 @@ public sealed class GoalPlanService(
         }
         else
         {
-            created = SubItems.Create(context, lifecycle, await skillModels.ForGroupAsync(context, goal.GroupId, cancellationToken), goal, order, caller, cancellationToken);
+            created = await SubItems.CreateAsync(context, lifecycle, await skillModels.ForGroupAsync(context, goal.GroupId, cancellationToken), goal, order, caller, cancellationToken);
         }
 
         await lifecycle.SaveAsync(cancellationToken);
@@ -106,7 +106,7 @@ public sealed class GoalPlanService(
 
         goal!.PendingPlanJson = null;
         goal.UpdatedAt = lifecycle.Now;
-        var created = SubItems.Create(context, lifecycle, await skillModels.ForGroupAsync(context, goal.GroupId, cancellationToken), goal, order, caller, cancellationToken);
+        var created = await SubItems.CreateAsync(context, lifecycle, await skillModels.ForGroupAsync(context, goal.GroupId, cancellationToken), goal, order, caller, cancellationToken);
         context.AddTrailEvent(goal.GroupId, caller, TrailEventTypes.PlanApproved, lifecycle.Now, new { items = created.Count, edited = edited?.Items is not null }, goal.Id);
         await lifecycle.SaveAsync(cancellationToken);
         return await OutcomeAsync(PlanStates.Approved, goal, created, cancellationToken);

@@ -14,7 +14,7 @@ namespace ClawGroups.Coordinator.Goals;
 /// </summary>
 internal static class SubItems
 {
-    public static List<WorkItem> Create(
+    public static async Task<List<WorkItem>> CreateAsync(
         ClawDbContext context, WorkItemLifecycle lifecycle, Inference.Skills.ISkillModel skillModel, WorkItem goal, IReadOnlyList<PlanItemRequest> order,
         Caller creator, CancellationToken cancellationToken)
     {
@@ -49,7 +49,7 @@ internal static class SubItems
             created.Add(item);
         }
 
-        ItemReadings.ReadWritten(skillModel, created, cancellationToken);
+        await ItemReadings.ReadWrittenAsync(context, skillModel, created, cancellationToken);
         lifecycle.AssignmentNeeded(goal.GroupId);
         return created;
     }

@@ -82,7 +82,7 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
         };
         item.DependsOn.AddRange(dependsOn.Select(id => new WorkItemDependency { WorkItemId = item.Id, DependsOnId = id }));
         // Read once, now, so that every pass over the item only compares vectors.
-        ItemReadings.ReadWritten(await skillModels.ForGroupAsync(context, groupId, cancellationToken), [item], cancellationToken);
+        await ItemReadings.ReadWrittenAsync(context, await skillModels.ForGroupAsync(context, groupId, cancellationToken), [item], cancellationToken);
         context.WorkItems.Add(item);
         context.AddTrailEvent(groupId, caller, TrailEventTypes.Created, now,
             new { item.Title, state = WorkItemStates.ApiName(item.State), item.RequiredSkills, item.Priority, dependsOn, kind = WorkItemKinds.ApiName(kind) }, item.Id);
@@ -124,7 +124,7 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
         (item.Title, item.Description, item.RequiredSkills, item.Priority) = (title, description, skills, request.Priority ?? item.Priority);
         if (reworded)
         {
-            ItemReadings.ReadWritten(await skillModels.ForGroupAsync(context, item.GroupId, cancellationToken), [item], cancellationToken);
+            await ItemReadings.ReadWrittenAsync(context, await skillModels.ForGroupAsync(context, item.GroupId, cancellationToken), [item], cancellationToken);
         }
 
         RoutingHold.Release(item);

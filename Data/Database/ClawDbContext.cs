@@ -42,6 +42,8 @@ public class ClawDbContext(DbContextOptions<ClawDbContext> options)
 
     public DbSet<WorkItemDependency> WorkItemDependencies => Set<WorkItemDependency>();
 
+    public DbSet<WorkItemReadingWords> WorkItemReadingWords => Set<WorkItemReadingWords>();
+
     public DbSet<Assignment> Assignments => Set<Assignment>();
 
     public DbSet<Artifact> Artifacts => Set<Artifact>();

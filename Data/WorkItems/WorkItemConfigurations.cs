@@ -72,3 +72,14 @@ internal sealed class ArtifactConfiguration : IEntityTypeConfiguration<Artifact>
         builder.HasIndex(a => a.WorkItemId);
     }
 }
+
+internal sealed class WorkItemReadingWordsConfiguration : IEntityTypeConfiguration<WorkItemReadingWords>
+{
+    public void Configure(EntityTypeBuilder<WorkItemReadingWords> builder)
+    {
+        builder.HasKey(r => r.WorkItemId);
+        builder.HasOne<WorkItem>().WithOne().HasForeignKey<WorkItemReadingWords>(r => r.WorkItemId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(r => r.ReadingVersion).HasMaxLength(200);
+        builder.Property(r => r.TextHash).HasMaxLength(32);
+    }
+}

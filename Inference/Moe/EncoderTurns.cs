@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ClawGroups.Inference.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,11 +43,26 @@ public sealed class EncoderTurns
     public float[][] Pool(IReadOnlyList<int[]> sequences, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sequences);
-        var pooled = new float[sequences.Count][];
-        foreach (var batch in Enumerable.Range(0, sequences.Count).OrderBy(i => sequences[i].Length).Chunk(BatchSize))
+        return Run(sequences.Select(sequence => new Pending(sequence, null, 0)).ToArray(), cancellationToken).Select(done => done.Result().Pooled).ToArray();
+    }
+
+    /// <summary>
+    /// As <see cref="Pool"/>, with the mean final state of each word's pieces (<see cref="GroupedText.GroupOfPiece"/>) and their
+    /// count, from the same forward pass: what a reading keeps so that explaining a match later needs no pass of its own.
+    /// </summary>
+    public IReadOnlyList<(float[] Pooled, float[] GroupStates, int[] GroupPieces)> PoolWithGroups(IReadOnlyList<GroupedText> texts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return Run(texts.Select(text => new Pending(text.Ids, text.GroupOfPiece, text.Groups)).ToArray(), cancellationToken)
+            .Select(done => done.Result()).Select(result => (result.Pooled, result.GroupStates!, result.GroupPieces!)).ToList();
+    }
+
+    private Pending[] Run(Pending[] pendings, CancellationToken cancellationToken)
+    {
+        foreach (var batch in Enumerable.Range(0, pendings.Length).OrderBy(i => pendings[i].Sequence.Length).Chunk(BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var mine = batch.Select(i => new Pending(sequences[i])).ToArray();
+            var mine = batch.Select(i => pendings[i]).ToArray();
             foreach (var pending in mine)
             {
                 _waiting.Enqueue(pending);
@@ -59,14 +75,9 @@ public sealed class EncoderTurns
                     RunWaiting();
                 }
             }
-
-            for (var k = 0; k < batch.Length; k++)
-            {
-                pooled[batch[k]] = mine[k].Result();
-            }
         }
 
-        return pooled;
+        return pendings;
     }
 
     /// <summary>One forward pass over the texts waiting now, up to a batch, oldest first. Called holding the turn.</summary>
@@ -92,11 +103,19 @@ public sealed class EncoderTurns
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var (ids, mask) = TokenBatch.Pad(batch.Select(pending => pending.Sequence).ToList(), _padId, CPU);
-            var values = _network.Encode(ids, mask).contiguous().data<float>().ToArray();
+            // The token states are copied out only when someone waits for its words: a pass reading cards or unread items does not.
+            var wantsGroups = batch.Any(pending => pending.GroupOfPiece is not null);
+            var tokens = wantsGroups ? _network.EncodeTokens(ids, mask) : null;
+            var values = (tokens is null ? _network.Encode(ids, mask) : DeepseekV3Model.MeanPool(tokens, mask)).contiguous().data<float>().ToArray();
+            var states = tokens?.contiguous().data<float>().ToArray();
             var hidden = values.Length / batch.Count;
+            var longest = (int)ids.shape[1];
             for (var row = 0; row < batch.Count; row++)
             {
-                batch[row].Complete(values.AsSpan(row * hidden, hidden).ToArray());
+                var pooled = values.AsSpan(row * hidden, hidden).ToArray();
+                batch[row].Complete(batch[row].GroupOfPiece is { } groups
+                    ? GroupMeans(pooled, states.AsSpan(row * longest * hidden, longest * hidden), hidden, groups, batch[row].Groups)
+                    : new Encoded(pooled, null, null));
             }
         }
         catch (Exception e)
@@ -108,18 +127,58 @@ public sealed class EncoderTurns
         }
     }
 
-    /// <summary>A text waiting for a turn, and then its pooled state or the failure of the pass that ran it.</summary>
-    private sealed class Pending(int[] sequence)
+    /// <summary>Each group's mean token state, [group × hidden], and how many pieces it had; pieces of group -1 count toward none.</summary>
+    private static Encoded GroupMeans(float[] pooled, ReadOnlySpan<float> states, int hidden, int[] groupOfPiece, int groups)
     {
-        private float[]? _result;
+        var sums = new double[groups * hidden];
+        var pieces = new int[groups];
+        for (var piece = 0; piece < groupOfPiece.Length; piece++)
+        {
+            var group = groupOfPiece[piece];
+            if (group < 0)
+            {
+                continue;
+            }
+
+            pieces[group]++;
+            var state = states.Slice(piece * hidden, hidden);
+            for (var d = 0; d < hidden; d++)
+            {
+                sums[(group * hidden) + d] += state[d];
+            }
+        }
+
+        var means = new float[sums.Length];
+        for (var group = 0; group < groups; group++)
+        {
+            for (var d = 0; d < hidden; d++)
+            {
+                means[(group * hidden) + d] = pieces[group] == 0 ? 0f : (float)(sums[(group * hidden) + d] / pieces[group]);
+            }
+        }
+
+        return new Encoded(pooled, means, pieces);
+    }
+
+    /// <summary>A sequence's pooled state and, when its groups were asked for, their mean states and piece counts.</summary>
+    private sealed record Encoded(float[] Pooled, float[]? GroupStates, int[]? GroupPieces);
+
+    /// <summary>A text waiting for a turn, and then its pooled state or the failure of the pass that ran it.</summary>
+    private sealed class Pending(int[] sequence, int[]? groupOfPiece, int groups)
+    {
+        private Encoded? _result;
         private Exception? _failure;
         private volatile bool _done;
 
         public int[] Sequence => sequence;
 
+        public int[]? GroupOfPiece => groupOfPiece;
+
+        public int Groups => groups;
+
         public bool IsDone => _done;
 
-        public void Complete(float[] result)
+        public void Complete(Encoded result)
         {
             _result = result;
             _done = true;
@@ -131,7 +190,7 @@ public sealed class EncoderTurns
             _done = true;
         }
 
-        public float[] Result() => _failure is null
+        public Encoded Result() => _failure is null
             ? _result!
             : throw new InvalidOperationException("The encoder failed on a batch this text was part of.", _failure);
     }

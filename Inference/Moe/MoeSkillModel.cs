@@ -117,10 +117,22 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         return tensor(Pooled(texts, cancellationToken).SelectMany(row => row).ToArray(), [texts.Count, _network.Config.HiddenSize]);
     }
 
+    /// <summary>
+    /// Each item's reading, with what each of its words made of it (<see cref="ReadingWords"/>) from the same forward pass, so that
+    /// <see cref="Explain"/> can name an item's words without reading it again.
+    /// </summary>
     public IReadOnlyList<ItemReading> Read(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
-        return Pooled(items.Select(SkillText.Of).ToList(), cancellationToken).Select(vector => new ItemReading(ReadingVersion, vector)).ToList();
+        var grouped = items.Select(item =>
+        {
+            var (ids, wordOfPiece, words) = _tokenizer.EncodeWords(SkillText.Of(item), _network.HeadsConfig.MaxTokens);
+            var (groupOfPiece, distinct) = WordShares.Group(words, wordOfPiece);
+            return (Text: new GroupedText(ids, groupOfPiece, distinct.Count), Words: distinct);
+        }).ToList();
+        return _turns.PoolWithGroups(grouped.Select(g => g.Text).ToList(), cancellationToken)
+            .Zip(grouped, (read, g) => new ItemReading(ReadingVersion, read.Pooled, new ReadingWords(g.Words, read.GroupPieces, read.GroupStates)))
+            .ToList();
     }
 
     public AffinityMatrix Score(IReadOnlyList<WorkItemText> items, IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
@@ -188,6 +200,17 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         var skillVectors = ProfileSkillVectors(matches.Select(m => m.Profile).ToList(), cancellationToken);
         var named = Enumerable.Range(0, matches.Count).Where(m => matches[m].Skill >= 0 && matches[m].Skill < skillVectors[m].Embeddings.Length).ToList();
 
+        // Items whose reading kept its words are explained from them: a small product per match instead of an encoder pass.
+        var kept = named.Where(m => KeptWords(matches[m].Item) is not null).ToList();
+        var fromKept = KeptWordShares.Strongest(
+            (_head ?? BaseHead).Embedding, kept.Select(m => (KeptWords(matches[m].Item)!, skillVectors[m].Embeddings[matches[m].Skill])).ToList(), words);
+        foreach (var (m, said) in kept.Zip(fromKept))
+        {
+            explanations[m] = said;
+        }
+
+        named = named.Except(kept).ToList();
+
         // One encoding per distinct text, in batches of similar length: a pass explains hundreds of matches, and a held item's
         // contenders share its text. One text at a time cost ~37 ms a match.
         var textOf = named.ToDictionary(m => m, m => SkillText.Of(matches[m].Item));
@@ -224,6 +247,10 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
 
         return explanations;
     }
+
+    /// <summary>The words the item's reading kept, when the reading is this encoder's and they fit it; else null.</summary>
+    private ReadingWords? KeptWords(WorkItemText item) =>
+        item.Reading is { Words: { } words } reading && reading.Version == ReadingVersion && words.Fits(_network.Config.HiddenSize) ? words : null;
 
     /// <summary>Each token's projected state dotted with the skill's vector: its share of the match.</summary>
     private static float[] Shares(ReadOnlySpan<float> projectedTokens, float[] skill)

@@ -36,8 +36,11 @@ public interface ISkillModel
         SharedWords.Explain(matches, words);
 }
 
-/// <summary>What the model made of an item's text: a vector, and the version of the model that made it.</summary>
-public sealed record ItemReading(string Version, float[] Vector);
+/// <summary>
+/// What the model made of an item's text: a vector, the version of the model that made it, and, where the model can tell,
+/// what each word made of it (null where it was not kept: the words are then found by reading the text again).
+/// </summary>
+public sealed record ItemReading(string Version, float[] Vector, ReadingWords? Words = null);
 
 /// <summary>One item matched to one skill (by index) of one profile, for <see cref="ISkillModel.Explain"/>.</summary>
 public sealed record SkillMatch(WorkItemText Item, SkillProfile Profile, int Skill);

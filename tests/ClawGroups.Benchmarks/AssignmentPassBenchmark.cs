@@ -46,8 +46,8 @@ internal static class AssignmentPassBenchmark
         // Warm-up: JIT and the server's caches, so the first solver measured is not charged for them.
         await MeasureAsync(TextWriter.Null, areas, models, AssignmentSolver.Greedy, holds: true, 30, 400, rounds: 1);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"assignment pass with the database round trip: {agents} agents × {items} ready items (PostgreSQL, served MoE model, kept readings)"));
-        output.WriteLine("| solver | seed ms | cold pass ms | offers | held | steady pass p50 ms | max ms | offers per steady pass |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine("| solver | seed ms | cold pass ms | offers | held | steady pass p50 ms | max ms | offers per steady pass | kept words, bytes per item |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (solver, holds) in new[] { (AssignmentSolver.Greedy, true), (AssignmentSolver.Optimal, true), (AssignmentSolver.Optimal, false) })
         {
             await MeasureAsync(output, areas, models, solver, holds, agents, items, SteadyRounds);
@@ -83,8 +83,16 @@ internal static class AssignmentPassBenchmark
 
         steady.Sort();
         var held = await HeldAsync(database, groupId);
+        var keptWords = await KeptWordsBytesAsync(database);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {solver.ToString().ToLowerInvariant()}{(holds ? "" : ", holds off")} | {seed.ElapsedMilliseconds:N0} | {coldMs:N0} | {coldOffers:N0} | {held:N0} | {steady[steady.Count / 2]:N0} | {steady[^1]:N0} | {(double)steadyOffers / rounds:F1} |"));
+            $"| {solver.ToString().ToLowerInvariant()}{(holds ? "" : ", holds off")} | {seed.ElapsedMilliseconds:N0} | {coldMs:N0} | {coldOffers:N0} | {held:N0} | {steady[steady.Count / 2]:N0} | {steady[^1]:N0} | {(double)steadyOffers / rounds:F1} | {keptWords:N0} |"));
+    }
+
+    /// <summary>What the readings' kept words cost the database, on average per item (KeptWords).</summary>
+    private static async Task<double> KeptWordsBytesAsync(TestDatabase database)
+    {
+        await using var context = database.NewContext();
+        return await context.WorkItemReadingWords.AnyAsync() ? await context.WorkItemReadingWords.AverageAsync(r => r.Words.Length) : 0;
     }
 
     private static async Task<int> HeldAsync(TestDatabase database, Guid groupId)
@@ -128,7 +136,7 @@ internal static class AssignmentPassBenchmark
         }
 
         // As the API does when an item is written: the model reads it once.
-        ItemReadings.ReadWritten(model, items, CancellationToken.None);
+        await ItemReadings.ReadWrittenAsync(context, model, items, CancellationToken.None);
         context.WorkItems.AddRange(items);
         await context.SaveChangesAsync();
     }
@@ -158,7 +166,7 @@ internal static class AssignmentPassBenchmark
             context.WorkItems.Add(item);
         }
 
-        ItemReadings.ReadWritten(model, synthetic.Items, CancellationToken.None);
+        await ItemReadings.ReadWrittenAsync(context, model, synthetic.Items, CancellationToken.None);
 
         await context.SaveChangesAsync();
         return group.Id;

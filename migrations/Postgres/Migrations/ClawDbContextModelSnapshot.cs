@@ -1122,6 +1122,30 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.ToTable("WorkItemDependencies");
                 });
 
+            modelBuilder.Entity("ClawGroups.Data.WorkItems.WorkItemReadingWords", b =>
+                {
+                    b.Property<Guid>("WorkItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ReadingVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<byte[]>("TextHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("Words")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("WorkItemId");
+
+                    b.ToTable("WorkItemReadingWords");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1410,6 +1434,15 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("DependsOn");
+                });
+
+            modelBuilder.Entity("ClawGroups.Data.WorkItems.WorkItemReadingWords", b =>
+                {
+                    b.HasOne("ClawGroups.Data.WorkItems.WorkItem", null)
+                        .WithOne()
+                        .HasForeignKey("ClawGroups.Data.WorkItems.WorkItemReadingWords", "WorkItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>

@@ -1113,6 +1113,30 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.ToTable("WorkItemDependencies");
                 });
 
+            modelBuilder.Entity("ClawGroups.Data.WorkItems.WorkItemReadingWords", b =>
+                {
+                    b.Property<Guid>("WorkItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReadingVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TextHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Words")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("WorkItemId");
+
+                    b.ToTable("WorkItemReadingWords");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1395,6 +1419,15 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("DependsOn");
+                });
+
+            modelBuilder.Entity("ClawGroups.Data.WorkItems.WorkItemReadingWords", b =>
+                {
+                    b.HasOne("ClawGroups.Data.WorkItems.WorkItem", null)
+                        .WithOne()
+                        .HasForeignKey("ClawGroups.Data.WorkItems.WorkItemReadingWords", "WorkItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>

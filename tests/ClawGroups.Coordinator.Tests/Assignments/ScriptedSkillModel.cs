@@ -31,6 +31,16 @@ internal sealed class ScriptedSkillModel(string? readingVersion = null) : ISkill
     /// <summary>Runs inside <see cref="Read"/>, to change the world while the model reads.</summary>
     public Action? WhileReading { get; init; }
 
+    /// <summary>Whether <see cref="Read"/> keeps words with its readings (<see cref="WordsOf"/>), as the MoE model does.</summary>
+    public bool KeepsWords { get; init; }
+
+    /// <summary>The words this model keeps of a text: its title's words, one piece each, their states the title's vector.</summary>
+    public static ReadingWords WordsOf(string title)
+    {
+        var words = title.Split(' ');
+        return new ReadingWords(words, [.. words.Select(_ => 1)], [.. words.SelectMany(_ => VectorOf(title))]);
+    }
+
     /// <summary>The vector this model makes of a text: its title's length and word count.</summary>
     public static float[] VectorOf(string title) => [title.Length, title.Split(' ').Length];
 
@@ -58,7 +68,9 @@ internal sealed class ScriptedSkillModel(string? readingVersion = null) : ISkill
     {
         ReadCalls.Enqueue(items);
         WhileReading?.Invoke();
-        return readingVersion is { } version ? items.Select(i => new ItemReading(version, VectorOf(i.Title))).ToList() : [];
+        return readingVersion is { } version
+            ? items.Select(i => new ItemReading(version, VectorOf(i.Title), KeepsWords ? WordsOf(i.Title) : null)).ToList()
+            : [];
     }
 
     public IReadOnlyList<IReadOnlyList<string>> Explain(IReadOnlyList<SkillMatch> matches, int words, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using ClawGroups.Inference.Evaluation;
 using ClawGroups.Inference.Moe;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Inference.Tests.Skills;
+using ClawGroups.Inference.Tuning;
 
 namespace ClawGroups.Inference.Tests.Moe;
 
@@ -180,6 +181,59 @@ public sealed class MoeSkillModelTests : IClassFixture<MoeSkillModelTests.Shippe
         var alone = matches.Select(match => _model.Explain([match], 3, CancellationToken.None)[0]).ToList();
         Assert.Equal(alone, together);
         Assert.True(together.Count(words => words.Count > 0) > matches.Count / 2, "most matches name words");
+    }
+
+    [Fact]
+    public void Matches_explained_from_the_words_a_reading_kept_name_the_words_read_afresh()
+    {
+        var group = RealStyleEvalSet.Load(SkillCorpus.DefaultFolder());
+        var items = group.Items().Take(40).ToList();
+        var readings = _model.Read(items, CancellationToken.None);
+        var cards = group.Profiles();
+        // The same matches as above; the kept side carries each item's reading, and so its words.
+        var matches = items.SelectMany((item, i) => Enumerable.Range(0, 3).Select(k =>
+            new SkillMatch(item, cards[(i + (7 * k)) % cards.Count], k == 2 && i % 5 == 0 ? 99 : k % 2))).ToList();
+        var kept = matches.Select(m => m with { Item = m.Item with { Reading = readings[items.IndexOf(m.Item)] } }).ToList();
+
+        var fromKeptWords = _model.Explain(kept, 3, CancellationToken.None);
+
+        Assert.All(readings, reading => Assert.NotNull(reading.Words));
+        Assert.Equal(_model.Explain(matches, 3, CancellationToken.None), fromKeptWords);
+        Assert.True(fromKeptWords.Count(words => words.Count > 0) > matches.Count / 2, "most matches name words");
+    }
+
+    [Fact]
+    public void A_group_s_tuned_head_explains_from_kept_words_as_from_the_text()
+    {
+        using var tuned = _model.WithHead(Tuned(_model.BaseHead));
+        var item = SampleProfiles.Item("Translate the onboarding emails into Spanish before the launch in Madrid and fix the checkout button");
+        var reading = _model.Read([item], CancellationToken.None)[0];
+        var matches = Enumerable.Range(0, SampleProfiles.All.Count).Select(p => new SkillMatch(item, SampleProfiles.All[p], 0)).ToList();
+
+        var fromKeptWords = tuned.Explain(matches.Select(m => m with { Item = item with { Reading = reading } }).ToList(), 3, CancellationToken.None);
+
+        Assert.Equal(tuned.Explain(matches, 3, CancellationToken.None), fromKeptWords);
+    }
+
+    [Fact]
+    public void Words_kept_by_another_encoder_are_not_trusted()
+    {
+        var item = SampleProfiles.Item("Translate the onboarding emails into Spanish before the launch in Madrid");
+        var other = _model.Read([SampleProfiles.Item("the checkout button overlaps the footer on phones")], CancellationToken.None)[0];
+        var match = new SkillMatch(item with { Reading = other with { Version = "moe-someotherweights" } }, SampleProfiles.Polyglot, 1);
+
+        var words = _model.Explain([match], 3, CancellationToken.None)[0];
+
+        Assert.Equal(_model.Explain([match with { Item = item }], 3, CancellationToken.None)[0], words);
+    }
+
+    /// <summary>The base head with its embedding weights nudged, as a group's tuning moves them.</summary>
+    private static TunedHead Tuned(TunedHead head)
+    {
+        var random = new Random(5);
+        var weight = head.Embedding.Weight.Select(w => w + (float)((random.NextDouble() - 0.5) * 0.05)).ToArray();
+        var bias = head.Embedding.Bias.Select(b => b + (float)((random.NextDouble() - 0.5) * 0.05)).ToArray();
+        return new TunedHead(new LinearWeights(head.Embedding.Outputs, head.Embedding.Inputs, weight, bias), head.Duration, head.BaseFingerprint);
     }
 
     public sealed class ShippedModel : IDisposable
