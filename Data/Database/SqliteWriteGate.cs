@@ -87,14 +87,14 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
         DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         await EnterForCommandAsync(command, cancellationToken);
-        Used(command);
+        NoteCommandRan(command);
         return result;
     }
 
     public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
         EnterForCommand(command);
-        Used(command);
+        NoteCommandRan(command);
         return result;
     }
 
@@ -102,14 +102,14 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
         await EnterForCommandAsync(command, cancellationToken);
-        Used(command);
+        NoteCommandRan(command);
         return result;
     }
 
     public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
         EnterForCommand(command);
-        Used(command);
+        NoteCommandRan(command);
         return result;
     }
 
@@ -117,14 +117,14 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
         DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
         await EnterForCommandAsync(command, cancellationToken);
-        Used(command);
+        NoteCommandRan(command);
         return result;
     }
 
     public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
     {
         EnterForCommand(command);
-        Used(command);
+        NoteCommandRan(command);
         return result;
     }
 
@@ -336,7 +336,7 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
         }
     }
 
-    private void Used(DbCommand command)
+    private void NoteCommandRan(DbCommand command)
     {
         if (command.Connection is { } connection && _holders.TryGetValue(connection, out var holder))
             holder.OpenedForThis = false;
