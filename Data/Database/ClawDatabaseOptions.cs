@@ -33,8 +33,8 @@ public sealed class ClawDatabaseOptions
     /// <summary>
     /// How much memory the embedded SQLite may hold in all its connections together before its page caches stop growing
     /// (SQLite's soft heap limit, process-wide), in megabytes; 0 leaves each connection its own 2 MB cache, without a bound on
-    /// the sum. The connection pool grows to as many connections as requests wait on the write gate at once: 1,051 in the
-    /// swarm benchmark, holding 230 MB. PostgreSQL ignores it.
+    /// the sum. Each connection also holds ~200 KB of its own that the limit cannot shrink; writers waiting on the write gate
+    /// hold none (<see cref="SqliteWriteGate"/>), so the pool holds about as many as run at once. PostgreSQL ignores it.
     /// </summary>
     [Range(0, 1_048_576, ErrorMessage = "Database:SqliteMemoryLimitMegabytes must be from 0 (no limit) to 1048576.")]
     public int SqliteMemoryLimitMegabytes { get; set; } = DefaultSqliteMemoryLimitMegabytes;

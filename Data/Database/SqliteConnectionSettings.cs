@@ -44,7 +44,8 @@ public sealed class SqliteConnectionSettings(SqliteDurability durability, int me
         return Task.CompletedTask;
     }
 
-    private void Apply(DbConnection connection)
+    /// <summary>Applies the settings to <paramref name="connection"/> unless its SQLite handle has them already.</summary>
+    internal void Apply(DbConnection connection)
     {
         if (connection is not SqliteConnection { Handle: { } handle } sqlite || _applied.TryGetValue(handle, out _))
         {

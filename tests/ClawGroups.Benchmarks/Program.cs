@@ -3,6 +3,7 @@ using ClawGroups.Benchmarks.AgentCalls;
 using ClawGroups.Benchmarks.Circuits;
 using ClawGroups.Benchmarks.Overnight;
 using ClawGroups.Benchmarks.Soak;
+using ClawGroups.Benchmarks.SqliteGiveBack;
 using ClawGroups.Benchmarks.Swarm;
 
 // dotnet run -c Release --project tests/ClawGroups.Benchmarks -- assignment [--small]
@@ -51,6 +52,11 @@ if (args.Length > 0 && args[0] == "circuits")
     return await CircuitsBenchmark.RunAsync(Console.Out, args);
 }
 
+if (args.Length > 0 && args[0] == "sqlite-give-back")
+{
+    return await GiveBackBenchmark.RunAsync(Console.Out);
+}
+
 if (args.Length > 0 && args[0] == "job-latency")
 {
     return await JobLatencyBenchmark.RunAsync(Console.Out);
@@ -62,7 +68,7 @@ if (args.Length == 5 && args[0] == "job-latency-worker")
         args[1], args[2], TimeSpan.FromMilliseconds(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)), args[4] == "long");
 }
 
-Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment|assignment-db [--small] | job-latency | live | trackrecord | swarm [--agents N] [--items N] [--preload] [--postgres] | agent-calls [--rounds N] [--postgres] | soak [--agents N] [--items N] [--nodes N] [--minutes N | --preload] [--webhook F] [--slow F] [--silent F] [--failing F] | circuits [--circuits N] [--agents N] [--groups N] [--rate N] [--browsers N] [--seconds N] | overnight [--agents N] [--items N] [--seconds N]");
+Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment|assignment-db [--small] | job-latency | live | trackrecord | swarm [--agents N] [--items N] [--preload] [--postgres] | agent-calls [--rounds N] [--postgres] | soak [--agents N] [--items N] [--nodes N] [--minutes N | --preload] [--webhook F] [--slow F] [--silent F] [--failing F] | circuits [--circuits N] [--agents N] [--groups N] [--rate N] [--browsers N] [--seconds N] | overnight [--agents N] [--items N] [--seconds N] | sqlite-give-back");
 Console.Error.WriteLine("  assignment     candidate scoring, greedy and optimal solve at 300 × 4,000 and 3,000 × 40,000");
 Console.Error.WriteLine("  assignment-db  one whole assignment pass against a throwaway PostgreSQL, greedy and optimal, 300 × 4,000");
 Console.Error.WriteLine("  job-latency    enqueue → start of a Hangfire job across processes, polling against LISTEN/NOTIFY");
@@ -72,5 +78,6 @@ Console.Error.WriteLine("  circuits       300 boards open (light circuits + a fe
 Console.Error.WriteLine("  soak           agents of every kind (pull, webhook; slow, silent, failing) on N app nodes over one PostgreSQL, items fed in compressed time: lost, done twice, RSS, throughput, split");
 Console.Error.WriteLine("  overnight      300 pull agents left alone under budgets, a tenth looping and a tenth failing, in compressed time: spend against each budget, offers to loopers and failers");
 Console.Error.WriteLine("  trackrecord    a simulated month of a group whose members differ in reliability: first offers per week to the reliable member of each area");
+Console.Error.WriteLine("  sqlite-give-back  what a writer that waited for the SQLite write gate pays for giving its connection back, against a one-row write");
 Console.Error.WriteLine("  live           commit → live subscriber latency at 300 agents × 4,000 items, and the capture's cost to writers");
 return 2;

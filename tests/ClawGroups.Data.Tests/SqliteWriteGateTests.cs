@@ -1,15 +1,22 @@
 using ClawGroups.Data.Database;
+using ClawGroups.Data.Trail;
+using ClawGroups.Data.WorkItems;
 using ClawGroups.Testing.Databases;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ClawGroups.Data.Tests;
 
 public sealed class SqliteWriteGateTests : IAsyncLifetime
 {
-    private readonly SqliteWriteGate _gate = new();
+    private readonly SqliteConnectionSettings _settings = new(SqliteDurability.Normal);
+    private readonly SqliteWriteGate _gate;
+    private readonly HashSet<string> _pools = [];
     private TestDatabase _database = null!;
     private SampleGraph _graph = null!;
+
+    public SqliteWriteGateTests() => _gate = new SqliteWriteGate(_settings);
 
     public async Task InitializeAsync()
     {
@@ -24,6 +31,11 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
+        foreach (var pool in _pools)
+        {
+            SqliteConnection.ClearPool(new SqliteConnection(pool));
+        }
+
         _database.Dispose();
         return Task.CompletedTask;
     }
@@ -109,16 +121,147 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
         Assert.Equal(_graph.Design.Priority + 40, (await reader.WorkItems.AsNoTracking().SingleAsync(w => w.Id == _graph.Design.Id)).Priority);
     }
 
+    [Fact]
+    public async Task Writers_waiting_for_the_gate_hold_no_connection_so_the_pool_stays_as_small_as_what_runs()
+    {
+        const int writers = 60;
+        await using var first = Context();
+        await using var transaction = await first.Database.BeginTransactionAsync();
+        await first.Groups.Where(g => g.Id == _graph.Group.Id).ExecuteUpdateAsync(set => set.SetProperty(g => g.Name, "first"));
+
+        // Each way a request writes: one statement, a transaction, and a save (an INSERT … RETURNING, read to its end).
+        var waiting = Enumerable.Range(0, writers).Select(i => (i % 3) switch
+        {
+            0 => WriteOneStatementAsync(),
+            1 => WriteInATransactionAsync(),
+            _ => SaveAnEventAsync(i),
+        }).ToList();
+        await WaitUntilAsync(() => _gate.WritersWaiting == writers);
+        var openWhileWaiting = OpenHandlesOn(DatabaseFile);
+        await transaction.CommitAsync();
+        await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(60));
+
+        // One connection per waiting writer before: 61 here. Now the first writer's, and the one each waiting writer borrowed
+        // from the pool and gave back before the next one opened. The pool keeps what it opened: its size is the peak.
+        Assert.InRange(openWhileWaiting, 1, 3);
+        Assert.InRange(OpenHandlesOn(DatabaseFile), 1, 3);
+        await using var reader = Context();
+        Assert.Equal(_graph.Design.Priority + (2 * writers / 3), (await reader.WorkItems.AsNoTracking().SingleAsync(w => w.Id == _graph.Design.Id)).Priority);
+        Assert.Equal(writers / 3, await reader.TrailEvents.CountAsync(e => e.Type == "test.waited"));
+    }
+
+    [Fact]
+    public async Task A_writer_given_a_new_connection_after_its_wait_has_the_configured_settings_on_it()
+    {
+        await using var first = Context();
+        await using var transaction = await first.Database.BeginTransactionAsync();
+        await first.Groups.Where(g => g.Id == _graph.Group.Id).ExecuteUpdateAsync(set => set.SetProperty(g => g.Name, "first"));
+        await using var second = Context();
+        var waiting = second.Database.BeginTransactionAsync();
+        await WaitUntilAsync(() => _gate.WritersWaiting == 1);
+
+        // The connection the writer gave back is closed for good: its turn must open a new one.
+        SqliteConnection.ClearPool(new SqliteConnection(PooledConnectionString));
+        await transaction.CommitAsync();
+        await using var secondTransaction = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1L, await PragmaAsync(second, "synchronous")); // NORMAL, as configured; SQLite's own default is FULL (2)
+        Assert.Equal(1L, await PragmaAsync(second, "foreign_keys"));
+        await second.WorkItems.Where(w => w.Id == _graph.Design.Id).ExecuteUpdateAsync(set => set.SetProperty(w => w.Priority, 7));
+        await secondTransaction.CommitAsync();
+    }
+
+    [Fact]
+    public async Task A_writer_whose_connection_has_a_reader_open_waits_without_losing_the_reader()
+    {
+        // The first writer holds the gate but changes nothing: a write after a change would find the reader's snapshot stale
+        // (SQLITE_BUSY_SNAPSHOT), with or without the gate.
+        await using var first = Context();
+        await using var transaction = await first.Database.BeginTransactionAsync();
+
+        await using var second = Context();
+        await using var groups = second.Groups.AsNoTracking().Select(g => g.Name).AsAsyncEnumerable().GetAsyncEnumerator();
+        Assert.True(await groups.MoveNextAsync());
+        var waiting = second.WorkItems.Where(w => w.Id == _graph.Design.Id).ExecuteUpdateAsync(set => set.SetProperty(w => w.Priority, 9));
+        await WaitUntilAsync(() => _gate.WritersWaiting == 1);
+        await transaction.CommitAsync();
+
+        Assert.Equal(1, await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.False(await groups.MoveNextAsync()); // the one group was read; the reader ends normally instead of failing
+    }
+
+    private string DatabaseFile => Path.GetFullPath(new SqliteConnectionStringBuilder(_database.ConnectionString).DataSource);
+
+    private async Task WriteOneStatementAsync()
+    {
+        await using var context = Context();
+        await context.WorkItems.Where(w => w.Id == _graph.Design.Id).ExecuteUpdateAsync(set => set.SetProperty(w => w.Priority, w => w.Priority + 1));
+    }
+
+    private async Task WriteInATransactionAsync()
+    {
+        await using var context = Context();
+        await using var transaction = await context.Database.BeginTransactionAsync();
+        await context.WorkItems.Where(w => w.Id == _graph.Design.Id).ExecuteUpdateAsync(set => set.SetProperty(w => w.Priority, w => w.Priority + 1));
+        await transaction.CommitAsync();
+    }
+
+    private async Task SaveAnEventAsync(int writer)
+    {
+        await using var context = Context();
+        context.TrailEvents.Add(new TrailEvent
+        {
+            GroupId = _graph.Group.Id, WorkItemId = _graph.Design.Id, At = SampleGraph.Now, ActorKind = MemberKind.Coordinator,
+            Type = "test.waited", DataJson = $$"""{"writer":{{writer}}}""",
+        });
+        await context.SaveChangesAsync();
+    }
+
+    private static async Task<long> PragmaAsync(ClawDbContext context, string pragma)
+    {
+        await using var command = context.Database.GetDbConnection().CreateCommand();
+        command.CommandText = $"PRAGMA {pragma}";
+        command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>SQLite handles this process has open on <paramref name="file"/>: each holds one descriptor of it, pooled or in use.</summary>
+    private static int OpenHandlesOn(string file) => Directory.GetFiles("/proc/self/fd").Count(descriptor =>
+    {
+        try
+        {
+            return new FileInfo(descriptor).LinkTarget == file;
+        }
+        catch (IOException)
+        {
+            return false; // closed between the listing and the look
+        }
+    });
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 30 s.");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Pooled, as the app's connections are (the test database turns pooling off): the pool's size is what is measured.</summary>
+    private string PooledConnectionString => new SqliteConnectionStringBuilder(_database.ConnectionString) { Pooling = true }.ToString();
+
     private ClawDbContext Context(int? busyTimeoutSeconds = null)
     {
-        var connection = new SqliteConnectionStringBuilder(_database.ConnectionString);
+        var connection = new SqliteConnectionStringBuilder(PooledConnectionString);
         if (busyTimeoutSeconds is { } seconds)
         {
             connection.DefaultTimeout = seconds;
         }
 
+        _pools.Add(connection.ToString());
         var options = new DbContextOptionsBuilder<ClawDbContext>();
-        options.UseClawDatabase(DatabaseProvider.Sqlite, connection.ToString()).AddInterceptors(_gate);
+        options.UseClawDatabase(DatabaseProvider.Sqlite, connection.ToString()).AddInterceptors(_gate, _settings);
         return new ClawDbContext(options.Options);
     }
 }
