@@ -57,22 +57,20 @@ public static class MonthlyHeadroom
             })
             .ToListAsync(cancellationToken);
         var spent = new Spend(sums.Sum(s => s.Cost), UsageLimits.FromSum(sums.Sum(s => s.Tokens)));
-        // A run is judged by the runs that delivered: one that stalled or failed part-way cost less, and under load (408 runs
-        // taken back in one overnight run) those cheap ends pulled the mean below what the runs that went on cost, and the
-        // month 0.5 % past its line. Until a run has delivered, the runs that ended otherwise stand in.
-        var ended = sums.Where(s => s.Work && s.Ended && s.Spending).ToList();
-        var delivered = ended.Where(s => s.Completed).ToList();
-        var finished = delivered.Count > 0 ? delivered : ended;
-        var mostCost = ended.Select(s => s.MostCost).DefaultIfEmpty().Max();
-        var mostTokens = ended.Select(s => s.MostTokens).DefaultIfEmpty().Max();
+        // Two means, and the larger is taken. Runs that delivered a result: those that stalled or failed part-way cost less, and
+        // under load (408 runs taken back in one overnight run) those cheap ends pulled the mean of all runs below what the runs
+        // that went on cost, and the month 0.5 % past its line. All runs that ended: loopers never deliver, and are stopped at
+        // their item's cap, so the runs that delivered leave out the dearest runs there are (0.1 % past the line).
+        var ended = sums.Where(s => s.Work && s.Ended && s.Spending)
+            .Select(s => new RunSums(s.Completed, s.Count, (double)s.Cost, s.Tokens, s.CostSquares, s.TokenSquares, s.MostCost, s.MostTokens))
+            .ToList();
+        var delivered = ended.Where(s => s.Delivered).ToList();
         List<Spend>? inFlight = null;
         int? offers = null;
         foreach (var line in monthly)
         {
             var itemCap = lines.FirstOrDefault(l => l.Scope == BudgetScope.Item && l.InUsd == line.InUsd)?.Limit;
-            var typical = line.InUsd
-                ? RunCost.Of(finished.Sum(s => s.Count), (double)finished.Sum(s => s.Cost), finished.Sum(s => s.CostSquares), mostCost)
-                : RunCost.Of(finished.Sum(s => s.Count), finished.Sum(s => s.Tokens), finished.Sum(s => s.TokenSquares), mostTokens);
+            var typical = RunCost.Dearer(CostOf(delivered, line.InUsd), CostOf(ended, line.InUsd));
             var perOffer = typical is { } run ? (decimal)run.Mean : itemCap ?? 0;
             if (perOffer <= 0)
             {
@@ -93,6 +91,16 @@ public static class MonthlyHeadroom
 
         return offers;
     }
+
+    /// <summary>The sums of one group of finished runs' costs (one grouped row), in dollars and in tokens.</summary>
+    private sealed record RunSums(
+        bool Delivered, int Count, double Cost, double Tokens, double CostSquares, double TokenSquares, double MostCost, double MostTokens);
+
+    /// <summary>What a run of <paramref name="runs"/> costs in one line's unit; null when there are none.</summary>
+    private static RunCost? CostOf(IReadOnlyCollection<RunSums> runs, bool inUsd)
+        => inUsd
+            ? RunCost.Of(runs.Sum(r => r.Count), runs.Sum(r => r.Cost), runs.Sum(r => r.CostSquares), runs.Select(r => r.MostCost).DefaultIfEmpty().Max())
+            : RunCost.Of(runs.Sum(r => r.Count), runs.Sum(r => r.Tokens), runs.Sum(r => r.TokenSquares), runs.Select(r => r.MostTokens).DefaultIfEmpty().Max());
 
     /// <summary>
     /// What a run in flight that has reported <paramref name="reported"/> is expected to spend still: a typical run's cost

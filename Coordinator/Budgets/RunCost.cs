@@ -1,10 +1,10 @@
 namespace ClawGroups.Coordinator.Budgets;
 
 /// <summary>
-/// What one run costs in a month so far, in one budget's unit: the mean and spread of the finished runs that spent anything
-/// (MonthlyHeadroom takes those that delivered a result once there are any), and the most any finished run cost. Runs that
-/// cost nothing (an agent that failed silently) are left out: they say nothing of what the next run will cost, and once the
-/// breakers stop offering to such agents they would only pull the mean below what the offers still made cost.
+/// What one run costs in a month so far, in one budget's unit: the mean and spread of a set of finished runs that spent
+/// anything, and the most any of them cost. Runs that cost nothing (an agent that failed silently) are left out: they say
+/// nothing of what the next run will cost, and once the breakers stop offering to such agents they would only pull the mean
+/// below what the offers still made cost.
 /// </summary>
 public sealed record RunCost(double Mean, double Deviation, double Costliest)
 {
@@ -28,6 +28,20 @@ public sealed record RunCost(double Mean, double Deviation, double Costliest)
         // Runs that cost the same leave a variance of rounding error, of either sign: read it as none.
         var variance = (sumOfSquares / count) - (mean * mean);
         return new RunCost(mean, variance <= mean * mean * 1e-9 ? 0 : Math.Sqrt(variance), most);
+    }
+
+    /// <summary>
+    /// The dearer of two estimates by mean, with the larger spread and the larger most of either, so that neither the runs
+    /// that delivered nor all the runs that ended can make a month look cheaper than the other says; null when both are.
+    /// </summary>
+    public static RunCost? Dearer(RunCost? one, RunCost? other)
+    {
+        if (one is null || other is null)
+        {
+            return one ?? other;
+        }
+
+        return new RunCost(Math.Max(one.Mean, other.Mean), Math.Max(one.Deviation, other.Deviation), Math.Max(one.Costliest, other.Costliest));
     }
 
     /// <summary>

@@ -103,7 +103,7 @@ public sealed class MonthlyHeadroomTests
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
     [InlineData(DatabaseProvider.Sqlite)]
-    public async Task Runs_that_ended_part_way_stand_in_only_until_a_run_has_delivered(DatabaseProvider provider)
+    public async Task A_run_is_expected_to_cost_the_dearer_of_the_runs_that_delivered_and_all_the_runs_that_ended(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var group = await PassGroup.CreateAsync(database);
@@ -115,9 +115,35 @@ public sealed class MonthlyHeadroomTests
         // Only runs that stopped part-way at $0.02: they are all there is to go by. $0.95 left pays for 47 of them.
         Assert.Equal(47, await OffersAsync(database, group.GroupId));
 
-        // A run delivered at $0.20: the next runs are expected to cost what delivering costs, not the cheap ends'. $0.75 pays for three.
+        // A run delivered at $0.20: the next runs are expected to cost what delivering costs, not the cheap ends'. The spread
+        // is the wider of the two sets' (all three runs: $0.08 ± $0.085), so $0.75 pays for fewer than three.
         await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.20m, ended: true, title: "Trim the image");
-        Assert.Equal(3, await OffersAsync(database, group.GroupId));
+        var delivered = RunCost.Of(1, 0.20, 0.04, 0.20)!;
+        var all = RunCost.Of(3, 0.24, 0.0408, 0.20)!;
+        Assert.Equal(new RunCost(0.20, all.Deviation, 0.20).Affordable(0.75m, 0), await OffersAsync(database, group.GroupId));
+        Assert.Equal(0.20, RunCost.Dearer(delivered, all)!.Mean, 12);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task Loopers_stopped_at_their_cap_raise_what_a_run_is_expected_to_cost_though_they_never_deliver(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        var agent = await group.AddAgentAsync("looper", 5);
+        await SetBudgetsAsync(database, group.GroupId, monthlyUsd: 10.00m, perItemUsd: 0.50m);
+        foreach (var title in new[] { "Add an index", "Rotate the logs", "Trim the image" })
+        {
+            await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.10m, ended: true, title: title);
+        }
+
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.50m, ended: true, title: "Loop on the cache", endedAs: AssignmentOutcome.Stalled);
+
+        // Delivered: $0.10 each. All that ended: $0.20 ± $0.17. The dearer is taken: $10 − $0.80 spent pays for far fewer than 92.
+        var all = RunCost.Of(4, 0.80, 0.03 + 0.25, 0.50)!;
+        Assert.Equal(all.Affordable(9.20m, 0), await OffersAsync(database, group.GroupId));
+        Assert.True(all.Affordable(9.20m, 0) < new RunCost(0.10, 0, 0.10).Affordable(9.20m, 0));
     }
 
     [Theory]

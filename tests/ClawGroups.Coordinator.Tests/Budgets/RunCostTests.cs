@@ -25,6 +25,14 @@ public sealed class RunCostTests
         Assert.Equal(0.1, RunCost.Of(2, 0.1 + 0.3, 0.01 + 0.09, 0.3)!.Deviation, 12); // a real spread is kept
     }
 
+    [Fact]
+    public void The_dearer_estimate_takes_the_larger_mean_spread_and_most_of_either()
+    {
+        Assert.Equal(new RunCost(0.20, 0.17, 0.50), RunCost.Dearer(new RunCost(0.10, 0.17, 0.15), new RunCost(0.20, 0.05, 0.50)));
+        Assert.Equal(new RunCost(0.10, 0, 0.10), RunCost.Dearer(null, new RunCost(0.10, 0, 0.10)));
+        Assert.Null(RunCost.Dearer(null, null));
+    }
+
     [Theory]
     [InlineData(1.00, 0, 4)] // runs alike: the headroom over the mean
     [InlineData(0.99, 0, 3)]
