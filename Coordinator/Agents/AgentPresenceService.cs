@@ -301,6 +301,11 @@ public sealed class AgentPresenceService(
         return pending.Select(m => JsonDocument.Parse(m.BodyJson).RootElement.Clone()).ToList();
     }
 
+    /// <summary>Compiled once: every heartbeat and pull reads the agent (docs/PERFORMANCE.md, "Where an agent call's time goes").</summary>
+    private static readonly Func<ClawDbContext, Guid, CancellationToken, Task<Agent?>> PresentAgent = EF.CompileAsyncQuery(
+        (ClawDbContext context, Guid agentId, CancellationToken _) => context.Agents.AsNoTracking()
+            .SingleOrDefault(a => a.Id == agentId && a.Status != AgentStatus.Revoked));
+
     private async Task<(Agent? Agent, Failure? Denied)> OwnAgentAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)
     {
         if (AgentCalls.NotAnAgent(caller) is { } notAnAgent)
@@ -308,7 +313,7 @@ public sealed class AgentPresenceService(
             return (null, notAnAgent);
         }
 
-        var agent = await context.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agentId && a.Status != AgentStatus.Revoked, cancellationToken);
+        var agent = await PresentAgent(context, agentId, cancellationToken);
         if (agent is null)
         {
             return (null, Failure.NotFound("agent", agentId));
