@@ -302,9 +302,9 @@ public sealed class AgentPresenceService(
     }
 
     /// <summary>Compiled once: every heartbeat and pull reads the agent (docs/PERFORMANCE.md, "Where an agent call's time goes").</summary>
-    private static readonly Func<ClawDbContext, Guid, CancellationToken, Task<Agent?>> PresentAgent = EF.CompileAsyncQuery(
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, CancellationToken, Task<Agent?>>> PresentAgent = new(() => EF.CompileAsyncQuery(
         (ClawDbContext context, Guid agentId, CancellationToken _) => context.Agents.AsNoTracking()
-            .SingleOrDefault(a => a.Id == agentId && a.Status != AgentStatus.Revoked));
+            .SingleOrDefault(a => a.Id == agentId && a.Status != AgentStatus.Revoked)));
 
     private async Task<(Agent? Agent, Failure? Denied)> OwnAgentAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)
     {
@@ -313,7 +313,7 @@ public sealed class AgentPresenceService(
             return (null, notAnAgent);
         }
 
-        var agent = await PresentAgent(context, agentId, cancellationToken);
+        var agent = await PresentAgent.For(context)(context, agentId, cancellationToken);
         if (agent is null)
         {
             return (null, Failure.NotFound("agent", agentId));

@@ -19,11 +19,11 @@ public static class WorkItemViews
     public static async Task<WorkItem?> LoadWorkItemAsync(this ClawDbContext context, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var item = await ItemById(context, id, cancellationToken);
+        var item = await ItemById.For(context)(context, id, cancellationToken);
         if (item is not null)
         {
             // Tracked, so EF attaches them to the item's Artifacts as it would for a navigation load.
-            await foreach (var _ in ArtifactsOf(context, id).WithCancellation(cancellationToken))
+            await foreach (var _ in ArtifactsOf.For(context)(context, id).WithCancellation(cancellationToken))
             {
             }
         }
@@ -31,15 +31,15 @@ public static class WorkItemViews
         return item;
     }
 
-    private static readonly Func<ClawDbContext, Guid, CancellationToken, Task<WorkItem?>> ItemById = EF.CompileAsyncQuery(
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, CancellationToken, Task<WorkItem?>>> ItemById = new(() => EF.CompileAsyncQuery(
         (ClawDbContext context, Guid id, CancellationToken _) => context.WorkItems
             .Include(w => w.DependsOn)
             .Include(w => w.Assignments)
             .AsSingleQuery()
-            .FirstOrDefault(w => w.Id == id));
+            .FirstOrDefault(w => w.Id == id)));
 
-    private static readonly Func<ClawDbContext, Guid, IAsyncEnumerable<Artifact>> ArtifactsOf = EF.CompileAsyncQuery(
-        (ClawDbContext context, Guid id) => context.Artifacts.Where(a => a.WorkItemId == id));
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, IAsyncEnumerable<Artifact>>> ArtifactsOf = new(() => EF.CompileAsyncQuery(
+        (ClawDbContext context, Guid id) => context.Artifacts.Where(a => a.WorkItemId == id)));
 
     /// <summary>
     /// The first item of <paramref name="query"/> (ordered as the caller needs) loaded as <see cref="LoadWorkItemAsync(ClawDbContext, Guid, CancellationToken)"/>
