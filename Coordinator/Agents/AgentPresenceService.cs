@@ -9,6 +9,7 @@ using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
+using ClawGroups.Data.Webhooks;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -279,6 +280,16 @@ public sealed class AgentPresenceService(
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.LeaseExpiresAt, leaseEnds), cancellationToken);
     }
 
+    /// <summary>
+    /// Compiled once: a pull agent's every heartbeat looks for its messages, nearly always none (a sixth of a heartbeat's
+    /// CPU samples before; docs/PERFORMANCE.md, "Where an agent call's time goes"). Tracked: they are marked delivered.
+    /// </summary>
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, IAsyncEnumerable<OutboxMessage>>> PendingMessages = new(() => EF.CompileAsyncQuery(
+        (ClawDbContext context, Guid agentId) => context.OutboxMessages
+            .Where(m => m.AgentId == agentId && m.DeliveredAt == null && m.GaveUpAt == null)
+            .OrderBy(m => m.CreatedAt)
+            .Take(100)));
+
     /// <summary>Pull agents' pending messages, handed over in the heartbeat answer and marked delivered.</summary>
     private async Task<IReadOnlyList<JsonElement>> CollectMessagesAsync(Agent agent, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -287,11 +298,12 @@ public sealed class AgentPresenceService(
             return [];
         }
 
-        var pending = await context.OutboxMessages
-            .Where(m => m.AgentId == agent.Id && m.DeliveredAt == null && m.GaveUpAt == null)
-            .OrderBy(m => m.CreatedAt)
-            .Take(100)
-            .ToListAsync(cancellationToken);
+        var pending = new List<OutboxMessage>();
+        await foreach (var message in PendingMessages.For(context)(context, agent.Id).WithCancellation(cancellationToken))
+        {
+            pending.Add(message);
+        }
+
         foreach (var message in pending)
         {
             message.DeliveredAt = now;
@@ -301,6 +313,11 @@ public sealed class AgentPresenceService(
         return pending.Select(m => JsonDocument.Parse(m.BodyJson).RootElement.Clone()).ToList();
     }
 
+    /// <summary>Compiled once: every heartbeat and pull reads the agent (docs/PERFORMANCE.md, "Where an agent call's time goes").</summary>
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, CancellationToken, Task<Agent?>>> PresentAgent = new(() => EF.CompileAsyncQuery(
+        (ClawDbContext context, Guid agentId, CancellationToken _) => context.Agents.AsNoTracking()
+            .SingleOrDefault(a => a.Id == agentId && a.Status != AgentStatus.Revoked)));
+
     private async Task<(Agent? Agent, Failure? Denied)> OwnAgentAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)
     {
         if (AgentCalls.NotAnAgent(caller) is { } notAnAgent)
@@ -308,7 +325,7 @@ public sealed class AgentPresenceService(
             return (null, notAnAgent);
         }
 
-        var agent = await context.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agentId && a.Status != AgentStatus.Revoked, cancellationToken);
+        var agent = await PresentAgent.For(context)(context, agentId, cancellationToken);
         if (agent is null)
         {
             return (null, Failure.NotFound("agent", agentId));

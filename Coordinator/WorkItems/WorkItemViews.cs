@@ -13,12 +13,33 @@ public static class WorkItemViews
     /// The item with its dependencies, attempts and artifacts, tracked for changes; null when unknown. Two queries, on
     /// every agent call about its work: the item joined with its dependencies and attempts (a few small rows each), then its
     /// artifacts apart, because joined to the attempts each artifact's content would come back once per attempt.
+    /// Both are compiled once (an agent's accept, progress and result each make them): EF otherwise builds, walks, hashes and
+    /// looks up each query's expression tree on every execution (docs/PERFORMANCE.md, "Where an agent call's time goes").
     /// </summary>
-    public static Task<WorkItem?> LoadWorkItemAsync(this ClawDbContext context, Guid id, CancellationToken cancellationToken)
+    public static async Task<WorkItem?> LoadWorkItemAsync(this ClawDbContext context, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.LoadWorkItemAsync(context.WorkItems.Where(w => w.Id == id), cancellationToken);
+        var item = await ItemById.For(context)(context, id, cancellationToken);
+        if (item is not null)
+        {
+            // Tracked, so EF attaches them to the item's Artifacts as it would for a navigation load.
+            await foreach (var _ in ArtifactsOf.For(context)(context, id).WithCancellation(cancellationToken))
+            {
+            }
+        }
+
+        return item;
     }
+
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, CancellationToken, Task<WorkItem?>>> ItemById = new(() => EF.CompileAsyncQuery(
+        (ClawDbContext context, Guid id, CancellationToken _) => context.WorkItems
+            .Include(w => w.DependsOn)
+            .Include(w => w.Assignments)
+            .AsSingleQuery()
+            .FirstOrDefault(w => w.Id == id)));
+
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, IAsyncEnumerable<Artifact>>> ArtifactsOf = new(() => EF.CompileAsyncQuery(
+        (ClawDbContext context, Guid id) => context.Artifacts.Where(a => a.WorkItemId == id)));
 
     /// <summary>
     /// The first item of <paramref name="query"/> (ordered as the caller needs) loaded as <see cref="LoadWorkItemAsync(ClawDbContext, Guid, CancellationToken)"/>

@@ -129,14 +129,23 @@ internal sealed class BearerTokenAuthenticationHandler(
         return Success(stored.User);
     }
 
+    private sealed record AgentKeyHolder(Guid Id, Guid GroupId, string Name, DateTimeOffset? RevokedAt);
+
+    /// <summary>
+    /// Compiled once: every agent request makes it, and EF otherwise builds, walks and hashes the query's expression tree on
+    /// each (docs/PERFORMANCE.md, "Where an agent call's time goes").
+    /// </summary>
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, string, CancellationToken, Task<AgentKeyHolder?>>> AgentByKeyHash = new(() => EF.CompileAsyncQuery(
+        (ClawDbContext context, string hash, CancellationToken _) => context.Agents.AsNoTracking()
+            .Where(a => a.ApiKeyHash == hash)
+            .Select(a => new AgentKeyHolder(a.Id, a.GroupId, a.Name, a.RevokedAt))
+            .SingleOrDefault()));
+
     private async Task<AuthenticateResult> AuthenticateAgentAsync(string token)
     {
         var hash = SecretToken.Hash(token);
         await using var context = await contextFactory.CreateDbContextAsync(Context.RequestAborted);
-        var agent = await context.Agents.AsNoTracking()
-            .Where(a => a.ApiKeyHash == hash)
-            .Select(a => new { a.Id, a.GroupId, a.Name, a.RevokedAt })
-            .SingleOrDefaultAsync(Context.RequestAborted);
+        var agent = await AgentByKeyHash.For(context)(context, hash, Context.RequestAborted);
         if (agent is null)
         {
             return AuthenticateResult.Fail("The agent key is not known (it may have been rotated).");
