@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using System.Text.Json;
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Testing.Apps;
 using ClawGroups.Testing.Postgres;
@@ -132,7 +133,12 @@ internal static class SwarmBenchmark
                 continue;
             notDone[state] = left.Count;
             foreach (var ask in left.GroupBy(item => item.Title?.Split(" (#")[0]).OrderByDescending(asked => asked.Count()).Take(5))
-                output.WriteLine(Invariant($"  left {state}: {ask.Count()} × \"{ask.Key}\""));
+            {
+                // A held item waits for a person by design (the swarm has none); say so, with the margin that held it.
+                var held = ask.Select(HeldConfidence).Where(confidence => confidence is not null).ToList();
+                var why = held.Count == 0 ? "" : Invariant($", {held.Count} held for a person (confidence {string.Join(", ", held.Select(c => c!.Value.ToString("0.000", CultureInfo.InvariantCulture)))})");
+                output.WriteLine(Invariant($"  left {state}: {ask.Count()} × \"{ask.Key}\"{why}"));
+            }
         }
 
         var done = items - notDone.Values.Sum();
@@ -192,4 +198,9 @@ internal static class SwarmBenchmark
     private static long Mb(long bytes) => bytes / (1024 * 1024);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The routing margin of an item held for a person (its view's <c>routing</c>), or null when it is not held.</summary>
+    private static double? HeldConfidence(WorkItem item)
+        => item.Extra is { } extra && extra.TryGetValue("routing", out var routing) && routing.ValueKind == JsonValueKind.Object
+           && routing.TryGetProperty("confidence", out var confidence) ? confidence.GetDouble() : null;
 }
