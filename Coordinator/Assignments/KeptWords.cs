@@ -31,7 +31,7 @@ public static class KeptWords
             }
 
             var isNew = context.Entry(item).State is EntityState.Detached or EntityState.Added;
-            // A new item's words cannot be stored yet; an edited one's replace what its old text kept.
+            // A new item has no kept words to look up; an edited one's new words replace what its old text kept.
             var row = isNew ? null : await context.WorkItemReadingWords.FindAsync([item.Id], cancellationToken);
             if (row is null)
             {
