@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Groups;
@@ -5,6 +6,7 @@ using ClawGroups.Data.Trail;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ClawGroups.Coordinator.Live;
 
@@ -14,11 +16,14 @@ namespace ClawGroups.Coordinator.Live;
 /// </summary>
 public sealed class LiveChangeCapture(LiveChanges changes) : SaveChangesInterceptor
 {
-    // Per context: what the current save is about to write, kept until it commits or fails.
+    // Per context: what the current save is about to write, from the save's start to its end. A pooled context serves many
+    // requests in turn, but one save at a time, and each save replaces what the one before it left.
     private readonly ConditionalWeakTable<DbContext, Pending> _pending = [];
 
-    // Per context: changes saved inside an explicit transaction, until it commits.
-    private readonly ConditionalWeakTable<DbContext, List<LiveChange>> _awaitingCommit = [];
+    // Per transaction, not per context: changes saved inside an explicit transaction, until it commits. A transaction disposed
+    // without commit or rollback tells no interceptor; keyed by it, what it saved goes with it, where a pooled context would
+    // have carried it into the next request's commit.
+    private readonly ConditionalWeakTable<DbTransaction, List<LiveChange>> _awaitingCommit = [];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -46,6 +51,14 @@ public sealed class LiveChangeCapture(LiveChanges changes) : SaveChangesIntercep
     }
 
     public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
+
+    public override void SaveChangesCanceled(DbContextEventData eventData) => Forget(eventData.Context);
+
+    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
@@ -127,35 +140,29 @@ public sealed class LiveChangeCapture(LiveChanges changes) : SaveChangesIntercep
 
         _pending.Remove(context);
         var saved = pending.Changes.Concat(pending.Events.Select(e => LiveChange.Event(e.GroupId, e.Id))).ToList();
-        if (context.Database.CurrentTransaction is not null)
+        if (context.Database.CurrentTransaction is { } transaction)
         {
             // Saved inside an explicit transaction: other connections cannot see it yet, so a view read now
             // would be the old one. Hold the changes until the transaction commits (or drop them if it does not).
-            _awaitingCommit.GetOrCreateValue(context).AddRange(saved);
+            _awaitingCommit.GetOrCreateValue(transaction.GetDbTransaction()).AddRange(saved);
             return;
         }
 
         Publish(saved);
     }
 
-    /// <summary>The context's transaction committed: what its saves changed is visible now.</summary>
-    internal void Committed(DbContext? context)
+    /// <summary>The transaction committed: what its saves changed is visible now.</summary>
+    internal void Committed(DbTransaction transaction)
     {
-        if (context is not null && _awaitingCommit.TryGetValue(context, out var saved))
+        if (_awaitingCommit.TryGetValue(transaction, out var saved))
         {
-            _awaitingCommit.Remove(context);
+            _awaitingCommit.Remove(transaction);
             Publish(saved);
         }
     }
 
-    /// <summary>The context's transaction rolled back: nothing it saved happened.</summary>
-    internal void RolledBack(DbContext? context)
-    {
-        if (context is not null)
-        {
-            _awaitingCommit.Remove(context);
-        }
-    }
+    /// <summary>The transaction rolled back: nothing it saved happened.</summary>
+    internal void RolledBack(DbTransaction transaction) => _awaitingCommit.Remove(transaction);
 
     private void Publish(IEnumerable<LiveChange> saved)
     {

@@ -7,20 +7,20 @@ namespace ClawGroups.Coordinator.Live;
 public sealed class LiveChangeCommitWatch(LiveChangeCapture capture) : DbTransactionInterceptor
 {
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
-        => capture.Committed(eventData?.Context);
+        => capture.Committed(transaction);
 
     public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        capture.Committed(eventData?.Context);
+        capture.Committed(transaction);
         return Task.CompletedTask;
     }
 
     public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData)
-        => capture.RolledBack(eventData?.Context);
+        => capture.RolledBack(transaction);
 
     public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        capture.RolledBack(eventData?.Context);
+        capture.RolledBack(transaction);
         return Task.CompletedTask;
     }
 }

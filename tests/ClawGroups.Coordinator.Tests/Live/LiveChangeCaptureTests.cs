@@ -5,6 +5,7 @@ using ClawGroups.Data.Database;
 using ClawGroups.Data.Groups;
 using ClawGroups.Testing.Databases;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace ClawGroups.Coordinator.Tests.Live;
 
@@ -59,15 +60,43 @@ public sealed class LiveChangeCaptureTests : IDisposable
         Assert.Empty(_announced.Changes);
     }
 
+    [Fact]
+    public async Task A_pooled_context_does_not_carry_an_abandoned_transaction_into_the_next_lease()
+    {
+        // The app pools its contexts. A transaction disposed without commit or rollback tells no interceptor: what it saved
+        // must not be announced when the next request on the same context commits.
+        var pool = new PooledDbContextFactory<ClawDbContext>(Options(), poolSize: 1);
+        var abandoned = NewGroup();
+        ClawDbContext first;
+        await using (first = pool.CreateDbContext())
+        {
+            await using var transaction = await first.Database.BeginTransactionAsync();
+            first.Groups.Add(abandoned);
+            await first.SaveChangesAsync();
+        }
+
+        await using var next = pool.CreateDbContext();
+        Assert.Same(first, next);
+        await using var committed = await next.Database.BeginTransactionAsync();
+        var group = NewGroup();
+        next.Groups.Add(group);
+        await next.SaveChangesAsync();
+        await committed.CommitAsync();
+
+        Assert.Contains(LiveChange.Group(group.Id), _announced.Changes);
+        Assert.DoesNotContain(LiveChange.Group(abandoned.Id), _announced.Changes);
+    }
+
     public void Dispose() => _database.Dispose();
 
-    private ClawDbContext Context()
+    private ClawDbContext Context() => new(Options());
+
+    private DbContextOptions<ClawDbContext> Options()
     {
         var capture = new LiveChangeCapture(new LiveChanges(_announced));
-        var options = new DbContextOptionsBuilder<ClawDbContext>(_database.ContextOptions())
+        return new DbContextOptionsBuilder<ClawDbContext>(_database.ContextOptions())
             .AddInterceptors(capture, new LiveChangeCommitWatch(capture))
             .Options;
-        return new ClawDbContext(options);
     }
 
     private static Group NewGroup() => new() { Id = Guid.CreateVersion7(), Name = "live", CreatedAt = DateTimeOffset.UtcNow };
