@@ -4,6 +4,7 @@ using ClawGroups.Data.WorkItems;
 using ClawGroups.Testing.Databases;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ClawGroups.Data.Tests;
@@ -87,6 +88,32 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
 
         Assert.Equal(1, written);
         Assert.Equal("next", (await next.Groups.AsNoTracking().SingleAsync(g => g.Id == _graph.Group.Id)).Name);
+    }
+
+    [Fact]
+    public async Task A_pooled_context_handed_back_with_its_transaction_open_lets_the_next_lease_write()
+    {
+        // The app pools its contexts: the next request gets the same context and connection. Here the transaction is never
+        // disposed, only the lease: the gate must be let go when the pool resets the context, or every write after it waits.
+        var pool = PooledContexts(poolSize: 1);
+        ClawDbContext first;
+        await using (first = pool.CreateDbContext())
+        {
+            _ = await first.Database.BeginTransactionAsync();
+            await first.Groups.Where(g => g.Id == _graph.Group.Id).ExecuteUpdateAsync(set => set.SetProperty(g => g.Name, "never committed"));
+        }
+
+        await using var next = pool.CreateDbContext();
+        Assert.Same(first, next);
+        var written = await next.Groups.Where(g => g.Id == _graph.Group.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(g => g.Name, "next"))
+            .WaitAsync(TimeSpan.FromSeconds(10));
+        await using var other = Context();
+        await other.WorkItems.Where(w => w.Id == _graph.Design.Id).ExecuteUpdateAsync(set => set.SetProperty(w => w.Priority, 3))
+            .WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, written);
+        Assert.Equal("next", (await other.Groups.AsNoTracking().SingleAsync(g => g.Id == _graph.Group.Id)).Name);
     }
 
     [Fact]
@@ -251,7 +278,11 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
     /// <summary>Pooled, as the app's connections are (the test database turns pooling off): the pool's size is what is measured.</summary>
     private string PooledConnectionString => new SqliteConnectionStringBuilder(_database.ConnectionString) { Pooling = true }.ToString();
 
-    private ClawDbContext Context(int? busyTimeoutSeconds = null)
+    private PooledDbContextFactory<ClawDbContext> PooledContexts(int poolSize) => new(ContextOptions(busyTimeoutSeconds: null), poolSize);
+
+    private ClawDbContext Context(int? busyTimeoutSeconds = null) => new(ContextOptions(busyTimeoutSeconds));
+
+    private DbContextOptions<ClawDbContext> ContextOptions(int? busyTimeoutSeconds)
     {
         var connection = new SqliteConnectionStringBuilder(PooledConnectionString);
         if (busyTimeoutSeconds is { } seconds)
@@ -262,6 +293,6 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
         _pools.Add(connection.ToString());
         var options = new DbContextOptionsBuilder<ClawDbContext>();
         options.UseClawDatabase(DatabaseProvider.Sqlite, connection.ToString()).AddInterceptors(_gate, _settings);
-        return new ClawDbContext(options.Options);
+        return options.Options;
     }
 }
