@@ -46,7 +46,13 @@ internal sealed class PassOffers(ClawDbContext context, WorkItemLifecycle lifecy
     {
         try
         {
-            await lifecycle.SaveAsync(cancellationToken);
+            // Every slot this pass fills stays empty until it commits: its save goes before the agents' reports queued for
+            // the embedded database's one writer.
+            using (WritePriority.Ahead())
+            {
+                await lifecycle.SaveAsync(cancellationToken);
+            }
+
             return true;
         }
         catch (DbUpdateConcurrencyException)

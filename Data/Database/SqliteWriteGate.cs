@@ -17,7 +17,8 @@ namespace ClawGroups.Data.Database;
 /// Held from the start of a transaction to its end, or for one write command outside a transaction (a single-statement
 /// save, <c>ExecuteUpdate</c>). Reads never wait: WAL lets them run beside the writer, as before. The gate is the same
 /// lock SQLite takes, taken earlier and waited for without sleeping, so it cannot deadlock where SQLite did not.
-/// One gate per database file; PostgreSQL does not use it.
+/// One gate per database file; PostgreSQL does not use it. Writers marked <see cref="WritePriority.Ahead"/> (an assignment
+/// pass's save) take the next turn before the ordinary line (<see cref="WriteTurns"/>).
 ///
 /// A writer that has to wait gives its connection back to the pool while it waits, and opens it again when its turn
 /// comes. EF opens the connection before the gate is reached (before <c>BEGIN</c>, before the command), so otherwise every
@@ -31,7 +32,7 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
     /// <summary>As long as SQLite itself would retry a locked write (the connection's default timeout) before failing.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WriteTurns> _files = new(StringComparer.Ordinal);
 
     /// <summary>The connections holding their file's gate, and how: for a transaction, or for one command.</summary>
     private readonly ConditionalWeakTable<DbConnection, Holder> _holders = [];
@@ -40,7 +41,7 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
 
     private sealed class Holder
     {
-        public SemaphoreSlim? Gate;
+        public WriteTurns? Gate;
         public DbCommand? Command;
 
         /// <summary>True from EF's opening of the connection until its first command: nothing on it yet that closing would lose.</summary>
@@ -247,14 +248,14 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
         if (holder.Gate is not null)
             return;
         var gate = GateOf(connection);
-        if (!gate.Wait(0))
+        if (!gate.TryEnter())
         {
             var givenBack = GiveBack(connection, holder);
             var entered = false;
             Interlocked.Increment(ref _waiting);
             try
             {
-                entered = await gate.WaitAsync(Timeout, cancellationToken);
+                entered = await gate.WaitAsync(WritePriority.IsAhead, Timeout, cancellationToken);
             }
             finally
             {
@@ -275,14 +276,14 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
         if (holder.Gate is not null)
             return;
         var gate = GateOf(connection);
-        if (!gate.Wait(0))
+        if (!gate.TryEnter())
         {
             var givenBack = GiveBack(connection, holder);
             var entered = false;
             Interlocked.Increment(ref _waiting);
             try
             {
-                entered = gate.Wait(Timeout);
+                entered = gate.Wait(WritePriority.IsAhead, Timeout);
             }
             finally
             {
@@ -313,7 +314,7 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
     /// command waiting to run attached to it again (closing detached it). Also when the wait failed: EF opened the connection
     /// and will close it itself. Should opening fail, the gate just <paramref name="entered"/> is let go, or nobody would write again.
     /// </summary>
-    private void TakeBack(DbConnection connection, DbCommand? command, bool givenBack, SemaphoreSlim? entered)
+    private void TakeBack(DbConnection connection, DbCommand? command, bool givenBack, WriteTurns? entered)
     {
         if (!givenBack)
             return;
@@ -367,7 +368,7 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
         gate?.Release();
     }
 
-    private SemaphoreSlim GateOf(DbConnection connection) => _files.GetOrAdd(connection.DataSource, _ => new SemaphoreSlim(1, 1));
+    private WriteTurns GateOf(DbConnection connection) => _files.GetOrAdd(connection.DataSource, _ => new WriteTurns());
 
     private static SqliteException Locked(DbConnection connection) =>
         new($"database is locked: no write finished on {connection.DataSource} within {Timeout.TotalSeconds:0} s.", 5);

@@ -117,6 +117,31 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_marked_ahead_lands_before_the_writers_queued_before_it()
+    {
+        await using var first = Context();
+        await using var transaction = await first.Database.BeginTransactionAsync();
+        await first.Groups.Where(g => g.Id == _graph.Group.Id).ExecuteUpdateAsync(set => set.SetProperty(g => g.Name, "first"));
+        var ordinary = Enumerable.Range(0, 6).Select(SaveAnEventAsync).ToList();
+        await WaitUntilAsync(() => _gate.WritersWaiting == ordinary.Count);
+        Task ahead;
+        using (WritePriority.Ahead())
+        {
+            ahead = SaveAnEventAsync(writer: 99);
+        }
+
+        await WaitUntilAsync(() => _gate.WritersWaiting == ordinary.Count + 1);
+        await transaction.CommitAsync();
+        await Task.WhenAll([.. ordinary, ahead]).WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The database numbers events as they are written.
+        await using var reader = Context();
+        var written = await reader.TrailEvents.AsNoTracking().Where(e => e.Type == "test.waited").OrderBy(e => e.Id).Select(e => e.DataJson).ToListAsync();
+        Assert.Equal(7, written.Count);
+        Assert.Equal("""{"writer":99}""", written[0]);
+    }
+
+    [Fact]
     public async Task Reads_do_not_wait_for_a_writer()
     {
         await using var writer = Context();
