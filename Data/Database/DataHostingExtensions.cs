@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -51,6 +52,8 @@ public static class DataHostingExtensions
             services.GetRequiredService<IDbContextFactory<ClawDbContext>>().CreateDbContext());
         builder.Services.AddSingleton<ClawDatabaseMigrator>();
         builder.Services.AddSingleton<SqliteWriteGate>();
+        builder.Services.AddHostedService<WriteGateReport>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatabaseCommandTally>();
         builder.Services.AddSingleton(services =>
         {

@@ -51,6 +51,9 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
     /// <summary>How many writers wait for a gate now, over all files. For tests and diagnostics.</summary>
     public int WritersWaiting => Volatile.Read(ref _waiting);
 
+    /// <summary>What the turns at every file's gate have cost so far (<see cref="WriteGateReport"/>).</summary>
+    public WriteGateStatistics Statistics => _files.Values.Aggregate(WriteGateStatistics.None, (sum, file) => sum.Plus(file.Statistics));
+
     // ---- Transactions: from BEGIN to COMMIT or ROLLBACK ----
 
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(

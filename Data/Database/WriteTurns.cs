@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ClawGroups.Data.Database;
 
 /// <summary>
@@ -8,9 +10,32 @@ namespace ClawGroups.Data.Database;
 public sealed class WriteTurns
 {
     private readonly Lock _lock = new();
-    private readonly Queue<TaskCompletionSource<bool>> _ahead = new();
-    private readonly Queue<TaskCompletionSource<bool>> _ordinary = new();
+    private readonly Queue<Waiter> _ahead = new();
+    private readonly Queue<Waiter> _ordinary = new();
     private bool _taken;
+
+    // What the turns have cost so far, for WriteGateReport: counted under the lock the turns take anyway.
+    private long _turns;
+    private long _heldTicks;
+    private long _heldSince;
+    private long _waits;
+    private long _waitedTicks;
+    private int _mostWaiting;
+
+    /// <summary>The turns taken so far, how long they were held, and how long writers waited for them.</summary>
+    public WriteGateStatistics Statistics
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var held = _heldTicks + (_taken ? Stopwatch.GetTimestamp() - _heldSince : 0);
+                var most = _mostWaiting;
+                _mostWaiting = _ahead.Count + _ordinary.Count;
+                return new WriteGateStatistics(_turns, Stopwatch.GetElapsedTime(0, held), _waits, Stopwatch.GetElapsedTime(0, _waitedTicks), most);
+            }
+        }
+    }
 
     /// <summary>Takes the turn if nobody has it; never waits.</summary>
     public bool TryEnter()
@@ -22,7 +47,7 @@ public sealed class WriteTurns
                 return false;
             }
 
-            _taken = true;
+            Take(Stopwatch.GetTimestamp());
             return true;
         }
     }
@@ -30,7 +55,7 @@ public sealed class WriteTurns
     /// <summary>Waits for the turn; false when <paramref name="timeout"/> passed first.</summary>
     public async Task<bool> WaitAsync(bool ahead, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var waiter = Join(ahead);
+        var waiter = Join(ahead)?.Turn;
         if (waiter is null)
         {
             return true;
@@ -55,7 +80,7 @@ public sealed class WriteTurns
     /// <summary>Waits for the turn, blocking the thread (for EF's synchronous calls); false when <paramref name="timeout"/> passed first.</summary>
     public bool Wait(bool ahead, TimeSpan timeout)
     {
-        var waiter = Join(ahead);
+        var waiter = Join(ahead)?.Turn;
         if (waiter is null)
         {
             return true;
@@ -69,39 +94,63 @@ public sealed class WriteTurns
     {
         while (true)
         {
-            TaskCompletionSource<bool>? next;
+            Waiter? next;
+            long waited;
             lock (_lock)
             {
+                var now = Stopwatch.GetTimestamp();
+                _heldTicks += now - _heldSince;
                 if (!_ahead.TryDequeue(out next) && !_ordinary.TryDequeue(out next))
                 {
                     _taken = false;
                     return;
                 }
+
+                // Counted as handed over; undone below if this one gave up already.
+                Take(now);
+                waited = now - next.JoinedAt;
+                (_waits, _waitedTicks) = (_waits + 1, _waitedTicks + waited);
             }
 
             // One that gave up already is passed over.
-            if (next.TrySetResult(true))
+            if (next.Turn.TrySetResult(true))
             {
                 return;
+            }
+
+            lock (_lock)
+            {
+                (_turns, _waits, _waitedTicks) = (_turns - 1, _waits - 1, _waitedTicks - waited);
             }
         }
     }
 
     /// <summary>Takes the free turn (null), or joins a line and returns the waiter the turn will be handed to.</summary>
-    private TaskCompletionSource<bool>? Join(bool ahead)
+    private Waiter? Join(bool ahead)
     {
         lock (_lock)
         {
+            var now = Stopwatch.GetTimestamp();
             if (!_taken)
             {
-                _taken = true;
+                Take(now);
                 return null;
             }
 
             // Run elsewhere: the writer handing the turn over is inside its own commit.
-            var waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var waiter = new Waiter(new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously), now);
             (ahead ? _ahead : _ordinary).Enqueue(waiter);
+            _mostWaiting = Math.Max(_mostWaiting, _ahead.Count + _ordinary.Count);
             return waiter;
         }
     }
+
+    private void Take(long now)
+    {
+        _taken = true;
+        _heldSince = now;
+        _turns++;
+    }
+
+    private sealed record Waiter(TaskCompletionSource<bool> Turn, long JoinedAt);
 }

@@ -90,6 +90,30 @@ public sealed class WriteTurnsTests
         Assert.True(turns.TryEnter());
     }
 
+    [Fact]
+    public async Task Statistics_count_the_turns_the_writers_that_waited_and_the_time_held()
+    {
+        var turns = new WriteTurns();
+        var start = turns.Statistics;
+        Assert.True(turns.TryEnter());
+        var waiting = turns.WaitAsync(ahead: false, Long, CancellationToken.None);
+        var abandoned = turns.WaitAsync(ahead: false, TimeSpan.FromMilliseconds(1), CancellationToken.None);
+        Assert.False(await abandoned);
+        await Task.Delay(50);
+        var whileWaiting = turns.Statistics;
+
+        turns.Release();
+        Assert.True(await waiting);
+        turns.Release();
+        var end = turns.Statistics.Since(start);
+
+        Assert.Equal(2, whileWaiting.MostWaiting);
+        Assert.Equal(2, end.Turns); // the writer that gave up took none
+        Assert.Equal(1, end.Waits);
+        Assert.InRange(end.Waited, TimeSpan.FromMilliseconds(40), Long);
+        Assert.InRange(end.Held, end.Waited, Long); // the first turn was held all the while the second writer waited
+    }
+
     private static async Task TakeTurnAsync(WriteTurns turns, string name, bool ahead, List<string> order)
     {
         Assert.True(await turns.WaitAsync(ahead, Long, CancellationToken.None));
