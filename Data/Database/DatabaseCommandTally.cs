@@ -17,6 +17,15 @@ public sealed class DatabaseCommandTally : DbCommandInterceptor
     /// <summary>Starts counting the commands of this async flow and whatever it awaits.</summary>
     public static Scope Begin() => Current.Value = new Scope();
 
+    /// <summary>Counts a turn this flow took at the SQLite write gate (<see cref="SqliteWriteGate"/>), when a scope is counting.</summary>
+    internal static void NoteWriteTurn()
+    {
+        if (Current.Value is { } scope)
+        {
+            Interlocked.Increment(ref scope.WriteTurnCount);
+        }
+    }
+
     public override DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
     {
         Note(eventData);
@@ -66,13 +75,19 @@ public sealed class DatabaseCommandTally : DbCommandInterceptor
 
     private static void Note(CommandExecutedEventData eventData) => Current.Value?.Add(eventData.Duration);
 
-    /// <summary>One request's commands: how many, and the time they took to answer (a reader's first rows included).</summary>
+    /// <summary>
+    /// One request's commands: how many, and the time they took to answer (a reader's first rows included); and on SQLite how
+    /// many turns it took at the one writer, which every other write waits for.
+    /// </summary>
     public sealed class Scope
     {
+        internal int WriteTurnCount;
         private int _commands;
         private long _ticks;
 
         public int Commands => Volatile.Read(ref _commands);
+
+        public int WriteTurns => Volatile.Read(ref WriteTurnCount);
 
         public TimeSpan Elapsed => TimeSpan.FromTicks(Interlocked.Read(ref _ticks));
 

@@ -271,6 +271,7 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
         }
 
         (holder.Gate, holder.Command) = (gate, command);
+        DatabaseCommandTally.NoteWriteTurn();
     }
 
     private void Enter(DbConnection connection, DbCommand? command)
@@ -299,6 +300,7 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
         }
 
         (holder.Gate, holder.Command) = (gate, command);
+        DatabaseCommandTally.NoteWriteTurn();
     }
 
     /// <summary>Returns a connection EF has just opened for this write to the pool while the writer waits; false when it must stay open.</summary>

@@ -9,7 +9,7 @@ namespace ClawGroups.Benchmarks.AgentCalls;
 /// </summary>
 internal sealed class CallFigures
 {
-    private readonly Dictionary<string, List<(int Commands, double DbMs, double AppMs, double CpuMs, long Allocated)>> _calls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(int Commands, double DbMs, double AppMs, double CpuMs, long Allocated, int Turns)>> _calls = new(StringComparer.Ordinal);
 
     public void Add(string call, ClawApiResponse response, TimeSpan serverCpu)
     {
@@ -17,8 +17,8 @@ internal sealed class CallFigures
         var header = response.Headers.TryGetValues("Server-Timing", out var values) ? string.Join(", ", values) : "";
         if (!_calls.TryGetValue(call, out var list))
             _calls[call] = list = [];
-        var (commands, db, app, allocated) = Parse(header);
-        list.Add((commands, db, app, serverCpu.TotalMilliseconds, allocated));
+        var (commands, db, app, allocated, turns) = Parse(header);
+        list.Add((commands, db, app, serverCpu.TotalMilliseconds, allocated, turns));
     }
 
     /// <summary>
@@ -27,13 +27,13 @@ internal sealed class CallFigures
     /// </summary>
     public void WriteTable(TextWriter output)
     {
-        output.WriteLine("| call | answers | database commands (min / median / max) | their time, median ms | on the server, median ms | server CPU, mean ms | allocated, median KB |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine("| call | answers | database commands (min / median / max) | their time, median ms | on the server, median ms | server CPU, mean ms | allocated, median KB | SQLite write turns (min / max) |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (call, list) in _calls)
         {
             var commands = list.Select(c => c.Commands).Order().ToList();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {call} | {list.Count} | {commands[0]} / {commands[commands.Count / 2]} / {commands[^1]} | {Median(list.Select(c => c.DbMs)):0.00} | {Median(list.Select(c => c.AppMs)):0.00} | {list.Average(c => c.CpuMs):0.0} | {Median(list.Select(c => c.Allocated / 1024.0)):0.0} |"));
+                $"| {call} | {list.Count} | {commands[0]} / {commands[commands.Count / 2]} / {commands[^1]} | {Median(list.Select(c => c.DbMs)):0.00} | {Median(list.Select(c => c.AppMs)):0.00} | {list.Average(c => c.CpuMs):0.0} | {Median(list.Select(c => c.Allocated / 1024.0)):0.0} | {list.Min(c => c.Turns)} / {list.Max(c => c.Turns)} |"));
         }
 
         var all = _calls.Values.SelectMany(list => list).ToList();
@@ -48,14 +48,15 @@ internal sealed class CallFigures
     }
 
     /// <summary>
-    /// Reads <c>db;desc="7";dur=1.9, app;dur=4.2, alloc;desc="183112"</c>; a missing header is a server without counting on,
-    /// and fails. (A server from before the allocation figure reads 0 bytes.)
+    /// Reads <c>db;desc="7";dur=1.9, app;dur=4.2, alloc;desc="183112", turns;desc="2"</c>; a missing header is a server without
+    /// counting on, and fails. (A server from before the allocation or the turns figure reads 0.)
     /// </summary>
-    private static (int Commands, double DbMs, double AppMs, long Allocated) Parse(string header)
+    private static (int Commands, double DbMs, double AppMs, long Allocated, int Turns) Parse(string header)
     {
         int? commands = null;
         double db = 0, app = 0;
         long allocated = 0;
+        var turns = 0;
         foreach (var metric in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = metric.Split(';', StringSplitOptions.TrimEntries);
@@ -75,8 +76,12 @@ internal sealed class CallFigures
             {
                 allocated = long.Parse(parts.First(p => p.StartsWith("desc=", StringComparison.Ordinal))[5..].Trim('"'), CultureInfo.InvariantCulture);
             }
+            else if (parts[0] == "turns")
+            {
+                turns = int.Parse(parts.First(p => p.StartsWith("desc=", StringComparison.Ordinal))[5..].Trim('"'), CultureInfo.InvariantCulture);
+            }
         }
 
-        return commands is { } count ? (count, db, app, allocated) : throw new InvalidOperationException($"No database figures in Server-Timing '{header}'.");
+        return commands is { } count ? (count, db, app, allocated, turns) : throw new InvalidOperationException($"No database figures in Server-Timing '{header}'.");
     }
 }
