@@ -19,6 +19,9 @@ public sealed class ProcessLiveness(ClawDatabaseOptions database) : IAsyncDispos
     /// <summary>This process's key, random per start.</summary>
     public int Key { get; } = Random.Shared.Next(1, int.MaxValue);
 
+    /// <summary>True where the database is this process's alone (SQLite): nothing another process wrote can still be in progress.</summary>
+    public bool AloneOnTheDatabase => database.Provider != DatabaseProvider.Postgres;
+
     /// <summary>Takes this process's lock (PostgreSQL); called once at start-up, before any request is served.</summary>
     public async Task HoldAsync(CancellationToken cancellationToken)
     {

@@ -24,6 +24,7 @@ public static class ApiHosting
         services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.ConfigureHttpJsonOptions(options => ClawJson.Configure(options.SerializerOptions));
         services.AddClawOpenApi();
+        services.AddSingleton<IdempotencyClaims>();
         // Binding failures throw in every environment, so that the handler can answer them with problem details.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -20,9 +20,13 @@ namespace ClawGroups.Web.Api;
 /// reserving and answering) does not answer "in progress" forever: the repeat takes it over and runs, at once when the
 /// database can tell that process is gone (<see cref="ProcessLiveness"/>), else once the reservation is older than the
 /// API's request timeout, which no request outlives.
+/// On a database one process has alone (the embedded SQLite default) the running request's claim is held in memory
+/// (<see cref="IdempotencyClaims"/>) and the key's row is written once, with the answer: one write where a reservation took
+/// two, each a turn at SQLite's one writer.
 /// </summary>
 internal sealed class IdempotencyFilter(
-    IDbContextFactory<ClawDbContext> contextFactory, ProcessLiveness liveness, IOptionsMonitor<ApiOptions> options, TimeProvider time)
+    IDbContextFactory<ClawDbContext> contextFactory, ProcessLiveness liveness, IdempotencyClaims claims, IOptionsMonitor<ApiOptions> options,
+    TimeProvider time)
     : IEndpointFilter
 {
     public const string HeaderName = "Idempotency-Key";
@@ -51,15 +55,45 @@ internal sealed class IdempotencyFilter(
             return JsonBody.TooLarge(http);
         }
 
-        var callerId = CallerId(http);
-        var path = http.Request.Path.Value ?? "";
+        var request = new IdempotencyRecord
+        {
+            CallerId = CallerId(http), Key = key, Method = http.Request.Method, Path = http.Request.Path.Value ?? "", RequestHash = requestHash,
+            StatusCode = InProgress, CreatedAt = time.GetUtcNow(), ReservedBy = liveness.Key,
+        };
+        var inMemory = liveness.AloneOnTheDatabase;
+        // Claimed before the stored answers are read: a repeat that claims the key after this request let it go finds its answer.
+        if (inMemory && !claims.TryClaim(request, out var running))
+        {
+            return Replay(running, request.Path, requestHash, http);
+        }
+
+        try
+        {
+            return await RunOnceAsync(context, next, request, inMemory);
+        }
+        finally
+        {
+            if (inMemory)
+            {
+                claims.Release(request);
+            }
+        }
+    }
+
+    /// <summary>Replays the key's stored answer, or runs the request and stores its answer as the key's.</summary>
+    private async Task<object?> RunOnceAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, IdempotencyRecord request, bool inMemory)
+    {
+        var http = context.HttpContext;
+        var (callerId, key, path, requestHash) = (request.CallerId, request.Key, request.Path, request.RequestHash);
         await using var db = await contextFactory.CreateDbContextAsync(http.RequestAborted);
-        var existing = await ReserveAsync(db, callerId, key, path, http.Request.Method, requestHash, http.RequestAborted);
+        // In memory, the key's row is read (no write); in the database, it is reserved by inserting it.
+        var existing = inMemory ? await StoredAsync(db, callerId, key, http.RequestAborted) : await ReserveAsync(db, request, http.RequestAborted);
+        var reserved = !inMemory;
         if (existing is not null && existing.StatusCode == InProgress && existing.Path == path && existing.RequestHash == requestHash
             && await ReservationIsDeadAsync(db, existing, http.RequestAborted)
             && await TakeOverAsync(db, existing, http.RequestAborted))
         {
-            existing = null;
+            (existing, reserved) = (null, true);
         }
 
         if (existing is not null)
@@ -83,9 +117,7 @@ internal sealed class IdempotencyFilter(
                 status = StatusCodes.Status500InternalServerError,
                 detail = "The request with this Idempotency-Key failed and may or may not have taken effect. Read the resource to see, and use a new key to try again.",
             });
-            await db.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key)
-                .ExecuteUpdateAsync(set => set.SetProperty(r => r.StatusCode, StatusCodes.Status500InternalServerError)
-                    .SetProperty(r => r.ResponseBody, failure).SetProperty(r => r.ContentType, "application/problem+json"), CancellationToken.None);
+            await StoreAnswerAsync(db, request, reserved, StatusCodes.Status500InternalServerError, failure, "application/problem+json");
             throw;
         }
 
@@ -94,7 +126,11 @@ internal sealed class IdempotencyFilter(
         {
             // "Try again later" did nothing and must not become the key's answer, or the retry it asks for would get it
             // again forever: the key is released, as payment APIs release a rate-limited request's key.
-            await db.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
+            if (reserved)
+            {
+                await db.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
+            }
+
             return result;
         }
 
@@ -103,28 +139,44 @@ internal sealed class IdempotencyFilter(
             (body, contentType) = (null, null);
         }
 
-        await db.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key)
-            .ExecuteUpdateAsync(set => set.SetProperty(r => r.StatusCode, status).SetProperty(r => r.ResponseBody, body).SetProperty(r => r.ContentType, contentType),
-                CancellationToken.None);
+        await StoreAnswerAsync(db, request, reserved, status, body, contentType);
         return result;
     }
 
-    /// <summary>
-    /// Claims the key, insert first (a new key, the common case, costs one statement); returns the record that holds it
-    /// already, or null when the claim is ours.
-    /// </summary>
-    private async Task<IdempotencyRecord?> ReserveAsync(
-        ClawDbContext db, Guid callerId, string key, string path, string method, string requestHash, CancellationToken cancellationToken)
+    /// <summary>The answer becomes the key's: written into its reservation, or as a new row where none was reserved.</summary>
+    private static async Task StoreAnswerAsync(ClawDbContext db, IdempotencyRecord request, bool reserved, int status, string? body, string? contentType)
     {
-        var reservation = new IdempotencyRecord
+        if (reserved)
         {
-            CallerId = callerId, Key = key, Method = method, Path = path, RequestHash = requestHash, StatusCode = InProgress, CreatedAt = time.GetUtcNow(),
-            ReservedBy = liveness.Key,
+            await db.IdempotencyRecords.Where(r => r.CallerId == request.CallerId && r.Key == request.Key)
+                .ExecuteUpdateAsync(set => set.SetProperty(r => r.StatusCode, status).SetProperty(r => r.ResponseBody, body).SetProperty(r => r.ContentType, contentType),
+                    CancellationToken.None);
+            return;
+        }
+
+        var answer = new IdempotencyRecord
+        {
+            CallerId = request.CallerId, Key = request.Key, Method = request.Method, Path = request.Path, RequestHash = request.RequestHash,
+            StatusCode = status, ResponseBody = body, ContentType = contentType, CreatedAt = request.CreatedAt, ReservedBy = request.ReservedBy,
         };
+        // Nothing else writes this key while the claim is held; a row left by a process before a restart that was not taken
+        // over (another body, another path) keeps its answer.
+        await db.InsertUnlessPresentAsync(answer, CancellationToken.None);
+    }
+
+    private static Task<IdempotencyRecord?> StoredAsync(ClawDbContext db, Guid callerId, string key, CancellationToken cancellationToken)
+        => db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.CallerId == callerId && r.Key == key, cancellationToken);
+
+    /// <summary>
+    /// Reserves the key for <paramref name="request"/>, insert first (a new key, the common case, costs one statement); returns
+    /// the record that holds it already, or null when the reservation is ours.
+    /// </summary>
+    private static async Task<IdempotencyRecord?> ReserveAsync(ClawDbContext db, IdempotencyRecord request, CancellationToken cancellationToken)
+    {
         // A holder can vanish between the insert and the read (a 429 releases its key): then the key is free to claim again.
-        while (!await db.InsertUnlessPresentAsync(reservation, cancellationToken))
+        while (!await db.InsertUnlessPresentAsync(request, cancellationToken))
         {
-            if (await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.CallerId == callerId && r.Key == key, cancellationToken) is { } holder)
+            if (await StoredAsync(db, request.CallerId, request.Key, cancellationToken) is { } holder)
             {
                 return holder;
             }

@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Text;
 using ClawGroups.Data.Database;
+using ClawGroups.Data.Idempotency;
 using ClawGroups.Testing.Databases;
 using ClawGroups.Testing.Options;
 using ClawGroups.Web.Api;
@@ -43,7 +45,8 @@ public sealed class IdempotencyFilterTests
     [Fact]
     public async Task A_reservation_whose_request_died_is_taken_over_once_its_lease_has_passed_and_the_repeat_runs()
     {
-        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        // Reservations are rows where several processes share the database (PostgreSQL).
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
         var lease = IdempotencyFilter.ReservationLease(new ApiOptions());
         var caller = Guid.NewGuid();
         // This very process reserved it (so it counts as alive): only the lease can free it.
@@ -66,7 +69,7 @@ public sealed class IdempotencyFilterTests
     [Fact]
     public async Task A_reservation_within_its_lease_still_answers_in_progress_and_the_repeat_does_not_run()
     {
-        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
         var caller = Guid.NewGuid();
         await using var process = await LivenessAsync(database);
         await ReserveAsync(database, caller, reservedAt: DateTimeOffset.UtcNow.AddSeconds(-5), process);
@@ -91,7 +94,8 @@ public sealed class IdempotencyFilterTests
         var caller = Guid.NewGuid();
         await using (var crashed = await LivenessAsync(database))
         {
-            await ReserveAsync(database, caller, reservedAt: DateTimeOffset.UtcNow, crashed);
+            // On SQLite a reservation row is what a version before in-memory claims left behind.
+            await LeftBehindAsync(database, caller, reservedAt: DateTimeOffset.UtcNow, crashed);
         }
 
         await using var restarted = await LivenessAsync(database);
@@ -126,12 +130,10 @@ public sealed class IdempotencyFilterTests
         Assert.Equal(StatusCodes.Status409Conflict, Assert.IsAssignableFrom<IStatusCodeHttpResult>(repeat).StatusCode);
     }
 
-    [Theory]
-    [InlineData(DatabaseProvider.Sqlite)]
-    [InlineData(DatabaseProvider.Postgres)]
-    public async Task A_new_keys_reservation_written_in_one_statement_reads_back_as_the_model_stores_it(DatabaseProvider provider)
+    [Fact]
+    public async Task A_new_keys_reservation_written_in_one_statement_reads_back_as_the_model_stores_it()
     {
-        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
         var caller = Guid.NewGuid();
         var reservedAt = new DateTimeOffset(2026, 12, 3, 7, 15, 30, 123, TimeSpan.Zero);
         await using var process = await LivenessAsync(database);
@@ -142,6 +144,95 @@ public sealed class IdempotencyFilterTests
         var stored = await context.IdempotencyRecords.SingleAsync(r => r.CallerId == caller && r.Key == "key-1" && r.CreatedAt == reservedAt);
         Assert.Equal((HttpMethods.Post, "/api/v1/work-items/x/progress", 0, process.Key), (stored.Method, stored.Path, stored.StatusCode, stored.ReservedBy));
         Assert.Null(stored.ResponseBody);
+    }
+
+    [Fact]
+    public async Task On_the_embedded_database_a_keyed_request_writes_its_key_once_with_its_answer()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var answeredAt = new DateTimeOffset(2026, 12, 3, 14, 45, 10, 250, TimeSpan.Zero);
+        var filter = Filter(database, new StoppedClock(answeredAt));
+        var caller = Guid.NewGuid();
+        var rowsWhileRunning = -1;
+
+        var answer = await filter.InvokeAsync(Invocation(caller), async _ =>
+        {
+            await using var context = database.NewContext();
+            rowsWhileRunning = await context.IdempotencyRecords.CountAsync();
+            return TypedResults.Ok(new { done = true });
+        });
+
+        Assert.Equal(0, rowsWhileRunning); // claimed in memory: no reservation row, no turn at the one writer
+        Assert.Equal(StatusCodes.Status200OK, Assert.IsAssignableFrom<IStatusCodeHttpResult>(answer).StatusCode);
+        await using var reader = database.NewContext();
+        var stored = await reader.IdempotencyRecords.SingleAsync(r => r.CallerId == caller && r.Key == "key-1" && r.CreatedAt == answeredAt);
+        Assert.Equal((HttpMethods.Post, "/api/v1/work-items/x/progress", StatusCodes.Status200OK, "application/json"),
+            (stored.Method, stored.Path, stored.StatusCode, stored.ContentType));
+        Assert.Equal("""{"done":true}""", stored.ResponseBody);
+    }
+
+    [Fact]
+    public async Task On_the_embedded_database_a_repeat_while_the_first_runs_answers_in_progress_and_does_not_run()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var claims = new IdempotencyClaims();
+        var caller = Guid.NewGuid();
+        var started = new TaskCompletionSource();
+        var finish = new TaskCompletionSource<object?>();
+        var runs = 0;
+        var first = Filter(database, TimeProvider.System, claims: claims).InvokeAsync(Invocation(caller), _ =>
+        {
+            runs++;
+            started.SetResult();
+            return new ValueTask<object?>(finish.Task);
+        }).AsTask();
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        ValueTask<object?> Repeat(EndpointFilterInvocationContext _)
+        {
+            runs++;
+            return ValueTask.FromResult<object?>(Results.Ok());
+        }
+
+        var whileRunning = await Filter(database, TimeProvider.System, claims: claims).InvokeAsync(Invocation(caller), Repeat);
+        var otherBody = await Filter(database, TimeProvider.System, claims: claims).InvokeAsync(Invocation(caller, body: """{"fraction":0.9}"""), Repeat);
+        finish.SetResult(TypedResults.Ok(new { first = true }));
+        await first.WaitAsync(TimeSpan.FromSeconds(30));
+        var afterwards = await Filter(database, TimeProvider.System, claims: claims).InvokeAsync(Invocation(caller), Repeat);
+
+        Assert.Equal(1, runs);
+        Assert.Equal(StatusCodes.Status409Conflict, Assert.IsAssignableFrom<IStatusCodeHttpResult>(whileRunning).StatusCode);
+        Assert.Equal(StatusCodes.Status422UnprocessableEntity, Assert.IsAssignableFrom<IStatusCodeHttpResult>(otherBody).StatusCode);
+        Assert.Equal(StatusCodes.Status200OK, Assert.IsAssignableFrom<IStatusCodeHttpResult>(afterwards).StatusCode);
+        Assert.Equal("""{"first":true}""", await BodyOfAsync(afterwards));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Many_repeats_at_once_run_the_request_once_and_each_gets_its_answer_or_in_progress(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var claims = new IdempotencyClaims();
+        await using var process = await LivenessAsync(database);
+        var caller = Guid.NewGuid();
+        var runs = 0;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+        {
+            await Task.Yield();
+            return await Filter(database, TimeProvider.System, process, claims).InvokeAsync(Invocation(caller), async _ =>
+            {
+                Interlocked.Increment(ref runs);
+                await Task.Delay(20);
+                return TypedResults.Ok(new { once = true });
+            });
+        }));
+
+        Assert.Equal(1, runs);
+        Assert.All(answers, answer => Assert.True(Assert.IsAssignableFrom<IStatusCodeHttpResult>(answer).StatusCode is StatusCodes.Status200OK or StatusCodes.Status409Conflict));
+        await using var context = database.NewContext();
+        Assert.Equal(StatusCodes.Status200OK, (await context.IdempotencyRecords.SingleAsync()).StatusCode);
     }
 
     [Fact]
@@ -164,8 +255,10 @@ public sealed class IdempotencyFilterTests
         Assert.Equal(StatusCodes.Status200OK, Assert.IsAssignableFrom<IStatusCodeHttpResult>(repeat).StatusCode);
     }
 
-    private static IdempotencyFilter Filter(TestDatabase database, TimeProvider time, ProcessLiveness? liveness = null)
-        => new(new Factory(database), liveness ?? new ProcessLiveness(Options(database)), new FixedOptionsMonitor<ApiOptions>(new ApiOptions()), time);
+    /// <summary>A filter of its own process (its own liveness and claims) unless they are given.</summary>
+    private static IdempotencyFilter Filter(TestDatabase database, TimeProvider time, ProcessLiveness? liveness = null, IdempotencyClaims? claims = null)
+        => new(new Factory(database), liveness ?? new ProcessLiveness(Options(database)), claims ?? new IdempotencyClaims(),
+            new FixedOptionsMonitor<ApiOptions>(new ApiOptions()), time);
 
     private static ClawDatabaseOptions Options(TestDatabase database)
         => new() { Provider = database.Provider, ConnectionString = database.ConnectionString };
@@ -192,12 +285,35 @@ public sealed class IdempotencyFilterTests
         await reserved.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>A reservation row whose request never answered, written as the filter writes one.</summary>
+    private static async Task LeftBehindAsync(TestDatabase database, Guid caller, DateTimeOffset reservedAt, ProcessLiveness owner)
+    {
+        await using var context = database.NewContext();
+        Assert.True(await context.InsertUnlessPresentAsync(new IdempotencyRecord
+        {
+            CallerId = caller, Key = "key-1", Method = HttpMethods.Post, Path = "/api/v1/work-items/x/progress",
+            RequestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(DefaultBody))), StatusCode = 0, CreatedAt = reservedAt,
+            ReservedBy = owner.Key,
+        }, CancellationToken.None));
+    }
+
+    private static async Task<string> BodyOfAsync(object? result)
+    {
+        var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().AddOptions().BuildServiceProvider() };
+        using var body = new MemoryStream();
+        http.Response.Body = body;
+        await Assert.IsAssignableFrom<IResult>(result).ExecuteAsync(http);
+        return Encoding.UTF8.GetString(body.ToArray());
+    }
+
     private sealed class StoppedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    private static DefaultEndpointFilterInvocationContext Invocation(Guid caller, string method = "POST")
+    private const string DefaultBody = """{"fraction":0.5}""";
+
+    private static DefaultEndpointFilterInvocationContext Invocation(Guid caller, string method = "POST", string body = DefaultBody)
     {
         var http = new DefaultHttpContext
         {
@@ -208,7 +324,7 @@ public sealed class IdempotencyFilterTests
         http.Request.Method = method;
         http.Request.Path = "/api/v1/work-items/x/progress";
         http.Request.Headers[IdempotencyFilter.HeaderName] = "key-1";
-        http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes("""{"fraction":0.5}"""));
+        http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
         return new DefaultEndpointFilterInvocationContext(http);
     }
 
