@@ -12,17 +12,15 @@ namespace ClawGroups.Inference.Moe;
 /// ~1.5 ms. So whoever holds the turn runs everyone's waiting texts with its own (flat combining): the more requests arrive
 /// together, the less each costs, and none waits for more than the batches ahead of it.
 /// A long request (a pass reading thousands of items) queues one batch at a time, so short ones slip in between its batches.
-/// The turn is a thread of its own (<see cref="TensorThread"/>): every pass runs there, so libtorch's activations come from one
-/// malloc arena instead of one per thread that ever held the turn.
 /// </summary>
-public sealed class EncoderTurns : IDisposable
+public sealed class EncoderTurns
 {
     /// <summary>Texts per forward pass: wider batches stopped paying on two cores.</summary>
     public const int BatchSize = 128;
 
     private readonly SkillNetwork _network;
     private readonly int _padId;
-    private readonly TensorThread _thread = new();
+    private readonly Lock _turn = new();
     private readonly ConcurrentQueue<Pending> _waiting = new();
 
     public EncoderTurns(SkillNetwork network, int padId)
@@ -31,18 +29,15 @@ public sealed class EncoderTurns : IDisposable
         _padId = padId;
     }
 
-    /// <summary>
-    /// Runs <paramref name="forward"/> in a turn of its own (token-level work that does not pool), on the encoder's thread: it
-    /// makes its own dispose scope and <c>no_grad</c> there (both are per thread) and returns managed values, not tensors.
-    /// </summary>
-    public T Alone<T>(Func<T> forward, CancellationToken cancellationToken = default)
+    /// <summary>Runs <paramref name="forward"/> in a turn of its own (token-level work that does not pool).</summary>
+    public T Alone<T>(Func<T> forward)
     {
         ArgumentNullException.ThrowIfNull(forward);
-        return _thread.Run(forward, cancellationToken);
+        lock (_turn)
+        {
+            return forward();
+        }
     }
-
-    /// <summary>Ends the encoder's thread once the passes asked for have run.</summary>
-    public void Dispose() => _thread.Dispose();
 
     /// <summary>The encoder's mean-pooled state of each token sequence, [sequence][hidden], in the caller's order.</summary>
     public float[][] Pool(IReadOnlyList<int[]> sequences, CancellationToken cancellationToken)
@@ -73,20 +68,19 @@ public sealed class EncoderTurns : IDisposable
                 _waiting.Enqueue(pending);
             }
 
-            // Whoever's turn comes first runs everyone's waiting texts, so by its own turn a request may find its texts done.
-            _thread.Run(() =>
+            while (!mine.All(pending => pending.IsDone))
             {
-                while (!mine.All(pending => pending.IsDone))
+                lock (_turn)
                 {
                     RunWaiting();
                 }
-            }, cancellationToken);
+            }
         }
 
         return pendings;
     }
 
-    /// <summary>One forward pass over the texts waiting now, up to a batch, oldest first. Called on the encoder's thread.</summary>
+    /// <summary>One forward pass over the texts waiting now, up to a batch, oldest first. Called holding the turn.</summary>
     private void RunWaiting()
     {
         var batch = new List<Pending>(BatchSize);

@@ -220,14 +220,19 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         foreach (var batch in Enumerable.Range(0, texts.Count).OrderBy(t => encoded[t].Ids.Length).Chunk(BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (projected, longest, width) = _turns.Alone(() =>
+            float[] projected;
+            long longest;
+            long width;
+            using (var scope = NewDisposeScope())
+            using (var noGrad = no_grad())
             {
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
                 var (ids, mask) = TokenBatch.Pad(batch.Select(t => encoded[t].Ids).ToList(), _tokenizer.PadId, CPU);
-                var projection = Project(_network.EncodeTokens(ids, mask)).contiguous();
-                return (projection.data<float>().ToArray(), projection.shape[1], projection.shape[2]);
-            }, cancellationToken);
+                var states = _turns.Alone(() => _network.EncodeTokens(ids, mask));
+
+                var projection = Project(states).contiguous();
+                (longest, width) = (projection.shape[1], projection.shape[2]);
+                projected = projection.data<float>().ToArray();
+            }
 
             for (var row = 0; row < batch.Length; row++)
             {
@@ -271,7 +276,6 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     {
         if (_ownsNetwork && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _turns.Dispose();
             _network.Dispose();
         }
     }
