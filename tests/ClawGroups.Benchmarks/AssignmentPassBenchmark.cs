@@ -37,6 +37,9 @@ internal static class AssignmentPassBenchmark
         ? LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug).AddFilter("ClawGroups", LogLevel.Debug)).CreateLogger<AssignmentPass>()
         : NullLogger<AssignmentPass>.Instance;
 
+    /// <summary>Each pass's commands and statements on standard error when CLAW_PASS_COMMANDS=1 (CommandCensus).</summary>
+    private static readonly bool CountCommands = Environment.GetEnvironmentVariable("CLAW_PASS_COMMANDS") == "1";
+
     public static async Task<int> RunAsync(TextWriter output, bool small)
     {
         var areas = SkillArea.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Corpus", "areas.txt")));
@@ -105,12 +108,21 @@ internal static class AssignmentPassBenchmark
     private static async Task<(long Ms, int Offers)> TimePassAsync(
         TestDatabase database, FixedOptionsMonitor<CoordinatorOptions> options, GroupSkillModels skillModels, ContenderCache judgements, ReadyItems readyItems, Guid groupId)
     {
-        await using var context = database.NewContext();
+        var census = new CommandCensus();
+        await using var context = CountCommands
+            ? new ClawDbContext(new DbContextOptionsBuilder<ClawDbContext>(database.ContextOptions()).AddInterceptors(census).Options)
+            : database.NewContext();
         var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), skillModels, judgements, readyItems,
             options, TimeProvider.System, PhaseLog);
         var timer = Stopwatch.StartNew();
         var offered = await pass.RunAsync(groupId, CancellationToken.None);
-        return (timer.ElapsedMilliseconds, offered);
+        var elapsed = timer.ElapsedMilliseconds;
+        if (CountCommands)
+        {
+            await Console.Error.WriteLineAsync($"pass of {offered} offers: {census}");
+        }
+
+        return (elapsed, offered);
     }
 
     /// <summary>The oldest offers end as done, as agents finishing their work would leave them: their slots are free again.</summary>
