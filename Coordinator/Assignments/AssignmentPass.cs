@@ -160,13 +160,14 @@ public sealed partial class AssignmentPass(
         var reasons = RoutingReason.ForMatches(skillModel, explaining, profiles, contenders, reasoned, cancellationToken);
         var shown = OfferCandidates.Shown(chosen, shortlists, openAgents, reasons);
         clock.Lap("reasons");
-        if (!await ReadyItems.TrackWholeAsync(context, items, held.Concat(offerMatches.Select(m => m.Item)).Distinct().ToList(), cancellationToken))
+        // Only the offered items are read whole and tracked; the held ones are written set-based from the lean reads (PassHolds).
+        if (!await ReadyItems.TrackWholeAsync(context, items, offerMatches.Select(m => m.Item).ToList(), cancellationToken))
         {
             LogLostRace(logger, groupId);
             return 0;
         }
 
-        HoldForPeople(items, agents, contenders, heldMatches, reasons.Skip(offerMatches.Count + runnerUpMatches.Count).ToList());
+        var holds = HoldForPeople(groupId, items, agents, contenders, heldMatches, reasons.Skip(offerMatches.Count + runnerUpMatches.Count).ToList());
         EstimateDurations(skillModel, offerMatches.Select(m => m.Item).ToList(), items, texts, cancellationToken);
         var offers = new PassOffers(context, lifecycle);
         foreach (var ((candidate, reason), weighed) in chosen.Zip(reasons.Take(offerMatches.Count)).Zip(shown))
@@ -190,7 +191,7 @@ public sealed partial class AssignmentPass(
         await offers.AnnounceAsync(cancellationToken);
         clock.Lap("offers");
 
-        if (!await offers.CommitAsync(cancellationToken))
+        if (!await offers.CommitAsync(holds, cancellationToken))
         {
             // Another worker's pass moved some of these items first.
             LogLostRace(logger, groupId);
@@ -305,15 +306,18 @@ public sealed partial class AssignmentPass(
     }
 
     /// <summary>Items whose best candidates fit almost equally well wait, with those candidates, for a person to choose.</summary>
-    private void HoldForPeople(
-        List<WorkItem> items, List<Agent> agents, IReadOnlyList<Contenders> contenders, List<ReasonedMatch> matches, List<string> reasons)
+    private PassHolds HoldForPeople(
+        Guid groupId, List<WorkItem> items, List<Agent> agents, IReadOnlyList<Contenders> contenders, List<ReasonedMatch> matches, List<string> reasons)
     {
+        var holds = new PassHolds(groupId);
         foreach (var forItem in matches.Zip(reasons).GroupBy(m => m.First.Item))
         {
             var candidates = forItem.Select(m => new RoutingCandidateView(
                 agents[m.First.Agent].Id, PersonCandidate.KindName(agents[m.First.Agent]), agents[m.First.Agent].Name, Math.Round(m.First.Affinity, 3), m.Second)).ToList();
-            RoutingHold.Hold(context, items[forItem.Key], contenders[forItem.Key].Confidence, candidates, lifecycle.Now);
+            holds.Hold(items[forItem.Key], contenders[forItem.Key].Confidence, candidates, lifecycle.Now);
         }
+
+        return holds;
     }
 
     /// <summary>The model's expected duration, kept on the item so that a run far past it can be noticed.</summary>

@@ -61,4 +61,24 @@ internal sealed class PassOffers(ClawDbContext context, WorkItemLifecycle lifecy
             return false;
         }
     }
+
+    /// <summary>Commits the pass with the items it holds for a person, in one transaction; false as <see cref="CommitAsync(CancellationToken)"/>.</summary>
+    public async Task<bool> CommitAsync(PassHolds holds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(holds);
+        if (holds.Count == 0)
+        {
+            return await CommitAsync(cancellationToken);
+        }
+
+        try
+        {
+            return await lifecycle.SaveWithAsync(ct => holds.WriteAsync(context, ct), cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The next pass starts from the new state.
+            return false;
+        }
+    }
 }

@@ -27,6 +27,8 @@ public sealed class ReadyItems
         {
             w.Id, w.GroupId, w.Version, w.Title, w.Description, w.RequiredSkills, w.Priority, w.State, w.CreatedAt, w.ReadingVersion,
             w.ExpectedDurationSeconds, w.RoutingNotes, w.AskedAssigneeKind,
+            // What the item is held with, if anything: a pass that holds it again asks the trail a new question only if it differs.
+            w.RoutingHeldAt, w.RoutingConfidence, w.RoutingCandidatesJson,
             Excluded = w.Assignments.Where(a => a.Outcome == AssignmentOutcome.Stalled || a.SteeredAway)
                 .Select(a => new { a.AgentId, a.UserId, a.Outcome, a.SteeredAway }).ToList(),
         }).ToListAsync(cancellationToken);
@@ -40,6 +42,7 @@ public sealed class ReadyItems
                 Id = row.Id, GroupId = row.GroupId, Version = row.Version, Title = row.Title, Description = row.Description, RequiredSkills = row.RequiredSkills,
                 Priority = row.Priority, State = row.State, CreatedAt = row.CreatedAt, ReadingVersion = row.ReadingVersion,
                 ExpectedDurationSeconds = row.ExpectedDurationSeconds, RoutingNotes = row.RoutingNotes, AskedAssigneeKind = row.AskedAssigneeKind,
+                RoutingHeldAt = row.RoutingHeldAt, RoutingConfidence = row.RoutingConfidence, RoutingCandidatesJson = row.RoutingCandidatesJson,
             };
             item.Assignments.AddRange(row.Excluded.Select(e => new Assignment
             {

@@ -6,6 +6,7 @@ using ClawGroups.Data.Trail;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ClawGroups.Coordinator.Live;
@@ -131,6 +132,22 @@ public sealed class LiveChangeCapture(LiveChanges changes) : SaveChangesIntercep
     private static WorkItem? OwnerOf(DbContext context, Artifact artifact)
         => context.ChangeTracker.Entries<WorkItem>().Select(e => e.Entity).FirstOrDefault(w => w.Id == artifact.WorkItemId);
 
+    /// <summary>
+    /// Announces what a set-based write through <paramref name="context"/> changed (the change tracker never saw it) as a
+    /// save's changes are announced: once the context's transaction commits, or at once outside one. Does nothing on a
+    /// context made without the capture, whose saves are not announced either.
+    /// </summary>
+    public static void Written(DbContext context, IEnumerable<LiveChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(changes);
+        var interceptors = context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors ?? [];
+        foreach (var capture in interceptors.OfType<LiveChangeCapture>())
+        {
+            capture.Report(context, changes.ToList());
+        }
+    }
+
     private void Report(DbContext? context)
     {
         if (context is null || !_pending.TryGetValue(context, out var pending))
@@ -139,7 +156,11 @@ public sealed class LiveChangeCapture(LiveChanges changes) : SaveChangesIntercep
         }
 
         _pending.Remove(context);
-        var saved = pending.Changes.Concat(pending.Events.Select(e => LiveChange.Event(e.GroupId, e.Id))).ToList();
+        Report(context, pending.Changes.Concat(pending.Events.Select(e => LiveChange.Event(e.GroupId, e.Id))).ToList());
+    }
+
+    private void Report(DbContext context, List<LiveChange> saved)
+    {
         if (context.Database.CurrentTransaction is { } transaction)
         {
             // Saved inside an explicit transaction: other connections cannot see it yet, so a view read now

@@ -14,9 +14,18 @@ public static class TrailExtensions
         Guid? workItemId = null, Guid? agentId = null)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var trailEvent = NewEvent(groupId, actor, type, at, data, workItemId, agentId);
+        context.TrailEvents.Add(trailEvent);
+        return trailEvent;
+    }
+
+    /// <summary>The event <see cref="AddTrailEvent"/> would add, for a write that inserts many at once (RowsInOneStatement).</summary>
+    public static TrailEvent NewEvent(
+        Guid groupId, Caller actor, TrailEventType type, DateTimeOffset at, object? data = null, Guid? workItemId = null, Guid? agentId = null)
+    {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(type);
-        var trailEvent = new TrailEvent
+        return new TrailEvent
         {
             GroupId = groupId,
             WorkItemId = workItemId,
@@ -27,8 +36,6 @@ public static class TrailExtensions
             Type = type.Name,
             DataJson = data is null ? "{}" : ClawJson.Serialize(data),
         };
-        context.TrailEvents.Add(trailEvent);
-        return trailEvent;
     }
 
     /// <summary>The event as the API and live clients show it.</summary>

@@ -1,6 +1,6 @@
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Trail;
-using ClawGroups.Data.Database;
+using ClawGroups.Data.Trail;
 using ClawGroups.Data.WorkItems;
 
 namespace ClawGroups.Coordinator.WorkItems;
@@ -13,9 +13,12 @@ namespace ClawGroups.Coordinator.WorkItems;
 /// </summary>
 public static class RoutingHold
 {
-    public static void Hold(ClawDbContext context, WorkItem item, double confidence, IReadOnlyList<RoutingCandidateView> candidates, DateTimeOffset now)
+    /// <summary>
+    /// Holds <paramref name="item"/> with its best <paramref name="candidates"/>: sets the hold's columns (the caller writes
+    /// them) and returns the trail's question, or null when it is the question the item was already held with.
+    /// </summary>
+    public static TrailEvent? Hold(WorkItem item, double confidence, IReadOnlyList<RoutingCandidateView> candidates, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(candidates);
         var rounded = Math.Round(confidence, 3);
@@ -24,13 +27,10 @@ public static class RoutingHold
         var unchanged = item.RoutingHeldAt is not null && item.RoutingConfidence == rounded
                         && Candidates(item).Select(c => (c.MemberId, c.Affinity)).SequenceEqual(candidates.Select(c => (c.MemberId, c.Affinity)));
         (item.RoutingHeldAt, item.RoutingConfidence, item.RoutingCandidatesJson, item.UpdatedAt) = (now, rounded, question, now);
-        if (unchanged)
-        {
-            // Judged again (a member joined) and still the same question: not news for the trail.
-            return;
-        }
-
-        context.AddTrailEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.NeedsRouting, now, new { confidence = rounded, candidates }, item.Id);
+        // Judged again (a member joined) and still the same question: not news for the trail.
+        return unchanged
+            ? null
+            : TrailExtensions.NewEvent(item.GroupId, Caller.Coordinator, TrailEventTypes.NeedsRouting, now, new { confidence = rounded, candidates }, item.Id);
     }
 
     /// <summary>The candidates the item was held with, best first; none when it is not held.</summary>

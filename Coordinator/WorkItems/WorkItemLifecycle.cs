@@ -192,6 +192,58 @@ public sealed class WorkItemLifecycle(
             throw;
         }
 
+        Signal();
+    }
+
+    /// <summary>
+    /// Commits the unit of work together with what <paramref name="writeBeside"/> writes past the change tracker (set-based),
+    /// in one transaction, then signals the jobs, once the commit has made it all visible. When <paramref name="writeBeside"/>
+    /// returns false (what it meant to write changed under it), nothing is committed and false is returned; the context's
+    /// tracked entities are then no guide to the database, and the caller starts again with a new one.
+    /// </summary>
+    public async Task<bool> SaveWithAsync(Func<CancellationToken, Task<bool>> writeBeside, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writeBeside);
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+        bool written;
+        try
+        {
+            await Goals.SubItemEscalation.NoteWaitingAsync(context, Now, cancellationToken);
+            await context.SaveChangesAsync(cancellationToken);
+            written = await writeBeside(cancellationToken);
+        }
+        catch
+        {
+            // Rolled back explicitly, not only by disposal: the live capture hears of a rollback and drops what it held for
+            // the commit (LiveChangeCommitWatch). Nothing was committed, so nothing is signalled.
+            await transaction.RollbackAsync(CancellationToken.None);
+            Reset();
+            throw;
+        }
+
+        if (!written)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            Reset();
+            return false;
+        }
+
+        try
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            Reset();
+            throw;
+        }
+
+        Signal();
+        return true;
+    }
+
+    private void Signal()
+    {
         if (_dueMessages.Count > 0)
         {
             signals.MessagesDue(_dueMessages.ToList());
