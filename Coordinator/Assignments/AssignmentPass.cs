@@ -169,7 +169,7 @@ public sealed partial class AssignmentPass(
 
         var holds = HoldForPeople(groupId, items, agents, contenders, heldMatches, reasons.Skip(offerMatches.Count + runnerUpMatches.Count).ToList());
         EstimateDurations(skillModel, offerMatches.Select(m => m.Item).ToList(), items, texts, cancellationToken);
-        var offers = new PassOffers(context, lifecycle);
+        var offers = new PassOffers(context, lifecycle, holds);
         foreach (var ((candidate, reason), weighed) in chosen.Zip(reasons.Take(offerMatches.Count)).Zip(shown))
         {
             var (item, agent) = (items[candidate.Item], openAgents[candidate.Agent]);
@@ -191,7 +191,7 @@ public sealed partial class AssignmentPass(
         await offers.AnnounceAsync(cancellationToken);
         clock.Lap("offers");
 
-        if (!await offers.CommitAsync(holds, cancellationToken))
+        if (!await offers.CommitAsync(cancellationToken))
         {
             // Another worker's pass moved some of these items first.
             LogLostRace(logger, groupId);

@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Live;
+using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Trail;
@@ -50,8 +51,8 @@ internal sealed class PassHolds(Guid groupId)
             return false;
         }
 
-        var questions = await context.InsertRowsAsync(_questions, cancellationToken);
-        LiveChangeCapture.Written(context, _held.Select(w => LiveChange.WorkItem(groupId, w.Id)).Concat(questions.Select(id => LiveChange.Event(groupId, id))));
+        LiveChangeCapture.Written(context, _held.Select(w => LiveChange.WorkItem(groupId, w.Id)));
+        await TrailRows.InsertAsync(context, _questions, cancellationToken);
         return true;
     }
 }

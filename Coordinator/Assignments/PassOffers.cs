@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
@@ -9,11 +10,16 @@ namespace ClawGroups.Coordinator.Assignments;
 /// <summary>
 /// What the assignment pass and the reviewer pass do alike with the offers they make: each agent offered something joins
 /// the pass's optimistic check, every offer goes out with the item's whole view, and the pass commits as one or not at all.
+/// With <paramref name="holds"/> (the assignment pass), the agents' check, the holds and the trail are written set-based
+/// beside the tracked offers, in the same transaction: at a cold pass's size, one statement each instead of one per row.
 /// </summary>
-internal sealed class PassOffers(ClawDbContext context, WorkItemLifecycle lifecycle)
+internal sealed class PassOffers(ClawDbContext context, WorkItemLifecycle lifecycle, PassHolds? holds = null)
 {
+    private static readonly string[] ClaimColumns = [nameof(Agent.Status)];
+
     private readonly List<(WorkItem Item, Agent Agent)> _offers = [];
     private readonly HashSet<Guid> _claimed = [];
+    private readonly List<Agent> _claimedAgents = [];
 
     public int Count => _offers.Count;
 
@@ -25,7 +31,14 @@ internal sealed class PassOffers(ClawDbContext context, WorkItemLifecycle lifecy
         {
             // Two passes that each give the last free slot of one agent to different items conflict on the agent's row,
             // and only one commits.
-            context.Agents.Attach(agent).Property(a => a.Status).IsModified = true;
+            if (holds is null)
+            {
+                context.Agents.Attach(agent).Property(a => a.Status).IsModified = true;
+            }
+            else
+            {
+                _claimedAgents.Add(agent);
+            }
         }
 
         _offers.Add((item, agent));
@@ -47,13 +60,17 @@ internal sealed class PassOffers(ClawDbContext context, WorkItemLifecycle lifecy
         try
         {
             // Every slot this pass fills stays empty until it commits: its save goes before the agents' reports queued for
-            // the embedded database's one writer.
+            // the embedded database's one writer (and its set-based writes with it: the gate is held from the transaction's start).
             using (WritePriority.Ahead())
             {
-                await lifecycle.SaveAsync(cancellationToken);
-            }
+                if (holds is null)
+                {
+                    await lifecycle.SaveAsync(cancellationToken);
+                    return true;
+                }
 
-            return true;
+                return await lifecycle.SaveWithAsync(WriteBesideAsync, cancellationToken);
+            }
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -62,23 +79,19 @@ internal sealed class PassOffers(ClawDbContext context, WorkItemLifecycle lifecy
         }
     }
 
-    /// <summary>Commits the pass with the items it holds for a person, in one transaction; false as <see cref="CommitAsync(CancellationToken)"/>.</summary>
-    public async Task<bool> CommitAsync(PassHolds holds, CancellationToken cancellationToken)
+    /// <summary>The agents' claims, each matched on the version the pass read (as a tracked save of their status would be), then the holds.</summary>
+    private async Task<bool> WriteBesideAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(holds);
-        if (holds.Count == 0)
+        if (_claimedAgents.Count > 0)
         {
-            return await CommitAsync(cancellationToken);
+            if (await context.UpdateRowsAsync(_claimedAgents, ClaimColumns, cancellationToken) != _claimedAgents.Count)
+            {
+                return false;
+            }
+
+            LiveChangeCapture.Written(context, _claimedAgents.Select(a => LiveChange.Agent(a.GroupId, a.Id)));
         }
 
-        try
-        {
-            return await lifecycle.SaveWithAsync(ct => holds.WriteAsync(context, ct), cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // The next pass starts from the new state.
-            return false;
-        }
+        return await holds!.WriteAsync(context, cancellationToken);
     }
 }

@@ -197,9 +197,10 @@ public sealed class WorkItemLifecycle(
 
     /// <summary>
     /// Commits the unit of work together with what <paramref name="writeBeside"/> writes past the change tracker (set-based),
-    /// in one transaction, then signals the jobs, once the commit has made it all visible. When <paramref name="writeBeside"/>
-    /// returns false (what it meant to write changed under it), nothing is committed and false is returned; the context's
-    /// tracked entities are then no guide to the database, and the caller starts again with a new one.
+    /// in one transaction, then signals the jobs, once the commit has made it all visible; the unit's trail events go in one
+    /// statement too (<see cref="TrailRows"/>). For units of thousands of rows, such as a cold assignment pass. When
+    /// <paramref name="writeBeside"/> returns false (what it meant to write changed under it), nothing is committed and false
+    /// is returned; the context's tracked entities are then no guide to the database, and the caller starts again with a new one.
     /// </summary>
     public async Task<bool> SaveWithAsync(Func<CancellationToken, Task<bool>> writeBeside, CancellationToken cancellationToken)
     {
@@ -209,8 +210,12 @@ public sealed class WorkItemLifecycle(
         try
         {
             await Goals.SubItemEscalation.NoteWaitingAsync(context, Now, cancellationToken);
-            await context.SaveChangesAsync(cancellationToken);
             written = await writeBeside(cancellationToken);
+            if (written)
+            {
+                await TrailRows.InsertTrackedAsync(context, cancellationToken);
+                await context.SaveChangesAsync(cancellationToken);
+            }
         }
         catch
         {

@@ -40,7 +40,8 @@ internal static class AssignmentPassBenchmark
     /// <summary>Each pass's commands and statements on standard error when CLAW_PASS_COMMANDS=1 (CommandCensus).</summary>
     private static readonly bool CountCommands = Environment.GetEnvironmentVariable("CLAW_PASS_COMMANDS") == "1";
 
-    public static async Task<int> RunAsync(TextWriter output, bool small)
+    /// <param name="only">One row of the table (<c>greedy</c>, <c>optimal</c> or <c>holds-off</c>), or all of them when null.</param>
+    public static async Task<int> RunAsync(TextWriter output, bool small, string? only = null)
     {
         var areas = SkillArea.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Corpus", "areas.txt")));
         var (agents, items) = small ? (30, 400) : (300, 4_000);
@@ -51,7 +52,8 @@ internal static class AssignmentPassBenchmark
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"assignment pass with the database round trip: {agents} agents × {items} ready items (PostgreSQL, served MoE model, kept readings)"));
         output.WriteLine("| solver | seed ms | cold pass ms | offers | held | steady pass p50 ms | max ms | offers per steady pass | kept words, bytes per item |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (solver, holds) in new[] { (AssignmentSolver.Greedy, true), (AssignmentSolver.Optimal, true), (AssignmentSolver.Optimal, false) })
+        var rows = new[] { ("greedy", AssignmentSolver.Greedy, true), ("optimal", AssignmentSolver.Optimal, true), ("holds-off", AssignmentSolver.Optimal, false) };
+        foreach (var (_, solver, holds) in rows.Where(r => only is null || r.Item1 == only))
         {
             await MeasureAsync(output, areas, models, solver, holds, agents, items, SteadyRounds);
         }

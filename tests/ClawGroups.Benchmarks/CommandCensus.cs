@@ -14,6 +14,7 @@ internal sealed partial class CommandCensus : DbCommandInterceptor
 {
     private readonly Dictionary<string, int> _statements = [];
     private TimeSpan _answering;
+    private readonly List<(TimeSpan Took, string Command)> _slowest = [];
 
     public int Commands { get; private set; }
 
@@ -21,6 +22,7 @@ internal sealed partial class CommandCensus : DbCommandInterceptor
     {
         _statements.Clear();
         _answering = TimeSpan.Zero;
+        _slowest.Clear();
         Commands = 0;
     }
 
@@ -55,6 +57,12 @@ internal sealed partial class CommandCensus : DbCommandInterceptor
             line.Append(CultureInfo.InvariantCulture, $" {kind} {count};");
         }
 
+        line.Append(" slowest:");
+        foreach (var (took, command) in _slowest.OrderByDescending(s => s.Took).Take(3))
+        {
+            line.Append(CultureInfo.InvariantCulture, $" {took.TotalMilliseconds:F0} ms {command};");
+        }
+
         return line.ToString();
     }
 
@@ -62,6 +70,8 @@ internal sealed partial class CommandCensus : DbCommandInterceptor
     {
         Commands++;
         _answering += eventData.Duration;
+        _slowest.Add((eventData.Duration, string.Create(CultureInfo.InvariantCulture,
+            $"({command.CommandText.Length:N0} chars, {command.Parameters.Count:N0} parameters, {command.CommandText[..Math.Min(40, command.CommandText.Length)].ReplaceLineEndings(" ")}…)")));
         // EF Core ends each statement of a batch with a semicolon at the end of its line.
         foreach (var statement in StatementEnd().Split(command.CommandText).Where(s => !string.IsNullOrWhiteSpace(s)))
         {
