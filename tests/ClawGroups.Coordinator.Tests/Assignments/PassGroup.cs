@@ -4,6 +4,7 @@ using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
 using ClawGroups.Data.Groups;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;
@@ -68,6 +69,12 @@ internal sealed class PassGroup(TestDatabase database, Guid groupId)
     public async Task<int> RunPassAsync(ISkillModel model, CoordinatorOptions? options = null)
     {
         await using var context = database.NewContext();
+        return await RunPassAsync(model, context, options);
+    }
+
+    /// <summary>One pass on <paramref name="context"/> (one with the live capture, say).</summary>
+    public async Task<int> RunPassAsync(ISkillModel model, ClawDbContext context, CoordinatorOptions? options = null)
+    {
         var time = TimeProvider.System;
         var lifecycle = new WorkItemLifecycle(context, time, NoWorkSignals.Instance);
         var pass = new AssignmentPass(context, lifecycle, new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance), Judgements, Readings,

@@ -1,0 +1,87 @@
+using ClawGroups.Data.Database;
+using ClawGroups.Data.Trail;
+using ClawGroups.Data.WorkItems;
+using ClawGroups.Testing.Databases;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Data.Tests;
+
+/// <summary>Many rows in one statement write what tracked saves would, and lose races as tracked saves do.</summary>
+public sealed class RowsInOneStatementTests
+{
+    [Theory]
+    [MemberData(nameof(ProviderData.Both), MemberType = typeof(ProviderData))]
+    public async Task Rows_are_updated_only_where_the_version_read_still_stands_and_their_version_moves_on(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var graph = await SeedAsync(database);
+        await using var context = database.NewContext();
+        var read = await context.WorkItems.AsNoTracking().Where(w => w.GroupId == graph.Group.Id).OrderBy(w => w.Title).ToListAsync();
+        await using (var meanwhile = database.NewContext())
+        {
+            var changed = await meanwhile.WorkItems.SingleAsync(w => w.Id == graph.Design.Id);
+            changed.Title = "Design, edited";
+            await meanwhile.SaveChangesAsync();
+        }
+
+        var heldAt = SampleGraph.Now.AddMinutes(5);
+        foreach (var item in read)
+        {
+            (item.RoutingHeldAt, item.RoutingConfidence, item.RoutingCandidatesJson, item.UpdatedAt) = (heldAt, 0.012, $"[\"{item.Title}\"]", heldAt);
+        }
+
+        var matched = await context.UpdateRowsAsync(read,
+            [nameof(WorkItem.RoutingHeldAt), nameof(WorkItem.RoutingConfidence), nameof(WorkItem.RoutingCandidatesJson), nameof(WorkItem.UpdatedAt)], CancellationToken.None);
+
+        Assert.Equal(1, matched);
+        await using var reader = database.NewContext();
+        var build = await reader.WorkItems.SingleAsync(w => w.Id == graph.Build.Id);
+        Assert.Equal((heldAt, 0.012, "[\"Build the checkout\"]", heldAt), (build.RoutingHeldAt!.Value, build.RoutingConfidence!.Value, build.RoutingCandidatesJson, build.UpdatedAt));
+        Assert.Equal(read.Single(w => w.Id == graph.Build.Id).Version + 1, build.Version);
+        var design = await reader.WorkItems.SingleAsync(w => w.Id == graph.Design.Id);
+        Assert.Null(design.RoutingHeldAt);
+        Assert.Equal("Design, edited", design.Title);
+    }
+
+    [Theory]
+    [MemberData(nameof(ProviderData.Both), MemberType = typeof(ProviderData))]
+    public async Task Inserted_rows_read_back_as_written_and_every_id_the_database_gave_comes_back(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var graph = await SeedAsync(database);
+        // More rows than one statement's parameters hold, so that the write takes two statements.
+        var events = Enumerable.Range(0, 4_500).Select(i => new TrailEvent
+        {
+            GroupId = graph.Group.Id, WorkItemId = i % 2 == 0 ? graph.Design.Id : null, AgentId = i % 3 == 0 ? graph.Agent.Id : null,
+            At = SampleGraph.Now.AddSeconds(i), ActorKind = MemberKind.Coordinator, Type = "work.needs-routing",
+            DataJson = $"{{\"n\":{i}}}",
+        }).ToList();
+        await using var context = database.NewContext();
+
+        var ids = await context.InsertRowsAsync(events, CancellationToken.None);
+
+        await using var reader = database.NewContext();
+        var stored = await reader.TrailEvents.Where(e => e.Type == "work.needs-routing").ToListAsync();
+        Assert.Equal(stored.Select(e => e.Id).Order(), ids.Order());
+        Assert.Equal(events.Count, ids.Distinct().Count());
+        var byData = stored.ToDictionary(e => e.DataJson);
+        Assert.All(events, written =>
+        {
+            var read = byData[written.DataJson];
+            Assert.Equal((written.GroupId, written.WorkItemId, written.AgentId, written.At, written.ActorKind, written.ActorId, written.Type),
+                (read.GroupId, read.WorkItemId, read.AgentId, read.At, read.ActorKind, read.ActorId, read.Type));
+        });
+    }
+
+    private static async Task<SampleGraph> SeedAsync(TestDatabase database)
+    {
+        var graph = SampleGraph.Create();
+        await using var setup = database.NewContext();
+        setup.Users.Add(graph.User);
+        setup.Groups.Add(graph.Group);
+        setup.Agents.Add(graph.Agent);
+        setup.WorkItems.AddRange(graph.Design, graph.Build);
+        await setup.SaveChangesAsync();
+        return graph;
+    }
+}
