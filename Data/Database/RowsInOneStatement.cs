@@ -33,6 +33,12 @@ public static class RowsInOneStatement
         var key = entity.FindPrimaryKey()?.Properties is [var only] && only.ValueGenerated.HasFlag(ValueGenerated.OnAdd) && only.ClrType == typeof(long)
             ? only
             : throw new InvalidOperationException($"{typeof(TEntity).Name} has no single store-generated long key to return.");
+        if (entity.GetComplexProperties().Any() || entity.GetNavigations().Any(n => n.TargetEntityType.IsOwned()))
+        {
+            // Their columns are not the entity's own properties: a row written from these would leave them out.
+            throw new InvalidOperationException($"{typeof(TEntity).Name} has complex or owned parts; write its rows with EF.");
+        }
+
         var written = entity.GetProperties().Where(p => p != key).ToList();
         var sql = db.GetService<ISqlGenerationHelper>();
         var columns = string.Join(", ", written.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
