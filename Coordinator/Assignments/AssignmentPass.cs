@@ -160,16 +160,24 @@ public sealed partial class AssignmentPass(
         var reasons = RoutingReason.ForMatches(skillModel, explaining, profiles, contenders, reasoned, cancellationToken);
         var shown = OfferCandidates.Shown(chosen, shortlists, openAgents, reasons);
         clock.Lap("reasons");
-        // Only the offered items are read whole and tracked; the held ones are written set-based from the lean reads (PassHolds).
-        if (!await ReadyItems.TrackWholeAsync(context, items, offerMatches.Select(m => m.Item).ToList(), cancellationToken))
+        // The offered items are read whole and tracked; the held ones too, unless the pass is large enough to write them set-based
+        // from the lean reads (PassHolds).
+        var setBased = held.Count + offerMatches.Count >= options.CurrentValue.SetBasedPassWritesFrom;
+        var tracked = setBased ? offerMatches.Select(m => m.Item) : held.Concat(offerMatches.Select(m => m.Item));
+        if (!await ReadyItems.TrackWholeAsync(context, items, tracked.Distinct().ToList(), cancellationToken))
         {
             LogLostRace(logger, groupId);
             return 0;
         }
 
         var holds = HoldForPeople(groupId, items, agents, contenders, heldMatches, reasons.Skip(offerMatches.Count + runnerUpMatches.Count).ToList());
+        if (!setBased)
+        {
+            holds.Track(context);
+        }
+
         EstimateDurations(skillModel, offerMatches.Select(m => m.Item).ToList(), items, texts, cancellationToken);
-        var offers = new PassOffers(context, lifecycle, holds);
+        var offers = new PassOffers(context, lifecycle, setBased ? holds : null);
         foreach (var ((candidate, reason), weighed) in chosen.Zip(reasons.Take(offerMatches.Count)).Zip(shown))
         {
             var (item, agent) = (items[candidate.Item], openAgents[candidate.Agent]);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ClawGroups.Coordinator.Cluster;
+using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Data.Agents;
@@ -12,12 +13,20 @@ using Microsoft.EntityFrameworkCore;
 namespace ClawGroups.Coordinator.Tests.Assignments;
 
 /// <summary>
-/// A pass writes its holds, its agents' claims and its trail set-based (PassHolds, PassOffers, TrailRows): live clients hear
-/// of every row as they heard of tracked saves, versions move as tracked saves move them, and a pass that finds any of those
-/// rows changed under it still writes nothing at all.
+/// A large pass writes its holds, its agents' claims and its trail set-based (PassHolds, PassOffers, TrailRows), a small one
+/// as tracked saves (<see cref="CoordinatorOptions.SetBasedPassWritesFrom"/>). Either way live clients hear of every row,
+/// each version moves on once, and a pass that finds any of those rows changed under it writes nothing at all.
 /// </summary>
-public sealed class SetBasedPassWriteTests
+public sealed class PassWriteTests
 {
+    public static TheoryData<DatabaseProvider, bool> ProvidersAndWrites => new()
+    {
+        { DatabaseProvider.Postgres, true }, { DatabaseProvider.Postgres, false }, { DatabaseProvider.Sqlite, true }, { DatabaseProvider.Sqlite, false },
+    };
+
+    /// <summary>Every pass set-based, or none: this test group's passes write two rows.</summary>
+    private static CoordinatorOptions Writing(bool setBased) => new() { SetBasedPassWritesFrom = setBased ? 0 : 1_000 };
+
     /// <summary>"kube" and "ops" fit pod work almost equally (the pods are held); "pixel" fits the form clearly best (offered).</summary>
     private static ScriptedSkillModel Model(Action? whileScoring = null)
     {
@@ -44,16 +53,15 @@ public sealed class SetBasedPassWriteTests
     }
 
     [Theory]
-    [InlineData(DatabaseProvider.Postgres)]
-    [InlineData(DatabaseProvider.Sqlite)]
-    public async Task Live_clients_hear_of_every_row_the_pass_writes_once_it_commits_and_each_version_moves_on_once(DatabaseProvider provider)
+    [MemberData(nameof(ProvidersAndWrites))]
+    public async Task Live_clients_hear_of_every_row_the_pass_writes_once_it_commits_and_each_version_moves_on_once(DatabaseProvider provider, bool setBased)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var (group, pods, form, pixel) = await SeedAsync(database);
         var announced = new RecordingBus();
         await using var context = ContextWithCapture(database, announced);
 
-        var offered = await group.RunPassAsync(Model(), context);
+        var offered = await group.RunPassAsync(Model(), context, Writing(setBased));
 
         Assert.Equal(1, offered);
         await using var reader = database.NewContext();
@@ -74,9 +82,8 @@ public sealed class SetBasedPassWriteTests
     }
 
     [Theory]
-    [InlineData(DatabaseProvider.Postgres)]
-    [InlineData(DatabaseProvider.Sqlite)]
-    public async Task A_pass_that_finds_an_item_it_holds_changed_under_it_writes_nothing_and_offers_nothing(DatabaseProvider provider)
+    [MemberData(nameof(ProvidersAndWrites))]
+    public async Task A_pass_that_finds_an_item_it_holds_changed_under_it_writes_nothing_and_offers_nothing(DatabaseProvider provider, bool setBased)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var (group, pods, form, _) = await SeedAsync(database);
@@ -85,7 +92,8 @@ public sealed class SetBasedPassWriteTests
 
         // A person edits the pods while the pass weighs them.
         var offered = await group.RunPassAsync(Model(whileScoring: () => Change(database, c => c.WorkItems.Where(w => w.Id == pods.Id)
-            .ExecuteUpdate(set => set.SetProperty(w => w.Title, "Restart the stuck pods, edited").SetProperty(w => w.Version, w => w.Version + 1)))), context);
+            .ExecuteUpdate(set => set.SetProperty(w => w.Title, "Restart the stuck pods, edited").SetProperty(w => w.Version, w => w.Version + 1)))), context,
+            Writing(setBased));
 
         Assert.Equal(0, offered);
         await AssertNothingWrittenAsync(database, group.GroupId, pods.Id, form.Id);
@@ -93,9 +101,8 @@ public sealed class SetBasedPassWriteTests
     }
 
     [Theory]
-    [InlineData(DatabaseProvider.Postgres)]
-    [InlineData(DatabaseProvider.Sqlite)]
-    public async Task A_pass_that_finds_an_agent_it_offers_to_changed_under_it_writes_nothing_and_offers_nothing(DatabaseProvider provider)
+    [MemberData(nameof(ProvidersAndWrites))]
+    public async Task A_pass_that_finds_an_agent_it_offers_to_changed_under_it_writes_nothing_and_offers_nothing(DatabaseProvider provider, bool setBased)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var (group, pods, form, pixel) = await SeedAsync(database);
@@ -104,7 +111,7 @@ public sealed class SetBasedPassWriteTests
 
         // Another pass gives pixel's last slot away while this one weighs it (its claim moves the agent's version).
         var offered = await group.RunPassAsync(Model(whileScoring: () => Change(database, c => c.Agents.Where(a => a.Id == pixel.Id)
-            .ExecuteUpdate(set => set.SetProperty(a => a.Version, a => a.Version + 1)))), context);
+            .ExecuteUpdate(set => set.SetProperty(a => a.Version, a => a.Version + 1)))), context, Writing(setBased));
 
         Assert.Equal(0, offered);
         await AssertNothingWrittenAsync(database, group.GroupId, pods.Id, form.Id);
