@@ -219,8 +219,8 @@ public sealed class WorkItemLifecycle(
         }
         catch
         {
-            // Rolled back explicitly, not only by disposal: the live capture hears of a rollback and drops what it held for
-            // the commit (LiveChangeCommitWatch). Nothing was committed, so nothing is signalled.
+            // Rolled back here, not left to disposal: what the live capture held for the commit is dropped at once
+            // (LiveChangeCommitWatch). Nothing was committed, so nothing is signalled.
             await transaction.RollbackAsync(CancellationToken.None);
             Reset();
             throw;
