@@ -1,7 +1,5 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ClawGroups.Data.Database;
@@ -11,7 +9,8 @@ namespace ClawGroups.Data.Database;
 /// statement, whether the row is new — no read before the insert, and no failed save on a repeat, which EF would log as an
 /// error although the repeat is expected (PostgreSQL makes a second insert wait for a concurrent first one to commit). EF has
 /// no "insert unless present". The statement is written from the model, so its table, columns and value conversions (SQLite
-/// keeps times as numbers and ids as text) are the ones a tracked insert would use.
+/// keeps times as numbers and ids as text) are the ones a tracked insert would use: it is <see cref="RowsInOneStatement"/>'s
+/// writing of rows, for one row.
 /// </summary>
 public static class InsertUnlessPresent
 {
@@ -21,27 +20,12 @@ public static class InsertUnlessPresent
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(row);
-        var entity = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var (entity, table) = RowsInOneStatement.TableOf<TEntity>(db);
+        var properties = entity.GetProperties().ToList();
         var sql = db.GetService<ISqlGenerationHelper>();
-        // A command only to make parameters of the provider's kind; the statement runs on a command of EF's.
-        await using var parameterSource = db.Database.GetDbConnection().CreateCommand();
-        var columns = new List<string>();
-        var placeholders = new List<string>();
-        var parameters = new List<DbParameter>();
-        foreach (var property in entity.GetProperties())
-        {
-            var name = $"p{parameters.Count}";
-            var clr = property.PropertyInfo
-                      ?? throw new InvalidOperationException($"{typeof(TEntity).Name}.{property.Name} is not a CLR property; write the row with EF.");
-            var value = clr.GetValue(row);
-            columns.Add(sql.DelimitIdentifier(property.GetColumnName(table)!));
-            placeholders.Add(sql.GenerateParameterNamePlaceholder(name));
-            parameters.Add(property.GetRelationalTypeMapping().CreateParameter(parameterSource, name, value, property.IsNullable));
-        }
-
-        var statement = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns)}) "
-                        + $"VALUES ({string.Join(", ", placeholders)}) ON CONFLICT DO NOTHING";
+        var (values, parameters) = RowsInOneStatement.Values(db, properties, [row]);
+        var statement = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({RowsInOneStatement.Columns(sql, properties, table)}) "
+                        + $"VALUES {values} ON CONFLICT DO NOTHING";
         return await db.Database.ExecuteSqlRawAsync(statement, parameters, cancellationToken) == 1;
     }
 }

@@ -41,7 +41,7 @@ public static class RowsInOneStatement
 
         var written = entity.GetProperties().Where(p => p != key).ToList();
         var sql = db.GetService<ISqlGenerationHelper>();
-        var columns = string.Join(", ", written.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
+        var columns = Columns(sql, written, table);
         var keys = new List<long>(rows.Count);
         foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / written.Count)))
         {
@@ -92,14 +92,18 @@ public static class RowsInOneStatement
         return matched;
     }
 
-    private static (IEntityType Entity, StoreObjectIdentifier Table) TableOf<TEntity>(ClawDbContext db)
+    internal static (IEntityType Entity, StoreObjectIdentifier Table) TableOf<TEntity>(ClawDbContext db)
     {
         var entity = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
         return (entity, StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema()));
     }
 
+    /// <summary>The delimited column names of <paramref name="properties"/>, comma-separated, in their order.</summary>
+    internal static string Columns(ISqlGenerationHelper sql, IEnumerable<IProperty> properties, StoreObjectIdentifier table)
+        => string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
+
     /// <summary><c>(@p0, @p1), (@p2, @p3), …</c> and their parameters, each made by its property's type mapping.</summary>
-    private static (string Values, List<DbParameter> Parameters) Values<TEntity>(ClawDbContext db, IReadOnlyList<IProperty> properties, IEnumerable<TEntity> rows)
+    internal static (string Values, List<DbParameter> Parameters) Values<TEntity>(ClawDbContext db, IReadOnlyList<IProperty> properties, IEnumerable<TEntity> rows)
     {
         var sql = db.GetService<ISqlGenerationHelper>();
         var mappings = properties.Select(p => (
