@@ -32,7 +32,7 @@ public sealed partial class WriteGateReport(SqliteWriteGate gate, ILogger<WriteG
                 if (interval.Turns > 0)
                 {
                     LogInterval(logger, Interval.TotalSeconds, interval.Turns, interval.Held / Interval, interval.Waits,
-                        interval.Waits == 0 ? 0 : interval.Waited.TotalMilliseconds / interval.Waits, interval.MostWaiting);
+                        interval.Waits == 0 ? 0 : interval.Waited.TotalMilliseconds / interval.Waits, interval.MostWaiting, interval.HandedOver / Interval);
                 }
             }
         }
@@ -43,6 +43,6 @@ public sealed partial class WriteGateReport(SqliteWriteGate gate, ILogger<WriteG
     }
 
     [LoggerMessage(Level = LogLevel.Debug,
-        Message = "SQLite write gate over {Seconds} s: {Turns} turns, held {HeldShare:P0} of the time; {Waits} waited, {MeanWaitMs:F1} ms on average; at most {MostWaiting} waiting")]
-    private static partial void LogInterval(ILogger logger, double seconds, long turns, double heldShare, long waits, double meanWaitMs, int mostWaiting);
+        Message = "SQLite write gate over {Seconds} s: {Turns} turns, held {HeldShare:P0} of the time; {Waits} waited, {MeanWaitMs:F1} ms on average; at most {MostWaiting} waiting; handed over and not yet running {HandedOverShare:P0} of the time")]
+    private static partial void LogInterval(ILogger logger, double seconds, long turns, double heldShare, long waits, double meanWaitMs, int mostWaiting, double handedOverShare);
 }

@@ -20,6 +20,7 @@ public sealed class WriteTurns
     private long _heldSince;
     private long _waits;
     private long _waitedTicks;
+    private long _handOverTicks;
     private int _mostWaiting;
 
     /// <summary>The turns taken so far, how long they were held, and how long writers waited for them.</summary>
@@ -32,7 +33,8 @@ public sealed class WriteTurns
                 var held = _heldTicks + (_taken ? Stopwatch.GetTimestamp() - _heldSince : 0);
                 var most = _mostWaiting;
                 _mostWaiting = _ahead.Count + _ordinary.Count;
-                return new WriteGateStatistics(_turns, Stopwatch.GetElapsedTime(0, held), _waits, Stopwatch.GetElapsedTime(0, _waitedTicks), most);
+                return new WriteGateStatistics(_turns, Stopwatch.GetElapsedTime(0, held), _waits, Stopwatch.GetElapsedTime(0, _waitedTicks), most,
+                    Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _handOverTicks)));
             }
         }
     }
@@ -55,12 +57,13 @@ public sealed class WriteTurns
     /// <summary>Waits for the turn; false when <paramref name="timeout"/> passed first.</summary>
     public async Task<bool> WaitAsync(bool ahead, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var waiter = Join(ahead)?.Turn;
-        if (waiter is null)
+        var joined = Join(ahead);
+        if (joined is null)
         {
             return true;
         }
 
+        var waiter = joined.Turn;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         // Giving up and being handed the turn can race: whichever completes the waiter first wins, so a turn handed over is
@@ -69,6 +72,7 @@ public sealed class WriteTurns
         {
             if (await waiter.Task)
             {
+                Interlocked.Add(ref _handOverTicks, Stopwatch.GetTimestamp() - joined.HandedAt);
                 return true;
             }
         }
@@ -109,6 +113,7 @@ public sealed class WriteTurns
                 // Counted as handed over; undone below if this one gave up already.
                 Take(now);
                 waited = now - next.JoinedAt;
+                next.HandedAt = now;
                 (_waits, _waitedTicks) = (_waits + 1, _waitedTicks + waited);
             }
 
@@ -152,5 +157,9 @@ public sealed class WriteTurns
         _turns++;
     }
 
-    private sealed record Waiter(TaskCompletionSource<bool> Turn, long JoinedAt);
+    private sealed record Waiter(TaskCompletionSource<bool> Turn, long JoinedAt)
+    {
+        /// <summary>When the turn was handed to this writer; it holds the turn from then, running or not.</summary>
+        public long HandedAt;
+    }
 }

@@ -112,6 +112,7 @@ public sealed class WriteTurnsTests
         Assert.Equal(1, end.Waits);
         Assert.InRange(end.Waited, TimeSpan.FromMilliseconds(40), Long);
         Assert.InRange(end.Held, end.Waited, Long); // the first turn was held all the while the second writer waited
+        Assert.InRange(end.HandedOver, TimeSpan.Zero, end.Held); // handed over is part of held
     }
 
     private static async Task TakeTurnAsync(WriteTurns turns, string name, bool ahead, List<string> order)
