@@ -41,35 +41,38 @@ internal static class AssignmentPassBenchmark
     private static readonly bool CountCommands = Environment.GetEnvironmentVariable("CLAW_PASS_COMMANDS") == "1";
 
     /// <param name="only">One row of the table (<c>greedy</c>, <c>optimal</c> or <c>holds-off</c>), or all of them when null.</param>
-    public static async Task<int> RunAsync(TextWriter output, bool small, string? only = null)
+    /// <param name="setBasedFrom"><c>Coordinator:SetBasedPassWritesFrom</c> for the passes; the option's default when null.</param>
+    public static async Task<int> RunAsync(TextWriter output, bool small, string? only = null, int? setBasedFrom = null)
     {
         var areas = SkillArea.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Corpus", "areas.txt")));
         var (agents, items) = small ? (30, 400) : (300, 4_000);
         using var moe = MoeSkillModel.Load(SkillModelFiles.DefaultFolder());
         var models = new SkillModels(moe);
         // Warm-up: JIT and the server's caches, so the first solver measured is not charged for them.
-        await MeasureAsync(TextWriter.Null, areas, models, AssignmentSolver.Greedy, holds: true, 30, 400, rounds: 1);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"assignment pass with the database round trip: {agents} agents × {items} ready items (PostgreSQL, served MoE model, kept readings)"));
+        var setBased = setBasedFrom ?? new CoordinatorOptions().SetBasedPassWritesFrom;
+        await MeasureAsync(TextWriter.Null, areas, models, AssignmentSolver.Greedy, holds: true, 30, 400, rounds: 1, setBased);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"assignment pass with the database round trip: {agents} agents × {items} ready items (PostgreSQL, served MoE model, kept readings, set-based writes from {setBased} rows)"));
         output.WriteLine("| solver | seed ms | cold pass ms | offers | held | steady pass p50 ms | max ms | offers per steady pass | kept words, bytes per item |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var rows = new[] { ("greedy", AssignmentSolver.Greedy, true), ("optimal", AssignmentSolver.Optimal, true), ("holds-off", AssignmentSolver.Optimal, false) };
         foreach (var (_, solver, holds) in rows.Where(r => only is null || r.Item1 == only))
         {
-            await MeasureAsync(output, areas, models, solver, holds, agents, items, SteadyRounds);
+            await MeasureAsync(output, areas, models, solver, holds, agents, items, SteadyRounds, setBased);
         }
 
         return 0;
     }
 
     private static async Task MeasureAsync(
-        TextWriter output, IReadOnlyList<SkillArea> areas, SkillModels models, AssignmentSolver solver, bool holds, int agents, int items, int rounds)
+        TextWriter output, IReadOnlyList<SkillArea> areas, SkillModels models, AssignmentSolver solver, bool holds, int agents, int items, int rounds, int setBasedFrom)
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
         var seed = Stopwatch.StartNew();
         var synthetic = SyntheticGroup.Create(areas, agents, items + (rounds * NewPerRound), seed: 17);
         var groupId = await SeedAsync(database, synthetic with { Items = synthetic.Items[..items] }, models.Default);
         seed.Stop();
-        var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { Solver = solver, HeartbeatTimeoutSeconds = 3600, MinRoutingConfidence = holds ? new CoordinatorOptions().MinRoutingConfidence : 0 });
+        var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { Solver = solver, HeartbeatTimeoutSeconds = 3600, SetBasedPassWritesFrom = setBasedFrom, MinRoutingConfidence = holds ? new CoordinatorOptions().MinRoutingConfidence : 0 });
         var skillModels = new GroupSkillModels(models, NullLogger<GroupSkillModels>.Instance);
         var judgements = new ContenderCache();
         var readyItems = new ReadyItems();

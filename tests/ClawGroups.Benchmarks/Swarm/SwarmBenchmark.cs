@@ -86,6 +86,7 @@ internal static class SwarmBenchmark
         var running = swarm.Select(agent => agent.RunAsync(stopping.Token)).ToList();
         var rssBefore = app.ResidentBytes();
         var cpuBefore = app.ProcessorTime();
+        var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         var creating = preload ? Task.CompletedTask : CreateItemsAsync(human, group.Id, items, run);
 
@@ -123,6 +124,8 @@ internal static class SwarmBenchmark
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpu = app.ProcessorTime() - cpuBefore;
+        // The agents run in this process, on the same cores: what they cost is what the server could not have.
+        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore;
         var rssEnd = app.ResidentBytes();
         await stopping.CancelAsync();
         await Task.WhenAll(running);
@@ -146,7 +149,7 @@ internal static class SwarmBenchmark
 
         var done = items - notDone.Values.Sum();
 
-        Report(output, run, items, slots, elapsed, cpu, workingSamples, started);
+        Report(output, run, items, slots, elapsed, (cpu, clientCpu), workingSamples, started);
         output.WriteLine(Invariant($"server RSS MB: before items {Mb(rssBefore)}, peak {Mb(rssPeak)}, end {Mb(rssEnd)}"));
         output.WriteLine(Invariant($"items done on the server: {done} of {items} ({string.Join(", ", notDone.Select(pair => $"{pair.Value} {pair.Key}"))}); agents' results accepted: {run.FinishedCount}; offers received: {run.OfferCount}"));
         output.WriteLine(Invariant($"errors: {run.Calls.FailureCount} failed calls; server log {app.Errors} errors, {app.Warnings} warnings"));
@@ -157,7 +160,7 @@ internal static class SwarmBenchmark
         return done == items ? 0 : 1;
     }
 
-    private static void Report(TextWriter output, SwarmRun run, int items, int slots, TimeSpan elapsed, TimeSpan cpu, List<int> workingSamples, long started)
+    private static void Report(TextWriter output, SwarmRun run, int items, int slots, TimeSpan elapsed, (TimeSpan Server, TimeSpan Client) cpu, List<int> workingSamples, long started)
     {
         var finished = run.FinishedAt.Select(at => Stopwatch.GetElapsedTime(started, at).TotalSeconds).ToList();
         var overall = finished.Count / elapsed.TotalSeconds;
@@ -166,7 +169,7 @@ internal static class SwarmBenchmark
             : double.NaN;
         output.WriteLine();
         output.WriteLine(Invariant($"finished {finished.Count} items in {elapsed.TotalSeconds:0.0} s: {overall:0.0} items/s overall, {middle:0.0} items/s from 10 % to 90 %"));
-        output.WriteLine(Invariant($"slots working on average: {workingSamples.DefaultIfEmpty().Average() / slots:P1} of {slots}; server CPU {cpu.TotalSeconds:0} s = {cpu.TotalSeconds / elapsed.TotalSeconds:0.00} cores"));
+        output.WriteLine(Invariant($"slots working on average: {workingSamples.DefaultIfEmpty().Average() / slots:P1} of {slots}; server CPU {cpu.Server.TotalSeconds:0} s = {cpu.Server.TotalSeconds / elapsed.TotalSeconds:0.00} cores, {cpu.Server.TotalMilliseconds / Math.Max(1, finished.Count):0.0} ms an item finished; the agents' client (this process) {cpu.Client.TotalSeconds:0} s = {cpu.Client.TotalSeconds / elapsed.TotalSeconds:0.00} cores"));
         var refill = run.RefillMilliseconds;
         output.WriteLine(Invariant($"freed slot → next offer ({refill.Count} refills): p50 {P(refill, 0.5)} ms, p95 {P(refill, 0.95)} ms, p99 {P(refill, 0.99)} ms, max {P(refill, 1)} ms"));
         output.WriteLine();
