@@ -63,10 +63,12 @@ public sealed class CoordinatorOptions
     /// <summary>
     /// How many rows (items held for a person and offers) a pass writes before it writes its holds, its agents' claims and its
     /// trail set-based, one statement each, beside its tracked offers (PassOffers): a cold pass's ~3,500 rows were ~8,000
-    /// statements. Below it, EF's one batch costs fewer round trips than the set-based statements' four more. 0: always.
+    /// statements. 0, the default: always. A steady pass's ~50 rows saved and offered in a median 24.5 ms set-based against
+    /// 30 ms tracked (docs/PERFORMANCE.md, "A pass when little has changed"): the held items need not be read whole to be
+    /// tracked, which outweighs the few more statements. A larger value keeps small passes on tracked saves.
     /// </summary>
     [Range(0, 1_000_000)]
-    public int SetBasedPassWritesFrom { get; set; } = 200;
+    public int SetBasedPassWritesFrom { get; set; }
 
     /// <summary>Attempts an item gets before it fails and is escalated to the group's humans.</summary>
     [Range(1, 100)]
