@@ -55,7 +55,13 @@ public sealed class A2aDeliveryTests : IAsyncLifetime
         var taskId = await A2aGroup.WaitForTaskAsync(agent);
 
         agent.SetState(taskId, "TASK_STATE_WORKING", "Collecting the changes.");
-        var item = await group.WaitForStateAsync(itemId, "inProgress");
+        // A working task is the agent's accept and then its progress report, two saves: the item can be seen in progress
+        // between them, without the message yet, as after an agent's REST accept.
+        var item = await group.WaitForItemAsync(itemId,
+            item => item.GetProperty("state").GetString() == "inProgress"
+                && item.TryGetProperty("progress", out var progress) && progress.ValueKind == JsonValueKind.Object
+                && progress.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String,
+            $"work item {itemId} in progress with the task's status message");
 
         Assert.Equal("Collecting the changes.", item.GetProperty("progress").GetProperty("message").GetString());
         var sent = agent.Calls.First(c => c.Method == "SendMessage").Params;
