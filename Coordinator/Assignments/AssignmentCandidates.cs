@@ -135,8 +135,23 @@ public static class AssignmentCandidates
     }
 
     /// <summary>A member that stalled on this item, or that the item was steered away from, is not offered it again.</summary>
+    /// <remarks>
+    /// This and the checks below run for every pair a pass weighs (a cold pass: a million), so they loop instead of passing
+    /// lambdas: a lambda that captures the member or the skill is a new delegate on every call, and in the swarm benchmark
+    /// those delegates were a fifth of all the bytes the server allocated (docs/PERFORMANCE.md).
+    /// </remarks>
     private static bool Excluded(WorkItem item, Agent agent)
-        => item.Assignments.Any(a => (a.AgentId ?? a.UserId) == agent.Id && (a.Outcome == AssignmentOutcome.Stalled || a.SteeredAway));
+    {
+        foreach (var attempt in item.Assignments)
+        {
+            if ((attempt.AgentId ?? attempt.UserId) == agent.Id && (attempt.Outcome == AssignmentOutcome.Stalled || attempt.SteeredAway))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Steering away is a preference, not a ban (decision 0024): an item that no available agent other than those it was
@@ -161,7 +176,43 @@ public static class AssignmentCandidates
     }
 
     private static bool HasRequiredSkills(WorkItem item, Agent agent)
-        => item.RequiredSkills.All(required => agent.Skills.Any(s => Meets(s, required)));
+    {
+        foreach (var required in item.RequiredSkills)
+        {
+            if (!HasSkillMeeting(agent, required))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool HasSkillMeeting(Agent agent, string required)
+    {
+        foreach (var skill in agent.Skills)
+        {
+            if (Meets(skill, required))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool MeetsAnyOf(AgentSkill skill, List<string> required)
+    {
+        foreach (var one in required)
+        {
+            if (Meets(skill, one))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The score's parts, for a reason: taken apart afterwards rather than kept on every pair, since a cold pass weighs millions
@@ -185,7 +236,7 @@ public static class AssignmentCandidates
         for (var s = 0; s < agent.Skills.Count; s++)
         {
             var skill = agent.Skills[s];
-            if (s == bestSkill || item.RequiredSkills.Any(r => Meets(skill, r)))
+            if (s == bestSkill || MeetsAnyOf(skill, item.RequiredSkills))
             {
                 level = Math.Max(level, skill.Level);
             }
@@ -194,7 +245,21 @@ public static class AssignmentCandidates
         return level < 0 ? 0.5 : level;
     }
 
-    private static bool Meets(AgentSkill skill, string required) =>
-        string.Equals(skill.SkillId, required, StringComparison.OrdinalIgnoreCase)
-        || skill.Tags.Any(t => string.Equals(t, required, StringComparison.OrdinalIgnoreCase));
+    private static bool Meets(AgentSkill skill, string required)
+    {
+        if (string.Equals(skill.SkillId, required, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var tag in skill.Tags)
+        {
+            if (string.Equals(tag, required, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
