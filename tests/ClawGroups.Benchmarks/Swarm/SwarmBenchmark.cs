@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ClawGroups.AgentSimulator.Api;
+using ClawGroups.Benchmarks.Allocations;
 using ClawGroups.Testing.Apps;
 using ClawGroups.Testing.Postgres;
 using static ClawGroups.Benchmarks.BenchmarkArgs;
@@ -90,6 +91,10 @@ internal static class SwarmBenchmark
         var started = Stopwatch.GetTimestamp();
         var creating = preload ? Task.CompletedTask : CreateItemsAsync(human, group.Id, items, run);
 
+        // --alloc-trace FILE: the server's allocation ticks for 15 s once 100 items are done (the agents' phase, past warm-up).
+        var allocTrace = Options(args, "--alloc-trace").LastOrDefault();
+        Task tracing = Task.CompletedTask;
+
         var rssPeak = rssBefore;
         var workingSamples = new List<int>();
         var lastFinished = 0;
@@ -104,6 +109,13 @@ internal static class SwarmBenchmark
                 foreach (var problem in app.Problems.Take(10))
                     output.WriteLine($"  log: {problem}");
                 return 1;
+            }
+
+            if (allocTrace is not null && tracing.IsCompleted && run.FinishedCount >= 100)
+            {
+                output.WriteLine($"recording the server's allocation ticks for 15 s into {allocTrace}");
+                tracing = AllocationTrace.RecordAsync(app.ProcessId, TimeSpan.FromSeconds(15), allocTrace);
+                allocTrace = null;
             }
 
             rssPeak = Math.Max(rssPeak, app.ResidentBytes());
@@ -130,6 +142,7 @@ internal static class SwarmBenchmark
         await stopping.CancelAsync();
         await Task.WhenAll(running);
         await creating;
+        await tracing;
         // The list answers at most 1,000 items: count what is not done, which should be nothing.
         var notDone = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var state in new[] { WorkItemStates.Backlog, WorkItemStates.Ready, WorkItemStates.Assigned, WorkItemStates.InProgress, WorkItemStates.InReview, WorkItemStates.Stalled, WorkItemStates.Failed, WorkItemStates.Cancelled })
