@@ -3,7 +3,8 @@ namespace ClawGroups.Data.Database;
 /// <summary>
 /// What the SQLite write gate's turns have cost since the process started: how many, how long they were held in all, how many
 /// writers had to wait and how long in all, the most writers waiting at once since the last reading, and how long in all
-/// a turn was handed to a writer that was not running yet (it holds the turn from then, so nobody writes meanwhile).
+/// a turn was handed to an asynchronous writer that was not running yet (it holds the turn from then, so nobody writes
+/// meanwhile; a blocked writer wakes on its own thread and is not counted).
 /// </summary>
 public sealed record WriteGateStatistics(long Turns, TimeSpan Held, long Waits, TimeSpan Waited, int MostWaiting, TimeSpan HandedOver)
 {

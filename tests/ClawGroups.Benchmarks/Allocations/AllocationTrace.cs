@@ -34,6 +34,12 @@ internal static class AllocationTrace
     /// <summary>Prints the sampled bytes by type, and by type with the innermost product or EF Core frame that allocated them.</summary>
     public static int Report(TextWriter output, string file, int top)
     {
+        if (!File.Exists(file))
+        {
+            output.WriteLine($"no trace at {file}: record one with swarm --alloc-trace {file}");
+            return 2;
+        }
+
         using var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(file));
         var byType = new Dictionary<string, double>(StringComparer.Ordinal);
         var byTypeAndFrame = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -87,7 +87,7 @@ internal static class SwarmBenchmark
         var running = swarm.Select(agent => agent.RunAsync(stopping.Token)).ToList();
         var rssBefore = app.ResidentBytes();
         var cpuBefore = app.ProcessorTime();
-        var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var clientCpuBefore = Environment.CpuUsage.TotalTime;
         var started = Stopwatch.GetTimestamp();
         var creating = preload ? Task.CompletedTask : CreateItemsAsync(human, group.Id, items, run);
 
@@ -137,7 +137,7 @@ internal static class SwarmBenchmark
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpu = app.ProcessorTime() - cpuBefore;
         // The agents run in this process, on the same cores: what they cost is what the server could not have.
-        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore;
+        var clientCpu = Environment.CpuUsage.TotalTime - clientCpuBefore;
         var rssEnd = app.ResidentBytes();
         await stopping.CancelAsync();
         await Task.WhenAll(running);
