@@ -160,8 +160,8 @@ public sealed partial class AssignmentPass(
         var reasons = RoutingReason.ForMatches(skillModel, explaining, profiles, contenders, reasoned, cancellationToken);
         var shown = OfferCandidates.Shown(chosen, shortlists, openAgents, reasons);
         clock.Lap("reasons");
-        // The offered items are read whole and tracked; the held ones too, unless the pass is large enough to write them set-based
-        // from the lean reads (PassHolds).
+        // The offered items are read whole and tracked. The held ones are written set-based from the lean reads (PassHolds), unless
+        // the pass is smaller than SetBasedPassWritesFrom (0 by default: never), which reads and tracks them too.
         var setBased = held.Count + offerMatches.Count >= options.CurrentValue.SetBasedPassWritesFrom;
         var tracked = setBased ? offerMatches.Select(m => m.Item) : held.Concat(offerMatches.Select(m => m.Item));
         if (!await ReadyItems.TrackWholeAsync(context, items, tracked.Distinct().ToList(), cancellationToken))

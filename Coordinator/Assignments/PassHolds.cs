@@ -12,8 +12,9 @@ namespace ClawGroups.Coordinator.Assignments;
 /// one <c>INSERT</c> for their questions in the trail, however many there are. A cold pass holds thousands (2,841 of 4,000
 /// on the benchmark's group), and as tracked saves they were two statements each, most of the pass's write. The items are
 /// then the pass's lean, untracked reads: each is matched on the version the pass read, so a hold loses a race as a tracked
-/// save would, and the write reports it instead of throwing. A small pass tracks its held items and saves them with its
-/// offers instead (<see cref="Track"/>): fewer round trips.
+/// save would, and the write reports it instead of throwing. Every pass writes this way by default; a pass smaller than
+/// <c>Coordinator:SetBasedPassWritesFrom</c>, when that is set, tracks its held items and saves them with its offers instead
+/// (<see cref="Track"/>), a few round trips fewer at the cost of reading the held items whole.
 /// </summary>
 internal sealed class PassHolds(Guid groupId)
 {
