@@ -230,17 +230,11 @@ public sealed class AgentPresenceService(
         while (true)
         {
             var news = waiters.NextNews(agentId);
-            // The offer is found and loaded in one query.
-            var item = await context.LoadWorkItemAsync(context.WorkItems
-                .Where(w => w.AssigneeAgentId == agentId && w.State == WorkItemState.Assigned && w.PausedAt == null)
-                .OrderByDescending(w => w.Priority).ThenBy(w => w.StateChangedAt), cancellationToken);
+            var item = await context.LoadOfferAsync(agentId, cancellationToken);
             if (item is null)
             {
                 // A review it was asked for is an offer too, until it answers with its review.
-                var review = await context.Assignments.AsNoTracking()
-                    .Where(a => a.AgentId == agentId && a.Role == AssignmentRole.Review && a.EndedAt == null && a.WorkItem!.State == WorkItemState.InReview)
-                    .OrderBy(a => a.OfferedAt).Select(a => a.WorkItemId)
-                    .FirstOrDefaultAsync(cancellationToken);
+                var review = await ReviewAskedOf.For(context)(context, agentId, cancellationToken);
                 item = review == Guid.Empty ? null : await context.LoadWorkItemAsync(review, cancellationToken);
             }
 
@@ -267,6 +261,13 @@ public sealed class AgentPresenceService(
             }
         }
     }
+
+    /// <summary>The item whose review the agent was asked for first and has not answered; empty when none. Compiled once, as the offer's.</summary>
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, CancellationToken, Task<Guid>>> ReviewAskedOf = new(() => EF.CompileAsyncQuery(
+        (ClawDbContext context, Guid agentId, CancellationToken _) => context.Assignments.AsNoTracking()
+            .Where(a => a.AgentId == agentId && a.Role == AssignmentRole.Review && a.EndedAt == null && a.WorkItem!.State == WorkItemState.InReview)
+            .OrderBy(a => a.OfferedAt).Select(a => a.WorkItemId)
+            .FirstOrDefault()));
 
     /// <summary>
     /// Extends the agent's open leases. Deliberately not a versioned change: a lease renewal must not make a

@@ -19,16 +19,7 @@ public static class WorkItemViews
     public static async Task<WorkItem?> LoadWorkItemAsync(this ClawDbContext context, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var item = await ItemById.For(context)(context, id, cancellationToken);
-        if (item is not null)
-        {
-            // Tracked, so EF attaches them to the item's Artifacts as it would for a navigation load.
-            await foreach (var _ in ArtifactsOf.For(context)(context, id).WithCancellation(cancellationToken))
-            {
-            }
-        }
-
-        return item;
+        return await context.WithArtifactsAsync(await ItemById.For(context)(context, id, cancellationToken), cancellationToken);
     }
 
     private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, CancellationToken, Task<WorkItem?>>> ItemById = new(() => EF.CompileAsyncQuery(
@@ -42,21 +33,33 @@ public static class WorkItemViews
         (ClawDbContext context, Guid id) => context.Artifacts.Where(a => a.WorkItemId == id)));
 
     /// <summary>
-    /// The first item of <paramref name="query"/> (ordered as the caller needs) loaded as <see cref="LoadWorkItemAsync(ClawDbContext, Guid, CancellationToken)"/>
-    /// loads one: a caller that looks an item up by something else than its id (a pull: the agent's next offer) finds and
-    /// loads it in the same query.
+    /// The agent's offer, loaded as <see cref="LoadWorkItemAsync(ClawDbContext, Guid, CancellationToken)"/> loads an item: the
+    /// most urgent, then longest-assigned, item offered to it and not paused; null when none. Found and loaded in the same
+    /// query, compiled once: a pull makes it on every call and every wake-up of its wait.
     /// </summary>
-    public static async Task<WorkItem?> LoadWorkItemAsync(this ClawDbContext context, IQueryable<WorkItem> query, CancellationToken cancellationToken)
+    public static async Task<WorkItem?> LoadOfferAsync(this ClawDbContext context, Guid agentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var item = await query
+        return await context.WithArtifactsAsync(await OfferTo.For(context)(context, agentId, cancellationToken), cancellationToken);
+    }
+
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, CancellationToken, Task<WorkItem?>>> OfferTo = new(() => EF.CompileAsyncQuery(
+        (ClawDbContext context, Guid agentId, CancellationToken _) => context.WorkItems
             .Include(w => w.DependsOn)
             .Include(w => w.Assignments)
             .AsSingleQuery()
-            .FirstOrDefaultAsync(cancellationToken);
+            .Where(w => w.AssigneeAgentId == agentId && w.State == WorkItemState.Assigned && w.PausedAt == null)
+            .OrderByDescending(w => w.Priority).ThenBy(w => w.StateChangedAt)
+            .FirstOrDefault()));
+
+    /// <summary>Attaches the found item's artifacts (tracked, so EF fills its Artifacts as a navigation load would).</summary>
+    private static async Task<WorkItem?> WithArtifactsAsync(this ClawDbContext context, WorkItem? item, CancellationToken cancellationToken)
+    {
         if (item is not null)
         {
-            await context.Entry(item).Collection(w => w.Artifacts).LoadAsync(cancellationToken);
+            await foreach (var _ in ArtifactsOf.For(context)(context, item.Id).WithCancellation(cancellationToken))
+            {
+            }
         }
 
         return item;

@@ -165,7 +165,12 @@ internal sealed class IdempotencyFilter(
     }
 
     private static Task<IdempotencyRecord?> StoredAsync(ClawDbContext db, Guid callerId, string key, CancellationToken cancellationToken)
-        => db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.CallerId == callerId && r.Key == key, cancellationToken);
+        => StoredRecord.For(db)(db, callerId, key, cancellationToken);
+
+    /// <summary>Compiled once: every keyed call reads its key's record (docs/PERFORMANCE.md, "Where an agent call's time goes").</summary>
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, string, CancellationToken, Task<IdempotencyRecord?>>> StoredRecord = new(() =>
+        EF.CompileAsyncQuery((ClawDbContext db, Guid callerId, string key, CancellationToken _) =>
+            db.IdempotencyRecords.AsNoTracking().SingleOrDefault(r => r.CallerId == callerId && r.Key == key)));
 
     /// <summary>
     /// Reserves the key for <paramref name="request"/>, insert first (a new key, the common case, costs one statement); returns
