@@ -75,6 +75,18 @@ public static class FailureStreak
     }
 
     /// <summary>
+    /// The agent's latest endings that count, newest first, but for <c>excluded</c>: compiled once, as a result makes it.
+    /// The streak of the last <c>take</c> is the whole streak as far as tripping is concerned.
+    /// </summary>
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, Guid, DateTimeOffset, int, IAsyncEnumerable<AttemptEnding>>> LatestEndings =
+        new(() => EF.CompileAsyncQuery((ClawDbContext context, Guid agentId, Guid excluded, DateTimeOffset since, int take) => context.Assignments.AsNoTracking()
+            .Where(a => a.AgentId == agentId && a.Id != excluded && a.Role == AssignmentRole.Work && a.EndedAt != null && a.EndedAt >= since
+                        && Counted.Contains(a.Outcome))
+            .OrderByDescending(a => a.EndedAt)
+            .Take(take)
+            .Select(a => new AttemptEnding(a.EndedAt!.Value, a.Outcome))));
+
+    /// <summary>
     /// Writes the trail when an agent's attempt ending trips its breaker (<c>breaker.tripped</c>, each failure while tripped
     /// again) or a completed attempt closes it (<c>breaker.released</c>). <paramref name="ended"/> is not saved yet.
     /// </summary>
@@ -84,6 +96,20 @@ public static class FailureStreak
         ArgumentNullException.ThrowIfNull(ended);
         if (ended.AgentId is not { } agentId || ended.Role != AssignmentRole.Work || !Counted.Contains(ended.Outcome))
         {
+            return;
+        }
+
+        if (ended.Outcome == AssignmentOutcome.Completed)
+        {
+            // A completion leaves the breaker closed; it releases one that was tripped, which the last few endings tell. Read
+            // so rather than all of a week's endings: an agent finishing work all day has thousands (and this is every result).
+            var latest = await LatestEndings.For(context)(context, agentId, ended.Id, now - Lookback, options.FailureStreak).ToListAsync(cancellationToken);
+            if (Read(agentId, latest.Select(e => (e.EndedAt, e.Outcome)), options) is not null)
+            {
+                context.AddTrailEvent(ended.GroupId, Caller.Coordinator, TrailEventTypes.BreakerReleased, now,
+                    new { reason = BreakerReasons.FailureStreak, agentId }, ended.WorkItemId, agentId);
+            }
+
             return;
         }
 
@@ -107,6 +133,9 @@ public static class FailureStreak
         }
     }
 }
+
+/// <summary>How an agent's attempt ended, and when: what its breaker is read from.</summary>
+internal sealed record AttemptEnding(DateTimeOffset EndedAt, AssignmentOutcome Outcome);
 
 /// <summary>A tripped agent breaker: the failures in a row, how often it tripped, and until when the agent is offered nothing.</summary>
 public sealed record AgentBreaker(Guid AgentId, int Streak, int Trips, DateTimeOffset CoolingUntil)
