@@ -7,8 +7,9 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace ClawGroups.Data.Database;
 
 /// <summary>
-/// Applies the settings SQLite does not keep in the file (<c>synchronous</c>, and the process-wide soft heap limit that bounds
-/// the page caches of all connections together) to every connection the contexts open. Once per physical connection: the
+/// Makes the contexts' SQLite connections (<see cref="ConnectionCreating"/>) and applies the settings SQLite does not keep in
+/// the file (<c>synchronous</c>, and the process-wide soft heap limit that bounds the page caches of all connections together)
+/// to every connection they open. Once per physical connection: the
 /// pool hands the same SQLite handle out again and the setting stays on it.
 /// </summary>
 public sealed class SqliteConnectionSettings(SqliteDurability durability, int memoryLimitMegabytes = 0) : DbConnectionInterceptor
@@ -33,6 +34,22 @@ public sealed class SqliteConnectionSettings(SqliteDurability durability, int me
         return memoryLimitMegabytes == 0
             ? synchronous
             : string.Create(CultureInfo.InvariantCulture, $"{synchronous} PRAGMA soft_heap_limit={memoryLimitMegabytes * 1024L * 1024L};");
+    }
+
+    /// <summary>
+    /// Makes the connection itself, without the functions EF Core's SQLite provider adds to each one it makes (<c>regexp</c>
+    /// and the <c>ef_</c> decimal arithmetic): Microsoft.Data.Sqlite registers a connection's functions with SQLite on every
+    /// open and removes them on every close, and the contexts open and close a pooled connection several times a request —
+    /// 4 % of an agent call's CPU and 5 % of what the server allocated in the swarm (docs/PERFORMANCE.md). Nothing here
+    /// needs them: decimals are stored as doubles (<see cref="DecimalAsDoubleConverter"/>), so SQL does their arithmetic,
+    /// and no query matches a regular expression. A query that did would fail with "no such function", not answer wrongly.
+    /// </summary>
+    public override InterceptionResult<DbConnection> ConnectionCreating(ConnectionCreatingEventData eventData, InterceptionResult<DbConnection> result)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        return result.HasResult || eventData.ConnectionString is not { } connectionString
+            ? result
+            : InterceptionResult<DbConnection>.SuppressWithResult(new SqliteConnection(connectionString));
     }
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
