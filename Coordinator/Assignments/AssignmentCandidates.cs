@@ -11,7 +11,12 @@ namespace ClawGroups.Coordinator.Assignments;
 /// skills, or -1; 0.5 when nothing did), how far its track record there stands above or below the group's (<see cref="Standing.Lead"/>)
 /// and whether the group prefers the member's kind for this work (<see cref="RoutingPreference"/>).
 /// </summary>
-public sealed record AssignmentCandidate(
+/// <remarks>
+/// A value, not an object: a pass weighs every item against every member with a free slot (a cold pass, a million pairs), and
+/// as a class each pair was its own object for the GC to trace and copy, 11 % of all the server allocated in the swarm
+/// (docs/PERFORMANCE.md). Held in a list, the pairs are one array without references.
+/// </remarks>
+public readonly record struct AssignmentCandidate(
     int Item, int Agent, double Score, double Affinity, double Level, int BestSkill = -1, double Lead = 0, bool Preferred = false);
 
 /// <summary>
@@ -56,6 +61,9 @@ public static class AssignmentCandidates
     /// </summary>
     public const double PreferredKindWeight = LevelWeight + SpareCapacityWeight;
 
+    /// <summary>The most pairs a pass's list is sized for up front (112 MiB of pairs): a cold pass at 300 × 4,000 weighs 1.2 million.</summary>
+    private const int PresizedPairs = 1 << 21;
+
     public static List<AssignmentCandidate> Score(
         IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents, IReadOnlyDictionary<Guid, int> load, ISkillModel model, CancellationToken cancellationToken)
     {
@@ -74,7 +82,8 @@ public static class AssignmentCandidates
         ArgumentNullException.ThrowIfNull(agents);
         ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(affinities);
-        var candidates = new List<AssignmentCandidate>();
+        // Sized for every pair up to a bound, so a pass does not copy its pairs as the list grows; a larger pass grows past it.
+        var candidates = new List<AssignmentCandidate>((int)Math.Min((long)items.Count * agents.Count, PresizedPairs));
         var lowest = items.Count == 0 ? 0 : items.Min(w => w.Priority);
         var spread = items.Count == 0 ? 0 : items.Max(w => w.Priority) - lowest;
         // Per agent once, not per pair: a cold pass weighs a million pairs.
@@ -220,7 +229,6 @@ public static class AssignmentCandidates
     /// </summary>
     public static ScoreParts PartsOf(AssignmentCandidate candidate, int load, int capacity)
     {
-        ArgumentNullException.ThrowIfNull(candidate);
         var spare = capacity > 0 ? 1 - ((double)load / capacity) : 0;
         var priority = candidate.Score - (AffinityWeight * candidate.Affinity) - (LevelWeight * candidate.Level) - (SpareCapacityWeight * spare)
             - (TrackRecordWeight * candidate.Lead) - (candidate.Preferred ? PreferredKindWeight : 0);
