@@ -60,14 +60,39 @@ public class ClawDbContext(DbContextOptions<ClawDbContext> options)
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        BumpVersions();
+        using var detected = DetectChangesOnce();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        using var detected = DetectChangesOnce();
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// Detects the unit of work's changes once, bumps the versions, and leaves detection off for the rest of the save. Left
+    /// on, EF Core walks every tracked entity again on each look at the change tracker within one save (the versions here,
+    /// the live-change capture's look and its list, the save itself): four walks or more where one tells the same, since
+    /// nothing in a save changes the entities but the versions, and those are set here through the tracker.
+    /// </summary>
+    private DetectionResumed DetectChangesOnce()
+    {
+        var detecting = ChangeTracker.AutoDetectChangesEnabled;
+        if (detecting)
+        {
+            ChangeTracker.DetectChanges();
+        }
+
         BumpVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        return new DetectionResumed(ChangeTracker, detecting);
+    }
+
+    /// <summary>Turns detection back to what it was when disposed.</summary>
+    private readonly struct DetectionResumed(Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker tracker, bool detecting) : IDisposable
+    {
+        public void Dispose() => tracker.AutoDetectChangesEnabled = detecting;
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -109,7 +134,8 @@ public class ClawDbContext(DbContextOptions<ClawDbContext> options)
         {
             if (entry.State == EntityState.Modified)
             {
-                entry.Entity.Version++;
+                // Through the tracker, so the save writes it without detecting changes again.
+                entry.Property(nameof(IVersioned.Version)).CurrentValue = entry.Entity.Version + 1;
             }
         }
     }
