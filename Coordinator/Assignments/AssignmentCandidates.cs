@@ -61,9 +61,6 @@ public static class AssignmentCandidates
     /// </summary>
     public const double PreferredKindWeight = LevelWeight + SpareCapacityWeight;
 
-    /// <summary>The most pairs a pass's list is sized for up front (112 MiB of pairs): a cold pass at 300 × 4,000 weighs 1.2 million.</summary>
-    private const int PresizedPairs = 1 << 21;
-
     public static List<AssignmentCandidate> Score(
         IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents, IReadOnlyDictionary<Guid, int> load, ISkillModel model, CancellationToken cancellationToken)
     {
@@ -82,8 +79,9 @@ public static class AssignmentCandidates
         ArgumentNullException.ThrowIfNull(agents);
         ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(affinities);
-        // Sized for every pair up to a bound, so a pass does not copy its pairs as the list grows; a larger pass grows past it.
-        var candidates = new List<AssignmentCandidate>((int)Math.Min((long)items.Count * agents.Count, PresizedPairs));
+        // Not sized for every pair up front: required skills and exclusions can leave few of them, and a list sized for all (a
+        // cold pass: 67 MB) holds memory for pairs never weighed.
+        var candidates = new List<AssignmentCandidate>();
         var lowest = items.Count == 0 ? 0 : items.Min(w => w.Priority);
         var spread = items.Count == 0 ? 0 : items.Max(w => w.Priority) - lowest;
         // Per agent once, not per pair: a cold pass weighs a million pairs.
