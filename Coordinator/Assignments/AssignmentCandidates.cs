@@ -79,9 +79,6 @@ public static class AssignmentCandidates
         ArgumentNullException.ThrowIfNull(agents);
         ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(affinities);
-        // Not sized for every pair up front: required skills and exclusions can leave few of them, and a list sized for all (a
-        // cold pass: 67 MB) holds memory for pairs never weighed.
-        var candidates = new List<AssignmentCandidate>();
         var lowest = items.Count == 0 ? 0 : items.Min(w => w.Priority);
         var spread = items.Count == 0 ? 0 : items.Max(w => w.Priority) - lowest;
         // Per agent once, not per pair: a cold pass weighs a million pairs.
@@ -89,18 +86,35 @@ public static class AssignmentCandidates
         var spareShare = agents.Select((agent, a) => agent.Capacity > 0 ? 1 - ((double)used[a] / agent.Capacity) : 0).ToArray();
         var leads = TrackRecordLeads.Of(agents, records);
         preference ??= RoutingPreference.None;
+        // Which pairs are allowed first, so that the list is made at its size once: grown pair by pair, it copied itself
+        // twice over, and sized for every pair, it held room for the many that required skills and exclusions rule out.
+        var allowed = new bool[items.Count * agents.Count];
+        var count = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            for (var a = 0; a < agents.Count; a++)
+            {
+                if (used[a] < agents[a].Capacity && CouldTake(items[i], agents[a]))
+                {
+                    allowed[(i * agents.Count) + a] = true;
+                    count++;
+                }
+            }
+        }
+
+        var candidates = new List<AssignmentCandidate>(count);
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
             var priority = spread == 0 ? 0 : (double)(item.Priority - lowest) / spread;
             for (var a = 0; a < agents.Count; a++)
             {
-                var agent = agents[a];
-                if (used[a] >= agent.Capacity || !CouldTake(item, agent))
+                if (!allowed[(i * agents.Count) + a])
                 {
                     continue;
                 }
 
+                var agent = agents[a];
                 var best = affinities.BestSkill(i, a);
                 var affinity = affinities.Score(i, a);
                 var level = LevelOf(item, agent, best);
