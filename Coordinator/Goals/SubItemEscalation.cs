@@ -18,6 +18,11 @@ public static class SubItemEscalation
     public static async Task NoteWaitingAsync(ClawDbContext context, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (!TracksSubItems(context))
+        {
+            return;
+        }
+
         // Entries() detects changes first (as SaveChanges would), so a state just set is seen here.
         var waiting = context.ChangeTracker.Entries<WorkItem>()
             .Where(e => e.State == EntityState.Modified && e.Entity.ParentId is not null && e.Entity.DroppedAt is null
@@ -36,6 +41,24 @@ public static class SubItemEscalation
 
             context.AddTrailEvent(goal.GroupId, Caller.Coordinator, TrailEventTypes.GoalNeedsDecision, now,
                 new { subItemId = subItem.Id, reason = WorkItemStates.ApiName(subItem.State), subItem.Title }, goal.Id);
+        }
+    }
+
+    /// <summary>
+    /// Whether the unit of work holds a sub-item at all, read without detecting changes: most hold none (an agent's call about
+    /// a lone item), and detecting walks every tracked entity, as the save then does again.
+    /// </summary>
+    private static bool TracksSubItems(ClawDbContext context)
+    {
+        var detecting = context.ChangeTracker.AutoDetectChangesEnabled;
+        context.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return context.ChangeTracker.Entries<WorkItem>().Any(e => e.Entity.ParentId is not null);
+        }
+        finally
+        {
+            context.ChangeTracker.AutoDetectChangesEnabled = detecting;
         }
     }
 }
