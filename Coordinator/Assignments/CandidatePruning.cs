@@ -61,80 +61,26 @@ public static class CandidatePruning
     /// candidate's), best by score and, between equal scores, the earlier candidate.
     /// </summary>
     /// <remarks>
-    /// Each group's best are chosen with a heap of the best so far whose root is the worst of them, O(n log k): sorting each
-    /// group whole, as this did, was a quarter of the assignment pass's CPU in the swarm (docs/PERFORMANCE.md), 300 agents'
-    /// thousands of items each sorted to keep 128.
+    /// A heap per group of its best so far, O(n log k): sorting each group whole, as this did, was a quarter of the assignment
+    /// pass's CPU in the swarm (docs/PERFORMANCE.md), 300 agents' thousands of items each sorted to keep 128.
     /// </remarks>
     private static void Mark(int[] groups, double[] scores, int perGroup, bool[] keep)
     {
-        var groupCount = 0;
-        foreach (var group in groups)
-        {
-            groupCount = Math.Max(groupCount, group + 1);
-        }
-
-        var start = new int[groupCount + 1];
-        foreach (var group in groups)
-        {
-            start[group + 1]++;
-        }
-
-        for (var g = 1; g < start.Length; g++)
-        {
-            start[g] += start[g - 1];
-        }
-
-        var byGroup = new int[groups.Length];
-        var fill = start[..^1];
+        var best = new BestOf(groups.Length == 0 ? 0 : groups.Max() + 1, perGroup);
         for (var c = 0; c < groups.Length; c++)
         {
-            byGroup[fill[groups[c]]++] = c;
+            best.Offer(groups[c], c, scores[c]);
         }
 
-        // The root is the worst kept: the lower score, then the later candidate.
-        var kept = new PriorityQueue<int, int>(perGroup + 1, Comparer<int>.Create((x, y) =>
-        {
-            var byScore = scores[x].CompareTo(scores[y]);
-            return byScore != 0 ? byScore : y.CompareTo(x);
-        }));
-        for (var g = 0; g < groupCount; g++)
-        {
-            var segment = byGroup.AsSpan(start[g], start[g + 1] - start[g]);
-            if (segment.Length <= perGroup)
-            {
-                foreach (var c in segment)
-                {
-                    keep[c] = true;
-                }
-
-                continue;
-            }
-
-            foreach (var c in segment)
-            {
-                if (kept.Count < perGroup)
-                {
-                    kept.Enqueue(c, c);
-                }
-                else if (Better(c, kept.Peek(), scores))
-                {
-                    kept.DequeueEnqueue(c, c);
-                }
-            }
-
-            while (kept.TryDequeue(out var c, out _))
-            {
-                keep[c] = true;
-            }
-        }
-    }
-
-    private static bool Better(int candidate, int than, double[] scores)
-    {
-        var byScore = scores[candidate].CompareTo(scores[than]);
-        return byScore > 0 || (byScore == 0 && candidate < than);
+        best.Visit((_, c, _) => keep[c] = true);
     }
 }
+
+/// <summary>
+/// How a pass keeps its pairs few: above <see cref="Above"/> pairs, each item's <see cref="PerItem"/> best and each agent's
+/// <see cref="PerAgent"/> best.
+/// </summary>
+public readonly record struct ShortlistSize(int Above, int PerItem, int PerAgent);
 
 /// <summary>
 /// The streaming form of <see cref="CandidatePruning.TopPerItemAndAgent"/>: offered (item, agent, score) triples one
@@ -168,8 +114,8 @@ public sealed class CandidateShortlist
     {
         ArgumentNullException.ThrowIfNull(create);
         var pairs = new List<(int Item, int Agent, double Score)>();
-        _perItem.AddTo(pairs, (group, member, score) => (group, member, score));
-        _perAgent?.AddTo(pairs, (group, member, score) => (member, group, score));
+        _perItem.Visit((group, member, score) => pairs.Add((group, member, score)));
+        _perAgent?.Visit((group, member, score) => pairs.Add((member, group, score)));
         pairs.Sort((x, y) => x.Item != y.Item ? x.Item.CompareTo(y.Item) : x.Agent.CompareTo(y.Agent));
         var candidates = new List<AssignmentCandidate>(pairs.Count);
         for (var p = 0; p < pairs.Count; p++)
@@ -181,112 +127,5 @@ public sealed class CandidateShortlist
         }
 
         return candidates;
-    }
-
-    /// <summary>For each group, a min-heap of its best members by score (ties to the lower member), worst on top.</summary>
-    private sealed class BestOf
-    {
-        private readonly int _size;
-        private readonly int[] _count;
-        private readonly int[] _members;
-        private readonly double[] _scores;
-
-        public BestOf(int groups, int size)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(groups);
-            _size = size;
-            _count = new int[groups];
-            _members = new int[checked(groups * size)];
-            _scores = new double[_members.Length];
-        }
-
-        public int Groups => _count.Length;
-
-        public bool Offer(int group, int member, double score)
-        {
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)group, (uint)Groups, nameof(group));
-            var origin = group * _size;
-            var count = _count[group];
-            if (count < _size)
-            {
-                _count[group] = count + 1;
-                SiftUp(origin, count, member, score);
-                return true;
-            }
-
-            if (!Worse(_scores[origin], _members[origin], score, member))
-            {
-                return false;
-            }
-
-            SiftDown(origin, member, score);
-            return true;
-        }
-
-        public void AddTo<T>(List<T> pairs, Func<int, int, double, T> pair)
-        {
-            for (var group = 0; group < _count.Length; group++)
-            {
-                for (var k = 0; k < _count[group]; k++)
-                {
-                    pairs.Add(pair(group, _members[(group * _size) + k], _scores[(group * _size) + k]));
-                }
-            }
-        }
-
-        /// <summary>Whether (score, member) ranks below (otherScore, otherMember).</summary>
-        private static bool Worse(double score, int member, double otherScore, int otherMember)
-            => score < otherScore || (score == otherScore && member > otherMember);
-
-        private void SiftUp(int origin, int at, int member, double score)
-        {
-            while (at > 0)
-            {
-                var parent = (at - 1) / 2;
-                if (!Worse(score, member, _scores[origin + parent], _members[origin + parent]))
-                {
-                    break;
-                }
-
-                Place(origin, at, _members[origin + parent], _scores[origin + parent]);
-                at = parent;
-            }
-
-            Place(origin, at, member, score);
-        }
-
-        private void SiftDown(int origin, int member, double score)
-        {
-            var at = 0;
-            while (true)
-            {
-                var child = (2 * at) + 1;
-                if (child >= _size)
-                {
-                    break;
-                }
-
-                if (child + 1 < _size && Worse(_scores[origin + child + 1], _members[origin + child + 1], _scores[origin + child], _members[origin + child]))
-                {
-                    child++;
-                }
-
-                if (!Worse(_scores[origin + child], _members[origin + child], score, member))
-                {
-                    break;
-                }
-
-                Place(origin, at, _members[origin + child], _scores[origin + child]);
-                at = child;
-            }
-
-            Place(origin, at, member, score);
-        }
-
-        private void Place(int origin, int at, int member, double score)
-        {
-            _members[origin + at] = member;
-            _scores[origin + at] = score;
-        }
     }
 }
