@@ -70,10 +70,15 @@ public static class AssignmentCandidates
         return Score(items, agents, load, model.Score(items.Select(ToText).ToList(), agents.Select(ToProfile).ToList(), cancellationToken));
     }
 
-    /// <summary>Scores the pairs from the model's <paramref name="affinities"/> of the items (rows) to the agents (columns).</summary>
+    /// <summary>
+    /// Scores the pairs from the model's <paramref name="affinities"/> of the items (rows) to the agents (columns), but for the
+    /// items <paramref name="leaveOut"/> names. With <paramref name="shortlist"/>, when more pairs are allowed than it
+    /// allows, only each item's and each agent's best are kept (<see cref="CandidatePruning.TopPerItemAndAgent"/>'s answer),
+    /// streamed so that the whole list is never made.
+    /// </summary>
     public static List<AssignmentCandidate> Score(
         IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents, IReadOnlyDictionary<Guid, int> load, AffinityMatrix affinities,
-        TrackRecords? records = null, RoutingPreference? preference = null)
+        TrackRecords? records = null, RoutingPreference? preference = null, IReadOnlySet<int>? leaveOut = null, ShortlistSize? shortlist = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(agents);
@@ -92,6 +97,11 @@ public static class AssignmentCandidates
         var count = 0;
         for (var i = 0; i < items.Count; i++)
         {
+            if (leaveOut?.Contains(i) == true)
+            {
+                continue;
+            }
+
             for (var a = 0; a < agents.Count; a++)
             {
                 if (used[a] < agents[a].Capacity && CouldTake(items[i], agents[a]))
@@ -102,27 +112,42 @@ public static class AssignmentCandidates
             }
         }
 
-        var candidates = new List<AssignmentCandidate>(count);
-        for (var i = 0; i < items.Count; i++)
+        AssignmentCandidate Weigh(int i, int a)
         {
             var item = items[i];
+            var agent = agents[a];
             var priority = spread == 0 ? 0 : (double)(item.Priority - lowest) / spread;
-            for (var a = 0; a < agents.Count; a++)
-            {
-                if (!allowed[(i * agents.Count) + a])
-                {
-                    continue;
-                }
+            var best = affinities.BestSkill(i, a);
+            var affinity = affinities.Score(i, a);
+            var level = LevelOf(item, agent, best);
+            var lead = leads?.Of(a, best) ?? 0;
+            var preferred = preference.Prefers(item, agent, best);
+            var score = (AffinityWeight * affinity) + (LevelWeight * level) + (SpareCapacityWeight * spareShare[a]) + (PriorityWeight * priority)
+                + (TrackRecordWeight * lead) + (preferred ? PreferredKindWeight : 0);
+            return new AssignmentCandidate(i, a, score, affinity, level, best, lead, preferred);
+        }
 
-                var agent = agents[a];
-                var best = affinities.BestSkill(i, a);
-                var affinity = affinities.Score(i, a);
-                var level = LevelOf(item, agent, best);
-                var lead = leads?.Of(a, best) ?? 0;
-                var preferred = preference.Prefers(item, agent, best);
-                var score = (AffinityWeight * affinity) + (LevelWeight * level) + (SpareCapacityWeight * spareShare[a]) + (PriorityWeight * priority)
-                    + (TrackRecordWeight * lead) + (preferred ? PreferredKindWeight : 0);
-                candidates.Add(new AssignmentCandidate(i, a, score, affinity, level, best, lead, preferred));
+        if (shortlist is { } size && count > size.Above)
+        {
+            // The kept pairs are weighed again as they come out: a few per item, where the list would have held them all.
+            var best = new CandidateShortlist(items.Count, size.PerItem, agents.Count, size.PerAgent);
+            for (var p = 0; p < allowed.Length; p++)
+            {
+                if (allowed[p])
+                {
+                    best.Offer(p / agents.Count, p % agents.Count, Weigh(p / agents.Count, p % agents.Count).Score);
+                }
+            }
+
+            return best.ToCandidates((i, a, _) => Weigh(i, a));
+        }
+
+        var candidates = new List<AssignmentCandidate>(count);
+        for (var p = 0; p < allowed.Length; p++)
+        {
+            if (allowed[p])
+            {
+                candidates.Add(Weigh(p / agents.Count, p % agents.Count));
             }
         }
 

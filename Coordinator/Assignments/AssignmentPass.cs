@@ -107,20 +107,11 @@ public sealed partial class AssignmentPass(
         // Each item the pass may offer against each member with a free slot: the fresh items' rows are already scored.
         var openAgents = open.Select(a => agents[a]).ToList();
         var affinities = OpenAffinities(skillModel, texts, profiles, open, unjudged, fresh, held, cancellationToken);
-        var candidates = AssignmentCandidates.Score(items, openAgents, load, affinities, records, await RoutingPreference.ForGroupAsync(context, groupId, cancellationToken));
-        if (held.Count > 0)
-        {
-            candidates.RemoveAll(c => held.Contains(c.Item));
-        }
-
+        // Each item's and each agent's best pairs are all an optimal answer uses in practice (decision 0011); agents that rank
+        // items alike need deep lists to fill their slots (decision 0022). The rest only slows the solver down.
+        var candidates = AssignmentCandidates.Score(items, openAgents, load, affinities, records, await RoutingPreference.ForGroupAsync(context, groupId, cancellationToken),
+            leaveOut: held, shortlist: new ShortlistSize(PruneAbove, KeepPerItem, KeepPerAgent));
         clock.Lap("candidates");
-
-        if (candidates.Count > PruneAbove)
-        {
-            // Each item's and each agent's best pairs are all an optimal answer uses in practice (decision 0011); agents
-            // that rank items alike need deep lists to fill their slots (decision 0022). The rest only slows the solver down.
-            candidates = CandidatePruning.TopPerItemAndAgent(candidates, KeepPerItem, KeepPerAgent);
-        }
 
         // As many items as capacity allows, then the best total score: a global answer rather than first come, first served.
         var spare = openAgents.Select(a => a.Capacity - load.GetValueOrDefault(a.Id)).ToArray();

@@ -142,6 +142,34 @@ public sealed class AssignmentCandidatesTests
             9));
     }
 
+    [Fact]
+    public void Above_the_shortlists_size_only_each_items_and_each_agents_best_pairs_are_made_as_pruning_the_whole_list_keeps()
+    {
+        var random = new Random(5);
+        var items = Enumerable.Range(0, 30).Select(i => Item($"item {i}", priority: i % 3, requiredSkills: i % 4 == 0 ? ["backend"] : null)).ToList();
+        var agents = Enumerable.Range(0, 12).Select(a => Agent($"agent {a}", (a % 2 == 0 ? "backend" : "frontend", []))).ToList();
+        var affinities = new Inference.Skills.AffinityMatrix(items.Count, agents.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            for (var a = 0; a < agents.Count; a++)
+            {
+                // Two decimals: ties, which both must break alike.
+                affinities.Set(i, a, (float)Math.Round(random.NextDouble(), 2), 0);
+            }
+        }
+
+        var leftOut = new HashSet<int> { 3, 7 };
+        var whole = AssignmentCandidates.Score(items, agents, new Dictionary<Guid, int>(), affinities, leaveOut: leftOut);
+        var streamed = AssignmentCandidates.Score(items, agents, new Dictionary<Guid, int>(), affinities, leaveOut: leftOut, shortlist: new ShortlistSize(100, 3, 5));
+        var small = AssignmentCandidates.Score(items, agents, new Dictionary<Guid, int>(), affinities, leaveOut: leftOut, shortlist: new ShortlistSize(1_000, 3, 5));
+
+        Assert.DoesNotContain(whole, c => leftOut.Contains(c.Item));
+        Assert.True(whole.Count > 100);
+        Assert.Equal(CandidatePruning.TopPerItemAndAgent(whole, 3, 5), streamed);
+        Assert.True(streamed.Count < whole.Count);
+        Assert.Equal(whole, small);
+    }
+
     private static WorkItem Item(string title, int priority = 0, List<string>? requiredSkills = null)
         => new() { Id = Guid.NewGuid(), Title = title, Priority = priority, RequiredSkills = requiredSkills ?? [] };
 
