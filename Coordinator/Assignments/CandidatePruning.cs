@@ -61,7 +61,7 @@ public static class CandidatePruning
     /// candidate's), best by score and, between equal scores, the earlier candidate.
     /// </summary>
     /// <remarks>
-    /// A heap per group of its best so far, O(n log k): sorting each group whole, as this did, was a quarter of the assignment
+    /// A heap per group of its best so far, O(n log k): sorting each group whole, as this did, was 30 % of the assignment
     /// pass's CPU in the swarm (docs/PERFORMANCE.md), 300 agents' thousands of items each sorted to keep 128.
     /// </remarks>
     private static void Mark(int[] groups, double[] scores, int perGroup, bool[] keep)

@@ -39,8 +39,9 @@ public sealed class SqliteConnectionSettings(SqliteDurability durability, int me
     /// <summary>
     /// Makes the connection itself, without the functions EF Core's SQLite provider adds to each one it makes (<c>regexp</c>
     /// and the <c>ef_</c> decimal arithmetic): Microsoft.Data.Sqlite registers a connection's functions with SQLite on every
-    /// open and removes them on every close, and the contexts open and close a pooled connection several times a request —
-    /// 4 % of an agent call's CPU and 5 % of what the server allocated in the swarm (docs/PERFORMANCE.md). Nothing here
+    /// open and removes them on every close, and the contexts open and close a pooled connection several times a request
+    /// (the removal alone was 4 % of a result's CPU, the two together ~7 % of what the server allocated in the swarm;
+    /// docs/PERFORMANCE.md). Nothing here
     /// needs them: decimals are stored as doubles (<see cref="DecimalAsDoubleConverter"/>), so SQL does their arithmetic,
     /// and no query matches a regular expression. A query that did would fail with "no such function", not answer wrongly.
     /// </summary>
