@@ -18,8 +18,9 @@ public static class FailureStreak
     /// <summary>How far back the streak is read: far beyond any cool-down, and a bound on the query.</summary>
     public static readonly TimeSpan Lookback = TimeSpan.FromDays(7);
 
-    private static readonly AssignmentOutcome[] Counted =
-        [AssignmentOutcome.Completed, AssignmentOutcome.Stalled, AssignmentOutcome.Rejected, AssignmentOutcome.Failed];
+    private static readonly AssignmentOutcome[] Failures = [AssignmentOutcome.Stalled, AssignmentOutcome.Rejected, AssignmentOutcome.Failed];
+
+    private static readonly AssignmentOutcome[] Counted = [AssignmentOutcome.Completed, .. Failures];
 
     /// <summary>The tripped agents of a group (open or half-open), by id; the rest are not in it.</summary>
     public static async Task<Dictionary<Guid, AgentBreaker>> TrippedInGroupAsync(
@@ -28,9 +29,13 @@ public static class FailureStreak
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
         var since = now - Lookback;
+        // Only the failures since each agent's last completed attempt: the streak is made of them alone, and reading every
+        // ending of the week (what this did, on every pass) grew with all the work the group ever finished in it.
         var endings = context.Assignments.AsNoTracking()
             .Where(a => a.GroupId == groupId && a.AgentId != null && a.Role == AssignmentRole.Work && a.EndedAt != null && a.EndedAt >= since
-                        && Counted.Contains(a.Outcome));
+                        && Failures.Contains(a.Outcome)
+                        && !context.Assignments.Any(later => later.AgentId == a.AgentId && later.Role == AssignmentRole.Work
+                                                             && later.Outcome == AssignmentOutcome.Completed && later.EndedAt > a.EndedAt));
         if (agentId is { } only)
         {
             endings = endings.Where(a => a.AgentId == only);
