@@ -257,10 +257,10 @@ internal sealed class IdempotencyFilter(
         http.Request.EnableBuffering();
         try
         {
-            using var buffer = new MemoryStream();
-            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+            // Hashed as it is read (the request keeps its buffered copy for the handler), not copied twice more first.
+            var hash = await SHA256.HashDataAsync(http.Request.Body, http.RequestAborted);
             http.Request.Body.Position = 0;
-            return (Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray())), false);
+            return (Convert.ToHexStringLower(hash), false);
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
