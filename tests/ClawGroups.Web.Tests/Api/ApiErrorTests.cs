@@ -45,13 +45,15 @@ public sealed class ApiErrorTests : IAsyncLifetime
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "requireReview");
     }
 
-    [Fact]
-    public async Task An_oversized_body_gets_413_and_creates_nothing()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("big-1")] // the Idempotency-Key filter reads the body first, to hash it
+    public async Task An_oversized_body_gets_413_and_creates_nothing(string? idempotencyKey)
     {
         await using var scenario = await ApiScenario.StartAsync(_app);
         var body = JsonSerializer.Serialize(new { title = "big", description = new string('x', 70_000) });
 
-        var response = await SendAsync(HttpMethod.Post, $"/api/v1/groups/{scenario.Group.Id}/work-items", ClawAppFactory.BootstrapToken, body);
+        var response = await SendAsync(HttpMethod.Post, $"/api/v1/groups/{scenario.Group.Id}/work-items", ClawAppFactory.BootstrapToken, body, idempotencyKey);
 
         await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.Empty(await scenario.Human.ListWorkItemsAsync(scenario.Group.Id));
@@ -198,12 +200,17 @@ public sealed class ApiErrorTests : IAsyncLifetime
         Assert.True(refused.Headers.RetryAfter is not null, "429 carries Retry-After");
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? json)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? json, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
         if (json is not null)
