@@ -164,7 +164,19 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
             var count = Math.Min(BatchSize, items.Count - start);
             var pooled = tensor(readings.Skip(start).Take(count).SelectMany(vector => vector).ToArray(), [count, _network.Config.HiddenSize]);
             var affinity = Affinity(Embed(pooled).matmul(skills.t()), _areaWeight > 0 ? Areas(pooled).matmul(skillAreas.t()) : null, _areaWeight);
-            Fill(matrix, start, count, affinity.contiguous().data<float>().ToArray(), owners);
+            // Copied into a rented buffer: a pass scores thousands of items against every skill of every member, and a new
+            // array per batch was 5 % of all the server allocated in the swarm (docs/PERFORMANCE.md).
+            var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(count * owners.Length);
+            try
+            {
+                using var values = affinity.contiguous().data<float>();
+                values.CopyTo(buffer);
+                Fill(matrix, start, count, buffer, owners);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<float>.Shared.Return(buffer);
+            }
         }
 
         return matrix;

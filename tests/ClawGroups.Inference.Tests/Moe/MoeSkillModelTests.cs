@@ -111,6 +111,26 @@ public sealed class MoeSkillModelTests : IClassFixture<MoeSkillModelTests.Shippe
     }
 
     [Fact]
+    public void Items_scored_in_batches_score_as_each_scored_alone()
+    {
+        // More than one batch, the last one short: each batch's scores pass through the same rented buffer.
+        var titles = new[] { "the navbar is cut off on phones", "reconcile the vendor invoices for March", "translate the welcome email" };
+        var items = Enumerable.Range(0, 130).Select(i => SampleProfiles.Item($"{titles[i % titles.Length]} ({i})")).ToList();
+
+        var together = _model.Score(items, SampleProfiles.All, CancellationToken.None);
+
+        foreach (var i in new[] { 0, 1, 127, 128, 129 })
+        {
+            var alone = _model.Score([items[i]], SampleProfiles.All, CancellationToken.None);
+            for (var profile = 0; profile < SampleProfiles.All.Count; profile++)
+            {
+                Assert.Equal(alone.Score(0, profile), together.Score(i, profile), 4);
+                Assert.Equal(alone.BestSkill(0, profile), together.BestSkill(i, profile));
+            }
+        }
+    }
+
+    [Fact]
     public void Skill_probabilities_cover_every_area()
     {
         var probabilities = _model.SkillProbabilities([SampleProfiles.Item("the vendor payments do not match the invoices for March")], CancellationToken.None);
