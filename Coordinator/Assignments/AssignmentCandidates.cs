@@ -13,7 +13,7 @@ namespace ClawGroups.Coordinator.Assignments;
 /// </summary>
 /// <remarks>
 /// A value, not an object: a pass weighs every item against every member with a free slot (a cold pass, a million pairs), and
-/// as a class each pair was its own object for the GC to trace and copy, 11 % of all the server allocated in the swarm
+/// as a class each pair was its own object for the GC to trace and copy, 8 % of all the server allocated in the swarm
 /// (docs/PERFORMANCE.md). Held in a list, the pairs are one array without references.
 /// </remarks>
 public readonly record struct AssignmentCandidate(
@@ -91,8 +91,8 @@ public static class AssignmentCandidates
         var spareShare = agents.Select((agent, a) => agent.Capacity > 0 ? 1 - ((double)used[a] / agent.Capacity) : 0).ToArray();
         var leads = TrackRecordLeads.Of(agents, records);
         preference ??= RoutingPreference.None;
-        // Which pairs are allowed first, so that the list is made at its size once: grown pair by pair, it copied itself
-        // twice over, and sized for every pair, it held room for the many that required skills and exclusions rule out.
+        // Which pairs are allowed first, so that the list is made at its size once: grown pair by pair, it allocated about
+        // twice its size, and sized for every pair, it held room for the many that required skills and exclusions rule out.
         var allowed = new bool[items.Count * agents.Count];
         var count = 0;
         for (var i = 0; i < items.Count; i++)

@@ -25,7 +25,7 @@ public static class CandidatePruning
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perItem);
         ArgumentOutOfRangeException.ThrowIfNegative(perAgent);
-        // Read once into arrays: the marking below looks at each pair's score many times.
+        // Read once into arrays, where the marking below takes each pair's group and score from.
         var items = new int[candidates.Count];
         var agents = new int[candidates.Count];
         var scores = new double[candidates.Count];
