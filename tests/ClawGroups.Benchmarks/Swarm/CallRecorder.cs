@@ -19,7 +19,10 @@ internal sealed class CallRecorder
     /// <summary>What the server said the first time each kind of failure happened (its problem's title and detail).</summary>
     public IReadOnlyDictionary<string, string> FirstSaid => _firstSaid;
 
-    /// <summary>Times <paramref name="call"/> as <paramref name="endpoint"/>; a failure is counted and rethrown.</summary>
+    /// <summary>
+    /// Times <paramref name="call"/> as <paramref name="endpoint"/>; a failure is counted and rethrown, except a call cut off
+    /// because the run is <paramref name="stopping"/> (pass the token the call itself was given).
+    /// </summary>
     public async Task<T> TimeAsync<T>(string endpoint, Func<Task<T>> call, CancellationToken stopping = default)
     {
         var started = Stopwatch.GetTimestamp();

@@ -29,7 +29,7 @@ internal sealed class SwarmAgent(ClawApiClient api, string agentId, int capacity
         await Delay(TimeSpan.FromMilliseconds(Random.Shared.Next((int)HeartbeatInterval.TotalMilliseconds)), stopping);
         while (!stopping.IsCancellationRequested)
         {
-            await Quietly(() => run.Calls.TimeAsync("heartbeat", () => api.HeartbeatAsync(agentId, new Heartbeat(HeartbeatStatus.Busy), cancellationToken: stopping)));
+            await Quietly(() => run.Calls.TimeAsync("heartbeat", () => api.HeartbeatAsync(agentId, new Heartbeat(HeartbeatStatus.Busy), cancellationToken: stopping), stopping));
             await Delay(HeartbeatInterval, stopping);
         }
     }
@@ -59,7 +59,7 @@ internal sealed class SwarmAgent(ClawApiClient api, string agentId, int capacity
             if (_freed.TryDequeue(out var freedAt))
                 run.Refilled(Stopwatch.GetElapsedTime(freedAt, now));
             run.Offered();
-            if (await Quietly(() => run.Calls.TimeAsync("accept", () => api.AcceptAsync(item.Id, Guid.NewGuid().ToString("N"), stopping))))
+            if (await Quietly(() => run.Calls.TimeAsync("accept", () => api.AcceptAsync(item.Id, Guid.NewGuid().ToString("N"), stopping), stopping)))
                 _ = WorkAsync(item, stopping);
         }
     }
@@ -72,10 +72,10 @@ internal sealed class SwarmAgent(ClawApiClient api, string agentId, int capacity
             var half = TimeSpan.FromMilliseconds(Random.Shared.Next(500, 1500));
             await Delay(half, stopping);
             await Quietly(() => run.Calls.TimeAsync("progress", () => api.ReportProgressAsync(
-                item.Id, new ProgressReport(0.5, "half-way"), Guid.NewGuid().ToString("N"), stopping)));
+                item.Id, new ProgressReport(0.5, "half-way"), Guid.NewGuid().ToString("N"), stopping), stopping));
             await Delay(half, stopping);
             var result = new WorkResult("done", [new Artifact("result.md", "text/markdown", "# Done\n")]);
-            if (await Quietly(() => run.Calls.TimeAsync("result", () => api.SubmitResultAsync(item.Id, result, Guid.NewGuid().ToString("N"), stopping))))
+            if (await Quietly(() => run.Calls.TimeAsync("result", () => api.SubmitResultAsync(item.Id, result, Guid.NewGuid().ToString("N"), stopping), stopping)))
                 run.Finished();
         }
         finally
