@@ -50,15 +50,7 @@ public static class SubItemEscalation
     /// </summary>
     private static bool TracksSubItems(ClawDbContext context)
     {
-        var detecting = context.ChangeTracker.AutoDetectChangesEnabled;
-        context.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            return context.ChangeTracker.Entries<WorkItem>().Any(e => e.Entity.ParentId is not null);
-        }
-        finally
-        {
-            context.ChangeTracker.AutoDetectChangesEnabled = detecting;
-        }
+        using var paused = DetectionPause.Begin(context.ChangeTracker);
+        return context.ChangeTracker.Entries<WorkItem>().Any(e => e.Entity.ParentId is not null);
     }
 }

@@ -76,23 +76,15 @@ public class ClawDbContext(DbContextOptions<ClawDbContext> options)
     /// the live-change capture's look and its list, the save itself): four walks or more where one tells the same, since
     /// nothing in a save changes the entities but the versions, and those are set here through the tracker.
     /// </summary>
-    private DetectionResumed DetectChangesOnce()
+    private DetectionPause DetectChangesOnce()
     {
-        var detecting = ChangeTracker.AutoDetectChangesEnabled;
-        if (detecting)
+        if (ChangeTracker.AutoDetectChangesEnabled)
         {
             ChangeTracker.DetectChanges();
         }
 
         BumpVersions();
-        ChangeTracker.AutoDetectChangesEnabled = false;
-        return new DetectionResumed(ChangeTracker, detecting);
-    }
-
-    /// <summary>Turns detection back to what it was when disposed.</summary>
-    private readonly struct DetectionResumed(Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker tracker, bool detecting) : IDisposable
-    {
-        public void Dispose() => tracker.AutoDetectChangesEnabled = detecting;
+        return DetectionPause.Begin(ChangeTracker);
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
