@@ -24,24 +24,20 @@ public static class FailureStreak
 
     /// <summary>The tripped agents of a group (open or half-open), by id; the rest are not in it.</summary>
     public static async Task<Dictionary<Guid, AgentBreaker>> TrippedInGroupAsync(
-        ClawDbContext context, Guid groupId, BreakerOptions options, DateTimeOffset now, CancellationToken cancellationToken, Guid? agentId = null)
+        ClawDbContext context, Guid groupId, BreakerOptions options, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
         var since = now - Lookback;
         // Only the failures since each agent's last completed attempt: the streak is made of them alone, and reading every
         // ending of the week (what this did, on every pass) grew with all the work the group ever finished in it.
-        var endings = context.Assignments.AsNoTracking()
+        var rows = await context.Assignments.AsNoTracking()
             .Where(a => a.GroupId == groupId && a.AgentId != null && a.Role == AssignmentRole.Work && a.EndedAt != null && a.EndedAt >= since
                         && Failures.Contains(a.Outcome)
                         && !context.Assignments.Any(later => later.AgentId == a.AgentId && later.Role == AssignmentRole.Work
-                                                             && later.Outcome == AssignmentOutcome.Completed && later.EndedAt > a.EndedAt));
-        if (agentId is { } only)
-        {
-            endings = endings.Where(a => a.AgentId == only);
-        }
-
-        var rows = await endings.Select(a => new { AgentId = a.AgentId!.Value, EndedAt = a.EndedAt!.Value, a.Outcome }).ToListAsync(cancellationToken);
+                                                             && later.Outcome == AssignmentOutcome.Completed && later.EndedAt > a.EndedAt))
+            .Select(a => new { AgentId = a.AgentId!.Value, EndedAt = a.EndedAt!.Value, a.Outcome })
+            .ToListAsync(cancellationToken);
         return rows.GroupBy(r => r.AgentId)
             .Select(g => Read(g.Key, g.Select(r => (r.EndedAt, r.Outcome)), options))
             .OfType<AgentBreaker>()
@@ -80,15 +76,15 @@ public static class FailureStreak
     }
 
     /// <summary>
-    /// The agent's latest endings that count, newest first, but for <c>excluded</c>: compiled once, as a result makes it.
-    /// The streak of the last <c>take</c> is the whole streak as far as tripping is concerned.
+    /// The agent's streak as it stood before <c>excluded</c> ended: its failures since its last completed attempt, the same
+    /// rows <see cref="TrippedInGroupAsync"/> reads for a whole group. Compiled once, as every result reads it.
     /// </summary>
-    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, Guid, DateTimeOffset, int, IAsyncEnumerable<AttemptEnding>>> LatestEndings =
-        new(() => EF.CompileAsyncQuery((ClawDbContext context, Guid agentId, Guid excluded, DateTimeOffset since, int take) => context.Assignments.AsNoTracking()
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, Guid, DateTimeOffset, IAsyncEnumerable<AttemptEnding>>> StreakBefore =
+        new(() => EF.CompileAsyncQuery((ClawDbContext context, Guid agentId, Guid excluded, DateTimeOffset since) => context.Assignments.AsNoTracking()
             .Where(a => a.AgentId == agentId && a.Id != excluded && a.Role == AssignmentRole.Work && a.EndedAt != null && a.EndedAt >= since
-                        && Counted.Contains(a.Outcome))
-            .OrderByDescending(a => a.EndedAt)
-            .Take(take)
+                        && Failures.Contains(a.Outcome)
+                        && !context.Assignments.Any(later => later.AgentId == agentId && later.Id != excluded && later.Role == AssignmentRole.Work
+                                                             && later.Outcome == AssignmentOutcome.Completed && later.EndedAt > a.EndedAt))
             .Select(a => new AttemptEnding(a.EndedAt!.Value, a.Outcome))));
 
     /// <summary>
@@ -104,27 +100,10 @@ public static class FailureStreak
             return;
         }
 
-        if (ended.Outcome == AssignmentOutcome.Completed)
-        {
-            // A completion leaves the breaker closed; it releases one that was tripped, which the last few endings tell. Read
-            // so rather than all of a week's endings: an agent finishing work all day has thousands (and this is every result).
-            var latest = await LatestEndings.For(context)(context, agentId, ended.Id, now - Lookback, options.FailureStreak).ToListAsync(cancellationToken);
-            if (Read(agentId, latest.Select(e => (e.EndedAt, e.Outcome)), options) is not null)
-            {
-                context.AddTrailEvent(ended.GroupId, Caller.Coordinator, TrailEventTypes.BreakerReleased, now,
-                    new { reason = BreakerReasons.FailureStreak, agentId }, ended.WorkItemId, agentId);
-            }
-
-            return;
-        }
-
-        var earlier = await context.Assignments.AsNoTracking()
-            .Where(a => a.AgentId == agentId && a.Id != ended.Id && a.Role == AssignmentRole.Work && a.EndedAt != null && a.EndedAt >= now - Lookback
-                        && Counted.Contains(a.Outcome))
-            .Select(a => new { EndedAt = a.EndedAt!.Value, a.Outcome })
-            .ToListAsync(cancellationToken);
-        var before = Read(agentId, earlier.Select(e => (e.EndedAt, e.Outcome)), options);
-        var after = Read(agentId, earlier.Select(e => (e.EndedAt, e.Outcome)).Append((now, ended.Outcome)), options);
+        // Read so rather than all of a week's endings: an agent finishing work all day has thousands, and this is every result.
+        var streak = await StreakBefore.For(context)(context, agentId, ended.Id, now - Lookback).ToListAsync(cancellationToken);
+        var before = Read(agentId, streak.Select(e => (e.EndedAt, e.Outcome)), options);
+        var after = Read(agentId, streak.Select(e => (e.EndedAt, e.Outcome)).Append((now, ended.Outcome)), options);
         if (after is not null)
         {
             context.AddTrailEvent(ended.GroupId, Caller.Coordinator, TrailEventTypes.BreakerTripped, now,

@@ -54,8 +54,9 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         builder.Property(a => a.Version).IsConcurrencyToken();
         builder.ComplexProperty(a => a.Usage);
         builder.HasIndex(a => new { a.WorkItemId, a.Attempt });
-        // Track record per member, and the lease sweep over open attempts.
-        builder.HasIndex(a => new { a.AgentId, a.Outcome });
+        // Track record per member, and the lease sweep over open attempts. An agent's breaker reads its failures and its
+        // latest completion on every result: with EndedAt in the key that is a range, not all of the agent's attempts.
+        builder.HasIndex(a => new { a.AgentId, a.Outcome, a.EndedAt });
         builder.HasIndex(a => new { a.UserId, a.Outcome });
         builder.HasIndex(a => new { a.Outcome, a.LeaseExpiresAt });
         // The feedback job reads a group's newest finished assignments.

@@ -930,8 +930,6 @@ namespace ClawGroups.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgentId", "Outcome");
-
                     b.HasIndex("GroupId", "EndedAt");
 
                     b.HasIndex("Outcome", "LeaseExpiresAt");
@@ -939,6 +937,8 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.HasIndex("UserId", "Outcome");
 
                     b.HasIndex("WorkItemId", "Attempt");
+
+                    b.HasIndex("AgentId", "Outcome", "EndedAt");
 
                     b.ToTable("Assignments");
                 });

@@ -921,8 +921,6 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgentId", "Outcome");
-
                     b.HasIndex("GroupId", "EndedAt");
 
                     b.HasIndex("Outcome", "LeaseExpiresAt");
@@ -930,6 +928,8 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.HasIndex("UserId", "Outcome");
 
                     b.HasIndex("WorkItemId", "Attempt");
+
+                    b.HasIndex("AgentId", "Outcome", "EndedAt");
 
                     b.ToTable("Assignments");
                 });

@@ -7,8 +7,8 @@ using ClawGroups.Testing.Databases;
 namespace ClawGroups.Coordinator.Tests.Breakers;
 
 /// <summary>
-/// A group's tripped agents, read in SQL from the failures since each agent's last completed attempt, are the breakers that
-/// reading all of its endings gives, on both databases.
+/// A group's tripped agents, and what a new ending does to its agent's breaker, read in SQL from the failures since each
+/// agent's last completed attempt, are what reading all of its endings gives, on both databases.
 /// </summary>
 public sealed class TrippedAgentsTests
 {
@@ -23,6 +23,57 @@ public sealed class TrippedAgentsTests
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var group = await PassGroup.CreateAsync(database);
         var options = new BreakerOptions();
+        var endings = await SeedAsync(database, group);
+
+        await using var context = database.NewContext();
+        var tripped = await FailureStreak.TrippedInGroupAsync(context, group.GroupId, options, Now, CancellationToken.None);
+
+        var expected = endings
+            .Select(e => FailureStreak.Read(e.Key, WithinLookback(e.Value), options))
+            .OfType<AgentBreaker>()
+            .ToList();
+        Assert.Equal(2, expected.Count);
+        Assert.Equal(expected.OrderBy(b => b.AgentId), tripped.Values.OrderBy(b => b.AgentId));
+        Assert.Equal([1, 2], tripped.Values.Select(b => b.Trips).Order());
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres, AssignmentOutcome.Failed)]
+    [InlineData(DatabaseProvider.Postgres, AssignmentOutcome.Completed)]
+    [InlineData(DatabaseProvider.Sqlite, AssignmentOutcome.Failed)]
+    [InlineData(DatabaseProvider.Sqlite, AssignmentOutcome.Completed)]
+    public async Task A_new_ending_trips_or_releases_as_all_of_its_agents_endings_say(DatabaseProvider provider, AssignmentOutcome outcome)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        var options = new BreakerOptions();
+        var endings = await SeedAsync(database, group);
+
+        foreach (var (agentId, earlier) in endings)
+        {
+            var item = await group.AddItemAsync($"ends {outcome} now");
+            await using var context = database.NewContext();
+            var ended = new Assignment
+            {
+                Id = Guid.CreateVersion7(), WorkItemId = item.Id, GroupId = group.GroupId, MemberKind = MemberKind.Agent, AgentId = agentId,
+                Attempt = 1, Role = AssignmentRole.Work, OfferedAt = Now, EndedAt = Now, Outcome = outcome,
+            };
+
+            await FailureStreak.RecordAsync(context, ended, options, Now, CancellationToken.None);
+
+            var before = FailureStreak.Read(agentId, WithinLookback(earlier), options);
+            var after = FailureStreak.Read(agentId, WithinLookback(earlier).Append((Now, outcome)), options);
+            var expected = after is not null ? "breaker.tripped" : before is not null ? "breaker.released" : null;
+            Assert.Equal(expected, context.TrailEvents.Local.SingleOrDefault()?.Type);
+        }
+    }
+
+    private static IEnumerable<(DateTimeOffset, AssignmentOutcome)> WithinLookback((int MinutesAgo, AssignmentOutcome Outcome)[] endings)
+        => endings.Where(x => x.MinutesAgo < 60 * 24 * 7).Select(x => (Now.AddMinutes(-x.MinutesAgo), x.Outcome));
+
+    /// <summary>Four agents whose endings cover what the streak counts, skips, breaks on and forgets.</summary>
+    private static async Task<Dictionary<Guid, (int MinutesAgo, AssignmentOutcome Outcome)[]>> SeedAsync(TestDatabase database, PassGroup group)
+    {
         var endings = new Dictionary<Guid, (int MinutesAgo, AssignmentOutcome Outcome)[]>
         {
             // Three failures since its last completion; a decline in between neither counts nor breaks the streak.
@@ -46,16 +97,7 @@ public sealed class TrippedAgentsTests
             }
         }
 
-        await using var context = database.NewContext();
-        var tripped = await FailureStreak.TrippedInGroupAsync(context, group.GroupId, options, Now, CancellationToken.None);
-
-        var expected = endings
-            .Select(e => FailureStreak.Read(e.Key, e.Value.Where(x => x.MinutesAgo < 60 * 24 * 7).Select(x => (Now.AddMinutes(-x.MinutesAgo), x.Outcome)), options))
-            .OfType<AgentBreaker>()
-            .ToList();
-        Assert.Equal(2, expected.Count);
-        Assert.Equal(expected.OrderBy(b => b.AgentId), tripped.Values.OrderBy(b => b.AgentId));
-        Assert.Equal([1, 2], tripped.Values.Select(b => b.Trips).Order());
+        return endings;
     }
 
     private static async Task AddEndingAsync(TestDatabase database, PassGroup group, Guid agentId, DateTimeOffset endedAt, AssignmentOutcome outcome)
