@@ -25,6 +25,7 @@ public sealed partial class AssignmentPass(
     GroupSkillModels skillModels,
     ContenderCache contenderCache,
     ReadyItems readyItems,
+    TrackRecordCache trackRecords,
     IOptionsMonitor<CoordinatorOptions> options,
     TimeProvider time,
     ILogger<AssignmentPass> logger)
@@ -91,9 +92,10 @@ public sealed partial class AssignmentPass(
         }
 
         AssignmentCandidates.LetBackWhereNoOneElse(items, agents);
-        // One grouped query for every member's record, not one per candidate.
-        var records = await TrackRecordQuery.ForPassAsync(context, groupId, now, cancellationToken);
         clock.Lap("load");
+        // One grouped query for every member's record, not one per candidate, and not on every pass.
+        var records = await trackRecords.ForPassAsync(context, groupId, now, TimeSpan.FromSeconds(options.CurrentValue.TrackRecordRefreshSeconds), cancellationToken);
+        clock.Lap("records");
 
         var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);
         var texts = await ItemReadings.ForPassAsync(context, skillModel, items, cancellationToken);

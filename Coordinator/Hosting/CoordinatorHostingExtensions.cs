@@ -124,6 +124,7 @@ public static class CoordinatorHostingExtensions
         services.AddSingleton<Bulkheads>();
         services.AddSingleton(provider => new ProcessStart(provider.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton<ReadyItems>();
+        services.AddSingleton<TrackRecordCache>();
         services.AddScoped<SkillFeedback>();
         services.AddSingleton<AgentWaiters>();
         services.AddSingleton<IWorkSignals, HangfireWorkSignals>();

@@ -42,7 +42,9 @@ internal static class AssignmentPassBenchmark
 
     /// <param name="only">One row of the table (<c>greedy</c>, <c>optimal</c> or <c>holds-off</c>), or all of them when null.</param>
     /// <param name="setBasedFrom"><c>Coordinator:SetBasedPassWritesFrom</c> for the passes; the option's default when null.</param>
-    public static async Task<int> RunAsync(TextWriter output, bool small, string? only = null, int? setBasedFrom = null)
+    /// <param name="history">Finished attempts the group already has, spread over the last 12 hours (a soak's worth at 40,000),
+    /// for the track records and breakers every pass reads.</param>
+    public static async Task<int> RunAsync(TextWriter output, bool small, string? only = null, int? setBasedFrom = null, int history = 0)
     {
         var areas = SkillArea.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Corpus", "areas.txt")));
         var (agents, items) = small ? (30, 400) : (300, 4_000);
@@ -50,33 +52,35 @@ internal static class AssignmentPassBenchmark
         var models = new SkillModels(moe);
         // Warm-up: JIT and the server's caches, so the first solver measured is not charged for them.
         var setBased = setBasedFrom ?? new CoordinatorOptions().SetBasedPassWritesFrom;
-        await MeasureAsync(TextWriter.Null, areas, models, AssignmentSolver.Greedy, holds: true, 30, 400, rounds: 1, setBased);
+        await MeasureAsync(TextWriter.Null, areas, models, AssignmentSolver.Greedy, holds: true, 30, 400, rounds: 1, setBased, history: 0);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"assignment pass with the database round trip: {agents} agents × {items} ready items (PostgreSQL, served MoE model, kept readings, set-based writes from {setBased} rows)"));
+            $"assignment pass with the database round trip: {agents} agents × {items} ready items, {history} finished attempts (PostgreSQL, served MoE model, kept readings, set-based writes from {setBased} rows)"));
         output.WriteLine("| solver | seed ms | cold pass ms | offers | held | steady pass p50 ms | max ms | offers per steady pass | kept words, bytes per item |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var rows = new[] { ("greedy", AssignmentSolver.Greedy, true), ("optimal", AssignmentSolver.Optimal, true), ("holds-off", AssignmentSolver.Optimal, false) };
         foreach (var (_, solver, holds) in rows.Where(r => only is null || r.Item1 == only))
         {
-            await MeasureAsync(output, areas, models, solver, holds, agents, items, SteadyRounds, setBased);
+            await MeasureAsync(output, areas, models, solver, holds, agents, items, SteadyRounds, setBased, history);
         }
 
         return 0;
     }
 
     private static async Task MeasureAsync(
-        TextWriter output, IReadOnlyList<SkillArea> areas, SkillModels models, AssignmentSolver solver, bool holds, int agents, int items, int rounds, int setBasedFrom)
+        TextWriter output, IReadOnlyList<SkillArea> areas, SkillModels models, AssignmentSolver solver, bool holds, int agents, int items, int rounds, int setBasedFrom, int history)
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
         var seed = Stopwatch.StartNew();
         var synthetic = SyntheticGroup.Create(areas, agents, items + (rounds * NewPerRound), seed: 17);
         var groupId = await SeedAsync(database, synthetic with { Items = synthetic.Items[..items] }, models.Default);
+        await SeedHistoryAsync(database, groupId, synthetic.Agents, history);
         seed.Stop();
         var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { Solver = solver, HeartbeatTimeoutSeconds = 3600, SetBasedPassWritesFrom = setBasedFrom, MinRoutingConfidence = holds ? new CoordinatorOptions().MinRoutingConfidence : 0 });
         var skillModels = new GroupSkillModels(models, NullLogger<GroupSkillModels>.Instance);
         var judgements = new ContenderCache();
         var readyItems = new ReadyItems();
-        var (coldMs, coldOffers) = await TimePassAsync(database, options, skillModels, judgements, readyItems, groupId);
+        var records = new TrackRecordCache();
+        var (coldMs, coldOffers) = await TimePassAsync(database, options, skillModels, judgements, readyItems, records, groupId);
 
         var steady = new List<long>();
         var steadyOffers = 0;
@@ -84,7 +88,7 @@ internal static class AssignmentPassBenchmark
         {
             await FinishOffersAsync(database, groupId, FreedPerRound);
             await AddItemsAsync(database, groupId, synthetic.Items.Skip(items + (round * NewPerRound)).Take(NewPerRound).ToList(), models.Default);
-            var (ms, offers) = await TimePassAsync(database, options, skillModels, judgements, readyItems, groupId);
+            var (ms, offers) = await TimePassAsync(database, options, skillModels, judgements, readyItems, records, groupId);
             steady.Add(ms);
             steadyOffers += offers;
         }
@@ -111,13 +115,13 @@ internal static class AssignmentPassBenchmark
 
     /// <summary>One pass with a fresh context, as a Hangfire job runs it.</summary>
     private static async Task<(long Ms, int Offers)> TimePassAsync(
-        TestDatabase database, FixedOptionsMonitor<CoordinatorOptions> options, GroupSkillModels skillModels, ContenderCache judgements, ReadyItems readyItems, Guid groupId)
+        TestDatabase database, FixedOptionsMonitor<CoordinatorOptions> options, GroupSkillModels skillModels, ContenderCache judgements, ReadyItems readyItems, TrackRecordCache records, Guid groupId)
     {
         var census = new CommandCensus();
         await using var context = CountCommands
             ? new ClawDbContext(new DbContextOptionsBuilder<ClawDbContext>(database.ContextOptions()).AddInterceptors(census).Options)
             : database.NewContext();
-        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), skillModels, judgements, readyItems,
+        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), skillModels, judgements, readyItems, records,
             options, TimeProvider.System, PhaseLog);
         var (allocatedBefore, cpuBefore) = (GC.GetTotalAllocatedBytes(precise: true), Environment.CpuUsage.TotalTime);
         var timer = Stopwatch.StartNew();
@@ -160,6 +164,46 @@ internal static class AssignmentPassBenchmark
         await ItemReadings.ReadWrittenAsync(context, model, items, CancellationToken.None);
         context.WorkItems.AddRange(items);
         await context.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> finished items, one attempt each, ended over the last 12 hours by the agents in turn: mostly
+    /// completed, some failed, stalled, declined or rejected, so that records and breakers have something of each to read.
+    /// </summary>
+    private static async Task SeedHistoryAsync(TestDatabase database, Guid groupId, List<Data.Agents.Agent> agents, int count)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var random = new Random(40);
+        AssignmentOutcome[] outcomes = [.. Enumerable.Repeat(AssignmentOutcome.Completed, 90), .. Enumerable.Repeat(AssignmentOutcome.Failed, 4),
+            .. Enumerable.Repeat(AssignmentOutcome.Stalled, 3), .. Enumerable.Repeat(AssignmentOutcome.Declined, 2), AssignmentOutcome.Rejected];
+        const int Batch = 5_000;
+        for (var from = 0; from < count; from += Batch)
+        {
+            await using var context = database.NewContext();
+            context.ChangeTracker.AutoDetectChangesEnabled = false;
+            for (var i = from; i < Math.Min(count, from + Batch); i++)
+            {
+                var agent = agents[i % agents.Count];
+                var endedAt = now.AddSeconds(-12 * 3600.0 * (count - i) / count);
+                var outcome = outcomes[random.Next(outcomes.Length)];
+                var item = new WorkItem
+                {
+                    Id = Guid.CreateVersion7(), GroupId = groupId, Title = $"finished {i}", CreatedByKind = MemberKind.Human,
+                    State = outcome == AssignmentOutcome.Completed ? WorkItemState.Done : WorkItemState.Cancelled,
+                    CreatedAt = endedAt.AddMinutes(-1), UpdatedAt = endedAt, StateChangedAt = endedAt,
+                };
+                context.WorkItems.Add(item);
+                context.Assignments.Add(new Assignment
+                {
+                    Id = Guid.CreateVersion7(), WorkItemId = item.Id, GroupId = groupId, MemberKind = MemberKind.Agent, AgentId = agent.Id,
+                    Attempt = 1, Role = AssignmentRole.Work, OfferedAt = endedAt.AddMinutes(-1), AcceptedAt = endedAt.AddSeconds(-50),
+                    EndedAt = endedAt, Outcome = outcome, SkillArea = agent.Skills.Count > 0 ? agent.Skills[random.Next(agent.Skills.Count)].SkillId : null,
+                    Pace = 0.5 + (random.NextDouble() / 2),
+                });
+            }
+
+            await context.SaveChangesAsync();
+        }
     }
 
     private static async Task<Guid> SeedAsync(TestDatabase database, SyntheticGroup synthetic, ISkillModel model)

@@ -17,7 +17,8 @@ if (args.Length > 0 && args[0] == "assignment")
 if (args.Length > 0 && args[0] == "assignment-db")
 {
     return await AssignmentPassBenchmark.RunAsync(Console.Out, small: args.Contains("--small"), only: BenchmarkArgs.Options(args, "--only").LastOrDefault(),
-        setBasedFrom: BenchmarkArgs.Options(args, "--set-based-from").Select(n => int.Parse(n, CultureInfo.InvariantCulture)).Cast<int?>().LastOrDefault());
+        setBasedFrom: BenchmarkArgs.Options(args, "--set-based-from").Select(n => int.Parse(n, CultureInfo.InvariantCulture)).Cast<int?>().LastOrDefault(),
+        history: BenchmarkArgs.Options(args, "--history").Select(n => int.Parse(n, CultureInfo.InvariantCulture)).LastOrDefault());
 }
 
 if (args.Length > 0 && args[0] == "trackrecord")
@@ -76,7 +77,7 @@ if (args.Length == 5 && args[0] == "job-latency-worker")
         args[1], args[2], TimeSpan.FromMilliseconds(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)), args[4] == "long");
 }
 
-Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment [--small] | assignment-db [--small] [--only greedy|optimal|holds-off] [--set-based-from N] | job-latency | live | trackrecord | swarm [--agents N] [--items N] [--preload] [--postgres] [--idle-seconds N] [--alloc-trace FILE] | alloc-report FILE [--top N] | agent-calls [--rounds N] [--preload] [--trace FILE] [--postgres] | soak [--agents N] [--items N] [--nodes N] [--minutes N | --preload] [--webhook F] [--slow F] [--silent F] [--failing F] | circuits [--circuits N] [--agents N] [--groups N] [--rate N] [--browsers N] [--seconds N] | overnight [--agents N] [--items N] [--seconds N] | sqlite-give-back");
+Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment [--small] | assignment-db [--small] [--only greedy|optimal|holds-off] [--set-based-from N] [--history N] | job-latency | live | trackrecord | swarm [--agents N] [--items N] [--preload] [--postgres] [--idle-seconds N] [--alloc-trace FILE] | alloc-report FILE [--top N] | agent-calls [--rounds N] [--preload] [--trace FILE] [--postgres] | soak [--agents N] [--items N] [--nodes N] [--minutes N | --preload] [--webhook F] [--slow F] [--silent F] [--failing F] | circuits [--circuits N] [--agents N] [--groups N] [--rate N] [--browsers N] [--seconds N] | overnight [--agents N] [--items N] [--seconds N] | sqlite-give-back");
 Console.Error.WriteLine("  assignment     candidate scoring, greedy and optimal solve at 300 × 4,000 and 3,000 × 40,000");
 Console.Error.WriteLine("  assignment-db  one whole assignment pass against a throwaway PostgreSQL, greedy and optimal, 300 × 4,000");
 Console.Error.WriteLine("  job-latency    enqueue → start of a Hangfire job across processes, polling against LISTEN/NOTIFY");

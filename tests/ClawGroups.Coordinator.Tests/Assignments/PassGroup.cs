@@ -65,6 +65,9 @@ internal sealed class PassGroup(TestDatabase database, Guid groupId)
     /// <summary>The node's ready-item readings, kept from pass to pass as the coordinator keeps them.</summary>
     public ReadyItems Readings { get; } = new();
 
+    /// <summary>The node's track records, kept from pass to pass as the coordinator keeps them.</summary>
+    public TrackRecordCache Records { get; } = new();
+
     /// <summary>One pass, as the coordinator's job runs it; returns how many items were offered.</summary>
     public async Task<int> RunPassAsync(ISkillModel model, CoordinatorOptions? options = null)
     {
@@ -77,7 +80,7 @@ internal sealed class PassGroup(TestDatabase database, Guid groupId)
     {
         var time = TimeProvider.System;
         var lifecycle = new WorkItemLifecycle(context, time, NoWorkSignals.Instance);
-        var pass = new AssignmentPass(context, lifecycle, new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance), Judgements, Readings,
+        var pass = new AssignmentPass(context, lifecycle, new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance), Judgements, Readings, Records,
             new FixedOptionsMonitor<CoordinatorOptions>(options ?? new CoordinatorOptions()), time, NullLogger<AssignmentPass>.Instance);
         return await pass.RunAsync(GroupId, CancellationToken.None);
     }
