@@ -22,9 +22,13 @@ public static class FailureStreak
 
     private static readonly AssignmentOutcome[] Counted = [AssignmentOutcome.Completed, .. Failures];
 
-    /// <summary>The tripped agents of a group (open or half-open), by id; the rest are not in it.</summary>
+    /// <summary>
+    /// The tripped agents of a group (open or half-open), by id, or only among <paramref name="agentIds"/> when given (a
+    /// live update about one agent); the rest are not in it.
+    /// </summary>
     public static async Task<Dictionary<Guid, AgentBreaker>> TrippedInGroupAsync(
-        ClawDbContext context, Guid groupId, BreakerOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+        ClawDbContext context, Guid groupId, BreakerOptions options, DateTimeOffset now, CancellationToken cancellationToken,
+        IReadOnlyCollection<Guid>? agentIds = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
@@ -32,9 +36,14 @@ public static class FailureStreak
         // Only the failures since each agent's last completed attempt (or the lookback): the streak is made of them alone. Read
         // per agent, the last completion as the failures' lower bound, both through the (AgentId, Outcome, EndedAt) index: this
         // costs what the agents failed since, not what the group finished in the week (on every pass; 49 → 4–8 ms at 40,000).
+        var agents = context.Agents.AsNoTracking().Where(a => a.GroupId == groupId);
+        if (agentIds is not null)
+        {
+            agents = agents.Where(a => agentIds.Contains(a.Id));
+        }
+
         var rows = await (
-            from agent in context.Agents.AsNoTracking()
-            where agent.GroupId == groupId
+            from agent in agents
             from failure in context.Assignments
             where failure.AgentId == agent.Id && Failures.Contains(failure.Outcome) && failure.Role == AssignmentRole.Work
                   && failure.EndedAt > (context.Assignments

@@ -40,7 +40,7 @@ public static class MemberViews
             .Select(g => new { AgentId = g.Key, Cost = g.Sum(a => a.Usage.CostUsd) })
             .ToDictionaryAsync(s => s.AgentId, s => s.Cost, cancellationToken);
         var at = now ?? DateTimeOffset.UtcNow;
-        var tripped = breakers is null ? [] : await FailureStreak.TrippedInGroupAsync(context, groupId, breakers, at, cancellationToken);
+        var tripped = breakers is null ? [] : await FailureStreak.TrippedInGroupAsync(context, groupId, breakers, at, cancellationToken, agentIds);
         return agents.Select(agent =>
         {
             var record = records.Of(agent.Id);

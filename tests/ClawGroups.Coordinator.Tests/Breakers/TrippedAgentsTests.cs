@@ -27,6 +27,9 @@ public sealed class TrippedAgentsTests
 
         await using var context = database.NewContext();
         var tripped = await FailureStreak.TrippedInGroupAsync(context, group.GroupId, options, Now, CancellationToken.None);
+        // A live update about some agents reads only theirs.
+        var one = tripped.Keys.First();
+        var asked = await FailureStreak.TrippedInGroupAsync(context, group.GroupId, options, Now, CancellationToken.None, [one, endings.Keys.Last()]);
 
         var expected = endings
             .Select(e => FailureStreak.Read(e.Key, WithinLookback(e.Value), options))
@@ -35,6 +38,7 @@ public sealed class TrippedAgentsTests
         Assert.Equal(2, expected.Count);
         Assert.Equal(expected.OrderBy(b => b.AgentId), tripped.Values.OrderBy(b => b.AgentId));
         Assert.Equal([1, 2], tripped.Values.Select(b => b.Trips).Order());
+        Assert.Equal(tripped[one], Assert.Single(asked).Value);
     }
 
     [Theory]
