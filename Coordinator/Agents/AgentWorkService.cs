@@ -24,6 +24,13 @@ public sealed class AgentWorkService(
 {
     public const int MaxArtifacts = 50;
 
+    /// <summary>
+    /// Whether the group reviews results: all a result needs of the group, read on every result, so compiled and narrow
+    /// rather than the whole group row (its thresholds, budgets and routing lists too).
+    /// </summary>
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, CancellationToken, Task<bool>>> RequiresReview = new(() => EF.CompileAsyncQuery(
+        (ClawDbContext context, Guid groupId, CancellationToken _) => context.Groups.Where(g => g.Id == groupId).Select(g => g.RequireReview).Single()));
+
     public async Task<Outcome<WorkItemView>> AcceptAsync(Caller caller, Guid workItemId, CancellationToken cancellationToken)
     {
         var (item, assignment, denied) = await OwnWorkAsync(caller, workItemId, cancellationToken, offeredPeopleToo: true);
@@ -152,8 +159,8 @@ public sealed class AgentWorkService(
                 new Dictionary<string, object?> { ["state"] = WorkItemStates.ApiName(item!.State), ["resultKept"] = true });
         }
 
-        var group = await context.Groups.AsNoTracking().SingleAsync(g => g.Id == item!.GroupId, cancellationToken);
-        var moved = WorkItemStateMachine.Apply(item!, group.RequireReview ? WorkItemMove.SubmitForReview : WorkItemMove.Finish, now);
+        var requireReview = await RequiresReview.For(context)(context, item!.GroupId, cancellationToken);
+        var moved = WorkItemStateMachine.Apply(item!, requireReview ? WorkItemMove.SubmitForReview : WorkItemMove.Finish, now);
         if (!moved.Succeeded)
         {
             return moved.Failure!;
@@ -177,8 +184,8 @@ public sealed class AgentWorkService(
         await ApplyUsageAsync(item, assignment, report.Usage, cancellationToken);
         assignment.Pace = TrackRecordQuery.PaceOf(item, assignment, now);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Result, now,
-            new { report.Summary, artifacts = report.Artifacts?.Count ?? 0, review = group.RequireReview }, item.Id, caller.Id);
-        if (group.RequireReview)
+            new { report.Summary, artifacts = report.Artifacts?.Count ?? 0, review = requireReview }, item.Id, caller.Id);
+        if (requireReview)
         {
             // The attempt stays open until the review: approval completes it, rejection ends it.
             assignment.LastProgressAt = now;
