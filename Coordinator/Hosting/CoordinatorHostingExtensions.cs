@@ -147,6 +147,7 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<Breakers.CreationBreaker>();
         services.AddScoped<Goals.GoalDecisionService>();
         services.AddScoped<AgentRegistrationService>();
+        services.AddSingleton<AgentCards>();
         services.AddScoped<AgentPresenceService>();
         services.AddScoped<AgentWorkService>();
         services.AddScoped<AssignmentPass>();
