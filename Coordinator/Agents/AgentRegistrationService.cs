@@ -18,7 +18,7 @@ namespace ClawGroups.Coordinator.Agents;
 /// <summary>Agents joining a group with a join token, and their credentials over their lifetime.</summary>
 public sealed class AgentRegistrationService(
     ClawDbContext context, TimeProvider time, WebhookUrlPolicy urlPolicy, WebhookSecrets secrets, IWorkSignals signals, WorkItemLifecycle lifecycle,
-    A2aCardSource a2aCards, AgentCards cards)
+    A2aCardSource a2aCards)
 {
     /// <summary>
     /// Registers the agent the card describes. An A2A agent's card may be named by <c>cardUrl</c> (fetched only once the
@@ -119,7 +119,6 @@ public sealed class AgentRegistrationService(
             new { agent.Name, delivery = card.Delivery, agent.Capacity, skills = card.Skills.Select(s => s.SkillId) }, agentId: agent.Id);
         await context.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await cards.PrepareAsync(context, agent, cancellationToken);
         signals.AssignmentNeeded(agent.GroupId);
         return new AgentRegistered(agent.Id, agent.GroupId, apiKey, webhookSecret);
     }

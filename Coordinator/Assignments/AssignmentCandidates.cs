@@ -161,16 +161,6 @@ public static class AssignmentCandidates
             item.Id.ToString(), item.Title, FeedbackSteering.ReadWithNotes(item.Description, item.RoutingNotes), item.RequiredSkills, ItemReadings.Of(item));
     }
 
-    /// <summary>
-    /// The card's skills in the order every pass reads them (ordinal by id, whatever the database's collation): the model
-    /// keeps a card under its content, order included, and a best skill is an index into this list.
-    /// </summary>
-    public static void PutSkillsInOrder(Agent agent)
-    {
-        ArgumentNullException.ThrowIfNull(agent);
-        agent.Skills.Sort((a, b) => string.CompareOrdinal(a.SkillId, b.SkillId));
-    }
-
     public static SkillProfile ToProfile(Agent agent)
     {
         ArgumentNullException.ThrowIfNull(agent);

@@ -18,18 +18,12 @@ internal static class AvailableAgents
     {
         var groupThresholds = await context.Groups.Where(g => g.Id == groupId).Select(g => g.Thresholds).SingleAsync(cancellationToken);
         var agents = await context.Agents.AsNoTracking()
-            .Include(a => a.Skills)
+            // Skills in a fixed order: a pass's judgements (ContenderCache) and the model's card cache hold only for the same
+            // card read the same way, and the database returns a join's rows in no promised order.
+            .Include(a => a.Skills.OrderBy(s => s.SkillId))
             .Where(a => a.GroupId == groupId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt != null)
             .OrderBy(a => a.Id)
             .ToListAsync(cancellationToken);
-        // Skills in a fixed order: a pass's judgements (ContenderCache) and the model's card cache hold only for the same card
-        // read the same way. The database returns a join's rows in no promised order, and sorts by its collation; the card
-        // read when the agent registered (AgentCards) was put in this order too.
-        foreach (var agent in agents)
-        {
-            AssignmentCandidates.PutSkillsInOrder(agent);
-        }
-
         var present = agents
             .Where(a => a.LastHeartbeatAt >= now - StallPolicy.For(defaults, groupThresholds, a.Thresholds).HeartbeatTimeout)
             .ToList();

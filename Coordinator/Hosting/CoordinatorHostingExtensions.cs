@@ -147,7 +147,6 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<Breakers.CreationBreaker>();
         services.AddScoped<Goals.GoalDecisionService>();
         services.AddScoped<AgentRegistrationService>();
-        services.AddSingleton<AgentCards>();
         services.AddScoped<AgentPresenceService>();
         services.AddScoped<AgentWorkService>();
         services.AddScoped<AssignmentPass>();

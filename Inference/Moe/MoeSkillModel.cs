@@ -182,12 +182,6 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         return matrix;
     }
 
-    public void PrepareProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(profiles);
-        ProfileSkillVectors(profiles, cancellationToken);
-    }
-
     public IReadOnlyList<double?> ExpectedDurationSeconds(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);

@@ -18,12 +18,6 @@ public sealed class BlendedSkillModel(ISkillModel primary, ISkillModel secondary
 
     public IReadOnlyList<ItemReading> Read(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken) => primary.Read(items, cancellationToken);
 
-    public void PrepareProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
-    {
-        primary.PrepareProfiles(profiles, cancellationToken);
-        secondary.PrepareProfiles(profiles, cancellationToken);
-    }
-
     public IReadOnlyList<IReadOnlyList<string>> Explain(IReadOnlyList<SkillMatch> matches, int words, CancellationToken cancellationToken) =>
         primary.Explain(matches, words, cancellationToken);
 

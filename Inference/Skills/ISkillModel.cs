@@ -29,15 +29,6 @@ public interface ISkillModel
     IReadOnlyList<ItemReading> Read(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken) => [];
 
     /// <summary>
-    /// Reads the profiles into what <see cref="Score"/> needs of them and keeps that, when the model keeps anything (the MoE
-    /// keeps each card's skill vectors in memory), so that the first pass to weigh a new member does not read its card
-    /// then: a swarm's first pass read 300 cards, half of its scoring time. Does nothing where nothing is kept.
-    /// </summary>
-    void PrepareProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
-    {
-    }
-
-    /// <summary>
     /// For each match, the words of the item that drove it toward that skill, strongest first (at most <paramref name="words"/>),
     /// for a reason people can read: "restarting pods → Infrastructure (Kubernetes)". Empty where nothing stands out.
     /// </summary>

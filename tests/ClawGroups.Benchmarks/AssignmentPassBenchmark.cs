@@ -2,7 +2,6 @@ using ClawGroups.Coordinator.Learning;
 using ClawGroups.Inference.Skills;
 using System.Diagnostics;
 using System.Globalization;
-using ClawGroups.Coordinator.Agents;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Signals;
@@ -75,21 +74,9 @@ internal static class AssignmentPassBenchmark
         var synthetic = SyntheticGroup.Create(areas, agents, items + (rounds * NewPerRound), seed: 17);
         var groupId = await SeedAsync(database, synthetic with { Items = synthetic.Items[..items] }, models.Default);
         await SeedHistoryAsync(database, groupId, synthetic.Agents, history);
-        var skillModels = new GroupSkillModels(models, NullLogger<GroupSkillModels>.Instance);
-        // As the API does when an agent registers: its card is read then, one agent at a time.
-        var cardsRead = Stopwatch.StartNew();
-        await using (var context = database.NewContext())
-        {
-            var cards = new AgentCards(skillModels, NullLogger<AgentCards>.Instance);
-            foreach (var agent in synthetic.Agents)
-            {
-                await cards.PrepareAsync(context, agent, CancellationToken.None);
-            }
-        }
-
-        cardsRead.Stop();
         seed.Stop();
         var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { Solver = solver, HeartbeatTimeoutSeconds = 3600, SetBasedPassWritesFrom = setBasedFrom, MinRoutingConfidence = holds ? new CoordinatorOptions().MinRoutingConfidence : 0 });
+        var skillModels = new GroupSkillModels(models, NullLogger<GroupSkillModels>.Instance);
         var judgements = new ContenderCache();
         var readyItems = new ReadyItems();
         var records = new TrackRecordCache();
@@ -108,8 +95,6 @@ internal static class AssignmentPassBenchmark
 
         steady.Sort();
         var held = await HeldAsync(database, groupId);
-        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"cards read as the agents registered: {cardsRead.ElapsedMilliseconds:N0} ms, {cardsRead.Elapsed.TotalMilliseconds / agents:F1} ms a card (in the seed time)"));
         var keptWords = await KeptWordsBytesAsync(database);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {solver.ToString().ToLowerInvariant()}{(holds ? "" : ", holds off")} | {seed.ElapsedMilliseconds:N0} | {coldMs:N0} | {coldOffers:N0} | {held:N0} | {steady[steady.Count / 2]:N0} | {steady[^1]:N0} | {(double)steadyOffers / rounds:F1} | {keptWords:N0} |"));

@@ -28,23 +28,6 @@ internal sealed class ScriptedSkillModel(string? readingVersion = null) : ISkill
 
     public ConcurrentQueue<IReadOnlyList<SkillMatch>> ExplainCalls { get; } = new();
 
-    /// <summary>Every profile <see cref="PrepareProfiles"/> was given, and every profile <see cref="Score"/> weighed.</summary>
-    public ConcurrentQueue<SkillProfile> PreparedProfiles { get; } = new();
-
-    public ConcurrentQueue<SkillProfile> ScoredProfiles { get; } = new();
-
-    /// <summary>Runs inside <see cref="PrepareProfiles"/>: a test's model that fails there, say.</summary>
-    public Action? WhilePreparing { get; init; }
-
-    public void PrepareProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
-    {
-        WhilePreparing?.Invoke();
-        foreach (var profile in profiles)
-        {
-            PreparedProfiles.Enqueue(profile);
-        }
-    }
-
     /// <summary>Runs inside <see cref="Read"/>, to change the world while the model reads.</summary>
     public Action? WhileReading { get; init; }
 
@@ -65,10 +48,6 @@ internal sealed class ScriptedSkillModel(string? readingVersion = null) : ISkill
     {
         ScoreCalls.Enqueue(items);
         Scored.Enqueue((items.Select(i => i.Title).ToArray(), profiles.Select(p => p.Name).ToArray()));
-        foreach (var profile in profiles)
-        {
-            ScoredProfiles.Enqueue(profile);
-        }
         var matrix = new AffinityMatrix(items.Count, profiles.Count);
         for (var i = 0; i < items.Count; i++)
         {

@@ -111,21 +111,6 @@ public sealed class MoeSkillModelTests : IClassFixture<MoeSkillModelTests.Shippe
     }
 
     [Fact]
-    public void A_prepared_profile_is_kept_and_the_pass_reads_it_from_there()
-    {
-        var profile = SampleProfiles.All[0] with { MemberId = "prepared", Name = $"Prepared {Guid.NewGuid():N}" };
-        var item = SampleProfiles.Item("the navbar is cut off on phones");
-        var before = _model.CachedProfiles;
-
-        _model.PrepareProfiles([profile], CancellationToken.None);
-        var kept = _model.CachedProfiles;
-        _model.Score([item], [profile], CancellationToken.None);
-
-        Assert.Equal(before + 1, kept);
-        Assert.Equal(kept, _model.CachedProfiles);
-    }
-
-    [Fact]
     public void Items_scored_in_batches_score_as_each_scored_alone()
     {
         // More than one batch, the last one short: each batch's scores pass through the same rented buffer.
