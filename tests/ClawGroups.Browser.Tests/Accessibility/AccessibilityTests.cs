@@ -167,8 +167,7 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
             for (var press = 0; press < 40; press++)
             {
                 await page.Keyboard.PressAsync(press < 30 ? "Tab" : "Shift+Tab");
-                Assert.True(await drawer.EvaluateAsync<bool>("dialog => dialog.contains(document.activeElement)"),
-                    $"after {press + 1} presses focus left the drawer for {await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 200)")}");
+                Assert.True(await HoldsFocusAsync(drawer), $"after {press + 1} presses focus left the drawer for {await FocusedAsync(page)}");
             }
 
             await page.Keyboard.PressAsync("Escape");
@@ -186,11 +185,7 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
         var page = person.Page;
         await shots.RunAsync(async () =>
         {
-            await person.SignUpAsync("Katherine Johnson", "katherine@example.com", Password);
-            await person.CreateGroupAsync("Orbit crew");
-            await person.CreateWorkItemAsync("Check the trajectory", "maths");
-            await person.OpenAsync("Check the trajectory");
-            var drawer = page.GetByRole(AriaRole.Dialog, new() { Name = "Check the trajectory" });
+            var drawer = await OpenOneItemAsync(person, "Katherine Johnson", "Check the trajectory");
             await page.GetByTestId("action-cancel").FocusAsync();
 
             // The same person cancels the item from a second tab: the first tab's drawer loses its focused "Cancel item".
@@ -209,9 +204,8 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
             for (var press = 0; press < 8; press++)
             {
                 await page.Keyboard.PressAsync("Tab");
-                path.Add(await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 120)"));
-                Assert.True(await drawer.EvaluateAsync<bool>("dialog => dialog.contains(document.activeElement)"),
-                    $"focus left the drawer; it went through:\n{string.Join("\n", path)}");
+                path.Add(await FocusedAsync(page));
+                Assert.True(await HoldsFocusAsync(drawer), $"focus left the drawer; it went through:\n{string.Join("\n", path)}");
             }
         }, page);
     }
@@ -225,11 +219,7 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
         var page = person.Page;
         await shots.RunAsync(async () =>
         {
-            await person.SignUpAsync("Dorothy Vaughan", "dorothy@example.com", Password);
-            await person.CreateGroupAsync("Fast fingers");
-            await person.CreateWorkItemAsync("Port the model to Fortran", "fortran");
-            await person.OpenAsync("Port the model to Fortran");
-            var drawer = page.GetByRole(AriaRole.Dialog, new() { Name = "Port the model to Fortran" });
+            var drawer = await OpenOneItemAsync(person, "Dorothy Vaughan", "Port the model to Fortran");
             await Expect(page.GetByTestId("drawer-close")).ToBeFocusedAsync();
 
             // Key presses back to back, as a held-down Tab sends them: no wait for the circuit between them. The wrap from the
@@ -241,11 +231,24 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
                     await page.Keyboard.PressAsync(key);
                 }
 
-                Assert.True(await drawer.EvaluateAsync<bool>("dialog => dialog.contains(document.activeElement)"),
-                    $"after 25 quick {key} presses focus was on {await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 200)")}");
+                Assert.True(await HoldsFocusAsync(drawer), $"after 25 quick {key} presses focus was on {await FocusedAsync(page)}");
             }
         }, page);
     }
+
+    /// <summary>A new person with a group of their own and one item in it, whose drawer they opened; the drawer.</summary>
+    private static async Task<ILocator> OpenOneItemAsync(WorkspacePage person, string name, string title)
+    {
+        await person.SignUpAsync(name, $"{name.Split(' ')[0].ToLowerInvariant()}@example.com", Password);
+        await person.CreateGroupAsync($"{name.Split(' ')[0]}'s crew");
+        await person.CreateWorkItemAsync(title, "");
+        await person.OpenAsync(title);
+        return person.Page.GetByRole(AriaRole.Dialog, new() { Name = title });
+    }
+
+    private static Task<bool> HoldsFocusAsync(ILocator dialog) => dialog.EvaluateAsync<bool>("dialog => dialog.contains(document.activeElement)");
+
+    private static Task<string> FocusedAsync(IPage page) => page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 200)");
 
     [Fact]
     public async Task A_dialog_takes_focus_closes_on_escape_and_gives_focus_back_to_the_button_that_opened_it()
