@@ -98,14 +98,22 @@ public static class RoutingConfidence
             best.Clear();
             for (var a = 0; a < agents.Count; a++)
             {
+                // With the best few found, one no better than the last of them changes nothing (kept out, or replacing a
+                // better one of its kind): skipped before anything else is looked up, as most of a cold pass's million are.
+                var affinity = affinities.Score(i, a);
+                if (best.Count == Kept && affinity <= best[Kept - 1].Affinity)
+                {
+                    continue;
+                }
+
                 if (!AssignmentCandidates.CouldTake(items[i], agents[a]))
                 {
                     continue;
                 }
 
-                var contender = new Contender(a, affinities.Score(i, a), affinities.BestSkill(i, a));
+                var contender = new Contender(a, affinity, affinities.BestSkill(i, a));
                 var kind = matches.KindOf(a, contender.BestSkill);
-                var replica = best.FindIndex(c => matches.KindOf(c.Agent, c.BestSkill) == kind);
+                var replica = IndexOfKind(best, matches, kind);
                 if (replica >= 0 && best[replica].Affinity >= contender.Affinity)
                 {
                     continue;
@@ -117,8 +125,13 @@ public static class RoutingConfidence
                 }
 
                 // Only the best few are kept: a pass may weigh thousands of items against hundreds of agents.
-                var at = best.FindIndex(c => c.Affinity < contender.Affinity);
-                best.Insert(at >= 0 ? at : best.Count, contender);
+                var at = 0;
+                while (at < best.Count && best[at].Affinity >= contender.Affinity)
+                {
+                    at++;
+                }
+
+                best.Insert(at, contender);
                 if (best.Count > Kept)
                 {
                     best.RemoveAt(Kept);
@@ -129,6 +142,19 @@ public static class RoutingConfidence
         }
 
         return ranked;
+    }
+
+    private static int IndexOfKind(List<Contender> best, SkillMatches matches, int kind)
+    {
+        for (var c = 0; c < best.Count; c++)
+        {
+            if (matches.KindOf(best[c].Agent, best[c].BestSkill) == kind)
+            {
+                return c;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Whether the item waits for a person: two or more could take it and the model cannot tell them apart well enough.</summary>

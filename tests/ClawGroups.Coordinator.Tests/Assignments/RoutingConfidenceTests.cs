@@ -93,6 +93,45 @@ public sealed class RoutingConfidenceTests
         Assert.Null(contenders.NextBestTo(0, 0));
     }
 
+    [Fact]
+    public void Ranking_many_items_keeps_what_sorting_every_contender_keeps()
+    {
+        var random = new Random(84);
+        // Agents sharing a skill text are of one kind; affinities to two decimals, so that ties happen.
+        var skills = Enumerable.Range(0, 12).Select(k => new AgentSkill { SkillId = $"s{k % 4}", Name = $"kind {k}", Description = $"kind {k}", Level = 0.7 }).ToArray();
+        var agents = Enumerable.Range(0, 60).Select(a =>
+        {
+            var agent = new Agent { Id = Guid.NewGuid(), Name = $"agent {a}", Description = "one card", Capacity = 2 };
+            agent.Skills.AddRange(Enumerable.Range(0, 1 + (a % 3)).Select(_ => skills[random.Next(skills.Length)]));
+            return agent;
+        }).ToArray();
+        var items = Enumerable.Range(0, 200).Select(i => Item(i % 5 == 0 ? [$"s{i % 4}"] : null)).ToArray();
+        var matrix = new AffinityMatrix(items.Length, agents.Length);
+        for (var i = 0; i < items.Length; i++)
+        {
+            for (var a = 0; a < agents.Length; a++)
+            {
+                matrix.Set(i, a, MathF.Round((float)random.NextDouble(), 2), random.Next(-1, agents[a].Skills.Count));
+            }
+        }
+
+        var ranked = RoutingConfidence.Rank(items, agents, matrix);
+
+        var matches = new SkillMatches(agents);
+        for (var i = 0; i < items.Length; i++)
+        {
+            // Every contender; the best of each kind (the first on a tie); the best few of those, the first on a tie.
+            var expected = Enumerable.Range(0, agents.Length)
+                .Where(a => AssignmentCandidates.CouldTake(items[i], agents[a]))
+                .Select(a => new Contender(a, matrix.Score(i, a), matrix.BestSkill(i, a)))
+                .GroupBy(c => matches.KindOf(c.Agent, c.BestSkill))
+                .Select(kind => kind.OrderByDescending(c => c.Affinity).First())
+                .OrderByDescending(c => c.Affinity).ThenBy(c => c.Agent)
+                .Take(RoutingConfidence.Kept);
+            Assert.Equal(expected, ranked[i].Best);
+        }
+    }
+
     private static Contenders Rank(WorkItem item, Agent[] agents, float[] affinities)
     {
         var matrix = new AffinityMatrix(1, agents.Length);
