@@ -75,13 +75,15 @@ window.clawFocus = {
 
         const target = wrapTarget(modal, tabbables, event.shiftKey);
         if (target) {
+            // Scrolled into view, as the browser's own Tab does: a person wrapping to the top must see where they are.
             event.preventDefault();
-            focusWithoutScroll(target);
+            target.focus();
         }
     }, true);
 
     // Right after a render removes or hides the focused control, focus the control that took its place (same test id)
-    // or else the modal's first. A MutationObserver's callback runs before anything else can read or move focus.
+    // or else the modal's first, without scrolling: the person did not move, so the drawer should not jump. A
+    // MutationObserver's callback runs before anything else can read or move focus.
     const regain = () => {
         if (!last || !last.modal.isConnected || (document.activeElement && document.activeElement !== document.body) || !isGone(last.element)) {
             return;
