@@ -46,6 +46,29 @@ public sealed class TrackRecordCacheTests
         Assert.NotSame(again, setBack);
     }
 
+    [Fact]
+    public async Task Past_its_bound_on_groups_the_cache_starts_over()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var now = DateTimeOffset.UtcNow;
+        var cache = new TrackRecordCache();
+        await using var context = database.NewContext();
+        var firstGroup = Guid.NewGuid();
+        var kept = await cache.ForPassAsync(context, firstGroup, now, MaxAge, CancellationToken.None);
+
+        for (var group = 1; group < TrackRecordCache.MaxCachedGroups; group++)
+        {
+            await cache.ForPassAsync(context, Guid.NewGuid(), now, MaxAge, CancellationToken.None);
+        }
+
+        var stillKept = await cache.ForPassAsync(context, firstGroup, now, MaxAge, CancellationToken.None);
+        await cache.ForPassAsync(context, Guid.NewGuid(), now, MaxAge, CancellationToken.None);
+        var afterOver = await cache.ForPassAsync(context, firstGroup, now, MaxAge, CancellationToken.None);
+
+        Assert.Same(kept, stillKept);
+        Assert.NotSame(kept, afterOver);
+    }
+
     private static async Task<TrackRecords> ReadAsync(TestDatabase database, TrackRecordCache cache, PassGroup group, DateTimeOffset at, TimeSpan? maxAge = null)
     {
         await using var context = database.NewContext();
