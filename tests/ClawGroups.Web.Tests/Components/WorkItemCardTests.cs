@@ -1,6 +1,8 @@
 using Bunit;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Web.Components.Board;
+using ClawGroups.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using static ClawGroups.Web.Tests.Components.WorkItems;
 
@@ -127,5 +129,18 @@ public sealed class WorkItemCardTests : ComponentTest
         card.Find("[data-testid=work-item-card]").KeyDown(new KeyboardEventArgs { Key = "a" });
 
         Assert.Equal([item, item], opened);
+    }
+
+    [Fact]
+    public void A_card_is_one_component_and_its_clock_however_much_it_shows()
+    {
+        // Every open board holds a card per item, so what a card costs a circuit is multiplied by items × boards (decision 0033).
+        var card = Render<WorkItemCard>(p => p
+            .Add(c => c.Item, Item("stalled", MeAsAssignee, fraction: 0.4, message: "Wrote the form", attempts: 2, skills: ["react", "css", "a11y"], routing: Held))
+            .Add(c => c.Goal, new GoalSummary(1, 3, 1, null)));
+
+        // The only component inside is the ticking time; chips, bars and the avatar are markup.
+        Assert.IsType<Elapsed>(Assert.Single(card.FindComponents<IComponent>()).Instance);
+        Assert.Equal(3, card.FindAll(".mud-chip").Count(chip => chip.Id!.Contains("skill", StringComparison.Ordinal)));
     }
 }
