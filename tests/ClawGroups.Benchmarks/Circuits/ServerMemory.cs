@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ClawGroups.Testing.Apps;
+using static System.FormattableString;
 
 namespace ClawGroups.Benchmarks.Circuits;
 
@@ -28,7 +29,7 @@ internal static class ServerMemory
     /// collection): readings right after it count what is alive, not what a lazy generation 2 has not collected yet.
     /// Returns the biggest types of the dump (dotnet-gcdump's report), or nothing when the tool is not installed.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> CollectAndReportAsync(int processId, int types = 12)
+    public static async Task<IReadOnlyList<string>> CollectAndReportAsync(int processId, int types = 15)
     {
         var dump = Path.Combine(Path.GetTempPath(), $"claw-{Guid.NewGuid():N}.gcdump");
         try
@@ -45,7 +46,17 @@ internal static class ServerMemory
                 .OrderByDescending(row => long.Parse(row.Parts[0], NumberStyles.AllowThousands, CultureInfo.InvariantCulture)
                     * long.Parse(row.Parts[1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture))
                 .Select(row => row.Line);
-            return [.. report.Take(2), .. byType.Take(types)];
+            // Then the components the circuits hold, most numerous first: what a board costs is mostly how many it renders.
+            var components = report.Select(line => line.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries))
+                .Where(parts => parts.Length == 3 && (parts[2].StartsWith("MudBlazor.", StringComparison.Ordinal)
+                    || parts[2].StartsWith("ClawGroups.Web.Components.", StringComparison.Ordinal)))
+                .Select(parts => (Count: long.TryParse(parts[1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) ? n : 0, Type: parts[2]))
+                .GroupBy(row => row.Type, StringComparer.Ordinal)
+                .Select(type => (Count: type.Sum(row => row.Count), Type: type.Key))
+                .OrderByDescending(row => row.Count)
+                .Take(2 * types)
+                .Select(row => Invariant($"{row.Count,10:N0}  {row.Type}"));
+            return [.. report.Take(2), .. byType.Take(types), "most numerous MudBlazor and app types:", .. components];
         }
         finally
         {
