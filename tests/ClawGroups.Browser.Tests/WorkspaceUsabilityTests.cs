@@ -74,6 +74,31 @@ public sealed class WorkspaceUsabilityTests(BrowserFixture browser) : IAsyncLife
     }
 
     [Fact]
+    public async Task The_assignee_and_skill_filters_offer_what_is_typed_and_narrow_the_board()
+    {
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
+        var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
+        await person.SignUpAsync("Grace Hopper", "grace@example.com", "Correct horse 42");
+        await person.CreateGroupAsync("Filter crew");
+        await person.CreateWorkItemAsync("Tune the index", "sql");
+        await person.CreateWorkItemAsync("Write the release notes", "writing");
+        await Expect(person.Card("Write the release notes")).ToBeVisibleAsync(WorkspacePage.Soon);
+
+        await PickAsync(person.Page, "Skill", "SQ", "sql");
+        await Expect(person.Card("Write the release notes")).ToHaveCountAsync(0);
+        await Expect(person.Card("Tune the index")).ToBeVisibleAsync();
+
+        // Members are found by name (nobody holds these items, so narrowing to Grace leaves none)…
+        await PickAsync(person.Page, "Assignee", "grace", "Grace Hopper (human)");
+        await Expect(person.Page.GetByTestId("work-item-card")).ToHaveCountAsync(0);
+
+        // …and "Unassigned" is one of the choices.
+        await PickAsync(person.Page, "Assignee", "unass", "Unassigned");
+        await Expect(person.Card("Tune the index")).ToBeVisibleAsync();
+        await Expect(person.Card("Write the release notes")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_lost_connection_shows_a_banner_and_the_board_resumes_live_without_a_reload()
     {
         var shots = new Screenshots(nameof(A_lost_connection_shows_a_banner_and_the_board_resumes_live_without_a_reload));
@@ -145,5 +170,14 @@ public sealed class WorkspaceUsabilityTests(BrowserFixture browser) : IAsyncLife
         }
 
         public void ComeBack() => _down = false;
+    }
+
+    /// <summary>Types into a filter and picks one of the choices it then offers.</summary>
+    private static async Task PickAsync(IPage page, string label, string typed, string choice)
+    {
+        var input = page.GetByLabel(label, new() { Exact = true });
+        await input.ClickAsync();
+        await input.FillAsync(typed);
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new($"^{System.Text.RegularExpressions.Regex.Escape(choice)}$") }).ClickAsync();
     }
 }
