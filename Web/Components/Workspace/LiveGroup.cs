@@ -11,16 +11,20 @@ namespace ClawGroups.Web.Components.Workspace;
 /// events. The board, the roster and the drawer share it (scoped to the circuit) and re-render on
 /// <see cref="Changed"/>. Snapshots are immutable, so a render never sees a half-applied update.
 /// </summary>
-public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed) : IDisposable
+public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed, TimeProvider time) : IDisposable
 {
     /// <summary>How many recent events the circuit keeps for the drawer's live log.</summary>
     public const int RecentEventLimit = 500;
 
-    /// <summary>At most this many renders a second follow live changes.</summary>
-    private static readonly TimeSpan ChangeInterval = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// At most this many times a second the circuit's pages hear of live changes. Short, since a board then renders only the
+    /// cards that changed and paces its own whole renders (GroupBoard's ReshapeInterval); issue 17 wants a report on the
+    /// page within 100 ms.
+    /// </summary>
+    private static readonly TimeSpan ChangeInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly Lock _gate = new();
-    private int _changeScheduled;
+    private readonly ChangeThrottle _throttle = new(ChangeInterval, time);
     private IDisposable? _subscription;
 
     public GroupView? Group { get; private set; }
@@ -163,20 +167,24 @@ public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed) : IDispo
     }
 
     /// <summary>
-    /// Raises <see cref="Changed"/> once for everything applied in the next moment: hundreds of agents reporting
-    /// make many batches a second, and a board re-rendered for each would fall behind.
+    /// Raises <see cref="Changed"/> at once after a quiet spell, else once for everything applied until the interval is up:
+    /// hundreds of agents reporting make many batches a second, and a board re-rendered for each would fall behind.
     /// </summary>
     private void ScheduleChanged()
     {
-        if (Interlocked.Exchange(ref _changeScheduled, 1) == 1)
+        if (_throttle.Schedule() is not { } wait)
         {
             return;
         }
 
         _ = Task.Run(async () =>
         {
-            await Task.Delay(ChangeInterval);
-            Interlocked.Exchange(ref _changeScheduled, 0);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time);
+            }
+
+            _throttle.Ran();
             foreach (var handler in Changed?.GetInvocationList().Cast<Func<Task>>() ?? [])
             {
                 try

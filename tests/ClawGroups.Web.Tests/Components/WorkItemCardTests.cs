@@ -143,4 +143,32 @@ public sealed class WorkItemCardTests : ComponentTest
         Assert.IsType<Elapsed>(Assert.Single(card.FindComponents<IComponent>()).Instance);
         Assert.Equal(3, card.FindAll(".mud-chip").Count(chip => chip.Id!.Contains("skill", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task A_card_handed_a_newer_view_by_its_board_shows_it_and_keeps_it_over_the_boards_older_one()
+    {
+        var board = new BoardCards();
+        var item = Item("inProgress", Agent, fraction: 0.4, message: "Wrote the form");
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, item).Add(c => c.Board, board));
+        var newer = item with { Progress = item.Progress with { Fraction = 0.6, Message = "Wrote the tests" }, UpdatedAt = item.UpdatedAt.AddSeconds(1) };
+
+        await card.InvokeAsync(() => board.Show(new Dictionary<Guid, WorkItemView> { [item.Id] = newer }));
+        Assert.Equal("Wrote the tests", card.Find("[data-testid=card-progress-message]").TextContent);
+
+        // The board renders again before its drop zones caught up: the card keeps the newer view it was handed.
+        card.Render(p => p.Add(c => c.Item, item).Add(c => c.Board, board));
+        Assert.Equal("Wrote the tests", card.Find("[data-testid=card-progress-message]").TextContent);
+    }
+
+    [Fact]
+    public async Task A_board_handing_cards_unchanged_views_renders_none_of_them()
+    {
+        var board = new BoardCards();
+        var item = Item("inProgress", Agent, fraction: 0.4, message: "Wrote the form");
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, item).Add(c => c.Board, board));
+
+        await card.InvokeAsync(() => board.Show(new Dictionary<Guid, WorkItemView> { [item.Id] = item }));
+
+        Assert.Equal(1, card.RenderCount);
+    }
 }
