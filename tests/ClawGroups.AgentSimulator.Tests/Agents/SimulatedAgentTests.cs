@@ -195,7 +195,8 @@ public sealed class SimulatedAgentTests
         server.Offer("w-8");
         await using var agent = await SimulatedAgent.StartAsync(Options(server, AgentDelivery.Pull));
 
-        await agent.WaitUntilAsync(a => a.Observed.Accepted.Contains("w-8") && a.ActiveWorkItems.Count == 0, Deadline);
+        // The refusal, not the acceptance: an agent has accepted for a moment before its run starts, with nothing active yet.
+        await agent.WaitUntilAsync(a => a.Observed.Errors.Count > 0 && a.ActiveWorkItems.Count == 0, Deadline);
 
         Assert.Single(server.CallsTo("progress"));
         Assert.Empty(server.CallsTo("result"));
