@@ -18,7 +18,7 @@ public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed, TimeProv
 
     /// <summary>
     /// At most this many times a second the circuit's pages hear of live changes. Short, since a board then renders only the
-    /// cards that changed and paces its own whole renders (GroupBoard's ReshapeInterval); issue 17 wants a report on the
+    /// cards that changed and paces its whole renders (ChangeThrottle.WholePageInterval); issue 17 wants a report on the
     /// page within 100 ms.
     /// </summary>
     private static readonly TimeSpan ChangeInterval = TimeSpan.FromMilliseconds(50);
@@ -170,35 +170,23 @@ public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed, TimeProv
     /// Raises <see cref="Changed"/> at once after a quiet spell, else once for everything applied until the interval is up:
     /// hundreds of agents reporting make many batches a second, and a board re-rendered for each would fall behind.
     /// </summary>
-    private void ScheduleChanged()
+    private void ScheduleChanged() => _ = _throttle.PaceAsync(RaiseChangedAsync);
+
+    private async Task RaiseChangedAsync()
     {
-        if (_throttle.Schedule() is not { } wait)
+        foreach (var handler in Changed?.GetInvocationList().Cast<Func<Task>>() ?? [])
         {
-            return;
-        }
-
-        _ = Task.Run(async () =>
-        {
-            if (wait > TimeSpan.Zero)
+            try
             {
-                await Task.Delay(wait, time);
+                await handler();
             }
-
-            _throttle.Ran();
-            foreach (var handler in Changed?.GetInvocationList().Cast<Func<Task>>() ?? [])
-            {
-                try
-                {
-                    await handler();
-                }
 #pragma warning disable CA1031 // A page that went away while the render was pending is not an error.
-                catch (Exception)
+            catch (Exception)
 #pragma warning restore CA1031
-                {
-                    // The circuit is closing; nothing is left to render.
-                }
+            {
+                // The circuit is closing; nothing is left to render.
             }
-        });
+        }
     }
 
     /// <summary>Keeps the newer of two views of an item: updates can overtake a load that started earlier.</summary>

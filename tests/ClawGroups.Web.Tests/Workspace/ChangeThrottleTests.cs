@@ -43,4 +43,28 @@ public sealed class ChangeThrottleTests
 
         Assert.Equal(TimeSpan.FromMilliseconds(150), throttle.Schedule());
     }
+
+    [Fact]
+    public async Task Changes_soon_after_a_run_cost_one_more_run_together()
+    {
+        // The interval is a real second here: the clock stands still, so the two changes below both fall within it.
+        var throttle = new ChangeThrottle(TimeSpan.FromSeconds(1), new ManualTime());
+        var runs = 0;
+        Task Run()
+        {
+            Interlocked.Increment(ref runs);
+            return Task.CompletedTask;
+        }
+
+        await throttle.PaceAsync(Run);
+        Assert.Equal(1, runs);
+
+        var waiting = throttle.PaceAsync(Run);
+        var riding = throttle.PaceAsync(Run);
+
+        Assert.True(riding.IsCompleted);
+        Assert.Equal(1, runs);
+        await waiting;
+        Assert.Equal(2, runs);
+    }
 }
