@@ -83,10 +83,12 @@ public sealed class WorkspaceUsabilityTests(BrowserFixture browser) : IAsyncLife
         await person.CreateWorkItemAsync("Tune the index", "sql");
         await person.CreateWorkItemAsync("Write the release notes", "writing");
         await Expect(person.Card("Write the release notes")).ToBeVisibleAsync(WorkspacePage.Soon);
+        await Expect(person.Column("ready").GetByTestId("column-count")).ToHaveTextAsync("2");
 
         await PickAsync(person.Page, "Skill", "SQ", "sql");
         await Expect(person.Card("Write the release notes")).ToHaveCountAsync(0);
         await Expect(person.Card("Tune the index")).ToBeVisibleAsync();
+        await Expect(person.Column("ready").GetByTestId("column-count")).ToHaveTextAsync("1");
 
         // Members are found by name (nobody holds these items, so narrowing to Grace leaves none)…
         await PickAsync(person.Page, "Assignee", "grace", "Grace Hopper (human)");
