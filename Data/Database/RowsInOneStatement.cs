@@ -17,8 +17,21 @@ namespace ClawGroups.Data.Database;
 /// </summary>
 public static class RowsInOneStatement
 {
-    /// <summary>Parameters per statement, under SQLite's limit (32,766) and PostgreSQL's (65,535); more rows take more statements.</summary>
+    /// <summary>Parameters per statement on PostgreSQL, under its limit (65,535); more rows take more statements.</summary>
     private const int MaxParameters = 30_000;
+
+    /// <summary>
+    /// Parameters per statement on SQLite. Microsoft.Data.Sqlite binds each parameter by name, and SQLite finds a name by
+    /// walking the statement's list of names, so binding one statement costs the square of its parameters: 4,500 trail events
+    /// (40,500 parameters in two statements) took 8.3 s to insert, 50 times what EF's one statement a row took. At 100 a
+    /// statement they take 0.13–0.18 s, faster than EF's 0.17–0.40 s; at 500, 0.2–0.4 s (<c>sqlite-rows</c> benchmark,
+    /// docs/PERFORMANCE.md). A pass's trail, holds and claims on the embedded database are written this way.
+    /// </summary>
+    private const int MaxSqliteParameters = 100;
+
+    /// <summary>Rows per statement when each row has <paramref name="parametersPerRow"/> parameters.</summary>
+    internal static int RowsPerStatement(ClawDbContext db, int parametersPerRow)
+        => Math.Max(1, (db.Database.IsSqlite() ? MaxSqliteParameters : MaxParameters) / parametersPerRow);
 
     /// <summary>
     /// Inserts <paramref name="rows"/> and returns the keys the database gave them (the trail's ids), in no promised order.
@@ -43,7 +56,7 @@ public static class RowsInOneStatement
         var sql = db.GetService<ISqlGenerationHelper>();
         var columns = Columns(sql, written, table);
         var keys = new List<long>(rows.Count);
-        foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / written.Count)))
+        foreach (var chunk in rows.Chunk(RowsPerStatement(db, written.Count)))
         {
             var (values, parameters) = Values(db, written, chunk);
             var statement = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({columns}) VALUES {values} "
@@ -81,7 +94,7 @@ public static class RowsInOneStatement
         var assignments = set.Select((p, i) => $"{Column(p)} = v.column{i + 3}")
             .Append($"{Column(version)} = {tableName}.{Column(version)} + 1");
         var matched = 0;
-        foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / written.Count)))
+        foreach (var chunk in rows.Chunk(RowsPerStatement(db, written.Count)))
         {
             var (values, parameters) = Values(db, written, chunk);
             var statement = $"UPDATE {tableName} SET {string.Join(", ", assignments)} FROM (VALUES {values}) AS v "

@@ -61,6 +61,11 @@ if (args.Length > 0 && args[0] == "circuits")
     return await CircuitsBenchmark.RunAsync(Console.Out, args);
 }
 
+if (args.Length > 0 && args[0] == "sqlite-rows")
+{
+    return await ClawGroups.Benchmarks.SqliteRows.SqliteRowsBenchmark.RunAsync(Console.Out);
+}
+
 if (args.Length > 0 && args[0] == "sqlite-give-back")
 {
     return await GiveBackBenchmark.RunAsync(Console.Out);
