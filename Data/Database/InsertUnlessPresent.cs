@@ -5,12 +5,12 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace ClawGroups.Data.Database;
 
 /// <summary>
-/// <c>INSERT … ON CONFLICT DO NOTHING</c> for one row (SQLite and PostgreSQL both have it): a unique index decides, in one
+/// <c>INSERT … ON CONFLICT DO NOTHING</c> for one row or many (SQLite and PostgreSQL both have it): a unique index decides, in one
 /// statement, whether the row is new — no read before the insert, and no failed save on a repeat, which EF would log as an
 /// error although the repeat is expected (PostgreSQL makes a second insert wait for a concurrent first one to commit). EF has
 /// no "insert unless present". The statement is written from the model, so its table, columns and value conversions (SQLite
 /// keeps times as numbers and ids as text) are the ones a tracked insert would use: it is <see cref="RowsInOneStatement"/>'s
-/// writing of rows, for one row.
+/// writing of rows, with the conflict left alone.
 /// </summary>
 public static class InsertUnlessPresent
 {
@@ -18,14 +18,31 @@ public static class InsertUnlessPresent
     public static async Task<bool> InsertUnlessPresentAsync<TEntity>(this ClawDbContext db, TEntity row, CancellationToken cancellationToken)
         where TEntity : class
     {
-        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(row);
+        return await db.InsertRowsUnlessPresentAsync<TEntity>([row], cancellationToken) == 1;
+    }
+
+    /// <summary>
+    /// Inserts each of <paramref name="rows"/> unless a row with one of its unique keys exists (an earlier one of these among
+    /// them), in as few statements as the parameter limit allows; returns how many were inserted.
+    /// </summary>
+    public static async Task<int> InsertRowsUnlessPresentAsync<TEntity>(this ClawDbContext db, IReadOnlyList<TEntity> rows, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(rows);
         var (entity, table) = RowsInOneStatement.TableOf<TEntity>(db);
         var properties = entity.GetProperties().ToList();
         var sql = db.GetService<ISqlGenerationHelper>();
-        var (values, parameters) = RowsInOneStatement.Values(db, properties, [row]);
-        var statement = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({RowsInOneStatement.Columns(sql, properties, table)}) "
-                        + $"VALUES {values} ON CONFLICT DO NOTHING";
-        return await db.Database.ExecuteSqlRawAsync(statement, parameters, cancellationToken) == 1;
+        var into = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({RowsInOneStatement.Columns(sql, properties, table)}) VALUES ";
+        var inserted = 0;
+        foreach (var chunk in rows.Chunk(RowsInOneStatement.RowsPerStatement(db, properties.Count)))
+        {
+            var (values, parameters) = RowsInOneStatement.Values(db, properties, chunk);
+            var statement = $"{into}{values} ON CONFLICT DO NOTHING";
+            inserted += await db.Database.ExecuteSqlRawAsync(statement, parameters, cancellationToken);
+        }
+
+        return inserted;
     }
 }

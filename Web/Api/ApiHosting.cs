@@ -25,6 +25,7 @@ public static class ApiHosting
         services.ConfigureHttpJsonOptions(options => ClawJson.Configure(options.SerializerOptions));
         services.AddClawOpenApi();
         services.AddSingleton<IdempotencyClaims>();
+        services.AddSingleton<IdempotencyAnswers>();
         // Binding failures throw in every environment, so that the handler can answer them with problem details.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -22,11 +22,11 @@ namespace ClawGroups.Web.Api;
 /// API's request timeout, which no request outlives.
 /// On a database one process has alone (the embedded SQLite default) the running request's claim is held in memory
 /// (<see cref="IdempotencyClaims"/>) and the key's row is written once, with the answer: one write where a reservation took
-/// two, each a turn at SQLite's one writer.
+/// two, each a turn at SQLite's one writer; and answers finished together are written together (<see cref="IdempotencyAnswers"/>).
 /// </summary>
 internal sealed class IdempotencyFilter(
-    IDbContextFactory<ClawDbContext> contextFactory, ProcessLiveness liveness, IdempotencyClaims claims, IOptionsMonitor<ApiOptions> options,
-    TimeProvider time)
+    IDbContextFactory<ClawDbContext> contextFactory, ProcessLiveness liveness, IdempotencyClaims claims, IdempotencyAnswers answers,
+    IOptionsMonitor<ApiOptions> options, TimeProvider time)
     : IEndpointFilter
 {
     public const string HeaderName = "Idempotency-Key";
@@ -117,7 +117,7 @@ internal sealed class IdempotencyFilter(
                 status = StatusCodes.Status500InternalServerError,
                 detail = "The request with this Idempotency-Key failed and may or may not have taken effect. Read the resource to see, and use a new key to try again.",
             });
-            await StoreAnswerAsync(db, request, reserved, StatusCodes.Status500InternalServerError, failure, "application/problem+json");
+            await StoreAnswerAsync(db, answers, request, reserved, StatusCodes.Status500InternalServerError, failure, "application/problem+json");
             throw;
         }
 
@@ -139,12 +139,12 @@ internal sealed class IdempotencyFilter(
             (body, contentType) = (null, null);
         }
 
-        await StoreAnswerAsync(db, request, reserved, status, body, contentType);
+        await StoreAnswerAsync(db, answers, request, reserved, status, body, contentType);
         return result;
     }
 
     /// <summary>The answer becomes the key's: written into its reservation, or as a new row where none was reserved.</summary>
-    private static async Task StoreAnswerAsync(ClawDbContext db, IdempotencyRecord request, bool reserved, int status, string? body, string? contentType)
+    private static async Task StoreAnswerAsync(ClawDbContext db, IdempotencyAnswers answers, IdempotencyRecord request, bool reserved, int status, string? body, string? contentType)
     {
         if (reserved)
         {
@@ -161,7 +161,7 @@ internal sealed class IdempotencyFilter(
         };
         // Nothing else writes this key while the claim is held; a row left by a process before a restart that was not taken
         // over (another body, another path) keeps its answer.
-        await db.InsertUnlessPresentAsync(answer, CancellationToken.None);
+        await answers.StoreAsync(answer);
     }
 
     private static Task<IdempotencyRecord?> StoredAsync(ClawDbContext db, Guid callerId, string key, CancellationToken cancellationToken)

@@ -258,7 +258,7 @@ public sealed class IdempotencyFilterTests
     /// <summary>A filter of its own process (its own liveness and claims) unless they are given.</summary>
     private static IdempotencyFilter Filter(TestDatabase database, TimeProvider time, ProcessLiveness? liveness = null, IdempotencyClaims? claims = null)
         => new(new Factory(database), liveness ?? new ProcessLiveness(Options(database)), claims ?? new IdempotencyClaims(),
-            new FixedOptionsMonitor<ApiOptions>(new ApiOptions()), time);
+            new IdempotencyAnswers(new Factory(database)), new FixedOptionsMonitor<ApiOptions>(new ApiOptions()), time);
 
     private static ClawDatabaseOptions Options(TestDatabase database)
         => new() { Provider = database.Provider, ConnectionString = database.ConnectionString };
