@@ -29,6 +29,7 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
         Channel.CreateUnbounded<(string, Action)>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly Task _sender;
+    private readonly CancellationTokenSource _stopping = new();
     private int _unsent;
 
     public HangfireWorkSignals(
@@ -69,15 +70,16 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
             return;
         }
 
-        Send("assignment pass", () =>
+        if (leading)
         {
-            if (leading)
-            {
-                _jobs.Enqueue<AssignmentPassJob>(j => j.RunAsync(groupId, CancellationToken.None));
-            }
+            Send("assignment pass", () => _jobs.Enqueue<AssignmentPassJob>(j => j.RunAsync(groupId, CancellationToken.None)));
+        }
 
-            _jobs.Schedule<AssignmentPassJob>(j => j.RunAsync(groupId, CancellationToken.None), due - now);
-        });
+        // The window's pass is enqueued when the window ends, by this node's clock, not scheduled in the job storage: Hangfire
+        // looks for due scheduled jobs once a second, so a pass due in 250 ms ran 0.25–1.25 s later, and under a steady stream
+        // of changes every pass is a window's, which was most of the time a freed slot stood empty (docs/PERFORMANCE.md). A
+        // node that stops before then loses the pass; the sweep runs one, as for any lost signal.
+        _ = SendLaterAsync(due - now, "assignment pass", () => _jobs.Enqueue<AssignmentPassJob>(j => j.RunAsync(groupId, CancellationToken.None)));
     }
 
     public void MessagesDue(IReadOnlyCollection<Guid> outboxMessageIds)
@@ -99,7 +101,7 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
         Send("agent news", () => _cluster.AgentHasNews(agentId));
     }
 
-    /// <summary>Waits until every signal queued so far has been sent or dropped (tests, and a graceful stop).</summary>
+    /// <summary>Waits until every signal queued so far has been sent or dropped (tests); a window's pass is queued when the window ends.</summary>
     public async Task SentAsync(CancellationToken cancellationToken = default)
     {
         while (Volatile.Read(ref _unsent) > 0)
@@ -110,8 +112,25 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         _outgoing.Writer.TryComplete();
         await _sender.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+    }
+
+    /// <summary>Queues <paramref name="send"/> once <paramref name="delay"/> has passed (<see cref="SentAsync"/> waits for it from then).</summary>
+    private async Task SendLaterAsync(TimeSpan delay, string signal, Action send)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        Send(signal, send);
     }
 
     private void Send(string signal, Action send)

@@ -17,11 +17,18 @@ public sealed class HangfireWorkSignalsTests
         var (signals, jobs, time) = Create();
 
         signals.AssignmentNeeded(Group);
+        await signals.SentAsync();
         time.Advance(TimeSpan.FromMilliseconds(100));
         signals.AssignmentNeeded(Group);
+        // The window's pass is enqueued when the window ends, not before, and not later (no scheduler's poll between).
+        time.Advance(TimeSpan.FromMilliseconds(149));
         await signals.SentAsync();
+        Assert.Single(jobs.Passes);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await UntilAsync(() => jobs.Passes.Count == 2);
 
-        Assert.Equal([EnqueuedState.StateName, ScheduledState.StateName], jobs.States);
+        Assert.Equal([TimeSpan.Zero, HangfireWorkSignals.PassDebounce], jobs.Passes);
+        Assert.All(jobs.States, state => Assert.Equal(EnqueuedState.StateName, state));
     }
 
     [Fact]
@@ -29,18 +36,18 @@ public sealed class HangfireWorkSignalsTests
     {
         var (signals, jobs, time) = Create();
 
-        // A swarm finishing items every 50 ms for a second.
-        for (var t = 0; t < 20; t++)
+        // A swarm finishing items every 50 ms for a second; each window's pass is sent before the clock moves on.
+        for (var t = 1; t <= 20; t++)
         {
             signals.AssignmentNeeded(Group);
+            await signals.SentAsync();
             time.Advance(TimeSpan.FromMilliseconds(50));
+            var windowsEnded = t * 50 / 250;
+            await UntilAsync(() => jobs.Passes.Count >= 1 + windowsEnded);
         }
 
-        await signals.SentAsync();
-
         // One now, then one at the end of each of the four windows that the second spans.
-        Assert.Equal(1, jobs.States.Count(s => s == EnqueuedState.StateName));
-        Assert.Equal(4, jobs.States.Count(s => s == ScheduledState.StateName));
+        Assert.Equal([0, 250, 500, 750, 1_000], jobs.Passes.Select(at => (int)at.TotalMilliseconds));
     }
 
     [Fact]
@@ -48,12 +55,17 @@ public sealed class HangfireWorkSignalsTests
     {
         var (signals, jobs, time) = Create();
         signals.AssignmentNeeded(Group);
-
-        time.Advance(TimeSpan.FromSeconds(2));
-        signals.AssignmentNeeded(Group);
         await signals.SentAsync();
 
-        Assert.Equal([EnqueuedState.StateName, ScheduledState.StateName, EnqueuedState.StateName, ScheduledState.StateName], jobs.States);
+        time.Advance(HangfireWorkSignals.PassDebounce);
+        await UntilAsync(() => jobs.Passes.Count == 2);
+        time.Advance(TimeSpan.FromSeconds(2) - HangfireWorkSignals.PassDebounce);
+        signals.AssignmentNeeded(Group);
+        await signals.SentAsync();
+        time.Advance(HangfireWorkSignals.PassDebounce);
+        await UntilAsync(() => jobs.Passes.Count == 4);
+
+        Assert.Equal([0, 250, 2_000, 2_250], jobs.Passes.Select(at => (int)at.TotalMilliseconds));
     }
 
     [Fact]
@@ -63,9 +75,9 @@ public sealed class HangfireWorkSignalsTests
 
         signals.AssignmentNeeded(Group);
         signals.AssignmentNeeded(Guid.NewGuid());
-        await signals.SentAsync();
+        await UntilAsync(() => jobs.Passes.Count == 2);
 
-        Assert.Equal(2, jobs.States.Count(s => s == EnqueuedState.StateName));
+        Assert.Equal([TimeSpan.Zero, TimeSpan.Zero], jobs.Passes);
     }
 
     [Fact]
@@ -99,19 +111,38 @@ public sealed class HangfireWorkSignalsTests
 
     private static (HangfireWorkSignals Signals, RecordingJobs Jobs, ManualTime Time) Create()
     {
-        var jobs = new RecordingJobs();
         var time = new ManualTime();
+        var jobs = new RecordingJobs(time);
         return (new HangfireWorkSignals(jobs, new AgentWaiters(), new SingleNodeBus(), time, NullLogger<HangfireWorkSignals>.Instance), jobs, time);
     }
 
-    private sealed class RecordingJobs : IBackgroundJobClient
+    private static async Task UntilAsync(Func<bool> condition)
     {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the signal was not sent within 10 s");
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>The jobs created, and when each pass was created, counted from the test's start.</summary>
+    private sealed class RecordingJobs(ManualTime time) : IBackgroundJobClient
+    {
+        private readonly DateTimeOffset _start = time.GetUtcNow();
+
         public List<string> States { get; } = [];
+
+        public List<TimeSpan> Passes { get; } = [];
 
         public string Create(Job job, IState state)
         {
-            States.Add(state.Name);
-            return States.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            lock (States)
+            {
+                States.Add(state.Name);
+                Passes.Add(time.GetUtcNow() - _start);
+                return States.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
 
         public bool ChangeState(string jobId, IState state, string expectedState) => true;
@@ -142,12 +173,73 @@ public sealed class HangfireWorkSignalsTests
         public bool ChangeState(string jobId, IState state, string expectedState) => true;
     }
 
+    /// <summary>A clock and timers that move only when the test moves them.</summary>
     private sealed class ManualTime : TimeProvider
     {
+        private readonly Lock _lock = new();
+        private readonly List<ManualTimer> _timers = [];
         private DateTimeOffset _now = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
 
-        public override DateTimeOffset GetUtcNow() => _now;
+        public override DateTimeOffset GetUtcNow()
+        {
+            lock (_lock)
+            {
+                return _now;
+            }
+        }
 
-        public void Advance(TimeSpan by) => _now += by;
+        /// <summary>Moves the clock on, firing each timer due by then, in order, on this thread.</summary>
+        public void Advance(TimeSpan by)
+        {
+            List<ManualTimer> due;
+            lock (_lock)
+            {
+                _now += by;
+                due = [.. _timers.Where(t => t.DueAt <= _now).OrderBy(t => t.DueAt)];
+                _timers.RemoveAll(due.Contains);
+            }
+
+            foreach (var timer in due)
+            {
+                timer.Fire();
+            }
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = new ManualTimer(this, callback, state);
+            timer.Change(dueTime, period);
+            return timer;
+        }
+
+        private sealed class ManualTimer(ManualTime time, TimerCallback callback, object? state) : ITimer
+        {
+            public DateTimeOffset DueAt { get; private set; }
+
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                lock (time._lock)
+                {
+                    time._timers.Remove(this);
+                    if (dueTime != Timeout.InfiniteTimeSpan)
+                    {
+                        DueAt = time._now + dueTime;
+                        time._timers.Add(this);
+                    }
+                }
+
+                return true;
+            }
+
+            public void Fire() => callback(state);
+
+            public void Dispose() => Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+            public ValueTask DisposeAsync()
+            {
+                Dispose();
+                return ValueTask.CompletedTask;
+            }
+        }
     }
 }
