@@ -60,7 +60,10 @@ internal sealed class SwarmAgent(ClawApiClient api, string agentId, int capacity
                 run.Refilled(Stopwatch.GetElapsedTime(freedAt, now));
             run.Offered();
             if (await Quietly(() => run.Calls.TimeAsync("accept", () => api.AcceptAsync(item.Id, Guid.NewGuid().ToString("N"), stopping), stopping)))
+            {
+                run.Accepted(item.Id);
                 _ = WorkAsync(item, stopping);
+            }
         }
     }
 

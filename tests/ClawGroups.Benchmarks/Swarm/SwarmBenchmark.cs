@@ -89,7 +89,11 @@ internal static class SwarmBenchmark
         var cpuBefore = app.ProcessorTime();
         var clientCpuBefore = Environment.CpuUsage.TotalTime;
         var started = Stopwatch.GetTimestamp();
-        var creating = preload ? Task.CompletedTask : CreateItemsAsync(human, group.Id, items, run);
+        // --per-minute N: items arrive at a steady rate (issue 17: "2,000 items a minute") instead of as fast as they can be made.
+        var perMinute = IntOption(args, "--per-minute", 0);
+        var creating = preload ? Task.CompletedTask
+            : perMinute > 0 ? CreateItemsSteadilyAsync(human, group.Id, items, perMinute, run)
+            : CreateItemsAsync(human, group.Id, items, run);
 
         // --alloc-trace FILE: the server's allocation ticks for 15 s once 100 items are done (the agents' phase, past warm-up).
         var allocTrace = Options(args, "--alloc-trace").LastOrDefault();
@@ -185,6 +189,8 @@ internal static class SwarmBenchmark
         output.WriteLine(Invariant($"slots working on average: {workingSamples.DefaultIfEmpty().Average() / slots:P1} of {slots}; server CPU {cpu.Server.TotalSeconds:0} s = {cpu.Server.TotalSeconds / elapsed.TotalSeconds:0.00} cores, {cpu.Server.TotalMilliseconds / Math.Max(1, finished.Count):0.0} ms an item finished; the agents' client (this process) {cpu.Client.TotalSeconds:0} s = {cpu.Client.TotalSeconds / elapsed.TotalSeconds:0.00} cores"));
         var refill = run.RefillMilliseconds;
         output.WriteLine(Invariant($"freed slot → next offer ({refill.Count} refills): p50 {P(refill, 0.5)} ms, p95 {P(refill, 0.95)} ms, p99 {P(refill, 0.99)} ms, max {P(refill, 1)} ms"));
+        var waited = run.CreatedToAcceptedMilliseconds;
+        output.WriteLine(Invariant($"item created → accepted ({waited.Count} items): p50 {P(waited, 0.5)} ms, p95 {P(waited, 0.95)} ms, p99 {P(waited, 0.99)} ms, max {P(waited, 1)} ms"));
         output.WriteLine();
         run.Calls.WriteTable(output);
         output.WriteLine();
@@ -208,9 +214,32 @@ internal static class SwarmBenchmark
     /// <summary>The swarm's items, created by 8 concurrent callers.</summary>
     private static async Task CreateItemsAsync(ClawApiClient human, string groupId, int count, SwarmRun run)
     {
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
-            await Quietly(() => run.Calls.TimeAsync("create item (human)", () => human.CreateWorkItemAsync(groupId, SwarmAsks.Item(i), ct))));
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) => await CreateItemAsync(human, groupId, i, run, ct));
     }
+
+    /// <summary>The swarm's items, the i-th sent at i / <paramref name="perMinute"/> minutes, however long the ones before take.</summary>
+    private static async Task CreateItemsSteadilyAsync(ClawApiClient human, string groupId, int count, int perMinute, SwarmRun run)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var sending = new List<Task>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var due = TimeSpan.FromMinutes((double)i / perMinute) - Stopwatch.GetElapsedTime(start);
+            if (due > TimeSpan.Zero)
+                await Task.Delay(due);
+            sending.Add(CreateItemAsync(human, groupId, i, run, CancellationToken.None));
+        }
+
+        await Task.WhenAll(sending);
+    }
+
+    private static async Task CreateItemAsync(ClawApiClient human, string groupId, int i, SwarmRun run, CancellationToken cancellationToken)
+        => await Quietly(async () =>
+        {
+            var item = await run.Calls.TimeAsync("create item (human)", () => human.CreateWorkItemAsync(groupId, SwarmAsks.Item(i), cancellationToken));
+            run.Created(item.Id);
+            return item;
+        });
 
     private static string P(IReadOnlyList<double> sorted, double fraction) => CallRecorder.Milliseconds(sorted, fraction);
 

@@ -7,6 +7,8 @@ namespace ClawGroups.Benchmarks.Swarm;
 internal sealed class SwarmRun
 {
     private readonly ConcurrentBag<double> _refillMilliseconds = [];
+    private readonly ConcurrentDictionary<string, long> _createdAt = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<double> _createdToAcceptedMilliseconds = [];
     private readonly ConcurrentQueue<long> _finishedAt = new();
     private int _offered;
     private int _working;
@@ -25,7 +27,19 @@ internal sealed class SwarmRun
 
     public IReadOnlyList<double> RefillMilliseconds => [.. _refillMilliseconds.Order()];
 
+    /// <summary>From each item's creation (its 201) to its first accepted offer (the accept's 200), sorted.</summary>
+    public IReadOnlyList<double> CreatedToAcceptedMilliseconds => [.. _createdToAcceptedMilliseconds.Order()];
+
     public void Offered() => Interlocked.Increment(ref _offered);
+
+    public void Created(string itemId) => _createdAt.TryAdd(itemId, Stopwatch.GetTimestamp());
+
+    /// <summary>An accept answered 200; only an item's first counts (a later attempt is a re-offer, not the wait after creation).</summary>
+    public void Accepted(string itemId)
+    {
+        if (_createdAt.TryRemove(itemId, out var createdAt))
+            _createdToAcceptedMilliseconds.Add(Stopwatch.GetElapsedTime(createdAt).TotalMilliseconds);
+    }
 
     public void Refilled(TimeSpan emptyFor) => _refillMilliseconds.Add(emptyFor.TotalMilliseconds);
 
