@@ -125,8 +125,9 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
         {
             await Task.Delay(delay, _time, _stopping.Token);
         }
-        catch (OperationCanceledException)
+        catch (Exception stopped) when (stopped is OperationCanceledException or ObjectDisposedException)
         {
+            // The node is stopping: the sweep runs the pass wherever the work is picked up again.
             return;
         }
 

@@ -7,11 +7,11 @@ namespace ClawGroups.Web.Api;
 
 /// <summary>
 /// Stores the answers of keyed requests on a database one process has alone (the embedded SQLite default, where the running
-/// request's claim is held in memory: <see cref="IdempotencyClaims"/>), many in one statement. Each answer took a turn of its
-/// own at SQLite's one writer: three of the seven turns an item's life took in the swarm benchmark (its accept, progress report
-/// and result each wrote its own change and then its answer), with hundreds of writers queued at the busiest moments
+/// request's claim is held in memory: <see cref="IdempotencyClaims"/>), many at a time. Each answer took a turn of its own at
+/// SQLite's one writer: three of the seven turns an item's life took in the swarm benchmark (its accept, progress report and
+/// result each wrote its own change and then its answer), with hundreds of writers queued at the busiest moments
 /// (docs/PERFORMANCE.md). Here whoever writes takes every answer waiting by then (flat combining, as the encoder's turns do):
-/// answers that arrive while one batch waits for the writer go in the next, in one statement and one turn. A request still answers only once
+/// answers that arrive while one batch waits for the writer go in the next, in one turn. A request still answers only once
 /// its answer is stored, so a repeat that comes after the answer finds it, as before.
 /// </summary>
 public sealed class IdempotencyAnswers(IDbContextFactory<ClawDbContext> contexts)
