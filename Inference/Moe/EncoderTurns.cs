@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ClawGroups.Inference.Hosting;
 using ClawGroups.Inference.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,6 +18,12 @@ public sealed class EncoderTurns
 {
     /// <summary>Texts per forward pass: wider batches stopped paying on two cores.</summary>
     public const int BatchSize = 128;
+
+    /// <summary>
+    /// Batches of at most this many texts run on the turn's own thread alone (<see cref="IntraOpThreads"/>): an item read
+    /// when it is created is such a batch, and sharing it with OpenMP's workers cost more than it saved.
+    /// </summary>
+    public const int OneThreadBatch = 4;
 
     private readonly SkillNetwork _network;
     private readonly int _padId;
@@ -100,22 +107,13 @@ public sealed class EncoderTurns
         batch.Sort((a, b) => a.Sequence.Length.CompareTo(b.Sequence.Length));
         try
         {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var (ids, mask) = TokenBatch.Pad(batch.Select(pending => pending.Sequence).ToList(), _padId, CPU);
-            // The token states are copied out only when someone waits for its words: a pass reading cards or unread items does not.
-            var wantsGroups = batch.Any(pending => pending.GroupOfPiece is not null);
-            var tokens = wantsGroups ? _network.EncodeTokens(ids, mask) : null;
-            var values = (tokens is null ? _network.Encode(ids, mask) : DeepseekV3Model.MeanPool(tokens, mask)).contiguous().data<float>().ToArray();
-            var states = tokens?.contiguous().data<float>().ToArray();
-            var hidden = values.Length / batch.Count;
-            var longest = (int)ids.shape[1];
-            for (var row = 0; row < batch.Count; row++)
+            if (batch.Count <= OneThreadBatch)
             {
-                var pooled = values.AsSpan(row * hidden, hidden).ToArray();
-                batch[row].Complete(batch[row].GroupOfPiece is { } groups
-                    ? GroupMeans(pooled, states.AsSpan(row * longest * hidden, longest * hidden), hidden, groups, batch[row].Groups)
-                    : new Encoded(pooled, null, null));
+                IntraOpThreads.Run(1, () => Forward(batch));
+            }
+            else
+            {
+                Forward(batch);
             }
         }
         catch (Exception e)
@@ -124,6 +122,28 @@ public sealed class EncoderTurns
             {
                 pending.Fail(e);
             }
+        }
+    }
+
+    /// <summary>Runs the batch through the network and completes each text with its states.</summary>
+    private void Forward(List<Pending> batch)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (ids, mask) = TokenBatch.Pad(batch.Select(pending => pending.Sequence).ToList(), _padId, CPU);
+        // The token states are copied out only when someone waits for its words: a pass reading cards or unread items does not.
+        var wantsGroups = batch.Any(pending => pending.GroupOfPiece is not null);
+        var tokens = wantsGroups ? _network.EncodeTokens(ids, mask) : null;
+        var values = (tokens is null ? _network.Encode(ids, mask) : DeepseekV3Model.MeanPool(tokens, mask)).contiguous().data<float>().ToArray();
+        var states = tokens?.contiguous().data<float>().ToArray();
+        var hidden = values.Length / batch.Count;
+        var longest = (int)ids.shape[1];
+        for (var row = 0; row < batch.Count; row++)
+        {
+            var pooled = values.AsSpan(row * hidden, hidden).ToArray();
+            batch[row].Complete(batch[row].GroupOfPiece is { } groups
+                ? GroupMeans(pooled, states.AsSpan(row * longest * hidden, longest * hidden), hidden, groups, batch[row].Groups)
+                : new Encoded(pooled, null, null));
         }
     }
 

@@ -1,0 +1,94 @@
+using System.Runtime.InteropServices;
+
+namespace ClawGroups.Inference.Hosting;
+
+/// <summary>
+/// How many threads libtorch's operations started from the calling thread may use, set for that thread alone. A forward pass
+/// over one or a few texts is too small to share: on two cores, waking OpenMP's workers for each of its hundreds of small
+/// operations and putting them back to sleep cost more than the arithmetic (docs/PERFORMANCE.md, "The writer's turns, the
+/// window's pass and a steady feed"), and held both cores while agents' requests waited for one.
+/// <para>
+/// <c>torch.set_num_threads</c> is the wrong lever here: besides the calling thread's OpenMP setting it stores a process-wide
+/// default that threads new to libtorch start from, and rebuilds libtorch's shared <c>pthreadpool</c> each time the count
+/// changes. OpenMP's own <c>omp_set_num_threads</c> reaches only the caller (GNU OpenMP keeps the setting per thread), so two
+/// encoders' turns on two threads cannot set it under each other; MKL's matrix products inside libtorch follow it (measured:
+/// a 512 × 512 product used 1.0 core's time per second of wall clock with it at 1, 2.0 at 2). It is taken from the OpenMP
+/// libtorch itself loaded (shipped beside it under a hashed name); where none is found (not Linux, another OpenMP) nothing is
+/// changed and the work runs as before.
+/// </para>
+/// </summary>
+public static class IntraOpThreads
+{
+    /// <summary>True when the calling thread's thread count can be set (libtorch loaded with GNU OpenMP on Linux).</summary>
+    public static bool IsAvailable => Functions.Value is not null;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with libtorch limited to <paramref name="threads"/> threads on the calling thread, then puts
+    /// the thread's own setting back. Call after libtorch is loaded (after the first tensor), or the libraries are not found.
+    /// </summary>
+    public static void Run(int threads, Action work)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        ArgumentNullException.ThrowIfNull(work);
+        if (Functions.Value is not { } native)
+        {
+            work();
+            return;
+        }
+
+        var before = native.GetMaxThreads();
+        native.SetThreads(threads);
+        try
+        {
+            work();
+        }
+        finally
+        {
+            native.SetThreads(before);
+        }
+    }
+
+    private static readonly Lazy<Native?> Functions = new(Resolve, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static Native? Resolve()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var mapped = File.ReadLines("/proc/self/maps")
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 6 && fields[5].StartsWith('/'))
+            .Select(fields => fields[5])
+            .Distinct()
+            .ToList();
+        var torch = mapped.FirstOrDefault(path => Path.GetFileName(path) == "libtorch_cpu.so");
+        if (torch is null)
+        {
+            return null;
+        }
+
+        // Prefer the OpenMP beside libtorch: a second copy (the system's) would keep settings libtorch never reads.
+        var openMp = mapped.Where(path => Path.GetFileName(path).StartsWith("libgomp", StringComparison.Ordinal))
+            .OrderByDescending(path => Path.GetDirectoryName(path) == Path.GetDirectoryName(torch))
+            .FirstOrDefault();
+        if (openMp is null
+            || !NativeLibrary.TryLoad(openMp, out var openMpHandle)
+            || !NativeLibrary.TryGetExport(openMpHandle, "omp_set_num_threads", out var set)
+            || !NativeLibrary.TryGetExport(openMpHandle, "omp_get_max_threads", out var get))
+        {
+            return null;
+        }
+
+        return new Native(Marshal.GetDelegateForFunctionPointer<IntToVoid>(set), Marshal.GetDelegateForFunctionPointer<VoidToInt>(get));
+    }
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate void IntToVoid(int value);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate int VoidToInt();
+
+    private sealed record Native(IntToVoid SetThreads, VoidToInt GetMaxThreads);
+}

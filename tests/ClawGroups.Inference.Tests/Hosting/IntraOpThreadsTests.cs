@@ -1,0 +1,41 @@
+using ClawGroups.Inference.Hosting;
+using static TorchSharp.torch;
+
+namespace ClawGroups.Inference.Tests.Hosting;
+
+public sealed class IntraOpThreadsTests
+{
+    [Fact]
+    public void Limits_libtorch_on_the_calling_thread_only_and_puts_its_setting_back()
+    {
+        TorchRuntime.Describe();
+        Assert.Equal(OperatingSystem.IsLinux(), IntraOpThreads.IsAvailable);
+        var before = get_num_threads();
+        Assert.True(before > 1, "libtorch uses one thread by default on this machine: nothing for the test to limit.");
+
+        int inside = 0, elsewhere = 0;
+        IntraOpThreads.Run(1, () =>
+        {
+            inside = get_num_threads();
+            // A thread that is not in the limited work, running libtorch at the same moment, keeps its own setting.
+            var other = new Thread(() => elsewhere = get_num_threads());
+            other.Start();
+            other.Join();
+        });
+
+        Assert.Equal(1, inside);
+        Assert.Equal(before, elsewhere);
+        Assert.Equal(before, get_num_threads());
+    }
+
+    [Fact]
+    public void Puts_the_setting_back_when_the_work_throws()
+    {
+        TorchRuntime.Describe();
+        var before = get_num_threads();
+
+        Assert.Throws<InvalidOperationException>(() => IntraOpThreads.Run(1, () => throw new InvalidOperationException("the work failed")));
+
+        Assert.Equal(before, get_num_threads());
+    }
+}
