@@ -8,7 +8,7 @@ namespace ClawGroups.Benchmarks.Swarm;
 /// <summary>What each kind of call took, seen by the caller, and every call that failed with its status.</summary>
 internal sealed class CallRecorder
 {
-    private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _milliseconds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentBag<(long Started, double Milliseconds)>> _milliseconds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _firstSaid = new(StringComparer.Ordinal);
 
@@ -29,7 +29,7 @@ internal sealed class CallRecorder
         try
         {
             var result = await call();
-            _milliseconds.GetOrAdd(endpoint, _ => []).Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _milliseconds.GetOrAdd(endpoint, _ => []).Add((started, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
             return result;
         }
         catch (Exception e) when (!stopping.IsCancellationRequested && e is ClawApiException or HttpRequestException or TaskCanceledException)
@@ -41,15 +41,18 @@ internal sealed class CallRecorder
         }
     }
 
-    public IEnumerable<(string Endpoint, IReadOnlyList<double> Sorted)> Endpoints() =>
-        _milliseconds.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, (IReadOnlyList<double>)[.. pair.Value.Order()]));
+    /// <summary>Each kind of call's times, sorted; with <paramref name="since"/> (a Stopwatch timestamp), only calls begun from then on.</summary>
+    public IEnumerable<(string Endpoint, IReadOnlyList<double> Sorted)> Endpoints(long since = 0) =>
+        _milliseconds.OrderBy(pair => pair.Key, StringComparer.Ordinal)
+            .Select(pair => (pair.Key, (IReadOnlyList<double>)[.. pair.Value.Where(call => call.Started >= since).Select(call => call.Milliseconds).Order()]))
+            .Where(endpoint => endpoint.Item2.Count > 0);
 
-    /// <summary>Each kind of call's count and percentiles as a markdown table.</summary>
-    public void WriteTable(TextWriter output)
+    /// <summary>Each kind of call's count and percentiles as a markdown table; with <paramref name="since"/>, of calls begun from then on.</summary>
+    public void WriteTable(TextWriter output, long since = 0)
     {
         output.WriteLine("| call | count | p50 ms | p95 ms | p99 ms | max ms |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var (endpoint, sorted) in Endpoints())
+        foreach (var (endpoint, sorted) in Endpoints(since))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {endpoint} | {sorted.Count:N0} | {Milliseconds(sorted, 0.5)} | {Milliseconds(sorted, 0.95)} | {Milliseconds(sorted, 0.99)} | {Milliseconds(sorted, 1)} |"));

@@ -8,7 +8,7 @@ internal sealed class SwarmRun
 {
     private readonly ConcurrentBag<double> _refillMilliseconds = [];
     private readonly ConcurrentDictionary<string, long> _createdAt = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<double> _createdToAcceptedMilliseconds = [];
+    private readonly ConcurrentBag<(long CreatedAt, double Milliseconds)> _createdToAccepted = [];
     private readonly ConcurrentQueue<long> _finishedAt = new();
     private int _offered;
     private int _working;
@@ -27,8 +27,12 @@ internal sealed class SwarmRun
 
     public IReadOnlyList<double> RefillMilliseconds => [.. _refillMilliseconds.Order()];
 
-    /// <summary>From each item's creation (its 201) to its first accepted offer (the accept's 200), sorted.</summary>
-    public IReadOnlyList<double> CreatedToAcceptedMilliseconds => [.. _createdToAcceptedMilliseconds.Order()];
+    /// <summary>
+    /// From each item's creation (its 201) to its first accepted offer (the accept's 200), sorted; with <paramref name="since"/>
+    /// (a Stopwatch timestamp), of items created from then on.
+    /// </summary>
+    public IReadOnlyList<double> CreatedToAcceptedMilliseconds(long since = 0) =>
+        [.. _createdToAccepted.Where(wait => wait.CreatedAt >= since).Select(wait => wait.Milliseconds).Order()];
 
     public void Offered() => Interlocked.Increment(ref _offered);
 
@@ -38,7 +42,7 @@ internal sealed class SwarmRun
     public void Accepted(string itemId)
     {
         if (_createdAt.TryRemove(itemId, out var createdAt))
-            _createdToAcceptedMilliseconds.Add(Stopwatch.GetElapsedTime(createdAt).TotalMilliseconds);
+            _createdToAccepted.Add((createdAt, Stopwatch.GetElapsedTime(createdAt).TotalMilliseconds));
     }
 
     public void Refilled(TimeSpan emptyFor) => _refillMilliseconds.Add(emptyFor.TotalMilliseconds);
