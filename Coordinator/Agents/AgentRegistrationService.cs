@@ -1,8 +1,10 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.A2a;
 using ClawGroups.Coordinator.Access;
+using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Credentials;
+using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.Webhooks;
@@ -18,7 +20,7 @@ namespace ClawGroups.Coordinator.Agents;
 /// <summary>Agents joining a group with a join token, and their credentials over their lifetime.</summary>
 public sealed class AgentRegistrationService(
     ClawDbContext context, TimeProvider time, WebhookUrlPolicy urlPolicy, WebhookSecrets secrets, IWorkSignals signals, WorkItemLifecycle lifecycle,
-    A2aCardSource a2aCards)
+    A2aCardSource a2aCards, GroupSkillModels skillModels)
 {
     /// <summary>
     /// Registers the agent the card describes. An A2A agent's card may be named by <c>cardUrl</c> (fetched only once the
@@ -74,17 +76,6 @@ public sealed class AgentRegistrationService(
             return Failure.Invalid("delivery", "delivery a2a needs an A2A card: inline, or named by cardUrl.");
         }
 
-        // Count the use atomically: two agents racing for the last use cannot both get it. In one transaction with the
-        // registration, so that a registration the database refuses gives the use back.
-        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
-        var counted = await context.JoinTokens
-            .Where(t => t.Id == token!.Id && t.Uses < t.MaxUses && t.RevokedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.Uses, t => t.Uses + 1).SetProperty(t => t.Version, t => t.Version + 1), cancellationToken);
-        if (counted == 0)
-        {
-            return new Failure(FailureKind.Unauthorized, "Join token not accepted", "The join token has been used as often as it allows.");
-        }
-
         var apiKey = SecretToken.Create(SecretToken.AgentKeyPrefix);
         var webhookSecret = SecretToken.Create(SecretToken.WebhookSecretPrefix);
         var agent = new Agent
@@ -113,6 +104,23 @@ public sealed class AgentRegistrationService(
             JoinTokenId = token.Id,
         };
         agent.Skills.AddRange(card.Skills);
+        AssignmentCandidates.PutSkillsInOrder(agent);
+        // The card is read by the group's model now, as an item is when it is created, so that the passes this agent joins find
+        // it read: at a swarm's start the first pass read 300 cards (2 s of both cores) while every call waited. Before the
+        // transaction, so that the database's one writer is not held meanwhile.
+        (await skillModels.ForGroupAsync(context, agent.GroupId, cancellationToken)).ReadProfiles([AssignmentCandidates.ToProfile(agent)], cancellationToken);
+
+        // Count the use atomically: two agents racing for the last use cannot both get it. In one transaction with the
+        // registration, so that a registration the database refuses gives the use back.
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+        var counted = await context.JoinTokens
+            .Where(t => t.Id == token!.Id && t.Uses < t.MaxUses && t.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.Uses, t => t.Uses + 1).SetProperty(t => t.Version, t => t.Version + 1), cancellationToken);
+        if (counted == 0)
+        {
+            return new Failure(FailureKind.Unauthorized, "Join token not accepted", "The join token has been used as often as it allows.");
+        }
+
         context.Agents.Add(agent);
         var actor = new Caller(MemberKind.Agent, agent.Id, agent.Name, AgentGroupId: agent.GroupId);
         context.AddTrailEvent(agent.GroupId, actor, TrailEventTypes.AgentRegistered, now,

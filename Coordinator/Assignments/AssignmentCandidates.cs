@@ -161,6 +161,17 @@ public static class AssignmentCandidates
             item.Id.ToString(), item.Title, FeedbackSteering.ReadWithNotes(item.Description, item.RoutingNotes), item.RequiredSkills, ItemReadings.Of(item));
     }
 
+    /// <summary>
+    /// Sorts the agent's skills by id, ordinally: the order every pass and the registration read a card in. A pass's judgements
+    /// (ContenderCache) and the model's card cache hold only for the same card read the same way, and a database returns a
+    /// join's rows in no promised order, nor sorts text as .NET does.
+    /// </summary>
+    public static void PutSkillsInOrder(Agent agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        agent.Skills.Sort((a, b) => string.CompareOrdinal(a.SkillId, b.SkillId));
+    }
+
     public static SkillProfile ToProfile(Agent agent)
     {
         ArgumentNullException.ThrowIfNull(agent);

@@ -18,12 +18,11 @@ internal static class AvailableAgents
     {
         var groupThresholds = await context.Groups.Where(g => g.Id == groupId).Select(g => g.Thresholds).SingleAsync(cancellationToken);
         var agents = await context.Agents.AsNoTracking()
-            // Skills in a fixed order: a pass's judgements (ContenderCache) and the model's card cache hold only for the same
-            // card read the same way, and the database returns a join's rows in no promised order.
-            .Include(a => a.Skills.OrderBy(s => s.SkillId))
+            .Include(a => a.Skills)
             .Where(a => a.GroupId == groupId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt != null)
             .OrderBy(a => a.Id)
             .ToListAsync(cancellationToken);
+        agents.ForEach(AssignmentCandidates.PutSkillsInOrder);
         var present = agents
             .Where(a => a.LastHeartbeatAt >= now - StallPolicy.For(defaults, groupThresholds, a.Thresholds).HeartbeatTimeout)
             .ToList();

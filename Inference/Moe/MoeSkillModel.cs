@@ -74,6 +74,9 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
 
     public int CachedProfiles => _profileCache.Count;
 
+    /// <summary>Whether this model has read the profile's skills (<see cref="ReadProfiles"/>, or a score that needed them).</summary>
+    public bool HasRead(SkillProfile profile) => _profileCache.ContainsKey(SkillText.ContentHash(profile));
+
     public static MoeSkillModel Load(string folder)
     {
         var (network, tokenizer) = SkillModelFiles.Load(folder);
@@ -133,6 +136,13 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         return _turns.PoolWithGroups(grouped.Select(g => g.Text).ToList(), cancellationToken)
             .Zip(grouped, (read, g) => new ItemReading(ReadingVersion, read.Pooled, new ReadingWords(g.Words, read.GroupPieces, read.GroupStates)))
             .ToList();
+    }
+
+    /// <inheritdoc />
+    public void ReadProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        ProfileSkillVectors(profiles, cancellationToken);
     }
 
     public AffinityMatrix Score(IReadOnlyList<WorkItemText> items, IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)

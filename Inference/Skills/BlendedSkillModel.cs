@@ -18,6 +18,12 @@ public sealed class BlendedSkillModel(ISkillModel primary, ISkillModel secondary
 
     public IReadOnlyList<ItemReading> Read(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken) => primary.Read(items, cancellationToken);
 
+    public void ReadProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
+    {
+        primary.ReadProfiles(profiles, cancellationToken);
+        secondary.ReadProfiles(profiles, cancellationToken);
+    }
+
     public IReadOnlyList<IReadOnlyList<string>> Explain(IReadOnlyList<SkillMatch> matches, int words, CancellationToken cancellationToken) =>
         primary.Explain(matches, words, cancellationToken);
 

@@ -19,6 +19,15 @@ public interface ISkillModel
     /// <summary>Affinity of every item to every profile. An item carrying a reading of this model's version is not read again.</summary>
     AffinityMatrix Score(IReadOnlyList<WorkItemText> items, IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads profiles ahead of the first <see cref="Score"/> that needs them, where the model keeps what it read of a profile
+    /// (a member's card is read when it registers, as an item is when it is created, rather than by the pass that first meets
+    /// it). Nothing to do for a model that keeps nothing.
+    /// </summary>
+    void ReadProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
+    {
+    }
+
     /// <summary>The expected duration of each item in seconds, or null where the model has no estimate.</summary>
     IReadOnlyList<double?> ExpectedDurationSeconds(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken);
 
