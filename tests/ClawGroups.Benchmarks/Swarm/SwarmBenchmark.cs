@@ -45,7 +45,8 @@ internal static class SwarmBenchmark
         AddAppSettings(args, settings);
 
         var database = "embedded default (SQLite + in-process jobs)";
-        if (args.Contains("--postgres"))
+        var onPostgres = args.Contains("--postgres");
+        if (onPostgres)
         {
             // A throwaway PostgreSQL 15 as the tests start it; the app keeps its jobs there too, as in production.
             var server = await PostgresServer.SharedAsync();
@@ -89,6 +90,7 @@ internal static class SwarmBenchmark
         var rssBefore = app.ResidentBytes();
         var cpuBefore = app.ProcessorTime();
         var clientCpuBefore = Environment.CpuUsage.TotalTime;
+        var databaseCpuBefore = onPostgres ? PostgresCpu.Total() : TimeSpan.Zero;
         var started = Stopwatch.GetTimestamp();
         // --per-minute N: items arrive at a steady rate (issue 17: "2,000 items a minute") instead of as fast as they can be made.
         var perMinute = IntOption(args, "--per-minute", 0);
@@ -143,6 +145,7 @@ internal static class SwarmBenchmark
         var cpu = app.ProcessorTime() - cpuBefore;
         // The agents run in this process, on the same cores: what they cost is what the server could not have.
         var clientCpu = Environment.CpuUsage.TotalTime - clientCpuBefore;
+        var databaseCpu = onPostgres ? PostgresCpu.Total() - databaseCpuBefore : (TimeSpan?)null;
         var rssEnd = app.ResidentBytes();
         await stopping.CancelAsync();
         await Task.WhenAll(running);
@@ -168,6 +171,8 @@ internal static class SwarmBenchmark
         var done = items - notDone.Values.Sum();
 
         Report(output, run, items, slots, elapsed, (cpu, clientCpu), workingSamples, started, preload);
+        if (databaseCpu is { } postgresCpu)
+            output.WriteLine(Invariant($"PostgreSQL's processes (on the same cores): {postgresCpu.TotalSeconds:0} s = {postgresCpu.TotalSeconds / elapsed.TotalSeconds:0.00} cores, {postgresCpu.TotalMilliseconds / Math.Max(1, run.FinishedCount):0.0} ms an item finished"));
         if (perMinute > 0)
         {
             // A steady feed is a server's normal day; its first seconds are not (300 agents' first calls and cards read at once,
