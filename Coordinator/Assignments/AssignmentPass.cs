@@ -55,6 +55,7 @@ public sealed partial class AssignmentPass(
         var agents = await AvailableAgentsAsync(groupId, now, cancellationToken);
         // Present people who take work stand beside the agents, after them (decision 0029).
         agents.AddRange(await PersonCandidate.PresentInGroupAsync(context, groupId, now, cancellationToken));
+        clock.Lap("members");
         var ready = context.WorkItems
             .Where(w => w.GroupId == groupId && Assignable.Contains(w.State) && w.PausedAt == null);
         ready = await OfferGate.WithinItemBudgetsAsync(context, groupId, ready, cancellationToken);
@@ -83,6 +84,8 @@ public sealed partial class AssignmentPass(
             return 0;
         }
 
+        clock.Lap("load");
+
         var items = await readyItems.LoadAsync(
             context, groupId, ready.OrderByDescending(w => w.Priority).ThenBy(w => w.CreatedAt).Take(Math.Min(MaxItemsPerPass, affordable ?? MaxItemsPerPass)),
             cancellationToken);
@@ -92,7 +95,7 @@ public sealed partial class AssignmentPass(
         }
 
         AssignmentCandidates.LetBackWhereNoOneElse(items, agents);
-        clock.Lap("load");
+        clock.Lap("items");
         // One grouped query for every member's record, not one per candidate, and not on every pass.
         var records = await trackRecords.ForPassAsync(context, groupId, now, TimeSpan.FromSeconds(options.CurrentValue.TrackRecordRefreshSeconds), cancellationToken);
         clock.Lap("records");
