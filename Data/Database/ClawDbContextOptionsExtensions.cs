@@ -20,7 +20,7 @@ public static class ClawDbContextOptionsExtensions
 
         return provider switch
         {
-            DatabaseProvider.Postgres => builder.UseNpgsql(connectionString, npgsql => npgsql
+            DatabaseProvider.Postgres => builder.UseNpgsql(PostgresConnectionSettings.WithDefaults(connectionString), npgsql => npgsql
                 .MigrationsAssembly(PostgresMigrationsAssembly)),
             DatabaseProvider.Sqlite => builder.UseSqlite(connectionString, sqlite => sqlite
                 .MigrationsAssembly(SqliteMigrationsAssembly)),
