@@ -180,7 +180,7 @@ internal static class SwarmBenchmark
             var warmUp = TimeSpan.FromSeconds(IntOption(args, "--warm-up-seconds", WarmUpSeconds));
             var since = started + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
             var waited = run.CreatedToAcceptedMilliseconds(since);
-            output.WriteLine(Invariant($"from {warmUp.TotalSeconds:0} s on: item created → accepted ({waited.Count} items): p50 {P(waited, 0.5)} ms, p95 {P(waited, 0.95)} ms, p99 {P(waited, 0.99)} ms, max {P(waited, 1)} ms"));
+            output.WriteLine(Invariant($"from {warmUp.TotalSeconds:0} s on: {Waits("item created → accepted", waited, "items")}"));
             output.WriteLine();
             run.Calls.WriteTable(output, since);
             output.WriteLine();
@@ -207,11 +207,11 @@ internal static class SwarmBenchmark
         output.WriteLine(Invariant($"finished {finished.Count} items in {elapsed.TotalSeconds:0.0} s: {overall:0.0} items/s overall, {middle:0.0} items/s from 10 % to 90 %"));
         output.WriteLine(Invariant($"slots working on average: {workingSamples.DefaultIfEmpty().Average() / slots:P1} of {slots}; server CPU {cpu.Server.TotalSeconds:0} s = {cpu.Server.TotalSeconds / elapsed.TotalSeconds:0.00} cores, {cpu.Server.TotalMilliseconds / Math.Max(1, finished.Count):0.0} ms an item finished; the agents' client (this process) {cpu.Client.TotalSeconds:0} s = {cpu.Client.TotalSeconds / elapsed.TotalSeconds:0.00} cores"));
         var refill = run.RefillMilliseconds;
-        output.WriteLine(Invariant($"freed slot → next offer ({refill.Count} refills): p50 {P(refill, 0.5)} ms, p95 {P(refill, 0.95)} ms, p99 {P(refill, 0.99)} ms, max {P(refill, 1)} ms"));
+        output.WriteLine(Waits("freed slot → next offer", refill, "refills"));
         // Preloaded, every item waited for the agents to join: the figure would measure the set-up, not the coordinator.
         var waited = run.CreatedToAcceptedMilliseconds();
         if (!preloaded)
-            output.WriteLine(Invariant($"item created → accepted ({waited.Count} items): p50 {P(waited, 0.5)} ms, p95 {P(waited, 0.95)} ms, p99 {P(waited, 0.99)} ms, max {P(waited, 1)} ms"));
+            output.WriteLine(Waits("item created → accepted", waited, "items"));
         output.WriteLine();
         run.Calls.WriteTable(output);
         output.WriteLine();
@@ -261,6 +261,10 @@ internal static class SwarmBenchmark
             run.Created(item.Id);
             return item;
         });
+
+    /// <summary>A wait's count and percentiles on one line: "what (N unit): p50 … ms, p95 …, p99 …, max …".</summary>
+    private static string Waits(string what, IReadOnlyList<double> sorted, string unit) =>
+        Invariant($"{what} ({sorted.Count} {unit}): p50 {P(sorted, 0.5)} ms, p95 {P(sorted, 0.95)} ms, p99 {P(sorted, 0.99)} ms, max {P(sorted, 1)} ms");
 
     private static string P(IReadOnlyList<double> sorted, double fraction) => CallRecorder.Milliseconds(sorted, fraction);
 
