@@ -10,7 +10,15 @@ internal sealed class ConstantGarbageCollection : IAsyncDisposable
     private readonly Task _collector;
     private int _collections;
 
-    public ConstantGarbageCollection() => _collector = Task.Run(Collect);
+    /// <summary>
+    /// Returns once the collector has made its first collection. It runs on a thread of its own: queued on the thread pool it
+    /// once made no collection at all during a three-second tuning in CI (the pool's two threads busy), and the test failed.
+    /// </summary>
+    public ConstantGarbageCollection()
+    {
+        _collector = Task.Factory.StartNew(Collect, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        SpinWait.SpinUntil(() => Collections > 0 || _collector.IsCompleted);
+    }
 
     /// <summary>Collections made so far, to show the stress was there.</summary>
     public int Collections => Volatile.Read(ref _collections);
