@@ -59,6 +59,29 @@ internal sealed class CallRecorder
         }
     }
 
+    /// <summary>
+    /// What the calls begun in each <paramref name="bucket"/> from <paramref name="started"/> (a Stopwatch timestamp) up to
+    /// <paramref name="until"/> took, every kind but <paramref name="except"/> together: when in a run its slow calls came.
+    /// </summary>
+    public void WriteTimeline(TextWriter output, long started, TimeSpan bucket, TimeSpan until, string except)
+    {
+        var ticksPerBucket = (long)(bucket.TotalSeconds * Stopwatch.Frequency);
+        var buckets = (int)Math.Ceiling(until / bucket);
+        var calls = _milliseconds.Where(pair => pair.Key != except)
+            .SelectMany(pair => pair.Value.Select(call => (pair.Key, call.Started, call.Milliseconds)))
+            .Where(call => call.Started >= started && call.Started < started + buckets * ticksPerBucket)
+            .ToLookup(call => (int)((call.Started - started) / ticksPerBucket));
+        output.WriteLine("| from s | calls | p50 ms | p99 ms | max ms | slowest kind |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---|");
+        for (var i = 0; i < buckets; i++)
+        {
+            var sorted = calls[i].Select(call => call.Milliseconds).Order().ToList();
+            var slowest = calls[i].MaxBy(call => call.Milliseconds).Key ?? "–";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {(i * bucket).TotalSeconds:0} | {sorted.Count:N0} | {Milliseconds(sorted, 0.5)} | {Milliseconds(sorted, 0.99)} | {Milliseconds(sorted, 1)} | {slowest} |"));
+        }
+    }
+
     /// <summary>A percentile of sorted milliseconds, whole, or a dash for none.</summary>
     public static string Milliseconds(IReadOnlyList<double> sorted, double fraction) =>
         sorted.Count == 0 ? "–" : Percentile(sorted, fraction).ToString("0", CultureInfo.InvariantCulture);

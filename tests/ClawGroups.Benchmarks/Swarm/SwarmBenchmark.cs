@@ -25,6 +25,7 @@ internal static class SwarmBenchmark
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(10);
     private const int IdleSeconds = 120;
     private const int WarmUpSeconds = 20;
+    private static readonly TimeSpan FirstItemWait = TimeSpan.FromSeconds(60);
 
     public static async Task<int> RunAsync(TextWriter output, IReadOnlyList<string> args)
     {
@@ -55,8 +56,19 @@ internal static class SwarmBenchmark
             database = "PostgreSQL (app data and Hangfire)";
         }
 
+        // --publish: the app as the production recipe runs it (README, "Running on PostgreSQL"); --ready-to-run: published for
+        // linux-x64 with its assemblies compiled ahead of time, as Web/Dockerfile does.
+        var readyToRun = args.Contains("--ready-to-run");
         await using var app = await AppProcess.StartAsync(
-            new AppProcessOptions { Configuration = "Release", Build = true, Settings = settings, LogPath = Options(args, "--app-log").LastOrDefault() }, output);
+            new AppProcessOptions
+            {
+                Configuration = "Release",
+                Build = !readyToRun && !args.Contains("--publish"),
+                Publish = readyToRun || args.Contains("--publish"),
+                PublishArguments = readyToRun ? ["-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true"] : [],
+                Settings = settings,
+                LogPath = Options(args, "--app-log").LastOrDefault(),
+            }, output);
         output.WriteLine($"app on {app.Url} (pid {app.ProcessId}), {database}");
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
@@ -112,9 +124,11 @@ internal static class SwarmBenchmark
             await Task.Delay(250);
             if (app.HasExited)
             {
-                output.WriteLine(Invariant($"the server exited after {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s with {run.FinishedCount} of {items} finished"));
+                output.WriteLine(Invariant($"the server exited with {app.ExitCode} after {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s with {run.FinishedCount} of {items} finished"));
                 foreach (var problem in app.Problems.Take(10))
                     output.WriteLine($"  log: {problem}");
+                foreach (var line in app.RecentOutput.TakeLast(40))
+                    output.WriteLine($"  last printed: {line}");
                 return 1;
             }
 
@@ -134,7 +148,9 @@ internal static class SwarmBenchmark
                 lastPrint = Stopwatch.GetTimestamp();
                 output.WriteLine(Invariant($"  {Stopwatch.GetElapsedTime(started).TotalSeconds,5:0} s: {run.FinishedCount,5} finished, {run.Working,3}/{slots} slots working, RSS {Mb(app.ResidentBytes())} MB"));
             }
-            if (Stopwatch.GetElapsedTime(started) > GiveUpAfter || Stopwatch.GetElapsedTime(lastProgress) > giveUpWithoutProgress)
+            // The first item takes a freshly started server's warm-up as well as its work: a short idle wait starts with it.
+            var idleLimit = lastFinished == 0 ? Max(giveUpWithoutProgress, FirstItemWait) : giveUpWithoutProgress;
+            if (Stopwatch.GetElapsedTime(started) > GiveUpAfter || Stopwatch.GetElapsedTime(lastProgress) > idleLimit)
             {
                 output.WriteLine(Invariant($"gave up: {run.FinishedCount} of {items} finished after {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s"));
                 break;
@@ -183,6 +199,15 @@ internal static class SwarmBenchmark
             output.WriteLine(Invariant($"from {warmUp.TotalSeconds:0} s on: {Waits("item created → accepted", waited, "items")}"));
             output.WriteLine();
             run.Calls.WriteTable(output, since);
+            output.WriteLine();
+        }
+
+        // --timeline-seconds N: the agents' and the orchestrator's calls (long polls aside: they wait by design) in 2 s steps
+        // over the first N seconds, to see where in a run its tails come from.
+        if (IntOption(args, "--timeline-seconds", 0) is > 0 and var timeline)
+        {
+            output.WriteLine(Invariant($"calls by when they began, first {timeline} s (long polls aside):"));
+            run.Calls.WriteTimeline(output, started, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(timeline), except: "pull (long poll)");
             output.WriteLine();
         }
 
@@ -267,6 +292,8 @@ internal static class SwarmBenchmark
         Invariant($"{what} ({sorted.Count} {unit}): p50 {P(sorted, 0.5)} ms, p95 {P(sorted, 0.95)} ms, p99 {P(sorted, 0.99)} ms, max {P(sorted, 1)} ms");
 
     private static string P(IReadOnlyList<double> sorted, double fraction) => CallRecorder.Milliseconds(sorted, fraction);
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static long Mb(long bytes) => bytes / (1024 * 1024);
 

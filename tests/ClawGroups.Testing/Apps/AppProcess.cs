@@ -75,7 +75,7 @@ public sealed class AppProcess : IAsyncDisposable
             // Into the data folder, so that it goes with it.
             progress?.WriteLine($"publishing Web ({options.Configuration})…");
             output = Path.Combine(dataDirectory, "published");
-            await RunToEndAsync("dotnet", ["publish", Path.Combine(root, "Web"), "-c", options.Configuration, "-o", output, "-v", "q", "-nologo"], TimeSpan.FromMinutes(10));
+            await RunToEndAsync("dotnet", ["publish", Path.Combine(root, "Web"), "-c", options.Configuration, "-o", output, "-v", "q", "-nologo", .. options.PublishArguments], TimeSpan.FromMinutes(10));
         }
 
         var dll = Path.Combine(output, "ClawGroups.Web.dll");

@@ -18,6 +18,9 @@ public sealed record AppProcessOptions
     /// </summary>
     public bool Publish { get; init; }
 
+    /// <summary>More arguments for <c>dotnet publish</c> when <see cref="Publish"/> is on: a runtime and ReadyToRun, say.</summary>
+    public IReadOnlyList<string> PublishArguments { get; init; } = [];
+
     /// <summary>Configuration as environment variables (<c>ClawGroups__BootstrapToken</c>), set after the defaults.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
