@@ -55,6 +55,14 @@ public sealed class ProductionRecipeTests(BrowserFixture browser, ITestOutputHel
 
             Assert.Equal("Production", await _server.WaitForStartAsync(StartTimeout));
             await _server.WaitHealthyAsync(TimeSpan.FromMinutes(1));
+            // Compiled ahead of time, the app's code and its libraries', and without tiered PGO, which would compile the hot
+            // part of it twice more (decision 0034).
+            foreach (var assembly in new[] { "ClawGroups.Web.dll", "ClawGroups.Coordinator.dll", "Microsoft.EntityFrameworkCore.dll", "MudBlazor.dll" })
+            {
+                Assert.True(PublishedCode.IsCompiledAheadOfTime(Path.Combine(_publishFolder.FullName, assembly)), $"{assembly} was published as IL only");
+            }
+
+            Assert.False(PublishedCode.TieredPgo(Path.Combine(_publishFolder.FullName, "ClawGroups.Web.runtimeconfig.json")));
 
             // A fresh instance: the first person to sign up owns it, creates a group and puts work on its board.
             var person = new WorkspacePage(page, _server.Url);
