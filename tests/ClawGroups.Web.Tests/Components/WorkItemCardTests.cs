@@ -1,7 +1,7 @@
 using Bunit;
+using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Web.Components.Board;
-using ClawGroups.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using static ClawGroups.Web.Tests.Components.WorkItems;
@@ -132,17 +132,64 @@ public sealed class WorkItemCardTests : ComponentTest
     }
 
     [Fact]
-    public void A_card_is_one_component_and_its_clock_however_much_it_shows()
+    public void A_card_is_one_component_however_much_it_shows()
     {
         // Every open board holds a card per item, so what a card costs a circuit is multiplied by items × boards (decision 0033).
+        var silent = Silent(Agent, heardSecondsAgo: 90);
         var card = Render<WorkItemCard>(p => p
-            .Add(c => c.Item, Item("stalled", MeAsAssignee, fraction: 0.4, message: "Wrote the form", attempts: 2, skills: ["react", "css", "a11y"], routing: Held))
-            .Add(c => c.Goal, new GoalSummary(1, 3, 1, null)));
+            .Add(c => c.Item, Item("inProgress", Agent, fraction: 0.4, message: null, attempts: 2, skills: ["react", "css", "a11y"], routing: Held))
+            .Add(c => c.Goal, new GoalSummary(1, 3, 1, null))
+            .Add(c => c.MemberOf, id => id == Agent.Id ? silent : null));
 
-        // The only component inside is the ticking time; chips, bars and the avatar are markup.
-        Assert.IsType<Elapsed>(Assert.Single(card.FindComponents<IComponent>()).Instance);
+        // Chips, bars, the avatar, the ticking time and the heartbeat warning are all markup of the card itself.
+        Assert.Empty(card.FindComponents<IComponent>());
         Assert.Equal(3, card.FindAll(".mud-chip").Count(chip => chip.Id!.Contains("skill", StringComparison.Ordinal)));
+        Assert.Contains("silent · last heard 1 min ago", card.Find("[data-testid=heartbeat-warning]").TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_cards_time_in_state_ages_on_the_circuits_clock_without_a_new_view()
+    {
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item("assigned", Agent, stateChangedAt: DateTimeOffset.UtcNow.AddSeconds(-59.2))));
+        var time = card.Find("[data-testid=work-item-card]").GetAttribute("aria-labelledby")!.Split(' ').Single(id => id.StartsWith("card-time-", StringComparison.Ordinal));
+        Assert.Equal("59 s", card.Find($"#{time}").TextContent.Trim());
+
+        card.WaitForAssertion(() => Assert.Equal("1 min", card.Find($"#{time}").TextContent.Trim()), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void A_card_warns_once_its_agent_misses_two_heartbeats_without_a_new_view()
+    {
+        // Two intervals (30 s each) make a warning: the agent was heard 58.8 s ago, so the card's clock finds it silent soon.
+        var member = Silent(Agent, heardSecondsAgo: 58.8);
+        var card = Render<WorkItemCard>(p => p
+            .Add(c => c.Item, Item("inProgress", Agent, fraction: 0.4))
+            .Add(c => c.MemberOf, id => id == Agent.Id ? member : null));
+        Assert.Empty(card.FindAll("[data-testid=heartbeat-warning]"));
+
+        card.WaitForAssertion(() => Assert.Contains("silent · last heard 1 min ago", card.Find("[data-testid=heartbeat-warning]").TextContent, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10));
+        var warning = card.Find("[data-testid=heartbeat-warning]").Id!;
+        Assert.Contains(warning, card.Find("[data-testid=work-item-card]").GetAttribute("aria-labelledby")!.Split(' '));
+    }
+
+    [Fact]
+    public void A_card_whose_agent_beats_again_drops_its_warning_when_the_board_hands_it_a_new_view()
+    {
+        var member = Silent(Agent, heardSecondsAgo: 90);
+        var item = Item("inProgress", Agent, fraction: 0.4);
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, item).Add(c => c.MemberOf, id => id == Agent.Id ? member : null));
+        Assert.NotEmpty(card.FindAll("[data-testid=heartbeat-warning]"));
+
+        // A progress report is a sign of life too.
+        card.Render(p => p.Add(c => c.Item, item with { Progress = item.Progress with { At = DateTimeOffset.UtcNow, Message = "Back" } })
+            .Add(c => c.MemberOf, id => id == Agent.Id ? member : null));
+
+        Assert.Empty(card.FindAll("[data-testid=heartbeat-warning]"));
+    }
+
+    private static MemberView Silent(MemberRef agent, double heardSecondsAgo)
+        => new(agent.Kind, agent.Id, agent.Name, "online", LastHeartbeatAt: DateTimeOffset.UtcNow.AddSeconds(-heardSecondsAgo));
 
     [Fact]
     public async Task A_card_handed_a_newer_view_by_its_board_shows_it_and_keeps_it_over_the_boards_older_one()
