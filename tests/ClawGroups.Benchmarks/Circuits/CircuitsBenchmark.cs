@@ -87,7 +87,7 @@ internal static class CircuitsBenchmark
         // (a) Memory per circuit, agents quiet: before and after opening the light circuits.
         // The agents' start (registration, first reads) settles before the baseline is read.
         await Task.Delay(5000);
-        await ServerMemory.CollectAndReportAsync(app.ProcessId);
+        var liveBefore = ServerMemory.LiveBytes(await ServerMemory.CollectAndReportAsync(app.ProcessId));
         var rssBefore = await ServerMemory.ResidentMedianAsync(app);
         var heapBefore = await ServerMemory.GcHeapAfterLastCollectionAsync(app.ProcessId);
         output.WriteLine(Invariant($"before the boards: RSS {Mb(rssBefore)} MB, GC heap {Mb(heapBefore)} MB"));
@@ -127,6 +127,11 @@ internal static class CircuitsBenchmark
         foreach (var line in biggest)
             output.WriteLine($"  {line}");
         output.WriteLine(Invariant($"memory per circuit, agents quiet: RSS {Kb((rssOpen - rssBefore) / count)} KB, GC heap {(heapOpen is null || heapBefore is null ? "–" : Kb((heapOpen.Value - heapBefore.Value) / count))} KB"));
+        // What the dump itself found alive, which the runtime's heap size after the collection rounds up by whatever the
+        // collector kept reserved; and the components the circuits hold, which is most of what a circuit costs.
+        var liveOpen = ServerMemory.LiveBytes(biggest);
+        var components = ServerMemory.Components(biggest);
+        output.WriteLine(Invariant($"  live objects per circuit (dotnet-gcdump): {(liveOpen is null || liveBefore is null ? "–" : Kb((liveOpen.Value - liveBefore.Value) / count))} KB; components per circuit: {(components is null ? "–" : (components.Value / (double)count).ToString("0", CultureInfo.InvariantCulture))}"));
 
         // (b) Event → browser: a few real tabs, then the agents report at the set rate.
         for (var b = 0; b < browsers; b++)

@@ -9,6 +9,11 @@ namespace ClawGroups.Benchmarks.Circuits;
 /// <summary>The server's memory seen from outside: resident set from /proc, managed heap from the runtime's own counters.</summary>
 internal static class ServerMemory
 {
+    /// <summary>What a circuit keeps for each component it rendered.</summary>
+    private const string ComponentState = "Microsoft.AspNetCore.Components.Server.Circuits.RemoteComponentState";
+
+    private const string MostNumerous = "most numerous MudBlazor and app types, and the circuits' components:";
+
     /// <summary>Median of a few RSS samples a second apart: one sample catches the GC mid-cycle.</summary>
     public static async Task<long> ResidentMedianAsync(AppProcess app, int samples = 5)
     {
@@ -49,20 +54,36 @@ internal static class ServerMemory
             // Then the components the circuits hold, most numerous first: what a board costs is mostly how many it renders.
             var components = report.Select(line => line.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries))
                 .Where(parts => parts.Length == 3 && (parts[2].StartsWith("MudBlazor.", StringComparison.Ordinal)
-                    || parts[2].StartsWith("ClawGroups.Web.Components.", StringComparison.Ordinal)))
+                    || parts[2].StartsWith("ClawGroups.Web.Components.", StringComparison.Ordinal)
+                    || parts[2].StartsWith(ComponentState + " ", StringComparison.Ordinal)))
                 .Select(parts => (Count: long.TryParse(parts[1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) ? n : 0, Type: parts[2]))
                 .GroupBy(row => row.Type, StringComparer.Ordinal)
                 .Select(type => (Count: type.Sum(row => row.Count), Type: type.Key))
                 .OrderByDescending(row => row.Count)
                 .Take(2 * types)
                 .Select(row => Invariant($"{row.Count,10:N0}  {row.Type}"));
-            return [.. report.Take(2), .. byType.Take(types), "most numerous MudBlazor and app types:", .. components];
+            return [.. report.Take(2), .. byType.Take(types), MostNumerous, .. components];
         }
         finally
         {
             File.Delete(dump);
         }
     }
+
+    /// <summary>The live bytes a dump's report (<see cref="CollectAndReportAsync"/>) counted; null without one.</summary>
+    public static long? LiveBytes(IReadOnlyList<string> report)
+        => report.Select(line => line.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries))
+            .Where(parts => parts.Length == 2 && parts[1] == "GC Heap bytes")
+            .Select(parts => (long?)long.Parse(parts[0], NumberStyles.AllowThousands, CultureInfo.InvariantCulture))
+            .FirstOrDefault();
+
+    /// <summary>How many components the circuits held when a dump's report (<see cref="CollectAndReportAsync"/>) was taken; null without one.</summary>
+    public static long? Components(IReadOnlyList<string> report)
+        => report.SkipWhile(line => line != MostNumerous)
+            .Select(line => line.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries))
+            .Where(parts => parts.Length == 2 && parts[1].TrimStart().StartsWith(ComponentState + " ", StringComparison.Ordinal))
+            .Select(parts => (long?)long.Parse(parts[0], NumberStyles.AllowThousands, CultureInfo.InvariantCulture))
+            .FirstOrDefault();
 
     private static async Task<string?> RunToolAsync(string name, string[] arguments)
     {
