@@ -1,6 +1,6 @@
 // On a phone the board shows a column or two at a time: it opens scrolled sideways to the first column that holds a card,
-// not on empty Ready and Assigned columns. Once per opening; cards are placed by the drop zones a moment after the board
-// itself renders, so this waits for the first one (briefly) instead of looking once.
+// not on empty Ready and Assigned columns. Once per opening; should the first card arrive after this is called, it waits for
+// it (briefly) instead of looking once.
 export function openOnWork(selector) {
     const board = document.querySelector(selector);
     if (!board) {

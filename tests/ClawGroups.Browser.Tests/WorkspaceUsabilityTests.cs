@@ -74,6 +74,26 @@ public sealed class WorkspaceUsabilityTests(BrowserFixture browser) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_card_dragged_to_in_progress_is_taken_over_and_dragged_back_to_ready_is_handed_back()
+    {
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
+        var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
+        await person.SignUpAsync("Barbara Liskov", "barbara@example.com", "Correct horse 42");
+        await person.CreateGroupAsync("Drag crew");
+        await person.CreateWorkItemAsync("Sort the backlog", "");
+        await Expect(person.CardIn("ready", "Sort the backlog")).ToBeVisibleAsync(WorkspacePage.Soon);
+
+        await person.DragAsync(person.CardIn("ready", "Sort the backlog"), "inProgress");
+        await Expect(person.CardIn("inProgress", "Sort the backlog")).ToContainTextAsync("Barbara Liskov", new() { Timeout = 30_000 });
+
+        await person.DragAsync(person.CardIn("inProgress", "Sort the backlog"), "ready");
+        await Expect(person.CardIn("ready", "Sort the backlog")).ToContainTextAsync("Unassigned", new() { Timeout = 30_000 });
+        await Expect(person.Column("inProgress").GetByTestId("work-item-card")).ToHaveCountAsync(0);
+        // Once let go, no card stays faded as if it were still being dragged.
+        await Expect(person.Page.Locator(".board-card-dragging")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task The_assignee_and_skill_filters_offer_what_is_typed_and_narrow_the_board()
     {
         await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });

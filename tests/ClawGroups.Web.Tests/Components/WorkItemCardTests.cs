@@ -188,6 +188,30 @@ public sealed class WorkItemCardTests : ComponentTest
         Assert.Empty(card.FindAll("[data-testid=heartbeat-warning]"));
     }
 
+    [Fact]
+    public void A_card_on_a_board_tells_it_when_it_is_picked_up_and_let_go_and_shows_faded_meanwhile()
+    {
+        var told = new List<WorkItemView?>();
+        var item = Item("ready");
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, item).Add(c => c.Dragged, (Action<WorkItemView?>)(view => told.Add(view))));
+        Assert.Equal("true", card.Find("[data-testid=work-item-card]").GetAttribute("draggable"));
+
+        card.Find("[data-testid=work-item-card]").DragStart();
+        Assert.Contains("board-card-dragging", card.Find("[data-testid=work-item-card]").ClassList);
+        card.Find("[data-testid=work-item-card]").DragEnd();
+
+        Assert.Equal([item, null], told);
+        Assert.DoesNotContain("board-card-dragging", card.Find("[data-testid=work-item-card]").ClassList);
+    }
+
+    [Fact]
+    public void A_card_off_a_board_is_not_draggable()
+    {
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item("ready")));
+
+        Assert.Null(card.Find("[data-testid=work-item-card]").GetAttribute("draggable"));
+    }
+
     private static MemberView Silent(MemberRef agent, double heardSecondsAgo)
         => new(agent.Kind, agent.Id, agent.Name, "online", LastHeartbeatAt: DateTimeOffset.UtcNow.AddSeconds(-heardSecondsAgo));
 
