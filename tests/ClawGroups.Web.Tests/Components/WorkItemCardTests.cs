@@ -151,7 +151,7 @@ public sealed class WorkItemCardTests : ComponentTest
     public void A_cards_time_in_state_ages_on_the_circuits_clock_without_a_new_view()
     {
         var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item("assigned", Agent, stateChangedAt: DateTimeOffset.UtcNow.AddSeconds(-59.2))));
-        var time = card.Find("[data-testid=work-item-card]").GetAttribute("aria-labelledby")!.Split(' ').Single(id => id.StartsWith("card-time-", StringComparison.Ordinal));
+        var time = card.Find("[data-testid=work-item-card]").GetAttribute("aria-labelledby")!.Split(' ').Single(id => id.EndsWith("-time", StringComparison.Ordinal));
         Assert.Equal("59 s", card.Find($"#{time}").TextContent.Trim());
 
         card.WaitForAssertion(() => Assert.Equal("1 min", card.Find($"#{time}").TextContent.Trim()), TimeSpan.FromSeconds(10));
