@@ -13,16 +13,11 @@ internal readonly record struct CardTime(string InState, DateTimeOffset? SilentS
     public static readonly CardTime Unread = new("", null, "");
 
     /// <summary>The clock now for <paramref name="view"/>; <paramref name="holder"/> is the agent whose silence is watched, or null for none.</summary>
-    public static CardTime Of(WorkItemView view, MemberView? holder, bool watchHolder, int heartbeatIntervalSeconds)
+    public static CardTime Of(WorkItemView view, MemberView? holder, int heartbeatIntervalSeconds)
     {
         ArgumentNullException.ThrowIfNull(view);
-        var inState = Elapsed.Text(view.StateChangedAt);
-        if (!watchHolder)
-        {
-            return new(inState, null, "");
-        }
-
+        // No holder to watch is never silent (SilentSince says null for it).
         var silentSince = HeartbeatWarning.SilentSince(holder, view.Progress.At, heartbeatIntervalSeconds);
-        return new(inState, silentSince, silentSince is null ? "" : Elapsed.Text(silentSince, ago: true));
+        return new(Elapsed.Text(view.StateChangedAt), silentSince, silentSince is null ? "" : Elapsed.Text(silentSince, ago: true));
     }
 }

@@ -56,8 +56,8 @@ internal static class SwarmBenchmark
             database = "PostgreSQL (app data and Hangfire)";
         }
 
-        // --publish: the app as the production recipe runs it (README, "Running on PostgreSQL"); --ready-to-run: published for
-        // linux-x64 with its assemblies compiled ahead of time, as Web/Dockerfile does.
+        // --publish: published without a runtime; --ready-to-run: published for linux-x64 as README's production recipe and
+        // Web/Dockerfile do, which compiles it ahead of time (Web/ClawGroups.Web.csproj, decision 0034).
         var readyToRun = args.Contains("--ready-to-run");
         await using var app = await AppProcess.StartAsync(
             new AppProcessOptions
@@ -65,7 +65,7 @@ internal static class SwarmBenchmark
                 Configuration = "Release",
                 Build = !readyToRun && !args.Contains("--publish"),
                 Publish = readyToRun || args.Contains("--publish"),
-                PublishArguments = readyToRun ? ["-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true"] : [],
+                PublishArguments = readyToRun ? ["-r", "linux-x64", "--self-contained", "false"] : [],
                 Settings = settings,
                 LogPath = Options(args, "--app-log").LastOrDefault(),
             }, output);
