@@ -148,6 +148,63 @@ public sealed class WorkItemCardTests : ComponentTest
     }
 
     [Fact]
+    public void Cards_showing_the_same_view_share_one_written_face_and_a_new_view_gets_its_own()
+    {
+        // Every board open on a group is handed the same view by the live feed; the face's HTML is then held once for all of them.
+        var item = Item("inProgress", Agent, fraction: 0.4, message: "Wrote the form");
+        var first = Render<WorkItemCard>(p => p.Add(c => c.Item, item));
+        var second = Render<WorkItemCard>(p => p.Add(c => c.Item, item));
+        var newer = item with { Progress = item.Progress with { Message = "Wrote the tests" } };
+
+        Assert.Same(CardFace.For(item, null, watchesHolder: false), CardFace.For(item, null, watchesHolder: false));
+        Assert.NotSame(CardFace.For(item, null, watchesHolder: false), CardFace.For(newer, null, watchesHolder: false));
+        Assert.Equal(first.Find("[data-testid=work-item-card]").TextContent, second.Find("[data-testid=work-item-card]").TextContent);
+        Assert.Contains("Build the settings page", second.Find("[data-testid=card-title]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_face_written_for_one_goal_is_not_shown_for_another()
+    {
+        var item = Item("ready");
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item, item).Add(c => c.Goal, new GoalSummary(1, 3, 0, null)));
+        Assert.Contains("1 of 3 sub-items done", card.Find("[data-testid=goal-progress]").TextContent, StringComparison.Ordinal);
+
+        card.Render(p => p.Add(c => c.Item, item).Add(c => c.Goal, new GoalSummary(2, 3, 0, null)));
+
+        Assert.Contains("2 of 3 sub-items done", card.Find("[data-testid=goal-progress]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_title_and_message_that_look_like_markup_show_as_text()
+    {
+        var card = Render<WorkItemCard>(p => p.Add(c => c.Item,
+            Item("inProgress", Agent, title: "<img src=x onerror=alert(1)> & co", fraction: 0.4, message: "<script>alert('x')</script>")));
+
+        Assert.Equal("<img src=x onerror=alert(1)> & co", card.Find("[data-testid=card-title]").TextContent);
+        Assert.Equal("<script>alert('x')</script>", card.Find("[data-testid=card-progress-message]").TextContent);
+        Assert.Empty(card.FindAll("img"));
+        Assert.Empty(card.FindAll("script"));
+    }
+
+    [Fact]
+    public void The_heartbeat_warning_sits_between_the_flag_and_the_skills_as_it_is_named()
+    {
+        var silent = Silent(Agent, heardSecondsAgo: 90);
+        var card = Render<WorkItemCard>(p => p
+            .Add(c => c.Item, Item("inProgress", Agent, fraction: 0.4, skills: ["react"], routing: Held))
+            .Add(c => c.MemberOf, id => id == Agent.Id ? silent : null));
+
+        var names = card.Find("[data-testid=work-item-card]").GetAttribute("aria-labelledby")!.Split(' ');
+        var onPage = card.FindAll("[id]").Select(element => element.Id).Where(names.Contains).ToList();
+
+        // The page's order of the named pieces is the name's order: the face's two halves around the warning, then the clock.
+        Assert.Equal(names, onPage);
+        var flag = Array.FindIndex(names, id => id.EndsWith("-flag", StringComparison.Ordinal));
+        Assert.EndsWith("-warning", names[flag + 1], StringComparison.Ordinal);
+        Assert.EndsWith("-skill-0", names[flag + 2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_cards_time_in_state_ages_on_the_circuits_clock_without_a_new_view()
     {
         var card = Render<WorkItemCard>(p => p.Add(c => c.Item, Item("assigned", Agent, stateChangedAt: DateTimeOffset.UtcNow.AddSeconds(-59.2))));
