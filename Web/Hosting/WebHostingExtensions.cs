@@ -74,6 +74,7 @@ public static class WebHostingExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<Components.Workspace.WorkspaceSession>();
         services.AddScoped<Components.Workspace.WorkItemCommands>();
+        services.AddSingleton<Components.Workspace.SharedGroups>();
         services.AddScoped<Components.Workspace.LiveGroup>();
         services.AddScoped<Components.Shared.CircuitClock>();
         services.AddSingleton<OpenCircuits>();

@@ -1,20 +1,23 @@
 using System.Collections.Immutable;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Groups;
-using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.WorkItems;
 
 namespace ClawGroups.Web.Components.Workspace;
 
 /// <summary>
-/// One group as a circuit sees it, kept current by the group feed: its work items, its members and the newest
-/// events. The board, the roster and the drawer share it (scoped to the circuit) and re-render on
-/// <see cref="Changed"/>. Snapshots are immutable, so a render never sees a half-applied update.
+/// The group a circuit shows, kept current by the live feed: its work items, its members and the newest events. The board,
+/// the roster and the drawer share it (scoped to the circuit) and re-render on <see cref="Changed"/>. The data itself is
+/// the node's one copy of the group (<see cref="SharedGroups"/>); what is the circuit's own is its access, checked when it
+/// opens the group, and the pace at which its pages hear of changes.
 /// </summary>
-public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed, TimeProvider time) : IDisposable
+public sealed class LiveGroup(WorkspaceSession session, SharedGroups groups, TimeProvider time) : IDisposable
 {
-    /// <summary>How many recent events the circuit keeps for the drawer's live log.</summary>
-    public const int RecentEventLimit = 500;
+    /// <summary>How many recent events the group keeps for the drawer's live log.</summary>
+    public const int RecentEventLimit = SharedGroup.RecentEventLimit;
+
+    /// <summary>How many finished items the board holds; older ones are counted, not loaded.</summary>
+    public const int FinishedItemLimit = SharedGroup.FinishedItemLimit;
 
     /// <summary>
     /// At most this many times a second the circuit's pages hear of live changes. Short, since a board then renders only the
@@ -23,43 +26,34 @@ public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed, TimeProv
     /// </summary>
     private static readonly TimeSpan ChangeInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly Lock _gate = new();
     private readonly ChangeThrottle _throttle = new(ChangeInterval, time);
-    private IDisposable? _subscription;
+    private SharedGroups.Following? _following;
 
-    public GroupView? Group { get; private set; }
+    public GroupView? Group => _following?.Group.Group;
 
-    public Guid GroupId { get; private set; }
+    public Guid GroupId => _following?.Group.Id ?? Guid.Empty;
 
-    public ImmutableDictionary<Guid, WorkItemView> Items { get; private set; } = ImmutableDictionary<Guid, WorkItemView>.Empty;
+    public ImmutableDictionary<Guid, WorkItemView> Items => _following?.Group.Items ?? ImmutableDictionary<Guid, WorkItemView>.Empty;
 
-    public ImmutableDictionary<Guid, MemberView> Members { get; private set; } = ImmutableDictionary<Guid, MemberView>.Empty;
+    public ImmutableDictionary<Guid, MemberView> Members => _following?.Group.Members ?? ImmutableDictionary<Guid, MemberView>.Empty;
 
-    public ImmutableList<TrailEventView> RecentEvents { get; private set; } = [];
+    public ImmutableList<TrailEventView> RecentEvents => _following?.Group.RecentEvents ?? [];
+
+    /// <summary>Finished items of the group that were not loaded.</summary>
+    public int HiddenFinished => _following?.Group.HiddenFinished ?? 0;
 
     /// <summary>Raised after live updates were applied; called on the feed's thread, so handlers use InvokeAsync.</summary>
     public event Func<Task>? Changed;
 
-    /// <summary>How many finished items the board holds; older ones are counted, not loaded.</summary>
-    public const int FinishedItemLimit = 200;
-
-    /// <summary>Finished items of the group that were not loaded.</summary>
-    public int HiddenFinished { get; private set; }
-
-    /// <summary>Loads the group (again, when it is another one) and follows its changes.</summary>
+    /// <summary>Opens the group (unless it is the one open) and follows its changes.</summary>
     public async Task<Failure?> OpenAsync(Guid groupId, CancellationToken cancellationToken = default)
     {
-        if (GroupId == groupId && Group is not null)
+        if (_following?.Group.Id == groupId)
         {
             return null;
         }
 
         Close();
-        lock (_gate)
-        {
-            GroupId = groupId;
-        }
-
         // Access first: nothing of a group reaches a circuit before the coordinator said the person may see it.
         var group = await session.RunAsync<GroupService, GroupView>((groups, caller, ct) => groups.GetAsync(caller, groupId, ct), cancellationToken);
         if (!group.Succeeded)
@@ -67,103 +61,36 @@ public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed, TimeProv
             return group.Failure;
         }
 
-        // Subscribe before loading the items: a change committed during the load arrives as an update.
-        _subscription = feed.Subscribe(groupId, updates => ApplyAsync(groupId, updates));
-        var board = await session.RunAsync<WorkItemService, BoardView>(
-            (workItems, caller, ct) => workItems.BoardAsync(caller, groupId, FinishedItemLimit, ct), cancellationToken);
-        if (!board.Succeeded)
-        {
-            Close();
-            return board.Failure;
-        }
-
-        lock (_gate)
-        {
-            Group = group.Value;
-            HiddenFinished = board.Value!.HiddenFinished;
-            foreach (var item in board.Value.Items)
-            {
-                Items = Newer(Items, item);
-            }
-
-            foreach (var member in group.Value!.Members)
-            {
-                Members = Members.ContainsKey(member.Id) ? Members : Members.SetItem(member.Id, member);
-            }
-        }
-
-        return null;
+        var (following, failure) = await groups.FollowAsync(groupId, () => LoadAsync(group.Value!), ScheduleChanged);
+        _following = following;
+        return failure;
     }
 
     /// <summary>Puts a view the circuit got from its own action in place at once, without waiting for the feed.</summary>
-    public void Apply(WorkItemView item)
-    {
-        ArgumentNullException.ThrowIfNull(item);
-        lock (_gate)
-        {
-            Items = Newer(Items, item);
-        }
-    }
+    public void Apply(WorkItemView item) => _following?.Group.Apply(item);
 
     public IEnumerable<TrailEventView> EventsOf(Guid workItemId) => RecentEvents.Where(e => e.WorkItemId == workItemId);
 
     public void Dispose() => Close();
 
-    /// <summary>Stops following the group and forgets everything of it.</summary>
+    /// <summary>Stops following the group.</summary>
     private void Close()
     {
-        _subscription?.Dispose();
-        _subscription = null;
-        lock (_gate)
-        {
-            Group = null;
-            HiddenFinished = 0;
-            Items = ImmutableDictionary<Guid, WorkItemView>.Empty;
-            Members = ImmutableDictionary<Guid, MemberView>.Empty;
-            RecentEvents = [];
-        }
+        _following?.Dispose();
+        _following = null;
     }
 
-    private Task ApplyAsync(Guid groupId, IReadOnlyList<LiveUpdate> updates)
+    /// <summary>The group's board, read with this circuit's caller, when the node does not hold the group yet.</summary>
+    private async Task<Outcome<(GroupView Group, BoardView Board)>> LoadAsync(GroupView group)
     {
-        lock (_gate)
+        var board = await session.RunAsync<WorkItemService, BoardView>(
+            (workItems, caller, ct) => workItems.BoardAsync(caller, group.Id, FinishedItemLimit, ct));
+        if (!board.Succeeded)
         {
-            // A batch still in flight for a group this circuit has left must not land in the one it shows now.
-            if (groupId != GroupId)
-            {
-                return Task.CompletedTask;
-            }
-
-            foreach (var update in updates.Where(u => u.GroupId == groupId))
-            {
-                switch (update)
-                {
-                    case WorkItemChanged changed:
-                        Items = Newer(Items, changed.Item);
-                        break;
-                    case MemberChanged changed when changed.Member.Status == MemberStatuses.Revoked:
-                        Members = Members.Remove(changed.Member.Id);
-                        break;
-                    case MemberChanged changed:
-                        Members = Members.SetItem(changed.Member.Id, changed.Member);
-                        break;
-                    case GroupChanged changed when Group is not null:
-                        Group = Group with { Name = changed.Group.Name, Description = changed.Group.Description, RequireReview = changed.Group.RequireReview };
-                        break;
-                    case EventAppended appended when RecentEvents.All(e => e.Id != appended.Event.Id):
-                        RecentEvents = RecentEvents.Add(appended.Event);
-                        if (RecentEvents.Count > RecentEventLimit)
-                        {
-                            RecentEvents = RecentEvents.RemoveRange(0, RecentEvents.Count - RecentEventLimit);
-                        }
-
-                        break;
-                }
-            }
+            return board.Failure!;
         }
 
-        ScheduleChanged();
-        return Task.CompletedTask;
+        return (group, board.Value!);
     }
 
     /// <summary>
@@ -188,8 +115,4 @@ public sealed class LiveGroup(WorkspaceSession session, GroupFeed feed, TimeProv
             }
         }
     }
-
-    /// <summary>Keeps the newer of two views of an item: updates can overtake a load that started earlier.</summary>
-    private static ImmutableDictionary<Guid, WorkItemView> Newer(ImmutableDictionary<Guid, WorkItemView> items, WorkItemView item)
-        => items.TryGetValue(item.Id, out var current) && current.UpdatedAt > item.UpdatedAt ? items : items.SetItem(item.Id, item);
 }
