@@ -105,10 +105,17 @@ public sealed class WorkspaceUsabilityTests(BrowserFixture browser) : IAsyncLife
         await Expect(person.Card("Write the release notes")).ToBeVisibleAsync(WorkspacePage.Soon);
         await Expect(person.Column("ready").GetByTestId("column-count")).ToHaveTextAsync("2");
 
+        // The filters open from a button, which says how many narrow the board.
+        var toggle = person.Page.GetByTestId("board-filters-toggle");
+        await Expect(person.Page.GetByLabel("Skill", new() { Exact = true })).ToHaveCountAsync(0);
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
+
         await PickAsync(person.Page, "Skill", "SQ", "sql");
         await Expect(person.Card("Write the release notes")).ToHaveCountAsync(0);
         await Expect(person.Card("Tune the index")).ToBeVisibleAsync();
         await Expect(person.Column("ready").GetByTestId("column-count")).ToHaveTextAsync("1");
+        await Expect(toggle).ToHaveTextAsync("1 filter");
 
         // Members are found by name (nobody holds these items, so narrowing to Grace leaves none)…
         await PickAsync(person.Page, "Assignee", "grace", "Grace Hopper (human)");
@@ -118,6 +125,15 @@ public sealed class WorkspaceUsabilityTests(BrowserFixture browser) : IAsyncLife
         await PickAsync(person.Page, "Assignee", "unass", "Unassigned");
         await Expect(person.Card("Tune the index")).ToBeVisibleAsync();
         await Expect(person.Card("Write the release notes")).ToHaveCountAsync(0);
+
+        // Closed, the filters still narrow the board; "Clear filters" shows it all again.
+        await toggle.ClickAsync();
+        await Expect(person.Page.GetByLabel("Skill", new() { Exact = true })).ToHaveCountAsync(0);
+        await Expect(toggle).ToHaveTextAsync("2 filters");
+        await Expect(person.Card("Write the release notes")).ToHaveCountAsync(0);
+        await person.Page.GetByTestId("board-filters-clear").ClickAsync();
+        await Expect(person.Card("Write the release notes")).ToBeVisibleAsync();
+        await Expect(toggle).ToHaveTextAsync("Filter");
     }
 
     [Fact]

@@ -8,6 +8,10 @@ public sealed record BoardFilter(string? Search = null, Guid? AssigneeId = null,
     /// <summary>Finished columns show only the newest cards: a twelve-hour swarm finishes thousands.</summary>
     public const int FinishedCardLimit = 100;
 
+    /// <summary>How many of the filters narrow the board (the assignee and "unassigned" are one).</summary>
+    public int Active => (string.IsNullOrWhiteSpace(Search) ? 0 : 1) + (AssigneeId is not null || UnassignedOnly ? 1 : 0)
+                         + (Skill is null ? 0 : 1) + (State is null ? 0 : 1);
+
     public bool Matches(WorkItemView item)
     {
         ArgumentNullException.ThrowIfNull(item);

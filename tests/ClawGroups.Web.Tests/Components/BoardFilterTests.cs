@@ -46,4 +46,18 @@ public sealed class BoardFilterTests
         Assert.Equal([agentsItem], new BoardFilter(Skill: "SQL").Arrange(all).Cards);
         Assert.Equal([waiting], new BoardFilter(State: "ready").Arrange(all).Cards);
     }
+
+    [Theory]
+    [InlineData(null, null, false, null, null, 0)]
+    [InlineData("  ", null, false, null, null, 0)]
+    [InlineData("index", null, false, null, null, 1)]
+    [InlineData(null, "11111111-1111-1111-1111-111111111111", false, "sql", null, 2)]
+    [InlineData(null, null, true, "sql", "ready", 3)]
+    [InlineData("index", "11111111-1111-1111-1111-111111111111", false, "sql", "ready", 4)]
+    public void A_filter_counts_what_narrows_the_board(string? search, string? assignee, bool unassigned, string? skill, string? state, int active)
+    {
+        var filter = new BoardFilter(search, assignee is null ? null : Guid.Parse(assignee), unassigned, skill, state);
+
+        Assert.Equal(active, filter.Active);
+    }
 }
