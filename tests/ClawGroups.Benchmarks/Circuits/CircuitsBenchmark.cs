@@ -87,7 +87,10 @@ internal static class CircuitsBenchmark
         // (a) Memory per circuit, agents quiet: before and after opening the light circuits.
         // The agents' start (registration, first reads) settles before the baseline is read.
         await Task.Delay(5000);
-        var liveBefore = ServerMemory.LiveBytes(await ServerMemory.CollectAndReportAsync(app.ProcessId));
+        // --dump-reports DIR keeps the whole reports of the dumps before and after the boards opened, to compare them by type.
+        var dumpReports = Options(args, "--dump-reports").LastOrDefault();
+        var liveBefore = ServerMemory.LiveBytes(await ServerMemory.CollectAndReportAsync(app.ProcessId,
+            fullReport: dumpReports is null ? null : Path.Combine(dumpReports, "before-boards.txt")));
         var rssBefore = await ServerMemory.ResidentMedianAsync(app);
         var heapBefore = await ServerMemory.GcHeapAfterLastCollectionAsync(app.ProcessId);
         output.WriteLine(Invariant($"before the boards: RSS {Mb(rssBefore)} MB, GC heap {Mb(heapBefore)} MB"));
@@ -118,7 +121,8 @@ internal static class CircuitsBenchmark
 
         // The circuits' first renders and their buffers settle before memory is read again.
         await Task.Delay(10_000);
-        var biggest = await ServerMemory.CollectAndReportAsync(app.ProcessId);
+        var biggest = await ServerMemory.CollectAndReportAsync(app.ProcessId,
+            fullReport: dumpReports is null ? null : Path.Combine(dumpReports, "boards-open.txt"));
         var rssOpen = await ServerMemory.ResidentMedianAsync(app);
         var heapOpen = await ServerMemory.GcHeapAfterLastCollectionAsync(app.ProcessId);
         var count = Math.Max(1, open.Count);

@@ -34,7 +34,8 @@ internal static class ServerMemory
     /// collection): readings right after it count what is alive, not what a lazy generation 2 has not collected yet.
     /// Returns the biggest types of the dump (dotnet-gcdump's report), or nothing when the tool is not installed.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> CollectAndReportAsync(int processId, int types = 15)
+    /// <remarks>With <paramref name="fullReport"/>, dotnet-gcdump's whole report is also written there (every type, to compare two dumps).</remarks>
+    public static async Task<IReadOnlyList<string>> CollectAndReportAsync(int processId, int types = 15, string? fullReport = null)
     {
         var dump = Path.Combine(Path.GetTempPath(), $"claw-{Guid.NewGuid():N}.gcdump");
         try
@@ -43,6 +44,11 @@ internal static class ServerMemory
             if (collected is null || !File.Exists(dump))
                 return [];
             var report = (await RunToolAsync("dotnet-gcdump", ["report", dump]) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (fullReport is not null)
+            {
+                await File.WriteAllLinesAsync(fullReport, report);
+            }
+
             // The report lists each type per size class (over 100 KB, over 10 KB, …) with an object's size and the count;
             // the rows that hold the most (size × count) come first here.
             var byType = report.Select(line => (Line: line, Parts: line.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries)))
