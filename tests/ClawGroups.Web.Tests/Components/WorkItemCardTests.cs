@@ -165,6 +165,27 @@ public sealed class WorkItemCardTests : ComponentTest
     }
 
     [Fact]
+    public void A_newer_view_of_an_item_keeps_the_pieces_of_its_face_that_did_not_change()
+    {
+        // Boards still showing the older view and those showing the newer then hold one copy of what both say.
+        var item = Item("inProgress", Agent, fraction: 0.4, message: "Wrote the form", skills: ["react", "css"]);
+        var newer = item with { Progress = item.Progress with { Fraction = 0.6, Message = "Wrote the tests" }, UpdatedAt = item.UpdatedAt.AddSeconds(1) };
+        var other = Item("inProgress", Agent, fraction: 0.4, message: "Wrote the form", skills: ["react", "css"]);
+
+        var before = CardFace.For(item, null, watchesHolder: true);
+        var after = CardFace.For(newer, null, watchesHolder: true);
+
+        Assert.Same(before.Head, after.Head);
+        Assert.Same(before.Skills, after.Skills);
+        Assert.Same(before.Holder, after.Holder);
+        Assert.Same(before.LabelledBy, after.LabelledBy);
+        Assert.NotEqual(before.Progress, after.Progress);
+        Assert.Contains("Wrote the tests", after.Progress, StringComparison.Ordinal);
+        // Another item says other things (its own ids), whatever its text.
+        Assert.NotEqual(before.Head, CardFace.For(other, null, watchesHolder: true).Head);
+    }
+
+    [Fact]
     public void A_face_written_for_one_goal_is_not_shown_for_another()
     {
         var item = Item("ready");
