@@ -67,8 +67,11 @@ public sealed class WorkspaceUsabilityTests(BrowserFixture browser) : IAsyncLife
 
             // Dark mode changes the page's colours.
             var light = await BackgroundAsync(person.Page);
-            await person.Page.GetByLabel("Toggle dark mode").ClickAsync();
+            var themeSwitch = person.Page.GetByLabel("Toggle dark mode");
+            await Expect(themeSwitch).ToHaveAttributeAsync("title", "Dark mode");
+            await themeSwitch.ClickAsync();
             await Expect(person.Page.Locator("body")).Not.ToHaveCSSAsync("background-color", light);
+            await Expect(themeSwitch).ToHaveAttributeAsync("title", "Light mode");
             await shots.TakeAsync(person.Page, "phone-dark");
         }, person.Page);
     }
