@@ -8,8 +8,8 @@ namespace ClawGroups.Web.Components.Workspace;
 /// <summary>
 /// The group a circuit shows, kept current by the live feed: its work items, its members and the newest events. The board,
 /// the roster and the drawer share it (scoped to the circuit) and re-render on <see cref="Changed"/>. The data itself is
-/// the node's one copy of the group (<see cref="SharedGroups"/>); what is the circuit's own is its access, checked when it
-/// opens the group, and the pace at which its pages hear of changes.
+/// the node's one copy of the group (<see cref="SharedGroups"/>); what is the circuit's own is its read of the group when
+/// it opens it (its access check), and the pace at which its pages hear of changes.
 /// </summary>
 public sealed class LiveGroup(WorkspaceSession session, SharedGroups groups, TimeProvider time) : IDisposable
 {
@@ -29,6 +29,11 @@ public sealed class LiveGroup(WorkspaceSession session, SharedGroups groups, Tim
     private readonly ChangeThrottle _throttle = new(ChangeInterval, time);
     private SharedGroups.Following? _following;
 
+    // How many opens began (a newer one makes an older one's read moot) and whether the circuit has gone; read and written
+    // on the circuit's own turn.
+    private int _opens;
+    private bool _disposed;
+
     public GroupView? Group => _following?.Group.Group;
 
     public Guid GroupId => _following?.Group.Id ?? Guid.Empty;
@@ -45,7 +50,11 @@ public sealed class LiveGroup(WorkspaceSession session, SharedGroups groups, Tim
     /// <summary>Raised after live updates were applied; called on the feed's thread, so handlers use InvokeAsync.</summary>
     public event Func<Task>? Changed;
 
-    /// <summary>Opens the group (unless it is the one open) and follows its changes.</summary>
+    /// <summary>
+    /// Opens the group (unless it is the one open) and follows its changes. The group and its board are read with the
+    /// circuit's own caller, as before the node shared them: the read is the access check, and what it read is merged into
+    /// the node's copy, so a page opened (or reloaded) shows the group as it is now even where the feed pushed nothing.
+    /// </summary>
     public async Task<Failure?> OpenAsync(Guid groupId, CancellationToken cancellationToken = default)
     {
         if (_following?.Group.Id == groupId)
@@ -54,16 +63,39 @@ public sealed class LiveGroup(WorkspaceSession session, SharedGroups groups, Tim
         }
 
         Close();
-        // Access first: nothing of a group reaches a circuit before the coordinator said the person may see it.
-        var group = await session.RunAsync<GroupService, GroupView>((groups, caller, ct) => groups.GetAsync(caller, groupId, ct), cancellationToken);
-        if (!group.Succeeded)
+        var open = ++_opens;
+        // Following first: a change committed during the read arrives as an update.
+        var following = groups.Follow(groupId, ScheduleChanged);
+        try
         {
-            return group.Failure;
-        }
+            var readSince = SharedGroup.Now();
+            // Access first: nothing of a group reaches a circuit before the coordinator said the person may see it.
+            var group = await session.RunAsync<GroupService, GroupView>((groups, caller, ct) => groups.GetAsync(caller, groupId, ct), cancellationToken);
+            var failure = group.Failure;
+            BoardView? board = null;
+            if (group.Succeeded)
+            {
+                var read = await session.RunAsync<WorkItemService, BoardView>(
+                    (workItems, caller, ct) => workItems.BoardAsync(caller, groupId, FinishedItemLimit, ct), cancellationToken);
+                (board, failure) = (read.Value, read.Failure);
+            }
 
-        var (following, failure) = await groups.FollowAsync(groupId, () => LoadAsync(group.Value!), ScheduleChanged);
-        _following = following;
-        return failure;
+            // The page went away, or opened another group, while this one was read: nothing to show, nothing to say.
+            if (_disposed || open != _opens || board is null)
+            {
+                following.Dispose();
+                return _disposed || open != _opens ? null : failure;
+            }
+
+            following.Group.Merge(readSince, group.Value!, board);
+            _following = following;
+            return null;
+        }
+        catch
+        {
+            following.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Puts a view the circuit got from its own action in place at once, without waiting for the feed.</summary>
@@ -71,26 +103,17 @@ public sealed class LiveGroup(WorkspaceSession session, SharedGroups groups, Tim
 
     public IEnumerable<TrailEventView> EventsOf(Guid workItemId) => RecentEvents.Where(e => e.WorkItemId == workItemId);
 
-    public void Dispose() => Close();
+    public void Dispose()
+    {
+        _disposed = true;
+        Close();
+    }
 
     /// <summary>Stops following the group.</summary>
     private void Close()
     {
         _following?.Dispose();
         _following = null;
-    }
-
-    /// <summary>The group's board, read with this circuit's caller, when the node does not hold the group yet.</summary>
-    private async Task<Outcome<(GroupView Group, BoardView Board)>> LoadAsync(GroupView group)
-    {
-        var board = await session.RunAsync<WorkItemService, BoardView>(
-            (workItems, caller, ct) => workItems.BoardAsync(caller, group.Id, FinishedItemLimit, ct));
-        if (!board.Succeeded)
-        {
-            return board.Failure!;
-        }
-
-        return (group, board.Value!);
     }
 
     /// <summary>

@@ -1,15 +1,12 @@
-using ClawGroups.Coordinator.Calls;
-using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Live;
-using ClawGroups.Coordinator.WorkItems;
 
 namespace ClawGroups.Web.Components.Workspace;
 
 /// <summary>
 /// The groups open on this node, each held once for all the circuits that show it (<see cref="SharedGroup"/>): with hundreds
 /// of boards open on a few groups, a circuit's own copy of its group (the items' views with their routing candidates, the
-/// members with their skills, the newest events) was a large part of what every open board cost the server. A group is
-/// loaded when its first circuit opens it and dropped when its last one leaves.
+/// members with their skills, the newest events) was a large part of what every open board cost the server. A group is held
+/// from its first circuit's following until its last one leaves.
 /// </summary>
 public sealed class SharedGroups(GroupFeed feed)
 {
@@ -18,47 +15,22 @@ public sealed class SharedGroups(GroupFeed feed)
 
     /// <summary>
     /// Follows the group: <paramref name="onChanged"/> is called (on the feed's thread) after each batch of its live updates
-    /// until the returned following is disposed. When the group is not loaded yet, <paramref name="load"/> loads it (the
-    /// circuit's own call, made with its own caller after its access was checked); when another circuit's load failed,
-    /// this one's is tried. The failure is this circuit's own load's.
+    /// until the returned following is disposed. The group's data is what circuits read and merged into it
+    /// (<see cref="SharedGroup.Merge"/>); a group no circuit has read yet is empty.
     /// </summary>
-    public async Task<(Following? Following, Failure? Failure)> FollowAsync(
-        Guid groupId, Func<Task<Outcome<(GroupView Group, BoardView Board)>>> load, Action onChanged)
+    public Following Follow(Guid groupId, Action onChanged)
     {
-        ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(onChanged);
-        var group = Join(groupId, onChanged);
-        try
+        lock (_gate)
         {
-            while (true)
+            if (!_groups.TryGetValue(groupId, out var group))
             {
-                var loading = group.LoadedAsync(load, out var ours);
-                Failure? failure;
-                try
-                {
-                    failure = await loading;
-                }
-                catch (Exception) when (!ours)
-                {
-                    continue;
-                }
-
-                if (failure is null)
-                {
-                    return (new Following(this, group, onChanged), null);
-                }
-
-                if (ours)
-                {
-                    Leave(group, onChanged);
-                    return (null, failure);
-                }
+                group = new SharedGroup(groupId, feed);
+                _groups.Add(groupId, group);
             }
-        }
-        catch
-        {
-            Leave(group, onChanged);
-            throw;
+
+            group.Follow(onChanged);
+            return new Following(this, group, onChanged);
         }
     }
 
@@ -71,21 +43,6 @@ public sealed class SharedGroups(GroupFeed feed)
             {
                 return _groups.Count;
             }
-        }
-    }
-
-    private SharedGroup Join(Guid groupId, Action onChanged)
-    {
-        lock (_gate)
-        {
-            if (!_groups.TryGetValue(groupId, out var group))
-            {
-                group = new SharedGroup(groupId, feed);
-                _groups.Add(groupId, group);
-            }
-
-            group.Follow(onChanged);
-            return group;
         }
     }
 

@@ -1,4 +1,3 @@
-using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.WorkItems;
@@ -16,17 +15,18 @@ public sealed class SharedGroupsTests
     private readonly Guid _groupId = Guid.NewGuid();
 
     [Fact]
-    public async Task Circuits_showing_one_group_share_one_copy_loaded_once_and_one_feed_subscription()
+    public void Circuits_showing_one_group_share_one_copy_and_one_feed_subscription_and_an_equal_read_keeps_the_held_views()
     {
         var groups = new SharedGroups(_feed);
         var item = ItemOfGroup("inProgress");
-        var loads = 0;
+        using var first = groups.Follow(_groupId, () => { });
+        using var second = groups.Follow(_groupId, () => { });
 
-        var (first, _) = await groups.FollowAsync(_groupId, () => Load(ref loads, item), () => { });
-        var (second, _) = await groups.FollowAsync(_groupId, () => Load(ref loads, item), () => { });
+        first.Group.Merge(SharedGroup.Now(), Group(Online), new BoardView([item], 0));
+        // The second circuit read the same version of the item as an object of its own.
+        second.Group.Merge(SharedGroup.Now(), Group(Online), new BoardView([item with { }], 0));
 
-        Assert.Equal(1, loads);
-        Assert.Same(first!.Group, second!.Group);
+        Assert.Same(first.Group, second.Group);
         Assert.Same(item, second.Group.Items[item.Id]);
         Assert.Equal(1, _feed.SubscriberCount(_groupId));
         Assert.Equal("pixel", second.Group.Members.Values.Single().Name);
@@ -39,90 +39,82 @@ public sealed class SharedGroupsTests
         var item = ItemOfGroup("inProgress");
         var heardByFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var heardBySecond = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var loads = 0;
-        var (first, _) = await groups.FollowAsync(_groupId, () => Load(ref loads, item), () => heardByFirst.TrySetResult());
-        var (second, _) = await groups.FollowAsync(_groupId, () => Load(ref loads, item), () => heardBySecond.TrySetResult());
+        using var first = groups.Follow(_groupId, () => heardByFirst.TrySetResult());
+        using var second = groups.Follow(_groupId, () => heardBySecond.TrySetResult());
+        first.Group.Merge(SharedGroup.Now(), Group(Online), new BoardView([item], 0));
         var newer = item with { Progress = item.Progress with { Message = "Wrote the tests" }, UpdatedAt = item.UpdatedAt.AddSeconds(1) };
 
         await _feed.PublishAsync([new WorkItemChanged(_groupId, newer)]);
         await Task.WhenAll(heardByFirst.Task, heardBySecond.Task).WaitAsync(Patience);
 
-        Assert.Same(newer, first!.Group.Items[item.Id]);
-        Assert.Same(first.Group.Items, second!.Group.Items);
+        Assert.Same(newer, first.Group.Items[item.Id]);
+        Assert.Same(first.Group.Items, second.Group.Items);
     }
 
     [Fact]
-    public async Task A_change_committed_while_the_group_loads_is_not_undone_by_the_load()
+    public async Task Changes_committed_while_a_circuit_reads_are_not_undone_by_its_read()
     {
         var groups = new SharedGroups(_feed);
         var item = ItemOfGroup("inProgress");
-        var newer = item with { State = "inReview", UpdatedAt = item.UpdatedAt.AddSeconds(1) };
         var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var following = groups.Follow(_groupId, () => heard.TrySetResult());
 
-        var (following, _) = await groups.FollowAsync(_groupId, async () =>
-        {
-            // The load read the item before the change committed, and returns after the change was published.
-            await _feed.PublishAsync([new WorkItemChanged(_groupId, newer)]);
-            await heard.Task.WaitAsync(Patience);
-            return (Group(), new BoardView([item], 0));
-        }, () => heard.TrySetResult());
+        // The read began, then the item moved and the agent paused, then the read (from before both) is merged.
+        var readSince = SharedGroup.Now();
+        await _feed.PublishAsync([
+            new WorkItemChanged(_groupId, item with { State = "inReview", UpdatedAt = item.UpdatedAt.AddSeconds(1) }),
+            new MemberChanged(_groupId, Online with { Status = "paused" }),
+        ]);
+        await heard.Task.WaitAsync(Patience);
+        following.Group.Merge(readSince, Group(Online), new BoardView([item], 0));
 
-        Assert.Equal("inReview", following!.Group.Items[item.Id].State);
+        Assert.Equal("inReview", following.Group.Items[item.Id].State);
+        Assert.Equal("paused", following.Group.Members[Agent.Id].Status);
     }
 
     [Fact]
-    public async Task The_last_circuit_to_leave_drops_the_group_and_its_subscription_and_the_next_loads_it_afresh()
+    public void A_later_read_brings_what_the_feed_did_not_push()
+    {
+        // A person gone quiet is not pushed; a circuit opening the group later reads it, and every board shows it.
+        var groups = new SharedGroups(_feed);
+        using var following = groups.Follow(_groupId, () => { });
+        var stylist = new MemberView("agent", Guid.NewGuid(), "stylist", "online");
+        following.Group.Merge(SharedGroup.Now(), Group(Online, stylist), new BoardView([], 0));
+
+        following.Group.Merge(SharedGroup.Now(), Group(Online with { Status = "offline" }), new BoardView([], 0));
+
+        Assert.Equal("offline", following.Group.Members[Agent.Id].Status);
+        Assert.False(following.Group.Members.ContainsKey(stylist.Id));
+    }
+
+    [Fact]
+    public void The_last_circuit_to_leave_drops_the_group_and_its_subscription_and_the_next_starts_afresh()
     {
         var groups = new SharedGroups(_feed);
         var item = ItemOfGroup("ready");
-        var loads = 0;
-        var (first, _) = await groups.FollowAsync(_groupId, () => Load(ref loads, item), () => { });
-        var (second, _) = await groups.FollowAsync(_groupId, () => Load(ref loads, item), () => { });
+        var first = groups.Follow(_groupId, () => { });
+        var second = groups.Follow(_groupId, () => { });
+        first.Group.Merge(SharedGroup.Now(), Group(Online), new BoardView([item], 0));
 
-        first!.Dispose();
+        first.Dispose();
         Assert.Equal(1, groups.Count);
-        second!.Dispose();
+        second.Dispose();
         second.Dispose();
 
         Assert.Equal(0, groups.Count);
         Assert.Equal(0, _feed.SubscriberCount(_groupId));
-        var (third, _) = await groups.FollowAsync(_groupId, () => Load(ref loads, item), () => { });
-        Assert.Equal(2, loads);
-        Assert.NotSame(first.Group, third!.Group);
-    }
-
-    [Fact]
-    public async Task A_load_that_fails_is_its_own_circuits_failure_and_a_circuit_waiting_on_it_loads_for_itself()
-    {
-        var groups = new SharedGroups(_feed);
-        var item = ItemOfGroup("ready");
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var failure = new Failure(FailureKind.NotFound, "Unknown group", "Gone while loading.");
-        var loads = 0;
-
-        var failing = groups.FollowAsync(_groupId, async () =>
-        {
-            await release.Task;
-            return failure;
-        }, () => { });
-        var waiting = groups.FollowAsync(_groupId, () => Load(ref loads, item), () => { });
-        Assert.False(waiting.IsCompleted);
-        release.SetResult();
-
-        Assert.Same(failure, (await failing).Failure);
-        var (following, noFailure) = await waiting;
-        Assert.Null(noFailure);
-        Assert.Equal(1, loads);
-        Assert.Same(item, following!.Group.Items[item.Id]);
+        using var third = groups.Follow(_groupId, () => { });
+        Assert.NotSame(first.Group, third.Group);
+        Assert.Empty(third.Group.Items);
+        Assert.Null(third.Group.Group);
     }
 
     [Fact]
     public async Task The_group_keeps_its_newest_events_up_to_the_limit_once_each()
     {
         var groups = new SharedGroups(_feed);
-        var loads = 0;
         var heard = 0;
-        var (following, _) = await groups.FollowAsync(_groupId, () => Load(ref loads, ItemOfGroup("ready")), () => Interlocked.Increment(ref heard));
+        using var following = groups.Follow(_groupId, () => Interlocked.Increment(ref heard));
         var events = Enumerable.Range(1, SharedGroup.RecentEventLimit + 10)
             .Select(id => new EventAppended(_groupId, new TrailEventView(id, DateTimeOffset.UtcNow, new ActorView("agent", Agent.Id), "workItem.progress", default)))
             .ToList();
@@ -131,19 +123,48 @@ public sealed class SharedGroupsTests
         await _feed.PublishAsync([events[^1]]);
         await WaitUntil(() => Volatile.Read(ref heard) == 2);
 
-        var kept = following!.Group.RecentEvents;
+        var kept = following.Group.RecentEvents;
         Assert.Equal(SharedGroup.RecentEventLimit, kept.Count);
         Assert.Equal(11, kept[0].Id);
         Assert.Equal(events[^1].Event.Id, kept[^1].Id);
     }
 
-    private Task<Outcome<(GroupView Group, BoardView Board)>> Load(ref int loads, WorkItemView item)
+    [Fact]
+    public async Task Items_finished_past_the_boards_limit_are_counted_not_held()
     {
-        loads++;
-        return Task.FromResult<Outcome<(GroupView Group, BoardView Board)>>((Group(), new BoardView([item], 0)));
+        // A board open through a twelve-hour swarm would otherwise hold every item the swarm finished.
+        var groups = new SharedGroups(_feed);
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var following = groups.Follow(_groupId, () => heard.TrySetResult());
+        following.Group.Merge(SharedGroup.Now(), Group(Online), new BoardView([ItemOfGroup("ready")], 3));
+        var finished = Enumerable.Range(0, SharedGroup.FinishedItemLimit + 5)
+            .Select(minutes => ItemOfGroup("done") with { StateChangedAt = DateTimeOffset.UtcNow.AddMinutes(-minutes) })
+            .ToList();
+
+        await _feed.PublishAsync(finished.Select(item => (LiveUpdate)new WorkItemChanged(_groupId, item)).ToList());
+        await heard.Task.WaitAsync(Patience);
+
+        var held = following.Group.Items.Values.Where(item => item.State == "done").ToList();
+        Assert.Equal(SharedGroup.FinishedItemLimit, held.Count);
+        Assert.DoesNotContain(held, item => finished[^5..].Any(oldest => oldest.Id == item.Id));
+        Assert.Equal(3 + 5, following.Group.HiddenFinished);
+        Assert.Single(following.Group.Items.Values, item => item.State == "ready");
     }
 
-    private GroupView Group() => new(_groupId, "Web team", "", false, DateTimeOffset.UtcNow, [new MemberView("agent", Agent.Id, "pixel", "online")]);
+    [Fact]
+    public void A_view_of_another_groups_item_is_not_put_in_this_one()
+    {
+        var groups = new SharedGroups(_feed);
+        using var following = groups.Follow(_groupId, () => { });
+
+        following.Group.Apply(Item("ready"));
+
+        Assert.Empty(following.Group.Items);
+    }
+
+    private static readonly MemberView Online = new("agent", Agent.Id, "pixel", "online");
+
+    private GroupView Group(params MemberView[] members) => new(_groupId, "Web team", "", false, DateTimeOffset.UtcNow, members);
 
     private WorkItemView ItemOfGroup(string state) => Item(state, Agent) with { GroupId = _groupId };
 
