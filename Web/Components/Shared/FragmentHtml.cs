@@ -33,7 +33,13 @@ public static class FragmentHtml
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
     };
 
-    /// <summary>The HTML of <paramref name="fragment"/>; throws if it renders a component or binds an event.</summary>
+    // Elements whose text a browser does not decode (https://html.spec.whatwg.org/#raw-text-elements).
+    private static readonly HashSet<string> RawTextElements = new(StringComparer.OrdinalIgnoreCase) { "script", "style" };
+
+    /// <summary>
+    /// The HTML of <paramref name="fragment"/>; throws if it renders a component, binds an event, or holds text inside a
+    /// script or style element.
+    /// </summary>
     public static string Of(RenderFragment fragment)
     {
         ArgumentNullException.ThrowIfNull(fragment);
@@ -94,6 +100,14 @@ public static class FragmentHtml
         if (VoidElements.Contains(element.ElementName))
         {
             return end;
+        }
+
+        if (RawTextElements.Contains(element.ElementName)
+            && Enumerable.Range(child, end - child).Any(index => frames[index].FrameType == RenderTreeFrameType.Text))
+        {
+            // A browser reads a script's or style sheet's text as it is, entities and all: escaped, it would be wrong; as it is,
+            // it could close its element. Such text is written by its author as markup.
+            throw new InvalidOperationException($"Text inside <{element.ElementName}> cannot be written as HTML here; write it as markup.");
         }
 
         WriteRange(frames, child, end, html);

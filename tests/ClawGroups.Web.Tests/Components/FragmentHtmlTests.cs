@@ -62,7 +62,7 @@ public sealed class FragmentHtmlTests : ComponentTest
     }
 
     [Fact]
-    public void A_fragment_with_a_component_or_an_event_is_refused()
+    public void A_fragment_with_a_component_an_event_or_text_in_a_style_sheet_is_refused()
     {
         RenderFragment component = builder =>
         {
@@ -82,7 +82,15 @@ public sealed class FragmentHtmlTests : ComponentTest
             builder.CloseElement();
         };
 
+        RenderFragment styleText = builder =>
+        {
+            builder.OpenElement(0, "style");
+            builder.AddContent(1, "p { font-family: 'Roboto'; }");
+            builder.CloseElement();
+        };
+
         Assert.Throws<InvalidOperationException>(() => FragmentHtml.Of(component));
+        Assert.Throws<InvalidOperationException>(() => FragmentHtml.Of(styleText));
         Assert.Throws<InvalidOperationException>(() => FragmentHtml.Of(handler));
         Assert.Throws<InvalidOperationException>(() => FragmentHtml.Of(plainHandler));
     }
