@@ -14,6 +14,9 @@ internal static class LatestFaces
     private const int PruneFloor = 1024;
 
     private static readonly ConcurrentDictionary<Guid, WeakReference<CardFace.Html>> Faces = new();
+
+    // The table's size, counted here: ConcurrentDictionary.Count takes every lock, and this runs on cards' renders.
+    private static int _count;
     private static int _pruneAt = PruneFloor;
 
     /// <summary><paramref name="written"/> for <paramref name="itemId"/>, with each piece the last face said the same taken from it.</summary>
@@ -36,7 +39,15 @@ internal static class LatestFaces
             };
         }
 
-        Faces[itemId] = new WeakReference<CardFace.Html>(written);
+        if (Faces.TryAdd(itemId, new WeakReference<CardFace.Html>(written)))
+        {
+            Interlocked.Increment(ref _count);
+        }
+        else
+        {
+            Faces[itemId] = new WeakReference<CardFace.Html>(written);
+        }
+
         PruneWhenLarge();
         return written;
     }
@@ -46,19 +57,19 @@ internal static class LatestFaces
     /// <summary>Forgets items whose faces are gone, whenever the table has doubled since it was last pruned.</summary>
     private static void PruneWhenLarge()
     {
-        if (Faces.Count < Volatile.Read(ref _pruneAt))
+        if (Volatile.Read(ref _count) < Volatile.Read(ref _pruneAt))
         {
             return;
         }
 
         foreach (var entry in Faces)
         {
-            if (!entry.Value.TryGetTarget(out _))
+            if (!entry.Value.TryGetTarget(out _) && Faces.TryRemove(entry))
             {
-                Faces.TryRemove(entry);
+                Interlocked.Decrement(ref _count);
             }
         }
 
-        Volatile.Write(ref _pruneAt, Math.Max(PruneFloor, 2 * Faces.Count));
+        Volatile.Write(ref _pruneAt, Math.Max(PruneFloor, 2 * Volatile.Read(ref _count)));
     }
 }
