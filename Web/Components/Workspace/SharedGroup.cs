@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Text.Json;
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.WorkItems;
@@ -68,7 +69,9 @@ public sealed class SharedGroup : IDisposable
         ArgumentNullException.ThrowIfNull(board);
         lock (_gate)
         {
-            if (Group is null || _groupHeardAt < readSince)
+            // The held objects stay when the read says the same: boards compare the group by reference (BoardShape), and
+            // every circuit's components keep the objects they were shown.
+            if (Group is null || (_groupHeardAt < readSince && !SaysTheSame(Group with { Members = [] }, group with { Members = [] })))
             {
                 Group = group;
             }
@@ -90,7 +93,10 @@ public sealed class SharedGroup : IDisposable
             var listed = group.Members.Select(member => member.Id).ToHashSet();
             foreach (var member in group.Members.Where(member => !HeardSince(member.Id, readSince)))
             {
-                members[member.Id] = member;
+                if (!members.TryGetValue(member.Id, out var held) || !SaysTheSame(held, member))
+                {
+                    members[member.Id] = member;
+                }
             }
 
             foreach (var gone in Members.Keys.Where(id => !listed.Contains(id) && !HeardSince(id, readSince)))
@@ -191,6 +197,10 @@ public sealed class SharedGroup : IDisposable
         Items = Items.RemoveRange(oldest);
         HiddenFinished += oldest.Count;
     }
+
+    /// <summary>Whether two views say the same (records holding lists compare those by reference, so they are compared as JSON).</summary>
+    private static bool SaysTheSame<T>(T held, T read)
+        => JsonSerializer.SerializeToUtf8Bytes(held).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(read));
 
     private static bool IsFinished(WorkItemView item) => BoardColumns.ColumnOf(item.State) == BoardColumns.Done;
 

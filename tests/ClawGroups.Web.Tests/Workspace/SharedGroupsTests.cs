@@ -22,12 +22,16 @@ public sealed class SharedGroupsTests
         using var first = groups.Follow(_groupId, () => { });
         using var second = groups.Follow(_groupId, () => { });
 
-        first.Group.Merge(SharedGroup.Now(), Group(Online), new BoardView([item], 0));
-        // The second circuit read the same version of the item as an object of its own.
-        second.Group.Merge(SharedGroup.Now(), Group(Online), new BoardView([item with { }], 0));
+        var firstRead = Group(Online);
+        first.Group.Merge(SharedGroup.Now(), firstRead, new BoardView([item], 0));
+        // The second circuit read the same versions as objects of its own.
+        second.Group.Merge(SharedGroup.Now(), Group(Online with { }), new BoardView([item with { }], 0));
 
+        // Every board keeps the objects it was shown: the group compared by reference, the same view, the same member.
         Assert.Same(first.Group, second.Group);
         Assert.Same(item, second.Group.Items[item.Id]);
+        Assert.Same(firstRead, second.Group.Group);
+        Assert.Same(firstRead.Members[0], second.Group.Members[Agent.Id]);
         Assert.Equal(1, _feed.SubscriberCount(_groupId));
         Assert.Equal("pixel", second.Group.Members.Values.Single().Name);
     }
@@ -81,9 +85,10 @@ public sealed class SharedGroupsTests
         var stylist = new MemberView("agent", Guid.NewGuid(), "stylist", "online");
         following.Group.Merge(SharedGroup.Now(), Group(Online, stylist), new BoardView([], 0));
 
-        following.Group.Merge(SharedGroup.Now(), Group(Online with { Status = "offline" }), new BoardView([], 0));
+        following.Group.Merge(SharedGroup.Now(), Group(Online with { Status = "offline" }) with { Description = "Ships the web app" }, new BoardView([], 0));
 
         Assert.Equal("offline", following.Group.Members[Agent.Id].Status);
+        Assert.Equal("Ships the web app", following.Group.Group!.Description);
         Assert.False(following.Group.Members.ContainsKey(stylist.Id));
     }
 
@@ -164,7 +169,9 @@ public sealed class SharedGroupsTests
 
     private static readonly MemberView Online = new("agent", Agent.Id, "pixel", "online");
 
-    private GroupView Group(params MemberView[] members) => new(_groupId, "Web team", "", false, DateTimeOffset.UtcNow, members);
+    private readonly DateTimeOffset _created = DateTimeOffset.UtcNow.AddDays(-1);
+
+    private GroupView Group(params MemberView[] members) => new(_groupId, "Web team", "", false, _created, members);
 
     private WorkItemView ItemOfGroup(string state) => Item(state, Agent) with { GroupId = _groupId };
 
