@@ -13,12 +13,6 @@ namespace ClawGroups.Web.Components.Workspace;
 /// </summary>
 public sealed class LiveGroup(WorkspaceSession session, SharedGroups groups, TimeProvider time) : IDisposable
 {
-    /// <summary>How many recent events the group keeps for the drawer's live log.</summary>
-    public const int RecentEventLimit = SharedGroup.RecentEventLimit;
-
-    /// <summary>How many finished items the board holds; older ones are counted, not loaded.</summary>
-    public const int FinishedItemLimit = SharedGroup.FinishedItemLimit;
-
     /// <summary>
     /// At most this many times a second the circuit's pages hear of live changes. Short, since a board then renders only the
     /// cards that changed and paces its whole renders (ChangeThrottle.WholePageInterval); issue 17 wants a report on the
@@ -35,8 +29,6 @@ public sealed class LiveGroup(WorkspaceSession session, SharedGroups groups, Tim
     private bool _disposed;
 
     public GroupView? Group => _following?.Group.Group;
-
-    public Guid GroupId => _following?.Group.Id ?? Guid.Empty;
 
     public ImmutableDictionary<Guid, WorkItemView> Items => _following?.Group.Items ?? ImmutableDictionary<Guid, WorkItemView>.Empty;
 
@@ -76,7 +68,7 @@ public sealed class LiveGroup(WorkspaceSession session, SharedGroups groups, Tim
             if (group.Succeeded)
             {
                 var read = await session.RunAsync<WorkItemService, BoardView>(
-                    (workItems, caller, ct) => workItems.BoardAsync(caller, groupId, FinishedItemLimit, ct), cancellationToken);
+                    (workItems, caller, ct) => workItems.BoardAsync(caller, groupId, SharedGroup.FinishedItemLimit, ct), cancellationToken);
                 (board, failure) = (read.Value, read.Failure);
             }
 
