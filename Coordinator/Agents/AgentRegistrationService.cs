@@ -108,7 +108,8 @@ public sealed class AgentRegistrationService(
         // The card is read by the group's model now, as an item is when it is created, so that the passes this agent joins find
         // it read: at a swarm's start the first pass read 300 cards (2 s of both cores) while every call waited. Before the
         // transaction, so that the database's one writer is not held meanwhile.
-        (await skillModels.ForGroupAsync(context, agent.GroupId, cancellationToken)).ReadProfiles([AssignmentCandidates.ToProfile(agent)], cancellationToken);
+        // The readings are kept with the card (SkillReadings), so that another node, or this one after a restart, need not read it.
+        var readings = SkillReadings.ReadCards(await skillModels.ForGroupAsync(context, agent.GroupId, cancellationToken), [agent], cancellationToken);
 
         // Count the use atomically: two agents racing for the last use cannot both get it. In one transaction with the
         // registration, so that a registration the database refuses gives the use back.
@@ -122,6 +123,7 @@ public sealed class AgentRegistrationService(
         }
 
         context.Agents.Add(agent);
+        context.AgentSkillReadings.AddRange(readings);
         var actor = new Caller(MemberKind.Agent, agent.Id, agent.Name, AgentGroupId: agent.GroupId);
         context.AddTrailEvent(agent.GroupId, actor, TrailEventTypes.AgentRegistered, now,
             new { agent.Name, delivery = card.Delivery, agent.Capacity, skills = card.Skills.Select(s => s.SkillId) }, agentId: agent.Id);

@@ -102,7 +102,7 @@ public sealed partial class AssignmentPass(
 
         var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);
         var texts = await ItemReadings.ForPassAsync(context, skillModel, items, cancellationToken);
-        var profiles = agents.Select(AssignmentCandidates.ToProfile).ToList();
+        var profiles = await SkillReadings.ForPassAsync(context, skillModel, agents, cancellationToken);
         clock.Lap("readings");
 
         var (contenders, unjudged, fresh) = Judge(groupId, skillModel, items, texts, agents, profiles, clock, cancellationToken);

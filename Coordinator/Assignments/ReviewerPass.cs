@@ -45,7 +45,8 @@ public sealed class ReviewerPass(
 
         var load = await MemberLoad.OfAgentsAsync(context, groupId, agentIds: null, cancellationToken);
         var skillModel = await skillModels.ForGroupAsync(context, groupId, cancellationToken);
-        var affinities = skillModel.Score(items.Select(AssignmentCandidates.ToText).ToList(), reviewers.Select(AssignmentCandidates.ToProfile).ToList(), cancellationToken);
+        var profiles = await SkillReadings.ForPassAsync(context, skillModel, reviewers, cancellationToken);
+        var affinities = skillModel.Score(items.Select(AssignmentCandidates.ToText).ToList(), profiles, cancellationToken);
         var offers = new PassOffers(context, lifecycle);
         for (var i = 0; i < items.Count; i++)
         {

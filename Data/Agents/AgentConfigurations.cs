@@ -42,3 +42,14 @@ internal sealed class AgentSkillConfiguration : IEntityTypeConfiguration<AgentSk
         builder.HasIndex(s => s.SkillId);
     }
 }
+
+internal sealed class AgentSkillReadingConfiguration : IEntityTypeConfiguration<AgentSkillReading>
+{
+    public void Configure(EntityTypeBuilder<AgentSkillReading> builder)
+    {
+        builder.HasKey(r => new { r.AgentId, r.SkillId });
+        builder.HasOne<AgentSkill>().WithOne().HasForeignKey<AgentSkillReading>(r => new { r.AgentId, r.SkillId }).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(r => r.SkillId).HasMaxLength(AgentLimits.MaxSkillIdLength);
+        builder.Property(r => r.ReadingVersion).HasMaxLength(200);
+    }
+}

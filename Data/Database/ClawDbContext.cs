@@ -38,6 +38,8 @@ public class ClawDbContext(DbContextOptions<ClawDbContext> options)
 
     public DbSet<AgentSkill> AgentSkills => Set<AgentSkill>();
 
+    public DbSet<AgentSkillReading> AgentSkillReadings => Set<AgentSkillReading>();
+
     public DbSet<WorkItem> WorkItems => Set<WorkItem>();
 
     public DbSet<WorkItemDependency> WorkItemDependencies => Set<WorkItemDependency>();

@@ -139,10 +139,13 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     }
 
     /// <inheritdoc />
-    public void ReadProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
+    public IReadOnlyList<IReadOnlyList<ItemReading>> ReadProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profiles);
-        ProfileSkillVectors(profiles, cancellationToken);
+        var version = ReadingVersion;
+        return ProfileSkillVectors(profiles, cancellationToken)
+            .Select(vectors => (IReadOnlyList<ItemReading>)Array.ConvertAll(vectors.Readings, reading => new ItemReading(version, reading)))
+            .ToArray();
     }
 
     public AffinityMatrix Score(IReadOnlyList<WorkItemText> items, IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
@@ -365,19 +368,33 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         var keys = profiles.Select(SkillText.ContentHash).ToArray();
         var missing = Enumerable.Range(0, profiles.Count).Where(p => !_profileCache.ContainsKey(keys[p]))
             .DistinctBy(p => keys[p]).ToList();
-        var texts = missing.SelectMany(p => profiles[p].Skills.Select(skill => TokenBatch.SkillInput(profiles[p], skill))).ToList();
-        var pooled = Pooled(texts, cancellationToken);
-        var (embeddings, areas) = (Heads(pooled, Embed), Heads(pooled, Areas));
+        // A skill whose kept reading is this encoder's is not read again: after a restart, or on another node, a card costs
+        // its heads' small products instead of an encoder pass per skill.
+        var skills = missing.SelectMany(p => profiles[p].Skills.Select(skill => (Profile: profiles[p], Skill: skill))).ToList();
+        var unread = Enumerable.Range(0, skills.Count).Where(s => KeptReading(skills[s].Skill) is null).ToList();
+        var read = Pooled(unread.Select(s => TokenBatch.SkillInput(skills[s].Profile, skills[s].Skill)).ToList(), cancellationToken);
+        var pooled = skills.Select(s => KeptReading(s.Skill)).ToArray();
+        foreach (var (s, reading) in unread.Zip(read))
+        {
+            pooled[s] = reading;
+        }
+
+        var (embeddings, areas) = (Heads(pooled!, Embed), Heads(pooled!, Areas));
         var next = 0;
         foreach (var p in missing)
         {
             var count = profiles[p].Skills.Count;
-            _profileCache[keys[p]] = new SkillVectors(embeddings.Skip(next).Take(count).ToArray(), areas.Skip(next).Take(count).ToArray());
+            _profileCache[keys[p]] = new SkillVectors(
+                embeddings.Skip(next).Take(count).ToArray(), areas.Skip(next).Take(count).ToArray(), pooled.Skip(next).Take(count).ToArray()!);
             next += count;
         }
 
         return keys.Select(key => _profileCache[key]).ToArray();
     }
+
+    /// <summary>The skill's kept reading when it is this encoder's and fits it; else null.</summary>
+    private float[]? KeptReading(SkillEntry skill) =>
+        skill.Reading is { } reading && reading.Version == ReadingVersion && reading.Vector.Length == _network.Config.HiddenSize ? reading.Vector : null;
 
     private Tensor Embed(Tensor pooled) => _head is null ? _network.Embed(pooled) : _head.Embed(pooled);
 
@@ -412,6 +429,9 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     private float[][] Pooled(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
         _turns.Pool(texts.Select(text => _tokenizer.Encode(text, _network.HeadsConfig.MaxTokens)).ToArray(), cancellationToken);
 
-    /// <summary>A profile's skills as the model compares them: each skill's embedding and its areas.</summary>
-    private sealed record SkillVectors(float[][] Embeddings, float[][] Areas);
+    /// <summary>
+    /// A profile's skills as the model compares them: each skill's embedding and its areas, and the encoder's reading they came
+    /// from (what <see cref="ReadProfiles"/> hands back to be kept).
+    /// </summary>
+    private sealed record SkillVectors(float[][] Embeddings, float[][] Areas, float[][] Readings);
 }

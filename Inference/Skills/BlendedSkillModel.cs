@@ -18,11 +18,14 @@ public sealed class BlendedSkillModel(ISkillModel primary, ISkillModel secondary
 
     public IReadOnlyList<ItemReading> Read(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken) => primary.Read(items, cancellationToken);
 
-    public void ReadProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
+    /// <summary>Both read; the primary's readings are the ones to keep, as with items.</summary>
+    public IReadOnlyList<IReadOnlyList<ItemReading>> ReadProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
     {
-        primary.ReadProfiles(profiles, cancellationToken);
         secondary.ReadProfiles(profiles, cancellationToken);
+        return primary.ReadProfiles(profiles, cancellationToken);
     }
+
+    public bool HasRead(SkillProfile profile) => primary.HasRead(profile) && secondary.HasRead(profile);
 
     public IReadOnlyList<IReadOnlyList<string>> Explain(IReadOnlyList<SkillMatch> matches, int words, CancellationToken cancellationToken) =>
         primary.Explain(matches, words, cancellationToken);

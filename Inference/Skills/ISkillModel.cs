@@ -22,11 +22,14 @@ public interface ISkillModel
     /// <summary>
     /// Reads profiles ahead of the first <see cref="Score"/> that needs them, where the model keeps what it read of a profile
     /// (a member's card is read when it registers, as an item is when it is created, rather than by the pass that first meets
-    /// it). Nothing to do for a model that keeps nothing.
+    /// it). A skill carrying a reading of this model's version (<see cref="SkillEntry.Reading"/>) is not read again. Returns
+    /// each profile's readings, one per skill in the profile's order, for the caller to keep with the card: a node that starts
+    /// later, or another node, then finds the card read. Empty when <see cref="ReadingVersion"/> is null.
     /// </summary>
-    void ReadProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
-    {
-    }
+    IReadOnlyList<IReadOnlyList<ItemReading>> ReadProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken) => [];
+
+    /// <summary>Whether <see cref="Score"/> would find the profile read already; always, for a model that keeps nothing of it.</summary>
+    bool HasRead(SkillProfile profile) => true;
 
     /// <summary>The expected duration of each item in seconds, or null where the model has no estimate.</summary>
     IReadOnlyList<double?> ExpectedDurationSeconds(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken);
@@ -46,8 +49,9 @@ public interface ISkillModel
 }
 
 /// <summary>
-/// What the model made of an item's text: a vector, the version of the model that made it, and, where the model can tell,
-/// what each word made of it (null where it was not kept: the words are then found by reading the text again).
+/// What the model made of an item's text (or of one skill of a card): a vector, the version of the model that made it, and,
+/// for an item and where the model can tell, what each word made of it (null where it was not kept: the words are then found
+/// by reading the text again).
 /// </summary>
 public sealed record ItemReading(string Version, float[] Vector, ReadingWords? Words = null);
 

@@ -76,7 +76,11 @@ internal static class AssignmentPassBenchmark
         await SeedHistoryAsync(database, groupId, synthetic.Agents, history);
         seed.Stop();
         var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { Solver = solver, HeartbeatTimeoutSeconds = 3600, SetBasedPassWritesFrom = setBasedFrom, MinRoutingConfidence = holds ? new CoordinatorOptions().MinRoutingConfidence : 0 });
-        var skillModels = new GroupSkillModels(models, NullLogger<GroupSkillModels>.Instance);
+        // The passes run on a node that has read no card yet (its first pass after a start: the cold pass), with the same
+        // encoder, so that the items' and the cards' kept readings are its own.
+        var moe = (MoeSkillModel)models.Default;
+        using var node = moe.WithAreaWeight(moe.AreaWeight);
+        var skillModels = new GroupSkillModels(new SkillModels(node), NullLogger<GroupSkillModels>.Instance);
         var judgements = new ContenderCache();
         var readyItems = new ReadyItems();
         var records = new TrackRecordCache();
@@ -232,6 +236,8 @@ internal static class AssignmentPassBenchmark
         }
 
         await ItemReadings.ReadWrittenAsync(context, model, synthetic.Items, CancellationToken.None);
+        // The cards read and kept as their registrations would have.
+        context.AgentSkillReadings.AddRange(SkillReadings.ReadCards(model, synthetic.Agents, CancellationToken.None));
 
         await context.SaveChangesAsync();
         return group.Id;

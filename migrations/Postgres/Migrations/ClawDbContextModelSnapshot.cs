@@ -321,6 +321,29 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.ToTable("AgentSkills");
                 });
 
+            modelBuilder.Entity("ClawGroups.Data.Agents.AgentSkillReading", b =>
+                {
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SkillId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<byte[]>("ReadingVector")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ReadingVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("AgentId", "SkillId");
+
+                    b.ToTable("AgentSkillReadings");
+                });
+
             modelBuilder.Entity("ClawGroups.Data.Budgets.BudgetAlert", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1322,6 +1345,15 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.HasOne("ClawGroups.Data.Agents.Agent", null)
                         .WithMany("Skills")
                         .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ClawGroups.Data.Agents.AgentSkillReading", b =>
+                {
+                    b.HasOne("ClawGroups.Data.Agents.AgentSkill", null)
+                        .WithOne()
+                        .HasForeignKey("ClawGroups.Data.Agents.AgentSkillReading", "AgentId", "SkillId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

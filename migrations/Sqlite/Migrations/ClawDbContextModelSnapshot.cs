@@ -316,6 +316,29 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.ToTable("AgentSkills");
                 });
 
+            modelBuilder.Entity("ClawGroups.Data.Agents.AgentSkillReading", b =>
+                {
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SkillId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ReadingVector")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ReadingVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AgentId", "SkillId");
+
+                    b.ToTable("AgentSkillReadings");
+                });
+
             modelBuilder.Entity("ClawGroups.Data.Budgets.BudgetAlert", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1307,6 +1330,15 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.HasOne("ClawGroups.Data.Agents.Agent", null)
                         .WithMany("Skills")
                         .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ClawGroups.Data.Agents.AgentSkillReading", b =>
+                {
+                    b.HasOne("ClawGroups.Data.Agents.AgentSkill", null)
+                        .WithOne()
+                        .HasForeignKey("ClawGroups.Data.Agents.AgentSkillReading", "AgentId", "SkillId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

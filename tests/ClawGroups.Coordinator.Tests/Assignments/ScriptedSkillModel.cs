@@ -73,6 +73,31 @@ internal sealed class ScriptedSkillModel(string? readingVersion = null) : ISkill
             : [];
     }
 
+    /// <summary>Each call to <see cref="ReadProfiles"/>: the profiles as the caller handed them, kept readings and all.</summary>
+    public ConcurrentQueue<IReadOnlyList<SkillProfile>> ProfileReads { get; } = new();
+
+    private readonly ConcurrentDictionary<string, bool> _readProfiles = new(StringComparer.Ordinal);
+
+    /// <summary>Keeps what it read of a profile, by member, while it has a reading version; a skill's reading is its name's vector.</summary>
+    public IReadOnlyList<IReadOnlyList<ItemReading>> ReadProfiles(IReadOnlyList<SkillProfile> profiles, CancellationToken cancellationToken)
+    {
+        ProfileReads.Enqueue(profiles);
+        if (readingVersion is not { } version)
+        {
+            return [];
+        }
+
+        foreach (var profile in profiles)
+        {
+            _readProfiles[profile.MemberId] = true;
+        }
+
+        return profiles.Select(p => (IReadOnlyList<ItemReading>)p.Skills
+            .Select(skill => skill.Reading is { } kept && kept.Version == version ? kept : new ItemReading(version, VectorOf(skill.Name))).ToList()).ToList();
+    }
+
+    public bool HasRead(SkillProfile profile) => readingVersion is null || _readProfiles.ContainsKey(profile.MemberId);
+
     public IReadOnlyList<IReadOnlyList<string>> Explain(IReadOnlyList<SkillMatch> matches, int words, CancellationToken cancellationToken)
     {
         ExplainCalls.Enqueue(matches);

@@ -165,6 +165,49 @@ public sealed class MoeSkillModelTests : IClassFixture<MoeSkillModelTests.Shippe
     }
 
     [Fact]
+    public void A_card_read_ahead_hands_back_one_reading_per_skill_of_this_encoder()
+    {
+        var card = SampleProfiles.Polyglot with { Description = $"Writes and translates ({Guid.NewGuid():N})" };
+
+        var readings = Assert.Single(_model.ReadProfiles([card], CancellationToken.None));
+
+        Assert.Equal(card.Skills.Count, readings.Count);
+        Assert.All(readings, r => Assert.Equal(_model.ReadingVersion, r.Version));
+        Assert.All(readings, r => Assert.Equal(_model.Network.Config.HiddenSize, r.Vector.Length));
+        Assert.True(_model.HasRead(card));
+        Assert.NotEqual(readings[0].Vector, readings[1].Vector);
+    }
+
+    [Fact]
+    public void A_card_whose_skills_carry_kept_readings_is_scored_from_them_not_from_its_text()
+    {
+        // The front-end card carries the accounting card's reading: scored from it, it must fit the books, not the navbar.
+        var ledger = SampleProfiles.Accounting with { Description = $"Bookkeeping and accounting ({Guid.NewGuid():N})" };
+        var kept = Assert.Single(_model.ReadProfiles([ledger], CancellationToken.None));
+        var card = SampleProfiles.Frontend with { Description = $"Web front-end engineer ({Guid.NewGuid():N})" };
+        var carrying = card with { Skills = [card.Skills[0] with { Reading = kept[0] }] };
+        var items = new[] { SampleProfiles.Item("the navbar is cut off on phones"), SampleProfiles.Item("reconcile the vendor invoices for March") };
+
+        var scores = _model.Score(items, [carrying, ledger], CancellationToken.None);
+
+        Assert.True(scores.Score(1, 0) > scores.Score(0, 0), "the card was read from its text, not from its kept reading");
+        Assert.Equal(scores.Score(1, 1), scores.Score(1, 0), 5);
+    }
+
+    [Fact]
+    public void A_kept_skill_reading_of_another_encoder_is_not_trusted()
+    {
+        var ledger = SampleProfiles.Accounting with { Description = $"Bookkeeping and accounting ({Guid.NewGuid():N})" };
+        var stale = new ItemReading("moe-someotherweights", Assert.Single(_model.ReadProfiles([ledger], CancellationToken.None))[0].Vector);
+        var card = SampleProfiles.Frontend with { Description = $"Web front-end engineer ({Guid.NewGuid():N})" };
+        var items = new[] { SampleProfiles.Item("the navbar is cut off on phones"), SampleProfiles.Item("reconcile the vendor invoices for March") };
+
+        var scores = _model.Score(items, [card with { Skills = [card.Skills[0] with { Reading = stale }] }], CancellationToken.None);
+
+        Assert.True(scores.Score(0, 0) > scores.Score(1, 0), "the card was scored from the stale reading, not its text");
+    }
+
+    [Fact]
     public void The_reading_version_names_the_encoder_and_is_shared_by_a_group_s_head()
     {
         using var view = _model.WithHead(_model.BaseHead);
