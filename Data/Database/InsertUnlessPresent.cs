@@ -34,12 +34,11 @@ public static class InsertUnlessPresent
         var (entity, table) = RowsInOneStatement.TableOf<TEntity>(db);
         var properties = entity.GetProperties().ToList();
         var sql = db.GetService<ISqlGenerationHelper>();
-        var into = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({RowsInOneStatement.Columns(sql, properties, table)}) VALUES ";
+        var into = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({RowsInOneStatement.Columns(sql, properties, table)}) ";
         var inserted = 0;
-        foreach (var chunk in rows.Chunk(RowsInOneStatement.RowsPerStatement(db, properties.Count)))
+        foreach (var (source, parameters) in RowsInOneStatement.Rows(db, properties, table, rows))
         {
-            var (values, parameters) = RowsInOneStatement.Values(db, properties, chunk);
-            var statement = $"{into}{values} ON CONFLICT DO NOTHING";
+            var statement = $"{into}{source} ON CONFLICT DO NOTHING";
             inserted += await db.Database.ExecuteSqlRawAsync(statement, parameters, cancellationToken);
         }
 

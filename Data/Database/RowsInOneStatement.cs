@@ -12,8 +12,8 @@ namespace ClawGroups.Data.Database;
 /// sent 2,800 <c>UPDATE</c>s and 2,800 <c>INSERT … RETURNING</c>s, and spent more time building and sending them than the
 /// server spent running them. The statements are written from the model, as <see cref="InsertUnlessPresent"/>'s are, so
 /// their tables, columns and value conversions (SQLite keeps times as numbers and ids as text) are those of a tracked
-/// save, and the same SQL runs on SQLite and PostgreSQL (<c>VALUES</c> rows, <c>UPDATE … FROM</c>, <c>RETURNING</c>).
-/// Nothing here is seen by the change tracker: callers announce what they wrote themselves.
+/// save. On SQLite the rows are <c>VALUES</c> lists of parameters; on PostgreSQL each column is one array parameter, unnested
+/// (<see cref="Rows{TEntity}"/>). Nothing here is seen by the change tracker: callers announce what they wrote themselves.
 /// </summary>
 public static class RowsInOneStatement
 {
@@ -56,10 +56,9 @@ public static class RowsInOneStatement
         var sql = db.GetService<ISqlGenerationHelper>();
         var columns = Columns(sql, written, table);
         var keys = new List<long>(rows.Count);
-        foreach (var chunk in rows.Chunk(RowsPerStatement(db, written.Count)))
+        foreach (var (source, parameters) in Rows(db, written, table, rows))
         {
-            var (values, parameters) = Values(db, written, chunk);
-            var statement = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({columns}) VALUES {values} "
+            var statement = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({columns}) {source} "
                             + $"RETURNING {sql.DelimitIdentifier(key.GetColumnName(table)!)} AS {sql.DelimitIdentifier("Value")}";
             // Not composed upon, so EF runs the statement as written, through the context's connection, transaction and interceptors.
             keys.AddRange(await db.Database.SqlQueryRaw<long>(statement, [.. parameters]).ToListAsync(cancellationToken));
@@ -90,14 +89,13 @@ public static class RowsInOneStatement
         var sql = db.GetService<ISqlGenerationHelper>();
         var tableName = sql.DelimitIdentifier(table.Name, table.Schema);
         string Column(IProperty property) => sql.DelimitIdentifier(property.GetColumnName(table)!);
-        // VALUES names its columns column1, column2, … on both SQLite and PostgreSQL.
+        // The row source names its columns column1, column2, … (Rows).
         var assignments = set.Select((p, i) => $"{Column(p)} = v.column{i + 3}")
             .Append($"{Column(version)} = {tableName}.{Column(version)} + 1");
         var matched = 0;
-        foreach (var chunk in rows.Chunk(RowsPerStatement(db, written.Count)))
+        foreach (var (source, parameters) in Rows(db, written, table, rows))
         {
-            var (values, parameters) = Values(db, written, chunk);
-            var statement = $"UPDATE {tableName} SET {string.Join(", ", assignments)} FROM (VALUES {values}) AS v "
+            var statement = $"UPDATE {tableName} SET {string.Join(", ", assignments)} FROM ({source}) AS v "
                             + $"WHERE {tableName}.{Column(key)} = v.column1 AND {tableName}.{Column(version)} = v.column2";
             matched += await db.Database.ExecuteSqlRawAsync(statement, parameters, cancellationToken);
         }
@@ -115,31 +113,126 @@ public static class RowsInOneStatement
     internal static string Columns(ISqlGenerationHelper sql, IEnumerable<IProperty> properties, StoreObjectIdentifier table)
         => string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
 
-    /// <summary><c>(@p0, @p1), (@p2, @p3), …</c> and their parameters, each made by its property's type mapping.</summary>
-    internal static (string Values, List<DbParameter> Parameters) Values<TEntity>(ClawDbContext db, IReadOnlyList<IProperty> properties, IEnumerable<TEntity> rows)
+    /// <summary>
+    /// The rows as statements read them, with their parameters: a row source whose columns are named column1, column2, … in
+    /// the order of <paramref name="properties"/>, each value converted by its property's type mapping. On PostgreSQL one source
+    /// holds every row as one array a column (<c>SELECT * FROM unnest(@p0::uuid[], @p1::jsonb[], …) AS r(column1, …)</c>):
+    /// a cold pass's holds were 17,000 parameters and its trail 23,000, each bound and parsed one by one, and every row count
+    /// made another statement text, where now each write of a table is one text, which PostgreSQL prepares once it recurs
+    /// (PostgresConnectionSettings). Elsewhere, and for columns that are themselves arrays, <c>VALUES (@p0, …), …</c> in
+    /// sources of <see cref="RowsPerStatement"/> rows.
+    /// </summary>
+    internal static IEnumerable<(string Source, List<DbParameter> Parameters)> Rows<TEntity>(
+        ClawDbContext db, IReadOnlyList<IProperty> properties, StoreObjectIdentifier table, IReadOnlyList<TEntity> rows)
+    {
+        var columns = properties.Select(p => new ColumnValues(
+            p.PropertyInfo ?? throw new InvalidOperationException($"{typeof(TEntity).Name}.{p.Name} is not a CLR property; write the rows with EF."),
+            p.GetRelationalTypeMapping(),
+            p.IsNullable,
+            p.GetColumnType(table))).ToList();
+        if (db.Database.IsNpgsql() && columns.All(c => c.FitsAnArray))
+        {
+            yield return Unnested(db, columns, rows);
+            yield break;
+        }
+
+        foreach (var chunk in rows.Chunk(RowsPerStatement(db, properties.Count)))
+        {
+            yield return Values(db, columns, chunk);
+        }
+    }
+
+    /// <summary><c>VALUES (@p0, @p1), (@p2, @p3), …</c> and their parameters, each made by its property's type mapping.</summary>
+    private static (string Source, List<DbParameter> Parameters) Values<TEntity>(ClawDbContext db, List<ColumnValues> columns, IEnumerable<TEntity> rows)
     {
         var sql = db.GetService<ISqlGenerationHelper>();
-        var mappings = properties.Select(p => (
-            Get: p.PropertyInfo ?? throw new InvalidOperationException($"{typeof(TEntity).Name}.{p.Name} is not a CLR property; write the rows with EF."),
-            Mapping: p.GetRelationalTypeMapping(),
-            p.IsNullable)).ToList();
         // A command only to make parameters of the provider's kind; the statement runs on a command of EF's.
         using var parameterSource = db.Database.GetDbConnection().CreateCommand();
-        var values = new StringBuilder();
+        var values = new StringBuilder("VALUES ");
         var parameters = new List<DbParameter>();
+        var first = true;
         foreach (var row in rows)
         {
-            values.Append(values.Length == 0 ? "(" : ", (");
-            for (var i = 0; i < mappings.Count; i++)
+            values.Append(first ? "(" : ", (");
+            first = false;
+            for (var i = 0; i < columns.Count; i++)
             {
                 var name = $"p{parameters.Count}";
                 values.Append(i == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
-                parameters.Add(mappings[i].Mapping.CreateParameter(parameterSource, name, mappings[i].Get.GetValue(row), mappings[i].IsNullable));
+                parameters.Add(columns[i].Mapping.CreateParameter(parameterSource, name, columns[i].Get.GetValue(row), columns[i].IsNullable));
             }
 
             values.Append(')');
         }
 
         return (values.ToString(), parameters);
+    }
+
+    /// <summary><c>SELECT * FROM unnest(@p0::type[], …) AS r(column1, …)</c>: one array parameter a column, of the values the provider stores.</summary>
+    private static (string Source, List<DbParameter> Parameters) Unnested<TEntity>(ClawDbContext db, List<ColumnValues> columns, IReadOnlyList<TEntity> rows)
+    {
+        var sql = db.GetService<ISqlGenerationHelper>();
+        using var parameterSource = db.Database.GetDbConnection().CreateCommand();
+        var parameters = new List<DbParameter>(columns.Count);
+        var arrays = new List<string>(columns.Count);
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var name = $"p{c}";
+            var parameter = parameterSource.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = columns[c].Array(rows);
+            parameters.Add(parameter);
+            arrays.Add($"{sql.GenerateParameterNamePlaceholder(name)}::{columns[c].StoreType}[]");
+        }
+
+        var names = string.Join(", ", Enumerable.Range(1, columns.Count).Select(c => $"column{c}"));
+        return ($"SELECT * FROM unnest({string.Join(", ", arrays)}) AS r({names})", parameters);
+    }
+
+    /// <summary>One column of the rows: how to read its value from an object, and how the provider stores it.</summary>
+    private sealed record ColumnValues(System.Reflection.PropertyInfo Get, RelationalTypeMapping Mapping, bool IsNullable, string? StoreType)
+    {
+        /// <summary>The CLR type the provider writes: the mapping's converter's, or the property's own (an enum's underlying type).</summary>
+        private Type ProviderType
+        {
+            get
+            {
+                var type = Mapping.Converter?.ProviderClrType ?? Mapping.ClrType;
+                type = Nullable.GetUnderlyingType(type) ?? type;
+                return type.IsEnum ? Enum.GetUnderlyingType(type) : type;
+            }
+        }
+
+        /// <summary>
+        /// Whether the column's values make an array the provider writes and <c>unnest</c> gives back one per row: not a column
+        /// that is itself an array or a list (unnest would flatten it), nor one whose store type is unknown.
+        /// </summary>
+        public bool FitsAnArray =>
+            StoreType is { } store && !store.EndsWith("[]", StringComparison.Ordinal)
+            && (ProviderType == typeof(string) || ProviderType == typeof(byte[]) || !typeof(System.Collections.IEnumerable).IsAssignableFrom(ProviderType));
+
+        /// <summary>Each row's value, converted as a tracked save converts it, in an array of the provider's type (nullable where the column is).</summary>
+        public Array Array<TEntity>(IReadOnlyList<TEntity> rows)
+        {
+            var element = ProviderType.IsValueType && IsNullable ? typeof(Nullable<>).MakeGenericType(ProviderType) : ProviderType;
+            var array = System.Array.CreateInstance(element, rows.Count);
+            for (var r = 0; r < rows.Count; r++)
+            {
+                var value = Get.GetValue(rows[r]);
+                if (value is not null && Mapping.Converter is { } converter)
+                {
+                    value = converter.ConvertToProvider(value);
+                }
+
+                if (value is Enum)
+                {
+                    value = Convert.ChangeType(value, ProviderType, System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                array.SetValue(value, r);
+            }
+
+            return array;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.Trail;
 using ClawGroups.Data.WorkItems;
@@ -71,6 +72,51 @@ public sealed class RowsInOneStatementTests
             Assert.Equal((written.GroupId, written.WorkItemId, written.AgentId, written.At, written.ActorKind, written.ActorId, written.Type),
                 (read.GroupId, read.WorkItemId, read.AgentId, read.At, read.ActorKind, read.ActorId, read.Type));
         });
+    }
+
+    [Theory]
+    [MemberData(nameof(ProviderData.Both), MemberType = typeof(ProviderData))]
+    public async Task Rows_with_a_list_column_are_written_whole(DatabaseProvider provider)
+    {
+        // PostgreSQL keeps the tags as text[]: sent as one array a column and unnested, they would be flattened.
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var graph = await SeedAsync(database);
+        var skills = new[]
+        {
+            new AgentSkill { AgentId = graph.Agent.Id, SkillId = "k8s", Name = "Kubernetes", Tags = ["pods", "helm"], Examples = ["Roll back the deploy"], Level = 0.9 },
+            new AgentSkill { AgentId = graph.Agent.Id, SkillId = "none", Name = "No tags", Level = 0.1 },
+        };
+        await using var context = database.NewContext();
+
+        Assert.Equal(2, await context.InsertRowsUnlessPresentAsync(skills, CancellationToken.None));
+
+        await using var reader = database.NewContext();
+        var stored = await reader.AgentSkills.Where(s => s.AgentId == graph.Agent.Id && s.SkillId != graph.Agent.Skills[0].SkillId).OrderBy(s => s.SkillId).ToListAsync();
+        Assert.Equal(["k8s", "none"], stored.Select(s => s.SkillId));
+        Assert.Equal(["pods", "helm"], stored[0].Tags);
+        Assert.Equal(["Roll back the deploy"], stored[0].Examples);
+        Assert.Empty(stored[1].Tags);
+        Assert.Equal((0.9, 0.1), (stored[0].Level, stored[1].Level));
+    }
+
+    [Theory]
+    [MemberData(nameof(ProviderData.Both), MemberType = typeof(ProviderData))]
+    public async Task Rows_inserted_unless_present_leave_rows_already_there_and_take_the_first_of_a_repeat(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var graph = await SeedAsync(database);
+        var skillId = graph.Agent.Skills[0].SkillId;
+        await using var context = database.NewContext();
+        AgentSkillReading Reading(string version, params byte[] vector) =>
+            new() { AgentId = graph.Agent.Id, SkillId = skillId, ReadingVersion = version, ReadingVector = vector };
+
+        Assert.Equal(1, await context.InsertRowsUnlessPresentAsync([Reading("v1", 1, 2, 3), Reading("v2", 4)], CancellationToken.None));
+        Assert.Equal(0, await context.InsertRowsUnlessPresentAsync([Reading("v3", 5)], CancellationToken.None));
+
+        await using var reader = database.NewContext();
+        var stored = await reader.AgentSkillReadings.SingleAsync(r => r.AgentId == graph.Agent.Id);
+        Assert.Equal("v1", stored.ReadingVersion);
+        Assert.Equal([1, 2, 3], stored.ReadingVector);
     }
 
     private static async Task<SampleGraph> SeedAsync(TestDatabase database)
