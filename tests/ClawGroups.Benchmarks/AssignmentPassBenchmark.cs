@@ -23,7 +23,8 @@ namespace ClawGroups.Benchmarks;
 /// Whole assignment passes against a real PostgreSQL (a throwaway server, as the tests start): read the ready items and
 /// the available agents, score with the served model (MoE, readings kept with the items as the API keeps them), solve,
 /// write the offers and their outbox rows. Cold: every agent free, greedy and optimal each on its own copy of the same
-/// seeded group. Steady: after the cold pass, each round ends <see cref="FreedPerRound"/> offers (their agents' slots
+/// seeded group, the cards' readings kept as registration keeps them, and the passes on a node whose model has read no
+/// card (its first pass after a start). Steady: after the cold pass, each round ends <see cref="FreedPerRound"/> offers (their agents' slots
 /// free up) and adds <see cref="NewPerRound"/> items, and times the next pass.
 /// </summary>
 internal static class AssignmentPassBenchmark
