@@ -119,8 +119,8 @@ public static class RowsInOneStatement
     /// holds every row as one array a column (<c>SELECT * FROM unnest(@p0::uuid[], @p1::jsonb[], …) AS r(column1, …)</c>):
     /// a cold pass's holds were 17,000 parameters and its trail 23,000, each bound and parsed one by one, and every row count
     /// made another statement text, where now each write of a table is one text, which PostgreSQL prepares once it recurs
-    /// (PostgresConnectionSettings). Elsewhere, and for columns that are themselves arrays, <c>VALUES (@p0, …), …</c> in
-    /// sources of <see cref="RowsPerStatement"/> rows.
+    /// (PostgresConnectionSettings). Elsewhere, for one row, and for columns that are themselves arrays,
+    /// <c>VALUES (@p0, …), …</c> in sources of <see cref="RowsPerStatement"/> rows.
     /// </summary>
     internal static IEnumerable<(string Source, List<DbParameter> Parameters)> Rows<TEntity>(
         ClawDbContext db, IReadOnlyList<IProperty> properties, StoreObjectIdentifier table, IReadOnlyList<TEntity> rows)
@@ -130,7 +130,8 @@ public static class RowsInOneStatement
             p.GetRelationalTypeMapping(),
             p.IsNullable,
             p.GetColumnType(table))).ToList();
-        if (db.Database.IsNpgsql() && columns.All(c => c.FitsAnArray))
+        // One row goes as VALUES: its statement text is as stable, and a row's few parameters cost less to make than arrays.
+        if (rows.Count > 1 && db.Database.IsNpgsql() && columns.All(c => c.FitsAnArray))
         {
             yield return Unnested(db, columns, rows);
             yield break;
