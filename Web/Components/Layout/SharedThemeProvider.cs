@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using ClawGroups.Web.Components.Shared;
 using Microsoft.AspNetCore.Components.Rendering;
@@ -17,6 +18,23 @@ public sealed class SharedThemeProvider : MudThemeProvider
 {
     // Per theme (a theme a layout holds for the process; the entry goes with it) and per mode and scrollbar setting.
     private static readonly ConditionalWeakTable<MudTheme, ConcurrentDictionary<(bool DarkMode, bool DefaultScrollbar), string>> Sheets = new();
+
+    /// <summary>
+    /// MudThemeProvider's own default theme, made for every instance (its fallback when no theme is given: two palettes of
+    /// some fifty colours each, typography, shadows) and kept for the circuit's life, though the layout always gives one:
+    /// the last ~107 colour objects of each circuit's heap (ClawTheme). Found by name, as MudBlazor 9 calls it; a MudBlazor
+    /// that renames it leaves each circuit holding its copy again, and fails SharedThemeProviderTests.
+    /// </summary>
+    internal static readonly FieldInfo? OwnDefaultTheme = typeof(MudThemeProvider).GetField("_originalMudTheme", BindingFlags.Instance | BindingFlags.NonPublic);
+
+    /// <summary>The provider's own default theme becomes the shared one; the one its constructor made goes with the next collection.</summary>
+    public SharedThemeProvider()
+    {
+        if (OwnDefaultTheme?.FieldType == typeof(MudTheme))
+        {
+            OwnDefaultTheme.SetValue(this, ClawTheme.Shared);
+        }
+    }
 
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {

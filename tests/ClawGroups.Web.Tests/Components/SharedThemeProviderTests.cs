@@ -32,4 +32,14 @@ public sealed class SharedThemeProviderTests : ComponentTest
         first.Render(p => p.Add(t => t.Theme, ClawTheme.Shared).Add(t => t.IsDarkMode, true));
         Assert.Equal(dark.Markup, first.Markup);
     }
+
+    [Fact]
+    public void Holds_no_default_theme_of_its_own()
+    {
+        var provider = Render<SharedThemeProvider>(p => p.Add(t => t.Theme, ClawTheme.Shared).Add(t => t.IsDarkMode, false));
+
+        // MudThemeProvider makes a default theme for each instance; every circuit would hold one (SharedThemeProvider.OwnDefaultTheme).
+        Assert.NotNull(SharedThemeProvider.OwnDefaultTheme);
+        Assert.Same(ClawTheme.Shared, SharedThemeProvider.OwnDefaultTheme.GetValue(provider.Instance));
+    }
 }
