@@ -76,7 +76,8 @@ internal sealed class CallRecorder
         for (var i = 0; i < buckets; i++)
         {
             var sorted = calls[i].Select(call => call.Milliseconds).Order().ToList();
-            var slowest = calls[i].MaxBy(call => call.Milliseconds).Key ?? "–";
+            // A step in which no call began (the run ended before the timeline did) has no slowest kind.
+            var slowest = calls[i].Any() ? calls[i].MaxBy(call => call.Milliseconds).Key : "–";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {(i * bucket).TotalSeconds:0} | {sorted.Count:N0} | {Milliseconds(sorted, 0.5)} | {Milliseconds(sorted, 0.99)} | {Milliseconds(sorted, 1)} | {slowest} |"));
         }
