@@ -183,7 +183,7 @@ public static class RowsInOneStatement
             parameter.ParameterName = name;
             parameter.Value = columns[c].Array(rows);
             parameters.Add(parameter);
-            arrays.Add($"{sql.GenerateParameterNamePlaceholder(name)}::{columns[c].StoreType}[]");
+            arrays.Add($"{sql.GenerateParameterNamePlaceholder(name)}::{columns[c].BareStoreType}[]");
         }
 
         var names = string.Join(", ", Enumerable.Range(1, columns.Count).Select(c => $"column{c}"));
@@ -205,12 +205,30 @@ public static class RowsInOneStatement
         }
 
         /// <summary>
-        /// Whether the column's values make an array the provider writes and <c>unnest</c> gives back one per row: not a column
-        /// that is itself an array or a list (unnest would flatten it), nor one whose store type is unknown.
+        /// The store types whose values go as arrays, each with the CLR type Npgsql writes it from: a value converted by the
+        /// property's mapping then means in the array what it meant as a parameter of its own. Anything else (an array or list
+        /// column, which unnest would flatten; json; a time without a zone, which a cast from the inferred type would shift; a
+        /// database enum) keeps <c>VALUES</c>, where the mapping makes each parameter.
         /// </summary>
+        private static readonly Dictionary<string, Type> ArrayTypes = new(StringComparer.Ordinal)
+        {
+            ["uuid"] = typeof(Guid), ["text"] = typeof(string), ["character varying"] = typeof(string), ["integer"] = typeof(int),
+            ["bigint"] = typeof(long), ["smallint"] = typeof(short), ["double precision"] = typeof(double), ["real"] = typeof(float),
+            ["boolean"] = typeof(bool), ["numeric"] = typeof(decimal), ["timestamp with time zone"] = typeof(DateTimeOffset),
+            ["bytea"] = typeof(byte[]),
+        };
+
+        /// <summary>
+        /// The store type without its length or precision (<c>character varying(200)</c> → <c>character varying</c>): the array is
+        /// cast to it, and the row's value then goes into the column as an assignment, which refuses a string too long for it as
+        /// a parameter of its own would. A cast to <c>character varying(200)</c> would cut it short without a word.
+        /// </summary>
+        public string? BareStoreType => StoreType is { } store ? (store.IndexOf('(', StringComparison.Ordinal) is var open and > 0 ? store[..open] : store).Trim() : null;
+
+        /// <summary>Whether the column's values go as one array: its store type is one of <see cref="ArrayTypes"/>, written from its CLR type.</summary>
         public bool FitsAnArray =>
-            StoreType is { } store && !store.EndsWith("[]", StringComparison.Ordinal)
-            && (ProviderType == typeof(string) || ProviderType == typeof(byte[]) || !typeof(System.Collections.IEnumerable).IsAssignableFrom(ProviderType));
+            BareStoreType is { } store && ArrayTypes.TryGetValue(store, out var clr)
+            && ProviderType == clr;
 
         /// <summary>Each row's value, converted as a tracked save converts it, in an array of the provider's type (nullable where the column is).</summary>
         public Array Array<TEntity>(IReadOnlyList<TEntity> rows)

@@ -50,7 +50,7 @@ public sealed class RowsInOneStatementTests
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var graph = await SeedAsync(database);
-        // More rows than one statement's parameters hold, so that the write takes two statements.
+        // More rows than one statement's parameters hold on SQLite, so that the write takes two statements there (PostgreSQL: one, as arrays).
         var events = Enumerable.Range(0, 4_500).Select(i => new TrailEvent
         {
             GroupId = graph.Group.Id, WorkItemId = i % 2 == 0 ? graph.Design.Id : null, AgentId = i % 3 == 0 ? graph.Agent.Id : null,
@@ -117,6 +117,24 @@ public sealed class RowsInOneStatementTests
         var stored = await reader.AgentSkillReadings.SingleAsync(r => r.AgentId == graph.Agent.Id);
         Assert.Equal("v1", stored.ReadingVersion);
         Assert.Equal([1, 2, 3], stored.ReadingVector);
+    }
+
+    [Fact]
+    public async Task A_value_too_long_for_its_column_is_refused_on_PostgreSQL_not_cut_short()
+    {
+        // Several rows go as one array a column; a cast of the array to varchar(100)[] would cut the value short without a word.
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
+        var graph = await SeedAsync(database);
+        var events = new[] { "work.short", new string('x', 101) }.Select(type => new TrailEvent
+        {
+            GroupId = graph.Group.Id, At = SampleGraph.Now, ActorKind = MemberKind.Coordinator, Type = type, DataJson = "{}",
+        }).ToList();
+        await using var context = database.NewContext();
+
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => context.InsertRowsAsync(events, CancellationToken.None));
+
+        await using var reader = database.NewContext();
+        Assert.False(await reader.TrailEvents.AnyAsync(e => e.Type == "work.short" || e.Type.StartsWith("xxx")));
     }
 
     private static async Task<SampleGraph> SeedAsync(TestDatabase database)
