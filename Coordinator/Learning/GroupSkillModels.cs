@@ -16,7 +16,8 @@ namespace ClawGroups.Coordinator.Learning;
 public sealed partial class GroupSkillModels(SkillModels models, ILogger<GroupSkillModels> logger)
 {
     /// <summary>
-    /// Groups whose tuned model is kept in memory (about 130 KB each with its profile cache). Past it the cache starts
+    /// Groups whose tuned model is kept in memory (about 130 KB each with its profile cache, and ~1 KB more for each skill of
+    /// a card it has read: the cache keeps the encoder's reading beside the skill's vectors, for SkillReadings). Past it the cache starts
     /// over: a group's head is read again (66 KB) on its next pass, cheaper than tracking recency on every pass.
     /// </summary>
     public const int MaxCachedGroups = 1024;

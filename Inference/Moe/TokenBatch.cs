@@ -7,7 +7,10 @@ namespace ClawGroups.Inference.Moe;
 /// <summary>Token id sequences padded (on the right) into an id tensor and a mask, [batch, longest].</summary>
 public static class TokenBatch
 {
-    /// <summary>What the encoder reads of one skill of a profile: the member's own description gives the skill its context.</summary>
+    /// <summary>
+    /// What the encoder reads of one skill of a profile: the member's own description gives the skill its context. Readings of
+    /// it are kept, so a change here is a new <see cref="EncoderFingerprint.ReadingFormat"/>.
+    /// </summary>
     public static string SkillInput(SkillProfile profile, SkillEntry skill)
     {
         ArgumentNullException.ThrowIfNull(profile);

@@ -21,6 +21,7 @@ public static class SkillText
         return Join(profile.Name, profile.Description, string.Join(". ", profile.Skills.Select(Of)));
     }
 
+    /// <summary>What the encoder reads of an item; readings of it are kept, so a change here is a new <see cref="Moe.EncoderFingerprint.ReadingFormat"/>.</summary>
     public static string Of(WorkItemText item)
     {
         ArgumentNullException.ThrowIfNull(item);

@@ -80,6 +80,25 @@ public sealed class PeopleInThePassTests
         Assert.Contains("; accepted 2 of 3 in Infrastructure; load 0/2", offer.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_present_person_s_skills_are_read_by_the_pass_and_not_kept_as_a_card_s()
+    {
+        // Cards' readings are kept (SkillReadings); a person's skills are edited in place and have no card's rows to keep them by.
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var group = await PassGroup.CreateAsync(database);
+        var agent = await group.AddAgentAsync("kube", 2, Skill("infra", "Infrastructure", "kubernetes"));
+        await AddPersonAsync(database, group.GroupId, "Ada", lastApiCallAt: DateTimeOffset.UtcNow, Skill("design", "Visual design", "figma"));
+        await group.AddItemAsync("Restart the kubernetes pods", w => w.RequiredSkills = ["pki-expert"]);
+        var model = new ScriptedSkillModel(readingVersion: "v1");
+
+        await group.RunPassAsync(model);
+
+        Assert.Equal(["kube"], model.ProfileReads.SelectMany(read => read.Select(p => p.Name)));
+        Assert.Contains("Ada", model.Scored.SelectMany(s => s.Profiles));
+        await using var context = database.NewContext();
+        Assert.Equal([agent.Id], await context.AgentSkillReadings.Select(r => r.AgentId).Distinct().ToListAsync());
+    }
+
     private static AgentSkill Skill(string id, string name, string tag) => new() { SkillId = id, Name = name, Tags = [tag], Level = 0.8 };
 
     private static async Task<Guid> AddPersonAsync(TestDatabase database, Guid groupId, string name, DateTimeOffset lastApiCallAt, params AgentSkill[] skills)

@@ -195,6 +195,25 @@ public sealed class MoeSkillModelTests : IClassFixture<MoeSkillModelTests.Shippe
     }
 
     [Fact]
+    public void A_card_with_a_reading_kept_for_one_skill_only_reads_the_others_and_hands_back_each_in_its_place()
+    {
+        var ledger = SampleProfiles.Accounting with { Description = $"Bookkeeping and accounting ({Guid.NewGuid():N})" };
+        var kept = Assert.Single(_model.ReadProfiles([ledger], CancellationToken.None))[0];
+        var card = SampleProfiles.Polyglot with { Description = $"Writes and translates ({Guid.NewGuid():N})" };
+        var partly = card with { Skills = [card.Skills[0], card.Skills[1] with { Reading = kept }] };
+
+        var readings = Assert.Single(_model.ReadProfiles([partly], CancellationToken.None));
+
+        // A view with a cache of its own reads the same card afresh, as a node that kept nothing would.
+        using var fresh = _model.WithAreaWeight(_model.AreaWeight);
+        var afresh = Assert.Single(fresh.ReadProfiles([card], CancellationToken.None));
+        // Read in another batch, a reading may differ in its last float digits.
+        Assert.All(afresh[0].Vector.Zip(readings[0].Vector), pair => Assert.Equal(pair.First, pair.Second, 4));
+        Assert.Same(kept.Vector, readings[1].Vector);
+        Assert.NotEqual(afresh[1].Vector, readings[1].Vector);
+    }
+
+    [Fact]
     public void A_kept_skill_reading_of_another_encoder_is_not_trusted()
     {
         var ledger = SampleProfiles.Accounting with { Description = $"Bookkeeping and accounting ({Guid.NewGuid():N})" };
