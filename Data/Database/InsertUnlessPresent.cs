@@ -28,20 +28,5 @@ public static class InsertUnlessPresent
     /// </summary>
     public static async Task<int> InsertRowsUnlessPresentAsync<TEntity>(this ClawDbContext db, IReadOnlyList<TEntity> rows, CancellationToken cancellationToken)
         where TEntity : class
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(rows);
-        var (entity, table) = RowsInOneStatement.TableOf<TEntity>(db);
-        var properties = entity.GetProperties().ToList();
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var into = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({RowsInOneStatement.Columns(sql, properties, table)}) ";
-        var inserted = 0;
-        foreach (var (source, parameters) in RowsInOneStatement.Rows(db, properties, table, rows))
-        {
-            var statement = $"{into}{source} ON CONFLICT DO NOTHING";
-            inserted += await db.Database.ExecuteSqlRawAsync(statement, parameters, cancellationToken);
-        }
-
-        return inserted;
-    }
+        => await db.InsertAsync(rows, " ON CONFLICT DO NOTHING", cancellationToken);
 }

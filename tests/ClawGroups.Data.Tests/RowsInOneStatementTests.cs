@@ -119,6 +119,32 @@ public sealed class RowsInOneStatementTests
         Assert.Equal([1, 2, 3], stored.ReadingVector);
     }
 
+    [Theory]
+    [MemberData(nameof(ProviderData.Both), MemberType = typeof(ProviderData))]
+    public async Task Rows_with_a_complex_property_are_written_with_its_columns(DatabaseProvider provider)
+    {
+        // An attempt's usage is a complex property: its columns are in the attempt's row, not properties of the entity itself.
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var graph = await SeedAsync(database);
+        Assignment Attempt(WorkItem item, int attempt, long tokens) => new()
+        {
+            Id = Guid.CreateVersion7(), GroupId = graph.Group.Id, WorkItemId = item.Id, AgentId = graph.Agent.Id, MemberKind = MemberKind.Agent,
+            Role = AssignmentRole.Work, Attempt = attempt, OfferedAt = SampleGraph.Now, Outcome = AssignmentOutcome.Active, Reason = $"attempt {attempt}",
+            Usage = new Usage { InputTokens = tokens, OutputTokens = tokens * 2, CostUsd = tokens / 100m },
+        };
+        await using var context = database.NewContext();
+
+        // Two rows (arrays on PostgreSQL), then one (VALUES everywhere).
+        Assert.Equal(2, await context.InsertKeyedRowsAsync([Attempt(graph.Design, 1, 120), Attempt(graph.Build, 1, 340)], CancellationToken.None));
+        Assert.Equal(1, await context.InsertKeyedRowsAsync([Attempt(graph.Design, 2, 560)], CancellationToken.None));
+
+        await using var reader = database.NewContext();
+        var stored = await reader.Assignments.Where(a => a.GroupId == graph.Group.Id && a.Reason.StartsWith("attempt ")).OrderBy(a => a.Usage.InputTokens).ToListAsync();
+        Assert.Equal([(120L, 240L, 1.2m), (340L, 680L, 3.4m), (560L, 1120L, 5.6m)],
+            stored.Select(a => (a.Usage.InputTokens, a.Usage.OutputTokens, a.Usage.CostUsd)));
+        Assert.Equal(["attempt 1", "attempt 1", "attempt 2"], stored.Select(a => a.Reason));
+    }
+
     [Fact]
     public async Task A_value_too_long_for_its_column_is_refused_on_PostgreSQL_not_cut_short()
     {
