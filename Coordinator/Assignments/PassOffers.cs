@@ -79,7 +79,10 @@ internal sealed class PassOffers(ClawDbContext context, WorkItemLifecycle lifecy
         }
     }
 
-    /// <summary>The agents' claims, each matched on the version the pass read (as a tracked save of their status would be), then the holds.</summary>
+    /// <summary>
+    /// The agents' claims, each matched on the version the pass read (as a tracked save of their status would be), the offers'
+    /// attempts and items, then the holds. The attempts go first: an item names its current attempt.
+    /// </summary>
     private async Task<bool> WriteBesideAsync(CancellationToken cancellationToken)
     {
         if (_claimedAgents.Count > 0)
@@ -92,6 +95,8 @@ internal sealed class PassOffers(ClawDbContext context, WorkItemLifecycle lifecy
             LiveChangeCapture.Written(context, _claimedAgents.Select(a => LiveChange.Agent(a.GroupId, a.Id)));
         }
 
-        return await holds!.WriteAsync(context, cancellationToken);
+        await TrackedRows.InsertAddedAsync<Assignment>(context, cancellationToken);
+        return await TrackedRows.UpdateModifiedAsync<WorkItem>(context, cancellationToken)
+               && await holds!.WriteAsync(context, cancellationToken);
     }
 }

@@ -5,6 +5,7 @@ using ClawGroups.Data.Groups;
 using ClawGroups.Data.Trail;
 using ClawGroups.Data.WorkItems;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -87,46 +88,64 @@ public sealed class LiveChangeCapture(LiveChanges changes) : SaveChangesIntercep
                 continue;
             }
 
-            switch (entry.Entity)
+            if (entry.Entity is TrailEvent trailEvent)
             {
-                case WorkItem item:
-                    pending.Changes.Add(LiveChange.WorkItem(item.GroupId, item.Id));
-                    // A person's load changes when they take an item or let it go.
-                    foreach (var userId in new[] { item.AssigneeUserId, entry.Property(nameof(WorkItem.AssigneeUserId)).OriginalValue as Guid? }.OfType<Guid>())
-                    {
-                        pending.Changes.Add(LiveChange.Human(item.GroupId, userId));
-                    }
-
-                    break;
-                case Assignment assignment:
-                    pending.Changes.Add(LiveChange.WorkItem(assignment.GroupId, assignment.WorkItemId));
-                    if (assignment.AgentId is { } agentId)
-                    {
-                        // The agent's load and track record change with its attempts.
-                        pending.Changes.Add(LiveChange.Agent(assignment.GroupId, agentId));
-                    }
-
-                    break;
-                case Artifact artifact when OwnerOf(context, artifact) is { } owner:
-                    pending.Changes.Add(LiveChange.WorkItem(owner.GroupId, owner.Id));
-                    break;
-                case Agent agent:
-                    pending.Changes.Add(LiveChange.Agent(agent.GroupId, agent.Id));
-                    break;
-                case Group group:
-                    pending.Changes.Add(LiveChange.Group(group.Id));
-                    break;
-                case GroupMember member:
-                    pending.Changes.Add(LiveChange.Human(member.GroupId, member.UserId));
-                    break;
-                case TrailEvent trailEvent when entry.State == EntityState.Added:
+                if (entry.State == EntityState.Added)
+                {
                     // Its id is given by the database: read it after the save.
                     pending.Events.Add(trailEvent);
-                    break;
+                }
+
+                continue;
             }
+
+            pending.Changes.UnionWith(ChangesOf(context, entry));
         }
 
         _pending.AddOrUpdate(context, pending);
+    }
+
+    /// <summary>
+    /// What live clients should hear of a change of <paramref name="entry"/> (not a trail event's: its id is known only once
+    /// it is saved), read before it is saved: a person's load is read from the original assignee too.
+    /// </summary>
+    public static IEnumerable<LiveChange> ChangesOf(DbContext context, EntityEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(entry);
+        switch (entry.Entity)
+        {
+            case WorkItem item:
+                yield return LiveChange.WorkItem(item.GroupId, item.Id);
+                // A person's load changes when they take an item or let it go.
+                foreach (var userId in new[] { item.AssigneeUserId, entry.Property(nameof(WorkItem.AssigneeUserId)).OriginalValue as Guid? }.OfType<Guid>())
+                {
+                    yield return LiveChange.Human(item.GroupId, userId);
+                }
+
+                break;
+            case Assignment assignment:
+                yield return LiveChange.WorkItem(assignment.GroupId, assignment.WorkItemId);
+                if (assignment.AgentId is { } agentId)
+                {
+                    // The agent's load and track record change with its attempts.
+                    yield return LiveChange.Agent(assignment.GroupId, agentId);
+                }
+
+                break;
+            case Artifact artifact when OwnerOf(context, artifact) is { } owner:
+                yield return LiveChange.WorkItem(owner.GroupId, owner.Id);
+                break;
+            case Agent agent:
+                yield return LiveChange.Agent(agent.GroupId, agent.Id);
+                break;
+            case Group group:
+                yield return LiveChange.Group(group.Id);
+                break;
+            case GroupMember member:
+                yield return LiveChange.Human(member.GroupId, member.UserId);
+                break;
+        }
     }
 
     private static WorkItem? OwnerOf(DbContext context, Artifact artifact)

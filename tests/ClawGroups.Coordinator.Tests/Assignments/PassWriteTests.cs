@@ -69,6 +69,10 @@ public sealed class PassWriteTests
         Assert.Equal(pods.Version + 1, held.Version);
         Assert.Equal(held.RoutingHeldAt, held.UpdatedAt);
         Assert.Equal(pixel.Version + 1, (await reader.Agents.SingleAsync(a => a.Id == pixel.Id)).Version);
+        var offeredItem = await reader.WorkItems.SingleAsync(w => w.Id == form.Id);
+        var attempt = await reader.Assignments.SingleAsync(a => a.WorkItemId == form.Id);
+        Assert.Equal((form.Version + 1, WorkItemState.Assigned, pixel.Id, attempt.Id), (offeredItem.Version, offeredItem.State, offeredItem.AssigneeAgentId!.Value, offeredItem.CurrentAssignmentId!.Value));
+        Assert.Equal((pixel.Id, AssignmentOutcome.Active, 1), (attempt.AgentId!.Value, attempt.Outcome, attempt.Attempt));
         var trail = await reader.TrailEvents.Where(e => e.GroupId == group.GroupId).ToListAsync();
         Assert.Equal([TrailEventTypes.Assigned.Name, TrailEventTypes.NeedsRouting.Name], trail.Select(e => e.Type).Order());
         Assert.All(trail, e => Assert.Equal(MemberKind.Coordinator, e.ActorKind));

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using ClawGroups.Coordinator.Cluster;
+using ClawGroups.Coordinator.Live;
+using ClawGroups.Coordinator.Tests.Assignments;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using ClawGroups.Testing.Databases;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.Tests.Live;
+
+/// <summary>
+/// A unit of work's new and changed rows written set-based read back as a tracked save would have written them, move each
+/// version on once, are announced once the transaction commits, and leave the save that follows nothing to write again.
+/// </summary>
+public sealed class TrackedRowsTests
+{
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task Added_and_changed_rows_are_written_as_a_save_would_write_them_and_the_save_after_writes_nothing(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        var agent = await group.AddAgentAsync("pixel");
+        var items = new[] { await group.AddItemAsync("Fix the sign-up form"), await group.AddItemAsync("Align the buttons") };
+        var announced = new RecordingBus();
+        await using var context = ContextWithCapture(database, announced);
+        var tracked = await context.WorkItems.Where(w => w.GroupId == group.GroupId).OrderBy(w => w.Title).ToListAsync();
+        var now = DateTimeOffset.UtcNow;
+        var attempts = tracked.Select((item, i) => new Assignment
+        {
+            Id = Guid.CreateVersion7(), GroupId = group.GroupId, WorkItemId = item.Id, AgentId = agent.Id, MemberKind = MemberKind.Agent,
+            Role = AssignmentRole.Work, Attempt = 1, Outcome = AssignmentOutcome.Active, OfferedAt = now, Score = 0.5 + i, Reason = $"reason {i}",
+            Usage = new Usage { InputTokens = 10 + i, OutputTokens = 20 + i, CostUsd = 0.25m * (i + 1) },
+        }).ToList();
+        context.Assignments.AddRange(attempts);
+        // Only the first item's title changes: the second is written with the title it has.
+        (tracked[0].Title, tracked[0].State, tracked[0].CurrentAssignmentId) = ("Align the buttons, edited", WorkItemState.Assigned, attempts[0].Id);
+        (tracked[1].State, tracked[1].CurrentAssignmentId) = (WorkItemState.Assigned, attempts[1].Id);
+        var versions = tracked.Select(w => w.Version).ToList();
+
+        await using (var transaction = await context.Database.BeginTransactionAsync())
+        {
+            await TrackedRows.InsertAddedAsync<Assignment>(context, CancellationToken.None);
+            Assert.True(await TrackedRows.UpdateModifiedAsync<WorkItem>(context, CancellationToken.None));
+            Assert.Equal(0, await context.SaveChangesAsync());
+            Assert.Empty(announced.Changes);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(versions.Select(v => v + 1), tracked.Select(w => w.Version));
+        Assert.All(context.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
+        await using var reader = database.NewContext();
+        var stored = await reader.WorkItems.Where(w => w.GroupId == group.GroupId).OrderBy(w => w.Title).ToListAsync();
+        Assert.Equal(["Align the buttons, edited", "Fix the sign-up form"], stored.Select(w => w.Title));
+        Assert.Equal(versions.Select(v => v + 1), stored.Select(w => w.Version));
+        Assert.All(stored, w => Assert.Equal(WorkItemState.Assigned, w.State));
+        Assert.Equal(attempts.Select(a => a.Id), stored.Select(w => w.CurrentAssignmentId!.Value));
+        var storedAttempts = await reader.Assignments.Where(a => a.GroupId == group.GroupId).OrderBy(a => a.Score).ToListAsync();
+        Assert.Equal(
+            attempts.Select(a => (a.Id, a.WorkItemId, a.AgentId, a.Reason, a.Usage.InputTokens, a.Usage.OutputTokens, a.Usage.CostUsd)),
+            storedAttempts.Select(a => (a.Id, a.WorkItemId, a.AgentId, a.Reason, a.Usage.InputTokens, a.Usage.OutputTokens, a.Usage.CostUsd)));
+        Assert.Equal(
+            new HashSet<LiveChange> { LiveChange.WorkItem(group.GroupId, items[0].Id), LiveChange.WorkItem(group.GroupId, items[1].Id), LiveChange.Agent(group.GroupId, agent.Id) },
+            announced.Changes.ToHashSet());
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_row_changed_since_it_was_read_fails_the_write_and_the_rollback_leaves_every_row_as_it_was(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddItemAsync("Fix the sign-up form");
+        await group.AddItemAsync("Align the buttons");
+        var announced = new RecordingBus();
+        await using var context = ContextWithCapture(database, announced);
+        var tracked = await context.WorkItems.Where(w => w.GroupId == group.GroupId).OrderBy(w => w.Title).ToListAsync();
+        foreach (var item in tracked)
+        {
+            item.Priority = 3;
+        }
+
+        await using (var meanwhile = database.NewContext())
+        {
+            var edited = await meanwhile.WorkItems.SingleAsync(w => w.Id == tracked[1].Id);
+            edited.Title = "Fix the sign-up form, edited";
+            await meanwhile.SaveChangesAsync();
+        }
+
+        await using (var transaction = await context.Database.BeginTransactionAsync())
+        {
+            Assert.False(await TrackedRows.UpdateModifiedAsync<WorkItem>(context, CancellationToken.None));
+            await transaction.RollbackAsync();
+        }
+
+        await using var reader = database.NewContext();
+        Assert.All(await reader.WorkItems.Where(w => w.GroupId == group.GroupId).ToListAsync(), w => Assert.NotEqual(3, w.Priority));
+        Assert.Empty(announced.Changes);
+    }
+
+    private static ClawDbContext ContextWithCapture(TestDatabase database, RecordingBus announced)
+    {
+        var capture = new LiveChangeCapture(new LiveChanges(announced));
+        return new ClawDbContext(new DbContextOptionsBuilder<ClawDbContext>(database.ContextOptions())
+            .AddInterceptors(capture, new LiveChangeCommitWatch(capture)).Options);
+    }
+
+    private sealed class RecordingBus : IClusterBus
+    {
+        private readonly ConcurrentQueue<LiveChange> _changes = new();
+
+        public IReadOnlyCollection<LiveChange> Changes => _changes;
+
+        public void Publish(LiveChange change) => _changes.Enqueue(change);
+
+        public void AgentHasNews(Guid agentId)
+        {
+        }
+    }
+}
