@@ -44,13 +44,17 @@ internal sealed class PassOffers(ClawDbContext context, WorkItemLifecycle lifecy
         _offers.Add((item, agent));
     }
 
-    /// <summary>Sends each offer with the whole item, written in the same transaction as the assignment.</summary>
+    /// <summary>
+    /// Sends each offer, written in the same transaction as the assignment: with the whole item where it goes out as a
+    /// message; only those items' dependencies, artifacts and member names are read for their views.
+    /// </summary>
     public async Task AnnounceAsync(CancellationToken cancellationToken)
     {
-        var names = await context.LoadForViewsAsync(_offers.Select(o => o.Item).ToList(), cancellationToken);
+        var told = _offers.Where(o => WorkItemLifecycle.OfferIsTold(o.Agent)).Select(o => o.Item).ToList();
+        var names = told.Count == 0 ? new Dictionary<Guid, string>() : await context.LoadForViewsAsync(told, cancellationToken);
         foreach (var (item, agent) in _offers)
         {
-            lifecycle.AnnounceOffer(agent, item.ToView(names));
+            lifecycle.AnnounceOffer(agent, () => item.ToView(names));
         }
     }
 

@@ -123,7 +123,7 @@ public sealed class HumanWorkService(
             {
                 var move = item.State == WorkItemState.Failed ? WorkItemMove.Reassign : WorkItemMove.Assign;
                 lifecycle.OfferToAgent(item, agent, score: 1, reason, caller, move).ChosenByUserId = caller.Id;
-                lifecycle.AnnounceOffer(agent, item.ToView(new Dictionary<Guid, string> { [agent.Id] = agent.Name }));
+                lifecycle.AnnounceOffer(agent, () => item.ToView(new Dictionary<Guid, string> { [agent.Id] = agent.Name }));
             }
             else
             {

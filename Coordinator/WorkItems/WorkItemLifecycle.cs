@@ -75,19 +75,32 @@ public sealed class WorkItemLifecycle(
         return assignment;
     }
 
-    /// <summary>Sends the offer of <paramref name="item"/> to its agent, once the item's view is final.</summary>
-    public void AnnounceOffer(Agent agent, WorkItemView view)
+    /// <summary>
+    /// Whether an offer to <paramref name="agent"/> goes out as a message, which carries the item's whole view. A pull
+    /// agent's offers are what its next pull returns: it only needs waking, and nobody reads a view made for it.
+    /// </summary>
+    public static bool OfferIsTold(Agent agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return agent.Delivery != DeliveryMode.Pull;
+    }
+
+    /// <summary>
+    /// Sends an offer to its agent, once the item's view is final: a message with the view (<paramref name="view"/> is made
+    /// only then, <see cref="OfferIsTold"/>), or a pull agent woken.
+    /// </summary>
+    public void AnnounceOffer(Agent agent, Func<WorkItemView> view)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(view);
-        if (agent.Delivery == DeliveryMode.Pull)
+        if (!OfferIsTold(agent))
         {
-            // A pull agent's offers are what its pull returns; it only needs waking.
             _agentsWithNews.Add(agent.Id);
             return;
         }
 
-        Tell(agent, AgentMessageTypes.Assigned, view, view.Id);
+        var told = view();
+        Tell(agent, AgentMessageTypes.Assigned, told, told.Id);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Trail;
+using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
@@ -120,6 +121,36 @@ public sealed class PassWriteTests
         Assert.Equal(0, offered);
         await AssertNothingWrittenAsync(database, group.GroupId, pods.Id, form.Id);
         Assert.Empty(announced.Changes);
+    }
+
+    [Theory]
+    [MemberData(nameof(ProvidersAndWrites))]
+    public async Task An_offer_to_a_webhook_agent_goes_out_with_the_whole_item_and_a_pull_agent_is_only_woken(DatabaseProvider provider, bool setBased)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        var kube = await group.AddAgentAsync("kube", 2, new AgentSkill { SkillId = "infra", Name = "Infrastructure", Tags = ["Kubernetes"], Level = 0.8 });
+        var pixel = await group.AddAgentAsync("pixel", 2, new AgentSkill { SkillId = "ui", Name = "Front-end", Tags = ["react"], Level = 0.8 });
+        await using (var setup = database.NewContext())
+        {
+            var webhook = await setup.Agents.SingleAsync(a => a.Id == pixel.Id);
+            (webhook.Delivery, webhook.WebhookUrl) = (DeliveryMode.Webhook, "https://pixel.example/hook");
+            await setup.SaveChangesAsync();
+        }
+
+        var design = await group.AddItemAsync("Design the form", w => w.State = WorkItemState.Done);
+        var form = await group.AddItemAsync("Fix the sign-up form", w => w.DependsOn.Add(new WorkItemDependency { WorkItemId = w.Id, DependsOnId = design.Id }));
+        var pods = await group.AddItemAsync("Restart the pods");
+        var model = new ScriptedSkillModel { Affinity = (item, profile) => ((item.Title, profile.Name) is ("Restart the pods", "kube") or ("Fix the sign-up form", "pixel") ? 0.9f : 0.1f, 0) };
+
+        Assert.Equal(2, await group.RunPassAsync(model, Writing(setBased)));
+
+        await using var reader = database.NewContext();
+        var message = Assert.Single(await reader.OutboxMessages.Where(m => m.GroupId == group.GroupId).ToListAsync());
+        Assert.Equal((pixel.Id, form.Id, AgentMessageTypes.Assigned), (message.AgentId, message.WorkItemId, message.Type));
+        // The whole item: what it depends on too, read for its view.
+        Assert.Contains($"\"dependsOn\":[\"{design.Id}\"]", message.BodyJson, StringComparison.Ordinal);
+        Assert.Equal(kube.Id, (await reader.WorkItems.SingleAsync(w => w.Id == pods.Id)).AssigneeAgentId);
     }
 
     private static async Task AssertNothingWrittenAsync(TestDatabase database, Guid groupId, Guid podsId, Guid formId)
