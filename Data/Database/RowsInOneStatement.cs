@@ -279,14 +279,13 @@ public static class RowsInOneStatement
     private sealed record ColumnValues(Func<object, object?> Get, RelationalTypeMapping Mapping, bool IsNullable, string? StoreType)
     {
         /// <summary>The CLR type the provider writes: the mapping's converter's, or the property's own (an enum's underlying type).</summary>
-        private Type ProviderType
+        private Type ProviderType { get; } = ProviderTypeOf(Mapping);
+
+        private static Type ProviderTypeOf(RelationalTypeMapping mapping)
         {
-            get
-            {
-                var type = Mapping.Converter?.ProviderClrType ?? Mapping.ClrType;
-                type = Nullable.GetUnderlyingType(type) ?? type;
-                return type.IsEnum ? Enum.GetUnderlyingType(type) : type;
-            }
+            var type = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            return type.IsEnum ? Enum.GetUnderlyingType(type) : type;
         }
 
         /// <summary>
