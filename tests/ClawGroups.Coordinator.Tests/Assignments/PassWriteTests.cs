@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Trail;
@@ -10,6 +8,8 @@ using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;
 using ClawGroups.Testing.Databases;
 using Microsoft.EntityFrameworkCore;
+
+using ClawGroups.Coordinator.Tests.Live;
 
 namespace ClawGroups.Coordinator.Tests.Assignments;
 
@@ -59,8 +59,8 @@ public sealed class PassWriteTests
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var (group, pods, form, pixel) = await SeedAsync(database);
-        var announced = new RecordingBus();
-        await using var context = ContextWithCapture(database, announced);
+        var announced = new AnnouncedChanges();
+        await using var context = announced.Context(database);
 
         var offered = await group.RunPassAsync(Model(), context, Writing(setBased));
 
@@ -92,8 +92,8 @@ public sealed class PassWriteTests
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var (group, pods, form, _) = await SeedAsync(database);
-        var announced = new RecordingBus();
-        await using var context = ContextWithCapture(database, announced);
+        var announced = new AnnouncedChanges();
+        await using var context = announced.Context(database);
 
         // A person edits the pods while the pass weighs them.
         var offered = await group.RunPassAsync(Model(whileScoring: () => Change(database, c => c.WorkItems.Where(w => w.Id == pods.Id)
@@ -111,8 +111,8 @@ public sealed class PassWriteTests
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var (group, pods, form, pixel) = await SeedAsync(database);
-        var announced = new RecordingBus();
-        await using var context = ContextWithCapture(database, announced);
+        var announced = new AnnouncedChanges();
+        await using var context = announced.Context(database);
 
         // Another pass gives pixel's last slot away while this one weighs it (its claim moves the agent's version).
         var offered = await group.RunPassAsync(Model(whileScoring: () => Change(database, c => c.Agents.Where(a => a.Id == pixel.Id)
@@ -175,26 +175,5 @@ public sealed class PassWriteTests
         await group.AddAgentAsync("ops", 2, new AgentSkill { SkillId = "ops", Name = "Operations", Tags = ["operations"], Level = 0.8 });
         var pixel = await group.AddAgentAsync("pixel", 2, new AgentSkill { SkillId = "ui", Name = "Front-end", Tags = ["react"], Level = 0.8 });
         return (group, await group.AddItemAsync("Restart the stuck pods"), await group.AddItemAsync("Fix the sign-up form"), pixel);
-    }
-
-    private static ClawDbContext ContextWithCapture(TestDatabase database, RecordingBus announced)
-    {
-        var capture = new LiveChangeCapture(new LiveChanges(announced));
-        return new ClawDbContext(new DbContextOptionsBuilder<ClawDbContext>(database.ContextOptions())
-            .AddInterceptors(capture, new LiveChangeCommitWatch(capture)).Options);
-    }
-
-    /// <summary>What this node would tell the others: every change it committed.</summary>
-    private sealed class RecordingBus : IClusterBus
-    {
-        private readonly ConcurrentQueue<LiveChange> _changes = new();
-
-        public IReadOnlyCollection<LiveChange> Changes => _changes;
-
-        public void Publish(LiveChange change) => _changes.Enqueue(change);
-
-        public void AgentHasNews(Guid agentId)
-        {
-        }
     }
 }

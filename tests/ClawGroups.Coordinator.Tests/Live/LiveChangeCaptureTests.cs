@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Data.Database;
@@ -12,7 +11,7 @@ namespace ClawGroups.Coordinator.Tests.Live;
 /// <summary>Changes are announced exactly when others can see them: after the save, or after the transaction commits.</summary>
 public sealed class LiveChangeCaptureTests : IDisposable
 {
-    private readonly RecordingBus _announced = new();
+    private readonly AnnouncedChanges _announced = new();
     private readonly TestDatabase _database = TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite).GetAwaiter().GetResult();
 
     [Fact]
@@ -101,17 +100,4 @@ public sealed class LiveChangeCaptureTests : IDisposable
 
     private static Group NewGroup() => new() { Id = Guid.CreateVersion7(), Name = "live", CreatedAt = DateTimeOffset.UtcNow };
 
-    /// <summary>What this node would tell the others: every change it committed.</summary>
-    private sealed class RecordingBus : IClusterBus
-    {
-        private readonly ConcurrentQueue<LiveChange> _changes = new();
-
-        public IReadOnlyCollection<LiveChange> Changes => _changes;
-
-        public void Publish(LiveChange change) => _changes.Enqueue(change);
-
-        public void AgentHasNews(Guid agentId)
-        {
-        }
-    }
 }

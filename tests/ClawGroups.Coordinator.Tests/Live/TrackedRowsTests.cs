@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Tests.Assignments;
 using ClawGroups.Data.Database;
@@ -24,8 +22,8 @@ public sealed class TrackedRowsTests
         var group = await PassGroup.CreateAsync(database);
         var agent = await group.AddAgentAsync("pixel");
         var items = new[] { await group.AddItemAsync("Fix the sign-up form"), await group.AddItemAsync("Align the buttons") };
-        var announced = new RecordingBus();
-        await using var context = ContextWithCapture(database, announced);
+        var announced = new AnnouncedChanges();
+        await using var context = announced.Context(database);
         var tracked = await context.WorkItems.Where(w => w.GroupId == group.GroupId).OrderBy(w => w.Title).ToListAsync();
         var now = DateTimeOffset.UtcNow;
         var attempts = tracked.Select((item, i) => new Assignment
@@ -75,8 +73,8 @@ public sealed class TrackedRowsTests
         var group = await PassGroup.CreateAsync(database);
         await group.AddItemAsync("Fix the sign-up form");
         await group.AddItemAsync("Align the buttons");
-        var announced = new RecordingBus();
-        await using var context = ContextWithCapture(database, announced);
+        var announced = new AnnouncedChanges();
+        await using var context = announced.Context(database);
         var tracked = await context.WorkItems.Where(w => w.GroupId == group.GroupId).OrderBy(w => w.Title).ToListAsync();
         foreach (var item in tracked)
         {
@@ -99,25 +97,5 @@ public sealed class TrackedRowsTests
         await using var reader = database.NewContext();
         Assert.All(await reader.WorkItems.Where(w => w.GroupId == group.GroupId).ToListAsync(), w => Assert.NotEqual(3, w.Priority));
         Assert.Empty(announced.Changes);
-    }
-
-    private static ClawDbContext ContextWithCapture(TestDatabase database, RecordingBus announced)
-    {
-        var capture = new LiveChangeCapture(new LiveChanges(announced));
-        return new ClawDbContext(new DbContextOptionsBuilder<ClawDbContext>(database.ContextOptions())
-            .AddInterceptors(capture, new LiveChangeCommitWatch(capture)).Options);
-    }
-
-    private sealed class RecordingBus : IClusterBus
-    {
-        private readonly ConcurrentQueue<LiveChange> _changes = new();
-
-        public IReadOnlyCollection<LiveChange> Changes => _changes;
-
-        public void Publish(LiveChange change) => _changes.Enqueue(change);
-
-        public void AgentHasNews(Guid agentId)
-        {
-        }
     }
 }
