@@ -52,6 +52,23 @@ public sealed class BoardFiltersTests : ComponentTest
     }
 
     [Fact]
+    public void Closing_the_filters_while_the_search_waits_for_a_pause_in_the_typing_keeps_what_was_typed()
+    {
+        BoardFilter? changed = null;
+        var filters = Render<BoardFilters>(p => p
+            .Add(f => f.Filter, new BoardFilter(State: "ready"))
+            .Add(f => f.FilterChanged, (BoardFilter filter) => changed = filter));
+        filters.Find("[data-testid=board-filters-toggle]").Click();
+
+        // Typed, then closed at once: well inside the search's 200 ms wait for more typing.
+        filters.Find("#board-filters input[data-testid=board-search], #board-filters [data-testid=board-search] input").Input("index");
+        filters.Find("[data-testid=board-filters-toggle]").Click();
+
+        Assert.Equal(new BoardFilter(Search: "index", State: "ready"), changed);
+        Assert.Equal("false", filters.Find("[data-testid=board-filters-toggle]").GetAttribute("aria-expanded"));
+    }
+
+    [Fact]
     public void Closed_filters_that_narrow_the_board_say_how_many_and_clear_at_once()
     {
         BoardFilter? changed = null;
