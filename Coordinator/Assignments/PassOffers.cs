@@ -99,8 +99,17 @@ internal sealed class PassOffers(ClawDbContext context, WorkItemLifecycle lifecy
             LiveChangeCapture.Written(context, _claimedAgents.Select(a => LiveChange.Agent(a.GroupId, a.Id)));
         }
 
-        await TrackedRows.InsertAddedAsync<Assignment>(context, cancellationToken);
-        return await TrackedRows.UpdateModifiedAsync<WorkItem>(context, cancellationToken)
-               && await holds!.WriteAsync(context, cancellationToken);
+        // One look for the unit's changes serves both (each look at the tracker would walk every tracked row again).
+        context.ChangeTracker.DetectChanges();
+        using (DetectionPause.Begin(context.ChangeTracker))
+        {
+            await TrackedRows.InsertAddedAsync<Assignment>(context, cancellationToken);
+            if (!await TrackedRows.UpdateModifiedAsync<WorkItem>(context, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        return await holds!.WriteAsync(context, cancellationToken);
     }
 }

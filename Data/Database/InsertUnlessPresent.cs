@@ -28,5 +28,5 @@ public static class InsertUnlessPresent
     /// </summary>
     public static async Task<int> InsertRowsUnlessPresentAsync<TEntity>(this ClawDbContext db, IReadOnlyList<TEntity> rows, CancellationToken cancellationToken)
         where TEntity : class
-        => await db.InsertAsync(rows, " ON CONFLICT DO NOTHING", cancellationToken);
+        => await db.InsertAsync(rows, unlessPresent: true, cancellationToken);
 }

@@ -46,7 +46,7 @@ public static class RowsInOneStatement
         var key = entity.FindPrimaryKey()?.Properties is [var only] && only.ValueGenerated.HasFlag(ValueGenerated.OnAdd) && only.ClrType == typeof(long)
             ? only
             : throw new InvalidOperationException($"{typeof(TEntity).Name} has no single store-generated long key to return.");
-        var written = StoredProperties<TEntity>(entity).Where(p => p != key).ToList();
+        var written = StoredProperties(entity).Where(p => p != key).ToList();
         var sql = db.GetService<ISqlGenerationHelper>();
         var columns = Columns(sql, written, table);
         var keys = new List<long>(rows.Count);
@@ -68,23 +68,26 @@ public static class RowsInOneStatement
     /// </summary>
     public static async Task<int> InsertKeyedRowsAsync<TEntity>(this ClawDbContext db, IReadOnlyList<TEntity> rows, CancellationToken cancellationToken)
         where TEntity : class
-        => await db.InsertAsync(rows, "", cancellationToken);
+        => await db.InsertAsync(rows, unlessPresent: false, cancellationToken);
 
-    /// <summary>Every stored property of <paramref name="rows"/> inserted, the statement ending in <paramref name="suffix"/>.</summary>
-    internal static async Task<int> InsertAsync<TEntity>(this ClawDbContext db, IReadOnlyList<TEntity> rows, string suffix, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every stored property of <paramref name="rows"/> inserted; <paramref name="unlessPresent"/>: a row whose unique key
+    /// exists is left out (<see cref="InsertUnlessPresent"/>) instead of failing the statement.
+    /// </summary>
+    internal static async Task<int> InsertAsync<TEntity>(this ClawDbContext db, IReadOnlyList<TEntity> rows, bool unlessPresent, CancellationToken cancellationToken)
         where TEntity : class
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(rows);
         var (entity, table) = TableOf<TEntity>(db);
-        var properties = StoredProperties<TEntity>(entity);
+        var properties = StoredProperties(entity);
         var sql = db.GetService<ISqlGenerationHelper>();
         var into = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({Columns(sql, properties, table)}) ";
         var inserted = 0;
         foreach (var (source, parameters) in Rows(db, properties, table, rows))
         {
-            // Written from the model's names and the caller's fixed suffix; every value is a parameter.
-            var statement = $"{into}{source}{suffix}";
+            // Written from the model's names; every value is a parameter.
+            var statement = unlessPresent ? $"{into}{source} ON CONFLICT DO NOTHING" : $"{into}{source}";
             inserted += await db.Database.ExecuteSqlRawAsync(statement, parameters, cancellationToken);
         }
 
@@ -131,11 +134,12 @@ public static class RowsInOneStatement
     /// The properties a row of <paramref name="entity"/> stores: its own, and those of its complex properties (an attempt's
     /// usage), whose columns are in the same row. Owned entities are rows of their own, which these statements do not write.
     /// </summary>
-    internal static List<IProperty> StoredProperties<TEntity>(IEntityType entity)
+    public static IReadOnlyList<IProperty> StoredProperties(IEntityType entity)
     {
+        ArgumentNullException.ThrowIfNull(entity);
         if (entity.GetNavigations().Any(n => n.TargetEntityType.IsOwned()))
         {
-            throw new InvalidOperationException($"{typeof(TEntity).Name} has owned parts; write its rows with EF.");
+            throw new InvalidOperationException($"{entity.DisplayName()} has owned parts; write its rows with EF.");
         }
 
         var properties = entity.GetProperties().ToList();
@@ -154,7 +158,7 @@ public static class RowsInOneStatement
 
     /// <summary>
     /// Reads <paramref name="property"/>'s value from a row: through the complex properties that hold it, where it is one of
-    /// theirs (null when one of them is).
+    /// theirs. A complex property is required in this model, so a null one is refused, as a tracked save refuses it.
     /// </summary>
     private static Func<object, object?> ValueOf<TEntity>(IProperty property)
     {
@@ -174,14 +178,11 @@ public static class RowsInOneStatement
 
         return row =>
         {
-            object? value = row;
+            object value = row;
             foreach (var step in path)
             {
-                value = step.GetValue(value);
-                if (value is null)
-                {
-                    return null;
-                }
+                value = step.GetValue(value)
+                        ?? throw new InvalidOperationException($"{typeof(TEntity).Name}.{step.Name} is null; a row must have its {step.Name}.");
             }
 
             return own.GetValue(value);

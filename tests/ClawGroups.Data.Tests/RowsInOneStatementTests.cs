@@ -143,6 +143,12 @@ public sealed class RowsInOneStatementTests
         Assert.Equal([(120L, 240L, 1.2m), (340L, 680L, 3.4m), (560L, 1120L, 5.6m)],
             stored.Select(a => (a.Usage.InputTokens, a.Usage.OutputTokens, a.Usage.CostUsd)));
         Assert.Equal(["attempt 1", "attempt 1", "attempt 2"], stored.Select(a => a.Reason));
+
+        // A row without its usage is refused, as a tracked save refuses it, not written as zeros.
+        var without = Attempt(graph.Build, 2, 1);
+        without.Usage = null!;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => context.InsertKeyedRowsAsync([Attempt(graph.Design, 3, 1), without], CancellationToken.None));
+        Assert.Equal(3, await reader.Assignments.CountAsync(a => a.GroupId == graph.Group.Id && a.Reason.StartsWith("attempt ")));
     }
 
     [Fact]

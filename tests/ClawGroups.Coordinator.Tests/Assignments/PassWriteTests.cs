@@ -125,7 +125,7 @@ public sealed class PassWriteTests
 
     [Theory]
     [MemberData(nameof(ProvidersAndWrites))]
-    public async Task An_offer_to_a_webhook_agent_goes_out_with_the_whole_item_and_a_pull_agent_is_only_woken(DatabaseProvider provider, bool setBased)
+    public async Task An_offer_to_a_webhook_agent_goes_out_with_the_whole_item_and_a_pull_agent_is_sent_no_message(DatabaseProvider provider, bool setBased)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var group = await PassGroup.CreateAsync(database);

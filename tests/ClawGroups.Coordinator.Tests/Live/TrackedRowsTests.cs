@@ -40,8 +40,15 @@ public sealed class TrackedRowsTests
 
         await using (var transaction = await context.Database.BeginTransactionAsync())
         {
-            await TrackedRows.InsertAddedAsync<Assignment>(context, CancellationToken.None);
-            Assert.True(await TrackedRows.UpdateModifiedAsync<WorkItem>(context, CancellationToken.None));
+            // As the pass writes them: one look for the changes, then none, and a value set on an attempt after it was added.
+            context.ChangeTracker.DetectChanges();
+            using (DetectionPause.Begin(context.ChangeTracker))
+            {
+                attempts[0].CandidatesJson = "[\"pixel\"]";
+                await TrackedRows.InsertAddedAsync<Assignment>(context, CancellationToken.None);
+                Assert.True(await TrackedRows.UpdateModifiedAsync<WorkItem>(context, CancellationToken.None));
+            }
+
             Assert.Equal(0, await context.SaveChangesAsync());
             Assert.Empty(announced.Changes);
             await transaction.CommitAsync();
@@ -57,8 +64,9 @@ public sealed class TrackedRowsTests
         Assert.Equal(attempts.Select(a => a.Id), stored.Select(w => w.CurrentAssignmentId!.Value));
         var storedAttempts = await reader.Assignments.Where(a => a.GroupId == group.GroupId).OrderBy(a => a.Score).ToListAsync();
         Assert.Equal(
-            attempts.Select(a => (a.Id, a.WorkItemId, a.AgentId, a.Reason, a.Usage.InputTokens, a.Usage.OutputTokens, a.Usage.CostUsd)),
-            storedAttempts.Select(a => (a.Id, a.WorkItemId, a.AgentId, a.Reason, a.Usage.InputTokens, a.Usage.OutputTokens, a.Usage.CostUsd)));
+            attempts.Select(a => (a.Id, a.WorkItemId, a.AgentId, a.Reason, a.CandidatesJson, a.Version, a.Usage.InputTokens, a.Usage.OutputTokens, a.Usage.CostUsd)),
+            storedAttempts.Select(a => (a.Id, a.WorkItemId, a.AgentId, a.Reason, a.CandidatesJson, a.Version, a.Usage.InputTokens, a.Usage.OutputTokens, a.Usage.CostUsd)));
+        Assert.Equal([0L, 0L], storedAttempts.Select(a => a.Version));
         Assert.Equal(
             new HashSet<LiveChange> { LiveChange.WorkItem(group.GroupId, items[0].Id), LiveChange.WorkItem(group.GroupId, items[1].Id), LiveChange.Agent(group.GroupId, agent.Id) },
             announced.Changes.ToHashSet());
@@ -79,6 +87,7 @@ public sealed class TrackedRowsTests
         foreach (var item in tracked)
         {
             item.Priority = 3;
+            context.Assignments.Add(NewAttempt(group.GroupId, item.Id));
         }
 
         await using (var meanwhile = database.NewContext())
@@ -90,12 +99,66 @@ public sealed class TrackedRowsTests
 
         await using (var transaction = await context.Database.BeginTransactionAsync())
         {
+            await TrackedRows.InsertAddedAsync<Assignment>(context, CancellationToken.None);
             Assert.False(await TrackedRows.UpdateModifiedAsync<WorkItem>(context, CancellationToken.None));
             await transaction.RollbackAsync();
         }
 
         await using var reader = database.NewContext();
         Assert.All(await reader.WorkItems.Where(w => w.GroupId == group.GroupId).ToListAsync(), w => Assert.NotEqual(3, w.Priority));
+        Assert.False(await reader.Assignments.AnyAsync(a => a.GroupId == group.GroupId));
         Assert.Empty(announced.Changes);
     }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_row_whose_complex_property_changed_is_left_to_the_save_which_writes_it_once(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddItemAsync("Fix the sign-up form");
+        await group.AddItemAsync("Align the buttons");
+        await using var context = new AnnouncedChanges().Context(database);
+        var tracked = await context.WorkItems.Where(w => w.GroupId == group.GroupId).OrderBy(w => w.Title).ToListAsync();
+        var versions = tracked.Select(w => w.Version).ToList();
+        tracked[0].Usage.InputTokens = 1_200;
+        tracked[1].Priority = 3;
+
+        await using (var transaction = await context.Database.BeginTransactionAsync())
+        {
+            Assert.True(await TrackedRows.UpdateModifiedAsync<WorkItem>(context, CancellationToken.None));
+            Assert.Equal(EntityState.Modified, context.Entry(tracked[0]).State);
+            Assert.Equal(EntityState.Unchanged, context.Entry(tracked[1]).State);
+            Assert.Equal(1, await context.SaveChangesAsync());
+            await transaction.CommitAsync();
+        }
+
+        await using var reader = database.NewContext();
+        var stored = await reader.WorkItems.Where(w => w.GroupId == group.GroupId).OrderBy(w => w.Title).ToListAsync();
+        Assert.Equal((1_200L, 3), (stored[0].Usage.InputTokens, stored[1].Priority));
+        Assert.Equal(versions.Select(v => v + 1), stored.Select(w => w.Version));
+    }
+
+    [Fact]
+    public async Task Outside_a_transaction_nothing_is_written_set_based()
+    {
+        // Each statement would commit on its own and be announced at once: a unit failing half-way would be half written.
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var group = await PassGroup.CreateAsync(database);
+        var item = await group.AddItemAsync("Fix the sign-up form");
+        await using var context = new AnnouncedChanges().Context(database);
+        context.Assignments.Add(NewAttempt(group.GroupId, item.Id));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => TrackedRows.InsertAddedAsync<Assignment>(context, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => TrackedRows.UpdateModifiedAsync<WorkItem>(context, CancellationToken.None));
+        await using var reader = database.NewContext();
+        Assert.False(await reader.Assignments.AnyAsync(a => a.GroupId == group.GroupId));
+    }
+
+    private static Assignment NewAttempt(Guid groupId, Guid itemId) => new()
+    {
+        Id = Guid.CreateVersion7(), GroupId = groupId, WorkItemId = itemId, MemberKind = MemberKind.Agent, Role = AssignmentRole.Work, Attempt = 1,
+        Outcome = AssignmentOutcome.Active, OfferedAt = DateTimeOffset.UtcNow, Reason = "offered",
+    };
 }
