@@ -99,51 +99,53 @@ public sealed class LiveChangeCapture(LiveChanges changes) : SaveChangesIntercep
                 continue;
             }
 
-            pending.Changes.UnionWith(ChangesOf(context, entry));
+            AddChanges(context, entry, pending.Changes);
         }
 
         _pending.AddOrUpdate(context, pending);
     }
 
     /// <summary>
-    /// What live clients should hear of a change of <paramref name="entry"/> (not a trail event's: its id is known only once
-    /// it is saved), read before it is saved: a person's load is read from the original assignee too.
+    /// Adds to <paramref name="changes"/> what live clients should hear of a change of <paramref name="entry"/> (not a trail
+    /// event's: its id is known only once it is saved), read before it is saved: a person's load is read from the original
+    /// assignee too. Into a set, so that rows touching one item or member make one announcement.
     /// </summary>
-    public static IEnumerable<LiveChange> ChangesOf(DbContext context, EntityEntry entry)
+    public static void AddChanges(DbContext context, EntityEntry entry, ISet<LiveChange> changes)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(changes);
         switch (entry.Entity)
         {
             case WorkItem item:
-                yield return LiveChange.WorkItem(item.GroupId, item.Id);
+                changes.Add(LiveChange.WorkItem(item.GroupId, item.Id));
                 // A person's load changes when they take an item or let it go.
                 foreach (var userId in new[] { item.AssigneeUserId, entry.Property(nameof(WorkItem.AssigneeUserId)).OriginalValue as Guid? }.OfType<Guid>())
                 {
-                    yield return LiveChange.Human(item.GroupId, userId);
+                    changes.Add(LiveChange.Human(item.GroupId, userId));
                 }
 
                 break;
             case Assignment assignment:
-                yield return LiveChange.WorkItem(assignment.GroupId, assignment.WorkItemId);
+                changes.Add(LiveChange.WorkItem(assignment.GroupId, assignment.WorkItemId));
                 if (assignment.AgentId is { } agentId)
                 {
                     // The agent's load and track record change with its attempts.
-                    yield return LiveChange.Agent(assignment.GroupId, agentId);
+                    changes.Add(LiveChange.Agent(assignment.GroupId, agentId));
                 }
 
                 break;
             case Artifact artifact when OwnerOf(context, artifact) is { } owner:
-                yield return LiveChange.WorkItem(owner.GroupId, owner.Id);
+                changes.Add(LiveChange.WorkItem(owner.GroupId, owner.Id));
                 break;
             case Agent agent:
-                yield return LiveChange.Agent(agent.GroupId, agent.Id);
+                changes.Add(LiveChange.Agent(agent.GroupId, agent.Id));
                 break;
             case Group group:
-                yield return LiveChange.Group(group.Id);
+                changes.Add(LiveChange.Group(group.Id));
                 break;
             case GroupMember member:
-                yield return LiveChange.Human(member.GroupId, member.UserId);
+                changes.Add(LiveChange.Human(member.GroupId, member.UserId));
                 break;
         }
     }

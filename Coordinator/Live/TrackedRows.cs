@@ -29,7 +29,7 @@ public static class TrackedRows
             return;
         }
 
-        var changes = added.SelectMany(e => LiveChangeCapture.ChangesOf(context, e)).Distinct().ToList();
+        var changes = ChangesOf(context, added);
         await context.InsertKeyedRowsAsync(added.Select(e => e.Entity).ToList(), cancellationToken);
         foreach (var entry in added)
         {
@@ -64,7 +64,7 @@ public static class TrackedRows
             .Where(name => name != nameof(IVersioned.Version))
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        var changes = modified.SelectMany(e => LiveChangeCapture.ChangesOf(context, e)).Distinct().ToList();
+        var changes = ChangesOf(context, modified);
         if (await context.UpdateRowsAsync(modified.Select(e => e.Entity).ToList(), columns, cancellationToken) != modified.Count)
         {
             return false;
@@ -91,6 +91,18 @@ public static class TrackedRows
         {
             throw new InvalidOperationException("Tracked rows are written set-based only inside the unit's transaction.");
         }
+    }
+
+    /// <summary>What live clients hear of the rows, read before they are accepted (a person's load from the original assignee).</summary>
+    private static HashSet<LiveChange> ChangesOf(ClawDbContext context, IEnumerable<EntityEntry> rows)
+    {
+        var changes = new HashSet<LiveChange>();
+        foreach (var row in rows)
+        {
+            LiveChangeCapture.AddChanges(context, row, changes);
+        }
+
+        return changes;
     }
 
     private static bool WrittenByTheCode(IEntityType entity)

@@ -19,12 +19,11 @@ public sealed class TrackedRowsTests
     public async Task Added_and_changed_rows_are_written_as_a_save_would_write_them_and_the_save_after_writes_nothing(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var group = await PassGroup.CreateAsync(database);
+        var (group, items) = await TwoItemsAsync(database);
         var agent = await group.AddAgentAsync("pixel");
-        var items = new[] { await group.AddItemAsync("Fix the sign-up form"), await group.AddItemAsync("Align the buttons") };
         var announced = new AnnouncedChanges();
         await using var context = announced.Context(database);
-        var tracked = await context.WorkItems.Where(w => w.GroupId == group.GroupId).OrderBy(w => w.Title).ToListAsync();
+        var tracked = await TrackedAsync(context, group);
         var now = DateTimeOffset.UtcNow;
         var attempts = tracked.Select((item, i) => new Assignment
         {
@@ -78,12 +77,10 @@ public sealed class TrackedRowsTests
     public async Task A_row_changed_since_it_was_read_fails_the_write_and_the_rollback_leaves_every_row_as_it_was(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var group = await PassGroup.CreateAsync(database);
-        await group.AddItemAsync("Fix the sign-up form");
-        await group.AddItemAsync("Align the buttons");
+        var (group, _) = await TwoItemsAsync(database);
         var announced = new AnnouncedChanges();
         await using var context = announced.Context(database);
-        var tracked = await context.WorkItems.Where(w => w.GroupId == group.GroupId).OrderBy(w => w.Title).ToListAsync();
+        var tracked = await TrackedAsync(context, group);
         foreach (var item in tracked)
         {
             item.Priority = 3;
@@ -116,11 +113,9 @@ public sealed class TrackedRowsTests
     public async Task A_row_whose_complex_property_changed_is_left_to_the_save_which_writes_it_once(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var group = await PassGroup.CreateAsync(database);
-        await group.AddItemAsync("Fix the sign-up form");
-        await group.AddItemAsync("Align the buttons");
+        var (group, _) = await TwoItemsAsync(database);
         await using var context = new AnnouncedChanges().Context(database);
-        var tracked = await context.WorkItems.Where(w => w.GroupId == group.GroupId).OrderBy(w => w.Title).ToListAsync();
+        var tracked = await TrackedAsync(context, group);
         var versions = tracked.Select(w => w.Version).ToList();
         tracked[0].Usage.InputTokens = 1_200;
         tracked[1].Priority = 3;
@@ -155,6 +150,17 @@ public sealed class TrackedRowsTests
         await using var reader = database.NewContext();
         Assert.False(await reader.Assignments.AnyAsync(a => a.GroupId == group.GroupId));
     }
+
+    /// <summary>A group with two ready items: "Fix the sign-up form", then "Align the buttons".</summary>
+    private static async Task<(PassGroup Group, WorkItem[] Items)> TwoItemsAsync(TestDatabase database)
+    {
+        var group = await PassGroup.CreateAsync(database);
+        return (group, [await group.AddItemAsync("Fix the sign-up form"), await group.AddItemAsync("Align the buttons")]);
+    }
+
+    /// <summary>The group's items tracked by <paramref name="context"/>, by title.</summary>
+    private static Task<List<WorkItem>> TrackedAsync(ClawDbContext context, PassGroup group)
+        => context.WorkItems.Where(w => w.GroupId == group.GroupId).OrderBy(w => w.Title).ToListAsync();
 
     private static Assignment NewAttempt(Guid groupId, Guid itemId) => new()
     {
