@@ -121,6 +121,7 @@ public static class CoordinatorHostingExtensions
         services.AddSingleton<GroupSkillModels>();
         services.AddSingleton<ContenderCache>();
         services.AddSingleton<GroupPassTurns>();
+        services.AddSingleton<GroupPassLock>();
         services.AddSingleton<Bulkheads>();
         services.AddSingleton(provider => new ProcessStart(provider.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton<ReadyItems>();

@@ -1,4 +1,5 @@
 using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Coordinator.Hosting;
 using ClawGroups.Coordinator.Jobs;
 using ClawGroups.Coordinator.Learning;
@@ -18,6 +19,7 @@ using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Coordinator.Tests.Jobs;
 
@@ -89,7 +91,8 @@ public sealed class SweepJobTests
         var reviewerPass = new ReviewerPass(
             context, lifecycle, new GroupSkillModels(new SkillModels(new LexicalSkillModel()), NullLogger<GroupSkillModels>.Instance), options, scene.Time);
         await using var passScopes = new ServiceCollection().BuildServiceProvider();
-        var passes = new GroupPasses(passScopes.GetRequiredService<IServiceScopeFactory>(), new GroupPassTurns(), bulkheads);
+        var passes = new GroupPasses(
+            passScopes.GetRequiredService<IServiceScopeFactory>(), new GroupPassTurns(), new GroupPassLock(Options.Create(new ClawDatabaseOptions())), bulkheads);
 
         var personOfferSweep = new PersonOfferSweep(context, lifecycle, options, scene.Time);
         await new SweepJob(context, stallSweep, personOfferSweep, reviewerPass, passes, jobs, storage ?? emptyStorage, bulkheads, scene.Time).RunAsync(CancellationToken.None);
