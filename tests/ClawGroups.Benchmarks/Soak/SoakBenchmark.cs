@@ -65,7 +65,7 @@ internal static class SoakBenchmark
         var join = await human.CreateJoinTokenAsync(group.Id, new CreateJoinToken(ExpiresInMinutes: (int)options.LimitMinutes + 60, MaxUses: options.Agents));
 
         var run = new SoakRun(nodes.Count);
-        var feed = new SoakFeed(human, group.Id, run);
+        var feed = new SoakFeed([.. http.Select(client => new ClawApiClient(client, bootstrap))], group.Id, run);
         using var stopping = new CancellationTokenSource();
         await using var webhooks = new SoakWebhooks();
         await webhooks.StartAsync();

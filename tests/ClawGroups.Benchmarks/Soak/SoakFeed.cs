@@ -8,8 +8,11 @@ namespace ClawGroups.Benchmarks.Soak;
 /// <summary>
 /// Creates the soak's items as the swarm's orchestrator would (one human token), at a steady rate: item k is due k / rate
 /// seconds after the start, so that a slow answer delays no later item. At most <see cref="InFlight"/> creations wait at once.
+/// The creations go to the nodes in turn, as a load balancer would send them: reading an item's text is work, and the node
+/// that saves an item asks for the pass that offers it (on its own node first, where its job workers hear of the job
+/// without the database's notice), so a feed sent to one node made that node's share of the passes larger.
 /// </summary>
-internal sealed class SoakFeed(ClawApiClient human, string groupId, SoakRun run)
+internal sealed class SoakFeed(IReadOnlyList<ClawApiClient> nodes, string groupId, SoakRun run)
 {
     private const int InFlight = 16;
     private readonly ConcurrentBag<string> _createdIds = [];
@@ -47,6 +50,7 @@ internal sealed class SoakFeed(ClawApiClient human, string groupId, SoakRun run)
     {
         try
         {
+            var human = nodes[index % nodes.Count];
             var item = await run.Calls.TimeAsync("create item (human)", () => human.CreateWorkItemAsync(groupId, SwarmAsks.Item(index), stopping), stopping);
             _createdIds.Add(item.Id);
             run.Created();
