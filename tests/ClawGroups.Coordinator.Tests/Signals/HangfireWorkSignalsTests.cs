@@ -69,6 +69,54 @@ public sealed class HangfireWorkSignalsTests
     }
 
     [Fact]
+    public async Task Two_nodes_signalled_at_different_moments_end_their_windows_together()
+    {
+        var time = new ManualTime();
+        var (one, onesJobs) = Node(time);
+        var (other, othersJobs) = Node(time);
+        int[] onesPasses = [0, 250, 500, 750];
+        // The other node hears of the group 100 ms later: its first pass runs then, its windows end with the first node's.
+        int[] othersPasses = [100, 250, 500, 750];
+
+        // Both nodes serve a swarm's calls, a change every 50 ms each, until 600 ms.
+        for (var t = 0; t <= 800; t += 50)
+        {
+            if (t <= 600)
+            {
+                one.AssignmentNeeded(Group);
+                if (t >= 100)
+                {
+                    other.AssignmentNeeded(Group);
+                }
+            }
+
+            await one.SentAsync();
+            await other.SentAsync();
+            var now = t;
+            await UntilAsync(() => onesJobs.Passes.Count == onesPasses.Count(at => at <= now) && othersJobs.Passes.Count == othersPasses.Count(at => at <= now));
+            time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        Assert.Equal(onesPasses, onesJobs.Passes.Select(at => (int)at.TotalMilliseconds));
+        Assert.Equal(othersPasses, othersJobs.Passes.Select(at => (int)at.TotalMilliseconds));
+        await one.DisposeAsync();
+        await other.DisposeAsync();
+    }
+
+    [Fact]
+    public void A_window_ends_at_the_next_whole_multiple_of_the_window_since_the_epoch()
+    {
+        var onTheGrid = new DateTimeOffset(2026, 12, 5, 7, 30, 0, TimeSpan.Zero);
+
+        Assert.Equal(onTheGrid + HangfireWorkSignals.PassDebounce, HangfireWorkSignals.WindowEnd(onTheGrid));
+        Assert.Equal(onTheGrid + HangfireWorkSignals.PassDebounce, HangfireWorkSignals.WindowEnd(onTheGrid.AddMilliseconds(1)));
+        Assert.Equal(onTheGrid + HangfireWorkSignals.PassDebounce, HangfireWorkSignals.WindowEnd(onTheGrid.AddMilliseconds(249.9)));
+        // The same instant in another offset ends its window at the same instant.
+        Assert.Equal(onTheGrid + (2 * HangfireWorkSignals.PassDebounce),
+            HangfireWorkSignals.WindowEnd(onTheGrid.AddMilliseconds(300).ToOffset(TimeSpan.FromHours(5.5))));
+    }
+
+    [Fact]
     public async Task Groups_are_debounced_apart()
     {
         var (signals, jobs, _) = Create();
@@ -112,8 +160,15 @@ public sealed class HangfireWorkSignalsTests
     private static (HangfireWorkSignals Signals, RecordingJobs Jobs, ManualTime Time) Create()
     {
         var time = new ManualTime();
+        var (signals, jobs) = Node(time);
+        return (signals, jobs, time);
+    }
+
+    /// <summary>One node's signals, on a clock the test shares between nodes.</summary>
+    private static (HangfireWorkSignals Signals, RecordingJobs Jobs) Node(ManualTime time)
+    {
         var jobs = new RecordingJobs(time);
-        return (new HangfireWorkSignals(jobs, new AgentWaiters(), new SingleNodeBus(), time, NullLogger<HangfireWorkSignals>.Instance), jobs, time);
+        return (new HangfireWorkSignals(jobs, new AgentWaiters(), new SingleNodeBus(), time, NullLogger<HangfireWorkSignals>.Instance), jobs);
     }
 
     private static async Task UntilAsync(Func<bool> condition)
@@ -178,6 +233,7 @@ public sealed class HangfireWorkSignalsTests
     {
         private readonly Lock _lock = new();
         private readonly List<ManualTimer> _timers = [];
+        // On the windows' grid (HangfireWorkSignals.WindowEnd), so that the tests' times are the windows' own.
         private DateTimeOffset _now = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
 
         public override DateTimeOffset GetUtcNow()
