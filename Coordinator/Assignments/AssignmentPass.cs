@@ -256,12 +256,9 @@ public sealed partial class AssignmentPass(
         HashSet<int> held, CancellationToken cancellationToken)
     {
         var affinities = new AffinityMatrix(texts.Count, open.Length);
-        foreach (var (i, row) in scored.Select((i, row) => (i, row)))
+        for (var row = 0; row < scored.Count; row++)
         {
-            for (var a = 0; a < open.Length; a++)
-            {
-                affinities.Set(i, a, scoredRows.Score(row, open[a]), scoredRows.BestSkill(row, open[a]));
-            }
+            affinities.CopyRow(scored[row], scoredRows, row, open);
         }
 
         var fresh = scored.ToHashSet();
@@ -272,12 +269,9 @@ public sealed partial class AssignmentPass(
         }
 
         var restRows = model.Score(rest.Select(i => texts[i]).ToList(), open.Select(a => profiles[a]).ToList(), cancellationToken);
-        foreach (var (i, row) in rest.Select((i, row) => (i, row)))
+        for (var row = 0; row < rest.Count; row++)
         {
-            for (var a = 0; a < open.Length; a++)
-            {
-                affinities.Set(i, a, restRows.Score(row, a), restRows.BestSkill(row, a));
-            }
+            affinities.CopyRow(rest[row], restRows, row);
         }
 
         return affinities;
