@@ -168,31 +168,42 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         var readings = Readings(items, cancellationToken);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var skills = stack(skillVectors.SelectMany(vectors => vectors.Embeddings).Select(vector => tensor(vector)));
-        var skillAreas = stack(skillVectors.SelectMany(vectors => vectors.Areas).Select(vector => tensor(vector)));
+        // Each side as one tensor made from one array: a tensor per vector and a stack of them, or a LINQ walk over every
+        // float, were a fifth of a cold pass's scoring (docs/PERFORMANCE.md).
+        var skills = Rows(skillVectors.SelectMany(vectors => vectors.Embeddings).ToList());
+        var skillAreas = Rows(skillVectors.SelectMany(vectors => vectors.Areas).ToList());
         for (var start = 0; start < items.Count; start += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var batchScope = NewDisposeScope();
             var count = Math.Min(BatchSize, items.Count - start);
-            var pooled = tensor(readings.Skip(start).Take(count).SelectMany(vector => vector).ToArray(), [count, _network.Config.HiddenSize]);
+            var pooled = Rows(new ArraySegment<float[]>(readings, start, count));
             var affinity = Affinity(Embed(pooled).matmul(skills.t()), _areaWeight > 0 ? Areas(pooled).matmul(skillAreas.t()) : null, _areaWeight);
-            // Copied into a rented buffer: a pass scores thousands of items against every skill of every member, and a new
-            // array per batch was 5 % of all the server allocated in the swarm (docs/PERFORMANCE.md).
-            var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(count * owners.Length);
-            try
-            {
-                using var values = affinity.contiguous().data<float>();
-                values.CopyTo(buffer);
-                Fill(matrix, start, count, buffer, owners);
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<float>.Shared.Return(buffer);
-            }
+            // Read where the tensor holds them: TorchSharp's accessor copies element by element through an iterator, which
+            // was a third of a cold pass's scoring; a rented copy was, before that, 5 % of what the server allocated in the swarm.
+            using var values = affinity.contiguous();
+            Fill(matrix, start, count, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(values.bytes), owners);
         }
 
         return matrix;
+    }
+
+    /// <summary>The vectors as the rows of one tensor (all of one width).</summary>
+    private static Tensor Rows(IReadOnlyList<float[]> vectors)
+    {
+        var width = vectors.Count == 0 ? 0 : vectors[0].Length;
+        var flat = new float[vectors.Count * width];
+        for (var row = 0; row < vectors.Count; row++)
+        {
+            if (vectors[row].Length != width)
+            {
+                throw new ArgumentException($"Row {row} has {vectors[row].Length} values, the first {width}.", nameof(vectors));
+            }
+
+            vectors[row].CopyTo(flat, row * width);
+        }
+
+        return tensor(flat, [vectors.Count, width]);
     }
 
     public IReadOnlyList<double?> ExpectedDurationSeconds(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken)
@@ -306,7 +317,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     }
 
     /// <summary>Each item's best skill per profile: the profile's affinity (in [0, 1]) and which skill it was.</summary>
-    private static void Fill(AffinityMatrix matrix, int start, int count, float[] affinities, (int Profile, int Skill)[] owners)
+    private static void Fill(AffinityMatrix matrix, int start, int count, ReadOnlySpan<float> affinities, (int Profile, int Skill)[] owners)
     {
         for (var row = 0; row < count; row++)
         {
