@@ -90,6 +90,7 @@ public static class AssignmentCandidates
         var used = agents.Select(agent => load.GetValueOrDefault(agent.Id)).ToArray();
         var spareShare = agents.Select((agent, a) => agent.Capacity > 0 ? 1 - ((double)used[a] / agent.Capacity) : 0).ToArray();
         var leads = TrackRecordLeads.Of(agents, records);
+        var requirements = new RequiredSkills(items, agents);
         preference ??= RoutingPreference.None;
         // Which pairs are allowed first, so that the list is made at its size once: grown pair by pair, it allocated about
         // twice its size, and sized for every pair, it held room for the many that required skills and exclusions rule out.
@@ -104,7 +105,7 @@ public static class AssignmentCandidates
 
             for (var a = 0; a < agents.Count; a++)
             {
-                if (used[a] < agents[a].Capacity && CouldTake(items[i], agents[a]))
+                if (used[a] < agents[a].Capacity && requirements.CouldTake(i, a))
                 {
                     allowed[(i * agents.Count) + a] = true;
                     count++;
@@ -119,7 +120,7 @@ public static class AssignmentCandidates
             var priority = spread == 0 ? 0 : (double)(item.Priority - lowest) / spread;
             var best = affinities.BestSkill(i, a);
             var affinity = affinities.Score(i, a);
-            var level = LevelOf(item, agent, best);
+            var level = requirements.LevelOf(i, a, best);
             var lead = leads?.Of(a, best) ?? 0;
             var preferred = preference.Prefers(item, agent, best);
             var score = (AffinityWeight * affinity) + (LevelWeight * level) + (SpareCapacityWeight * spareShare[a]) + (PriorityWeight * priority)
@@ -197,7 +198,7 @@ public static class AssignmentCandidates
     /// lambdas: a lambda that captures the member or the skill is a new delegate on every call, and in the swarm benchmark
     /// those delegates were a fifth of all the bytes the server allocated (docs/PERFORMANCE.md).
     /// </remarks>
-    private static bool Excluded(WorkItem item, Agent agent)
+    internal static bool Excluded(WorkItem item, Agent agent)
     {
         foreach (var attempt in item.Assignments)
         {
@@ -301,7 +302,7 @@ public static class AssignmentCandidates
         return level < 0 ? 0.5 : level;
     }
 
-    private static bool Meets(AgentSkill skill, string required)
+    internal static bool Meets(AgentSkill skill, string required)
     {
         if (string.Equals(skill.SkillId, required, StringComparison.OrdinalIgnoreCase))
         {

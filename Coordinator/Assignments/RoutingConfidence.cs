@@ -93,6 +93,7 @@ public static class RoutingConfidence
         ArgumentNullException.ThrowIfNull(matches);
         var ranked = new Contenders[items.Count];
         var best = new List<Contender>(Kept + 1);
+        var requirements = new RequiredSkills(items, agents);
         for (var i = 0; i < items.Count; i++)
         {
             best.Clear();
@@ -106,7 +107,7 @@ public static class RoutingConfidence
                     continue;
                 }
 
-                if (!AssignmentCandidates.CouldTake(items[i], agents[a]))
+                if (!requirements.CouldTake(i, a))
                 {
                     continue;
                 }
