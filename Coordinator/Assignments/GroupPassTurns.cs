@@ -5,7 +5,8 @@ namespace ClawGroups.Coordinator.Assignments;
 /// longer than that, so passes of one group ran side by side on the job workers, and all but the first lost the race to
 /// save (seven in ten, in the swarm benchmark), each having read and scored everything first. Now a pass asked for while
 /// one runs is folded into it: the running pass runs once more when it ends, and sees everything the requests saw.
-/// Passes on other nodes still meet at the database, where the item versions keep them exact.
+/// Passes on other nodes wait for this node's turn to end (<see cref="Cluster.GroupPassLock"/>); whatever else writes the
+/// group's items meets them at the database, where the item versions keep it exact.
 /// </summary>
 public sealed class GroupPassTurns
 {

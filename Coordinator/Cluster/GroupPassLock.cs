@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using ClawGroups.Data.Database;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -8,13 +9,18 @@ namespace ClawGroups.Coordinator.Cluster;
 /// <summary>
 /// One assignment pass per group at a time across every node on the database. <see cref="Assignments.GroupPassTurns"/>
 /// keeps a node's own passes in turn; between nodes, passes of one group used to run side by side and meet at the save,
-/// where all but one lost the race after reading and scoring everything. And the node that had a group's passes kept
-/// them: a pass asked for while one ran there was folded into it, so in a soak of two nodes one made 68 % of the offers.
-/// On PostgreSQL a pass now holds a session advisory lock on its group; a node whose pass finds it held waits in
-/// PostgreSQL's queue for it, which grants it in the order asked, so two nodes with work for one group take turns.
+/// where all but one lost the race after reading and scoring everything (440 of 2,800 passes in a soak of two nodes). On
+/// PostgreSQL a pass turn now holds a transaction-scoped advisory lock on its group; a node whose turn finds it held waits
+/// in PostgreSQL's queue for it, which grants it in the order asked, so two nodes with work for one group take turns.
 /// SQLite is one node by design: there is nothing to wait for.
 /// </summary>
-public sealed class GroupPassLock(IOptions<ClawDatabaseOptions> database)
+/// <remarks>
+/// The lock lives in a transaction of its own, held open for the turn, on a connection from a pool of its own: a
+/// transaction keeps one server session even behind a pooler in transaction mode, the server drops the lock when the
+/// transaction or its session ends, and a connection handed back to the pool with its transaction open is rolled back
+/// first; so no lock outlives its turn. The transaction takes no snapshot and writes nothing.
+/// </remarks>
+public sealed partial class GroupPassLock(IOptions<ClawDatabaseOptions> database, ILogger<GroupPassLock> logger)
 {
     /// <summary>The first half of every key: keeps these locks apart from <see cref="ProcessLiveness"/>'s and anyone else's.</summary>
     private const int LockNamespace = 0x50617373;
@@ -25,6 +31,23 @@ public sealed class GroupPassLock(IOptions<ClawDatabaseOptions> database)
     /// </summary>
     public static readonly TimeSpan LongestWait = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The turn's own settings, whatever the role or database sets: the wait is bounded by <see cref="LongestWait"/> on the
+    /// server, the open transaction is not cut short as idle, and the server notices a node that vanished without closing its
+    /// socket (a frozen machine, a partition) within a minute rather than the operating system's two hours.
+    /// </summary>
+    private static readonly string TakeSql =
+        $"SET LOCAL lock_timeout = '{(int)LongestWait.TotalSeconds}s'; SET LOCAL statement_timeout = 0; " +
+        "SET LOCAL idle_in_transaction_session_timeout = 0; SET LOCAL tcp_keepalives_idle = 30; " +
+        "SET LOCAL tcp_keepalives_interval = 10; SET LOCAL tcp_keepalives_count = 3; " +
+        "SELECT pg_advisory_xact_lock(@space, @key)";
+
+    /// <summary>The pool's own name: its connections wait and hold while the passes' own connections work.</summary>
+    private readonly Lazy<string> _connectionString = new(() => new NpgsqlConnectionStringBuilder(database.Value.ConnectionString)
+    {
+        ApplicationName = "ClawGroups group pass lock",
+    }.ConnectionString);
+
     /// <summary>Waits for the group's turn and holds it until the returned handle is disposed.</summary>
     public async Task<IAsyncDisposable> TakeAsync(Guid groupId, CancellationToken cancellationToken)
     {
@@ -33,27 +56,24 @@ public sealed class GroupPassLock(IOptions<ClawDatabaseOptions> database)
             return NoLock.Instance;
         }
 
-        var key = KeyOf(groupId);
-        // From the pool: a session lock is released before the connection goes back (and a pooled connection is reset
-        // before its next use), so opening one per pass costs nothing a pool does not already pay.
-        var connection = new NpgsqlConnection(database.Value.ConnectionString);
+        var connection = new NpgsqlConnection(_connectionString.Value);
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var take = new NpgsqlCommand("SELECT pg_advisory_lock(@space, @key)", connection)
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var take = new NpgsqlCommand(TakeSql, connection, transaction)
             {
-                CommandTimeout = (int)LongestWait.TotalSeconds,
+                // The server ends the wait (lock_timeout); this is only for a server that stops answering altogether.
+                CommandTimeout = (int)LongestWait.TotalSeconds + 30,
             };
             take.Parameters.AddWithValue("space", LockNamespace);
-            take.Parameters.AddWithValue("key", key);
+            take.Parameters.AddWithValue("key", KeyOf(groupId));
             await take.ExecuteNonQueryAsync(cancellationToken);
-            return new Held(connection, key);
+            return new Held(connection, transaction, groupId, logger);
         }
         catch
         {
-            // Cancelled (the node stopping) or timed out just as the lock was granted, the connection may hold it: it must
-            // not go back to the pool that way.
-            NpgsqlConnection.ClearPool(connection);
+            // Whatever was granted goes with the transaction: disposing the connection rolls it back on its way to the pool.
             await connection.DisposeAsync();
             throw;
         }
@@ -70,27 +90,31 @@ public sealed class GroupPassLock(IOptions<ClawDatabaseOptions> database)
             ^ BinaryPrimitives.ReadInt32LittleEndian(bytes[12..]);
     }
 
-    private sealed class Held(NpgsqlConnection connection, int key) : IAsyncDisposable
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The pass turn of group {GroupId} could not be ended cleanly; its connection is closed, which ends it")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, Guid groupId);
+
+    private sealed class Held(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid groupId, ILogger logger) : IAsyncDisposable
     {
+        /// <summary>
+        /// Ends the turn. Never throws: a release that fails (the session already gone, which took the lock with it) must not
+        /// replace what the pass itself threw, nor fail a pass that succeeded.
+        /// </summary>
         public async ValueTask DisposeAsync()
         {
             try
             {
                 // Not cancellable: a pass cancelled as the node stops must still let the other nodes have the group.
-                await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@space, @key)", connection);
-                release.Parameters.AddWithValue("space", LockNamespace);
-                release.Parameters.AddWithValue("key", key);
-                await release.ExecuteNonQueryAsync(CancellationToken.None);
+                await transaction.RollbackAsync(CancellationToken.None);
             }
-            catch
+#pragma warning disable CA1031 // See the summary: the pass's own outcome is what the caller must see.
+            catch (Exception exception)
+#pragma warning restore CA1031
             {
-                // A connection that could not release the lock must not go back to the pool holding it: closed, the server
-                // drops the lock with the session.
-                NpgsqlConnection.ClearPool(connection);
-                throw;
+                LogReleaseFailed(logger, exception, groupId);
             }
             finally
             {
+                await transaction.DisposeAsync();
                 await connection.DisposeAsync();
             }
         }

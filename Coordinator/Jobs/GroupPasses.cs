@@ -25,11 +25,8 @@ public sealed class GroupPasses(IServiceScopeFactory scopes, GroupPassTurns turn
     public Task AssignAsync(Guid groupId, CancellationToken cancellationToken)
         => RunAsync(groupId, reviewersToo: false, cancellationToken);
 
-    private Task RunAsync(Guid groupId, bool reviewersToo, CancellationToken cancellationToken) => bulkheads.RunAsync(Work, groupId, () => turns.RunAsync(groupId, async () =>
+    private Task RunAsync(Guid groupId, bool reviewersToo, CancellationToken cancellationToken) => TurnAsync(groupId, async () =>
     {
-        // Taken per turn, not for the node's whole run of turns: a node folding requests into its next turn waits behind
-        // another node's turn asked for meanwhile, so nodes with work for one group take turns at it.
-        await using var turn = await passLock.TakeAsync(groupId, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<AssignmentPass>().RunAsync(groupId, cancellationToken);
         if (reviewersToo)
@@ -37,5 +34,17 @@ public sealed class GroupPasses(IServiceScopeFactory scopes, GroupPassTurns turn
             scope.ServiceProvider.GetRequiredService<ClawDbContext>().ChangeTracker.Clear();
             await scope.ServiceProvider.GetRequiredService<ReviewerPass>().RunAsync(groupId, cancellationToken);
         }
+    }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="turn"/> as the group's next turn, behind its bulkhead: on this node after the running one (or
+    /// folded into it: <see cref="GroupPassTurns"/>), and across the nodes when the group's lock is this node's.
+    /// </summary>
+    internal Task<bool> TurnAsync(Guid groupId, Func<Task> turn, CancellationToken cancellationToken) => bulkheads.RunAsync(Work, groupId, () => turns.RunAsync(groupId, async () =>
+    {
+        // Taken per turn, not for the node's whole run of turns: a node folding requests into its next turn waits behind
+        // another node's turn asked for meanwhile, so nodes with work for one group take turns at it.
+        await using var held = await passLock.TakeAsync(groupId, cancellationToken);
+        await turn();
     }), cancellationToken);
 }

@@ -2,6 +2,7 @@ using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Data.Database;
 using ClawGroups.Testing.Databases;
 using ClawGroups.Testing.Waiting;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -11,6 +12,7 @@ namespace ClawGroups.Coordinator.Tests.Cluster;
 /// Two nodes on one PostgreSQL database take turns at a group's pass, in the order they asked; a node that stops waiting
 /// or dies leaves the group free. Each <see cref="GroupPassLock"/> here is one node.
 /// </summary>
+/// <remarks>Each test has a database of its own, and advisory locks are the database's: the counts below are the test's.</remarks>
 public sealed class GroupPassLockTests
 {
     private static readonly TimeSpan WhileWaiting = TimeSpan.FromMilliseconds(300);
@@ -107,7 +109,8 @@ public sealed class GroupPassLockTests
         }
 
         await (await waiting.WaitAsync(TimeSpan.FromSeconds(30))).DisposeAsync();
-        await Assert.ThrowsAnyAsync<NpgsqlException>(async () => await held.DisposeAsync());
+        // Ending the dead turn finds its session gone: logged, not thrown over whatever its pass threw.
+        await held.DisposeAsync();
         Assert.Equal(0, await HeldAsync(database));
     }
 
@@ -123,11 +126,12 @@ public sealed class GroupPassLockTests
         Assert.True(second.IsCompletedSuccessfully);
     }
 
-    private static GroupPassLock Node(TestDatabase database)
-        => new(Options.Create(new ClawDatabaseOptions { Provider = database.Provider, ConnectionString = database.ConnectionString }));
+    internal static GroupPassLock Node(TestDatabase database)
+        => new(Options.Create(new ClawDatabaseOptions { Provider = database.Provider, ConnectionString = database.ConnectionString }),
+            NullLogger<GroupPassLock>.Instance);
 
     /// <summary>Waits until this many sessions wait for an advisory lock in the test's database.</summary>
-    private static Task<long> WaitersAsync(TestDatabase database, long count)
+    internal static Task<long> WaitersAsync(TestDatabase database, long count)
         => Eventually.ReachAsync(() => AdvisoryLocksAsync(database, granted: false), waiting => waiting == count, $"{count} waiting for a group's pass");
 
     private static Task<long> HeldAsync(TestDatabase database) => AdvisoryLocksAsync(database, granted: true);

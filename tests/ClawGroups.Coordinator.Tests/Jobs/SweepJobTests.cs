@@ -92,7 +92,7 @@ public sealed class SweepJobTests
             context, lifecycle, new GroupSkillModels(new SkillModels(new LexicalSkillModel()), NullLogger<GroupSkillModels>.Instance), options, scene.Time);
         await using var passScopes = new ServiceCollection().BuildServiceProvider();
         var passes = new GroupPasses(
-            passScopes.GetRequiredService<IServiceScopeFactory>(), new GroupPassTurns(), new GroupPassLock(Options.Create(new ClawDatabaseOptions())), bulkheads);
+            passScopes.GetRequiredService<IServiceScopeFactory>(), new GroupPassTurns(), new GroupPassLock(Options.Create(new ClawDatabaseOptions()), NullLogger<GroupPassLock>.Instance), bulkheads);
 
         var personOfferSweep = new PersonOfferSweep(context, lifecycle, options, scene.Time);
         await new SweepJob(context, stallSweep, personOfferSweep, reviewerPass, passes, jobs, storage ?? emptyStorage, bulkheads, scene.Time).RunAsync(CancellationToken.None);
