@@ -91,14 +91,12 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
     }
 
     /// <summary>
-    /// The end of the window <paramref name="now"/> falls in: the first whole multiple of <see cref="PassDebounce"/> since the
-    /// Unix epoch after it, the same moment on every node whose clock keeps time.
+    /// The end of the window <paramref name="now"/> falls in: the first whole multiple of <see cref="PassDebounce"/> after it,
+    /// counted in UTC ticks from year 1 (the Unix epoch is such a multiple too), the same moment on every node whose clock
+    /// keeps time.
     /// </summary>
     public static DateTimeOffset WindowEnd(DateTimeOffset now)
-    {
-        var ticks = now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-        return DateTimeOffset.UnixEpoch.AddTicks(((ticks / PassDebounce.Ticks) + 1) * PassDebounce.Ticks);
-    }
+        => new(((now.UtcTicks / PassDebounce.Ticks) + 1) * PassDebounce.Ticks, TimeSpan.Zero);
 
     public void MessagesDue(IReadOnlyCollection<Guid> outboxMessageIds)
     {
