@@ -15,6 +15,9 @@ public sealed class RequiredSkills
     /// <summary>Per item, the numbers of its required skills.</summary>
     private readonly int[][] _needs;
 
+    /// <summary>Per required skill, per member: whether one of the member's skills meets it.</summary>
+    private readonly bool[][] _meets;
+
     /// <summary>Per required skill, per member: the highest declared level among the member's skills that meet it, or -1.</summary>
     private readonly double[][] _levels;
 
@@ -29,9 +32,11 @@ public sealed class RequiredSkills
         // Skill ids and tags are compared ignoring case (AssignmentCandidates.Meets): so are the required skills numbered.
         var numbers = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         _needs = [.. items.Select(item => item.RequiredSkills.Select(required => numbers.TryAdd(required, numbers.Count) ? numbers.Count - 1 : numbers[required]).ToArray())];
+        _meets = new bool[numbers.Count][];
         _levels = new double[numbers.Count][];
         foreach (var (required, number) in numbers)
         {
+            _meets[number] = [.. members.Select(member => member.Skills.Any(skill => AssignmentCandidates.Meets(skill, required)))];
             _levels[number] = [.. members.Select(member => HighestLevelMeeting(member, required))];
         }
     }
@@ -60,7 +65,7 @@ public sealed class RequiredSkills
     {
         foreach (var required in _needs[item])
         {
-            if (_levels[required][member] < 0)
+            if (!_meets[required][member])
             {
                 return false;
             }

@@ -181,7 +181,12 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
             var affinity = Affinity(Embed(pooled).matmul(skills.t()), _areaWeight > 0 ? Areas(pooled).matmul(skillAreas.t()) : null, _areaWeight);
             // Read where the tensor holds them: TorchSharp's accessor copies element by element through an iterator, which
             // was a third of a cold pass's scoring; a rented copy was, before that, 5 % of what the server allocated in the swarm.
-            using var values = affinity.contiguous();
+            using var values = affinity.cpu().contiguous();
+            if (values.dtype != ScalarType.Float32)
+            {
+                throw new InvalidOperationException($"Affinities came out as {values.dtype}, not float32.");
+            }
+
             Fill(matrix, start, count, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(values.bytes), owners);
         }
 

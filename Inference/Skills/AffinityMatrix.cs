@@ -64,16 +64,19 @@ public sealed class AffinityMatrix
             return;
         }
 
-        for (var c = 0; c < width; c++)
+        // All checked before any is copied: a refused copy leaves the row as it was.
+        foreach (var column in columns)
         {
-            var column = columns[c];
             if ((uint)column >= (uint)source.Profiles)
             {
                 throw new ArgumentOutOfRangeException(nameof(columns), $"Column {column} is outside {source.Profiles}.");
             }
+        }
 
-            _scores[to + c] = source._scores[from + column];
-            _bestSkill[to + c] = source._bestSkill[from + column];
+        for (var c = 0; c < width; c++)
+        {
+            _scores[to + c] = source._scores[from + columns[c]];
+            _bestSkill[to + c] = source._bestSkill[from + columns[c]];
         }
     }
 

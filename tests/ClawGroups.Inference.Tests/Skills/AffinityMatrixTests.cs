@@ -37,6 +37,8 @@ public sealed class AffinityMatrixTests
 
         Assert.Throws<ArgumentException>(() => copy.CopyRow(0, source, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => copy.CopyRow(0, source, 0, [0, 3]));
+        // The refused copy's first column, which was in range, was not written either.
+        Assert.Equal((0f, -1), (copy.Score(0, 0), copy.BestSkill(0, 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => copy.CopyRow(2, source, 0, [0, 1]));
         Assert.Throws<ArgumentOutOfRangeException>(() => copy.CopyRow(0, source, 2, [0, 1]));
     }
