@@ -49,7 +49,8 @@ public sealed class GroupPassTurns
         }
         catch
         {
-            // The job's retry and the sweep ask again; a request folded into the failed pass is not lost with it.
+            // The sweep asks again within an interval (pass jobs are not retried), so a request folded into the failed pass is
+            // not lost with it.
             lock (_lock)
             {
                 _running.Remove(groupId);
