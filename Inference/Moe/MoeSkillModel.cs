@@ -117,7 +117,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     public Tensor Pool(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        return tensor(Pooled(texts, cancellationToken).SelectMany(row => row).ToArray(), [texts.Count, _network.Config.HiddenSize]);
+        return Rows(Pooled(texts, cancellationToken), _network.Config.HiddenSize);
     }
 
     /// <summary>
@@ -177,7 +177,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             using var batchScope = NewDisposeScope();
             var count = Math.Min(BatchSize, items.Count - start);
-            var pooled = Rows(new ArraySegment<float[]>(readings, start, count));
+            var pooled = Rows(new ArraySegment<float[]>(readings, start, count), _network.Config.HiddenSize);
             var affinity = Affinity(Embed(pooled).matmul(skills.t()), _areaWeight > 0 ? Areas(pooled).matmul(skillAreas.t()) : null, _areaWeight);
             // Read where the tensor holds them: TorchSharp's accessor copies element by element through an iterator, which
             // was a third of a cold pass's scoring; a rented copy was, before that, 5 % of what the server allocated in the swarm.
@@ -193,22 +193,22 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         return matrix;
     }
 
-    /// <summary>The vectors as the rows of one tensor (all of one width).</summary>
-    private static Tensor Rows(IReadOnlyList<float[]> vectors)
+    /// <summary>The vectors as the rows of one tensor, all <paramref name="width"/> wide (by default the first one's width).</summary>
+    private static Tensor Rows(IReadOnlyList<float[]> vectors, int? width = null)
     {
-        var width = vectors.Count == 0 ? 0 : vectors[0].Length;
-        var flat = new float[vectors.Count * width];
+        var columns = width ?? (vectors.Count == 0 ? 0 : vectors[0].Length);
+        var flat = new float[vectors.Count * columns];
         for (var row = 0; row < vectors.Count; row++)
         {
-            if (vectors[row].Length != width)
+            if (vectors[row].Length != columns)
             {
-                throw new ArgumentException($"Row {row} has {vectors[row].Length} values, the first {width}.", nameof(vectors));
+                throw new ArgumentException($"Row {row} has {vectors[row].Length} values, not {columns}.", nameof(vectors));
             }
 
-            vectors[row].CopyTo(flat, row * width);
+            vectors[row].CopyTo(flat, row * columns);
         }
 
-        return tensor(flat, [vectors.Count, width]);
+        return tensor(flat, [vectors.Count, columns]);
     }
 
     public IReadOnlyList<double?> ExpectedDurationSeconds(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken)
@@ -429,7 +429,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var count = Math.Min(BatchSize, readings.Length - start);
-            var output = head(tensor(readings.Skip(start).Take(count).SelectMany(vector => vector).ToArray(), [count, _network.Config.HiddenSize]));
+            var output = head(Rows(new ArraySegment<float[]>(readings, start, count), _network.Config.HiddenSize));
             var width = (int)(output.numel() / count);
             var values = output.contiguous().data<float>().ToArray();
             rows.AddRange(Enumerable.Range(0, count).Select(row => values.AsSpan(row * width, width).ToArray()));
