@@ -36,8 +36,11 @@ public sealed class RequiredSkills
         _levels = new double[numbers.Count][];
         foreach (var (required, number) in numbers)
         {
-            _meets[number] = [.. members.Select(member => member.Skills.Any(skill => AssignmentCandidates.Meets(skill, required)))];
-            _levels[number] = [.. members.Select(member => HighestLevelMeeting(member, required))];
+            (_meets[number], _levels[number]) = (new bool[members.Count], new double[members.Count]);
+            for (var m = 0; m < members.Count; m++)
+            {
+                (_meets[number][m], _levels[number][m]) = Meeting(members[m], required);
+            }
         }
     }
 
@@ -74,17 +77,18 @@ public sealed class RequiredSkills
         return true;
     }
 
-    private static double HighestLevelMeeting(Agent member, string required)
+    /// <summary>Whether one of the member's skills meets <paramref name="required"/>, and the highest level among those that do (-1: none).</summary>
+    private static (bool Meets, double Level) Meeting(Agent member, string required)
     {
-        var level = -1.0;
+        var (meets, level) = (false, -1.0);
         foreach (var skill in member.Skills)
         {
             if (AssignmentCandidates.Meets(skill, required))
             {
-                level = Math.Max(level, skill.Level);
+                (meets, level) = (true, Math.Max(level, skill.Level));
             }
         }
 
-        return level;
+        return (meets, level);
     }
 }
