@@ -52,9 +52,17 @@ window.clawFocus = {
             : tabbables.find(follows) ?? first;
     };
 
+    const testIdOf = element => element.closest?.('[data-testid]')?.dataset.testid;
+
+    // The control a person was on before a modal opened: the last one focused outside every modal.
+    let opener = null;
+
     document.addEventListener('focusin', event => {
         const modal = event.target.closest?.(modalSelector);
-        last = modal ? { modal, element: event.target, testId: event.target.closest('[data-testid]')?.dataset.testid } : null;
+        last = modal ? { modal, element: event.target, testId: testIdOf(event.target) } : null;
+        if (!modal && event.target !== document.body) {
+            opener = { element: event.target, testId: testIdOf(event.target) };
+        }
     });
 
     // A press on the modal's text moves focus to <body> on purpose; that is not a control taken away.
@@ -96,7 +104,34 @@ window.clawFocus = {
         focusWithoutScroll(same ?? tabbables[0]);
     };
 
-    const observe = () => new MutationObserver(regain).observe(document.body,
+    // When the last modal goes and leaves focus on <body>, focus the control that opened it (or the one that took its place),
+    // without scrolling. MudBlazor's focus trap gives it back itself, from what it saved on a server round trip after the
+    // modal rendered; a CI run (2026-12-05) once saw focus not come back after Escape closed a dialog all the same, and
+    // from <body> the next Tab starts at the top of the page. Where the trap did its job, focus is not on <body> and this
+    // does nothing.
+    let modalWasOpen = false;
+    const giveBack = () => {
+        // Modals here leave the page when they close (MudBlazor's dialogs, the board's drawer); asking for their layout on
+        // every change of a live board would cost more.
+        const modalOpen = document.querySelector(modalSelector) !== null;
+        const closed = modalWasOpen && !modalOpen;
+        modalWasOpen = modalOpen;
+        if (!closed || (document.activeElement && document.activeElement !== document.body) || !opener) {
+            return;
+        }
+
+        const same = opener.element.isConnected && isShown(opener.element)
+            ? opener.element
+            : opener.testId ? document.querySelector(`[data-testid="${CSS.escape(opener.testId)}"]`) : null;
+        focusWithoutScroll(same);
+    };
+
+    const observed = () => {
+        regain();
+        giveBack();
+    };
+
+    const observe = () => new MutationObserver(observed).observe(document.body,
         { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled', 'class', 'style', 'hidden'] });
     if (document.body) {
         observe();

@@ -299,8 +299,49 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
 
             await page.Keyboard.PressAsync("Escape");
             await Expect(dialog).ToBeHiddenAsync();
-            await Expect(opener).ToBeFocusedAsync();
+            await ExpectFocusedAsync(page, opener);
         }, page);
+    }
+
+    [Fact]
+    public async Task Focus_goes_back_to_the_opener_even_where_the_dialogs_own_focus_trap_lost_it()
+    {
+        var shots = new Screenshots(nameof(Focus_goes_back_to_the_opener_even_where_the_dialogs_own_focus_trap_lost_it));
+        await using var context = await browser.Browser.NewContextAsync();
+        var person = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
+        var page = person.Page;
+        await shots.RunAsync(async () =>
+        {
+            await person.SignUpAsync("Dorothy Vaughan", "dorothy@example.com", Password);
+            await person.CreateGroupAsync("Lost focus crew");
+            var opener = page.GetByTestId("new-goal");
+
+            await opener.FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await Expect(dialog).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("() => document.querySelector('[role=dialog]')?.contains(document.activeElement)");
+            // MudBlazor's focus trap keeps what had focus when it rendered on its root element and focuses it again when it goes;
+            // forgetting it stands for the trap having saved the wrong element or restoring too late (focus.js, giveBack).
+            Assert.True(await page.EvaluateAsync<bool>(
+                "() => [...document.querySelectorAll('.mud-focus-trap')].map(trap => delete trap.mudblazor_savedFocus).length > 0"));
+
+            await page.Keyboard.PressAsync("Escape");
+            await Expect(dialog).ToBeHiddenAsync();
+            await ExpectFocusedAsync(page, opener);
+        }, page);
+    }
+
+    private static async Task ExpectFocusedAsync(IPage page, ILocator control)
+    {
+        try
+        {
+            await Expect(control).ToBeFocusedAsync();
+        }
+        catch (PlaywrightException failure)
+        {
+            throw new Xunit.Sdk.XunitException($"{failure.Message}{Environment.NewLine}Focus is on: {await FocusedAsync(page) ?? "nothing"}");
+        }
     }
 
     [Fact]
