@@ -93,8 +93,11 @@ public sealed class WriteTurns
         return waiter.Task.Wait(timeout) || !waiter.TrySetResult(false);
     }
 
-    /// <summary>Ends the turn: hands it to the first writer waiting ahead, else to the first in the ordinary line.</summary>
-    public void Release()
+    /// <summary>
+    /// Ends the turn: hands it to the first writer waiting ahead, else to the first in the ordinary line. True when it was
+    /// handed to a writer, false when nobody waited and the turn is free.
+    /// </summary>
+    public bool Release()
     {
         while (true)
         {
@@ -107,7 +110,7 @@ public sealed class WriteTurns
                 if (!_ahead.TryDequeue(out next) && !_ordinary.TryDequeue(out next))
                 {
                     _taken = false;
-                    return;
+                    return false;
                 }
 
                 // Counted as handed over; undone below if this one gave up already.
@@ -120,7 +123,7 @@ public sealed class WriteTurns
             // One that gave up already is passed over.
             if (next.Turn.TrySetResult(true))
             {
-                return;
+                return true;
             }
 
             lock (_lock)

@@ -34,10 +34,23 @@ public sealed class WriteTurnsTests
         Assert.False(await turns.WaitAsync(ahead: false, TimeSpan.FromMilliseconds(50), CancellationToken.None));
         var next = turns.WaitAsync(ahead: false, Long, CancellationToken.None);
 
-        turns.Release();
+        Assert.True(turns.Release()); // handed over, passing the one that gave up
 
         Assert.True(await next.WaitAsync(Long));
         Assert.False(turns.TryEnter()); // the next writer has it
+    }
+
+    [Fact]
+    public async Task Release_says_whether_it_handed_the_turn_to_a_writer_or_left_it_free()
+    {
+        var turns = new WriteTurns();
+        Assert.True(turns.TryEnter());
+        Assert.False(turns.Release());
+
+        Assert.True(turns.TryEnter());
+        Assert.False(await turns.WaitAsync(ahead: false, TimeSpan.FromMilliseconds(50), CancellationToken.None));
+        Assert.False(turns.Release()); // the only writer waiting had given up
+        Assert.True(turns.TryEnter());
     }
 
     [Fact]
