@@ -54,15 +54,9 @@ window.clawFocus = {
 
     const testIdOf = element => element.closest?.('[data-testid]')?.dataset.testid;
 
-    // The control a person was on before a modal opened: the last one focused outside every modal.
-    let opener = null;
-
     document.addEventListener('focusin', event => {
         const modal = event.target.closest?.(modalSelector);
         last = modal ? { modal, element: event.target, testId: testIdOf(event.target) } : null;
-        if (!modal && event.target !== document.body) {
-            opener = { element: event.target, testId: testIdOf(event.target) };
-        }
     });
 
     // A press on the modal's text moves focus to <body> on purpose; that is not a control taken away.
@@ -104,26 +98,53 @@ window.clawFocus = {
         focusWithoutScroll(same ?? tabbables[0]);
     };
 
-    // When the last modal goes and leaves focus on <body>, focus the control that opened it (or the one that took its place),
-    // without scrolling. MudBlazor's focus trap gives it back itself, from what it saved on a server round trip after the
-    // modal rendered; a CI run (2026-12-05) once saw focus not come back after Escape closed a dialog all the same, and
-    // from <body> the next Tab starts at the top of the page. Where the trap did its job, focus is not on <body> and this
-    // does nothing.
+    // When the last modal goes and leaves focus on <body>, focus the control that had it when the first one opened (or the
+    // one that took its place), without scrolling. MudBlazor's focus trap gives focus back itself, to what it saved on a
+    // server round trip after the modal rendered; a CI run (2026-12-05) once saw focus not come back after Escape closed a
+    // dialog all the same, and from <body> the next Tab starts at the top of the page. The opener is read when this
+    // observer first sees a modal, before any round trip could move focus; where the trap did its job, focus is not on
+    // <body> and this does nothing.
+    let opened = null;
     let modalWasOpen = false;
     const giveBack = () => {
         // Modals here leave the page when they close (MudBlazor's dialogs, the board's drawer); asking for their layout on
         // every change of a live board would cost more.
         const modalOpen = document.querySelector(modalSelector) !== null;
+        if (modalOpen && !modalWasOpen) {
+            const active = document.activeElement;
+            opened = active && active !== document.body && !active.closest(modalSelector)
+                ? { element: active, testId: testIdOf(active), itemId: itemIdOf(active), path: location.pathname }
+                : null;
+        }
+
         const closed = modalWasOpen && !modalOpen;
         modalWasOpen = modalOpen;
-        if (!closed || (document.activeElement && document.activeElement !== document.body) || !opener) {
+        if (!closed) {
             return;
         }
 
-        const same = opener.element.isConnected && isShown(opener.element)
-            ? opener.element
-            : opener.testId ? document.querySelector(`[data-testid="${CSS.escape(opener.testId)}"]`) : null;
-        focusWithoutScroll(same);
+        const opener = opened;
+        opened = null;
+        // A modal that closed because the page changed under it leaves focus to the new page (FocusOnNavigate).
+        if (opener && opener.path === location.pathname && (!document.activeElement || document.activeElement === document.body)) {
+            focusWithoutScroll(stillThere(opener));
+        }
+    };
+
+    const itemIdOf = element => element.closest('[data-item-id]')?.dataset.itemId;
+
+    // The opener itself, else the one control on the page now that took its place: the same test id, on the same item
+    // where it was on one (every card has the same test id), and only where exactly one matches.
+    const stillThere = opener => {
+        if (opener.element.isConnected && isTabbable(opener.element)) {
+            return opener.element;
+        }
+
+        const matches = opener.testId
+            ? [...document.querySelectorAll(`[data-testid="${CSS.escape(opener.testId)}"]`)]
+                .filter(element => isTabbable(element) && itemIdOf(element) === opener.itemId)
+            : [];
+        return matches.length === 1 ? matches[0] : null;
     };
 
     const observed = () => {

@@ -322,9 +322,17 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
             await Expect(dialog).ToBeVisibleAsync();
             await page.WaitForFunctionAsync("() => document.querySelector('[role=dialog]')?.contains(document.activeElement)");
             // MudBlazor's focus trap keeps what had focus when it rendered on its root element and focuses it again when it goes;
-            // forgetting it stands for the trap having saved the wrong element or restoring too late (focus.js, giveBack).
-            Assert.True(await page.EvaluateAsync<bool>(
-                "() => [...document.querySelectorAll('.mud-focus-trap')].map(trap => delete trap.mudblazor_savedFocus).length > 0"));
+            // forgetting it stands for the trap having saved the wrong element or restoring too late (focus.js, giveBack). Checked
+            // first, so that a MudBlazor that keeps it elsewhere fails here rather than passing without testing anything.
+            await page.WaitForFunctionAsync("() => document.querySelector('[role=dialog] .mud-focus-trap')?.mudblazor_savedFocus");
+            Assert.True(await page.EvaluateAsync<bool>("""
+                () => {
+                    const trap = document.querySelector('[role=dialog] .mud-focus-trap');
+                    if (trap.mudblazor_savedFocus !== document.querySelector('[data-testid=new-goal]')) return false;
+                    delete trap.mudblazor_savedFocus;
+                    return true;
+                }
+                """), "the dialog's focus trap did not save the button that opened it");
 
             await page.Keyboard.PressAsync("Escape");
             await Expect(dialog).ToBeHiddenAsync();
@@ -340,7 +348,7 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
         }
         catch (PlaywrightException failure)
         {
-            throw new Xunit.Sdk.XunitException($"{failure.Message}{Environment.NewLine}Focus is on: {await FocusedAsync(page) ?? "nothing"}");
+            throw new Xunit.Sdk.XunitException($"{failure.Message}{Environment.NewLine}Focus is on: {await FocusedAsync(page) ?? "nothing"}", failure);
         }
     }
 
