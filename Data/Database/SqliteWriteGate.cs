@@ -157,8 +157,13 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
         return result;
     }
 
+    // Not yielded after handing over, unlike the other ends: this runs before the reader closes, and a RETURNING statement
+    // not read to its end holds SQLite's lock until then, so the next writer would find the file locked.
     public ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
-        => ExitCommand(command) ? AfterHandOverAsync(result) : ValueTask.FromResult(result);
+    {
+        ExitCommand(command);
+        return ValueTask.FromResult(result);
+    }
 
     public InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
     {
@@ -249,7 +254,9 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
             Interlocked.Increment(ref _waiting);
             try
             {
-                entered = await gate.WaitAsync(WritePriority.IsAhead, Timeout, cancellationToken);
+                // Not back on the caller's context (a circuit's renderer): a writer handed the turn runs at once, not when its
+                // circuit is free.
+                entered = await gate.WaitAsync(WritePriority.IsAhead, Timeout, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -344,7 +351,7 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
         command.Connection is { } connection && _holders.TryGetValue(connection, out var holder) && holder.Command is not null
         && ReferenceEquals(holder.Command, command) && Release(holder);
 
-    private Task Exited(DbConnection? connection) => Exit(connection) ? AfterHandOverAsync(true).AsTask() : Task.CompletedTask;
+    private Task Exited(DbConnection? connection) => Exit(connection) ? HandedOverAsync() : Task.CompletedTask;
 
     /// <summary>Ends the connection's turn, if it holds one; true when the turn went to a writer waiting for it.</summary>
     private bool Exit(DbConnection? connection) => connection is not null && _holders.TryGetValue(connection, out var holder) && Release(holder);
@@ -359,16 +366,20 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
     /// <summary>
     /// Lets the writer just handed the turn run before the rest of the one that handed it over. The turn's continuation is
     /// queued on this thread's own queue, which the thread serves only once it is back from its current work: the rest of
-    /// this writer's request (reading what it wrote, answering) while the turn stood handed over and idle, 35 % of the
+    /// this writer's request (reading what it wrote, answering) while the turn stood handed over and idle, a third of the
     /// time the turn was held in a swarm's busiest seconds (WriteGateReport). Yielding puts the rest of this request at the
     /// back of the pool's common queue, so the thread is back at once and runs the next writer, and the one writer SQLite
-    /// allows is busy writing, not waiting for a thread.
+    /// allows is busy writing, not waiting for a thread. (On a circuit's renderer the rest goes to the circuit's queue
+    /// instead; the writer handed the turn does not wait for it, <see cref="EnterAsync"/>.)
     /// </summary>
     private static async ValueTask<T> AfterHandOverAsync<T>(T result)
     {
         await Task.Yield();
         return result;
     }
+
+    /// <inheritdoc cref="AfterHandOverAsync{T}(T)"/>
+    private static async Task HandedOverAsync() => await Task.Yield();
 
     private WriteTurns GateOf(DbConnection connection) => _files.GetOrAdd(connection.DataSource, _ => new WriteTurns());
 

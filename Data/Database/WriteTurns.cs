@@ -70,7 +70,7 @@ public sealed class WriteTurns
         // never lost. A writer handed the turn as it gave up keeps it.
         await using (deadline.Token.UnsafeRegister(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), waiter))
         {
-            if (await waiter.Task)
+            if (await waiter.Task.ConfigureAwait(false))
             {
                 Interlocked.Add(ref _handOverTicks, Stopwatch.GetTimestamp() - joined.HandedAt);
                 return true;
