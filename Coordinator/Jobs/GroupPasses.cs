@@ -7,11 +7,11 @@ namespace ClawGroups.Coordinator.Jobs;
 
 /// <summary>
 /// Runs a group's passes behind its bulkhead, one at a time on this node (<see cref="GroupPassTurns"/>) and across the
-/// nodes (<see cref="GroupPassLock"/>), each turn in a unit of work of its own. The one place in the jobs that opens scopes
-/// itself, because the job's own scope is not enough: a pass asked for while one runs is folded into it and the running one goes round again, and that round must
-/// read the group as it is then, with a fresh DbContext and a fresh <see cref="WorkItems.WorkItemLifecycle"/> (whose clock
-/// and pending signals belong to one save); and the sweep runs many groups' passes, where one group's failed save must
-/// not leave its entities behind for the next group.
+/// nodes (<see cref="GroupPassLock"/>), each turn in a unit of work of its own. The one place in the jobs that opens
+/// scopes itself, because the job's own scope is not enough: a pass asked for while one runs is folded into it and the
+/// running one goes round again, and that round must read the group as it is then, with a fresh DbContext and a fresh
+/// <see cref="WorkItems.WorkItemLifecycle"/> (whose clock and pending signals belong to one save); and the sweep runs many
+/// groups' passes, where one group's failed save must not leave its entities behind for the next group.
 /// </summary>
 public sealed class GroupPasses(IServiceScopeFactory scopes, GroupPassTurns turns, GroupPassLock passLock, Bulkheads bulkheads)
 {

@@ -54,6 +54,8 @@ window.clawFocus = {
 
     const testIdOf = element => element.closest?.('[data-testid]')?.dataset.testid;
 
+    const itemIdOf = element => element.closest?.('[data-item-id]')?.dataset.itemId;
+
     document.addEventListener('focusin', event => {
         const modal = event.target.closest?.(modalSelector);
         last = modal ? { modal, element: event.target, testId: testIdOf(event.target) } : null;
@@ -130,8 +132,6 @@ window.clawFocus = {
             focusWithoutScroll(stillThere(opener));
         }
     };
-
-    const itemIdOf = element => element.closest('[data-item-id]')?.dataset.itemId;
 
     // The opener itself, else the one control on the page now that took its place: the same test id, on the same item
     // where it was on one (every card has the same test id), and only where exactly one matches.
