@@ -33,7 +33,7 @@ if (args.Length > 0 && args[0] == "live")
 
 if (args.Length > 0 && args[0] == "alloc-report" && args.Length > 1)
 {
-    return AllocationTrace.Report(Console.Out, args[1], BenchmarkArgs.IntOption(args, "--top", 40));
+    return AllocationTrace.Report(Console.Out, args[1], BenchmarkArgs.IntOption(args, "--top", 40), largeOnly: args.Contains("--large"));
 }
 
 if (args.Length > 0 && args[0] == "swarm")
@@ -82,7 +82,7 @@ if (args.Length == 5 && args[0] == "job-latency-worker")
         args[1], args[2], TimeSpan.FromMilliseconds(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)), args[4] == "long");
 }
 
-Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment [--small] | assignment-db [--small] [--only greedy|optimal|holds-off] [--set-based-from N] [--history N] | job-latency | live | trackrecord | swarm [--agents N] [--items N] [--preload | --per-minute N [--warm-up-seconds N]] [--postgres] [--idle-seconds N] [--timeline-seconds N] [--alloc-trace FILE] | alloc-report FILE [--top N] | agent-calls [--rounds N] [--preload] [--trace FILE] [--postgres] | soak [--agents N] [--items N] [--nodes N] [--minutes N | --preload] [--webhook F] [--slow F] [--silent F] [--failing F] | circuits [--circuits N] [--agents N] [--groups N] [--rate N] [--browsers N] [--seconds N] [--dump-reports DIR] | overnight [--agents N] [--items N] [--seconds N] | sqlite-give-back | sqlite-rows");
+Console.Error.WriteLine("usage: ClawGroups.Benchmarks assignment [--small] | assignment-db [--small] [--only greedy|optimal|holds-off] [--set-based-from N] [--history N] | job-latency | live | trackrecord | swarm [--agents N] [--items N] [--preload | --per-minute N [--warm-up-seconds N]] [--postgres] [--idle-seconds N] [--timeline-seconds N] [--alloc-trace FILE] | alloc-report FILE [--top N] [--large] | agent-calls [--rounds N] [--preload] [--trace FILE] [--postgres] | soak [--agents N] [--items N] [--nodes N] [--minutes N | --preload] [--webhook F] [--slow F] [--silent F] [--failing F] | circuits [--circuits N] [--agents N] [--groups N] [--rate N] [--browsers N] [--seconds N] [--dump-reports DIR] | overnight [--agents N] [--items N] [--seconds N] | sqlite-give-back | sqlite-rows");
 Console.Error.WriteLine("  assignment     candidate scoring, greedy and optimal solve at 300 × 4,000 and 3,000 × 40,000");
 Console.Error.WriteLine("  assignment-db  one whole assignment pass against a throwaway PostgreSQL, greedy and optimal, 300 × 4,000");
 Console.Error.WriteLine("  job-latency    enqueue → start of a Hangfire job across processes, polling against LISTEN/NOTIFY");

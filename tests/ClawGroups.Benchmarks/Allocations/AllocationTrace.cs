@@ -31,8 +31,12 @@ internal static class AllocationTrace
         await copying;
     }
 
-    /// <summary>Prints the sampled bytes by type, and by type with the innermost product or EF Core frame that allocated them.</summary>
-    public static int Report(TextWriter output, string file, int top)
+    /// <summary>
+    /// Prints the sampled bytes by type, and by type with the innermost product or EF Core frame that allocated them;
+    /// <paramref name="largeOnly"/> keeps the large object heap's (85,000 bytes or more), whose budget running out starts a
+    /// full collection.
+    /// </summary>
+    public static int Report(TextWriter output, string file, int top, bool largeOnly = false)
     {
         if (!File.Exists(file))
         {
@@ -44,9 +48,16 @@ internal static class AllocationTrace
         var byType = new Dictionary<string, double>(StringComparer.Ordinal);
         var byTypeAndFrame = new Dictionary<string, double>(StringComparer.Ordinal);
         double total = 0;
+        var collections = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var data in log.Events)
         {
-            if (data is not GCAllocationTickTraceData tick)
+            if (data is GCStartTraceData start)
+            {
+                var kind = $"gen{start.Depth} {start.Type}, {start.Reason}";
+                collections[kind] = collections.GetValueOrDefault(kind) + 1;
+            }
+
+            if (data is not GCAllocationTickTraceData tick || (largeOnly && tick.AllocationKind != GCAllocationKind.Large))
             {
                 continue;
             }
@@ -58,7 +69,13 @@ internal static class AllocationTrace
             byTypeAndFrame[key] = byTypeAndFrame.GetValueOrDefault(key) + tick.AllocationAmount64;
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{total / 1048576:N0} MiB sampled in allocation ticks"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{total / 1048576:N0} MiB sampled in {(largeOnly ? "the large object heap's " : "")}allocation ticks"));
+        output.WriteLine("collections started, by generation, kind and reason:");
+        foreach (var (kind, count) in collections.OrderByDescending(pair => pair.Value))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count,5}  {kind}"));
+        }
+
         output.WriteLine("by type:");
         Write(output, byType, total, top);
         output.WriteLine("by type and the innermost ClawGroups or EF Core frame that allocated it:");
