@@ -193,22 +193,34 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
         return matrix;
     }
 
-    /// <summary>The vectors as the rows of one tensor, all <paramref name="width"/> wide (by default the first one's width).</summary>
+    /// <summary>
+    /// The vectors as the rows of one tensor, all <paramref name="width"/> wide (by default the first one's width), copied
+    /// straight into the tensor's own memory. A managed array first was the largest thing a steady pass allocated on the large
+    /// object heap (a batch of 128 readings is 128 KB, every card's skills more), and the large object heap's allocations are
+    /// what started the server's full collections under a swarm (docs/PERFORMANCE.md).
+    /// </summary>
     private static Tensor Rows(IReadOnlyList<float[]> vectors, int? width = null)
     {
         var columns = width ?? (vectors.Count == 0 ? 0 : vectors[0].Length);
-        var flat = new float[vectors.Count * columns];
         for (var row = 0; row < vectors.Count; row++)
         {
             if (vectors[row].Length != columns)
             {
                 throw new ArgumentException($"Row {row} has {vectors[row].Length} values, not {columns}.", nameof(vectors));
             }
-
-            vectors[row].CopyTo(flat, row * columns);
         }
 
-        return tensor(flat, [vectors.Count, columns]);
+        var rows = empty([vectors.Count, columns], dtype: ScalarType.Float32);
+        if (vectors.Count * columns > 0)
+        {
+            var flat = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(rows.bytes);
+            for (var row = 0; row < vectors.Count; row++)
+            {
+                vectors[row].CopyTo(flat.Slice(row * columns, columns));
+            }
+        }
+
+        return rows;
     }
 
     public IReadOnlyList<double?> ExpectedDurationSeconds(IReadOnlyList<WorkItemText> items, CancellationToken cancellationToken)
