@@ -14,6 +14,9 @@ public class ItemMemo<TKey, TValue>
 
     public bool TryGet(TKey key, out TValue value) => _values.TryGetValue(key, out value!);
 
+    /// <summary>Whether the memo holds nothing (a group's first pass on this node, or one after a pass that saw no items).</summary>
+    public bool IsEmpty => _values.IsEmpty;
+
     public void Add(TKey key, TValue value) => _values[key] = value;
 
     /// <summary>Forgets every key but <paramref name="keys"/> (items done, moved on or edited since).</summary>

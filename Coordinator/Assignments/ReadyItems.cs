@@ -9,10 +9,22 @@ namespace ClawGroups.Coordinator.Assignments;
 /// The ready items a pass weighs, read lean and untracked: what the model and the candidates need (text, required skills,
 /// priority, routing notes, the members who stalled on each or that each was steered away from), with the reading's bytes taken from this node's earlier passes
 /// where it has them. At 3,300 ready items the whole rows cost 42–90 ms a pass and these 6–32 ms (docs/PERFORMANCE.md).
+/// A pass after the first reads only each item's id, version and reading version, and the lean rows of the items it has not
+/// seen at that version: under a swarm a pass ran every few hundred milliseconds and read the same thousands of texts again,
+/// whose strings lived just long enough to be promoted and start the server's full collections.
 /// The items a pass moves are read again whole and tracked (<see cref="TrackWholeAsync"/>).
 /// </summary>
 public sealed class ReadyItems
 {
+    /// <summary>Above this share of unseen items a pass reads the lean rows by its own query, not by their ids.</summary>
+    private const double ReadWholeAbove = 0.5;
+
+    /// <summary>
+    /// Per group, each item's lean row under its id, version and reading version: every write to an item moves its version
+    /// but the reading's (<see cref="ItemReadings"/>), which moves the reading version. A pass forgets the items it no longer sees.
+    /// </summary>
+    private readonly ConcurrentDictionary<Guid, ItemMemo<(Guid Item, long Version, string? ReadingVersion), LeanRow>> _rows = new();
+
     /// <summary>
     /// Per group, each item's reading bytes under its id, version and reading version (a pass keeps a new reading without
     /// bumping the item's version); a pass forgets the items it no longer sees.
@@ -23,31 +35,14 @@ public sealed class ReadyItems
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(ready);
-        var rows = await ready.Select(w => new
-        {
-            w.Id, w.GroupId, w.Version, w.Title, w.Description, w.RequiredSkills, w.Priority, w.State, w.CreatedAt, w.ReadingVersion,
-            w.ExpectedDurationSeconds, w.RoutingNotes, w.AskedAssigneeKind,
-            // What the item is held with, if anything: a pass that holds it again asks the trail a new question only if it differs.
-            w.RoutingHeldAt, w.RoutingConfidence, w.RoutingCandidatesJson,
-            Excluded = w.Assignments.Where(a => a.Outcome == AssignmentOutcome.Stalled || a.SteeredAway)
-                .Select(a => new { a.AgentId, a.UserId, a.Outcome, a.SteeredAway }).ToList(),
-        }).ToListAsync(cancellationToken);
+        var rows = await LeanRowsAsync(context, groupId, ready, cancellationToken);
         var known = _readings.GetOrAdd(groupId, _ => new());
         var items = new List<WorkItem>(rows.Count);
         var unknown = new List<WorkItem>();
         foreach (var row in rows)
         {
-            var item = new WorkItem
-            {
-                Id = row.Id, GroupId = row.GroupId, Version = row.Version, Title = row.Title, Description = row.Description, RequiredSkills = row.RequiredSkills,
-                Priority = row.Priority, State = row.State, CreatedAt = row.CreatedAt, ReadingVersion = row.ReadingVersion,
-                ExpectedDurationSeconds = row.ExpectedDurationSeconds, RoutingNotes = row.RoutingNotes, AskedAssigneeKind = row.AskedAssigneeKind,
-                RoutingHeldAt = row.RoutingHeldAt, RoutingConfidence = row.RoutingConfidence, RoutingCandidatesJson = row.RoutingCandidatesJson,
-            };
-            item.Assignments.AddRange(row.Excluded.Select(e => new Assignment
-            {
-                WorkItemId = row.Id, AgentId = e.AgentId, UserId = e.UserId, Outcome = e.Outcome, SteeredAway = e.SteeredAway,
-            }));
+            // A new item each pass, for the pass may change what it was given (a steer let go where no one else could take it).
+            var item = row.ToItem();
             if (item.ReadingVersion is not null)
             {
                 if (known.TryGet((item.Id, item.Version, item.ReadingVersion), out var bytes))
@@ -82,6 +77,87 @@ public sealed class ReadyItems
         known.KeepOnly(items.Where(w => w.ReadingVersion is not null).Select(w => (w.Id, w.Version, w.ReadingVersion!)));
         return items;
     }
+
+    /// <summary>
+    /// The lean rows of <paramref name="ready"/>, in its order: read whole by its own query on a group's first pass (or when most
+    /// are new), else its ids and versions first and the rows of the unseen ones by id. An item that changed between the two
+    /// reads is left out: it may no longer be ready, and the next pass sees it as it is then.
+    /// </summary>
+    private async Task<List<LeanRow>> LeanRowsAsync(ClawDbContext context, Guid groupId, IQueryable<WorkItem> ready, CancellationToken cancellationToken)
+    {
+        var seen = _rows.GetOrAdd(groupId, _ => new());
+        List<LeanRow> rows;
+        if (seen.IsEmpty)
+        {
+            rows = await Lean(ready).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            var heads = await ready.Select(w => new { w.Id, w.Version, w.ReadingVersion }).ToListAsync(cancellationToken);
+            var unseen = heads.Where(h => !seen.TryGet((h.Id, h.Version, h.ReadingVersion), out _)).Select(h => h.Id).ToList();
+            if (unseen.Count > ReadWholeAbove * heads.Count)
+            {
+                rows = await Lean(ready).ToListAsync(cancellationToken);
+            }
+            else
+            {
+                var read = unseen.Count == 0
+                    ? []
+                    : await Lean(context.WorkItems.Where(w => unseen.Contains(w.Id))).ToDictionaryAsync(r => r.Id, cancellationToken);
+                rows = new List<LeanRow>(heads.Count);
+                foreach (var head in heads)
+                {
+                    if (seen.TryGet((head.Id, head.Version, head.ReadingVersion), out var row)
+                        || (read.TryGetValue(head.Id, out row) && row.Version == head.Version && row.ReadingVersion == head.ReadingVersion))
+                    {
+                        rows.Add(row);
+                    }
+                }
+            }
+        }
+
+        foreach (var row in rows)
+        {
+            seen.Add((row.Id, row.Version, row.ReadingVersion), row);
+        }
+
+        seen.KeepOnly(rows.Select(r => (r.Id, r.Version, r.ReadingVersion)));
+        return rows;
+    }
+
+    private static IQueryable<LeanRow> Lean(IQueryable<WorkItem> items) => items.Select(w => new LeanRow(
+        w.Id, w.GroupId, w.Version, w.Title, w.Description, w.RequiredSkills, w.Priority, w.State, w.CreatedAt, w.ReadingVersion,
+        w.ExpectedDurationSeconds, w.RoutingNotes, w.AskedAssigneeKind,
+        // What the item is held with, if anything: a pass that holds it again asks the trail a new question only if it differs.
+        w.RoutingHeldAt, w.RoutingConfidence, w.RoutingCandidatesJson,
+        w.Assignments.Where(a => a.Outcome == AssignmentOutcome.Stalled || a.SteeredAway)
+            .Select(a => new Excluded(a.AgentId, a.UserId, a.Outcome, a.SteeredAway)).ToList()));
+
+    /// <summary>One item as a pass reads it, kept between passes; <see cref="ToItem"/> makes the pass its own copy.</summary>
+    private sealed record LeanRow(
+        Guid Id, Guid GroupId, long Version, string Title, string Description, List<string> RequiredSkills, int Priority, WorkItemState State,
+        DateTimeOffset CreatedAt, string? ReadingVersion, double? ExpectedDurationSeconds, string? RoutingNotes, MemberKind? AskedAssigneeKind,
+        DateTimeOffset? RoutingHeldAt, double? RoutingConfidence, string? RoutingCandidatesJson, List<Excluded> Excluded)
+    {
+        public WorkItem ToItem()
+        {
+            var item = new WorkItem
+            {
+                Id = Id, GroupId = GroupId, Version = Version, Title = Title, Description = Description, RequiredSkills = [.. RequiredSkills],
+                Priority = Priority, State = State, CreatedAt = CreatedAt, ReadingVersion = ReadingVersion,
+                ExpectedDurationSeconds = ExpectedDurationSeconds, RoutingNotes = RoutingNotes, AskedAssigneeKind = AskedAssigneeKind,
+                RoutingHeldAt = RoutingHeldAt, RoutingConfidence = RoutingConfidence, RoutingCandidatesJson = RoutingCandidatesJson,
+            };
+            item.Assignments.AddRange(Excluded.Select(e => new Assignment
+            {
+                WorkItemId = Id, AgentId = e.AgentId, UserId = e.UserId, Outcome = e.Outcome, SteeredAway = e.SteeredAway,
+            }));
+            return item;
+        }
+    }
+
+    /// <summary>An attempt that keeps its member from the item: one that stalled on it, or one steered away from it.</summary>
+    private sealed record Excluded(Guid? AgentId, Guid? UserId, AssignmentOutcome Outcome, bool SteeredAway);
 
     /// <summary>
     /// Replaces the items at <paramref name="moved"/> with their whole rows, tracked, so the pass's moves are saved with the
