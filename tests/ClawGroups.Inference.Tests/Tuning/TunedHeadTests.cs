@@ -37,12 +37,12 @@ public sealed class TunedHeadTests : IClassFixture<MoeSkillModelTests.ShippedMod
 
         var tuned = view.Score([item], SampleProfiles.All, CancellationToken.None);
         var base_ = _model.Score([item], SampleProfiles.All, CancellationToken.None);
-        Assert.Equal(_model.ExpectedDurationSeconds([item], CancellationToken.None)[0]!.Value, view.ExpectedDurationSeconds([item], CancellationToken.None)[0]!.Value, 3);
+        Assert.Equal(_model.ExpectedDurationSeconds([item], CancellationToken.None)[0]!.Value, view.ExpectedDurationSeconds([item], CancellationToken.None)[0]!.Value, 1e-3);
 
         Assert.Equal("moe(tuned)", view.Name);
         for (var p = 0; p < SampleProfiles.All.Count; p++)
         {
-            Assert.Equal(base_.Score(0, p), tuned.Score(0, p), 5);
+            Assert.Equal(base_.Score(0, p), tuned.Score(0, p), 1e-5f);
         }
     }
 
