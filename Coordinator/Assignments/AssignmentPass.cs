@@ -74,6 +74,7 @@ public sealed partial class AssignmentPass(
         var open = Enumerable.Range(0, agents.Count).Where(a => agents[a].Capacity > load.GetValueOrDefault(agents[a].Id)).ToArray();
         if (open.Length == 0)
         {
+            readyItems.Forget(groupId);
             return 0;
         }
 
@@ -81,6 +82,7 @@ public sealed partial class AssignmentPass(
         var affordable = await MonthlyHeadroom.OffersAsync(context, groupId, now, cancellationToken);
         if (affordable == 0)
         {
+            readyItems.Forget(groupId);
             return 0;
         }
 
@@ -243,7 +245,7 @@ public sealed partial class AssignmentPass(
             judgements.Add((items[i].Id, items[i].Version), ranked.Best);
         }
 
-        judgements.KeepOnly(items.Select(w => (w.Id, w.Version)));
+        judgements.Prune(items.Select(w => (w.Id, w.Version)), items.Count);
         return (contenders, unjudged, fresh);
     }
 

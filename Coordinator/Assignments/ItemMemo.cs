@@ -19,6 +19,19 @@ public class ItemMemo<TKey, TValue>
 
     public void Add(TKey key, TValue value) => _values[key] = value;
 
+    /// <summary>
+    /// Forgets every key but <paramref name="keys"/> once the memo holds a quarter more than the <paramref name="count"/> a
+    /// pass sees, not on every pass: a stale key is never asked for again (its version moved on), and a new dictionary of
+    /// thousands of entries each pass lived just long enough to be promoted.
+    /// </summary>
+    public void Prune(IEnumerable<TKey> keys, int count)
+    {
+        if (_values.Count > count + (count / 4) + 64)
+        {
+            KeepOnly(keys);
+        }
+    }
+
     /// <summary>Forgets every key but <paramref name="keys"/> (items done, moved on or edited since).</summary>
     public void KeepOnly(IEnumerable<TKey> keys)
     {

@@ -16,8 +16,13 @@ namespace ClawGroups.Coordinator.Assignments;
 /// </summary>
 public sealed class ReadyItems
 {
-    /// <summary>Above this share of unseen items a pass reads the lean rows by its own query, not by their ids.</summary>
+    /// <summary>
+    /// Above this share of unseen items, or above <see cref="MaxReadById"/> of them, a pass reads the lean rows by its own query,
+    /// not by their ids: a list of ids is a parameter each, and SQLite binds many parameters slowly (<see cref="Data.Database.RowsInOneStatement"/>).
+    /// </summary>
     private const double ReadWholeAbove = 0.5;
+
+    private const int MaxReadById = 500;
 
     /// <summary>
     /// Per group, each item's lean row under its id, version and reading version: every write to an item moves its version
@@ -61,12 +66,14 @@ public sealed class ReadyItems
         if (unknown.Count > 0)
         {
             var ids = unknown.Select(w => w.Id).ToList();
-            var vectors = await context.WorkItems.Where(w => ids.Contains(w.Id)).Select(w => new { w.Id, w.Version, w.ReadingVector })
+            var vectors = await context.WorkItems.Where(w => ids.Contains(w.Id)).Select(w => new { w.Id, w.Version, w.ReadingVersion, w.ReadingVector })
                 .ToDictionaryAsync(v => v.Id, cancellationToken);
             foreach (var item in unknown)
             {
-                // Changed since the first read: left without a reading, which the pass then reads afresh.
-                if (vectors.TryGetValue(item.Id, out var stored) && stored.Version == item.Version && stored.ReadingVector is { } vector)
+                // Changed since the first read (its text, or its reading: another node's model may have read it anew): left
+                // without a reading, which the pass then reads afresh.
+                if (vectors.TryGetValue(item.Id, out var stored) && stored.Version == item.Version && stored.ReadingVersion == item.ReadingVersion
+                    && stored.ReadingVector is { } vector)
                 {
                     item.ReadingVector = vector;
                     known.Add((item.Id, item.Version, item.ReadingVersion!), vector);
@@ -74,7 +81,7 @@ public sealed class ReadyItems
             }
         }
 
-        known.KeepOnly(items.Where(w => w.ReadingVersion is not null).Select(w => (w.Id, w.Version, w.ReadingVersion!)));
+        known.Prune(items.Where(w => w.ReadingVersion is not null).Select(w => (w.Id, w.Version, w.ReadingVersion!)), items.Count);
         return items;
     }
 
@@ -86,43 +93,60 @@ public sealed class ReadyItems
     private async Task<List<LeanRow>> LeanRowsAsync(ClawDbContext context, Guid groupId, IQueryable<WorkItem> ready, CancellationToken cancellationToken)
     {
         var seen = _rows.GetOrAdd(groupId, _ => new());
-        List<LeanRow> rows;
         if (seen.IsEmpty)
         {
-            rows = await Lean(ready).ToListAsync(cancellationToken);
+            return Remember(seen, await Lean(ready).ToListAsync(cancellationToken));
         }
-        else
+
+        var heads = await ready.Select(w => new { w.Id, w.Version, w.ReadingVersion }).ToListAsync(cancellationToken);
+        var unseen = heads.Where(h => !seen.TryGet((h.Id, h.Version, h.ReadingVersion), out _)).Select(h => h.Id).ToList();
+        if (unseen.Count > Math.Min(ReadWholeAbove * heads.Count, MaxReadById))
         {
-            var heads = await ready.Select(w => new { w.Id, w.Version, w.ReadingVersion }).ToListAsync(cancellationToken);
-            var unseen = heads.Where(h => !seen.TryGet((h.Id, h.Version, h.ReadingVersion), out _)).Select(h => h.Id).ToList();
-            if (unseen.Count > ReadWholeAbove * heads.Count)
+            return Remember(seen, await Lean(ready).ToListAsync(cancellationToken));
+        }
+
+        var read = unseen.Count == 0
+            ? []
+            : await Lean(context.WorkItems.Where(w => unseen.Contains(w.Id))).ToDictionaryAsync(r => r.Id, cancellationToken);
+        var rows = new List<LeanRow>(heads.Count);
+        foreach (var head in heads)
+        {
+            var key = (head.Id, head.Version, head.ReadingVersion);
+            if (seen.TryGet(key, out var row))
             {
-                rows = await Lean(ready).ToListAsync(cancellationToken);
+                rows.Add(row);
             }
-            else
+            else if (read.TryGetValue(head.Id, out row) && row.Version == head.Version && row.ReadingVersion == head.ReadingVersion)
             {
-                var read = unseen.Count == 0
-                    ? []
-                    : await Lean(context.WorkItems.Where(w => unseen.Contains(w.Id))).ToDictionaryAsync(r => r.Id, cancellationToken);
-                rows = new List<LeanRow>(heads.Count);
-                foreach (var head in heads)
-                {
-                    if (seen.TryGet((head.Id, head.Version, head.ReadingVersion), out var row)
-                        || (read.TryGetValue(head.Id, out row) && row.Version == head.Version && row.ReadingVersion == head.ReadingVersion))
-                    {
-                        rows.Add(row);
-                    }
-                }
+                seen.Add(key, row);
+                rows.Add(row);
             }
         }
 
+        seen.Prune(rows.Select(r => (r.Id, r.Version, r.ReadingVersion)), rows.Count);
+        return rows;
+    }
+
+    /// <summary>Keeps a whole read's rows, and only them.</summary>
+    private static List<LeanRow> Remember(ItemMemo<(Guid Item, long Version, string? ReadingVersion), LeanRow> seen, List<LeanRow> rows)
+    {
         foreach (var row in rows)
         {
             seen.Add((row.Id, row.Version, row.ReadingVersion), row);
         }
 
-        seen.KeepOnly(rows.Select(r => (r.Id, r.Version, r.ReadingVersion)));
+        seen.Prune(rows.Select(r => (r.Id, r.Version, r.ReadingVersion)), rows.Count);
         return rows;
+    }
+
+    /// <summary>
+    /// Lets go of what this node keeps of a group's ready items: its passes find no one to offer work to (or no budget), so
+    /// they read no items, and a quiet group should not hold thousands of texts.
+    /// </summary>
+    public void Forget(Guid groupId)
+    {
+        _rows.TryRemove(groupId, out _);
+        _readings.TryRemove(groupId, out _);
     }
 
     private static IQueryable<LeanRow> Lean(IQueryable<WorkItem> items) => items.Select(w => new LeanRow(
