@@ -24,6 +24,7 @@ public static class ApiHosting
         services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.ConfigureHttpJsonOptions(options => ClawJson.Configure(options.SerializerOptions));
         services.AddClawOpenApi();
+        services.AddSingleton<ApiAdmission>();
         services.AddSingleton<IdempotencyClaims>();
         services.AddSingleton<IdempotencyAnswers>();
         // Binding failures throw in every environment, so that the handler can answer them with problem details.
@@ -94,6 +95,14 @@ public static class ApiHosting
         api.MapGoalsApi();
         api.MapAgentsApi();
         return app;
+    }
+
+    /// <summary>A bounded number of API requests at once, the rest in arrival order (<see cref="ApiAdmission"/>).</summary>
+    public static IApplicationBuilder UseApiAdmission(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var admission = app.ApplicationServices.GetRequiredService<ApiAdmission>();
+        return app.Use(next => context => admission.InvokeAsync(context, next));
     }
 
     /// <summary>Caps request bodies on the API and the MCP server (413 before reading when the length is known).</summary>

@@ -25,4 +25,11 @@ public sealed class ApiOptions
     /// </summary>
     [Range(35, 3600)]
     public int RequestTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// API requests this node works on at once (long polls aside); the rest wait their turn, at most the request timeout, then
+    /// 503 (<see cref="ApiAdmission"/>). Unset: <see cref="ApiAdmission.PerCore"/> per core. 0: no limit. Read at start-up.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int? MaxConcurrentRequests { get; set; }
 }

@@ -107,6 +107,8 @@ public static class WebHostingExtensions
         app.UseStatusCodePages();
         app.UseDatabaseServerTiming();
         app.UseApiRequestLimits();
+        // Before the credentials are read: a request waiting its turn has cost the node nothing yet.
+        app.UseApiAdmission();
         app.UseMcpOriginCheck();
         app.UseAuthentication();
         app.UseAuthorization();
