@@ -19,7 +19,7 @@ internal static class AgentsApi
             .WithSummary("Keep the agent's leases; pull agents receive their pending messages in the answer.");
         agents.MapPost("/{agentId:guid}/signoff", SignOffAsync)
             .WithSummary("The agent leaves: no offers until its next heartbeat; offers it had not accepted move on at once.");
-        agents.MapGet("/{agentId:guid}/work", PullAsync)
+        agents.MapGet("/{agentId:guid}/work", PullAsync).WithMetadata(new LongPoll())
             .WithSummary("The next work item offered to this agent (200), or 204 when none arrives within waitSeconds.");
         agents.MapPost("/{agentId:guid}/rotate-key", RotateKeyAsync).WithMetadata(new CredentialsInResponse())
             .WithSummary("The agent gets a new API key; the old one stops working at once.");

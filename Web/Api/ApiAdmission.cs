@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Web.Api;
@@ -10,34 +11,47 @@ namespace ClawGroups.Web.Api;
 /// and the GC's time with each other and with the assignment passes and long polls that refill the agents' slots, and a freed
 /// slot waited seconds for its next offer. Admitted a few dozen at a time they finish sooner, the process holds less, and the
 /// work that refills slots goes ahead (docs/PERFORMANCE.md, "A bounded number of API requests at once"; decision 0038).
-/// A long poll (<c>waitSeconds</c> above 0) is not counted: it waits by design and must not hold a turn while it does. A request
-/// that waits longer than the request timeout for its turn is answered 503 with <c>Retry-After</c>, having done nothing.
 /// </summary>
-internal sealed class ApiAdmission : IDisposable
+/// <remarks>
+/// A long poll (an endpoint marked <see cref="LongPoll"/>, asked to wait) takes no turn: it waits by design. A request's body
+/// is read in full before it asks for a turn, so a client sending slowly holds its connection, as before, and not a turn
+/// that every other caller needs. A request that waits longer than <see cref="LongestWait"/> for its turn is answered 503
+/// with <c>Retry-After</c>, having done nothing.
+/// </remarks>
+internal sealed partial class ApiAdmission
 {
     /// <summary>Requests at once per core when <see cref="ApiOptions.MaxConcurrentRequests"/> is not set.</summary>
     public const int PerCore = 12;
 
-    private readonly SemaphoreSlim? _turns;
+    /// <summary>
+    /// The longest a request waits for a turn: long enough for a busy node's queue to move (the swarm's calls waited ~1 s at
+    /// the median), short enough that a node that cannot keep up says so well within a client's own timeout.
+    /// </summary>
+    public static readonly TimeSpan DefaultLongestWait = TimeSpan.FromSeconds(10);
 
-    public ApiAdmission(IOptions<ApiOptions> options)
-        : this(options, longestWait: null)
+    private readonly SemaphoreSlim? _turns;
+    private readonly ILogger<ApiAdmission> _logger;
+
+    public ApiAdmission(IOptions<ApiOptions> options, ILogger<ApiAdmission> logger)
+        : this(options, logger, DefaultLongestWait)
     {
     }
 
-    /// <summary>With a wait for a turn other than the request timeout (tests: one that ends before the test does).</summary>
-    internal ApiAdmission(IOptions<ApiOptions> options, TimeSpan? longestWait)
+    /// <summary>With another wait for a turn (tests: one that ends before the test does).</summary>
+    internal ApiAdmission(IOptions<ApiOptions> options, ILogger<ApiAdmission> logger, TimeSpan longestWait)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
         Limit = options.Value.MaxConcurrentRequests ?? PerCore * Environment.ProcessorCount;
         _turns = Limit > 0 ? new SemaphoreSlim(Limit) : null;
-        LongestWait = longestWait ?? TimeSpan.FromSeconds(options.Value.RequestTimeoutSeconds);
+        _logger = logger;
+        LongestWait = longestWait;
     }
 
     /// <summary>Requests admitted at once; 0 when there is no limit.</summary>
     public int Limit { get; }
 
-    /// <summary>How long a request waits for a turn before it is answered 503: the request timeout.</summary>
+    /// <summary>How long a request waits for a turn before it is answered 503.</summary>
     public TimeSpan LongestWait { get; }
 
     /// <summary>Requests admitted now (tests, diagnostics).</summary>
@@ -47,7 +61,7 @@ internal sealed class ApiAdmission : IDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (_turns is null || !Counts(context.Request))
+        if (_turns is null || !Counts(context))
         {
             await next(context);
             return;
@@ -56,16 +70,24 @@ internal sealed class ApiAdmission : IDisposable
         bool admitted;
         try
         {
+            await ReadBodyAsync(context);
             admitted = await _turns.WaitAsync(LongestWait, context.RequestAborted);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The client gave up while it waited: nothing ran, and no one is listening for an answer.
+            // The client gave up before its turn: nothing ran, and no one is listening for an answer.
+            return;
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // A body without a length that outgrew the limit: the answer the endpoint's own read gives.
+            await JsonBody.TooLarge(context).ExecuteAsync(context);
             return;
         }
 
         if (!admitted)
         {
+            LogRefused(_logger, context.Request.Method, context.Request.Path, Limit, LongestWait.TotalSeconds);
             context.Response.Headers.RetryAfter = "1";
             await ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "Server busy",
                 string.Create(CultureInfo.InvariantCulture, $"The request waited {LongestWait.TotalSeconds:0} s for one of this server's {Limit} turns and was not run; try again.")).ExecuteAsync(context);
@@ -82,10 +104,32 @@ internal sealed class ApiAdmission : IDisposable
         }
     }
 
-    /// <summary>An API request other than a long poll.</summary>
-    internal static bool Counts(HttpRequest request)
-        => request.Path.StartsWithSegments(ApiHosting.Prefix)
-           && !(int.TryParse(request.Query["waitSeconds"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var wait) && wait > 0);
+    /// <summary>An API request, other than a long poll asked to wait.</summary>
+    internal static bool Counts(HttpContext context)
+        => context.Request.Path.StartsWithSegments(ApiHosting.Prefix)
+           && !(context.GetEndpoint()?.Metadata.GetMetadata<LongPoll>() is not null
+                // As the endpoint binds it (an int, invariant culture, sign and spaces allowed); one it cannot read is a 400 at once.
+                && int.TryParse(context.Request.Query[LongPoll.WaitParameter].ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var wait)
+                && wait > 0);
 
-    public void Dispose() => _turns?.Dispose();
+    /// <summary>
+    /// Reads the request's body in full, kept for the endpoint to read again (in memory, on disk past 64 KB), within the body
+    /// limit already set on the request (<see cref="ApiHosting.UseApiRequestLimits"/>): too large a body fails the read as it
+    /// would have failed the endpoint's.
+    /// </summary>
+    private static async Task ReadBodyAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any(value => value?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)))
+        {
+            return;
+        }
+
+        request.EnableBuffering();
+        await request.Body.DrainAsync(context.RequestAborted);
+        request.Body.Position = 0;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "API request {Method} {Path} waited for a turn longer than {Seconds} s (this node works on {Limit} at once) and was answered 503")]
+    private static partial void LogRefused(ILogger logger, string method, string path, int limit, double seconds);
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Web.Api;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ public sealed class ApiAdmissionTests
     [Fact]
     public async Task A_request_beyond_the_limit_waits_until_one_that_runs_is_answered()
     {
-        using var admission = Admission(limit: 1);
+        var admission = Admission(limit: 1);
         var first = new Held();
         var running = admission.InvokeAsync(Request("/api/v1/work-items/x/progress"), first.RunAsync);
         var secondRan = false;
@@ -28,7 +29,7 @@ public sealed class ApiAdmissionTests
         Assert.False(secondRan);
 
         first.Finish();
-        await Task.WhenAll(running, waiting);
+        await Task.WhenAll(running, waiting).WaitAsync(Deadline);
         Assert.True(secondRan);
         Assert.Equal(0, admission.Running);
     }
@@ -36,7 +37,7 @@ public sealed class ApiAdmissionTests
     [Fact]
     public async Task Waiting_requests_are_admitted_in_the_order_they_came()
     {
-        using var admission = Admission(limit: 1);
+        var admission = Admission(limit: 1);
         var first = new Held();
         var running = admission.InvokeAsync(Request("/api/v1/agents/a/heartbeat"), first.RunAsync);
         await first.Started;
@@ -46,33 +47,38 @@ public sealed class ApiAdmissionTests
             .ToList();
 
         first.Finish();
-        await Task.WhenAll(waiting.Append(running));
+        await Task.WhenAll(waiting.Append(running)).WaitAsync(Deadline);
 
         Assert.Equal([1, 2, 3, 4, 5], order);
     }
 
     [Theory]
-    [InlineData("/api/v1/agents/a/work", "?waitSeconds=10", false)]
-    [InlineData("/api/v1/agents/a/work", "?waitSeconds=0", true)]
-    [InlineData("/api/v1/agents/a/work", "", true)]
-    [InlineData("/api/v1/agents/a/work", "?waitSeconds=abc", true)]
-    [InlineData("/groups/g", "", false)]
-    [InlineData("/mcp", "", false)]
-    public void Only_api_requests_that_do_not_wait_by_design_take_a_turn(string path, string query, bool counts)
+    [InlineData("/api/v1/agents/a/work", "?waitSeconds=10", true, false)]
+    [InlineData("/api/v1/agents/a/work", "?WAITSECONDS=10", true, false)]
+    [InlineData("/api/v1/agents/a/work", "?waitSeconds=+5", true, false)]
+    [InlineData("/api/v1/agents/a/work", "?waitSeconds=%2B5", true, false)]
+    [InlineData("/api/v1/agents/a/work", "?waitSeconds=0", true, true)]
+    [InlineData("/api/v1/agents/a/work", "", true, true)]
+    [InlineData("/api/v1/agents/a/work", "?waitSeconds=abc", true, true)]
+    [InlineData("/api/v1/work-items/x/result", "?waitSeconds=30", false, true)]
+    [InlineData("/groups/g", "", false, false)]
+    [InlineData("/mcp", "", false, false)]
+    public void Only_api_requests_other_than_a_long_poll_asked_to_wait_take_a_turn(string path, string query, bool longPoll, bool counts)
     {
-        Assert.Equal(counts, ApiAdmission.Counts(Request(path, query).Request));
+        Assert.Equal(counts, ApiAdmission.Counts(Request(path, query, longPoll)));
     }
 
     [Fact]
     public async Task A_long_poll_runs_while_every_turn_is_taken()
     {
-        using var admission = Admission(limit: 1);
+        var admission = Admission(limit: 1);
         var first = new Held();
         var running = admission.InvokeAsync(Request("/api/v1/work-items/x/accept"), first.RunAsync);
         await first.Started;
         var polled = false;
 
-        await admission.InvokeAsync(Request("/api/v1/agents/a/work", "?waitSeconds=30"), _ => { polled = true; return Task.CompletedTask; });
+        await admission.InvokeAsync(Request("/api/v1/agents/a/work", "?waitSeconds=30", longPoll: true), _ => { polled = true; return Task.CompletedTask; })
+            .WaitAsync(Deadline);
 
         Assert.True(polled);
         first.Finish();
@@ -82,14 +88,14 @@ public sealed class ApiAdmissionTests
     [Fact]
     public async Task A_request_that_gets_no_turn_within_the_longest_wait_is_answered_503_with_retry_after_and_did_not_run()
     {
-        using var admission = Admission(limit: 1, longestWait: TimeSpan.FromMilliseconds(50));
+        var admission = Admission(limit: 1, longestWait: TimeSpan.FromMilliseconds(50));
         var holder = new Held();
         var held = admission.InvokeAsync(Request("/api/v1/work-items/x/result"), holder.RunAsync);
         await holder.Started;
         var late = Request("/api/v1/work-items/z/result");
         var lateRan = false;
 
-        await admission.InvokeAsync(late, _ => { lateRan = true; return Task.CompletedTask; });
+        await admission.InvokeAsync(late, _ => { lateRan = true; return Task.CompletedTask; }).WaitAsync(Deadline);
 
         Assert.False(lateRan);
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, late.Response.StatusCode);
@@ -103,17 +109,30 @@ public sealed class ApiAdmissionTests
     }
 
     [Fact]
-    public void The_longest_wait_for_a_turn_is_the_request_timeout()
+    public async Task A_request_reads_its_body_before_it_asks_for_a_turn_so_a_slow_sender_holds_none()
     {
-        using var admission = Admission(limit: 1, timeoutSeconds: 45);
+        var admission = Admission(limit: 1);
+        var slow = Request("/api/v1/agents", "");
+        var body = new TrickleStream("{\"name\":\"slow\"}"u8.ToArray());
+        (slow.Request.Body, slow.Request.ContentLength) = (body, body.Length);
+        string? read = null;
+        var sending = admission.InvokeAsync(slow, async context => read = await new StreamReader(context.Request.Body).ReadToEndAsync());
+        await body.Reading.WaitAsync(Deadline);
+        var heartbeatRan = false;
 
-        Assert.Equal(TimeSpan.FromSeconds(45), admission.LongestWait);
+        await admission.InvokeAsync(Request("/api/v1/agents/a/heartbeat"), _ => { heartbeatRan = true; return Task.CompletedTask; }).WaitAsync(Deadline);
+
+        Assert.True(heartbeatRan);
+        Assert.Null(read);
+        body.Send();
+        await sending.WaitAsync(Deadline);
+        Assert.Equal("{\"name\":\"slow\"}", read);
     }
 
     [Fact]
     public async Task A_client_that_gives_up_while_it_waits_leaves_nothing_run_and_its_turn_to_the_next()
     {
-        using var admission = Admission(limit: 1);
+        var admission = Admission(limit: 1);
         var first = new Held();
         var running = admission.InvokeAsync(Request("/api/v1/work-items/x/progress"), first.RunAsync);
         await first.Started;
@@ -126,9 +145,9 @@ public sealed class ApiAdmissionTests
         var next = admission.InvokeAsync(Request("/api/v1/work-items/z/progress"), _ => { nextRan = true; return Task.CompletedTask; });
 
         await gone.CancelAsync();
-        await left;
+        await left.WaitAsync(Deadline);
         first.Finish();
-        await Task.WhenAll(running, next);
+        await Task.WhenAll(running, next).WaitAsync(Deadline);
 
         Assert.False(leftRan);
         Assert.True(nextRan);
@@ -136,19 +155,33 @@ public sealed class ApiAdmissionTests
     }
 
     [Fact]
-    public void Unset_the_limit_is_per_core_and_zero_means_none()
+    public void Unset_the_limit_is_per_core_and_a_turn_waits_ten_seconds_at_most()
     {
-        using var perCore = new ApiAdmission(Options.Create(new ApiOptions()));
-        using var none = Admission(limit: 0);
+        var perCore = new ApiAdmission(Options.Create(new ApiOptions()), NullLogger<ApiAdmission>.Instance);
 
         Assert.Equal(ApiAdmission.PerCore * Environment.ProcessorCount, perCore.Limit);
-        Assert.Equal(0, none.Limit);
+        Assert.Equal(TimeSpan.FromSeconds(10), perCore.LongestWait);
+    }
+
+    [Fact]
+    public async Task A_limit_of_zero_lets_every_request_run_at_once()
+    {
+        var admission = Admission(limit: 0);
+        var held = Enumerable.Range(0, 50).Select(_ => new Held()).ToList();
+
+        var running = held.Select(h => admission.InvokeAsync(Request("/api/v1/agents/a/heartbeat"), h.RunAsync)).ToList();
+
+        await Task.WhenAll(held.Select(h => h.Started)).WaitAsync(Deadline);
+        held.ForEach(h => h.Finish());
+        await Task.WhenAll(running).WaitAsync(Deadline);
+        Assert.Equal(0, admission.Limit);
     }
 
     [Fact]
     public async Task Through_the_app_a_long_poll_does_not_hold_the_only_turn_and_queued_calls_all_run()
     {
         await using var app = await ClawAppFactory.StartOnLoopbackAsync(new Dictionary<string, string?> { ["ClawGroups:Api:MaxConcurrentRequests"] = "1" });
+        Assert.Equal(1, app.Services.GetRequiredService<ApiAdmission>().Limit);
         await using var scenario = await ApiScenario.StartAsync(app);
         var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
         var registered = await scenario.Human.RegisterAgentAsync(joinToken.Token, new AgentCard { Name = "puller" });
@@ -164,17 +197,23 @@ public sealed class ApiAdmissionTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
     }
 
-    private static ApiAdmission Admission(int limit, int timeoutSeconds = 60, TimeSpan? longestWait = null)
-        => new(Options.Create(new ApiOptions { MaxConcurrentRequests = limit, RequestTimeoutSeconds = timeoutSeconds }), longestWait);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
-    private static DefaultHttpContext Request(string path, string query = "")
+    private static ApiAdmission Admission(int? limit, TimeSpan? longestWait = null)
+        => new(Options.Create(new ApiOptions { MaxConcurrentRequests = limit }), NullLogger<ApiAdmission>.Instance, longestWait ?? Deadline * 6);
+
+    private static DefaultHttpContext Request(string path, string query = "", bool longPoll = false)
     {
         var context = new DefaultHttpContext();
         context.Request.Path = path;
         context.Request.QueryString = new QueryString(query);
         context.Response.Body = new MemoryStream();
-        context.RequestServices = new ServiceCollection().AddLogging().AddProblemDetails()
-            .BuildServiceProvider();
+        context.RequestServices = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        if (longPoll)
+        {
+            context.SetEndpoint(new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(new LongPoll()), "pull"));
+        }
+
         return context;
     }
 
@@ -193,5 +232,26 @@ public sealed class ApiAdmissionTests
         }
 
         public void Finish() => _finish.SetResult();
+    }
+
+    /// <summary>A request body that arrives only when the test sends it, as from a client on a slow line.</summary>
+    private sealed class TrickleStream(byte[] content) : MemoryStream(content)
+    {
+        private readonly TaskCompletionSource _reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _sent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Reading => _reading.Task;
+
+        public void Send() => _sent.TrySetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            _reading.TrySetResult();
+            await _sent.Task.WaitAsync(cancellationToken);
+            return await base.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 }
