@@ -10,7 +10,8 @@ namespace ClawGroups.Web.Api;
 /// requests at once, each with its database context and half-built answer: they shared the cores, the one SQLite writer
 /// and the GC's time with each other and with the assignment passes and long polls that refill the agents' slots, and a freed
 /// slot waited seconds for its next offer. Admitted a few dozen at a time they finish sooner, the process holds less, and the
-/// work that refills slots goes ahead (docs/PERFORMANCE.md, "A bounded number of API requests at once"; decision 0038).
+/// work that refills slots goes ahead (docs/PERFORMANCE.md, "A bounded number of API requests at once"; decision 0038). Off
+/// unless configured: on the swarm it also cost ~10 % more CPU an item, and throughput with it.
 /// </summary>
 /// <remarks>
 /// A long poll (an endpoint marked <see cref="LongPoll"/>, asked to wait) takes no turn: it waits by design. A request's body
@@ -20,9 +21,6 @@ namespace ClawGroups.Web.Api;
 /// </remarks>
 internal sealed partial class ApiAdmission
 {
-    /// <summary>Requests at once per core when <see cref="ApiOptions.MaxConcurrentRequests"/> is not set.</summary>
-    public const int PerCore = 12;
-
     /// <summary>
     /// The longest a request waits for a turn: long enough for a busy node's queue to move (the swarm's calls waited ~1 s at
     /// the median), short enough that a node that cannot keep up says so well within a client's own timeout.
@@ -42,7 +40,7 @@ internal sealed partial class ApiAdmission
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
-        Limit = options.Value.MaxConcurrentRequests ?? PerCore * Environment.ProcessorCount;
+        Limit = options.Value.MaxConcurrentRequests;
         _turns = Limit > 0 ? new SemaphoreSlim(Limit) : null;
         _logger = logger;
         LongestWait = longestWait;

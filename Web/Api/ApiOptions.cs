@@ -27,9 +27,10 @@ public sealed class ApiOptions
     public int RequestTimeoutSeconds { get; set; } = 60;
 
     /// <summary>
-    /// API requests this node works on at once (long polls aside); the rest wait their turn, at most the request timeout, then
-    /// 503 (<see cref="ApiAdmission"/>). Unset: <see cref="ApiAdmission.PerCore"/> per core. 0: no limit. Read at start-up.
+    /// API requests this node works on at once (long polls aside); the rest wait their turn, at most 10 s, then 503
+    /// (<see cref="ApiAdmission"/>). 0, the default: no limit. Read at start-up; 12 per core measured best for a freed slot's
+    /// wait and the process's memory under a swarm (decision 0038).
     /// </summary>
     [Range(0, 100_000)]
-    public int? MaxConcurrentRequests { get; set; }
+    public int MaxConcurrentRequests { get; set; }
 }

@@ -155,12 +155,12 @@ public sealed class ApiAdmissionTests
     }
 
     [Fact]
-    public void Unset_the_limit_is_per_core_and_a_turn_waits_ten_seconds_at_most()
+    public void Unset_there_is_no_limit_and_a_turn_waits_ten_seconds_at_most()
     {
-        var perCore = new ApiAdmission(Options.Create(new ApiOptions()), NullLogger<ApiAdmission>.Instance);
+        var unset = new ApiAdmission(Options.Create(new ApiOptions()), NullLogger<ApiAdmission>.Instance);
 
-        Assert.Equal(ApiAdmission.PerCore * Environment.ProcessorCount, perCore.Limit);
-        Assert.Equal(TimeSpan.FromSeconds(10), perCore.LongestWait);
+        Assert.Equal(0, unset.Limit);
+        Assert.Equal(TimeSpan.FromSeconds(10), unset.LongestWait);
     }
 
     [Fact]
@@ -199,7 +199,7 @@ public sealed class ApiAdmissionTests
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
-    private static ApiAdmission Admission(int? limit, TimeSpan? longestWait = null)
+    private static ApiAdmission Admission(int limit, TimeSpan? longestWait = null)
         => new(Options.Create(new ApiOptions { MaxConcurrentRequests = limit }), NullLogger<ApiAdmission>.Instance, longestWait ?? Deadline * 6);
 
     private static DefaultHttpContext Request(string path, string query = "", bool longPoll = false)
