@@ -7,8 +7,8 @@ namespace ClawGroups.Coordinator.Assignments;
 
 /// <summary>
 /// The ready items a pass weighs, read lean and untracked: what the model and the candidates need (text, required skills,
-/// priority, routing notes, the members who stalled on each or that each was steered away from), with the reading's bytes taken from this node's earlier passes
-/// where it has them. At 3,300 ready items the whole rows cost 42–90 ms a pass and these 6–32 ms (docs/PERFORMANCE.md).
+/// priority, routing notes, the members who stalled on each or that each was steered away from, and the kept reading's bytes).
+/// At 3,300 ready items the whole rows cost 42–90 ms a pass and these 6–32 ms (docs/PERFORMANCE.md).
 /// A pass after the first reads only each item's id, version and reading version, and the lean rows of the items it has not
 /// seen at that version: under a swarm a pass ran every few hundred milliseconds and read the same thousands of texts again,
 /// whose strings lived just long enough to be promoted and start the server's full collections.
@@ -25,64 +25,18 @@ public sealed class ReadyItems
     private const int MaxReadById = 500;
 
     /// <summary>
-    /// Per group, each item's lean row under its id, version and reading version: every write to an item moves its version
-    /// but the reading's (<see cref="ItemReadings"/>), which moves the reading version. A pass forgets the items it no longer sees.
+    /// Per group, each item's lean row (with its reading's bytes) under its id, version and reading version: every write to an
+    /// item moves its version but the reading's (<see cref="ItemReadings"/>), which moves the reading version. A pass forgets
+    /// the items it no longer sees.
     /// </summary>
     private readonly ConcurrentDictionary<Guid, ItemMemo<(Guid Item, long Version, string? ReadingVersion), LeanRow>> _rows = new();
-
-    /// <summary>
-    /// Per group, each item's reading bytes under its id, version and reading version (a pass keeps a new reading without
-    /// bumping the item's version); a pass forgets the items it no longer sees.
-    /// </summary>
-    private readonly ConcurrentDictionary<Guid, ItemMemo<(Guid Item, long Version, string ReadingVersion), byte[]>> _readings = new();
 
     public async Task<List<WorkItem>> LoadAsync(ClawDbContext context, Guid groupId, IQueryable<WorkItem> ready, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(ready);
-        var rows = await LeanRowsAsync(context, groupId, ready, cancellationToken);
-        var known = _readings.GetOrAdd(groupId, _ => new());
-        var items = new List<WorkItem>(rows.Count);
-        var unknown = new List<WorkItem>();
-        foreach (var row in rows)
-        {
-            // A new item each pass, for the pass may change what it was given (a steer let go where no one else could take it).
-            var item = row.ToItem();
-            if (item.ReadingVersion is not null)
-            {
-                if (known.TryGet((item.Id, item.Version, item.ReadingVersion), out var bytes))
-                {
-                    item.ReadingVector = bytes;
-                }
-                else
-                {
-                    unknown.Add(item);
-                }
-            }
-
-            items.Add(item);
-        }
-
-        if (unknown.Count > 0)
-        {
-            var ids = unknown.Select(w => w.Id).ToList();
-            var vectors = await context.WorkItems.Where(w => ids.Contains(w.Id)).Select(w => new { w.Id, w.Version, w.ReadingVersion, w.ReadingVector })
-                .ToDictionaryAsync(v => v.Id, cancellationToken);
-            foreach (var item in unknown)
-            {
-                // Changed since the first read (its text, or its reading: another node's model may have read it anew): left
-                // without a reading, which the pass then reads afresh.
-                if (vectors.TryGetValue(item.Id, out var stored) && stored.Version == item.Version && stored.ReadingVersion == item.ReadingVersion
-                    && stored.ReadingVector is { } vector)
-                {
-                    item.ReadingVector = vector;
-                    known.Add((item.Id, item.Version, item.ReadingVersion!), vector);
-                }
-            }
-        }
-
-        known.Prune(items.Where(w => w.ReadingVersion is not null).Select(w => (w.Id, w.Version, w.ReadingVersion!)), items.Count);
-        return items;
+        // A new item each pass, for the pass may change what it was given (a steer let go where no one else could take it).
+        return (await LeanRowsAsync(context, groupId, ready, cancellationToken)).Select(row => row.ToItem()).ToList();
     }
 
     /// <summary>
@@ -143,15 +97,11 @@ public sealed class ReadyItems
     /// Lets go of what this node keeps of a group's ready items: its passes find no one to offer work to (or no budget), so
     /// they read no items, and a quiet group should not hold thousands of texts.
     /// </summary>
-    public void Forget(Guid groupId)
-    {
-        _rows.TryRemove(groupId, out _);
-        _readings.TryRemove(groupId, out _);
-    }
+    public void Forget(Guid groupId) => _rows.TryRemove(groupId, out _);
 
     private static IQueryable<LeanRow> Lean(IQueryable<WorkItem> items) => items.Select(w => new LeanRow(
         w.Id, w.GroupId, w.Version, w.Title, w.Description, w.RequiredSkills, w.Priority, w.State, w.CreatedAt, w.ReadingVersion,
-        w.ExpectedDurationSeconds, w.RoutingNotes, w.AskedAssigneeKind,
+        w.ExpectedDurationSeconds, w.RoutingNotes, w.AskedAssigneeKind, w.ReadingVector,
         // What the item is held with, if anything: a pass that holds it again asks the trail a new question only if it differs.
         w.RoutingHeldAt, w.RoutingConfidence, w.RoutingCandidatesJson,
         w.Assignments.Where(a => a.Outcome == AssignmentOutcome.Stalled || a.SteeredAway)
@@ -160,7 +110,7 @@ public sealed class ReadyItems
     /// <summary>One item as a pass reads it, kept between passes; <see cref="ToItem"/> makes the pass its own copy.</summary>
     private sealed record LeanRow(
         Guid Id, Guid GroupId, long Version, string Title, string Description, List<string> RequiredSkills, int Priority, WorkItemState State,
-        DateTimeOffset CreatedAt, string? ReadingVersion, double? ExpectedDurationSeconds, string? RoutingNotes, MemberKind? AskedAssigneeKind,
+        DateTimeOffset CreatedAt, string? ReadingVersion, double? ExpectedDurationSeconds, string? RoutingNotes, MemberKind? AskedAssigneeKind, byte[]? ReadingVector,
         DateTimeOffset? RoutingHeldAt, double? RoutingConfidence, string? RoutingCandidatesJson, List<Excluded> Excluded)
     {
         public WorkItem ToItem()
@@ -171,6 +121,8 @@ public sealed class ReadyItems
                 Priority = Priority, State = State, CreatedAt = CreatedAt, ReadingVersion = ReadingVersion,
                 ExpectedDurationSeconds = ExpectedDurationSeconds, RoutingNotes = RoutingNotes, AskedAssigneeKind = AskedAssigneeKind,
                 RoutingHeldAt = RoutingHeldAt, RoutingConfidence = RoutingConfidence, RoutingCandidatesJson = RoutingCandidatesJson,
+                // Shared, not copied: nothing writes into a reading's bytes.
+                ReadingVector = ReadingVector,
             };
             item.Assignments.AddRange(Excluded.Select(e => new Assignment
             {
