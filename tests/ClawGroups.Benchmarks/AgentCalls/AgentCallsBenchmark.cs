@@ -41,6 +41,7 @@ internal static class AgentCallsBenchmark
             ["Database__CountCommands"] = "true",
             // Agents with no offer yet ask again every 50 ms: more than the default 600 a minute.
             ["ClawGroups__Api__AgentRequestsPerMinute"] = "1000000",
+            [FeedbackNever.Key] = FeedbackNever.Value,
         };
         if (Options(args, "--trace").Any())
         {

@@ -42,6 +42,7 @@ internal static class SwarmBenchmark
             // The swarm's orchestrator posts 4,000 items in a minute or two with one token: an operator running a swarm raises
             // the per-token limit (1,200 a minute by default) as here. The agents keep theirs.
             ["ClawGroups__Api__HumanRequestsPerMinute"] = "1000000",
+            [FeedbackNever.Key] = FeedbackNever.Value,
         };
         AddAppSettings(args, settings);
 
