@@ -58,8 +58,9 @@ public static class DataHostingExtensions
         builder.Services.AddSingleton(services =>
         {
             var database = services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value;
-            return new SqliteConnectionSettings(database.SqliteDurability, database.SqliteMemoryLimitMegabytes);
+            return new SqliteConnectionSettings(database.SqliteDurability, database.SqliteMemoryLimitMegabytes, SqliteCheckpoints.AppliesTo(database));
         });
+        builder.Services.AddHostedService<SqliteCheckpoints>();
         builder.Services.AddSingleton(services => new ProcessLiveness(services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value));
         return builder;
     }

@@ -8,18 +8,18 @@ namespace ClawGroups.Data.Database;
 
 /// <summary>
 /// Makes the contexts' SQLite connections (<see cref="ConnectionCreating"/>) and applies the settings SQLite does not keep in
-/// the file (<c>synchronous</c>, and the process-wide soft heap limit that bounds the page caches of all connections together)
-/// to every connection they open. Once per physical connection: the
-/// pool hands the same SQLite handle out again and the setting stays on it.
+/// the file (<c>synchronous</c>, the process-wide soft heap limit that bounds the page caches of all connections together,
+/// and, where <see cref="SqliteCheckpoints"/> runs, no checkpoints of their own) to every connection they open. Once per
+/// physical connection: the pool hands the same SQLite handle out again and the setting stays on it.
 /// </summary>
-public sealed class SqliteConnectionSettings(SqliteDurability durability, int memoryLimitMegabytes = 0) : DbConnectionInterceptor
+public sealed class SqliteConnectionSettings(SqliteDurability durability, int memoryLimitMegabytes = 0, bool checkpointsElsewhere = false) : DbConnectionInterceptor
 {
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _applied = [];
 
-    private readonly string _pragma = Pragmas(durability, memoryLimitMegabytes);
+    private readonly string _pragma = Pragmas(durability, memoryLimitMegabytes, checkpointsElsewhere);
 
     /// <summary>What each new connection runs.</summary>
-    public static string Pragmas(SqliteDurability durability, int memoryLimitMegabytes)
+    public static string Pragmas(SqliteDurability durability, int memoryLimitMegabytes, bool checkpointsElsewhere = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(memoryLimitMegabytes);
         var synchronous = durability switch
@@ -31,9 +31,11 @@ public sealed class SqliteConnectionSettings(SqliteDurability durability, int me
         // The soft heap limit is the process's, not the connection's: setting it again on each connection keeps it where
         // configured and costs a call. When the limit is reached, a connection reuses its own cached pages instead of adding
         // more (what SQLite calls memory pressure); nothing fails.
-        return memoryLimitMegabytes == 0
+        var pragmas = memoryLimitMegabytes == 0
             ? synchronous
             : string.Create(CultureInfo.InvariantCulture, $"{synchronous} PRAGMA soft_heap_limit={memoryLimitMegabytes * 1024L * 1024L};");
+        // A commit that fills the log past 1,000 pages otherwise copies it back and flushes it while its writer's turn lasts.
+        return checkpointsElsewhere ? pragmas + " PRAGMA wal_autocheckpoint=0;" : pragmas;
     }
 
     /// <summary>
