@@ -9,7 +9,7 @@ namespace ClawGroups.Data.Database;
 /// <summary>
 /// Makes the contexts' SQLite connections (<see cref="ConnectionCreating"/>) and applies the settings SQLite does not keep in
 /// the file (<c>synchronous</c>, the process-wide soft heap limit that bounds the page caches of all connections together,
-/// and, where <see cref="SqliteCheckpoints"/> runs, no checkpoints of their own) to every connection they open. Once per
+/// and, where <see cref="SqliteCheckpoints"/> copies the log, checkpoints only at its backstop) to every connection they open. Once per
 /// physical connection: the pool hands the same SQLite handle out again and the setting stays on it.
 /// </summary>
 public sealed class SqliteConnectionSettings(SqliteDurability durability, int memoryLimitMegabytes = 0, bool checkpointsElsewhere = false) : DbConnectionInterceptor
@@ -17,6 +17,9 @@ public sealed class SqliteConnectionSettings(SqliteDurability durability, int me
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _applied = [];
 
     private readonly string _pragma = Pragmas(durability, memoryLimitMegabytes, checkpointsElsewhere);
+
+    /// <summary>How large the log's file is left when the log starts again: the backstop's ~40 MB and room for the commits beside it.</summary>
+    public const long JournalSizeLimitBytes = 64L * 1024 * 1024;
 
     /// <summary>What each new connection runs.</summary>
     public static string Pragmas(SqliteDurability durability, int memoryLimitMegabytes, bool checkpointsElsewhere = false)
@@ -34,8 +37,13 @@ public sealed class SqliteConnectionSettings(SqliteDurability durability, int me
         var pragmas = memoryLimitMegabytes == 0
             ? synchronous
             : string.Create(CultureInfo.InvariantCulture, $"{synchronous} PRAGMA soft_heap_limit={memoryLimitMegabytes * 1024L * 1024L};");
-        // A commit that fills the log past 1,000 pages otherwise copies it back and flushes it while its writer's turn lasts.
-        return checkpointsElsewhere ? pragmas + " PRAGMA wal_autocheckpoint=0;" : pragmas;
+        // A commit that fills the log past 1,000 pages otherwise copies it back and flushes it while its writer's turn lasts;
+        // with the copying done elsewhere, a commit still does it at the backstop, and a log grown past it by a long reader
+        // is cut back to the limit when it starts again.
+        return checkpointsElsewhere
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{pragmas} PRAGMA wal_autocheckpoint={SqliteCheckpoints.BackstopPages}; PRAGMA journal_size_limit={JournalSizeLimitBytes};")
+            : pragmas;
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -25,19 +26,24 @@ public sealed class SqliteCheckpointsTests : IDisposable
     }
 
     [Fact]
-    public async Task The_contexts_connections_leave_checkpoints_to_the_background_service()
+    public async Task The_contexts_connections_leave_checkpoints_to_the_background_service_but_at_the_backstop()
     {
-        using var host = Host();
+        using var host = Host($"Data Source={File}");
         await using var context = host.Services.GetRequiredService<IDbContextFactory<ClawDbContext>>().CreateDbContext();
 
-        await context.Database.OpenConnectionAsync();
-        await using var read = context.Database.GetDbConnection().CreateCommand();
-        // Not a table-valued pragma (setting it is a side effect), so read as a statement of its own.
-        read.CommandText = "PRAGMA wal_autocheckpoint";
-        var pages = Convert.ToInt64(await read.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        var pages = await AutocheckpointPagesAsync(context);
 
-        Assert.Equal(0, pages);
+        Assert.Equal(SqliteCheckpoints.BackstopPages, pages);
         Assert.Contains(host.Services.GetServices<IHostedService>(), service => service is SqliteCheckpoints);
+    }
+
+    [Fact]
+    public async Task A_database_in_memory_keeps_SQLites_own_checkpoints()
+    {
+        using var host = Host("Data Source=claw-checkpoints;Mode=Memory;Cache=Shared");
+        await using var context = host.Services.GetRequiredService<IDbContextFactory<ClawDbContext>>().CreateDbContext();
+
+        Assert.Equal(1_000, await AutocheckpointPagesAsync(context));
     }
 
     [Theory]
@@ -56,7 +62,8 @@ public sealed class SqliteCheckpointsTests : IDisposable
     public void Without_the_background_service_the_connections_checkpoint_as_SQLite_does()
     {
         Assert.DoesNotContain("wal_autocheckpoint", SqliteConnectionSettings.Pragmas(SqliteDurability.Normal, 64), StringComparison.Ordinal);
-        Assert.EndsWith("PRAGMA wal_autocheckpoint=0;", SqliteConnectionSettings.Pragmas(SqliteDurability.Normal, 64, checkpointsElsewhere: true), StringComparison.Ordinal);
+        Assert.EndsWith("PRAGMA wal_autocheckpoint=10000; PRAGMA journal_size_limit=67108864;",
+            SqliteConnectionSettings.Pragmas(SqliteDurability.Normal, 64, checkpointsElsewhere: true), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,15 +93,43 @@ public sealed class SqliteCheckpointsTests : IDisposable
     }
 
     [Fact]
-    public async Task Where_there_is_no_file_it_makes_none()
+    public async Task Under_steady_writes_the_log_starts_again_at_the_backstop()
     {
+        // Every commit rewrites 200 pages, and commits follow each other without a pause: a round never finds the log still,
+        // so only the backstop starts it again. Without it the log would hold all 30,000 pages written.
+        const int rows = 200, commits = 150;
+        using var reader = CreateWalFile();
+        using var writer = Open();
+        Execute(writer, SqliteConnectionSettings.Pragmas(SqliteDurability.Normal, 0, checkpointsElsewhere: true));
+        Execute(writer, $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows}) INSERT INTO Pages (Body) SELECT zeroblob(4000) FROM n;");
         using var checkpoints = Checkpoints(File);
-
         await checkpoints.StartAsync(CancellationToken.None);
-        await Task.Delay(SqliteCheckpoints.Interval * 3);
+
+        for (var commit = 0; commit < commits; commit++)
+        {
+            Execute(writer, $"UPDATE Pages SET Body = zeroblob(4000 - {commit % 2});");
+        }
+
         await checkpoints.StopAsync(CancellationToken.None);
 
+        var frame = 24 + PageSize(writer);
+        Assert.True(new FileInfo(File + "-wal").Length <= (SqliteCheckpoints.BackstopPages + 2L * rows) * frame,
+            $"the log grew to {new FileInfo(File + "-wal").Length / frame} pages");
+    }
+
+    [Fact]
+    public async Task Where_there_is_no_file_it_makes_none()
+    {
+        var log = new RoundLog();
+        using var checkpoints = new SqliteCheckpoints(Options(File), log, TimeProvider.System);
+
+        await checkpoints.StartAsync(CancellationToken.None);
+        var failed = await EventuallyAsync(() => log.Failures > 0);
+        await checkpoints.StopAsync(CancellationToken.None);
+
+        Assert.True(failed, "no round ran");
         Assert.False(System.IO.File.Exists(File));
+        Assert.False(checkpoints.ExecuteTask!.IsFaulted);
     }
 
     /// <summary>
@@ -150,9 +185,46 @@ public sealed class SqliteCheckpointsTests : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static SqliteCheckpoints Checkpoints(string file) => new(
-        Options.Create(new ClawDatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={file}" }),
-        NullLogger<SqliteCheckpoints>.Instance);
+    private static SqliteCheckpoints Checkpoints(string file) => new(Options(file), NullLogger<SqliteCheckpoints>.Instance, TimeProvider.System);
+
+    private static IOptions<ClawDatabaseOptions> Options(string file) =>
+        Microsoft.Extensions.Options.Options.Create(new ClawDatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={file}" });
+
+    private static long PageSize(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA page_size";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static async Task<long> AutocheckpointPagesAsync(ClawDbContext context)
+    {
+        await context.Database.OpenConnectionAsync();
+        await using var read = context.Database.GetDbConnection().CreateCommand();
+        // Not a table-valued pragma (setting it is a side effect), so read as a statement of its own.
+        read.CommandText = "PRAGMA wal_autocheckpoint";
+        return Convert.ToInt64(await read.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Counts the rounds that failed, as the service logs them.</summary>
+    private sealed class RoundLog : ILogger<SqliteCheckpoints>
+    {
+        private int _failures;
+
+        public int Failures => Volatile.Read(ref _failures);
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (exception is not null)
+            {
+                Interlocked.Increment(ref _failures);
+            }
+        }
+    }
 
     private static async Task<bool> EventuallyAsync(Func<bool> condition)
     {
@@ -169,13 +241,13 @@ public sealed class SqliteCheckpointsTests : IDisposable
         return condition();
     }
 
-    private IHost Host()
+    private IHost Host(string connectionString)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:ClawGroups"] = $"Data Source={File}",
+            ["ConnectionStrings:ClawGroups"] = connectionString,
         });
         builder.AddClawData();
         return builder.Build();
