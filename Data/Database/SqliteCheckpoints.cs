@@ -14,26 +14,37 @@ namespace ClawGroups.Data.Database;
 /// (docs/PERFORMANCE.md, decision 0039). Here the copying is PASSIVE: it takes neither SQLite's write lock nor the gate,
 /// waits for nobody, and copies what no reader still needs.
 /// <para>
-/// It cannot end the log by itself, though. SQLite starts the log again from its beginning only when a writer begins after
-/// every page in it was copied, and under steady writes some commit always lands while a round is copying. So the
-/// connections still checkpoint, as a backstop, once the log reaches <see cref="BackstopPages"/>
-/// (<see cref="SqliteConnectionSettings"/>): that commit copies what the last round left, under the gate, completes, and
-/// the next writer starts the log again. The disk is flushed inside a turn a few times a second instead of dozens, and
-/// the log stays under ~40 MB. A host that does not run this service gets the same backstop.
+/// Copying is not enough to keep the log short, though. SQLite starts the log again from its beginning only when a writer
+/// begins after every page in it was copied and no reader still reads from it, and under steady writes some commit always
+/// lands while a round copies. So once the log holds <see cref="RestartPages"/>, a round takes the write gate's turn, ahead
+/// of the line, and checkpoints again with RESTART: with no writer appending it copies the little the PASSIVE copy just
+/// before left, waits the few milliseconds the readers of older pages need, and the next writer starts the log again. One
+/// short turn every few hundred milliseconds instead of a flush every few commits. Should the rounds not run or keep
+/// failing, the connections checkpoint themselves at <see cref="BackstopPages"/> (<see cref="SqliteConnectionSettings"/>).
 /// </para>
 /// Durability does not change: a commit is whole in the log when it returns, copied or not, and a crash before the copy
 /// replays the log when the file is next opened.
 /// </summary>
-public sealed partial class SqliteCheckpoints(IOptions<ClawDatabaseOptions> options, ILogger<SqliteCheckpoints> logger, TimeProvider time) : BackgroundService
+public sealed partial class SqliteCheckpoints(
+    IOptions<ClawDatabaseOptions> options, SqliteWriteGate gate, ILogger<SqliteCheckpoints> logger, TimeProvider time) : BackgroundService
 {
-    /// <summary>Often enough that a backstop checkpoint finds little left to copy, seldom enough that a round's flushes cost little.</summary>
+    /// <summary>Often enough that the log stays short, seldom enough that a round's flushes cost little.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The log's length, in pages, at which a round starts it again: ~32 MB of 4 KB pages, well under a second of a swarm's writes.</summary>
+    public const int RestartPages = 8_000;
+
     /// <summary>
-    /// The log's length, in pages, at which a commit checkpoints after all (<c>wal_autocheckpoint</c>): ten times SQLite's
-    /// default, ~40 MB of 4 KB pages, about half a second of a swarm's writes.
+    /// The log's length, in pages, at which a commit checkpoints after all (<c>wal_autocheckpoint</c>): twenty times SQLite's
+    /// default, ~80 MB, reached only when the rounds do not run.
     /// </summary>
-    public const int BackstopPages = 10_000;
+    public const int BackstopPages = 20_000;
+
+    /// <summary>How long a round waits for the write gate's turn before leaving the restart to the next round.</summary>
+    private static readonly TimeSpan TurnWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a round holds the turn waiting for readers of older pages: theirs are single queries.</summary>
+    private static readonly TimeSpan ReaderWait = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// A log this long (~400 MB) has not been started again for a long time: a reader has held an old snapshot open, or the
@@ -91,7 +102,7 @@ public sealed partial class SqliteCheckpoints(IOptions<ClawDatabaseOptions> opti
                 try
                 {
                     connection ??= Open(readWrite);
-                    var round = CheckpointOnce(connection);
+                    var round = RoundOnce(connection);
                     failures = 0;
                     if (round.LogPages > LongLogPages && ShouldWarn(ref warnedAt))
                     {
@@ -152,12 +163,44 @@ public sealed partial class SqliteCheckpoints(IOptions<ClawDatabaseOptions> opti
         }
     }
 
-    /// <summary>One PASSIVE checkpoint: copies what it can without waiting for any reader or writer.</summary>
-    public static Round CheckpointOnce(SqliteConnection connection)
+    /// <summary>A PASSIVE copy, and the log started again when it has grown long.</summary>
+    private Round RoundOnce(SqliteConnection connection)
+    {
+        var round = CheckpointOnce(connection, restart: false);
+        if (round.Busy || round.LogPages < RestartPages)
+        {
+            return round;
+        }
+
+        using var turn = gate.TakeTurn(connection, TurnWait);
+        if (turn is null)
+        {
+            return round;
+        }
+
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            var restart = CheckpointOnce(connection, restart: true);
+            if (!restart.Busy || time.GetElapsedTime(started) >= ReaderWait)
+            {
+                return restart;
+            }
+
+            Thread.Sleep(1);
+        }
+    }
+
+    /// <summary>
+    /// One checkpoint. PASSIVE copies what it can without waiting for any reader or writer. RESTART also takes SQLite's write
+    /// lock, so it is made only while holding the write gate's turn: it reports busy, having copied what it could, while a
+    /// reader still reads older pages of the log, and otherwise leaves the log to be started again by the next writer.
+    /// </summary>
+    public static Round CheckpointOnce(SqliteConnection connection, bool restart = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        command.CommandText = restart ? "PRAGMA wal_checkpoint(RESTART);" : "PRAGMA wal_checkpoint(PASSIVE);";
         using var reader = command.ExecuteReader();
         // One row: busy (1 when another checkpoint holds the file, not an error), pages in the log, pages copied; the two
         // counts are -1 then, and when the file is not in WAL mode.

@@ -381,6 +381,31 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
     /// <inheritdoc cref="AfterHandOverAsync{T}(T)"/>
     private static async Task HandedOverAsync() => await Task.Yield();
 
+    /// <summary>
+    /// Takes the file's turn for work that is not EF's and needs the file without writers (<see cref="SqliteCheckpoints"/>
+    /// starting the log again), ahead of the ordinary line; null when it did not come within <paramref name="timeout"/>.
+    /// Disposing the answer ends the turn.
+    /// </summary>
+    public IDisposable? TakeTurn(DbConnection connection, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var gate = GateOf(connection);
+        return gate.Wait(ahead: true, timeout) ? new Turn(gate) : null;
+    }
+
+    private sealed class Turn(WriteTurns gate) : IDisposable
+    {
+        private int _ended;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
+
     private WriteTurns GateOf(DbConnection connection) => _files.GetOrAdd(connection.DataSource, _ => new WriteTurns());
 
     private static SqliteException Locked(DbConnection connection) =>

@@ -15,6 +15,9 @@ public sealed class SqliteCheckpointsTests : IDisposable
     /// <summary>Over SQLite's default of 1,000 pages in the log, the point where a commit checkpoints when left to itself.</summary>
     private const int PagesWritten = 1_500;
 
+    /// <summary>Commits of <see cref="Rows"/> pages each: 30,000 pages, more than the backstop.</summary>
+    private const int Rows = 200, Commits = 150;
+
     private readonly string _directory = Directory.CreateTempSubdirectory("claw-checkpoints-").FullName;
 
     private string File => Path.Combine(_directory, "claw.db");
@@ -62,7 +65,7 @@ public sealed class SqliteCheckpointsTests : IDisposable
     public void Without_the_background_service_the_connections_checkpoint_as_SQLite_does()
     {
         Assert.DoesNotContain("wal_autocheckpoint", SqliteConnectionSettings.Pragmas(SqliteDurability.Normal, 64), StringComparison.Ordinal);
-        Assert.EndsWith("PRAGMA wal_autocheckpoint=10000; PRAGMA journal_size_limit=67108864;",
+        Assert.EndsWith("PRAGMA wal_autocheckpoint=20000; PRAGMA journal_size_limit=67108864;",
             SqliteConnectionSettings.Pragmas(SqliteDurability.Normal, 64, checkpointsElsewhere: true), StringComparison.Ordinal);
     }
 
@@ -93,35 +96,51 @@ public sealed class SqliteCheckpointsTests : IDisposable
     }
 
     [Fact]
-    public async Task Under_steady_writes_the_log_starts_again_at_the_backstop()
+    public void Without_rounds_a_commit_starts_the_log_again_at_the_backstop()
     {
-        // Every commit rewrites 200 pages, and commits follow each other without a pause: a round never finds the log still,
-        // so only the backstop starts it again. Without it the log would hold all 30,000 pages written.
-        const int rows = 200, commits = 150;
+        // Without the backstop the log would hold all 30,000 pages written.
         using var reader = CreateWalFile();
-        using var writer = Open();
-        Execute(writer, SqliteConnectionSettings.Pragmas(SqliteDurability.Normal, 0, checkpointsElsewhere: true));
-        Execute(writer, $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows}) INSERT INTO Pages (Body) SELECT zeroblob(4000) FROM n;");
-        using var checkpoints = Checkpoints(File);
-        await checkpoints.StartAsync(CancellationToken.None);
+        using var writer = Writer();
 
-        for (var commit = 0; commit < commits; commit++)
+        for (var commit = 0; commit < Commits; commit++)
         {
-            Execute(writer, $"UPDATE Pages SET Body = zeroblob(4000 - {commit % 2});");
+            RewriteEveryRow(writer, commit);
         }
 
-        await checkpoints.StopAsync(CancellationToken.None);
+        Assert.True(LogPages(writer) <= SqliteCheckpoints.BackstopPages + 2 * Rows, $"the log grew to {LogPages(writer)} pages");
+    }
 
-        var frame = 24 + PageSize(writer);
-        Assert.True(new FileInfo(File + "-wal").Length <= (SqliteCheckpoints.BackstopPages + 2L * rows) * frame,
-            $"the log grew to {new FileInfo(File + "-wal").Length / frame} pages");
+    [Fact]
+    public async Task A_round_that_finds_the_log_long_takes_the_write_gates_turn_to_start_it_again()
+    {
+        // Under a swarm's steady writes a PASSIVE copy never finds the log still (some commit lands while it copies), so a
+        // long log is started again under the gate; here the writes have stopped, and the turn is what the test can see.
+        using var reader = CreateWalFile();
+        using var writer = Writer();
+        for (var commit = 0; SqliteCheckpoints.RestartPages > commit * Rows; commit++)
+        {
+            RewriteEveryRow(writer, commit);
+        }
+
+        var gate = new SqliteWriteGate();
+        using var checkpoints = new SqliteCheckpoints(Options(File), gate, NullLogger<SqliteCheckpoints>.Instance, TimeProvider.System);
+        await checkpoints.StartAsync(CancellationToken.None);
+        var turnTaken = await EventuallyAsync(() => gate.Statistics.Turns > 0);
+        await checkpoints.StopAsync(CancellationToken.None);
+        using (gate.TakeTurn(writer, TimeSpan.FromSeconds(5)))
+        {
+            Execute(writer, "UPDATE Pages SET Body = zeroblob(3000) WHERE Id = 1;");
+        }
+
+        Assert.True(turnTaken, "no round took the write gate's turn");
+        Assert.Equal(1, SqliteCheckpoints.CheckpointOnce(writer).LogPages);
     }
 
     [Fact]
     public async Task Where_there_is_no_file_it_makes_none()
     {
         var log = new RoundLog();
-        using var checkpoints = new SqliteCheckpoints(Options(File), log, TimeProvider.System);
+        using var checkpoints = new SqliteCheckpoints(Options(File), new SqliteWriteGate(), log, TimeProvider.System);
 
         await checkpoints.StartAsync(CancellationToken.None);
         var failed = await EventuallyAsync(() => log.Failures > 0);
@@ -163,6 +182,21 @@ public sealed class SqliteCheckpointsTests : IDisposable
         return new FileInfo(File).Length;
     }
 
+    /// <summary>200 rows of one page each, on a connection set as the contexts' are.</summary>
+    private SqliteConnection Writer()
+    {
+        var writer = Open();
+        Execute(writer, SqliteConnectionSettings.Pragmas(SqliteDurability.Normal, 0, checkpointsElsewhere: true));
+        Execute(writer, $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Rows}) INSERT INTO Pages (Body) SELECT zeroblob(4000) FROM n;");
+        return writer;
+    }
+
+    private static void RewriteEveryRow(SqliteConnection writer, int commit) =>
+        Execute(writer, $"UPDATE Pages SET Body = zeroblob(4000 - {commit % 2});");
+
+    /// <summary>The pages the log's file has room for: its length, which only grows until the log starts again and is cut back.</summary>
+    private long LogPages(SqliteConnection connection) => new FileInfo(File + "-wal").Length / (24 + PageSize(connection));
+
     private long CountRows()
     {
         using var connection = Open();
@@ -185,7 +219,7 @@ public sealed class SqliteCheckpointsTests : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static SqliteCheckpoints Checkpoints(string file) => new(Options(file), NullLogger<SqliteCheckpoints>.Instance, TimeProvider.System);
+    private static SqliteCheckpoints Checkpoints(string file) => new(Options(file), new SqliteWriteGate(), NullLogger<SqliteCheckpoints>.Instance, TimeProvider.System);
 
     private static IOptions<ClawDatabaseOptions> Options(string file) =>
         Microsoft.Extensions.Options.Options.Create(new ClawDatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={file}" });
