@@ -19,7 +19,7 @@ namespace ClawGroups.Data.Database;
 /// lands while a round copies. So once the log holds <see cref="RestartPages"/>, a round takes the write gate's turn, ahead
 /// of the line, and checkpoints again with RESTART: with no writer appending it copies the little the PASSIVE copy just
 /// before left, waits the few milliseconds the readers of older pages need, and the next writer starts the log again. One
-/// short turn every few hundred milliseconds instead of a flush every few commits. Should the rounds not run or keep
+/// short turn each time the log reaches that length instead of a flush every few commits. Should the rounds not run or keep
 /// failing, the connections checkpoint themselves at <see cref="BackstopPages"/> (<see cref="SqliteConnectionSettings"/>).
 /// </para>
 /// Durability does not change: a commit is whole in the log when it returns, copied or not, and a crash before the copy
