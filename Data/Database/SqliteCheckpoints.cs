@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,7 +32,7 @@ public sealed partial class SqliteCheckpoints(
     /// <summary>Often enough that the log stays short, seldom enough that a round's flushes cost little.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>The log's length, in pages, at which a round starts it again: ~32 MB of 4 KB pages, well under a second of a swarm's writes.</summary>
+    /// <summary>The log's length, in pages, at which a round starts it again: ~33 MB of 4 KB pages.</summary>
     public const int RestartPages = 8_000;
 
     /// <summary>
@@ -53,6 +54,15 @@ public sealed partial class SqliteCheckpoints(
     private const long LongLogPages = 100_000;
 
     private static readonly TimeSpan WarnAtMostEvery = TimeSpan.FromMinutes(1);
+
+    private static readonly TimeSpan MinBackOff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(30);
+
+    // The round's own state, touched only on its thread but for the statistics.
+    private readonly RestartStatistics _statistics = new();
+    private long _restartedAt = -1;
+    private long _noRestartUntil;
+    private TimeSpan _backOff;
 
     /// <summary>Whether the connections of this database leave checkpoints to this service: SQLite files, not in memory.</summary>
     public static bool AppliesTo(ClawDatabaseOptions database)
@@ -95,6 +105,7 @@ public sealed partial class SqliteCheckpoints(
         SqliteConnection? connection = null;
         var warnedAt = DateTimeOffset.MinValue;
         var failures = 0;
+        var reported = (At: Stopwatch.GetTimestamp(), Restarts: Restarts);
         try
         {
             while (!stoppingToken.WaitHandle.WaitOne(Interval))
@@ -104,6 +115,14 @@ public sealed partial class SqliteCheckpoints(
                     connection ??= Open(readWrite);
                     var round = RoundOnce(connection);
                     failures = 0;
+                    if (Stopwatch.GetElapsedTime(reported.At) >= ReportEvery && logger.IsEnabled(LogLevel.Debug))
+                    {
+                        var now = Restarts;
+                        LogReport(logger, ReportEvery.TotalSeconds, round.LogPages, now.Restarts - reported.Restarts.Restarts, now.Busy - reported.Restarts.Busy,
+                            (now.Held - reported.Restarts.Held).TotalMilliseconds, now.LongestHeld.TotalMilliseconds);
+                        reported = (Stopwatch.GetTimestamp(), now);
+                    }
+
                     if (round.LogPages > LongLogPages && ShouldWarn(ref warnedAt))
                     {
                         LogLongLog(logger, round.LogPages, round.CopiedPages);
@@ -163,38 +182,86 @@ public sealed partial class SqliteCheckpoints(
         }
     }
 
-    /// <summary>A PASSIVE copy, and the log started again when it has grown long.</summary>
+    /// <summary>
+    /// A PASSIVE copy, and the log started again when it has grown long: unless it was started again at this very length
+    /// already and no writer has come since (an idle server), or a reader kept the last tries busy (backing off, so that a
+    /// long reader does not cost the writers a turn every round while nothing can be done).
+    /// </summary>
     private Round RoundOnce(SqliteConnection connection)
     {
         var round = CheckpointOnce(connection, restart: false);
-        if (round.Busy || round.LogPages < RestartPages)
+        if (round.Busy || round.LogPages < RestartPages || round.LogPages == _restartedAt || Stopwatch.GetTimestamp() < _noRestartUntil)
         {
             return round;
         }
 
+        var asked = Stopwatch.GetTimestamp();
         using var turn = gate.TakeTurn(connection, TurnWait);
         if (turn is null)
         {
             return round;
         }
 
-        var started = time.GetTimestamp();
-        while (true)
+        var started = Stopwatch.GetTimestamp();
+        Round restart;
+        // A plain stopwatch, not the TimeProvider: a test's clock that never moves must not keep the turn for ever.
+        while ((restart = CheckpointOnce(connection, restart: true)).Busy && Stopwatch.GetElapsedTime(started) < ReaderWait)
         {
-            var restart = CheckpointOnce(connection, restart: true);
-            if (!restart.Busy || time.GetElapsedTime(started) >= ReaderWait)
-            {
-                return restart;
-            }
-
             Thread.Sleep(1);
         }
+
+        NoteRestart(restart, Stopwatch.GetElapsedTime(asked, started), Stopwatch.GetElapsedTime(started));
+        return restart;
+    }
+
+    private void NoteRestart(Round restart, TimeSpan waited, TimeSpan held)
+    {
+        lock (_statistics)
+        {
+            _statistics.Restarts++;
+            _statistics.Busy += restart.Busy ? 1 : 0;
+            _statistics.Waited += waited;
+            _statistics.Held += held;
+            _statistics.LongestHeld = held > _statistics.LongestHeld ? held : _statistics.LongestHeld;
+        }
+
+        if (restart.Busy)
+        {
+            _backOff = _backOff == TimeSpan.Zero ? MinBackOff : TimeSpan.FromTicks(Math.Min(_backOff.Ticks * 2, MaxBackOff.Ticks));
+            _noRestartUntil = Stopwatch.GetTimestamp() + (long)(_backOff.TotalSeconds * Stopwatch.Frequency);
+        }
+        else
+        {
+            (_backOff, _restartedAt) = (TimeSpan.Zero, restart.LogPages);
+        }
+    }
+
+    /// <summary>The restarts so far (for the Debug report and tests): how many, how many found a reader and gave up, and the turns' time.</summary>
+    public RestartStatistics Restarts
+    {
+        get
+        {
+            lock (_statistics)
+            {
+                return _statistics with { };
+            }
+        }
+    }
+
+    public sealed record RestartStatistics
+    {
+        public long Restarts { get; set; }
+        public long Busy { get; set; }
+        public TimeSpan Waited { get; set; }
+        public TimeSpan Held { get; set; }
+        public TimeSpan LongestHeld { get; set; }
     }
 
     /// <summary>
     /// One checkpoint. PASSIVE copies what it can without waiting for any reader or writer. RESTART also takes SQLite's write
     /// lock, so it is made only while holding the write gate's turn: it reports busy, having copied what it could, while a
-    /// reader still reads older pages of the log, and otherwise leaves the log to be started again by the next writer.
+    /// reader still reads older pages of the log or another connection holds the write lock (a statement's reader not yet
+    /// closed), and otherwise leaves the log to be started again by the next writer. Neither waits: no busy handler is set.
     /// </summary>
     public static Round CheckpointOnce(SqliteConnection connection, bool restart = false)
     {
@@ -202,14 +269,20 @@ public sealed partial class SqliteCheckpoints(
         using var command = connection.CreateCommand();
         command.CommandText = restart ? "PRAGMA wal_checkpoint(RESTART);" : "PRAGMA wal_checkpoint(PASSIVE);";
         using var reader = command.ExecuteReader();
-        // One row: busy (1 when another checkpoint holds the file, not an error), pages in the log, pages copied; the two
-        // counts are -1 then, and when the file is not in WAL mode.
+        // One row: busy (1 when it could not do all it was asked, not an error), pages in the log, pages copied (-1 and -1 when
+        // another checkpoint held the file, or the file is not in WAL mode).
         return reader.Read() ? new Round(reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2)) : new Round(false, -1, -1);
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The SQLite write-ahead log holds {LogPages} pages ({CopiedPages} back in the file) and has not started again for a long time: a reader has kept an old snapshot open, or checkpoints are failing")]
     private static partial void LogLongLog(ILogger logger, long logPages, long copiedPages);
+
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
+
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "SQLite checkpoints over {Seconds} s: the log at {LogPages} pages; {Restarts} restarts under the write gate ({Busy} found a reader and gave up), holding it {HeldMs:F0} ms in all; longest turn so far {LongestMs:F0} ms")]
+    private static partial void LogReport(ILogger logger, double seconds, long logPages, long restarts, long busy, double heldMs, double longestMs);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A SQLite checkpoint round failed; the next tries again")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);

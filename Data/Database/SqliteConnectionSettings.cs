@@ -18,7 +18,7 @@ public sealed class SqliteConnectionSettings(SqliteDurability durability, int me
 
     private readonly string _pragma = Pragmas(durability, memoryLimitMegabytes, checkpointsElsewhere);
 
-    /// <summary>How large the log's file is left when the log starts again: where <see cref="SqliteCheckpoints"/> starts it (~32 MB) and room beside it.</summary>
+    /// <summary>How large the log's file is left when the log starts again: where <see cref="SqliteCheckpoints"/> starts it (~33 MB) and room beside it.</summary>
     public const long JournalSizeLimitBytes = 64L * 1024 * 1024;
 
     /// <summary>What each new connection runs.</summary>

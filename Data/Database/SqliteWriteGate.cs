@@ -389,6 +389,12 @@ public sealed class SqliteWriteGate(SqliteConnectionSettings? settings = null) :
     public IDisposable? TakeTurn(DbConnection connection, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        // Open, so that its DataSource is SQLite's own full name of the file, as it is for EF's connections when they enter.
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            throw new InvalidOperationException("A turn is taken on an open connection: only then does it name its file as EF's connections do.");
+        }
+
         var gate = GateOf(connection);
         return gate.Wait(ahead: true, timeout) ? new Turn(gate) : null;
     }

@@ -133,7 +133,50 @@ public sealed class SqliteCheckpointsTests : IDisposable
         }
 
         Assert.True(turnTaken, "no round took the write gate's turn");
+        Assert.Equal((1, 0), (checkpoints.Restarts.Restarts, checkpoints.Restarts.Busy));
         Assert.Equal(1, SqliteCheckpoints.CheckpointOnce(writer).LogPages);
+    }
+
+    [Fact]
+    public void A_restart_reports_busy_while_a_reader_reads_older_pages_of_the_log()
+    {
+        using var reader = CreateWalFile();
+        using var writer = Writer();
+        Execute(reader, "BEGIN; SELECT count(*) FROM Pages;");
+        RewriteEveryRow(writer, 1);
+        using var checkpointer = Open();
+
+        var whileReading = SqliteCheckpoints.CheckpointOnce(checkpointer, restart: true);
+        Execute(reader, "COMMIT;");
+        var afterwards = SqliteCheckpoints.CheckpointOnce(checkpointer, restart: true);
+
+        Assert.True(whileReading.Busy);
+        Assert.False(afterwards.Busy);
+    }
+
+    [Fact]
+    public async Task A_reader_that_keeps_a_restart_busy_makes_the_rounds_back_off_rather_than_take_a_turn_each()
+    {
+        // The reader's snapshot is older than every page the log holds past it: no restart can succeed while it reads.
+        using var reader = CreateWalFile();
+        using var writer = Writer();
+        Execute(reader, "BEGIN; SELECT count(*) FROM Pages;");
+        for (var commit = 0; SqliteCheckpoints.RestartPages > commit * Rows; commit++)
+        {
+            RewriteEveryRow(writer, commit);
+        }
+
+        var gate = new SqliteWriteGate();
+        using var checkpoints = new SqliteCheckpoints(Options(File), gate, NullLogger<SqliteCheckpoints>.Instance, TimeProvider.System);
+        await checkpoints.StartAsync(CancellationToken.None);
+        var tried = await EventuallyAsync(() => checkpoints.Restarts.Busy > 0);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await checkpoints.StopAsync(CancellationToken.None);
+        Execute(reader, "COMMIT;");
+
+        // Seven or eight rounds in those 1.5 s; backing off 1 s, then 2 s, leaves room for two tries at most.
+        Assert.True(tried, "no restart was tried");
+        Assert.InRange(checkpoints.Restarts.Restarts, 1, 2);
     }
 
     [Fact]
