@@ -55,7 +55,7 @@ public sealed partial class SqliteCheckpoints(
 
     private static readonly TimeSpan WarnAtMostEvery = TimeSpan.FromMinutes(1);
 
-    private static readonly TimeSpan MinBackOff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinBackOff = Interval;
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(30);
 
     // The round's own state, touched only on its thread but for the statistics.
