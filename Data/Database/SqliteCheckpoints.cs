@@ -37,7 +37,7 @@ public sealed partial class SqliteCheckpoints(
 
     /// <summary>
     /// The log's length, in pages, at which a commit checkpoints after all (<c>wal_autocheckpoint</c>): twenty times SQLite's
-    /// default, ~80 MB, reached only when the rounds do not run.
+    /// default, ~80 MB, reached only when the rounds do not run or a reader keeps them from starting the log again.
     /// </summary>
     public const int BackstopPages = 20_000;
 
