@@ -53,7 +53,8 @@ internal static class SwarmBenchmark
             // A throwaway PostgreSQL 15 as the tests start it; the app keeps its jobs there too, as in production.
             var server = await PostgresServer.SharedAsync();
             settings["Database__Provider"] = "Postgres";
-            settings["ConnectionStrings__ClawGroups"] = await server.CreateDatabaseAsync("swarm");
+            settings["ConnectionStrings__ClawGroups"] = await server.CreateDatabaseAsync("swarm")
+                + (IntOption(args, "--postgres-pool", 0) is > 0 and var pool ? $";Maximum Pool Size={pool}" : "");
             database = "PostgreSQL (app data and Hangfire)";
         }
 
