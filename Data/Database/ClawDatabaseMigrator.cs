@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -6,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ClawGroups.Data.Database;
 
@@ -30,51 +30,57 @@ public sealed partial class ClawDatabaseMigrator(
             return;
         }
 
+        await CreateDatabaseAsync(context, cancellationToken);
         // Nodes starting at once on an empty database take turns at the whole migration. EF's own lock does not make them:
-        // with it, a second node applied the second migration again after the first node had ("column already exists",
-        // MigrationTests). A session's advisory lock is held on one connection, so the context keeps its connection open
-        // until the turn is over.
-        var creator = context.GetService<IRelationalDatabaseCreator>();
-        if (!await creator.ExistsAsync(cancellationToken))
+        // it is taken for each migration's transaction, and a second node applied the second migration again after the
+        // first node had ("column already exists", MigrationTests).
+        await using (await TakeMigrationTurnAsync(database.ConnectionString!, cancellationToken))
         {
-            await creator.CreateAsync(cancellationToken);
-        }
-
-        await context.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await context.Database.ExecuteSqlRawAsync(TakeMigrationTurn, cancellationToken);
             await CreateHistoryTableAsync(context, cancellationToken);
             await ApplyPendingAsync(context, database.Provider, cancellationToken);
         }
-        finally
+    }
+
+    /// <summary>The advisory lock namespace nodes take turns at a migration under ("Migr"), apart from the group passes' and <see cref="ProcessLiveness"/>'s.</summary>
+    public const int MigrationLockNamespace = 0x4d696772;
+
+    /// <summary>How long a starting node waits for another node's migration: room for a long one; a start that waited this long fails and says why.</summary>
+    public static readonly TimeSpan LongestMigrationWait = TimeSpan.FromMinutes(15);
+
+    private async Task<IAsyncDisposable> TakeMigrationTurnAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var ownPool = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "ClawGroups migration lock" }.ConnectionString;
+        try
         {
-            await GiveTurnBackAsync(context);
+            return await AdvisoryTurn.TakeAsync(ownPool, MigrationLockNamespace, 0, LongestMigrationWait, "migration", logger, cancellationToken);
+        }
+        catch (PostgresException waited) when (AdvisoryTurn.WaitRanOut(waited))
+        {
+            throw new InvalidOperationException(
+                $"Another node has been migrating the database for over {LongestMigrationWait.TotalMinutes:0} minutes, so this one did not start. " +
+                "Start it again once that migration has finished (pg_stat_activity shows the \"ClawGroups migration lock\" session that holds it).", waited);
         }
     }
 
     /// <summary>
-    /// The advisory lock nodes take turns at a migration under, in a namespace of its own (0x4d696772, "Migr") as
-    /// <see cref="ProcessLiveness"/>'s and the group passes' locks have theirs.
+    /// Creates the database when it does not exist, as EF's migrator would (no turn can be taken in a database not yet made).
+    /// Two nodes creating it at once: the one that finds it made goes on.
     /// </summary>
-    private const string TakeMigrationTurn = "SELECT pg_advisory_lock(1298753394, 0);";
-
-    private const string GiveMigrationTurnBack = "SELECT pg_advisory_unlock(1298753394, 0);";
-
-    private static async Task GiveTurnBackAsync(ClawDbContext context)
+    private async Task CreateDatabaseAsync(ClawDbContext context, CancellationToken cancellationToken)
     {
+        var creator = context.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken))
+        {
+            return;
+        }
+
         try
         {
-            // CancellationToken.None: the turn is given back even when the start was cancelled.
-            await context.Database.ExecuteSqlRawAsync(GiveMigrationTurnBack, CancellationToken.None);
+            await creator.CreateAsync(cancellationToken);
         }
-        catch (DbException)
+        catch (PostgresException made) when (made.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
         {
-            // The connection broke, and its session's lock went with it; what broke it is the exception that matters.
-        }
-        finally
-        {
-            await context.Database.CloseConnectionAsync();
+            LogMadeElsewhere(logger, made.SqlState);
         }
     }
 
@@ -102,8 +108,22 @@ public sealed partial class ClawDatabaseMigrator(
     /// reads it and catches "no such table", and EF logs that failed read as an error (npgsql/efcore.pg#3407), twice on every
     /// first start, which an operator reads as a broken install. Made with EF's own script, so the table is the one EF makes.
     /// </summary>
-    private static Task CreateHistoryTableAsync(ClawDbContext context, CancellationToken cancellationToken)
-        => context.Database.ExecuteSqlRawAsync(context.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
+    private static async Task CreateHistoryTableAsync(ClawDbContext context, CancellationToken cancellationToken)
+    {
+        // Sent as it is: EF's raw SQL methods format their text, and a brace in the script would break them.
+        var script = context.GetService<IHistoryRepository>().GetCreateIfNotExistsScript();
+        await context.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = context.Database.GetDbConnection().CreateCommand();
+            command.CommandText = script;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync();
+        }
+    }
 
     private static void PrepareSqliteFile(string connectionString)
     {
@@ -114,6 +134,9 @@ public sealed partial class ClawDatabaseMigrator(
             Directory.CreateDirectory(directory);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another node created the database a moment before this one tried ({SqlState}); going on")]
+    private static partial void LogMadeElsewhere(ILogger logger, string sqlState);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ({Provider}) is up to date")]
     private static partial void LogUpToDate(ILogger logger, DatabaseProvider provider);

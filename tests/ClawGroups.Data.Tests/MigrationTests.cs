@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ClawGroups.Data.Tests;
 
@@ -47,7 +48,7 @@ public sealed class MigrationTests
     }
 
     [Fact]
-    public async Task Two_nodes_starting_at_once_on_an_empty_database_both_start_and_migrate_it_once()
+    public async Task Nodes_starting_at_once_on_an_empty_database_all_start_and_apply_each_migration_once()
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
         var failures = new FailedCommands();
@@ -58,6 +59,42 @@ public sealed class MigrationTests
         await using var context = database.NewContext();
         var applied = (await context.Database.GetAppliedMigrationsAsync()).ToList();
         Assert.Equal(context.Database.GetMigrations(), applied);
+    }
+
+    [Fact]
+    public async Task A_node_starting_while_another_holds_the_migration_turn_waits_for_it()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await using var other = new NpgsqlConnection(database.ConnectionString);
+        await other.OpenAsync();
+        var othersTurn = await other.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({ClawDatabaseMigrator.MigrationLockNamespace}, 0)", other, othersTurn))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var starting = MigratorFor(database).MigrateAsync(CancellationToken.None);
+
+        // Waiting in PostgreSQL's queue for the turn: an advisory lock of the migrations' namespace asked for and not granted.
+        await using var watch = new NpgsqlConnection(database.ConnectionString);
+        await watch.OpenAsync();
+        await using var waiting = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = @space AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", watch);
+        waiting.Parameters.AddWithValue("space", ClawDatabaseMigrator.MigrationLockNamespace);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((long)(await waiting.ExecuteScalarAsync())! == 0)
+        {
+            Assert.False(starting.IsCompleted, "The migration went ahead while another node held the turn.");
+            Assert.True(DateTime.UtcNow < deadline, "The starting node never asked for the migration turn.");
+            await Task.Delay(50);
+        }
+
+        Assert.False(starting.IsCompleted);
+        await othersTurn.RollbackAsync();
+        await starting.WaitAsync(TimeSpan.FromSeconds(60));
+
+        await using var context = database.NewContext();
+        Assert.Empty(await context.Database.GetPendingMigrationsAsync());
     }
 
     [Theory]
