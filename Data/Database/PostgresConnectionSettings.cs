@@ -4,11 +4,17 @@ using Npgsql;
 namespace ClawGroups.Data.Database;
 
 /// <summary>
-/// What the app adds to an operator's PostgreSQL connection string: statements prepared automatically once they recur, unless
-/// the string says otherwise. Without it PostgreSQL parses and plans every one of EF's statements afresh (Npgsql's
-/// <c>prepared_ratio</c> was 0 under the steady feed, where the database took half a core beside the app). A connection string
-/// that sets <c>Max Auto Prepare</c> keeps its own value; <c>Max Auto Prepare=0</c> turns it off (needed behind a pooler in
-/// transaction mode that cannot keep prepared statements, such as PgBouncer before 1.21).
+/// What the app adds to an operator's PostgreSQL connection string, each unless the string sets it itself:
+/// <list type="bullet">
+/// <item>Statements prepared automatically once they recur. Without it PostgreSQL parses and plans every one of EF's
+/// statements afresh (Npgsql's <c>prepared_ratio</c> was 0 under the steady feed, where the database took half a core
+/// beside the app). <c>Max Auto Prepare=0</c> turns it off (needed behind a pooler in transaction mode that cannot keep
+/// prepared statements, such as PgBouncer before 1.21).</item>
+/// <item>At most <see cref="MaxPoolSize"/> connections in the app's pool, not Npgsql's 100: under the steady feed a node
+/// opened all 100 within a second of the load's start, each a new server process planning its statements afresh while
+/// the calls waited, and two nodes at 100 each (with Hangfire's pool beside them) would pass PostgreSQL's own default
+/// limit of 100 connections and be refused (docs/PERFORMANCE.md, "The steady feed re-measured").</item>
+/// </list>
 /// </summary>
 public static class PostgresConnectionSettings
 {
@@ -18,27 +24,39 @@ public static class PostgresConnectionSettings
     /// <summary>Uses before a statement is prepared: a one-off query is not worth a server-side plan.</summary>
     public const int AutoPrepareMinUsages = 2;
 
+    /// <summary>
+    /// The app's connections per node, more than its requests use at once (they hold one only while a command runs). Under
+    /// the steady feed, alternated with 100: the calls' tails lower in two of three pairs and even in the third, PostgreSQL's
+    /// CPU an item lower in all three, 52–54 server processes instead of 123.
+    /// </summary>
+    public const int MaxPoolSize = 32;
+
     public static string WithDefaults(string connectionString)
     {
         // Npgsql's builder answers ContainsKey for every keyword it knows; the plain builder holds only what the string says.
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (Names(given, "Max Auto Prepare"))
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Names(given, "Max Auto Prepare"))
         {
-            return connectionString;
+            builder.MaxAutoPrepare = MaxAutoPrepare;
+            if (!Names(given, "Auto Prepare Min Usages"))
+            {
+                builder.AutoPrepareMinUsages = AutoPrepareMinUsages;
+            }
         }
 
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = MaxAutoPrepare };
-        if (!Names(given, "Auto Prepare Min Usages"))
+        if (!Names(given, "Maximum Pool Size", "MaxPoolSize"))
         {
-            builder.AutoPrepareMinUsages = AutoPrepareMinUsages;
+            // An operator's minimum above the default raises the maximum with it: Npgsql refuses a minimum over the maximum.
+            builder.MaxPoolSize = Math.Max(MaxPoolSize, builder.MinPoolSize);
         }
 
         return builder.ConnectionString;
     }
 
-    /// <summary>Whether the string sets the keyword, however spaced or cased (Npgsql accepts both).</summary>
-    private static bool Names(DbConnectionStringBuilder given, string keyword) =>
-        given.Keys.Cast<string>().Any(key => Normalized(key) == Normalized(keyword));
+    /// <summary>Whether the string sets the keyword under any of its names, however spaced or cased (Npgsql accepts all).</summary>
+    private static bool Names(DbConnectionStringBuilder given, params string[] keywords) =>
+        given.Keys.Cast<string>().Any(key => keywords.Any(keyword => Normalized(key) == Normalized(keyword)));
 
     private static string Normalized(string keyword) => keyword.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
 }

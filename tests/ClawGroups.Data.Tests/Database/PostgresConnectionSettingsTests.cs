@@ -23,4 +23,25 @@ public sealed class PostgresConnectionSettingsTests
 
         Assert.Equal(kept, settings.MaxAutoPrepare);
     }
+
+    [Fact]
+    public void A_connection_string_without_a_pool_size_gets_the_apps_own()
+    {
+        var settings = new NpgsqlConnectionStringBuilder(PostgresConnectionSettings.WithDefaults("Host=db;Max Auto Prepare=0"));
+
+        Assert.Equal(PostgresConnectionSettings.MaxPoolSize, settings.MaxPoolSize);
+        Assert.Equal(0, settings.MaxAutoPrepare);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Maximum Pool Size=200", 200)]
+    [InlineData("Host=db;maximum pool size=8", 8)]
+    [InlineData("Host=db;MaxPoolSize=64", 64)]
+    [InlineData("Host=db;Minimum Pool Size=50", 50)]
+    public void An_operators_own_pool_size_is_kept_and_a_minimum_raises_the_default(string connectionString, int maximum)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(PostgresConnectionSettings.WithDefaults(connectionString));
+
+        Assert.Equal(maximum, settings.MaxPoolSize);
+    }
 }
