@@ -15,7 +15,7 @@ namespace ClawGroups.Coordinator.Cluster;
 /// SQLite is one node by design: there is nothing to wait for.
 /// </summary>
 /// <remarks>How the turn is held, and why no lock outlives it: <see cref="AdvisoryTurn"/>.</remarks>
-public sealed class GroupPassLock(IOptions<ClawDatabaseOptions> database, ILogger<GroupPassLock> logger)
+public sealed partial class GroupPassLock(IOptions<ClawDatabaseOptions> database, ILogger<GroupPassLock> logger)
 {
     /// <summary>The first half of every key: keeps these locks apart from <see cref="ProcessLiveness"/>'s and anyone else's.</summary>
     private const int LockNamespace = 0x50617373;
@@ -41,7 +41,7 @@ public sealed class GroupPassLock(IOptions<ClawDatabaseOptions> database, ILogge
         }
 
         return await AdvisoryTurn.TakeAsync(
-            _connectionString.Value, LockNamespace, KeyOf(groupId), LongestWait, $"group {groupId}'s pass", logger, cancellationToken);
+            _connectionString.Value, LockNamespace, KeyOf(groupId), LongestWait, exception => LogReleaseFailed(logger, exception, groupId), cancellationToken);
     }
 
     /// <summary>The group's half of the key: its id's four words folded into one (two groups that share one take turns, no harm).</summary>
@@ -54,6 +54,9 @@ public sealed class GroupPassLock(IOptions<ClawDatabaseOptions> database, ILogge
             ^ BinaryPrimitives.ReadInt32LittleEndian(bytes[8..])
             ^ BinaryPrimitives.ReadInt32LittleEndian(bytes[12..]);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The pass turn of group {GroupId} could not be ended cleanly; its connection is closed, which ends it")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, Guid groupId);
 
     private sealed class NoLock : IAsyncDisposable
     {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace ClawGroups.Data.Database;
@@ -14,16 +13,17 @@ namespace ClawGroups.Data.Database;
 /// the server drops the lock when the transaction or its session ends, and a connection handed back to the pool with its
 /// transaction open is rolled back first; so no lock outlives its turn. The transaction takes no snapshot and writes nothing.
 /// </remarks>
-public static partial class AdvisoryTurn
+public static class AdvisoryTurn
 {
     /// <summary>
     /// Waits for the turn on (<paramref name="space"/>, <paramref name="key"/>) and holds it until the handle is disposed. A
     /// wait longer than <paramref name="longestWait"/> fails with PostgreSQL's <c>lock_not_available</c> (55P03).
     /// </summary>
     /// <param name="connectionString">The turn's own pool: a connection string with an application name of its own.</param>
-    /// <param name="turn">What the turn is for, as the warning of a release that failed names it.</param>
+    /// <param name="releaseFailed">Logs a release that failed (its connection is closed, which ends the turn): the caller's
+    /// warning, with what the turn was for.</param>
     public static async Task<IAsyncDisposable> TakeAsync(
-        string connectionString, int space, int key, TimeSpan longestWait, string turn, ILogger logger, CancellationToken cancellationToken)
+        string connectionString, int space, int key, TimeSpan longestWait, Action<Exception> releaseFailed, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(connectionString);
         try
@@ -38,7 +38,7 @@ public static partial class AdvisoryTurn
             take.Parameters.AddWithValue("space", space);
             take.Parameters.AddWithValue("key", key);
             await take.ExecuteNonQueryAsync(cancellationToken);
-            return new Held(connection, transaction, turn, logger);
+            return new Held(connection, transaction, releaseFailed);
         }
         catch
         {
@@ -62,10 +62,7 @@ public static partial class AdvisoryTurn
         "SET LOCAL tcp_keepalives_interval = 10; SET LOCAL tcp_keepalives_count = 3; " +
         "SELECT pg_advisory_xact_lock(@space, @key)";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Turn} turn could not be ended cleanly; its connection is closed, which ends it")]
-    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string turn);
-
-    private sealed class Held(NpgsqlConnection connection, NpgsqlTransaction transaction, string turn, ILogger logger) : IAsyncDisposable
+    private sealed class Held(NpgsqlConnection connection, NpgsqlTransaction transaction, Action<Exception> releaseFailed) : IAsyncDisposable
     {
         /// <summary>
         /// Ends the turn. Never throws: a release that fails (the session already gone, which took the lock with it) must not
@@ -82,7 +79,7 @@ public static partial class AdvisoryTurn
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                LogReleaseFailed(logger, exception, turn);
+                releaseFailed(exception);
             }
             finally
             {

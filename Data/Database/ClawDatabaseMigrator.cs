@@ -49,10 +49,12 @@ public sealed partial class ClawDatabaseMigrator(
 
     private async Task<IAsyncDisposable> TakeMigrationTurnAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var ownPool = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "ClawGroups migration lock" }.ConnectionString;
+        // Not pooled: one connection a start, closed with its turn rather than kept idle.
+        var ownConnection = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "ClawGroups migration lock", Pooling = false }.ConnectionString;
         try
         {
-            return await AdvisoryTurn.TakeAsync(ownPool, MigrationLockNamespace, 0, LongestMigrationWait, "migration", logger, cancellationToken);
+            return await AdvisoryTurn.TakeAsync(
+                ownConnection, MigrationLockNamespace, 0, LongestMigrationWait, exception => LogTurnReleaseFailed(logger, exception), cancellationToken);
         }
         catch (PostgresException waited) when (AdvisoryTurn.WaitRanOut(waited))
         {
@@ -64,7 +66,8 @@ public sealed partial class ClawDatabaseMigrator(
 
     /// <summary>
     /// Creates the database when it does not exist, as EF's migrator would (no turn can be taken in a database not yet made).
-    /// Two nodes creating it at once: the one that finds it made goes on.
+    /// Two nodes creating it at once: the one that finds it made goes on (EF has logged its failed CREATE DATABASE by then;
+    /// operators usually make the database themselves, so this is the rare case).
     /// </summary>
     private async Task CreateDatabaseAsync(ClawDbContext context, CancellationToken cancellationToken)
     {
@@ -108,21 +111,11 @@ public sealed partial class ClawDatabaseMigrator(
     /// reads it and catches "no such table", and EF logs that failed read as an error (npgsql/efcore.pg#3407), twice on every
     /// first start, which an operator reads as a broken install. Made with EF's own script, so the table is the one EF makes.
     /// </summary>
-    private static async Task CreateHistoryTableAsync(ClawDbContext context, CancellationToken cancellationToken)
+    private static Task CreateHistoryTableAsync(ClawDbContext context, CancellationToken cancellationToken)
     {
-        // Sent as it is: EF's raw SQL methods format their text, and a brace in the script would break them.
+        // EF's raw SQL methods format their text: braces in the script, were there any, are escaped to reach it as written.
         var script = context.GetService<IHistoryRepository>().GetCreateIfNotExistsScript();
-        await context.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = context.Database.GetDbConnection().CreateCommand();
-            command.CommandText = script;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        finally
-        {
-            await context.Database.CloseConnectionAsync();
-        }
+        return context.Database.ExecuteSqlRawAsync(script.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal), cancellationToken);
     }
 
     private static void PrepareSqliteFile(string connectionString)
@@ -134,6 +127,9 @@ public sealed partial class ClawDatabaseMigrator(
             Directory.CreateDirectory(directory);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The migration turn could not be ended cleanly; its connection is closed, which ends it")]
+    private static partial void LogTurnReleaseFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Another node created the database a moment before this one tried ({SqlState}); going on")]
     private static partial void LogMadeElsewhere(ILogger logger, string sqlState);

@@ -10,8 +10,8 @@ namespace ClawGroups.Data.Database;
 /// statements afresh (Npgsql's <c>prepared_ratio</c> was 0 under the steady feed, where the database took half a core
 /// beside the app). <c>Max Auto Prepare=0</c> turns it off (needed behind a pooler in transaction mode that cannot keep
 /// prepared statements, such as PgBouncer before 1.21).</item>
-/// <item>At most <see cref="MaxPoolSize"/> connections in the app's pool, not Npgsql's 100: under the steady feed a node
-/// opened all 100 within a second of the load's start, each a new server process planning its statements afresh while
+/// <item>At most <see cref="MaxPoolSize"/> connections in the app's pool, not Npgsql's 100: under the steady feed a 2-core
+/// node opened all 100 within a second of the load's start, each a new server process planning its statements afresh while
 /// the calls waited, and two nodes at 100 each (with Hangfire's pool beside them) would pass PostgreSQL's own default
 /// limit of 100 connections and be refused (docs/PERFORMANCE.md, "The steady feed re-measured").</item>
 /// </list>
@@ -25,11 +25,13 @@ public static class PostgresConnectionSettings
     public const int AutoPrepareMinUsages = 2;
 
     /// <summary>
-    /// The app's connections per node, more than its requests use at once (they hold one only while a command runs). Under
-    /// the steady feed, alternated with 100: the calls' tails lower in two of three pairs and even in the third, PostgreSQL's
-    /// CPU an item lower in all three, 52–54 server processes instead of 123.
+    /// The app's connections per node: 24 and four a core, 32 on the 2-core machine it was measured on. They serve the
+    /// requests and the job workers' own database work (passes, sweeps, deliveries; Hangfire runs two workers a core, each
+    /// holding a connection for a transaction at a time), so the pool grows with the cores as the workers do. Under the
+    /// steady feed, alternated with 100 on 2 cores: the calls' tails lower in two of three pairs and even in the third,
+    /// PostgreSQL's CPU an item lower in all three, 52–54 server processes instead of 123.
     /// </summary>
-    public const int MaxPoolSize = 32;
+    public static int MaxPoolSize { get; } = 24 + (4 * Environment.ProcessorCount);
 
     public static string WithDefaults(string connectionString)
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using ClawGroups.Data.Database;
 using ClawGroups.Testing.Databases;
+using ClawGroups.Testing.Waiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -81,13 +82,9 @@ public sealed class MigrationTests
         await using var waiting = new NpgsqlCommand(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = @space AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", watch);
         waiting.Parameters.AddWithValue("space", ClawDatabaseMigrator.MigrationLockNamespace);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((long)(await waiting.ExecuteScalarAsync())! == 0)
-        {
-            Assert.False(starting.IsCompleted, "The migration went ahead while another node held the turn.");
-            Assert.True(DateTime.UtcNow < deadline, "The starting node never asked for the migration turn.");
-            await Task.Delay(50);
-        }
+        await Eventually.ReachAsync(
+            async () => starting.IsFaulted ? throw starting.Exception! : (long)(await waiting.ExecuteScalarAsync())!,
+            asked => asked > 0, "the starting node asking for the migration turn");
 
         Assert.False(starting.IsCompleted);
         await othersTurn.RollbackAsync();

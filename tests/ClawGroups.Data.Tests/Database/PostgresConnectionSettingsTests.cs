@@ -37,11 +37,20 @@ public sealed class PostgresConnectionSettingsTests
     [InlineData("Host=db;Maximum Pool Size=200", 200)]
     [InlineData("Host=db;maximum pool size=8", 8)]
     [InlineData("Host=db;MaxPoolSize=64", 64)]
-    [InlineData("Host=db;Minimum Pool Size=50", 50)]
-    public void An_operators_own_pool_size_is_kept_and_a_minimum_raises_the_default(string connectionString, int maximum)
+    public void An_operators_own_pool_size_is_kept(string connectionString, int maximum)
     {
         var settings = new NpgsqlConnectionStringBuilder(PostgresConnectionSettings.WithDefaults(connectionString));
 
         Assert.Equal(maximum, settings.MaxPoolSize);
+    }
+
+    [Fact]
+    public void An_operators_minimum_above_the_default_raises_the_maximum_with_it()
+    {
+        var minimum = PostgresConnectionSettings.MaxPoolSize + 10;
+
+        var settings = new NpgsqlConnectionStringBuilder(PostgresConnectionSettings.WithDefaults($"Host=db;Minimum Pool Size={minimum}"));
+
+        Assert.Equal((minimum, minimum), (settings.MinPoolSize, settings.MaxPoolSize));
     }
 }
