@@ -114,6 +114,11 @@ public sealed partial class SqliteCheckpoints(
                 {
                     connection ??= Open(readWrite);
                     var round = RoundOnce(connection);
+                    lock (_statistics)
+                    {
+                        _statistics.Rounds++;
+                    }
+
                     failures = 0;
                     if (Stopwatch.GetElapsedTime(reported.At) >= ReportEvery && logger.IsEnabled(LogLevel.Debug))
                     {
@@ -236,7 +241,10 @@ public sealed partial class SqliteCheckpoints(
         }
     }
 
-    /// <summary>The restarts so far (for the Debug report and tests): how many, how many found a reader and gave up, and the turns' time.</summary>
+    /// <summary>
+    /// The rounds and restarts so far (for the Debug report and tests): rounds done, restarts tried, how many found a reader
+    /// and gave up, and the turns' time.
+    /// </summary>
     public RestartStatistics Restarts
     {
         get
@@ -250,6 +258,7 @@ public sealed partial class SqliteCheckpoints(
 
     public sealed record RestartStatistics
     {
+        public long Rounds { get; set; }
         public long Restarts { get; set; }
         public long Busy { get; set; }
         public TimeSpan Waited { get; set; }

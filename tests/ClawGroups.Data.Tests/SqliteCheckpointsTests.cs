@@ -162,13 +162,15 @@ public sealed class SqliteCheckpointsTests : IDisposable
         using var checkpoints = new SqliteCheckpoints(Options(File), gate, NullLogger<SqliteCheckpoints>.Instance, TimeProvider.System);
         await checkpoints.StartAsync(CancellationToken.None);
         var tried = await EventuallyAsync(() => checkpoints.Restarts.Busy > 0);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var firstTry = checkpoints.Restarts.Rounds;
+        var eightMore = await EventuallyAsync(() => checkpoints.Restarts.Rounds >= firstTry + 8);
         await checkpoints.StopAsync(CancellationToken.None);
         Execute(reader, "COMMIT;");
 
-        // Seven or eight rounds in those 1.5 s; backing off one round, then two, four and eight leaves room for four tries
-        // after the first at most.
+        // Without backing off, a try every round: nine in these rounds. Backing off one round, then two, four and eight
+        // leaves room for three tries after the first (a round lasts at least the back-off's unit: one more at most).
         Assert.True(tried, "no restart was tried");
+        Assert.True(eightMore, "the rounds stopped");
         Assert.InRange(checkpoints.Restarts.Restarts, 1, 5);
     }
 
