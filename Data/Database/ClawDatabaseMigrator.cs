@@ -30,7 +30,7 @@ public sealed partial class ClawDatabaseMigrator(
             return;
         }
 
-        await CreateDatabaseAsync(context, cancellationToken);
+        await CreateDatabaseAsync(context, database.ConnectionString!, cancellationToken);
         // Nodes starting at once on an empty database take turns at the whole migration. EF's own lock does not make them:
         // it is taken for each migration's transaction, and a second node applied the second migration again after the
         // first node had ("column already exists", MigrationTests).
@@ -65,27 +65,41 @@ public sealed partial class ClawDatabaseMigrator(
     }
 
     /// <summary>
-    /// Creates the database when it does not exist, as EF's migrator would (no turn can be taken in a database not yet made).
-    /// Two nodes creating it at once: the one that finds it made goes on (EF has logged its failed CREATE DATABASE by then;
-    /// operators usually make the database themselves, so this is the rare case).
+    /// Creates the database when it does not exist, as EF's creator would (no turn can be taken in a database not yet made):
+    /// <c>CREATE DATABASE</c> from the server's maintenance database, <c>postgres</c>. Sent here rather than through EF, which
+    /// logs a failed command as an error before its caller can look at it: of two nodes creating the database at once, the
+    /// one that finds it made a moment earlier has nothing wrong to report, and goes on.
     /// </summary>
-    private async Task CreateDatabaseAsync(ClawDbContext context, CancellationToken cancellationToken)
+    private async Task CreateDatabaseAsync(ClawDbContext context, string connectionString, CancellationToken cancellationToken)
     {
-        var creator = context.GetService<IRelationalDatabaseCreator>();
-        if (await creator.ExistsAsync(cancellationToken))
+        if (await context.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken))
         {
             return;
         }
 
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        // Npgsql's own default when the string names none: the database named as the user is.
+        var name = target.Database ?? target.Username ?? throw new InvalidOperationException("The PostgreSQL connection string names neither a database nor a user.");
+        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = MaintenanceDatabase, Pooling = false, Multiplexing = false };
+        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {QuotedIdentifier(name)}", connection);
         try
         {
-            await creator.CreateAsync(cancellationToken);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+            LogCreated(logger, name);
         }
         catch (PostgresException made) when (made.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
         {
+            // 42P04 when the other node's database was there when this one asked; 23505 when both were writing the catalog at once.
             LogMadeElsewhere(logger, made.SqlState);
         }
     }
+
+    /// <summary>Where a database is created from: the maintenance database every PostgreSQL server has, as EF's creator uses.</summary>
+    private const string MaintenanceDatabase = "postgres";
+
+    private static string QuotedIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private async Task ApplyPendingAsync(ClawDbContext context, DatabaseProvider provider, CancellationToken cancellationToken)
     {
@@ -130,6 +144,9 @@ public sealed partial class ClawDatabaseMigrator(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The migration turn could not be ended cleanly; its connection is closed, which ends it")]
     private static partial void LogTurnReleaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the PostgreSQL database {Database}")]
+    private static partial void LogCreated(ILogger logger, string database);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Another node created the database a moment before this one tried ({SqlState}); going on")]
     private static partial void LogMadeElsewhere(ILogger logger, string sqlState);

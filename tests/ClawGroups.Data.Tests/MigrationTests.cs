@@ -63,6 +63,20 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task Nodes_starting_at_once_without_a_database_create_it_and_none_reports_a_failure()
+    {
+        // EF logged the CREATE DATABASE that lost the race as an error, though the node went on as it should.
+        using var database = await TestDatabase.NotYetCreatedAsync();
+        var failures = new FailedCommands();
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => MigratorFor(database, failures).MigrateAsync(CancellationToken.None))));
+
+        Assert.Empty(failures.Texts);
+        await using var context = database.NewContext();
+        Assert.Equal(context.Database.GetMigrations(), await context.Database.GetAppliedMigrationsAsync());
+    }
+
+    [Fact]
     public async Task A_node_starting_while_another_holds_the_migration_turn_waits_for_it()
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);

@@ -1,6 +1,7 @@
 using ClawGroups.Data.Database;
 using ClawGroups.Testing.Postgres;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace ClawGroups.Testing.Databases;
 
@@ -30,6 +31,14 @@ public sealed class TestDatabase : IDisposable
 
         var file = Path.Combine(Path.GetTempPath(), $"clawgroups-test-{Guid.NewGuid():N}.db");
         return new TestDatabase(provider, $"Data Source={file};Pooling=False", file);
+    }
+
+    /// <summary>A PostgreSQL connection string naming a database that does not exist yet: for tests of creating it.</summary>
+    public static async Task<TestDatabase> NotYetCreatedAsync()
+    {
+        var server = await PostgresServer.SharedAsync();
+        var connectionString = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Database = $"missing_{Guid.NewGuid():N}", Pooling = true }.ToString();
+        return new TestDatabase(DatabaseProvider.Postgres, connectionString, null);
     }
 
     public DbContextOptions<ClawDbContext> ContextOptions()
