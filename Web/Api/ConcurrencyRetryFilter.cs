@@ -15,7 +15,16 @@ internal sealed class ConcurrencyRetryFilter : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        http.Request.EnableBuffering();
+        try
+        {
+            // Kept for a second try, however the handler reads it (a request without a body costs nothing here).
+            await BufferedBody.ReadAsync(http.Request);
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return JsonBody.TooLarge(http);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -26,7 +35,7 @@ internal sealed class ConcurrencyRetryFilter : IEndpointFilter
             {
                 http.RequestServices.GetRequiredService<ClawDbContext>().ChangeTracker.Clear();
                 http.RequestServices.GetRequiredService<WorkItemLifecycle>().Reset();
-                http.Request.Body.Position = 0;
+                await BufferedBody.ReadAsync(http.Request);
             }
             catch (DbUpdateConcurrencyException)
             {

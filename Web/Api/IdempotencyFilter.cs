@@ -254,13 +254,11 @@ internal sealed class IdempotencyFilter(
 
     private static async Task<(string Hash, bool TooLarge)> HashBodyAsync(HttpContext http)
     {
-        http.Request.EnableBuffering();
         try
         {
-            // Hashed as it is read (the request keeps its buffered copy for the handler), not copied twice more first.
-            var hash = await SHA256.HashDataAsync(http.Request.Body, http.RequestAborted);
-            http.Request.Body.Position = 0;
-            return (Convert.ToHexStringLower(hash), false);
+            // Read once for the handler too (BufferedBody), not copied again to be hashed.
+            var body = await BufferedBody.ReadAsync(http.Request);
+            return (Convert.ToHexStringLower(SHA256.HashData(body.Span)), false);
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

@@ -27,10 +27,8 @@ internal static class JsonBody
 
         try
         {
-            // Buffered (the body is capped, 1 MiB by default) so that text a database refuses is found before any of it is used.
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-            var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            // Whole (the body is capped, 1 MiB by default) so that text a database refuses is found before any of it is used.
+            var json = await BufferedBody.ReadAsync(request);
             if (StorableText.FindUnstorable(json.Span) is { } field)
             {
                 return (default, ApiResults.Problem(Failure.Invalid(field,

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ClawGroups.Web.Api;
+
+/// <summary>
+/// An API request's body read once, into an array of its own size, for everything on the way that reads it: the admission
+/// queue (read before a turn is taken), the <c>Idempotency-Key</c> hash, the JSON reading and a retry after a lost race
+/// (<see cref="ConcurrencyRetryFilter"/>). The request's <c>Body</c> becomes a stream over that array, so a reader that
+/// takes the stream (the A2A endpoint) reads it as sent, and any of them can start again at position 0.
+/// </summary>
+/// <remarks>
+/// Before, each of them asked ASP.NET Core to buffer the body (<c>EnableBuffering</c>), which rents 30 KB from the shared
+/// array pool for every request, with a body or not, and holds it until the request ends: a long poll held it for its whole
+/// wait. Under a swarm the pool ran dry and each request allocated its 30 KB afresh, ~5 % of all the server allocated
+/// (docs/PERFORMANCE.md, "A request's body read once"). Bodies are capped (<see cref="ApiOptions.MaxRequestBodyBytes"/>,
+/// 1 MiB by default; a longer one fails the read with 413 as before), so holding one in memory is bounded.
+/// </remarks>
+internal static class BufferedBody
+{
+    /// <summary>
+    /// The body's bytes, read now if no one has; empty for a request without a body. Leaves <c>Body</c> at position 0.
+    /// Throws <see cref="BadHttpRequestException"/> (413) when the body is longer than the request's limit.
+    /// </summary>
+    public static async ValueTask<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.HttpContext.Features.Get<Read>() is { } read)
+        {
+            request.Body.Position = 0;
+            return read.Bytes;
+        }
+
+        if (!HasBody(request))
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        var bytes = await ReadAllAsync(request);
+        request.Body = new MemoryStream(bytes, writable: false);
+        request.HttpContext.Features.Set(new Read(bytes));
+        return bytes;
+    }
+
+    /// <summary>
+    /// A request that may carry a body: a length above 0, or no length and a server that says a body may follow (chunks on
+    /// HTTP/1.1; on HTTP/2 a stream not ended with its headers). Where no server says (a test's context), the body is read.
+    /// </summary>
+    public static bool HasBody(HttpRequest request)
+        => request.ContentLength > 0
+           || (request.ContentLength is null && (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true));
+
+    private static async Task<byte[]> ReadAllAsync(HttpRequest request)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        if (request.ContentLength is { } length and <= int.MaxValue)
+        {
+            // Kestrel has refused a length over the limit before the first byte is read (413).
+            var exact = new byte[length];
+            await request.Body.ReadExactlyAsync(exact, cancellationToken);
+            return exact;
+        }
+
+        // No length given: it is known at the end; the server's read fails with 413 once the limit is passed.
+        using var grown = new MemoryStream();
+        await request.Body.CopyToAsync(grown, cancellationToken);
+        return grown.ToArray();
+    }
+
+    /// <summary>The bytes, kept on the request's features for the next reader.</summary>
+    private sealed record Read(byte[] Bytes);
+}
