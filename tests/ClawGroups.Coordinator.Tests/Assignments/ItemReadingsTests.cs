@@ -185,6 +185,19 @@ public sealed class ItemReadingsTests
         Assert.Equal(vector, ItemReadings.ToVector(bytes));
     }
 
+    [Fact]
+    public void The_same_bytes_are_decoded_once_and_other_bytes_afresh()
+    {
+        var bytes = ItemReadings.ToBytes([0.25f, 2f]);
+        var copy = (byte[])bytes.Clone();
+
+        var first = ItemReadings.ToVector(bytes);
+
+        Assert.Same(first, ItemReadings.ToVector(bytes));
+        Assert.NotSame(first, ItemReadings.ToVector(copy));
+        Assert.Equal(first, ItemReadings.ToVector(copy));
+    }
+
     private sealed class ReadingComparer : IEqualityComparer<ItemReading?>
     {
         public static readonly ReadingComparer Instance = new();
