@@ -48,6 +48,9 @@ public static class IntraOpThreads
         }
     }
 
+    /// <summary>The threads libtorch's operations started from the calling thread may use now; null where that cannot be read.</summary>
+    public static int? OfThisThread => Functions.Value?.GetMaxThreads();
+
     private static readonly Lazy<Native?> Functions = new(Resolve, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private static Native? Resolve()

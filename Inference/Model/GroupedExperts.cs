@@ -1,3 +1,4 @@
+using ClawGroups.Inference.Hosting;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,8 +7,14 @@ namespace ClawGroups.Inference.Model;
 /// <summary>How a <see cref="MoeLayer"/> runs its routed experts when no gradient is wanted.</summary>
 public enum ExpertDispatch
 {
-    /// <summary>One gather, each expert's two products on its run of rows, one weighted scatter (<see cref="GroupedExperts"/>).</summary>
+    /// <summary>Each expert's gather, two products and weighing on its run of rows, one after another; one scatter (<see cref="GroupedExperts"/>).</summary>
     Grouped,
+
+    /// <summary>
+    /// As <see cref="Grouped"/>, with the experts in two halves side by side, each on a thread of its own, when the caller lets
+    /// libtorch use more than one thread and the rows are many (a batch of texts, not a few). The default.
+    /// </summary>
+    GroupedSideBySide,
 
     /// <summary>Each expert as its own module: gather, three linears, scatter. The training path, and the reference.</summary>
     OneByOne,
@@ -16,10 +23,11 @@ public enum ExpertDispatch
 /// <summary>
 /// A MoE layer's experts packed for inference: each expert's gate and up projections side by side in one
 /// [hidden, 2 × width] matrix, its down projection as [width, hidden], all experts in one block each, made once from
-/// the modules' weights. A forward gathers every (token, slot) row once, sorted by expert; runs each expert's two
-/// products into its run of rows of two buffers (addmm_ with beta 0, so no per-expert output is allocated and
-/// concatenated); weighs the rows; and adds them into the shared expert's output with one index_add_. Per layer that is
-/// a fixed ~15 operations plus two per busy expert, against ten per expert one by one.
+/// the modules' weights. A forward sorts the (token, slot) pairs by expert; each expert gathers its run of rows, runs its
+/// two products and weighs the rows into its run of one buffer (addmm_ with beta 0, so no per-expert output is allocated
+/// and concatenated); the shared expert writes the layer's output, and one index_add_ adds the routed rows into it. Per
+/// layer that is a fixed ~10 operations plus ~8 per busy expert, against ten per expert one by one. The experts' work
+/// (the shared expert's too) can run in two halves side by side (<see cref="ExpertDispatch.GroupedSideBySide"/>).
 /// </summary>
 internal sealed class GroupedExperts : IDisposable
 {
@@ -54,25 +62,43 @@ internal sealed class GroupedExperts : IDisposable
     }
 
     /// <summary>Tokens [tokens, hidden] and their routing → the layer's output [tokens, hidden] (routed experts plus the shared one).</summary>
-    public Tensor Forward(Tensor tokens, RoutingDecision routing)
+    public Tensor Forward(Tensor tokens, RoutingDecision routing, bool sideBySide = true)
     {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(routing);
         using var scope = NewDisposeScope();
         var topK = routing.ExpertIndices.shape[1];
         var flatExperts = routing.ExpertIndices.flatten();
+        // Slots sorted by expert, so that each expert's rows are one run.
         var order = flatExperts.argsort();
         var tokenOfSlot = order.FloorDividedBy(topK);
         var weightOfSlot = routing.ExpertWeights.flatten().index_select(0, order).to(tokens.dtype).unsqueeze(1);
+        // The only copy to the host: how many rows each expert has.
         var counts = flatExperts.bincount(null, _gateUpOf.Length).cpu().data<long>().ToArray();
+        var starts = new long[counts.Length];
+        for (var expert = 1; expert < counts.Length; expert++)
+        {
+            starts[expert] = starts[expert - 1] + counts[expert - 1];
+        }
 
-        var routed = tokens.index_select(0, tokenOfSlot);
-        var gateUp = empty(routed.shape[0], 2 * _width, dtype: tokens.dtype, device: tokens.device);
-        ForEachExpert(counts, (expert, start, count) => gateUp.narrow(0, start, count).addmm_(routed.narrow(0, start, count), _gateUpOf[expert], beta: 0));
-        var gated = SwiGlu(gateUp);
-        var expertOutput = empty_like(routed);
-        ForEachExpert(counts, (expert, start, count) => expertOutput.narrow(0, start, count).addmm_(gated.narrow(0, start, count), _downOf[expert], beta: 0));
-        expertOutput.mul_(weightOfSlot);
+        var expertOutput = empty(tokenOfSlot.shape[0], tokens.shape[1], dtype: tokens.dtype, device: tokens.device);
+        // Written in place by whichever thread runs the shared expert; made here so that this scope owns it.
+        var output = _sharedGateUp is null ? zeros_like(tokens) : empty_like(tokens);
+        var work = Enumerable.Range(0, counts.Length).Where(expert => counts[expert] > 0)
+            .Select(expert => new ExpertWork(counts[expert], () =>
+            {
+                // Gathered, run and weighed by the expert's own thread: only the scatter below is left to one thread.
+                var (start, count) = (starts[expert], counts[expert]);
+                var gated = SwiGlu(tokens.index_select(0, tokenOfSlot.narrow(0, start, count)).matmul(_gateUpOf[expert]));
+                expertOutput.narrow(0, start, count).addmm_(gated, _downOf[expert], beta: 0).mul_(weightOfSlot.narrow(0, start, count));
+            }))
+            .ToList();
+        if (_sharedGateUp is not null)
+        {
+            work.Add(new ExpertWork(tokens.shape[0], () => output.addmm_(SwiGlu(tokens.matmul(_sharedGateUp)), _sharedDown!, beta: 0)));
+        }
 
-        var output = _sharedGateUp is null ? zeros_like(tokens) : SwiGlu(tokens.matmul(_sharedGateUp)).matmul(_sharedDown!);
+        Run(work, sideBySide);
         return output.IndexAddInPlace(0, tokenOfSlot, expertOutput).MoveToOuterDisposeScope();
     }
 
@@ -95,17 +121,65 @@ internal sealed class GroupedExperts : IDisposable
     /// <summary>silu(gate) × up of [rows, 2 × width] gate-and-up rows.</summary>
     private Tensor SwiGlu(Tensor gateUp) => nn.functional.silu(gateUp.narrow(1, 0, _width)) * gateUp.narrow(1, _width, _width);
 
-    private static void ForEachExpert(long[] counts, Action<int, long, long> run)
+    /// <summary>One expert's products on its rows, with how many rows that is.</summary>
+    private sealed record ExpertWork(long Rows, Action Run);
+
+    /// <summary>
+    /// Runs the experts' work. When the caller lets libtorch use more than one thread and there is enough of it, in two halves
+    /// of about equal rows side by side, each half on a thread of its own whose products use one thread: an expert's products
+    /// are small (a few hundred rows by a hidden size of hundreds), and two of them at once, each on a core, kept the cores
+    /// busier than each split over both (docs/PERFORMANCE.md, "The MoE encoder's experts side by side").
+    /// </summary>
+    private static void Run(IReadOnlyList<ExpertWork> work, bool sideBySide)
     {
-        long start = 0;
-        for (var expert = 0; expert < counts.Length; expert++)
+        if (!RunsSideBySide(sideBySide, work.Sum(piece => piece.Rows), IntraOpThreads.OfThisThread))
         {
-            if (counts[expert] > 0)
+            RunAll(work);
+            return;
+        }
+
+        var (first, second) = (new List<ExpertWork>(), new List<ExpertWork>());
+        long firstRows = 0, secondRows = 0;
+        foreach (var piece in work.OrderByDescending(piece => piece.Rows))
+        {
+            if (firstRows <= secondRows)
             {
-                using var scope = NewDisposeScope();
-                run(expert, start, counts[expert]);
-                start += counts[expert];
+                first.Add(piece);
+                firstRows += piece.Rows;
+            }
+            else
+            {
+                second.Add(piece);
+                secondRows += piece.Rows;
             }
         }
+
+        var other = Task.Factory.StartNew(() =>
+        {
+            // Gradient mode is libtorch's per thread: the caller's no_grad does not reach this one.
+            using var noGrad = no_grad();
+            IntraOpThreads.Run(1, () => RunAll(second));
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        IntraOpThreads.Run(1, () => RunAll(first));
+        other.GetAwaiter().GetResult();
     }
+
+    private static void RunAll(IEnumerable<ExpertWork> work)
+    {
+        foreach (var piece in work)
+        {
+            using var scope = NewDisposeScope();
+            piece.Run();
+        }
+    }
+
+    /// <summary>
+    /// Whether a layer's expert work of <paramref name="rows"/> rows runs in two halves side by side: when asked, with enough
+    /// rows, and when the caller's thread may use more than one thread (<see cref="IntraOpThreads.OfThisThread"/>; a caller held
+    /// to one, a few texts' read, keeps to one core).
+    /// </summary>
+    internal static bool RunsSideBySide(bool asked, long rows, int? callersThreads) => asked && rows >= SideBySideFrom && callersThreads > 1;
+
+    /// <summary>Rows below which the work stays on the calling thread: a few texts' worth is not worth a second thread.</summary>
+    internal const long SideBySideFrom = 512;
 }

@@ -46,7 +46,7 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
     public Expert? SharedExperts => _sharedExperts;
 
     /// <summary>How the routed experts run in eval mode without gradients; in training or with gradients they always run <see cref="ExpertDispatch.OneByOne"/>.</summary>
-    public ExpertDispatch Dispatch { get; set; } = ExpertDispatch.Grouped;
+    public ExpertDispatch Dispatch { get; set; } = ExpertDispatch.GroupedSideBySide;
 
     /// <summary>[batch, seq, hidden] → [batch, seq, hidden].</summary>
     public override Tensor forward(Tensor input)
@@ -56,9 +56,10 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
         var tokens = input.reshape(-1, hiddenSize);
         var routing = _gate.forward(tokens);
         // Only in eval mode: in training the optimizer changes the weights under the packed copy, and no call says when.
-        if (Dispatch == ExpertDispatch.Grouped && !training && !is_grad_enabled())
+        if (Dispatch != ExpertDispatch.OneByOne && !training && !is_grad_enabled())
         {
-            return (_grouped ??= new GroupedExperts(_experts.ToList(), _sharedExperts)).Forward(tokens, routing).view(input.shape).MoveToOuterDisposeScope();
+            return (_grouped ??= new GroupedExperts(_experts.ToList(), _sharedExperts))
+                .Forward(tokens, routing, sideBySide: Dispatch == ExpertDispatch.GroupedSideBySide).view(input.shape).MoveToOuterDisposeScope();
         }
 
         var output = DispatchToExperts(tokens, routing);

@@ -1,3 +1,4 @@
+using ClawGroups.Inference.Hosting;
 using ClawGroups.Inference.Model;
 using static TorchSharp.torch;
 
@@ -46,6 +47,39 @@ public sealed class MoeLayerTests
         var reference = PerTokenReference(layer, input.view(-1, 32)).view(3, 5, 32);
 
         Assert.True(grouped.allclose(reference, rtol: 1e-5, atol: 1e-5), $"max difference {(grouped - reference).abs().max().item<float>()}");
+    }
+
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(4, 0)]
+    public void Experts_side_by_side_give_what_the_per_token_reference_gives(int expertsPerToken, int sharedExperts)
+    {
+        Assert.True(IntraOpThreads.IsAvailable, "libtorch's OpenMP is needed to let the caller use two threads");
+        var config = TinyConfig.Create() with { NumExpertsPerTok = expertsPerToken, NSharedExperts = sharedExperts, TopkGroup = 4 };
+        using var layer = RandomLayer(config);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        layer.eval();
+        // A batch's worth of tokens: enough rows for the experts to run in two halves.
+        var input = randn(8, 40, 32);
+        Assert.True(GroupedExperts.RunsSideBySide(true, 8 * 40 * expertsPerToken, callersThreads: 2));
+
+        Tensor sideBySide = null!;
+        IntraOpThreads.Run(2, () => sideBySide = layer.forward(input));
+        var reference = PerTokenReference(layer, input.view(-1, 32)).view(8, 40, 32);
+
+        Assert.True(sideBySide.allclose(reference, rtol: 1e-5, atol: 1e-5), $"max difference {(sideBySide - reference).abs().max().item<float>()}");
+    }
+
+    [Theory]
+    [InlineData(true, 512, 2, true)]
+    [InlineData(true, 511, 2, false)]
+    [InlineData(true, 4096, 1, false)]
+    [InlineData(true, 4096, null, false)]
+    [InlineData(false, 4096, 2, false)]
+    public void Experts_run_side_by_side_only_when_asked_with_rows_enough_and_a_caller_allowed_two_threads(bool asked, long rows, int? callersThreads, bool sideBySide)
+    {
+        Assert.Equal(sideBySide, GroupedExperts.RunsSideBySide(asked, rows, callersThreads));
     }
 
     [Fact]

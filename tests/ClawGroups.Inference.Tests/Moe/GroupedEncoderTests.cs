@@ -64,7 +64,7 @@ public sealed class GroupedEncoderTests : IClassFixture<MoeSkillModelTests.Shipp
         finally
         {
             network.PackTokens = true;
-            network.ExpertDispatch = ExpertDispatch.Grouped;
+            network.ExpertDispatch = ExpertDispatch.GroupedSideBySide;
         }
     }
 }
