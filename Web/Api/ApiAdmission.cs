@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Web.Api;
@@ -67,9 +68,7 @@ internal sealed partial class ApiAdmission
         bool admitted;
         try
         {
-            // Read in full before the turn (kept for the endpoint, BufferedBody), within the body limit already set on the
-            // request (ApiHosting.UseApiRequestLimits): too large a body fails the read as it would have failed the endpoint's.
-            await BufferedBody.ReadAsync(context.Request);
+            await ReadBodyAsync(context);
             admitted = await _turns.WaitAsync(LongestWait, context.RequestAborted);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -110,6 +109,25 @@ internal sealed partial class ApiAdmission
                 // As the endpoint binds it (an int, invariant culture, sign and spaces allowed); one it cannot read is a 400 at once.
                 && int.TryParse(context.Request.Query[LongPoll.WaitParameter].ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var wait)
                 && wait > 0);
+
+    /// <summary>
+    /// Reads the request's body in full, kept for the endpoint to read again (in memory, on disk past 64 KB), within the body
+    /// limit already set on the request (<see cref="ApiHosting.UseApiRequestLimits"/>): too large a body fails the read as it
+    /// would have failed the endpoint's. Not <see cref="BufferedBody"/>, which holds a whole body in memory: here bodies wait
+    /// for a turn before their credentials are read, as many as are queued, and past 64 KB they wait on disk.
+    /// </summary>
+    private static async Task ReadBodyAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any(value => value?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)))
+        {
+            return;
+        }
+
+        request.EnableBuffering();
+        await request.Body.DrainAsync(context.RequestAborted);
+        request.Body.Position = 0;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "API request {Method} {Path} waited for a turn longer than {Seconds} s (this node works on {Limit} at once) and was answered 503")]
     private static partial void LogRefused(ILogger logger, string method, string path, int limit, double seconds);

@@ -5,15 +5,17 @@ namespace ClawGroups.Web.Api;
 /// <summary>
 /// An API request's body read once, into an array of its own size, for everything on the way that reads it: the admission
 /// queue (read before a turn is taken), the <c>Idempotency-Key</c> hash, the JSON reading and a retry after a lost race
-/// (<see cref="ConcurrencyRetryFilter"/>). The request's <c>Body</c> becomes a stream over that array, so a reader that
-/// takes the stream (the A2A endpoint) reads it as sent, and any of them can start again at position 0.
+/// (<see cref="ConcurrencyRetryFilter"/>). The request's <c>Body</c> becomes a stream over that array, so a handler that
+/// reads the stream itself reads it as sent, and any of them can start again at position 0. A body that
+/// <see cref="ApiAdmission"/> buffered first (to disk past 64 KB, while it waits for a turn) is read from that buffer.
 /// </summary>
 /// <remarks>
 /// Before, each of them asked ASP.NET Core to buffer the body (<c>EnableBuffering</c>), which rents 30 KB from the shared
 /// array pool for every request, with a body or not, and holds it until the request ends: a long poll held it for its whole
 /// wait. Under a swarm the pool ran dry and each request allocated its 30 KB afresh, ~5 % of all the server allocated
-/// (docs/PERFORMANCE.md, "A request's body read once"). Bodies are capped (<see cref="ApiOptions.MaxRequestBodyBytes"/>,
-/// 1 MiB by default; a longer one fails the read with 413 as before), so holding one in memory is bounded.
+/// (docs/PERFORMANCE.md, "Fewer bytes an agent call; the MoE's experts side by side"). Bodies are capped
+/// (<see cref="ApiOptions.MaxRequestBodyBytes"/>, 1 MiB by default; a longer one fails with 413 as before, and is refused before
+/// an array is made for it), so holding one in memory, for a request that runs, is bounded.
 /// </remarks>
 internal static class BufferedBody
 {
@@ -52,9 +54,16 @@ internal static class BufferedBody
     private static async Task<byte[]> ReadAllAsync(HttpRequest request)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
-        if (request.ContentLength is { } length and <= int.MaxValue)
+        if (request.ContentLength is { } length)
         {
-            // Kestrel has refused a length over the limit before the first byte is read (413).
+            // A declared length over the limit is refused before an array of that length is made (Kestrel's own check comes
+            // with the first read).
+            var limit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            if (length > (limit ?? Array.MaxLength) || length > Array.MaxLength)
+            {
+                throw new BadHttpRequestException($"The body is longer than the {limit ?? Array.MaxLength} bytes allowed.", StatusCodes.Status413PayloadTooLarge);
+            }
+
             var exact = new byte[length];
             await request.Body.ReadExactlyAsync(exact, cancellationToken);
             return exact;

@@ -1,6 +1,7 @@
 using System.Text;
 using ClawGroups.Web.Api;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ClawGroups.Web.Tests.Api;
 
@@ -40,6 +41,19 @@ public sealed class BufferedBodyTests
     }
 
     [Fact]
+    public async Task A_declared_length_over_the_limit_is_refused_before_anything_is_read()
+    {
+        var client = new OneWayStream(new byte[16]);
+        var request = Request(client, contentLength: 2_000_000_000);
+        request.HttpContext.Features.Set<IHttpMaxRequestBodySizeFeature>(new Limit(1_048_576));
+
+        var refused = await Assert.ThrowsAsync<BadHttpRequestException>(async () => await BufferedBody.ReadAsync(request));
+
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, refused.StatusCode);
+        Assert.Equal(0, client.Reads);
+    }
+
+    [Fact]
     public async Task A_request_without_a_body_keeps_its_stream_and_reads_nothing()
     {
         var client = new OneWayStream([]);
@@ -59,6 +73,13 @@ public sealed class BufferedBodyTests
         http.Request.Body = body;
         http.Request.ContentLength = contentLength;
         return http.Request;
+    }
+
+    private sealed class Limit(long bytes) : IHttpMaxRequestBodySizeFeature
+    {
+        public bool IsReadOnly => false;
+
+        public long? MaxRequestBodySize { get; set; } = bytes;
     }
 
     /// <summary>A client's body as the server sees it: read forward only, once.</summary>
