@@ -7,7 +7,7 @@ namespace ClawGroups.Inference.Model;
 /// <summary>How a <see cref="MoeLayer"/> runs its routed experts when no gradient is wanted.</summary>
 public enum ExpertDispatch
 {
-    /// <summary>Each expert's gather, two products and weighing on its run of rows, one after another; one scatter (<see cref="GroupedExperts"/>).</summary>
+    /// <summary>One gather, each expert's two products on its run of rows, one weighted scatter (<see cref="GroupedExperts"/>).</summary>
     Grouped,
 
     /// <summary>
@@ -23,11 +23,11 @@ public enum ExpertDispatch
 /// <summary>
 /// A MoE layer's experts packed for inference: each expert's gate and up projections side by side in one
 /// [hidden, 2 × width] matrix, its down projection as [width, hidden], all experts in one block each, made once from
-/// the modules' weights. A forward sorts the (token, slot) pairs by expert; each expert gathers its run of rows, runs its
-/// two products and weighs the rows into its run of one buffer (addmm_ with beta 0, so no per-expert output is allocated
-/// and concatenated); the shared expert writes the layer's output, and one index_add_ adds the routed rows into it. Per
-/// layer that is a fixed ~10 operations plus ~8 per busy expert, against ten per expert one by one. The experts' work
-/// (the shared expert's too) can run in two halves side by side (<see cref="ExpertDispatch.GroupedSideBySide"/>).
+/// the modules' weights. A forward gathers every (token, slot) row once, sorted by expert; runs each expert's two
+/// products into its run of rows of two buffers (addmm_ with beta 0, so no per-expert output is allocated and
+/// concatenated); weighs the rows; and adds them into the shared expert's output with one index_add_. Per layer that is
+/// a fixed ~15 operations plus two per busy expert, against ten per expert one by one. With many rows and a caller allowed
+/// two threads or more, the experts run in two halves side by side instead (<see cref="ExpertDispatch.GroupedSideBySide"/>).
 /// </summary>
 internal sealed class GroupedExperts : IDisposable
 {
@@ -75,6 +75,41 @@ internal sealed class GroupedExperts : IDisposable
         var weightOfSlot = routing.ExpertWeights.flatten().index_select(0, order).to(tokens.dtype).unsqueeze(1);
         // The only copy to the host: how many rows each expert has.
         var counts = flatExperts.bincount(null, _gateUpOf.Length).cpu().data<long>().ToArray();
+        var rows = tokenOfSlot.shape[0] + (_sharedGateUp is null ? 0 : tokens.shape[0]);
+        var threads = IntraOpThreads.OfThisThread;
+        var output = RunsSideBySide(sideBySide, rows, threads)
+            ? SideBySide(tokens, tokenOfSlot, weightOfSlot, counts, threads!.Value)
+            : OneAfterAnother(tokens, tokenOfSlot, weightOfSlot, counts);
+        return output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// One gather of every row, each expert's two products into its run of rows of two buffers, one weighing, one scatter: the
+    /// fewest operations, for a few texts' read on one thread.
+    /// </summary>
+    private Tensor OneAfterAnother(Tensor tokens, Tensor tokenOfSlot, Tensor weightOfSlot, long[] counts)
+    {
+        var routed = tokens.index_select(0, tokenOfSlot);
+        var gateUp = empty(routed.shape[0], 2 * _width, dtype: tokens.dtype, device: tokens.device);
+        ForEachExpert(counts, (expert, start, count) => gateUp.narrow(0, start, count).addmm_(routed.narrow(0, start, count), _gateUpOf[expert], beta: 0));
+        var gated = SwiGlu(gateUp);
+        var expertOutput = empty_like(routed);
+        ForEachExpert(counts, (expert, start, count) => expertOutput.narrow(0, start, count).addmm_(gated.narrow(0, start, count), _downOf[expert], beta: 0));
+        expertOutput.mul_(weightOfSlot);
+
+        var output = _sharedGateUp is null ? zeros_like(tokens) : SwiGlu(tokens.matmul(_sharedGateUp)).matmul(_sharedDown!);
+        return output.IndexAddInPlace(0, tokenOfSlot, expertOutput);
+    }
+
+    /// <summary>
+    /// The experts' work (the shared expert's too) in two halves of about equal rows, side by side: each half on a thread of
+    /// its own with half the caller's threads for its products. Each expert gathers, runs and weighs its own rows, so that
+    /// only the scatter is left after the halves meet. An expert's products are small (a few hundred rows by a hidden size of
+    /// hundreds), and on two cores two of them at once, each on a core, kept the cores busier than each split over both
+    /// (docs/PERFORMANCE.md, "Fewer bytes an agent call; the MoE's experts side by side").
+    /// </summary>
+    private Tensor SideBySide(Tensor tokens, Tensor tokenOfSlot, Tensor weightOfSlot, long[] counts, int threads)
+    {
         var starts = new long[counts.Length];
         for (var expert = 1; expert < counts.Length; expert++)
         {
@@ -82,12 +117,11 @@ internal sealed class GroupedExperts : IDisposable
         }
 
         var expertOutput = empty(tokenOfSlot.shape[0], tokens.shape[1], dtype: tokens.dtype, device: tokens.device);
-        // Written in place by whichever thread runs the shared expert; made here so that this scope owns it.
+        // Written in place by whichever half runs the shared expert; made here, so that the caller's scope owns it.
         var output = _sharedGateUp is null ? zeros_like(tokens) : empty_like(tokens);
         var work = Enumerable.Range(0, counts.Length).Where(expert => counts[expert] > 0)
             .Select(expert => new ExpertWork(counts[expert], () =>
             {
-                // Gathered, run and weighed by the expert's own thread: only the scatter below is left to one thread.
                 var (start, count) = (starts[expert], counts[expert]);
                 var gated = SwiGlu(tokens.index_select(0, tokenOfSlot.narrow(0, start, count)).matmul(_gateUpOf[expert]));
                 expertOutput.narrow(0, start, count).addmm_(gated, _downOf[expert], beta: 0).mul_(weightOfSlot.narrow(0, start, count));
@@ -98,8 +132,24 @@ internal sealed class GroupedExperts : IDisposable
             work.Add(new ExpertWork(tokens.shape[0], () => output.addmm_(SwiGlu(tokens.matmul(_sharedGateUp)), _sharedDown!, beta: 0)));
         }
 
-        Run(work, sideBySide);
-        return output.IndexAddInPlace(0, tokenOfSlot, expertOutput).MoveToOuterDisposeScope();
+        var (first, second) = Halves(work);
+        var other = Task.Factory.StartNew(() =>
+        {
+            // Gradient mode is libtorch's per thread: the caller's no_grad does not reach this one.
+            using var noGrad = no_grad();
+            IntraOpThreads.Run(threads - (threads / 2), () => RunAll(second));
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            IntraOpThreads.Run(threads / 2, () => RunAll(first));
+        }
+        finally
+        {
+            // Never left running on tensors this forward's scope is about to free, whatever the first half did.
+            other.Wait();
+        }
+
+        return output.IndexAddInPlace(0, tokenOfSlot, expertOutput);
     }
 
     public void Dispose()
@@ -124,20 +174,8 @@ internal sealed class GroupedExperts : IDisposable
     /// <summary>One expert's products on its rows, with how many rows that is.</summary>
     private sealed record ExpertWork(long Rows, Action Run);
 
-    /// <summary>
-    /// Runs the experts' work. When the caller lets libtorch use more than one thread and there is enough of it, in two halves
-    /// of about equal rows side by side, each half on a thread of its own whose products use one thread: an expert's products
-    /// are small (a few hundred rows by a hidden size of hundreds), and two of them at once, each on a core, kept the cores
-    /// busier than each split over both (docs/PERFORMANCE.md, "The MoE encoder's experts side by side").
-    /// </summary>
-    private static void Run(IReadOnlyList<ExpertWork> work, bool sideBySide)
+    private static (List<ExpertWork> First, List<ExpertWork> Second) Halves(IEnumerable<ExpertWork> work)
     {
-        if (!RunsSideBySide(sideBySide, work.Sum(piece => piece.Rows), IntraOpThreads.OfThisThread))
-        {
-            RunAll(work);
-            return;
-        }
-
         var (first, second) = (new List<ExpertWork>(), new List<ExpertWork>());
         long firstRows = 0, secondRows = 0;
         foreach (var piece in work.OrderByDescending(piece => piece.Rows))
@@ -154,14 +192,7 @@ internal sealed class GroupedExperts : IDisposable
             }
         }
 
-        var other = Task.Factory.StartNew(() =>
-        {
-            // Gradient mode is libtorch's per thread: the caller's no_grad does not reach this one.
-            using var noGrad = no_grad();
-            IntraOpThreads.Run(1, () => RunAll(second));
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        IntraOpThreads.Run(1, () => RunAll(first));
-        other.GetAwaiter().GetResult();
+        return (first, second);
     }
 
     private static void RunAll(IEnumerable<ExpertWork> work)
@@ -170,6 +201,20 @@ internal sealed class GroupedExperts : IDisposable
         {
             using var scope = NewDisposeScope();
             piece.Run();
+        }
+    }
+
+    private static void ForEachExpert(long[] counts, Action<int, long, long> run)
+    {
+        long start = 0;
+        for (var expert = 0; expert < counts.Length; expert++)
+        {
+            if (counts[expert] > 0)
+            {
+                using var scope = NewDisposeScope();
+                run(expert, start, counts[expert]);
+                start += counts[expert];
+            }
         }
     }
 

@@ -29,6 +29,26 @@ public sealed class IntraOpThreadsTests
     }
 
     [Fact]
+    public void Holds_on_a_thread_new_to_libtorch_past_its_first_operation()
+    {
+        TorchRuntime.Describe();
+        Assert.True(get_num_threads() > 1, "libtorch uses one thread by default on this machine: nothing for the test to limit.");
+        int? afterFirstOperation = null;
+
+        // libtorch sets up a thread's count the first time the thread works with it; the MoE's second half of experts runs on
+        // such a thread (GroupedExperts), and its limit must hold past that.
+        var fresh = new Thread(() => IntraOpThreads.Run(1, () =>
+        {
+            using var product = ones(64, 64).matmul(ones(64, 64));
+            afterFirstOperation = IntraOpThreads.OfThisThread;
+        }));
+        fresh.Start();
+        fresh.Join();
+
+        Assert.Equal(1, afterFirstOperation);
+    }
+
+    [Fact]
     public void Puts_the_setting_back_when_the_work_throws()
     {
         TorchRuntime.Describe();
