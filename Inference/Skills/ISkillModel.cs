@@ -51,7 +51,8 @@ public interface ISkillModel
 /// <summary>
 /// What the model made of an item's text (or of one skill of a card): a vector, the version of the model that made it, and,
 /// for an item and where the model can tell, what each word made of it (null where it was not kept: the words are then found
-/// by reading the text again).
+/// by reading the text again). The vector is read, never written: one decoded from kept bytes is shared by every reading of
+/// those bytes (the coordinator's <c>ItemReadings.ToVector</c>).
 /// </summary>
 public sealed record ItemReading(string Version, float[] Vector, ReadingWords? Words = null);
 

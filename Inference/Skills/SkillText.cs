@@ -34,7 +34,8 @@ public static class SkillText
     /// A stable hash of everything the models read of the profile (not its member id), for the models' in-memory caches. Each
     /// field goes into the hash as it is, after its length, so that no two different cards hash alike by where their words
     /// part. Written field by field, not as the text the models read: a pass hashes every card it weighs, and building each
-    /// card's text to hash it was ~4 % of all a swarm's server allocated (docs/PERFORMANCE.md, "A request's body read once").
+    /// card's text to hash it was ~4 % of all a swarm's server allocated (docs/PERFORMANCE.md, "Fewer bytes an agent call;
+    /// the MoE's experts side by side").
     /// </summary>
     public static string ContentHash(SkillProfile profile)
     {
