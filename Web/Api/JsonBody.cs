@@ -12,7 +12,9 @@ internal static class JsonBody
 {
     public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, bool allowEmpty = false)
     {
-        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
+        // A body without a length comes in chunks on HTTP/1.1, and with no header at all on HTTP/2 (a client streaming its
+        // JSON): the server says whether one may follow (BufferedBody.HasBody).
+        if (!BufferedBody.HasBody(request))
         {
             return allowEmpty
                 ? (JsonSerializer.Deserialize<T>("{}", ClawJson.Options), null)
