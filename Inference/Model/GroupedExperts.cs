@@ -133,6 +133,13 @@ internal sealed class GroupedExperts : IDisposable
         }
 
         var (first, second) = Halves(work);
+        if (second.Count == 0)
+        {
+            // One busy piece: nothing to run beside it, and no thread to start for it.
+            RunAll(first);
+            return output.IndexAddInPlace(0, tokenOfSlot, expertOutput);
+        }
+
         var other = Task.Factory.StartNew(() =>
         {
             // Gradient mode is libtorch's per thread: the caller's no_grad does not reach this one.

@@ -3,9 +3,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace ClawGroups.Web.Api;
 
 /// <summary>
-/// An API request's body read once, into an array of its own size, for everything on the way that reads it: the admission
-/// queue (read before a turn is taken), the <c>Idempotency-Key</c> hash, the JSON reading and a retry after a lost race
-/// (<see cref="ConcurrencyRetryFilter"/>). The request's <c>Body</c> becomes a stream over that array, so a handler that
+/// An API request's body read once, into an array of its own size, for everything on the way that reads it: the
+/// <c>Idempotency-Key</c> hash, the JSON reading and a retry after a lost race (<see cref="ConcurrencyRetryFilter"/>). The request's <c>Body</c> becomes a stream over that array, so a handler that
 /// reads the stream itself reads it as sent, and any of them can start again at position 0. A body that
 /// <see cref="ApiAdmission"/> buffered first (to disk past 64 KB, while it waits for a turn) is read from that buffer.
 /// </summary>

@@ -35,6 +35,7 @@ internal sealed class ConcurrencyRetryFilter : IEndpointFilter
             {
                 http.RequestServices.GetRequiredService<ClawDbContext>().ChangeTracker.Clear();
                 http.RequestServices.GetRequiredService<WorkItemLifecycle>().Reset();
+                // The kept bytes, from the start again: the try before read them.
                 await BufferedBody.ReadAsync(http.Request);
             }
             catch (DbUpdateConcurrencyException)
