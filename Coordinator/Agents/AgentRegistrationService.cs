@@ -3,6 +3,7 @@ using ClawGroups.Coordinator.A2a;
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Calls;
+using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Coordinator.Credentials;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Signals;
@@ -20,7 +21,7 @@ namespace ClawGroups.Coordinator.Agents;
 /// <summary>Agents joining a group with a join token, and their credentials over their lifetime.</summary>
 public sealed class AgentRegistrationService(
     ClawDbContext context, TimeProvider time, WebhookUrlPolicy urlPolicy, WebhookSecrets secrets, IWorkSignals signals, WorkItemLifecycle lifecycle,
-    A2aCardSource a2aCards, GroupSkillModels skillModels)
+    A2aCardSource a2aCards, GroupSkillModels skillModels, AgentKeyCache agentKeys, IClusterBus cluster)
 {
     /// <summary>
     /// Registers the agent the card describes. An A2A agent's card may be named by <c>cardUrl</c> (fetched only once the
@@ -133,7 +134,10 @@ public sealed class AgentRegistrationService(
         return new AgentRegistered(agent.Id, agent.GroupId, apiKey, webhookSecret);
     }
 
-    /// <summary>Issues a new API key; the old one stops working at once. The agent itself or a human of its group may.</summary>
+    /// <summary>
+    /// Issues a new API key; the old one stops working at once, on every node: the other nodes hear of it in the same commit
+    /// (decision 0040). The agent itself or a human of its group may.
+    /// </summary>
     public async Task<Outcome<AgentKeyRotated>> RotateKeyAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)
     {
         var agent = await context.Agents.SingleOrDefaultAsync(a => a.Id == agentId, cancellationToken);
@@ -148,7 +152,14 @@ public sealed class AgentRegistrationService(
         agent.ApiKeyPrefix = SecretToken.DisplayPrefix(apiKey);
         agent.KeyRotatedAt = now;
         context.AddTrailEvent(agent.GroupId, caller, TrailEventTypes.AgentKeyRotated, now, new { agent.ApiKeyPrefix }, agentId: agent.Id);
-        await context.SaveChangesAsync(cancellationToken);
+        await using (var transaction = await context.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await context.SaveChangesAsync(cancellationToken);
+            await cluster.AgentKeyChangedAsync(context, agent.Id, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        agentKeys.Forget(agent.Id);
         return new AgentKeyRotated(agent.Id, apiKey);
     }
 
@@ -189,7 +200,12 @@ public sealed class AgentRegistrationService(
         }
 
         lifecycle.AssignmentNeeded(agent.GroupId);
-        await lifecycle.SaveAsync(cancellationToken);
+        await lifecycle.SaveWithAsync(async cancel =>
+        {
+            await cluster.AgentKeyChangedAsync(context, agent.Id, cancel);
+            return true;
+        }, cancellationToken);
+        agentKeys.Forget(agent.Id);
         return true;
     }
 

@@ -5,11 +5,16 @@ using ClawGroups.Coordinator.Live;
 
 namespace ClawGroups.Coordinator.Cluster;
 
-/// <summary>One notification between nodes, small enough for PostgreSQL's 8000-byte NOTIFY payload.</summary>
+/// <summary>
+/// One notification between nodes, small enough for PostgreSQL's 8000-byte NOTIFY payload. <see cref="AgentKeysChanged"/>
+/// travels alone, in the transaction that changed the keys (<see cref="IClusterBus.AgentKeyChangedAsync"/>); it is null in
+/// every other message, and in any message from a node older than it.
+/// </summary>
 public sealed record ClusterMessage(
     [property: JsonPropertyName("n")] Guid Node,
     [property: JsonPropertyName("c")] IReadOnlyList<ClusterChange> Changes,
-    [property: JsonPropertyName("a")] IReadOnlyList<Guid> AgentsWithNews)
+    [property: JsonPropertyName("a")] IReadOnlyList<Guid> AgentsWithNews,
+    [property: JsonPropertyName("r"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Guid>? AgentKeysChanged = null)
 {
     /// <summary>Below PostgreSQL's limit with room to spare.</summary>
     public const int MaxPayloadBytes = 7000;

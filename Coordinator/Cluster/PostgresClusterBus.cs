@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Data.Database;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,14 @@ public sealed partial class PostgresClusterBus(ClusterNode node, IOptions<ClawDa
     public void Publish(LiveChange change) => _outgoing.Writer.TryWrite(change);
 
     public void AgentHasNews(Guid agentId) => _outgoing.Writer.TryWrite(agentId);
+
+    /// <summary>A NOTIFY in the context's transaction: PostgreSQL delivers it to the listening nodes when, and only if, that commits.</summary>
+    public async Task AgentKeyChangedAsync(ClawDbContext context, Guid agentId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var payload = new ClusterMessage(node.Id, [], [], [agentId]).Serialize();
+        await context.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {payload})", cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

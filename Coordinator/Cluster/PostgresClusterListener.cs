@@ -1,3 +1,4 @@
+using ClawGroups.Coordinator.Credentials;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Signals;
 using ClawGroups.Data.Database;
@@ -10,10 +11,12 @@ namespace ClawGroups.Coordinator.Cluster;
 
 /// <summary>
 /// Listens for the other nodes' news on one dedicated connection: their committed changes go to this node's
-/// live clients, their agents' news wakes the long polls this node holds. Reconnects after a failure.
+/// live clients, their agents' news wakes the long polls this node holds, their agents' changed keys are forgotten here.
+/// Reconnects after a failure.
 /// </summary>
 public sealed partial class PostgresClusterListener(
-    ClusterNode node, LiveChanges liveChanges, AgentWaiters waiters, IOptions<ClawDatabaseOptions> database, ILogger<PostgresClusterListener> logger)
+    ClusterNode node, LiveChanges liveChanges, AgentWaiters waiters, AgentKeyCache agentKeys, IOptions<ClawDatabaseOptions> database,
+    ILogger<PostgresClusterListener> logger)
     : BackgroundService
 {
     private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
@@ -59,6 +62,11 @@ public sealed partial class PostgresClusterListener(
         {
             waiters.Notify(agentId);
         }
+
+        foreach (var agentId in message.AgentKeysChanged ?? [])
+        {
+            agentKeys.Forget(agentId);
+        }
     }
 
     private async Task ListenAsync(CancellationToken stoppingToken)
@@ -77,6 +85,8 @@ public sealed partial class PostgresClusterListener(
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }
 
+        // Keys another node changed while this one was not listening were never heard of here: read every key again.
+        agentKeys.ForgetAll();
         LogListening(logger, node.Id);
         _backoff = MinBackoff;
         while (true)

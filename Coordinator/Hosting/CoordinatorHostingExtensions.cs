@@ -3,6 +3,7 @@ using ClawGroups.Coordinator.Accounts;
 using ClawGroups.Coordinator.Agents;
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Cluster;
+using ClawGroups.Coordinator.Credentials;
 using ClawGroups.Coordinator.Groups;
 using ClawGroups.Coordinator.Insights;
 using ClawGroups.Coordinator.Jobs;
@@ -128,6 +129,7 @@ public static class CoordinatorHostingExtensions
         services.AddSingleton<TrackRecordCache>();
         services.AddScoped<SkillFeedback>();
         services.AddSingleton<AgentWaiters>();
+        services.AddSingleton<AgentKeyCache>();
         services.AddSingleton<IWorkSignals, HangfireWorkSignals>();
         services.AddSingleton<GroupPasses>();
         // The jobs: Hangfire's activator resolves each from a scope of its own, one unit of work per job.

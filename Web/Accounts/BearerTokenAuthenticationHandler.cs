@@ -23,7 +23,8 @@ internal sealed class BearerTokenAuthenticationHandler(
     IDbContextFactory<ClawDbContext> contextFactory,
     IOptions<ClawGroupsOptions> clawOptions,
     TimeProvider time,
-    IProblemDetailsService problemDetails)
+    IProblemDetailsService problemDetails,
+    AgentKeyCache agentKeys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ClawBearer";
@@ -129,8 +130,6 @@ internal sealed class BearerTokenAuthenticationHandler(
         return Success(stored.User);
     }
 
-    private sealed record AgentKeyHolder(Guid Id, Guid GroupId, string Name, DateTimeOffset? RevokedAt);
-
     /// <summary>
     /// Compiled once: every agent request makes it, and EF otherwise builds, walks and hashes the query's expression tree on
     /// each (docs/PERFORMANCE.md, "Where an agent call's time goes").
@@ -144,8 +143,7 @@ internal sealed class BearerTokenAuthenticationHandler(
     private async Task<AuthenticateResult> AuthenticateAgentAsync(string token)
     {
         var hash = SecretToken.Hash(token);
-        await using var context = await contextFactory.CreateDbContextAsync(Context.RequestAborted);
-        var agent = await AgentByKeyHash.For(context)(context, hash, Context.RequestAborted);
+        var agent = agentKeys.Find(hash) ?? await ReadAgentKeyAsync(hash);
         if (agent is null)
         {
             return AuthenticateResult.Fail("The agent key is not known (it may have been rotated).");
@@ -161,6 +159,20 @@ internal sealed class BearerTokenAuthenticationHandler(
              new Claim(ClawClaims.MemberKind, ClawClaims.Agent), new Claim(ClawClaims.AgentGroup, agent.GroupId.ToString())],
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>The key's agent from the database, kept for the agent's next calls (<see cref="AgentKeyCache"/>).</summary>
+    private async Task<AgentKeyHolder?> ReadAgentKeyAsync(string hash)
+    {
+        var stamp = agentKeys.Stamp;
+        await using var context = await contextFactory.CreateDbContextAsync(Context.RequestAborted);
+        var agent = await AgentByKeyHash.For(context)(context, hash, Context.RequestAborted);
+        if (agent is not null)
+        {
+            agentKeys.Keep(hash, agent, stamp);
+        }
+
+        return agent;
     }
 
     private AuthenticateResult Success(ClawUser user)

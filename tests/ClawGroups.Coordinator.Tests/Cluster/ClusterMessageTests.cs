@@ -1,7 +1,13 @@
 using System.Text;
 using ClawGroups.Coordinator.Cluster;
+using ClawGroups.Coordinator.Credentials;
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Signals;
+using ClawGroups.Data.Database;
+using ClawGroups.Testing.Databases;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ClawGroups.Coordinator.Tests.Cluster;
 
@@ -38,6 +44,28 @@ public sealed class ClusterMessageTests
         Assert.Equal(agents, messages.SelectMany(m => m.AgentsWithNews));
     }
 
+    [Fact]
+    public void Changed_agent_keys_survive_the_wire()
+    {
+        var keys = new[] { Guid.NewGuid(), Guid.NewGuid() };
+
+        var parsed = ClusterMessage.Parse(new ClusterMessage(Node, [], [], keys).Serialize())!;
+
+        Assert.Equal(keys, parsed.AgentKeysChanged);
+    }
+
+    [Fact]
+    public void A_message_from_a_node_that_knows_no_key_changes_parses_without_them()
+    {
+        var agent = Guid.NewGuid();
+
+        var parsed = ClusterMessage.Parse($$"""{"n":"{{Node}}","c":[],"a":["{{agent}}"]}""")!;
+
+        Assert.Equal(agent, Assert.Single(parsed.AgentsWithNews));
+        Assert.Null(parsed.AgentKeysChanged);
+        Assert.DoesNotContain("\"r\"", ClusterMessage.Pack(Node, [], [agent]).Single().Serialize(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("[1,2,3]")]
@@ -72,8 +100,62 @@ public sealed class PostgresClusterListenerTests
         Assert.False(news.IsCompleted);
     }
 
-    private PostgresClusterListener Listener() => new(
-        _node, new LiveChanges(new SingleNodeBus()), _waiters,
-        Microsoft.Extensions.Options.Options.Create(new ClawGroups.Data.Database.ClawDatabaseOptions()),
-        Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresClusterListener>.Instance);
+    [Fact]
+    public void Another_nodes_changed_key_is_forgotten_here()
+    {
+        var keys = new AgentKeyCache(TimeProvider.System);
+        var rotated = new AgentKeyHolder(Guid.NewGuid(), Guid.NewGuid(), "rotating", RevokedAt: null);
+        var other = rotated with { Id = Guid.NewGuid() };
+        keys.Keep("rotated", rotated, keys.Stamp);
+        keys.Keep("other", other, keys.Stamp);
+
+        Listener(keys).Receive(new ClusterMessage(Guid.NewGuid(), [], [], [rotated.Id]).Serialize());
+
+        Assert.Null(keys.Find("rotated"));
+        Assert.Equal(other, keys.Find("other"));
+    }
+
+    private PostgresClusterListener Listener(AgentKeyCache? keys = null) => new(
+        _node, new LiveChanges(new SingleNodeBus()), _waiters, keys ?? new AgentKeyCache(TimeProvider.System),
+        Options.Create(new ClawDatabaseOptions()), NullLogger<PostgresClusterListener>.Instance);
+}
+
+/// <summary>A changed key is told in the transaction that changes it: PostgreSQL delivers it on commit and drops it on rollback.</summary>
+public sealed class AgentKeyChangedNotifyTests
+{
+    [Fact]
+    public async Task A_changed_key_reaches_the_listening_nodes_when_its_transaction_commits_and_never_when_it_rolls_back()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
+        var bus = new PostgresClusterBus(new ClusterNode(), Options.Create(new ClawDatabaseOptions { ConnectionString = database.ConnectionString }),
+            NullLogger<PostgresClusterBus>.Instance);
+        var heard = new List<ClusterMessage>();
+        await using var listener = new NpgsqlConnection(database.ConnectionString);
+        listener.Notification += (_, notification) => heard.Add(ClusterMessage.Parse(notification.Payload)!);
+        await listener.OpenAsync();
+        await using (var listen = new NpgsqlCommand($"LISTEN {PostgresClusterBus.Channel}", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+
+        var (rolledBack, committed) = (Guid.NewGuid(), Guid.NewGuid());
+        await using var context = database.NewContext();
+        await using (var transaction = await context.Database.BeginTransactionAsync())
+        {
+            await bus.AgentKeyChangedAsync(context, rolledBack, CancellationToken.None);
+            await transaction.RollbackAsync();
+        }
+
+        await using (var transaction = await context.Database.BeginTransactionAsync())
+        {
+            await bus.AgentKeyChangedAsync(context, committed, CancellationToken.None);
+            // Not before the commit: a node must not forget a key whose change may yet fail.
+            await listener.WaitAsync(TimeSpan.FromMilliseconds(200));
+            Assert.Empty(heard);
+            await transaction.CommitAsync();
+        }
+
+        await listener.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([committed], Assert.Single(heard).AgentKeysChanged);
+    }
 }

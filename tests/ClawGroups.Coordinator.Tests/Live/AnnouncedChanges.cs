@@ -23,6 +23,8 @@ internal sealed class AnnouncedChanges : IClusterBus
     {
     }
 
+    public Task AgentKeyChangedAsync(ClawDbContext context, Guid agentId, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>A context on <paramref name="database"/> whose committed changes are announced here.</summary>
     public ClawDbContext Context(TestDatabase database)
     {

@@ -49,4 +49,46 @@ public sealed class TwoNodeTests : IAsyncLifetime
             "the other node's change and its event",
             Deadline);
     }
+
+    [Fact]
+    public async Task A_key_rotated_on_one_node_stops_working_on_the_other_at_once_though_the_other_had_just_believed_it()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_jobsNode);
+        var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
+        var registration = await scenario.Human.RegisterAgentAsync(joinToken.Token, new AgentCard { Name = "two nodes" });
+        using var webHttp = new HttpClient { BaseAddress = _webNode.BaseAddress };
+        var onWebNode = new ClawApiClient(webHttp, registration.ApiKey);
+        // The web node reads the key once and believes it for its next calls (AgentKeyCache).
+        await onWebNode.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Idle));
+
+        await scenario.AgentClient(registration.ApiKey).SendAsync(HttpMethod.Post, $"/api/v1/agents/{registration.AgentId}/rotate-key", new { });
+
+        // Well inside the time a node believes a key without the cluster's word (AgentKeyCache.Lifetime, 30 s).
+        var refused = await Testing.Waiting.Eventually.ReachAsync(
+            () => Record.ExceptionAsync(() => onWebNode.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Idle))),
+            failure => failure is ClawApiException { StatusCode: System.Net.HttpStatusCode.Unauthorized },
+            "the old key refused on the other node",
+            TimeSpan.FromSeconds(5));
+        Assert.IsType<ClawApiException>(refused);
+    }
+
+    [Fact]
+    public async Task An_agent_revoked_on_one_node_is_locked_out_of_the_other_at_once()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_jobsNode);
+        var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
+        var registration = await scenario.Human.RegisterAgentAsync(joinToken.Token, new AgentCard { Name = "revoked" });
+        using var webHttp = new HttpClient { BaseAddress = _webNode.BaseAddress };
+        var onWebNode = new ClawApiClient(webHttp, registration.ApiKey);
+        await onWebNode.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Idle));
+
+        await scenario.Human.SendAsync(HttpMethod.Post, $"/api/v1/agents/{registration.AgentId}/revoke", new { });
+
+        var refused = await Testing.Waiting.Eventually.ReachAsync(
+            () => Record.ExceptionAsync(() => onWebNode.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Idle))),
+            failure => failure is ClawApiException { StatusCode: System.Net.HttpStatusCode.Unauthorized },
+            "the revoked agent refused on the other node",
+            TimeSpan.FromSeconds(5));
+        Assert.IsType<ClawApiException>(refused);
+    }
 }
