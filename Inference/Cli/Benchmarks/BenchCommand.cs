@@ -62,6 +62,7 @@ public static class BenchCommand
         moe.Read(people, CancellationToken.None);
         output.WriteLine(Line($"moe read {people.Count} items ({realStyle.Tasks.Count} real-style tasks + held-out items) in {clock.Elapsed.TotalMilliseconds:F0} ms: {people.Count / clock.Elapsed.TotalSeconds:F0} items/s"));
 
+        ReadInBatches(moe, people, repeats, output);
         moe.Score([items[0]], profiles, CancellationToken.None);
         var next = 0;
         Time(output, "moe one new item: read, then score against 300 cached cards", repeats * 5, () =>
@@ -74,6 +75,24 @@ public static class BenchCommand
         Time(output, "moe score 4,000 × 300 from kept readings", Math.Max(3, repeats / 5), () => moe.Score(read, profiles, CancellationToken.None), 4000 * 300);
         // A steady pass: every ready item against the few members with a free slot.
         Time(output, "moe score 4,000 × 10 from kept readings", repeats, () => moe.Score(read, profiles.Take(10).ToList(), CancellationToken.None), 4000 * 10);
+    }
+
+    /// <summary>
+    /// What a read costs per item as its batch grows from the one item a create call reads: the fixed part of a forward (a few
+    /// hundred small operations, whatever the batch) against the part that grows with the tokens.
+    /// </summary>
+    private static void ReadInBatches(MoeSkillModel moe, List<WorkItemText> people, int repeats, TextWriter output)
+    {
+        foreach (var size in new[] { 1, 2, 4, 8, 16, 32, 64 })
+        {
+            var next = 0;
+            var ms = Median(repeats * 2, () =>
+            {
+                moe.Read(Enumerable.Range(next, size).Select(i => people[i % people.Count]).ToList(), CancellationToken.None);
+                next += size;
+            });
+            output.WriteLine(Line($"moe read a batch of {size}: p50 {ms:F1} ms, {ms / size:F2} ms an item"));
+        }
     }
 
     private static void CompareEncoders(DeepseekV3Config moeConfig, List<string> texts, MoeSkillModel moe, string folder, int repeats, TextWriter output)
