@@ -152,14 +152,19 @@ public sealed class AgentRegistrationService(
         agent.ApiKeyPrefix = SecretToken.DisplayPrefix(apiKey);
         agent.KeyRotatedAt = now;
         context.AddTrailEvent(agent.GroupId, caller, TrailEventTypes.AgentKeyRotated, now, new { agent.ApiKeyPrefix }, agentId: agent.Id);
-        await using (var transaction = await context.Database.BeginTransactionAsync(cancellationToken))
+        try
         {
+            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
             await context.SaveChangesAsync(cancellationToken);
             await cluster.AgentKeyChangedAsync(context, agent.Id, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
+        finally
+        {
+            // Even when the commit's answer was lost, it may have committed: forgetting a good key costs one read.
+            agentKeys.Forget(agent.Id);
+        }
 
-        agentKeys.Forget(agent.Id);
         return new AgentKeyRotated(agent.Id, apiKey);
     }
 
@@ -200,12 +205,20 @@ public sealed class AgentRegistrationService(
         }
 
         lifecycle.AssignmentNeeded(agent.GroupId);
-        await lifecycle.SaveWithAsync(async cancel =>
+        try
         {
-            await cluster.AgentKeyChangedAsync(context, agent.Id, cancel);
-            return true;
-        }, cancellationToken);
-        agentKeys.Forget(agent.Id);
+            await lifecycle.SaveWithAsync(async cancel =>
+            {
+                await cluster.AgentKeyChangedAsync(context, agent.Id, cancel);
+                return true;
+            }, cancellationToken);
+        }
+        finally
+        {
+            // As for a rotation: the commit may have gone through though its answer was lost.
+            agentKeys.Forget(agent.Id);
+        }
+
         return true;
     }
 

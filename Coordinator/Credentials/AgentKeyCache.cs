@@ -21,10 +21,14 @@ public sealed class AgentKeyCache(TimeProvider time)
     /// <summary>How long a key is believed without reading it again, whatever the cluster says.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
-    /// <summary>Keys kept at most (~200 bytes each); past it the cache starts over, cheaper than tracking recency on every call.</summary>
+    /// <summary>
+    /// Keys kept at most (~400 bytes each with the hash's text, the agent's name and the map's entry: ~40 MB at most); past it
+    /// the cache starts over, cheaper than tracking recency on every call.
+    /// </summary>
     public const int MaxKeys = 100_000;
 
-    private readonly ConcurrentDictionary<string, (AgentKeyHolder Holder, DateTimeOffset ReadAt)> _byHash = new(StringComparer.Ordinal);
+    // When each key was read, by the monotonic clock: a wall clock set back would stretch the lifetime.
+    private readonly ConcurrentDictionary<string, (AgentKeyHolder Holder, long ReadAt)> _byHash = new(StringComparer.Ordinal);
     private long _forgotten;
 
     /// <summary>Taken before a caller reads a key from the database, and given back to <see cref="Keep"/> with what it read.</summary>
@@ -34,7 +38,7 @@ public sealed class AgentKeyCache(TimeProvider time)
     public AgentKeyHolder? Find(string keyHash)
     {
         ArgumentNullException.ThrowIfNull(keyHash);
-        return _byHash.TryGetValue(keyHash, out var kept) && time.GetUtcNow() - kept.ReadAt < Lifetime ? kept.Holder : null;
+        return _byHash.TryGetValue(keyHash, out var kept) && time.GetElapsedTime(kept.ReadAt) < Lifetime ? kept.Holder : null;
     }
 
     /// <summary>
@@ -55,7 +59,7 @@ public sealed class AgentKeyCache(TimeProvider time)
             _byHash.Clear();
         }
 
-        _byHash[keyHash] = (holder, time.GetUtcNow());
+        _byHash[keyHash] = (holder, time.GetTimestamp());
         // Checked after writing, as Forget counts before removing: whichever of the two runs second removes the entry.
         if (Stamp != stampBeforeRead)
         {

@@ -158,4 +158,26 @@ public sealed class AgentKeyChangedNotifyTests
         await listener.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal([committed], Assert.Single(heard).AgentKeysChanged);
     }
+
+    [Fact]
+    public async Task A_node_that_starts_listening_forgets_every_key_it_believed_as_it_may_have_missed_a_change()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
+        var keys = new AgentKeyCache(TimeProvider.System);
+        keys.Keep("believed while not listening", new AgentKeyHolder(Guid.NewGuid(), Guid.NewGuid(), "away", RevokedAt: null), keys.Stamp);
+        using var listener = new PostgresClusterListener(new ClusterNode(), new LiveChanges(new SingleNodeBus()), new AgentWaiters(), keys,
+            Options.Create(new ClawDatabaseOptions { ConnectionString = database.ConnectionString }), NullLogger<PostgresClusterListener>.Instance);
+
+        await listener.StartAsync(CancellationToken.None);
+        try
+        {
+            // Well inside the key's lifetime (30 s): only the listener's start can have forgotten it.
+            await Testing.Waiting.Eventually.ReachAsync(() => Task.FromResult(keys.Find("believed while not listening")), found => found is null,
+                "the key forgotten once the node listens", TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            await listener.StopAsync(CancellationToken.None);
+        }
+    }
 }

@@ -13,6 +13,11 @@ public sealed class ManualTime(DateTimeOffset start) : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
 
+    /// <summary>The monotonic clock moves with the wall clock here, in ticks, so that elapsed times follow <see cref="Advance"/>.</summary>
+    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 
     public void Set(DateTimeOffset to) => Interlocked.Exchange(ref _ticks, to.UtcTicks);
