@@ -8,10 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace ClawGroups.Coordinator.Assignments;
 
 /// <summary>
-/// The skill model's reading of each item's text, kept with the item (<see cref="ISkillModel.Read"/>): made when the text is
-/// written, so that passes over the item only compare vectors, and made by a pass for items no model of the served version
-/// has read (items from before readings were kept, or from before a model upgrade). Nothing is kept while the served model
-/// reads text afresh each time (its <see cref="ISkillModel.ReadingVersion"/> is null).
+/// The skill model's reading of each item's text, kept with the item (<see cref="ISkillModel.Read"/>): made shortly after the
+/// text is written, with the other texts written about then (<see cref="WrittenTextReader"/>), so that passes over the item
+/// only compare vectors; and made by a pass for items it finds unread (a pass that came first, items from before readings
+/// were kept, or from before a model upgrade). Nothing is kept while the served model reads text afresh each time (its
+/// <see cref="ISkillModel.ReadingVersion"/> is null).
 /// </summary>
 public static class ItemReadings
 {
@@ -23,48 +24,34 @@ public static class ItemReadings
     }
 
     /// <summary>
-    /// Reads items whose text was just written and keeps the readings on them, and the words each reading kept beside them
-    /// (<see cref="KeptWords"/>), to be stored by the caller's save; a reading of the old text is dropped even when the served
-    /// model keeps none.
+    /// Drops the reading of an item whose text was just rewritten, even when the served model keeps none; the new text is read
+    /// after the commit (<see cref="WrittenTextReader"/>), or by the first pass that finds it unread.
     /// </summary>
-    public static async Task ReadWrittenAsync(ClawDbContext context, ISkillModel model, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
+    public static void Forget(WorkItem item)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(items);
-        foreach (var item in items)
-        {
-            (item.ReadingVersion, item.ReadingVector) = (null, null);
-        }
-
-        if (model.ReadingVersion is null || items.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var item in items.Where(item => item.Id == Guid.Empty))
-        {
-            // The kept words are keyed by the item: an item not yet added gets the id its insert would have given it.
-            item.Id = Guid.CreateVersion7();
-        }
-
-        var texts = items.Select(AssignmentCandidates.ToText).ToList();
-        var readings = model.Read(texts, cancellationToken);
-        foreach (var (item, reading) in items.Zip(readings))
-        {
-            (item.ReadingVersion, item.ReadingVector) = (reading.Version, ToBytes(reading.Vector));
-        }
-
-        await KeptWords.KeepAsync(context, items.Zip(texts, readings).ToList(), cancellationToken);
+        ArgumentNullException.ThrowIfNull(item);
+        (item.ReadingVersion, item.ReadingVector) = (null, null);
     }
 
     /// <summary>
     /// The items' texts as a pass gives them to the model, each with its kept reading; items without a reading of the model's
-    /// version are read here, in one batch, and their readings kept. The readings are written set-based and unversioned, only
-    /// where the item is still as the pass read it: a reading follows from the text, so keeping it must not make a person's
-    /// concurrent move of the item fail, and a reading of text that was edited meanwhile is not kept (the edit read its own).
+    /// version are read here, in one batch, and their readings kept (<see cref="ReadMissingAsync"/>).
     /// </summary>
     public static async Task<IReadOnlyList<WorkItemText>> ForPassAsync(
+        ClawDbContext context, ISkillModel model, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken) =>
+        (await ReadAsync(context, model, items, cancellationToken)).Texts;
+
+    /// <summary>
+    /// Reads, in one batch, the items no model of <paramref name="model"/>'s version has read, and keeps the readings; returns
+    /// how many it read. The readings are written set-based and unversioned, only where the item is still as it was read: a
+    /// reading follows from the text, so keeping it must not make a person's concurrent move of the item fail, and a reading of
+    /// text that was edited meanwhile is not kept (the edit's own is read after it).
+    /// </summary>
+    public static async Task<int> ReadMissingAsync(
+        ClawDbContext context, ISkillModel model, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken) =>
+        (await ReadAsync(context, model, items, cancellationToken)).Read;
+
+    private static async Task<(WorkItemText[] Texts, int Read)> ReadAsync(
         ClawDbContext context, ISkillModel model, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -73,13 +60,13 @@ public static class ItemReadings
         var texts = items.Select(AssignmentCandidates.ToText).ToArray();
         if (model.ReadingVersion is not { } version)
         {
-            return texts;
+            return (texts, 0);
         }
 
         var unread = Enumerable.Range(0, items.Count).Where(i => items[i].ReadingVersion != version || items[i].ReadingVector is null).ToList();
         if (unread.Count == 0)
         {
-            return texts;
+            return (texts, 0);
         }
 
         var readings = model.Read(unread.Select(i => texts[i]).ToList(), cancellationToken);
@@ -91,11 +78,11 @@ public static class ItemReadings
             var (id, readVersion, bytes) = (items[i].Id, items[i].Version, ToBytes(reading.Vector));
             await context.WorkItems.Where(w => w.Id == id && w.Version == readVersion)
                 .ExecuteUpdateAsync(set => set.SetProperty(w => w.ReadingVector, bytes).SetProperty(w => w.ReadingVersion, reading.Version), cancellationToken);
-            await KeptWords.KeepReadByPassAsync(context, id, texts[i], reading, cancellationToken);
+            await KeptWords.KeepAsync(context, id, texts[i], reading, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return texts;
+        return (texts, unread.Count);
     }
 
     /// <summary>float32 values, little-endian whatever the machine, so that a reading means the same on every node.</summary>

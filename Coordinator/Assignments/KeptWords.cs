@@ -17,38 +17,12 @@ namespace ClawGroups.Coordinator.Assignments;
 /// </summary>
 public static class KeptWords
 {
-    /// <summary>Adds or replaces the kept words of items whose text was just read, to be stored by the caller's save.</summary>
-    public static async Task KeepAsync(
-        ClawDbContext context, IReadOnlyList<(WorkItem Item, WorkItemText Text, ItemReading Reading)> read, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(read);
-        foreach (var (item, text, reading) in read)
-        {
-            if (reading.Words is not { } words)
-            {
-                continue;
-            }
-
-            var isNew = context.Entry(item).State is EntityState.Detached or EntityState.Added;
-            // A new item has no kept words to look up; an edited one's new words replace what its old text kept.
-            var row = isNew ? null : await context.WorkItemReadingWords.FindAsync([item.Id], cancellationToken);
-            if (row is null)
-            {
-                row = new WorkItemReadingWords { WorkItemId = item.Id };
-                context.WorkItemReadingWords.Add(row);
-            }
-
-            (row.ReadingVersion, row.TextHash, row.Words) = (reading.Version, TextHash(text), ToBytes(words));
-        }
-    }
-
     /// <summary>
-    /// Keeps the words of an item a pass read (one from before words were kept, or after a model upgrade), set-based as the
-    /// pass keeps the reading: replaced where the item has kept words, else inserted. Unconditional on the item's version: kept
-    /// words say which text they were read from, and words of a text edited meanwhile are simply not used.
+    /// Keeps the words of an item just read (<see cref="ItemReadings.ReadMissingAsync"/>), set-based as its reading is kept:
+    /// replaced where the item has kept words, else inserted. Unconditional on the item's version: kept words say which text
+    /// they were read from, and words of a text edited meanwhile are simply not used.
     /// </summary>
-    public static async Task KeepReadByPassAsync(ClawDbContext context, Guid itemId, WorkItemText text, ItemReading reading, CancellationToken cancellationToken)
+    public static async Task KeepAsync(ClawDbContext context, Guid itemId, WorkItemText text, ItemReading reading, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(text);

@@ -1,7 +1,6 @@
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Breakers;
 using ClawGroups.Coordinator.Calls;
-using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.Webhooks;
 using ClawGroups.Coordinator.WorkItems;
@@ -19,7 +18,7 @@ namespace ClawGroups.Coordinator.Goals;
 /// cannot stall (docs/decisions/0030-goals-wait-in-backlog.md).
 /// </summary>
 public sealed class GoalPlanService(
-    ClawDbContext context, WorkItemLifecycle lifecycle, WorkItemService workItems, GroupSkillModels skillModels, CreationBreaker creationBreaker)
+    ClawDbContext context, WorkItemLifecycle lifecycle, WorkItemService workItems, CreationBreaker creationBreaker)
 {
     /// <summary>The member holding a goal answers it with a plan: checked whole, then created or kept for a person's approval.</summary>
     public async Task<Outcome<PlanOutcomeView>> ProposeAsync(Caller caller, Guid goalId, PlanRequest request, CancellationToken cancellationToken)
@@ -80,7 +79,7 @@ public sealed class GoalPlanService(
         }
         else
         {
-            created = await SubItems.CreateAsync(context, lifecycle, await skillModels.ForGroupAsync(context, goal.GroupId, cancellationToken), goal, order, caller, cancellationToken);
+            created = await SubItems.CreateAsync(context, lifecycle, goal, order, caller, cancellationToken);
         }
 
         await lifecycle.SaveAsync(cancellationToken);
@@ -106,7 +105,7 @@ public sealed class GoalPlanService(
 
         goal!.PendingPlanJson = null;
         goal.UpdatedAt = lifecycle.Now;
-        var created = await SubItems.CreateAsync(context, lifecycle, await skillModels.ForGroupAsync(context, goal.GroupId, cancellationToken), goal, order, caller, cancellationToken);
+        var created = await SubItems.CreateAsync(context, lifecycle, goal, order, caller, cancellationToken);
         context.AddTrailEvent(goal.GroupId, caller, TrailEventTypes.PlanApproved, lifecycle.Now, new { items = created.Count, edited = edited?.Items is not null }, goal.Id);
         await lifecycle.SaveAsync(cancellationToken);
         return await OutcomeAsync(PlanStates.Approved, goal, created, cancellationToken);

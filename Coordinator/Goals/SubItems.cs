@@ -1,4 +1,3 @@
-using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Calls;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Coordinator.WorkItems;
@@ -10,12 +9,12 @@ namespace ClawGroups.Coordinator.Goals;
 /// <summary>
 /// Turns a checked plan into a goal's sub-items, in one unit of work: each under the goal, its dependencies mapped from
 /// the plan's keys to the new items' ids, ready when it depends on nothing (else blocked until its dependencies are done),
-/// read by the group's skill model as any new item is, and the coordinator told there is work.
+/// read by the group's skill model after the commit as any new item is (all in one batch), and the coordinator told there is work.
 /// </summary>
 internal static class SubItems
 {
     public static async Task<List<WorkItem>> CreateAsync(
-        ClawDbContext context, WorkItemLifecycle lifecycle, Inference.Skills.ISkillModel skillModel, WorkItem goal, IReadOnlyList<PlanItemRequest> order,
+        ClawDbContext context, WorkItemLifecycle lifecycle, WorkItem goal, IReadOnlyList<PlanItemRequest> order,
         Caller creator, CancellationToken cancellationToken)
     {
         var now = lifecycle.Now;
@@ -49,7 +48,11 @@ internal static class SubItems
             created.Add(item);
         }
 
-        await ItemReadings.ReadWrittenAsync(context, skillModel, created, cancellationToken);
+        foreach (var item in created)
+        {
+            lifecycle.TextWritten(item);
+        }
+
         lifecycle.AssignmentNeeded(goal.GroupId);
         return created;
     }

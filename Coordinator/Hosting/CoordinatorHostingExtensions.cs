@@ -130,6 +130,8 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<SkillFeedback>();
         services.AddSingleton<AgentWaiters>();
         services.AddSingleton<AgentKeyCache>();
+        services.AddSingleton<WrittenTextReader>();
+        services.AddHostedService(provider => provider.GetRequiredService<WrittenTextReader>());
         services.AddSingleton<IWorkSignals, HangfireWorkSignals>();
         services.AddSingleton<GroupPasses>();
         // The jobs: Hangfire's activator resolves each from a scope of its own, one unit of work per job.

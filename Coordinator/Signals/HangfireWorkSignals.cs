@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Coordinator.Jobs;
 using Hangfire;
@@ -23,6 +24,7 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
     private readonly IBackgroundJobClient _jobs;
     private readonly AgentWaiters _waiters;
     private readonly IClusterBus _cluster;
+    private readonly WrittenTextReader _texts;
     private readonly TimeProvider _time;
     private readonly ILogger<HangfireWorkSignals> _logger;
     private readonly Channel<(string Signal, Action Send)> _outgoing =
@@ -33,9 +35,9 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
     private int _unsent;
 
     public HangfireWorkSignals(
-        IBackgroundJobClient jobs, AgentWaiters waiters, IClusterBus cluster, TimeProvider time, ILogger<HangfireWorkSignals> logger)
+        IBackgroundJobClient jobs, AgentWaiters waiters, IClusterBus cluster, WrittenTextReader texts, TimeProvider time, ILogger<HangfireWorkSignals> logger)
     {
-        (_jobs, _waiters, _cluster, _time, _logger) = (jobs, waiters, cluster, time, logger);
+        (_jobs, _waiters, _cluster, _texts, _time, _logger) = (jobs, waiters, cluster, texts, time, logger);
         _sender = Task.Run(SendQueuedAsync);
     }
 
@@ -116,6 +118,9 @@ public sealed partial class HangfireWorkSignals : IWorkSignals, IAsyncDisposable
         // The agent's long poll may be held by another node.
         Send("agent news", () => _cluster.AgentHasNews(agentId));
     }
+
+    /// <summary>Read on this node, in-process: the text is in the database, and a pass reads whatever this node does not.</summary>
+    public void TextWritten(IReadOnlyCollection<Guid> workItemIds) => _texts.Written(workItemIds);
 
     /// <summary>Waits until every signal queued so far has been sent or dropped (tests); a window's pass is queued when the window ends.</summary>
     public async Task SentAsync(CancellationToken cancellationToken = default)

@@ -14,4 +14,7 @@ public interface IWorkSignals
 
     /// <summary>This agent has something new to pull (an offer or a message).</summary>
     void AgentHasNews(Guid agentId);
+
+    /// <summary>These items' text was created or reworded: read it soon, together (the first pass over them reads it otherwise).</summary>
+    void TextWritten(IReadOnlyCollection<Guid> workItemIds);
 }

@@ -19,4 +19,8 @@ public sealed class NoWorkSignals : IWorkSignals
     public void AgentHasNews(Guid agentId)
     {
     }
+
+    public void TextWritten(IReadOnlyCollection<Guid> workItemIds)
+    {
+    }
 }

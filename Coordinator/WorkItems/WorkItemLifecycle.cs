@@ -23,6 +23,7 @@ public sealed class WorkItemLifecycle(
     private readonly List<Guid> _dueMessages = [];
     private readonly HashSet<Guid> _agentsWithNews = [];
     private readonly HashSet<Guid> _groupsToAssign = [];
+    private readonly HashSet<Guid> _textsWritten = [];
 
     public DateTimeOffset Now { get; private set; } = time.GetUtcNow();
 
@@ -190,6 +191,17 @@ public sealed class WorkItemLifecycle(
 
     public void AssignmentNeeded(Guid groupId) => _groupsToAssign.Add(groupId);
 
+    /// <summary>
+    /// The item's text was created or reworded: its old reading goes now, and the new text is read after the commit, with
+    /// the others written about then (<see cref="Assignments.WrittenTextReader"/>).
+    /// </summary>
+    public void TextWritten(WorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        Assignments.ItemReadings.Forget(item);
+        _textsWritten.Add(item.Id);
+    }
+
     /// <summary>Commits the unit of work, then signals the jobs that should react to it.</summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
@@ -272,6 +284,11 @@ public sealed class WorkItemLifecycle(
             signals.AgentHasNews(agentId);
         }
 
+        if (_textsWritten.Count > 0)
+        {
+            signals.TextWritten(_textsWritten.ToList());
+        }
+
         foreach (var groupId in _groupsToAssign)
         {
             signals.AssignmentNeeded(groupId);
@@ -286,6 +303,7 @@ public sealed class WorkItemLifecycle(
         _dueMessages.Clear();
         _agentsWithNews.Clear();
         _groupsToAssign.Clear();
+        _textsWritten.Clear();
         Now = time.GetUtcNow();
     }
 

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using ClawGroups.Coordinator.Access;
 using ClawGroups.Coordinator.Calls;
-using ClawGroups.Coordinator.Assignments;
-using ClawGroups.Coordinator.Learning;
 using ClawGroups.Coordinator.Trail;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
@@ -11,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ClawGroups.Coordinator.WorkItems;
 
 /// <summary>Writing work items (creating, editing) and reading them back: the board, the drawer and the API's reads.</summary>
-public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lifecycle, GroupSkillModels skillModels)
+public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lifecycle)
 {
     public const int MaxListSize = 1000;
 
@@ -81,9 +79,9 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
             UpdatedAt = now,
         };
         item.DependsOn.AddRange(dependsOn.Select(id => new WorkItemDependency { WorkItemId = item.Id, DependsOnId = id }));
-        // Read once, now, so that every pass over the item only compares vectors.
-        await ItemReadings.ReadWrittenAsync(context, await skillModels.ForGroupAsync(context, groupId, cancellationToken), [item], cancellationToken);
         context.WorkItems.Add(item);
+        // Read once, soon, so that every pass over the item only compares vectors.
+        lifecycle.TextWritten(item);
         context.AddTrailEvent(groupId, caller, TrailEventTypes.Created, now,
             new { item.Title, state = WorkItemStates.ApiName(item.State), item.RequiredSkills, item.Priority, dependsOn, kind = WorkItemKinds.ApiName(kind) }, item.Id);
         lifecycle.AssignmentNeeded(groupId);
@@ -124,7 +122,7 @@ public sealed class WorkItemService(ClawDbContext context, WorkItemLifecycle lif
         (item.Title, item.Description, item.RequiredSkills, item.Priority) = (title, description, skills, request.Priority ?? item.Priority);
         if (reworded)
         {
-            await ItemReadings.ReadWrittenAsync(context, await skillModels.ForGroupAsync(context, item.GroupId, cancellationToken), [item], cancellationToken);
+            lifecycle.TextWritten(item);
         }
 
         RoutingHold.Release(item);

@@ -165,10 +165,10 @@ internal static class AssignmentPassBenchmark
             (item.GroupId, item.State, item.CreatedAt, item.UpdatedAt, item.StateChangedAt) = (groupId, WorkItemState.Ready, now, now, now);
         }
 
-        // As the API does when an item is written: the model reads it once.
-        await ItemReadings.ReadWrittenAsync(context, model, items, CancellationToken.None);
         context.WorkItems.AddRange(items);
         await context.SaveChangesAsync();
+        // As the app does after an item is written (WrittenTextReader): the model reads the new items once, together, before the pass.
+        await ItemReadings.ReadMissingAsync(context, model, items, CancellationToken.None);
     }
 
     /// <summary>
@@ -236,11 +236,12 @@ internal static class AssignmentPassBenchmark
             context.WorkItems.Add(item);
         }
 
-        await ItemReadings.ReadWrittenAsync(context, model, synthetic.Items, CancellationToken.None);
         // The cards read and kept as their registrations would have.
         context.AgentSkillReadings.AddRange(SkillReadings.ReadCards(model, synthetic.Agents, CancellationToken.None));
 
         await context.SaveChangesAsync();
+        // And the items as the app reads them after they are written (WrittenTextReader).
+        await ItemReadings.ReadMissingAsync(context, model, synthetic.Items, CancellationToken.None);
         return group.Id;
     }
 }

@@ -137,7 +137,6 @@ internal static class TrackRecordBenchmark
             Id = Guid.CreateVersion7(now), GroupId = groupId, Title = area.Titles[tick % area.Titles.Length], Description = area.Name,
             State = WorkItemState.Ready, CreatedAt = now, UpdatedAt = now, StateChangedAt = now,
         }).ToList();
-        await ItemReadings.ReadWrittenAsync(context, new LexicalSkillModel(), items, CancellationToken.None);
         context.WorkItems.AddRange(items);
         await context.SaveChangesAsync();
     }

@@ -21,20 +21,26 @@ public sealed class ItemReadingsTests
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
     [InlineData(DatabaseProvider.Sqlite)]
-    public async Task An_item_is_read_when_it_is_created_and_the_reading_is_kept_with_it(DatabaseProvider provider)
+    public async Task An_item_is_read_after_the_commit_that_creates_it_and_the_reading_is_kept_with_it(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var group = await PassGroup.CreateAsync(database);
         var model = new ScriptedSkillModel(readingVersion: "v1");
+        var written = new WrittenTexts();
 
         await using var context = database.NewContext();
-        var service = new WorkItemService(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance),
-            new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance));
+        var service = new WorkItemService(context, new WorkItemLifecycle(context, TimeProvider.System, written));
         var created = await service.CreateAsync(new Caller(MemberKind.Human, Guid.NewGuid(), "Ada", IsInstanceOwner: true), group.GroupId,
             new CreateWorkItemRequest("Restart the stuck pods", null, null, null, null, null), CancellationToken.None);
+        var id = created.Value!.Id;
+        // The request reads nothing: it only says, after its commit, that the text was written.
+        Assert.Empty(model.ReadCalls);
+        Assert.Equal([id], written.Written);
+
+        Assert.Equal(1, await written.ReadAsync(database, model));
 
         await using var reader = database.NewContext();
-        var stored = await reader.WorkItems.SingleAsync(w => w.Id == created.Value!.Id);
+        var stored = await reader.WorkItems.SingleAsync(w => w.Id == id);
         Assert.Equal("Restart the stuck pods", Assert.Single(Assert.Single(model.ReadCalls)).Title);
         Assert.Equal(new ItemReading("v1", ScriptedSkillModel.VectorOf("Restart the stuck pods")), ItemReadings.Of(stored), ReadingComparer.Instance);
     }
@@ -51,13 +57,19 @@ public sealed class ItemReadingsTests
         var model = new ScriptedSkillModel(readingVersion: "v1");
         var ada = new Caller(MemberKind.Human, Guid.NewGuid(), "Ada", IsInstanceOwner: true);
         Guid id;
+        var written = new WrittenTexts();
+        await using (var context = database.NewContext())
+        {
+            var created = await new WorkItemService(context, new WorkItemLifecycle(context, TimeProvider.System, written)).CreateAsync(ada, group.GroupId,
+                new CreateWorkItemRequest("Make the usage chart readable", "It is unreadable on phones.", ["frontend"], null, null, null), CancellationToken.None);
+            id = created.Value!.Id;
+        }
+
+        Assert.Equal(1, await written.ReadAsync(database, model));
         await using (var context = database.NewContext())
         {
             var lifecycle = new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance);
-            var items = new WorkItemService(context, lifecycle, new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance));
-            var created = await items.CreateAsync(ada, group.GroupId,
-                new CreateWorkItemRequest("Make the usage chart readable", "It is unreadable on phones.", ["frontend"], null, null, null), CancellationToken.None);
-            id = created.Value!.Id;
+            var items = new WorkItemService(context, lifecycle);
             var work = new HumanWorkService(context, lifecycle, items, new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions()));
             Assert.True((await work.TakeOverAsync(ada, id, CancellationToken.None)).Succeeded);
             Assert.True((await work.HandBackAsync(ada, id, new HandBackRequest("Front-end please"), CancellationToken.None)).Succeeded);

@@ -32,7 +32,7 @@ public sealed class KeptWordsTests
 
         var explained = Assert.Single(Assert.Single(model.ExplainCalls));
         Assert.Equal(ScriptedSkillModel.WordsOf("Restart the stuck pods"), explained.Item.Reading!.Words, WordsComparer.Instance);
-        // Read once, when it was created: the pass read nothing.
+        // Read once, after it was created: the pass read nothing.
         Assert.Single(model.ReadCalls);
     }
 
@@ -48,8 +48,9 @@ public sealed class KeptWordsTests
         var id = await CreateAsync(database, model, group.GroupId, "Restart the stuck pods");
         await using (var context = database.NewContext())
         {
-            var service = Service(context, model);
-            Assert.True((await service.EditAsync(Ada, id, new EditWorkItemRequest("Rotate the TLS certificates", null, null, null), CancellationToken.None)).Succeeded);
+            var written = new WrittenTexts();
+            Assert.True((await Service(context, written).EditAsync(Ada, id, new EditWorkItemRequest("Rotate the TLS certificates", null, null, null), CancellationToken.None)).Succeeded);
+            Assert.Equal(1, await written.ReadAsync(database, model));
         }
 
         await group.RunPassAsync(model);
@@ -127,15 +128,17 @@ public sealed class KeptWordsTests
         Assert.Equal(2, back.Hidden);
     }
 
-    private static WorkItemService Service(ClawDbContext context, ISkillModel model) =>
-        new(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance),
-            new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance));
+    /// <summary>A service whose commits' written texts are read as the app reads them, once the call has returned.</summary>
+    private static WorkItemService Service(ClawDbContext context, WrittenTexts written) =>
+        new(context, new WorkItemLifecycle(context, TimeProvider.System, written));
 
     private static async Task<Guid> CreateAsync(TestDatabase database, ISkillModel model, Guid groupId, string title, string? requiredSkill = null)
     {
+        var written = new WrittenTexts();
         await using var context = database.NewContext();
-        var created = await Service(context, model).CreateAsync(
+        var created = await Service(context, written).CreateAsync(
             Ada, groupId, new CreateWorkItemRequest(title, null, requiredSkill is null ? null : [requiredSkill], null, null, null), CancellationToken.None);
+        await written.ReadAsync(database, model);
         return created.Value!.Id;
     }
 

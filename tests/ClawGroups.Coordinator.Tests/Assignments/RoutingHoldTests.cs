@@ -198,7 +198,10 @@ public sealed class RoutingHoldTests
         await group.RunPassAsync(reading);
         await using var context = database.NewContext();
 
-        var edited = await WorkItems(context, reading).EditAsync(Ada, pods.Id, new EditWorkItemRequest("Restart the stuck pods in staging", null, null, null), CancellationToken.None);
+        var written = new WrittenTexts();
+        var edited = await WorkItems(context, new WorkItemLifecycle(context, TimeProvider.System, written))
+            .EditAsync(Ada, pods.Id, new EditWorkItemRequest("Restart the stuck pods in staging", null, null, null), CancellationToken.None);
+        await written.ReadAsync(database, reading);
 
         Assert.True(edited.Succeeded, edited.Failure?.Detail);
         Assert.Null(edited.Value!.Routing);
@@ -217,19 +220,18 @@ public sealed class RoutingHoldTests
         await group.RunPassAsync(Model);
         await using var context = database.NewContext();
 
-        var edited = await WorkItems(context, Model).EditAsync(Ada, form.Id, new EditWorkItemRequest(null, "Also the password field", null, null), CancellationToken.None);
+        var edited = await WorkItems(context).EditAsync(Ada, form.Id, new EditWorkItemRequest(null, "Also the password field", null, null), CancellationToken.None);
 
         Assert.Equal(FailureKind.Conflict, edited.Failure!.Kind);
     }
 
-    private static WorkItemService WorkItems(ClawDbContext context, ISkillModel model, WorkItemLifecycle? lifecycle = null) => new(
-        context, lifecycle ?? new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance),
-        new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance));
+    private static WorkItemService WorkItems(ClawDbContext context, WorkItemLifecycle? lifecycle = null) => new(
+        context, lifecycle ?? new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance));
 
     private static HumanWorkService HumanWork(ClawDbContext context)
     {
         var lifecycle = new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance);
-        return new HumanWorkService(context, lifecycle, WorkItems(context, Model, lifecycle), new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions()));
+        return new HumanWorkService(context, lifecycle, WorkItems(context, lifecycle), new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions()));
     }
 
     private static async Task<(PassGroup Group, WorkItem Pods, WorkItem Form)> SeedAsync(TestDatabase database)

@@ -177,7 +177,7 @@ public sealed class SkillFeedbackLabelTests
     private static HumanWorkService HumanWork(ClawDbContext context)
     {
         var lifecycle = new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance);
-        return new HumanWorkService(context, lifecycle, new WorkItemService(context, lifecycle, new GroupSkillModels(Lexical, NullLogger<GroupSkillModels>.Instance)),
+        return new HumanWorkService(context, lifecycle, new WorkItemService(context, lifecycle),
             new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions()));
     }
 

@@ -1,14 +1,20 @@
+using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Cluster;
 using ClawGroups.Coordinator.Signals;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClawGroups.Coordinator.Tests.Signals;
 
 public sealed class HangfireWorkSignalsTests
 {
+    /// <summary>A reader never started: these tests send no written texts.</summary>
+    private static readonly WrittenTextReader Texts =
+        new(new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(), NullLogger<WrittenTextReader>.Instance);
+
     private static readonly Guid Group = Guid.NewGuid();
 
     [Fact]
@@ -131,7 +137,7 @@ public sealed class HangfireWorkSignalsTests
     [Fact]
     public async Task A_signal_the_job_storage_cannot_take_is_dropped_not_thrown_into_the_request_that_committed()
     {
-        var signals = new HangfireWorkSignals(new UnreachableJobs(), new AgentWaiters(), new SingleNodeBus(), new ManualTime(), NullLogger<HangfireWorkSignals>.Instance);
+        var signals = new HangfireWorkSignals(new UnreachableJobs(), new AgentWaiters(), new SingleNodeBus(), Texts, new ManualTime(), NullLogger<HangfireWorkSignals>.Instance);
 
         signals.AssignmentNeeded(Group);
         signals.MessagesDue([Guid.NewGuid()]);
@@ -146,7 +152,7 @@ public sealed class HangfireWorkSignalsTests
     public async Task Signals_are_sent_off_the_thread_that_raises_them_so_a_slow_job_storage_never_holds_a_request()
     {
         var slow = new BlockingJobs();
-        await using var signals = new HangfireWorkSignals(slow, new AgentWaiters(), new SingleNodeBus(), new ManualTime(), NullLogger<HangfireWorkSignals>.Instance);
+        await using var signals = new HangfireWorkSignals(slow, new AgentWaiters(), new SingleNodeBus(), Texts, new ManualTime(), NullLogger<HangfireWorkSignals>.Instance);
 
         var raised = Task.Run(() => signals.AssignmentNeeded(Group));
 
@@ -168,7 +174,7 @@ public sealed class HangfireWorkSignalsTests
     private static (HangfireWorkSignals Signals, RecordingJobs Jobs) Node(ManualTime time)
     {
         var jobs = new RecordingJobs(time);
-        return (new HangfireWorkSignals(jobs, new AgentWaiters(), new SingleNodeBus(), time, NullLogger<HangfireWorkSignals>.Instance), jobs);
+        return (new HangfireWorkSignals(jobs, new AgentWaiters(), new SingleNodeBus(), Texts, time, NullLogger<HangfireWorkSignals>.Instance), jobs);
     }
 
     private static async Task UntilAsync(Func<bool> condition)

@@ -1,0 +1,99 @@
+using ClawGroups.Coordinator.Assignments;
+using ClawGroups.Coordinator.Calls;
+using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
+using ClawGroups.Testing.Databases;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClawGroups.Coordinator.Tests.Assignments;
+
+/// <summary>Texts written about the same time are read together after their commits, off the requests that wrote them.</summary>
+public sealed class WrittenTextReaderTests
+{
+    private static readonly Caller Ada = new(MemberKind.Human, Guid.NewGuid(), "Ada", IsInstanceOwner: true);
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task Items_created_by_separate_requests_in_two_groups_are_read_in_one_batch_and_their_readings_kept(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var (first, second) = (await PassGroup.CreateAsync(database), await PassGroup.CreateAsync(database));
+        var model = new ScriptedSkillModel(readingVersion: "v1");
+        var written = new WrittenTexts();
+        var titles = new[] { "Restart the stuck pods", "Rotate the TLS certificates", "Write the release notes" };
+        foreach (var (title, group) in titles.Zip([first, second, first]))
+        {
+            await CreateAsync(database, written, group.GroupId, title);
+        }
+
+        var read = await written.ReadAsync(database, model);
+
+        Assert.Equal(3, read);
+        Assert.Equal(titles.Order(), Assert.Single(model.ReadCalls).Select(t => t.Title).Order());
+        await using var context = database.NewContext();
+        Assert.All(await context.WorkItems.AsNoTracking().ToListAsync(), item =>
+        {
+            Assert.Equal("v1", item.ReadingVersion);
+            Assert.Equal(ScriptedSkillModel.VectorOf(item.Title), ItemReadings.Of(item)!.Vector);
+        });
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task An_item_a_pass_read_first_is_not_read_again(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddAgentAsync("generalist");
+        var model = new ScriptedSkillModel(readingVersion: "v1");
+        var written = new WrittenTexts();
+        await CreateAsync(database, written, group.GroupId, "Restart the stuck pods");
+        await group.RunPassAsync(model);
+
+        var read = await written.ReadAsync(database, model);
+
+        Assert.Equal(0, read);
+        Assert.Single(model.ReadCalls);
+    }
+
+    [Fact]
+    public async Task Written_texts_are_read_shortly_after_they_are_signalled()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var group = await PassGroup.CreateAsync(database);
+        var model = new ScriptedSkillModel(readingVersion: "v1");
+        var written = new WrittenTexts();
+        var ids = new[] { await CreateAsync(database, written, group.GroupId, "Restart the stuck pods"), await CreateAsync(database, written, group.GroupId, "Rotate the TLS certificates") };
+        using var reader = WrittenTexts.Reader(database, model);
+
+        await reader.StartAsync(CancellationToken.None);
+        reader.Written(ids);
+        try
+        {
+            await Testing.Waiting.Eventually.ReachAsync(
+                async () =>
+                {
+                    await using var context = database.NewContext();
+                    return await context.WorkItems.CountAsync(w => w.ReadingVersion == "v1");
+                },
+                count => count == 2, "both items read", TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            await reader.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(2, Assert.Single(model.ReadCalls).Count);
+    }
+
+    private static async Task<Guid> CreateAsync(TestDatabase database, WrittenTexts written, Guid groupId, string title)
+    {
+        await using var context = database.NewContext();
+        var created = await new WorkItemService(context, new WorkItemLifecycle(context, TimeProvider.System, written))
+            .CreateAsync(Ada, groupId, new CreateWorkItemRequest(title, null, null, null, null, null), CancellationToken.None);
+        return created.Value!.Id;
+    }
+}
