@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using ClawGroups.Coordinator.Learning;
 using ClawGroups.Data.Database;
+using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ namespace ClawGroups.Coordinator.Assignments;
 /// and keeps the readings with them (<see cref="ItemReadings"/>). A request used to read its own item: alone, a text costs a
 /// whole forward pass (~5.5 ms on two cores), where four read together cost ~2 ms each and a batch of 64 ~1.2 ms (`bench`,
 /// "moe read a batch of"); a steady feed of new items arrives ~30 ms apart, so no two requests ever shared a pass, and the
-/// reads were a quarter of the feed's CPU (docs/PERFORMANCE.md, "Items read together, after the request").
+/// reads were a quarter of the feed's CPU (decision 0041; docs/PERFORMANCE.md, "Items read together, after the request").
 /// So the texts written within <see cref="Gather"/> of each other are read together, off the requests.
 /// </summary>
 /// <remarks>
@@ -53,25 +54,37 @@ public sealed partial class WrittenTextReader(IServiceScopeFactory scopes, ILogg
     {
         ArgumentNullException.ThrowIfNull(workItemIds);
         await using var scope = scopes.CreateAsyncScope();
-        var context = scope.ServiceProvider.GetRequiredService<ClawDbContext>();
         var models = scope.ServiceProvider.GetRequiredService<GroupSkillModels>();
+        if (!models.KeepReadings || workItemIds.Count == 0)
+        {
+            return 0;
+        }
+
+        var context = scope.ServiceProvider.GetRequiredService<ClawDbContext>();
         var items = await context.WorkItems.AsNoTracking().Where(w => workItemIds.Contains(w.Id)).ToListAsync(cancellationToken);
-        var byModel = new Dictionary<ISkillModel, List<Data.WorkItems.WorkItem>>(ReferenceEqualityComparer.Instance);
+        // Models of one reading version read alike (a group's tuned head changes its scores, not its readings), so one batch
+        // serves every group whose model reads that way.
+        var byVersion = new Dictionary<string, (ISkillModel Model, List<WorkItem> Items)>(StringComparer.Ordinal);
         foreach (var group in items.GroupBy(w => w.GroupId))
         {
             var model = await models.ForGroupAsync(context, group.Key, cancellationToken);
-            if (!byModel.TryGetValue(model, out var ofModel))
+            if (model.ReadingVersion is not { } version)
             {
-                byModel[model] = ofModel = [];
+                continue;
             }
 
-            ofModel.AddRange(group);
+            if (!byVersion.TryGetValue(version, out var ofVersion))
+            {
+                byVersion[version] = ofVersion = (model, []);
+            }
+
+            ofVersion.Items.AddRange(group);
         }
 
         var read = 0;
-        foreach (var (model, ofModel) in byModel)
+        foreach (var (model, ofVersion) in byVersion.Values)
         {
-            read += await ItemReadings.ReadMissingAsync(context, model, ofModel, cancellationToken);
+            read += await ItemReadings.ReadMissingAsync(context, model, ofVersion, cancellationToken);
         }
 
         return read;

@@ -82,6 +82,7 @@ public static class GoalProgress
             UpdatedAt = now,
         };
         context.WorkItems.Add(consolidation);
+        lifecycle.TextWritten(consolidation);
         context.AddTrailEvent(goal.GroupId, Caller.Coordinator, TrailEventTypes.Created, now,
             new { consolidation.Title, state = WorkItemStates.ApiName(consolidation.State), consolidation.RequiredSkills, consolidation.Priority, goalId = goal.Id }, consolidation.Id);
         context.AddTrailEvent(goal.GroupId, Caller.Coordinator, TrailEventTypes.Consolidating, now, new { consolidationId = consolidation.Id, subItems = counted.Count }, goal.Id);

@@ -24,6 +24,9 @@ public sealed partial class GroupSkillModels(SkillModels models, ILogger<GroupSk
 
     private readonly ConcurrentDictionary<Guid, (DateTimeOffset TunedAt, ISkillModel Model)> _tuned = new();
 
+    /// <summary>Whether any group's model keeps item readings (<see cref="ISkillModel.ReadingVersion"/>): none does with the lexical model alone.</summary>
+    public bool KeepReadings => models.Moe is not null || models.Default.ReadingVersion is not null;
+
     public async Task<ISkillModel> ForGroupAsync(ClawDbContext context, Guid groupId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);

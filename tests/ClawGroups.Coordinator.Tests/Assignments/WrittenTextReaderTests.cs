@@ -1,8 +1,10 @@
 using ClawGroups.Coordinator.Assignments;
 using ClawGroups.Coordinator.Calls;
+using ClawGroups.Coordinator.Goals;
 using ClawGroups.Coordinator.WorkItems;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
+using ClawGroups.Inference.Lexical;
 using ClawGroups.Testing.Databases;
 using Microsoft.EntityFrameworkCore;
 
@@ -86,6 +88,86 @@ public sealed class WrittenTextReaderTests
             await reader.StopAsync(CancellationToken.None);
         }
 
+        Assert.Equal(2, Assert.Single(model.ReadCalls).Count);
+    }
+
+    [Fact]
+    public async Task A_round_that_fails_leaves_its_items_unread_and_the_next_round_reads_on()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var group = await PassGroup.CreateAsync(database);
+        var failures = 1;
+        var model = new ScriptedSkillModel(readingVersion: "v1")
+        {
+            WhileReading = () =>
+            {
+                if (Interlocked.Decrement(ref failures) >= 0)
+                {
+                    throw new InvalidOperationException("The encoder failed on a batch.");
+                }
+            },
+        };
+        var written = new WrittenTexts();
+        var (failed, next) = (await CreateAsync(database, written, group.GroupId, "Restart the stuck pods"), await CreateAsync(database, written, group.GroupId, "Rotate the TLS certificates"));
+        using var reader = WrittenTexts.Reader(database, model);
+
+        await reader.StartAsync(CancellationToken.None);
+        try
+        {
+            reader.Written([failed]);
+            await Testing.Waiting.Eventually.ReachAsync(() => Task.FromResult(model.ReadCalls.Count), count => count == 1, "the failed round", TimeSpan.FromSeconds(10));
+            reader.Written([next]);
+            await Testing.Waiting.Eventually.ReachAsync(
+                async () =>
+                {
+                    await using var context = database.NewContext();
+                    return await context.WorkItems.Where(w => w.ReadingVersion == "v1").Select(w => w.Id).ToListAsync();
+                },
+                ids => ids.Contains(next), "the next round's item read", TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            await reader.StopAsync(CancellationToken.None);
+        }
+
+        await using var after = database.NewContext();
+        // The failed round's item waits for a pass, as any unread item does.
+        Assert.Null((await after.WorkItems.SingleAsync(w => w.Id == failed)).ReadingVersion);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_model_that_keeps_no_readings_has_nothing_read(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        var written = new WrittenTexts();
+        await CreateAsync(database, written, group.GroupId, "Restart the stuck pods");
+
+        Assert.Equal(0, await written.ReadAsync(database, new LexicalSkillModel()));
+    }
+
+    [Fact]
+    public async Task A_goals_sub_items_are_read_together_after_the_plan_that_creates_them()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var group = await PassGroup.CreateAsync(database);
+        var model = new ScriptedSkillModel(readingVersion: "v1");
+        var written = new WrittenTexts();
+        await using var context = database.NewContext();
+        var goal = new WorkItem { GroupId = group.GroupId, Kind = WorkItemKind.Goal, Title = "Ship the billing migration", State = WorkItemState.Backlog };
+        context.WorkItems.Add(goal);
+        await context.SaveChangesAsync();
+        var lifecycle = new WorkItemLifecycle(context, TimeProvider.System, written);
+
+        var created = await SubItems.CreateAsync(context, lifecycle, goal,
+            [new PlanItemRequest("schema", "Migrate the billing tables"), new PlanItemRequest("backfill", "Backfill the invoices", DependsOn: ["schema"])], Ada,
+            CancellationToken.None);
+        await lifecycle.SaveAsync(CancellationToken.None);
+
+        Assert.Equal(created.Select(i => i.Id).Order(), written.Written.Order());
+        Assert.Equal(2, await written.ReadAsync(database, model));
         Assert.Equal(2, Assert.Single(model.ReadCalls).Count);
     }
 
