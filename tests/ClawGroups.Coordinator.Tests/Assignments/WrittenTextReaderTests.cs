@@ -149,6 +149,35 @@ public sealed class WrittenTextReaderTests
     }
 
     [Fact]
+    public async Task On_postgres_the_reader_holds_one_item_at_a_time_so_a_pass_keeping_the_same_items_in_another_order_cannot_deadlock_with_it()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
+        var group = await PassGroup.CreateAsync(database);
+        var written = new WrittenTexts();
+        var (first, second) = (await CreateAsync(database, written, group.GroupId, "Restart the stuck pods"), await CreateAsync(database, written, group.GroupId, "Rotate the TLS certificates"));
+        await using var pass = database.NewContext();
+        await using var passTransaction = await pass.Database.BeginTransactionAsync();
+        // A pass keeping readings in the other order: the second item's row first.
+        await pass.WorkItems.Where(w => w.Id == second).ExecuteUpdateAsync(set => set.SetProperty(w => w.ReadingVersion, "v1"));
+
+        await using var readerContext = database.NewContext();
+        var items = await readerContext.WorkItems.AsNoTracking().Where(w => w.Id == first || w.Id == second).OrderBy(w => w.Id == second).ToListAsync();
+        var reading = ItemReadings.ReadMissingAsync(readerContext, new ScriptedSkillModel(readingVersion: "v1"), items, CancellationToken.None);
+        // The reader keeps the first item's reading and commits it before it waits for the second's row.
+        await Testing.Waiting.Eventually.ReachAsync(
+            async () =>
+            {
+                await using var look = database.NewContext();
+                return await look.WorkItems.Where(w => w.Id == first).Select(w => w.ReadingVersion).SingleAsync();
+            },
+            version => version == "v1", "the first item's reading committed", TimeSpan.FromSeconds(10));
+        await pass.WorkItems.Where(w => w.Id == first).ExecuteUpdateAsync(set => set.SetProperty(w => w.ReadingVersion, "v1"));
+        await passTransaction.CommitAsync();
+
+        Assert.Equal(2, await reading);
+    }
+
+    [Fact]
     public async Task A_goals_sub_items_are_read_together_after_the_plan_that_creates_them()
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
