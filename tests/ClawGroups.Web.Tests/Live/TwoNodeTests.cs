@@ -54,40 +54,44 @@ public sealed class TwoNodeTests : IAsyncLifetime
     public async Task A_key_rotated_on_one_node_stops_working_on_the_other_at_once_though_the_other_had_just_believed_it()
     {
         await using var scenario = await ApiScenario.StartAsync(_jobsNode);
-        var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
-        var registration = await scenario.Human.RegisterAgentAsync(joinToken.Token, new AgentCard { Name = "two nodes" });
-        using var webHttp = new HttpClient { BaseAddress = _webNode.BaseAddress };
-        var onWebNode = new ClawApiClient(webHttp, registration.ApiKey);
-        // The web node reads the key once and believes it for its next calls (AgentKeyCache).
-        await onWebNode.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Idle));
+        var (agentId, apiKey, onWebNode) = await AgentBelievedOnWebNodeAsync(scenario, "rotating");
 
-        await scenario.AgentClient(registration.ApiKey).SendAsync(HttpMethod.Post, $"/api/v1/agents/{registration.AgentId}/rotate-key", new { });
+        await scenario.AgentClient(apiKey).SendAsync(HttpMethod.Post, $"/api/v1/agents/{agentId}/rotate-key", new { });
 
-        // Well inside the time a node believes a key without the cluster's word (AgentKeyCache.Lifetime, 30 s).
-        var refused = await Testing.Waiting.Eventually.ReachAsync(
-            () => Record.ExceptionAsync(() => onWebNode.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Idle))),
-            failure => failure is ClawApiException { StatusCode: System.Net.HttpStatusCode.Unauthorized },
-            "the old key refused on the other node",
-            TimeSpan.FromSeconds(5));
-        Assert.IsType<ClawApiException>(refused);
+        await RefusedAsync(onWebNode, agentId, "the old key refused on the other node");
     }
 
     [Fact]
     public async Task An_agent_revoked_on_one_node_is_locked_out_of_the_other_at_once()
     {
         await using var scenario = await ApiScenario.StartAsync(_jobsNode);
+        var (agentId, _, onWebNode) = await AgentBelievedOnWebNodeAsync(scenario, "revoked");
+
+        await scenario.Human.SendAsync(HttpMethod.Post, $"/api/v1/agents/{agentId}/revoke", new { });
+
+        await RefusedAsync(onWebNode, agentId, "the revoked agent refused on the other node");
+    }
+
+    /// <summary>An agent registered through the jobs node whose key the web node has read once and now believes (AgentKeyCache).</summary>
+    private async Task<(string AgentId, string ApiKey, ClawApiClient OnWebNode)> AgentBelievedOnWebNodeAsync(ApiScenario scenario, string name)
+    {
         var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
-        var registration = await scenario.Human.RegisterAgentAsync(joinToken.Token, new AgentCard { Name = "revoked" });
-        using var webHttp = new HttpClient { BaseAddress = _webNode.BaseAddress };
-        var onWebNode = new ClawApiClient(webHttp, registration.ApiKey);
+        var registration = await scenario.Human.RegisterAgentAsync(joinToken.Token, new AgentCard { Name = name });
+        var onWebNode = new ClawApiClient(new HttpClient { BaseAddress = _webNode.BaseAddress }, registration.ApiKey);
         await onWebNode.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Idle));
+        return (registration.AgentId, registration.ApiKey, onWebNode);
+    }
 
-        await scenario.Human.SendAsync(HttpMethod.Post, $"/api/v1/agents/{registration.AgentId}/revoke", new { });
-
+    /// <summary>
+    /// Waits for the web node to answer the agent 401, well inside the time a node believes a key without the cluster's word
+    /// (AgentKeyCache.Lifetime, 30 s).
+    /// </summary>
+    private static async Task RefusedAsync(ClawApiClient onWebNode, string agentId, string what)
+    {
         var refused = await Testing.Waiting.Eventually.ReachAsync(
-            () => Record.ExceptionAsync(() => onWebNode.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Idle))),
+            () => Record.ExceptionAsync(() => onWebNode.HeartbeatAsync(agentId, new Heartbeat(HeartbeatStatus.Idle))),
             failure => failure is ClawApiException { StatusCode: System.Net.HttpStatusCode.Unauthorized },
-            "the revoked agent refused on the other node",
+            what,
             TimeSpan.FromSeconds(5));
         Assert.IsType<ClawApiException>(refused);
     }
