@@ -24,8 +24,9 @@ public static class ItemReadings
     }
 
     /// <summary>
-    /// Drops the reading of an item whose text was just rewritten, even when the served model keeps none; the new text is read
-    /// after the commit (<see cref="WrittenTextReader"/>), or by the first pass that finds it unread.
+    /// Drops the reading of an item whose text (or routing notes, which the model reads with it) was just rewritten, even when
+    /// the served model keeps none; the new text is read after the commit (<see cref="WrittenTextReader"/>), or by the first
+    /// pass that finds it unread.
     /// </summary>
     public static void Forget(WorkItem item)
     {

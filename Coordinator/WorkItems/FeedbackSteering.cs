@@ -71,7 +71,7 @@ public static partial class FeedbackSteering
 
         // One note a line: the oldest are dropped whole.
         item.RoutingNotes = WithNote(item.RoutingNotes, note.Trim().ReplaceLineEndings(" "));
-        (item.ReadingVersion, item.ReadingVector) = (null, null);
+        Assignments.ItemReadings.Forget(item);
     }
 
     /// <summary>The notes with <paramref name="note"/> first; the oldest are dropped to stay within the column.</summary>
