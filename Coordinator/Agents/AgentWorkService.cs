@@ -267,7 +267,7 @@ public sealed class AgentWorkService(
         var declined = outcome == AssignmentOutcome.Declined;
         var ended = await lifecycle.EndAttemptAsync(item, outcome, cancellationToken, stallReason: declined ? StallReason.Declined : null);
         ended!.Feedback = report.Reason;
-        FeedbackSteering.SendOn(item, ended, caller.Name, report.Reason, sameMember: null);
+        FeedbackSteering.SendOn(lifecycle, item, ended, caller.Name, report.Reason, sameMember: null);
         WorkItemStateMachine.Apply(item, WorkItemMove.Decline, lifecycle.Now);
         context.AddTrailEvent(item.GroupId, caller, declined ? TrailEventTypes.Declined : TrailEventTypes.AttemptFailed, lifecycle.Now,
             new { report.Reason }, item.Id, caller.IsAgent ? caller.Id : null);

@@ -116,7 +116,7 @@ public sealed class GoalDecisionService(ClawDbContext context, WorkItemLifecycle
             Close(sibling);
         }
 
-        FeedbackSteering.Remember(goal, $"Re-plan: '{item.Title}' {WorkItemStates.ApiName(item.State)}. {feedback}".Trim());
+        FeedbackSteering.Remember(lifecycle, goal, $"Re-plan: '{item.Title}' {WorkItemStates.ApiName(item.State)}. {feedback}".Trim());
         (goal.AssigneeKind, goal.AssigneeAgentId, goal.AssigneeUserId) = (null, null, null);
         WorkItemStateMachine.Apply(goal, WorkItemMove.Unblock, lifecycle.Now);
         lifecycle.AssignmentNeeded(goal.GroupId);

@@ -137,7 +137,7 @@ public sealed class GoalPlanService(
             lifecycle.Tell(plannerAgent, AgentMessageTypes.Rejected, new { workItemId = goal.Id, feedback = request.Feedback }, goal.Id);
         }
 
-        var sameMember = FeedbackSteering.SendOn(goal, planner, plannerAgent?.Name, request.Feedback, sameMember: null);
+        var sameMember = FeedbackSteering.SendOn(lifecycle, goal, planner, plannerAgent?.Name, request.Feedback, sameMember: null);
         (goal.AssigneeKind, goal.AssigneeAgentId, goal.AssigneeUserId) = (null, null, null);
         WorkItemStateMachine.Apply(goal, WorkItemMove.Unblock, lifecycle.Now);
         context.AddTrailEvent(goal.GroupId, caller, TrailEventTypes.PlanRejected, lifecycle.Now, new { request.Feedback, sameMember }, goal.Id);

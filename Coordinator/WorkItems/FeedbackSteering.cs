@@ -44,7 +44,7 @@ public static partial class FeedbackSteering
     /// is steered away from unless the note asks for them, and the note is kept for the next reading. Returns whether the
     /// member may be offered the item again.
     /// </summary>
-    public static bool SendOn(WorkItem item, Assignment? from, string? fromName, string? note, bool? sameMember)
+    public static bool SendOn(WorkItemLifecycle lifecycle, WorkItem item, Assignment? from, string? fromName, string? note, bool? sameMember)
     {
         ArgumentNullException.ThrowIfNull(item);
         var same = AsksForSameMember(note, fromName, sameMember);
@@ -53,16 +53,17 @@ public static partial class FeedbackSteering
             from.SteeredAway = !same;
         }
 
-        Remember(item, note);
+        Remember(lifecycle, item, note);
         return same;
     }
 
     /// <summary>
     /// Keeps a note with the item's routing notes, newest first. The kept reading is of the text without it, so it is
-    /// dropped: the next pass reads the item again, set-based with every other unread item (<c>ItemReadings.ForPassAsync</c>).
+    /// dropped, and the item is read again after the commit as a reworded one is (<see cref="WorkItemLifecycle.TextWritten"/>).
     /// </summary>
-    public static void Remember(WorkItem item, string? note)
+    public static void Remember(WorkItemLifecycle lifecycle, WorkItem item, string? note)
     {
+        ArgumentNullException.ThrowIfNull(lifecycle);
         ArgumentNullException.ThrowIfNull(item);
         if (string.IsNullOrWhiteSpace(note))
         {
@@ -71,7 +72,7 @@ public static partial class FeedbackSteering
 
         // One note a line: the oldest are dropped whole.
         item.RoutingNotes = WithNote(item.RoutingNotes, note.Trim().ReplaceLineEndings(" "));
-        Assignments.ItemReadings.Forget(item);
+        lifecycle.TextWritten(item);
     }
 
     /// <summary>The notes with <paramref name="note"/> first; the oldest are dropped to stay within the column.</summary>

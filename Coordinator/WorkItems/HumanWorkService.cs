@@ -56,10 +56,10 @@ public sealed class HumanWorkService(
 
             // The person's own attempt is sent on, and so is the agent's they took it over from: the hand-back is their
             // verdict on that agent's work, which is how "Front-end please" kept going back to the same wrong agent.
-            var sameMember = FeedbackSteering.SendOn(item, ended, null, request.Note, request.SameMember);
+            var sameMember = FeedbackSteering.SendOn(lifecycle, item, ended, null, request.Note, request.SameMember);
             if (TakenOverBefore(item, ended) is { } takenOver)
             {
-                sameMember = FeedbackSteering.SendOn(item, takenOver, await AgentNameAsync(takenOver, cancellationToken), request.Note, request.SameMember);
+                sameMember = FeedbackSteering.SendOn(lifecycle, item, takenOver, await AgentNameAsync(takenOver, cancellationToken), request.Note, request.SameMember);
             }
 
             WorkItemStateMachine.Apply(item, WorkItemMove.HandBack, lifecycle.Now);
@@ -113,7 +113,7 @@ public sealed class HumanWorkService(
             }
 
             // A person chose someone else: the member it was taken from is steered away from whatever the note says.
-            FeedbackSteering.SendOn(item, ended, null, request.Note, sameMember: false);
+            FeedbackSteering.SendOn(lifecycle, item, ended, null, request.Note, sameMember: false);
             if (item.State is WorkItemState.Assigned or WorkItemState.InProgress)
             {
                 item.State = WorkItemState.Ready;
@@ -191,7 +191,7 @@ public sealed class HumanWorkService(
                     }
                 }
 
-                sameMember = FeedbackSteering.SendOn(item, ended, author?.Name, request.Feedback, request.SameMember);
+                sameMember = FeedbackSteering.SendOn(lifecycle, item, ended, author?.Name, request.Feedback, request.SameMember);
 
                 WorkItemStateMachine.Apply(item, WorkItemMove.Reject, lifecycle.Now);
             }

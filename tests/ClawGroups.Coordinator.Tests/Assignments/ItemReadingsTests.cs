@@ -91,6 +91,45 @@ public sealed class ItemReadingsTests
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
     [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_hand_back_note_has_the_item_read_again_after_the_commit_with_the_note(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        var model = new ScriptedSkillModel(readingVersion: "v1");
+        var ada = new Caller(MemberKind.Human, Guid.NewGuid(), "Ada", IsInstanceOwner: true);
+        var written = new WrittenTexts();
+        Guid id;
+        await using (var context = database.NewContext())
+        {
+            var lifecycle = new WorkItemLifecycle(context, TimeProvider.System, written);
+            var created = await new WorkItemService(context, lifecycle).CreateAsync(ada, group.GroupId,
+                new CreateWorkItemRequest("Make the usage chart readable", "It is unreadable on phones.", ["frontend"], null, null, null), CancellationToken.None);
+            id = created.Value!.Id;
+        }
+
+        Assert.Equal(1, await written.ReadAsync(database, model));
+        await using (var context = database.NewContext())
+        {
+            var lifecycle = new WorkItemLifecycle(context, TimeProvider.System, written);
+            var work = new HumanWorkService(context, lifecycle, new WorkItemService(context, lifecycle),
+                new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions()));
+            Assert.True((await work.TakeOverAsync(ada, id, CancellationToken.None)).Succeeded);
+            Assert.True((await work.HandBackAsync(ada, id, new HandBackRequest("Front-end please"), CancellationToken.None)).Succeeded);
+        }
+
+        // No pass: the hand-back's commit said the text changed, and the reader's round reads it with the note.
+        Assert.Equal([id], written.Written);
+        Assert.Equal(1, await written.ReadAsync(database, model));
+        var read = Assert.Single(model.ReadCalls.Skip(1));
+        Assert.Equal("Front-end please. It is unreadable on phones.", Assert.Single(read).Description);
+        await using var after = database.NewContext();
+        Assert.Equal(new ItemReading("v1", ScriptedSkillModel.VectorOf("Make the usage chart readable")),
+            ItemReadings.Of(await after.WorkItems.SingleAsync(w => w.Id == id)), ReadingComparer.Instance);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
     public async Task A_pass_reads_the_items_it_finds_unread_in_one_batch_keeps_the_readings_and_the_next_pass_reads_nothing(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);

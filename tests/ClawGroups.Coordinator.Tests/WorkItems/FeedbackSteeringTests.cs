@@ -1,5 +1,8 @@
+using ClawGroups.Coordinator.Tests.Assignments;
 using ClawGroups.Coordinator.WorkItems;
+using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClawGroups.Coordinator.Tests.WorkItems;
 
@@ -46,13 +49,18 @@ public sealed class FeedbackSteeringTests
         var item = new WorkItem { Description = "Make the chart", RoutingNotes = "not an API problem", ReadingVersion = "v1", ReadingVector = [1, 2, 3, 4] };
         var attempt = new Assignment();
 
-        var same = FeedbackSteering.SendOn(item, attempt, "kube", "Front-end\nplease", sameMember: null);
+        var written = new WrittenTexts();
+        using var context = UnopenedContext();
+
+        var same = FeedbackSteering.SendOn(new WorkItemLifecycle(context, TimeProvider.System, written), item, attempt, "kube", "Front-end\nplease", sameMember: null);
 
         Assert.False(same);
         Assert.True(attempt.SteeredAway);
         Assert.Equal("Front-end please\nnot an API problem", item.RoutingNotes);
         Assert.Null(item.ReadingVersion);
         Assert.Null(item.ReadingVector);
+        // Read again once the save commits (ItemReadingsTests), not before.
+        Assert.Empty(written.Written);
         Assert.Equal("Front-end please. not an API problem. Make the chart", FeedbackSteering.ReadWithNotes(item.Description, item.RoutingNotes));
     }
 
@@ -62,7 +70,9 @@ public sealed class FeedbackSteeringTests
         var item = new WorkItem { ReadingVersion = "v1", ReadingVector = [1, 2, 3, 4] };
         var attempt = new Assignment();
 
-        FeedbackSteering.SendOn(item, attempt, "kube", " ", sameMember: null);
+        using var context = UnopenedContext();
+
+        FeedbackSteering.SendOn(new WorkItemLifecycle(context, TimeProvider.System, new WrittenTexts()), item, attempt, "kube", " ", sameMember: null);
 
         Assert.True(attempt.SteeredAway);
         Assert.Null(item.RoutingNotes);
@@ -80,4 +90,8 @@ public sealed class FeedbackSteeringTests
         Assert.Equal($"newest\n{middle}", notes);
         Assert.True(notes.Length <= WorkItemLimits.MaxRoutingNotesLength);
     }
+
+    /// <summary>A context for a lifecycle that never reaches the database: these rules only mark what the save will write.</summary>
+    private static ClawDbContext UnopenedContext()
+        => new(new DbContextOptionsBuilder<ClawDbContext>().UseSqlite("Data Source=:memory:").Options);
 }
