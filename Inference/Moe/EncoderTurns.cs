@@ -14,7 +14,7 @@ namespace ClawGroups.Inference.Moe;
 /// together, the less each costs, and none waits for more than the batches ahead of it.
 /// A long request (a pass reading thousands of items) queues one batch at a time, so short ones slip in between its batches.
 /// </summary>
-public sealed class EncoderTurns
+public sealed class EncoderTurns : IDisposable
 {
     /// <summary>Texts per forward pass: wider batches stopped paying on two cores.</summary>
     public const int BatchSize = 128;
@@ -29,6 +29,9 @@ public sealed class EncoderTurns
     private readonly int _padId;
     private readonly Lock _turn = new();
     private readonly ConcurrentQueue<Pending> _waiting = new();
+
+    /// <summary>Where the pooled passes run, so that their activations come from one native arena (<see cref="EncoderThread"/>).</summary>
+    private readonly EncoderThread _thread = new();
 
     public EncoderTurns(SkillNetwork network, int padId)
     {
@@ -45,6 +48,9 @@ public sealed class EncoderTurns
             return forward();
         }
     }
+
+    /// <summary>Ends the thread the pooled passes run on, once the passes asked for are done.</summary>
+    public void Dispose() => _thread.Dispose();
 
     /// <summary>The encoder's mean-pooled state of each token sequence, [sequence][hidden], in the caller's order.</summary>
     public float[][] Pool(IReadOnlyList<int[]> sequences, CancellationToken cancellationToken)
@@ -77,10 +83,13 @@ public sealed class EncoderTurns
 
             while (!mine.All(pending => pending.IsDone))
             {
-                lock (_turn)
+                _thread.Run(() =>
                 {
-                    RunWaiting();
-                }
+                    lock (_turn)
+                    {
+                        RunWaiting();
+                    }
+                });
             }
         }
 

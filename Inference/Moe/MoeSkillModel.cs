@@ -329,6 +329,7 @@ public sealed class MoeSkillModel : ISkillModel, IDisposable
     {
         if (_ownsNetwork && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            _turns.Dispose();
             _network.Dispose();
         }
     }

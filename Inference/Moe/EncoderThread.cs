@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+
+namespace ClawGroups.Inference.Moe;
+
+/// <summary>
+/// The one thread the encoder's pooled forward passes run on (<see cref="EncoderTurns"/>), whoever asks for them. glibc
+/// gives each thread that allocates its own arena, up to 16 on two cores, and keeps what an arena freed for that arena's
+/// next use: when a batch of 128 texts ran on whichever pool thread held the turn, each of those threads' arenas grew to a
+/// batch's activations and kept them, ~240 MB more before the preloaded swarm's agents joined once items were read 128 at
+/// a time (decision 0041). On one thread the activations come from one arena, reused batch after batch. Mapping every large
+/// block on its own instead (a fixed <c>M_MMAP_THRESHOLD</c>) handed them back as well, but made reading twice as slow:
+/// every batch faulted its activations' pages in afresh (docs/PERFORMANCE.md, "The encoder's activations in one arena").
+/// </summary>
+internal sealed class EncoderThread : IDisposable
+{
+    private readonly BlockingCollection<Action> _work = new();
+    private readonly Lazy<Thread> _thread;
+
+    public EncoderThread()
+        => _thread = new Lazy<Thread>(() =>
+        {
+            // A background thread: a host that never disposes its model still exits.
+            var thread = new Thread(Serve) { IsBackground = true, Name = "Claw encoder" };
+            thread.Start();
+            return thread;
+        });
+
+    /// <summary>Runs <paramref name="work"/> on the encoder's thread and waits for it; its exception is the caller's.</summary>
+    public void Run(Action work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (_thread.IsValueCreated && Thread.CurrentThread == _thread.Value)
+        {
+            work();
+            return;
+        }
+
+        _ = _thread.Value;
+        using var done = new ManualResetEventSlim();
+        ExceptionDispatchInfo? failure = null;
+        _work.Add(() =>
+        {
+            try
+            {
+                work();
+            }
+#pragma warning disable CA1031 // Not swallowed: rethrown on the caller's thread below.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                failure = ExceptionDispatchInfo.Capture(exception);
+            }
+            finally
+            {
+                done.Set();
+            }
+        });
+        done.Wait();
+        failure?.Throw();
+    }
+
+    private void Serve()
+    {
+        foreach (var work in _work.GetConsumingEnumerable())
+        {
+            work();
+        }
+    }
+
+    /// <summary>The thread ends once the work already asked for is done.</summary>
+    public void Dispose()
+    {
+        _work.CompleteAdding();
+        if (_thread.IsValueCreated)
+        {
+            _thread.Value.Join();
+        }
+
+        _work.Dispose();
+    }
+}

@@ -1,0 +1,62 @@
+using ClawGroups.Inference.Moe;
+
+namespace ClawGroups.Inference.Tests.Moe;
+
+/// <summary>The encoder's pooled passes run on one thread of their own, whoever asks (glibc's arenas are per thread).</summary>
+public sealed class EncoderThreadTests
+{
+    [Fact]
+    public async Task Work_asked_for_from_many_threads_runs_on_one_other_thread_one_piece_at_a_time()
+    {
+        using var encoder = new EncoderThread();
+        var ran = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var callers = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var running = 0;
+        var overlapped = false;
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            callers.Add(Environment.CurrentManagedThreadId);
+            encoder.Run(() =>
+            {
+                overlapped |= Interlocked.Increment(ref running) > 1;
+                ran.Add(Environment.CurrentManagedThreadId);
+                Thread.Sleep(5);
+                Interlocked.Decrement(ref running);
+            });
+        })));
+
+        Assert.Equal(8, ran.Count);
+        var thread = Assert.Single(ran.Distinct());
+        Assert.DoesNotContain(thread, callers);
+        Assert.False(overlapped);
+    }
+
+    [Fact]
+    public void The_work_is_done_when_run_returns_and_its_failure_is_the_callers()
+    {
+        using var encoder = new EncoderThread();
+        var done = false;
+
+        encoder.Run(() => done = true);
+        var failure = Assert.Throws<InvalidOperationException>(() => encoder.Run(() => throw new InvalidOperationException("no weights")));
+
+        Assert.True(done);
+        Assert.Equal("no weights", failure.Message);
+        // The thread survives a failed piece of work.
+        var after = false;
+        encoder.Run(() => after = true);
+        Assert.True(after);
+    }
+
+    [Fact]
+    public void Work_asked_for_from_the_encoders_own_thread_runs_at_once_instead_of_waiting_for_itself()
+    {
+        using var encoder = new EncoderThread();
+        var inner = false;
+
+        encoder.Run(() => encoder.Run(() => inner = true));
+
+        Assert.True(inner);
+    }
+}
