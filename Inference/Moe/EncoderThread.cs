@@ -8,14 +8,16 @@ namespace ClawGroups.Inference.Moe;
 /// gives each thread that allocates its own arena, up to 16 on two cores, and keeps what an arena freed for that arena's
 /// next use: when a batch of 128 texts ran on whichever pool thread held the turn, each of those threads' arenas grew to a
 /// batch's activations and kept them, ~240 MB more before the preloaded swarm's agents joined once items were read 128 at
-/// a time (decision 0041). On one thread the activations come from one arena, reused batch after batch. Mapping every large
-/// block on its own instead (a fixed <c>M_MMAP_THRESHOLD</c>) handed them back as well, but made reading twice as slow:
-/// every batch faulted its activations' pages in afresh (docs/PERFORMANCE.md, "The encoder's activations in one arena").
+/// a time (decision 0041). On one thread the activations come from one arena, reused batch after batch (but for the
+/// experts' half that runs side by side on a thread of its own: <c>GroupedExperts</c>). Mapping every large block on its
+/// own instead (a fixed <c>M_MMAP_THRESHOLD</c>) handed them back as well, but made reading twice as slow: every batch
+/// faulted its activations' pages in afresh (docs/PERFORMANCE.md, "The encoder's activations in one arena").
 /// </summary>
 internal sealed class EncoderThread : IDisposable
 {
     private readonly BlockingCollection<Action> _work = new();
     private readonly Lazy<Thread> _thread;
+    private int _disposed;
 
     public EncoderThread()
         => _thread = new Lazy<Thread>(() =>
@@ -26,7 +28,10 @@ internal sealed class EncoderThread : IDisposable
             return thread;
         });
 
-    /// <summary>Runs <paramref name="work"/> on the encoder's thread and waits for it; its exception is the caller's.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on the encoder's thread and waits for it; its exception is the caller's. After
+    /// <see cref="Dispose"/> (a model disposed while the host stops) the caller gets <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Run(Action work)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -36,10 +41,25 @@ internal sealed class EncoderThread : IDisposable
             return;
         }
 
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         _ = _thread.Value;
-        using var done = new ManualResetEventSlim();
+        // No spinning before it sleeps: every wait is a forward pass of milliseconds (decision 0019).
+        using var done = new ManualResetEventSlim(initialState: false, spinCount: 0);
         ExceptionDispatchInfo? failure = null;
-        _work.Add(() =>
+        try
+        {
+            _work.Add(Work);
+        }
+        catch (InvalidOperationException) when (Volatile.Read(ref _disposed) == 1)
+        {
+            // Disposed between the check and the add.
+            throw new ObjectDisposedException(nameof(EncoderThread));
+        }
+
+        done.Wait();
+        failure?.Throw();
+
+        void Work()
         {
             try
             {
@@ -55,9 +75,7 @@ internal sealed class EncoderThread : IDisposable
             {
                 done.Set();
             }
-        });
-        done.Wait();
-        failure?.Throw();
+        }
     }
 
     private void Serve()
@@ -68,15 +86,18 @@ internal sealed class EncoderThread : IDisposable
         }
     }
 
-    /// <summary>The thread ends once the work already asked for is done.</summary>
+    /// <summary>The thread ends once the work already asked for is done; safe to call more than once.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _work.CompleteAdding();
         if (_thread.IsValueCreated)
         {
             _thread.Value.Join();
         }
-
-        _work.Dispose();
     }
 }

@@ -10,8 +10,9 @@ namespace ClawGroups.Inference.Moe;
 /// The encoder's turns: passes through the network take turns (the routers count tokens per forward pass), and texts that
 /// wait for a turn at the same moment are pooled in one batch. A server reads each item when a person or an agent creates it,
 /// one request at a time; alone, a text costs a whole forward pass (~20 ms on two cores), where in a batch of 64 it costs
-/// ~1.5 ms. So whoever holds the turn runs everyone's waiting texts with its own (flat combining): the more requests arrive
-/// together, the less each costs, and none waits for more than the batches ahead of it.
+/// ~1.5 ms. So each turn runs every text waiting at that moment in one batch (flat combining), on the encoder's own thread
+/// (<see cref="EncoderThread"/>) while the callers wait: the more requests arrive together, the less each costs, and none
+/// waits for more than the batches ahead of it.
 /// A long request (a pass reading thousands of items) queues one batch at a time, so short ones slip in between its batches.
 /// </summary>
 public sealed class EncoderTurns : IDisposable
@@ -20,7 +21,7 @@ public sealed class EncoderTurns : IDisposable
     public const int BatchSize = 128;
 
     /// <summary>
-    /// Batches of at most this many texts run on the turn's own thread alone (<see cref="IntraOpThreads"/>): an item read
+    /// Batches of at most this many texts run on the encoder's thread alone (<see cref="IntraOpThreads"/>): an item read
     /// when it is created is such a batch, and sharing it with OpenMP's workers cost more than it saved.
     /// </summary>
     public const int OneThreadBatch = 4;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ClawGroups.Inference.Moe;
 
 namespace ClawGroups.Inference.Tests.Moe;
@@ -9,8 +10,8 @@ public sealed class EncoderThreadTests
     public async Task Work_asked_for_from_many_threads_runs_on_one_other_thread_one_piece_at_a_time()
     {
         using var encoder = new EncoderThread();
-        var ran = new System.Collections.Concurrent.ConcurrentBag<int>();
-        var callers = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var ran = new ConcurrentBag<int>();
+        var callers = new ConcurrentBag<int>();
         var running = 0;
         var overlapped = false;
 
@@ -24,7 +25,7 @@ public sealed class EncoderThreadTests
                 Thread.Sleep(5);
                 Interlocked.Decrement(ref running);
             });
-        })));
+        }))).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(8, ran.Count);
         var thread = Assert.Single(ran.Distinct());
@@ -58,5 +59,20 @@ public sealed class EncoderThreadTests
         encoder.Run(() => encoder.Run(() => inner = true));
 
         Assert.True(inner);
+    }
+
+    [Fact]
+    public void Work_asked_for_after_dispose_is_refused_and_dispose_may_come_twice()
+    {
+        var used = new EncoderThread();
+        used.Run(() => { });
+        var neverUsed = new EncoderThread();
+
+        used.Dispose();
+        neverUsed.Dispose();
+        used.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => used.Run(() => { }));
+        Assert.Throws<ObjectDisposedException>(() => neverUsed.Run(() => { }));
     }
 }
