@@ -65,7 +65,13 @@ internal sealed class StateSnapshot
     /// <summary>What changed from this snapshot to <paramref name="after"/>, one line per row, with the trail events written meanwhile.</summary>
     public async Task<List<string>> ChangesAsync(StateSnapshot after, ClawDbContext db, bool lateResultKept)
     {
-        bool Counts(string row) => !(lateResultKept && row.StartsWith("Assignments.LateResultJson ", StringComparison.Ordinal));
+        // The kept result's own column, and the version its save bumped on that assignment: what the 409 says it kept.
+        var keptOn = lateResultKept
+            ? _rows.Except(after._rows).Concat(after._rows.Except(_rows))
+                .Where(row => row.StartsWith("Assignments.LateResultJson ", StringComparison.Ordinal)).Select(IdOf).ToHashSet(StringComparer.Ordinal)
+            : [];
+        bool Counts(string row) => !((lateResultKept && row.StartsWith("Assignments.LateResultJson ", StringComparison.Ordinal))
+                                     || (row.StartsWith("Assignments.Version ", StringComparison.Ordinal) && keptOn.Contains(IdOf(row))));
         var changes = _rows.Except(after._rows).Where(Counts).Select(row => $"was {Shorten(row)}")
             .Concat(after._rows.Except(_rows).Where(Counts).Select(row => $"now {Shorten(row)}"))
             .ToList();
@@ -86,6 +92,9 @@ internal sealed class StateSnapshot
     /// One line per row, <c>Table {json}</c>. PostgreSQL writes the row as JSON itself (numeric keeps every digit); SQLite's
     /// values are read as stored (integer, real, text, blob), never converted to the entity's types.
     /// </summary>
+    /// <summary>The row's id in a column kept apart: "Table.Column id value".</summary>
+    private static string IdOf(string row) => row.Split(' ', 3)[1];
+
     private static async Task ReadAsync(DbConnection connection, bool postgres, string table, HashSet<string> rows, string[] apart)
     {
         await using var command = connection.CreateCommand();
