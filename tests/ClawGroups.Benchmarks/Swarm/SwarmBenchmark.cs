@@ -103,6 +103,8 @@ internal static class SwarmBenchmark
         var running = swarm.Select(agent => agent.RunAsync(stopping.Token)).ToList();
         var rssBefore = app.ResidentBytes();
         var cpuBefore = app.ProcessorTime();
+        var threadsBefore = ServerThreads.Read(app.ProcessId);
+        var mostPoolWorkers = threadsBefore.PoolWorkers;
         var clientCpuBefore = Environment.CpuUsage.TotalTime;
         var databaseCpuBefore = onPostgres ? PostgresCpu.Total() : TimeSpan.Zero;
         var started = Stopwatch.GetTimestamp();
@@ -143,6 +145,8 @@ internal static class SwarmBenchmark
 
             rssPeak = Math.Max(rssPeak, app.ResidentBytes());
             workingSamples.Add(run.Working);
+            if (workingSamples.Count % 4 == 0)
+                mostPoolWorkers = Math.Max(mostPoolWorkers, ServerThreads.Read(app.ProcessId).PoolWorkers);
             if (run.FinishedCount != lastFinished)
                 (lastFinished, lastProgress) = (run.FinishedCount, Stopwatch.GetTimestamp());
             if (Stopwatch.GetElapsedTime(lastPrint).TotalSeconds >= 10)
@@ -161,6 +165,7 @@ internal static class SwarmBenchmark
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpu = app.ProcessorTime() - cpuBefore;
+        var threadsAfter = ServerThreads.Read(app.ProcessId);
         // The agents run in this process, on the same cores: what they cost is what the server could not have.
         var clientCpu = Environment.CpuUsage.TotalTime - clientCpuBefore;
         var databaseCpu = onPostgres ? PostgresCpu.Total() - databaseCpuBefore : (TimeSpan?)null;
@@ -189,6 +194,13 @@ internal static class SwarmBenchmark
         var done = items - notDone.Values.Sum();
 
         Report(output, run, items, slots, elapsed, (cpu, clientCpu), workingSamples, started, preload);
+        if (OperatingSystem.IsLinux())
+        {
+            // Runnable and waiting for a core, summed over the server's threads: 1 s a second is one thread waiting all the time.
+            var (ran, waited) = threadsAfter.Since(threadsBefore);
+            output.WriteLine(Invariant($"server threads: {mostPoolWorkers} thread-pool workers at most; on a core {ran.TotalSeconds:0.0} s, runnable and waiting for one {waited.TotalSeconds:0.0} s ({waited.TotalSeconds / elapsed.TotalSeconds:0.0} threads waiting at a time, on average)"));
+        }
+
         if (databaseCpu is { } postgresCpu)
             output.WriteLine(Invariant($"PostgreSQL's processes (on the same cores): {postgresCpu.TotalSeconds:0} s = {postgresCpu.TotalSeconds / elapsed.TotalSeconds:0.00} cores, {postgresCpu.TotalMilliseconds / Math.Max(1, run.FinishedCount):0.0} ms an item finished"));
         if (perMinute > 0)
