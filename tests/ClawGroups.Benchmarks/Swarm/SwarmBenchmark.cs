@@ -103,11 +103,14 @@ internal static class SwarmBenchmark
         var running = swarm.Select(agent => agent.RunAsync(stopping.Token)).ToList();
         var rssBefore = app.ResidentBytes();
         var cpuBefore = app.ProcessorTime();
-        var threadsBefore = ServerThreads.Read(app.ProcessId);
-        var mostPoolWorkers = threadsBefore.PoolWorkers;
+        var threads = new ServerThreads(app.ProcessId);
+        threads.Sample();
+        var threadsBefore = threads.Total;
         var clientCpuBefore = Environment.CpuUsage.TotalTime;
         var databaseCpuBefore = onPostgres ? PostgresCpu.Total() : TimeSpan.Zero;
         var started = Stopwatch.GetTimestamp();
+        // The threads' figures at the last reading while items still finished: the idle wait at the end would dilute them.
+        var (threadsBusy, threadsBusyAt, threadsBusyFinished) = (threadsBefore, started, 0);
         // --per-minute N: items arrive at a steady rate (issue 17: "2,000 items a minute") instead of as fast as they can be made.
         var perMinute = IntOption(args, "--per-minute", 0);
         var creating = preload ? Task.CompletedTask
@@ -146,7 +149,11 @@ internal static class SwarmBenchmark
             rssPeak = Math.Max(rssPeak, app.ResidentBytes());
             workingSamples.Add(run.Working);
             if (workingSamples.Count % 4 == 0)
-                mostPoolWorkers = Math.Max(mostPoolWorkers, ServerThreads.Read(app.ProcessId).PoolWorkers);
+            {
+                threads.Sample();
+                if (run.FinishedCount != threadsBusyFinished)
+                    (threadsBusy, threadsBusyAt, threadsBusyFinished) = (threads.Total, Stopwatch.GetTimestamp(), run.FinishedCount);
+            }
             if (run.FinishedCount != lastFinished)
                 (lastFinished, lastProgress) = (run.FinishedCount, Stopwatch.GetTimestamp());
             if (Stopwatch.GetElapsedTime(lastPrint).TotalSeconds >= 10)
@@ -165,7 +172,6 @@ internal static class SwarmBenchmark
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpu = app.ProcessorTime() - cpuBefore;
-        var threadsAfter = ServerThreads.Read(app.ProcessId);
         // The agents run in this process, on the same cores: what they cost is what the server could not have.
         var clientCpu = Environment.CpuUsage.TotalTime - clientCpuBefore;
         var databaseCpu = onPostgres ? PostgresCpu.Total() - databaseCpuBefore : (TimeSpan?)null;
@@ -194,12 +200,7 @@ internal static class SwarmBenchmark
         var done = items - notDone.Values.Sum();
 
         Report(output, run, items, slots, elapsed, (cpu, clientCpu), workingSamples, started, preload);
-        if (OperatingSystem.IsLinux())
-        {
-            // Runnable and waiting for a core, summed over the server's threads: 1 s a second is one thread waiting all the time.
-            var (ran, waited) = threadsAfter.Since(threadsBefore);
-            output.WriteLine(Invariant($"server threads: {mostPoolWorkers} thread-pool workers at most; on a core {ran.TotalSeconds:0.0} s, runnable and waiting for one {waited.TotalSeconds:0.0} s ({waited.TotalSeconds / elapsed.TotalSeconds:0.0} threads waiting at a time, on average)"));
-        }
+        WriteThreads(output, threads, threadsBefore, threadsBusy, Stopwatch.GetElapsedTime(started, threadsBusyAt));
 
         if (databaseCpu is { } postgresCpu)
             output.WriteLine(Invariant($"PostgreSQL's processes (on the same cores): {postgresCpu.TotalSeconds:0} s = {postgresCpu.TotalSeconds / elapsed.TotalSeconds:0.00} cores, {postgresCpu.TotalMilliseconds / Math.Max(1, run.FinishedCount):0.0} ms an item finished"));
@@ -233,6 +234,22 @@ internal static class SwarmBenchmark
         foreach (var problem in app.Problems.Take(10))
             output.WriteLine($"  log: {problem}");
         return done == items ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The server's threads from the agents' start to the last reading while items finished: the most thread-pool workers
+    /// at once, and their time on a core and runnable without one (1 s a second is one thread waiting all the time).
+    /// </summary>
+    private static void WriteThreads(TextWriter output, ServerThreads threads, (TimeSpan Ran, TimeSpan Waited) before, (TimeSpan Ran, TimeSpan Waited) busy, TimeSpan span)
+    {
+        if (!threads.Readable || threads.MostPoolWorkers == 0 || span <= TimeSpan.Zero)
+        {
+            output.WriteLine("server threads: unavailable (no /proc/PID/task/*/schedstat, no thread-pool worker by its name, or no item finished)");
+            return;
+        }
+
+        var (ran, waited) = (busy.Ran - before.Ran, busy.Waited - before.Waited);
+        output.WriteLine(Invariant($"server threads: {threads.MostPoolWorkers} thread-pool workers at most; over the {span.TotalSeconds:0} s while items finished, on a core {ran.TotalSeconds:0.0} s and runnable waiting for one {waited.TotalSeconds:0.0} s ({waited.TotalSeconds / span.TotalSeconds:0.0} threads waiting at a time, on average)"));
     }
 
     private static void Report(TextWriter output, SwarmRun run, int items, int slots, TimeSpan elapsed, (TimeSpan Server, TimeSpan Client) cpu, List<int> workingSamples, long started, bool preloaded)
