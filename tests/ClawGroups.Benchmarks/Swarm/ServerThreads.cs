@@ -19,8 +19,11 @@ internal sealed class ServerThreads(int processId)
     /// <summary>The most thread-pool workers one reading found.</summary>
     public int MostPoolWorkers { get; private set; }
 
-    /// <summary>False until a reading found a thread's figures: elsewhere than Linux, or where the kernel keeps no schedstat.</summary>
-    public bool Readable => _lastSeen.Count > 0;
+    /// <summary>
+    /// False until a reading found a thread that ran: elsewhere than Linux, or where the kernel keeps no schedstat (or keeps
+    /// it as zeros, with its scheduler statistics off).
+    /// </summary>
+    public bool Readable => _lastSeen.Values.Any(thread => thread.RanNs > 0);
 
     /// <summary>Time on a core and time runnable without one, summed over every thread seen so far.</summary>
     public (TimeSpan Ran, TimeSpan Waited) Total =>

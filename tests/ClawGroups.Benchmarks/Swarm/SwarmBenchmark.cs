@@ -172,6 +172,10 @@ internal static class SwarmBenchmark
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpu = app.ProcessorTime() - cpuBefore;
+        // A run that ended with its last item finished ended within a second of the loop's last reading of the threads.
+        threads.Sample();
+        if (run.FinishedCount != threadsBusyFinished)
+            (threadsBusy, threadsBusyAt) = (threads.Total, Stopwatch.GetTimestamp());
         // The agents run in this process, on the same cores: what they cost is what the server could not have.
         var clientCpu = Environment.CpuUsage.TotalTime - clientCpuBefore;
         var databaseCpu = onPostgres ? PostgresCpu.Total() - databaseCpuBefore : (TimeSpan?)null;
@@ -242,14 +246,14 @@ internal static class SwarmBenchmark
     /// </summary>
     private static void WriteThreads(TextWriter output, ServerThreads threads, (TimeSpan Ran, TimeSpan Waited) before, (TimeSpan Ran, TimeSpan Waited) busy, TimeSpan span)
     {
-        if (!threads.Readable || threads.MostPoolWorkers == 0 || span <= TimeSpan.Zero)
+        if (!threads.Readable || span <= TimeSpan.Zero)
         {
-            output.WriteLine("server threads: unavailable (no /proc/PID/task/*/schedstat, no thread-pool worker by its name, or no item finished)");
+            output.WriteLine("server threads: unavailable (no /proc/PID/task/*/schedstat, or no item finished)");
             return;
         }
 
         var (ran, waited) = (busy.Ran - before.Ran, busy.Waited - before.Waited);
-        output.WriteLine(Invariant($"server threads: {threads.MostPoolWorkers} thread-pool workers at most; over the {span.TotalSeconds:0} s while items finished, on a core {ran.TotalSeconds:0.0} s and runnable waiting for one {waited.TotalSeconds:0.0} s ({waited.TotalSeconds / span.TotalSeconds:0.0} threads waiting at a time, on average)"));
+        output.WriteLine(Invariant($"server threads: {(threads.MostPoolWorkers == 0 ? "no thread-pool worker found by its name" : $"{threads.MostPoolWorkers} thread-pool workers at most")}; over the {span.TotalSeconds:0} s while items finished, on a core {ran.TotalSeconds:0.0} s and runnable waiting for one {waited.TotalSeconds:0.0} s ({waited.TotalSeconds / span.TotalSeconds:0.0} threads waiting at a time, on average)"));
     }
 
     private static void Report(TextWriter output, SwarmRun run, int items, int slots, TimeSpan elapsed, (TimeSpan Server, TimeSpan Client) cpu, List<int> workingSamples, long started, bool preloaded)
