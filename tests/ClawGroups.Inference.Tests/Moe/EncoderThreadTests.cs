@@ -10,6 +10,7 @@ public sealed class EncoderThreadTests
     public async Task Work_asked_for_from_many_threads_runs_on_one_other_thread_one_piece_at_a_time()
     {
         using var encoder = new EncoderThread();
+        using var allAsked = new CountdownEvent(8);
         var ran = new ConcurrentBag<int>();
         var callers = new ConcurrentBag<int>();
         var running = 0;
@@ -18,11 +19,13 @@ public sealed class EncoderThreadTests
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
         {
             callers.Add(Environment.CurrentManagedThreadId);
+            allAsked.Signal();
             encoder.Run(() =>
             {
                 overlapped |= Interlocked.Increment(ref running) > 1;
                 ran.Add(Environment.CurrentManagedThreadId);
-                Thread.Sleep(5);
+                // Every piece holds on until all eight callers have asked: pieces run side by side would overlap here.
+                Assert.True(allAsked.Wait(TimeSpan.FromSeconds(30)));
                 Interlocked.Decrement(ref running);
             });
         }))).WaitAsync(TimeSpan.FromSeconds(30));
