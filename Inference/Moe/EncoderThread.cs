@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
 
 namespace ClawGroups.Inference.Moe;
 
@@ -32,6 +31,12 @@ internal sealed class EncoderThread : IDisposable
     /// Runs <paramref name="work"/> on the encoder's thread and waits for it; its exception is the caller's. After
     /// <see cref="Dispose"/> (a model disposed while the host stops) the caller gets <see cref="ObjectDisposedException"/>.
     /// </summary>
+    /// <remarks>
+    /// The caller waits on a task, not an event: a thread-pool worker blocked in <see cref="Task.Wait()"/> tells the pool,
+    /// which adds a worker at once while it waits, where a worker blocked on an event is simply one worker fewer until the
+    /// pool's starvation check notices, every half second. That is what lets the pool run without hill climbing and stay
+    /// small (decision 0042): a registration reading its card here no longer holds one of a few workers unseen.
+    /// </remarks>
     public void Run(Action work)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -43,9 +48,8 @@ internal sealed class EncoderThread : IDisposable
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         _ = _thread.Value;
-        // No spinning before it sleeps: every wait is a forward pass of milliseconds (decision 0019).
-        using var done = new ManualResetEventSlim(initialState: false, spinCount: 0);
-        ExceptionDispatchInfo? failure = null;
+        // Completed on the encoder's thread: the waiter's continuation, if any, must not run there.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
             _work.Add(Work);
@@ -56,24 +60,21 @@ internal sealed class EncoderThread : IDisposable
             throw new ObjectDisposedException(nameof(EncoderThread));
         }
 
-        done.Wait();
-        failure?.Throw();
+        // The work's own exception, not an AggregateException around it.
+        done.Task.GetAwaiter().GetResult();
 
         void Work()
         {
             try
             {
                 work();
+                done.SetResult();
             }
 #pragma warning disable CA1031 // Not swallowed: rethrown on the caller's thread below.
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                failure = ExceptionDispatchInfo.Capture(exception);
-            }
-            finally
-            {
-                done.Set();
+                done.SetException(exception);
             }
         }
     }
