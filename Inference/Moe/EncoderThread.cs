@@ -32,10 +32,12 @@ internal sealed class EncoderThread : IDisposable
     /// <see cref="Dispose"/> (a model disposed while the host stops) the caller gets <see cref="ObjectDisposedException"/>.
     /// </summary>
     /// <remarks>
-    /// The caller waits on a task, not an event: a thread-pool worker blocked in <see cref="Task.Wait()"/> tells the pool,
-    /// which adds a worker at once while it waits, where a worker blocked on an event is simply one worker fewer until the
-    /// pool's starvation check notices, every half second. That is what lets the pool run without hill climbing and stay
-    /// small (decision 0042): a registration reading its card here no longer holds one of a few workers unseen.
+    /// The caller waits on a task, not an event: a thread-pool worker blocked in a task's wait tells the pool, which raises
+    /// its goal by a worker while it waits (the first few at once, more in short delay steps). A worker blocked on an event
+    /// is simply one worker fewer, made up only once queued work stops moving for half a second. That is what lets the
+    /// pool run without hill climbing and stay small (decision 0042): a registration reading its card here no longer holds
+    /// one of a few workers unseen. The task's wait spins a few microseconds before it blocks, where the event was made not
+    /// to (decision 0019); every wait here is a forward pass of milliseconds.
     /// </remarks>
     public void Run(Action work)
     {
