@@ -28,7 +28,9 @@ KINDS = [
     ("signals", r"ClawGroups\.Coordinator\.Signals\."),
     ("encoder", r"ClawGroups\.Inference\.|TorchSharp|libtorch"),
     ("hangfire", r"\[Hangfire"),
-    ("authentication", r"BearerTokenAuthenticationHandler|AuthenticationMiddleware"),
+    # The handler only: the authentication middleware stays on the stack of all the request's synchronous work after it
+    # (routing, binding, a handler up to its first await), which it would claim.
+    ("authentication", r"BearerTokenAuthenticationHandler"),
     ("idempotency filter", r"IdempotencyFilter"),
     ("kestrel / http", r"Microsoft\.AspNetCore\.Server\.Kestrel|HttpProtocol|System\.Net\.Sockets"),
     ("json", r"System\.Text\.Json"),
