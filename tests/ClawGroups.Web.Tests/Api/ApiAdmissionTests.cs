@@ -155,12 +155,24 @@ public sealed class ApiAdmissionTests
     }
 
     [Fact]
-    public void Unset_there_is_no_limit_and_a_turn_waits_ten_seconds_at_most()
+    public void Unset_the_limit_is_twelve_a_core_and_a_turn_waits_ten_seconds_at_most()
     {
         var unset = new ApiAdmission(Options.Create(new ApiOptions()), NullLogger<ApiAdmission>.Instance);
 
-        Assert.Equal(0, unset.Limit);
+        Assert.Equal(12 * Environment.ProcessorCount, unset.Limit);
         Assert.Equal(TimeSpan.FromSeconds(10), unset.LongestWait);
+    }
+
+    [Fact]
+    public async Task Through_the_app_unset_the_limit_is_twelve_a_core_and_zero_turns_it_off()
+    {
+        await using (var unset = await ClawAppFactory.StartOnLoopbackAsync(new Dictionary<string, string?>()))
+        {
+            Assert.Equal(12 * Environment.ProcessorCount, unset.Services.GetRequiredService<ApiAdmission>().Limit);
+        }
+
+        await using var off = await ClawAppFactory.StartOnLoopbackAsync(new Dictionary<string, string?> { ["ClawGroups:Api:MaxConcurrentRequests"] = "0" });
+        Assert.Equal(0, off.Services.GetRequiredService<ApiAdmission>().Limit);
     }
 
     [Fact]
