@@ -10,8 +10,9 @@ namespace ClawGroups.Web.Api;
 /// requests at once, each with its database context and half-built answer: they shared the cores, the one SQLite writer
 /// and the GC's time with each other and with the assignment passes and long polls that refill the agents' slots, and a freed
 /// slot waited seconds for its next offer. Admitted a few dozen at a time they finish sooner, the process holds less, and the
-/// work that refills slots goes ahead (docs/PERFORMANCE.md, "A bounded number of API requests at once"; decision 0038). Off
-/// unless configured: on the swarm it also cost ~10 % more CPU an item, and throughput with it.
+/// work that refills slots goes ahead (docs/PERFORMANCE.md, "A bounded number of API requests at once"; decision 0038). On by
+/// default at 12 a core since the thread pool runs without hill climbing and the bound stopped costing CPU an item on
+/// average (decision 0043); 0 turns it off.
 /// </summary>
 /// <remarks>
 /// A long poll (an endpoint marked <see cref="LongPoll"/>, asked to wait) takes no turn: it waits by design. A request's body
