@@ -50,7 +50,8 @@ internal sealed class EncoderThread : IDisposable
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         _ = _thread.Value;
-        // Completed on the encoder's thread: the waiter's continuation, if any, must not run there.
+        // Completed on the encoder's thread. The caller blocks on it below (woken directly, no pool thread needed); nothing
+        // awaits it, and were anything to, its continuation would still not run on the encoder's thread.
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {

@@ -26,15 +26,15 @@ public sealed class ApiOptions
     [Range(35, 3600)]
     public int RequestTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>The default bound's share of each core, of <see cref="Environment.ProcessorCount"/> (decision 0038).</summary>
+    public const int DefaultRequestsPerCore = 12;
+
     /// <summary>
     /// API requests this node works on at once (long polls aside); the rest wait their turn, at most 10 s, then 503
     /// (<see cref="ApiAdmission"/>). By default 12 per core, measured best for a freed slot's wait and the process's memory
-    /// under a swarm (decision 0038), and on by default since it stopped costing CPU (decision 0043); 0: no limit. Read at
+    /// under a swarm (decision 0038), and on by default since it stopped costing CPU on average (decision 0043); 0: no limit. Read at
     /// start-up.
     /// </summary>
     [Range(0, 100_000)]
     public int MaxConcurrentRequests { get; set; } = DefaultRequestsPerCore * Environment.ProcessorCount;
-
-    /// <summary>The default bound's share of each core (decision 0038).</summary>
-    public const int DefaultRequestsPerCore = 12;
 }

@@ -176,6 +176,23 @@ public sealed class ApiAdmissionTests
     }
 
     [Fact]
+    public async Task A_negative_limit_stops_the_app_at_start_up_naming_the_setting()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = await ClawAppFactory.StartOnLoopbackAsync(new Dictionary<string, string?> { ["ClawGroups:Api:MaxConcurrentRequests"] = "-1" });
+        });
+
+        var validation = Flatten(failure).OfType<OptionsValidationException>().FirstOrDefault();
+        Assert.NotNull(validation);
+        Assert.Contains(nameof(ApiOptions.MaxConcurrentRequests), validation.Message, StringComparison.Ordinal);
+
+        static IEnumerable<Exception> Flatten(Exception exception) => exception is AggregateException aggregate
+            ? aggregate.InnerExceptions.SelectMany(Flatten).Prepend(exception)
+            : exception.InnerException is { } inner ? Flatten(inner).Prepend(exception) : [exception];
+    }
+
+    [Fact]
     public async Task A_limit_of_zero_lets_every_request_run_at_once()
     {
         var admission = Admission(limit: 0);
