@@ -1,3 +1,4 @@
+using ClawGroups.Inference.Hosting;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -40,6 +41,12 @@ public sealed class DecoderStack : nn.Module<Tensor, Tensor?, Tensor>
     /// <summary>Whether a padded batch runs packed (real tokens only) when no gradient is wanted; with gradients it never does.</summary>
     public bool PackTokens { get; set; } = true;
 
+    /// <summary>
+    /// Whether inference runs a batch's texts in two halves side by side when the caller allows two threads or more and the
+    /// batch is large enough (<see cref="TextHalves"/>). Off only to measure against.
+    /// </summary>
+    public bool HalvesSideBySide { get; set; } = true;
+
     public IReadOnlyList<DecoderLayer> Layers => new System.Collections.ObjectModel.ReadOnlyCollection<DecoderLayer>(_layers);
 
     /// <summary>
@@ -53,11 +60,16 @@ public sealed class DecoderStack : nn.Module<Tensor, Tensor?, Tensor>
         using var scope = NewDisposeScope();
         var (batch, seq) = (inputIds.shape[0], inputIds.shape[1]);
         var keep = attentionMask?.to(@bool) ?? ones(batch, seq, dtype: @bool, device: inputIds.device);
+        var packs = PackTokens && !is_grad_enabled() && attentionMask is not null;
+        if (packs && HalvesSideBySide && IntraOpThreads.OfThisThread is int threads and > 1 && InHalves(inputIds, attentionMask!, keep, threads) is { } halves)
+        {
+            return halves.MoveToOuterDisposeScope();
+        }
 
         var positions = keep.to(int64).cumsum(-1).Minus(1).AtLeast(0);
         var rotary = _rotary.Compute(positions, _embedTokens.weight!.dtype);
         var mask = AdditiveMask(keep, _embedTokens.weight!.dtype);
-        if (PackTokens && !is_grad_enabled() && attentionMask is not null)
+        if (packs)
         {
             return ForwardPacked(inputIds, keep, rotary, mask).MoveToOuterDisposeScope();
         }
@@ -69,6 +81,51 @@ public sealed class DecoderStack : nn.Module<Tensor, Tensor?, Tensor>
         }
 
         return _norm.forward(hidden).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The batch's texts in two halves side by side (<see cref="TextHalves"/>), each half's forward on a thread of its own with
+    /// half of <paramref name="threads"/>, written into its rows of one [batch, seq, hidden] result (zeros at padding, as
+    /// <see cref="ForwardPacked"/> leaves it). Each half is cut to the last real position of its own rows, so the shorter half
+    /// pays attention's scores at its own length. Null when the batch is too small to split.
+    /// </summary>
+    private Tensor? InHalves(Tensor inputIds, Tensor attentionMask, Tensor keep, int threads)
+    {
+        var (batch, seq) = (keep.shape[0], keep.shape[1]);
+        using var host = keep.cpu();
+        var flags = host.data<bool>().ToArray();
+        var lengths = new long[batch];
+        var extents = new long[batch];
+        for (var row = 0; row < batch; row++)
+        {
+            for (var position = 0; position < seq; position++)
+            {
+                if (flags[(row * seq) + position])
+                {
+                    lengths[row]++;
+                    extents[row] = position + 1;
+                }
+            }
+        }
+
+        if (TextHalves.Split(lengths) is not var (first, second))
+        {
+            return null;
+        }
+
+        var output = zeros(batch, seq, _embedTokens.weight!.shape[1], dtype: _embedTokens.weight!.dtype, device: inputIds.device);
+        void Half(long[] rows)
+        {
+            using var scope = NewDisposeScope();
+            var width = Math.Max(1, rows.Max(row => extents[row]));
+            var index = tensor(rows, device: inputIds.device);
+            var states = forward(inputIds.index_select(0, index).narrow(1, 0, width), attentionMask.index_select(0, index).narrow(1, 0, width));
+            // Each half writes rows of its own: the two never touch the same memory.
+            output.narrow(1, 0, width).index_copy_(0, index, states);
+        }
+
+        IntraOpThreads.SideBySide(threads, () => Half(first), () => Half(second));
+        return output;
     }
 
     /// <summary>

@@ -140,22 +140,7 @@ internal sealed class GroupedExperts : IDisposable
             return output.IndexAddInPlace(0, tokenOfSlot, expertOutput);
         }
 
-        var other = Task.Factory.StartNew(() =>
-        {
-            // Gradient mode is libtorch's per thread: the caller's no_grad does not reach this one.
-            using var noGrad = no_grad();
-            IntraOpThreads.Run(threads - (threads / 2), () => RunAll(second));
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        try
-        {
-            IntraOpThreads.Run(threads / 2, () => RunAll(first));
-        }
-        finally
-        {
-            // Never left running on tensors this forward's scope is about to free, whatever the first half did.
-            other.Wait();
-        }
-
+        IntraOpThreads.SideBySide(threads, () => RunAll(first), () => RunAll(second));
         return output.IndexAddInPlace(0, tokenOfSlot, expertOutput);
     }
 

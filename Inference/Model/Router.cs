@@ -70,7 +70,7 @@ public sealed class Router : nn.Module<Tensor, RoutingDecision>
         return new RoutingDecision(indices.MoveToOuterDisposeScope(), weights.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Tokens sent to each expert by the last forward pass.</summary>
+    /// <summary>Tokens sent to each expert by the last forward pass through this router (a batch's last half, when it ran in halves).</summary>
     public long[] LastExpertLoad() => _load.Last();
 
     /// <summary>Tokens sent to each expert since the last bias update.</summary>
@@ -109,9 +109,14 @@ public sealed class Router : nn.Module<Tensor, RoutingDecision>
         return choice.topk(_topK, dim: -1, sorted: false).indexes;
     }
 
-    /// <summary>Per-expert token counts, kept on the routing device until someone asks for them.</summary>
+    /// <summary>
+    /// Per-expert token counts, kept on the routing device until someone asks for them. Locked: inference may run a batch's
+    /// halves through the same router at once (<see cref="TextHalves"/>), and two threads replacing the last counts together
+    /// would free the same tensor twice.
+    /// </summary>
     private sealed class LoadStatistics
     {
+        private readonly Lock _lock = new();
         private Tensor? _last;
         private Tensor? _pending;
 
@@ -119,32 +124,53 @@ public sealed class Router : nn.Module<Tensor, RoutingDecision>
         {
             using var noGrad = no_grad();
             var counts = indices.flatten().bincount(null, experts).DetachFromDisposeScope();
-            _last?.Dispose();
-            _last = counts;
-            var sameDevice = _pending is not null && _pending.device_type == counts.device_type && _pending.device_index == counts.device_index;
-            var pending = sameDevice ? _pending!.Plus(counts) : counts.clone();
-            _pending?.Dispose();
-            _pending = pending.DetachFromDisposeScope();
+            lock (_lock)
+            {
+                _last?.Dispose();
+                _last = counts;
+                var sameDevice = _pending is not null && _pending.device_type == counts.device_type && _pending.device_index == counts.device_index;
+                var pending = sameDevice ? _pending!.Plus(counts) : counts.clone();
+                _pending?.Dispose();
+                _pending = pending.DetachFromDisposeScope();
+            }
         }
 
-        public long[] Last() => _last is null ? [] : _last.cpu().data<long>().ToArray();
+        public long[] Last()
+        {
+            lock (_lock)
+            {
+                return _last is null ? [] : _last.cpu().data<long>().ToArray();
+            }
+        }
 
-        public long[] Pending() => _pending is null ? [] : _pending.cpu().data<long>().ToArray();
+        public long[] Pending()
+        {
+            lock (_lock)
+            {
+                return _pending is null ? [] : _pending.cpu().data<long>().ToArray();
+            }
+        }
 
         /// <summary>Hands the pending counts (and their disposal) to the caller and starts counting afresh.</summary>
         public Tensor? TakePending()
         {
-            var pending = _pending;
-            _pending = null;
-            return pending;
+            lock (_lock)
+            {
+                var pending = _pending;
+                _pending = null;
+                return pending;
+            }
         }
 
         public void Reset()
         {
-            _last?.Dispose();
-            _pending?.Dispose();
-            _last = null;
-            _pending = null;
+            lock (_lock)
+            {
+                _last?.Dispose();
+                _pending?.Dispose();
+                _last = null;
+                _pending = null;
+            }
         }
     }
 }

@@ -51,6 +51,13 @@ public sealed class SkillNetwork : nn.Module
         set => _model.PackTokens = value;
     }
 
+    /// <summary>Whether inference runs a large batch's texts in two halves side by side (see <see cref="DecoderStack.HalvesSideBySide"/>).</summary>
+    public bool HalvesSideBySide
+    {
+        get => _model.HalvesSideBySide;
+        set => _model.HalvesSideBySide = value;
+    }
+
     /// <summary>How every MoE layer runs its routed experts without gradients (see <see cref="Model.ExpertDispatch"/>).</summary>
     public ExpertDispatch ExpertDispatch
     {

@@ -57,20 +57,26 @@ public static class EncoderRateBench
         using var scope = NewDisposeScope();
         var oneBatch = Padded(sequences, tokenizer.PadId);
         var padded = buckets.Select(bucket => Padded(bucket, tokenizer.PadId)).ToList();
-        using var probe = MatmulProbe.Of(network, [oneBatch]);
-        using var large = MatmulProbe.Large(probe.Flops);
+        // The probe runs the served path's products: each half's (as TextHalves splits the batch), the halves side by side.
+        var halves = HalvesOf(sequences, tokenizer.PadId);
+        using var firstProbe = Hosting.IntraOpThreads.OfThisThread is > 1 && halves is { } split ? ProbeOneThread(network, split.First) : MatmulProbe.Of(network, [oneBatch]);
+        using var secondProbe = halves is { } parts && Hosting.IntraOpThreads.OfThisThread is > 1 ? ProbeOneThread(network, parts.Second) : null;
+        Action runProbe = secondProbe is null ? firstProbe.Run : () => Hosting.IntraOpThreads.SideBySide(get_num_threads(), firstProbe.Run, secondProbe.Run);
+        var probeFlops = firstProbe.Flops + (secondProbe?.Flops ?? 0);
+        using var large = MatmulProbe.Large(probeFlops);
 
         var variants = new (string Name, double Flops, Action Run)[]
         {
             ("before: one padded batch, experts one by one", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.OneByOne, packTokens: false)),
             ("one padded batch, grouped experts", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.Grouped, packTokens: false)),
             ("length buckets, grouped experts", flops.Total, () => Encode(network, padded, ExpertDispatch.Grouped, packTokens: false)),
-            ("after (as served): one batch, real tokens packed, grouped experts side by side", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.GroupedSideBySide, packTokens: true)),
+            ("after (as served): real tokens packed, the texts in two halves side by side", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.GroupedSideBySide, packTokens: true)),
             ("length buckets, real tokens packed, grouped experts", flops.Total, () => Encode(network, padded, ExpertDispatch.Grouped, packTokens: true)),
-            ("matmul probe: the after path's products alone", probe.Flops, probe.Run),
-            ("dense of equal total params, the same way", denseFlops, () => EncodeDense(dense, [oneBatch])),
+            ("matmul probe: the after path's products alone, the halves side by side", probeFlops, runProbe),
+            ("dense of equal total params, the same way", denseFlops, () => EncodeDense(dense, [oneBatch], halvesSideBySide: true)),
             ("large products (3,072 × 512 × 512), the probe's FLOPs", large.Flops, large.Run),
-            ("one batch, real tokens packed, grouped experts one after another", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.Grouped, packTokens: true)),
+            ("the whole batch at once, real tokens packed, grouped experts side by side (served until 2026-12-06)", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.GroupedSideBySide, packTokens: true, halvesSideBySide: false)),
+            ("dense, the whole batch at once", denseFlops, () => EncodeDense(dense, [oneBatch], halvesSideBySide: false)),
         };
         var samples = variants.Select(_ => new List<double>()).ToArray();
         for (var round = -1; round < repeats; round++)
@@ -96,17 +102,18 @@ public static class EncoderRateBench
         var probeRate = variants[5].Flops / medians[5];
         output.WriteLine(Line($"after's rate / probe's rate: {afterRate / probeRate:P0} (issue 17: ≥ 50 %); both count real tokens only"));
         output.WriteLine(Line($"dense time / after time: ×{medians[6] / medians[3]:F2}; bound 0.8 × total/active = ×{0.8 * total / active:F2}; the most FLOPs allow: ×{denseFlops / flops.Total:F2}"));
-        output.WriteLine(Line($"speed-up, before → after: ×{medians[0] / medians[3]:F2}; experts one after another → side by side: ×{medians[8] / medians[3]:F2}"));
+        output.WriteLine(Line($"speed-up, before → after: ×{medians[0] / medians[3]:F2}; the whole batch at once → two halves side by side: ×{medians[8] / medians[3]:F2} (dense ×{medians[9] / medians[6]:F2}); dense time / MoE time, both whole: ×{medians[9] / medians[8]:F2}"));
 
         return 0;
     }
 
     private static (Tensor Ids, Tensor Mask) Padded(IReadOnlyList<int[]> sequences, int padId) => TokenBatch.Pad(sequences, padId, CPU);
 
-    private static void Encode(SkillNetwork network, IReadOnlyList<(Tensor Ids, Tensor Mask)> batches, ExpertDispatch dispatch, bool packTokens)
+    private static void Encode(SkillNetwork network, IReadOnlyList<(Tensor Ids, Tensor Mask)> batches, ExpertDispatch dispatch, bool packTokens, bool halvesSideBySide = true)
     {
         network.ExpertDispatch = dispatch;
         network.PackTokens = packTokens;
+        network.HalvesSideBySide = halvesSideBySide;
         foreach (var (ids, mask) in batches)
         {
             network.Encode(ids, mask).Dispose();
@@ -114,15 +121,33 @@ public static class EncoderRateBench
 
         network.ExpertDispatch = ExpertDispatch.GroupedSideBySide;
         network.PackTokens = true;
+        network.HalvesSideBySide = true;
     }
 
-    private static void EncodeDense(DeepseekV3Model dense, IReadOnlyList<(Tensor Ids, Tensor Mask)> batches)
+    private static void EncodeDense(DeepseekV3Model dense, IReadOnlyList<(Tensor Ids, Tensor Mask)> batches, bool halvesSideBySide)
     {
+        dense.Decoder.HalvesSideBySide = halvesSideBySide;
         foreach (var (ids, mask) in batches)
         {
             using var scope = NewDisposeScope();
             DeepseekV3Model.MeanPool(dense.forward(ids, mask), mask);
         }
+
+        dense.Decoder.HalvesSideBySide = true;
+    }
+
+    /// <summary>The batch split as the served path splits it (<see cref="TextHalves"/>), each half padded on its own.</summary>
+    private static ((Tensor Ids, Tensor Mask) First, (Tensor Ids, Tensor Mask) Second)? HalvesOf(IReadOnlyList<int[]> sequences, int padId) =>
+        TextHalves.Split(sequences.Select(s => (long)s.Length).ToList()) is var (first, second)
+            ? (Padded(first.Select(row => sequences[(int)row]).ToList(), padId), Padded(second.Select(row => sequences[(int)row]).ToList(), padId))
+            : null;
+
+    /// <summary>A probe of one half's products, its routing read from a pass of that half alone on one thread (so not split again).</summary>
+    private static MatmulProbe ProbeOneThread(SkillNetwork network, (Tensor Ids, Tensor Mask) half)
+    {
+        MatmulProbe? probe = null;
+        Hosting.IntraOpThreads.Run(1, () => probe = MatmulProbe.Of(network, [half]));
+        return probe!;
     }
 
     /// <summary>The decoder's parameters, all and those one token passes through (all but the routed experts it is not sent to).</summary>

@@ -58,4 +58,61 @@ public sealed class IntraOpThreadsTests
 
         Assert.Equal(before, get_num_threads());
     }
+
+    [Fact]
+    public void Side_by_side_runs_both_at_once_each_on_its_own_thread_with_half_the_threads_and_without_gradients()
+    {
+        TorchRuntime.Describe();
+        var caller = Environment.CurrentManagedThreadId;
+        using var bothStarted = new Barrier(2);
+        (int Thread, int? Threads, bool Gradients) first = default, second = default;
+
+        // Each waits for the other to start: run one after the other, the barrier would time out.
+        IntraOpThreads.SideBySide(2,
+            () => first = (Environment.CurrentManagedThreadId, Meet(bothStarted), is_grad_enabled()),
+            () => second = (Environment.CurrentManagedThreadId, Meet(bothStarted), is_grad_enabled()));
+
+        Assert.Equal(caller, first.Thread);
+        Assert.NotEqual(caller, second.Thread);
+        Assert.Equal(1, first.Threads);
+        Assert.Equal(1, second.Threads);
+        Assert.False(first.Gradients);
+        Assert.False(second.Gradients);
+        Assert.True(is_grad_enabled());
+    }
+
+    [Fact]
+    public void Side_by_side_waits_for_the_second_when_the_first_fails_and_throws_the_first_failure()
+    {
+        TorchRuntime.Describe();
+        var secondDone = false;
+
+        var failure = Assert.Throws<InvalidOperationException>(() => IntraOpThreads.SideBySide(2,
+            () => throw new InvalidOperationException("the first failed"),
+            () =>
+            {
+                Thread.Sleep(200);
+                secondDone = true;
+                throw new ArgumentException("the second failed too");
+            }));
+
+        Assert.Equal("the first failed", failure.Message);
+        Assert.True(secondDone);
+    }
+
+    [Fact]
+    public void Side_by_side_throws_the_second_failure_as_it_was()
+    {
+        TorchRuntime.Describe();
+
+        var failure = Assert.Throws<ArgumentException>(() => IntraOpThreads.SideBySide(2, () => { }, () => throw new ArgumentException("the second failed")));
+
+        Assert.Equal("the second failed", failure.Message);
+    }
+
+    private static int? Meet(Barrier barrier)
+    {
+        Assert.True(barrier.SignalAndWait(TimeSpan.FromSeconds(30)), "the other side never started: the two did not run at once");
+        return IntraOpThreads.OfThisThread;
+    }
 }

@@ -71,6 +71,50 @@ public sealed class ForwardTests
     }
 
     [Fact]
+    public void A_large_batch_in_two_halves_side_by_side_equals_the_whole_batch_at_once()
+    {
+        TorchRuntime.Describe();
+        Assert.True(get_num_threads() > 1, "libtorch uses one thread by default on this machine: the halves would not run.");
+        using var model = new DeepseekV3Model(TinyConfig.Create() with { TopkGroup = 4 });
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        // 48 texts of 1 to 30 tokens, every third padded on the left: 744 real tokens, over the threshold for halves.
+        const int texts = 48, longest = 32;
+        var lengths = Enumerable.Range(0, texts).Select(row => 1 + (row * 7 % 30)).ToArray();
+        var flags = new float[texts, longest];
+        for (var row = 0; row < texts; row++)
+        {
+            var start = row % 3 == 0 ? longest - lengths[row] : 0;
+            for (var position = start; position < start + lengths[row]; position++)
+            {
+                flags[row, position] = 1;
+            }
+        }
+
+        var mask = tensor(flags);
+        var ids = randint(1, 64, [texts, longest], dtype: int64) * mask.to(int64);
+        Assert.True(lengths.Sum() >= TextHalves.From);
+        var router = model.Routers[0];
+        router.ResetLoadStatistics();
+
+        var inHalves = model.forward(ids, mask);
+        var lastPass = router.LastExpertLoad().Sum();
+        var bothHalves = router.PendingExpertLoad().Sum();
+        model.Decoder.HalvesSideBySide = false;
+        var whole = model.forward(ids, mask);
+
+        // The halves ran, each through the router on its own, and each counted all of its tokens.
+        var routed = lengths.Sum() * model.Config.NumExpertsPerTok;
+        Assert.True(lastPass < routed, $"the last pass routed {lastPass} of {routed}: the batch ran whole");
+        Assert.Equal(routed, bothHalves);
+        var real = mask.to(@bool).unsqueeze(-1);
+        Assert.True(inHalves.masked_select(real).allclose(whole.masked_select(real), rtol: 1e-4, atol: 1e-5), $"max difference {(inHalves - whole).abs().masked_select(real).max().item<float>()}");
+        Assert.Equal(0f, inHalves.masked_select(real.logical_not()).abs().sum().item<float>());
+        Assert.Equal(whole.shape, inHalves.shape);
+    }
+
+    [Fact]
     public void Earlier_tokens_do_not_see_later_ones()
     {
         using var model = new DeepseekV3Model(TinyConfig.Create());

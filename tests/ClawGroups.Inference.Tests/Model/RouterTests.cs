@@ -113,6 +113,34 @@ public sealed class RouterTests
         Assert.Equal(70, router.PendingExpertLoad().Sum());
     }
 
+    [Fact]
+    public void Forwards_from_two_threads_at_once_count_every_token()
+    {
+        using var router = NewRouter(s_config);
+        const int passes = 2000, tokens = 2;
+        // Inference runs a batch's halves through the same router at once, and every pass replaces the last counts; the
+        // barrier starts each pair of passes together, so that their counts are recorded at about the same moment.
+        using var together = new Barrier(2);
+        void Passes()
+        {
+            using var noGrad = no_grad();
+            for (var pass = 0; pass < passes; pass++)
+            {
+                using var scope = NewDisposeScope();
+                together.SignalAndWait();
+                router.forward(randn(tokens, 32));
+            }
+        }
+
+        var other = new Thread(Passes);
+        other.Start();
+        Passes();
+        other.Join();
+
+        Assert.Equal(2 * passes * tokens * s_config.NumExpertsPerTok, router.PendingExpertLoad().Sum());
+        Assert.Equal(tokens * s_config.NumExpertsPerTok, router.LastExpertLoad().Sum());
+    }
+
     private static Router NewRouter(DeepseekV3Config config)
     {
         var router = new Router(config);
