@@ -110,6 +110,22 @@ public sealed class IntraOpThreadsTests
         Assert.Equal("the second failed", failure.Message);
     }
 
+    [Fact]
+    public void Side_by_side_calls_one_after_another_run_their_second_halves_on_one_kept_thread()
+    {
+        TorchRuntime.Describe();
+        var seconds = new List<int>();
+
+        // The kept thread's native arena is what keeps a server's memory flat from batch to batch.
+        for (var call = 0; call < 3; call++)
+        {
+            IntraOpThreads.SideBySide(2, () => { }, () => seconds.Add(Environment.CurrentManagedThreadId));
+        }
+
+        Assert.Single(seconds.Distinct());
+        Assert.NotEqual(Environment.CurrentManagedThreadId, seconds[0]);
+    }
+
     private static int? Meet(Barrier barrier)
     {
         Assert.True(barrier.SignalAndWait(TimeSpan.FromSeconds(30)), "the other side never started: the two did not run at once");

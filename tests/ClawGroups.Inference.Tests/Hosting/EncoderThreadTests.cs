@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using ClawGroups.Inference.Moe;
+using ClawGroups.Inference.Hosting;
 
-namespace ClawGroups.Inference.Tests.Moe;
+namespace ClawGroups.Inference.Tests.Hosting;
 
 /// <summary>The encoder's pooled passes run on one thread of their own, whoever asks (glibc's arenas are per thread).</summary>
 public sealed class EncoderThreadTests
@@ -51,6 +51,24 @@ public sealed class EncoderThreadTests
         var after = false;
         encoder.Run(() => after = true);
         Assert.True(after);
+    }
+
+    [Fact]
+    public async Task Start_returns_before_the_work_is_done_and_its_task_carries_the_failure()
+    {
+        using var encoder = new EncoderThread();
+        using var gate = new ManualResetEventSlim();
+
+        var started = encoder.Start(() =>
+        {
+            Assert.True(gate.Wait(TimeSpan.FromSeconds(30)));
+            throw new InvalidOperationException("failed after the gate");
+        });
+
+        Assert.False(started.IsCompleted);
+        gate.Set();
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => started.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("failed after the gate", failure.Message);
     }
 
     [Fact]

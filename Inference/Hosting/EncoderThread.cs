@@ -1,14 +1,16 @@
 using System.Collections.Concurrent;
 
-namespace ClawGroups.Inference.Moe;
+namespace ClawGroups.Inference.Hosting;
 
 /// <summary>
-/// The one thread the encoder's pooled forward passes run on (<see cref="EncoderTurns"/>), whoever asks for them. glibc
+/// A long-lived thread that tensor work is handed to, so that its native allocations come from one arena, reused work after
+/// work: the thread the encoder's pooled forward passes run on (<c>EncoderTurns</c>), whoever asks for them, and the threads
+/// that run the second of two halves side by side (<see cref="IntraOpThreads.SideBySide"/>). glibc
 /// gives each thread that allocates its own arena, up to 16 on two cores, and keeps what an arena freed for that arena's
 /// next use: when a batch of 128 texts ran on whichever pool thread held the turn, each of those threads' arenas grew to a
 /// batch's activations and kept them, ~240 MB more before the preloaded swarm's agents joined once items were read 128 at
-/// a time (decision 0041). On one thread the activations come from one arena, reused batch after batch (but for the
-/// experts' half that runs side by side on a thread of its own: <c>GroupedExperts</c>). Mapping every large block on its
+/// a time (decision 0041). On one thread the activations come from one arena, reused batch after batch; the halves' second
+/// thread started afresh for each pass grew new arenas again, ~440 MB more (decision 0044). Mapping every large block on its
 /// own instead (a fixed <c>M_MMAP_THRESHOLD</c>) handed them back as well, but made reading twice as slow: every batch
 /// faulted its activations' pages in afresh (docs/PERFORMANCE.md, "The encoder's activations in one arena").
 /// </summary>
@@ -18,17 +20,17 @@ internal sealed class EncoderThread : IDisposable
     private readonly Lazy<Thread> _thread;
     private int _disposed;
 
-    public EncoderThread()
+    public EncoderThread(string name = "Claw encoder")
         => _thread = new Lazy<Thread>(() =>
         {
             // A background thread: a host that never disposes its model still exits.
-            var thread = new Thread(Serve) { IsBackground = true, Name = "Claw encoder" };
+            var thread = new Thread(Serve) { IsBackground = true, Name = name };
             thread.Start();
             return thread;
         });
 
     /// <summary>
-    /// Runs <paramref name="work"/> on the encoder's thread and waits for it; its exception is the caller's. After
+    /// Runs <paramref name="work"/> on this thread and waits for it; its exception is the caller's. After
     /// <see cref="Dispose"/> (a model disposed while the host stops) the caller gets <see cref="ObjectDisposedException"/>.
     /// </summary>
     /// <remarks>
@@ -42,16 +44,28 @@ internal sealed class EncoderThread : IDisposable
     public void Run(Action work)
     {
         ArgumentNullException.ThrowIfNull(work);
+        // The work's own exception, not an AggregateException around it.
+        Start(work).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Hands <paramref name="work"/> to the thread and returns at once: the task completes when the work is done, with its
+    /// exception if it failed. Asked for from the thread itself, the work runs at once, before this returns, rather than
+    /// wait for itself.
+    /// </summary>
+    public Task Start(Action work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
         if (_thread.IsValueCreated && Thread.CurrentThread == _thread.Value)
         {
             work();
-            return;
+            return Task.CompletedTask;
         }
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         _ = _thread.Value;
-        // Completed on the encoder's thread. The caller blocks on it below (woken directly, no pool thread needed); nothing
-        // awaits it, and were anything to, its continuation would still not run on the encoder's thread.
+        // Completed on this thread; whoever waits for it is woken directly (no pool thread needed), and a continuation
+        // never runs here.
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
@@ -63,8 +77,7 @@ internal sealed class EncoderThread : IDisposable
             throw new ObjectDisposedException(nameof(EncoderThread));
         }
 
-        // The work's own exception, not an AggregateException around it.
-        done.Task.GetAwaiter().GetResult();
+        return done.Task;
 
         void Work()
         {
@@ -73,7 +86,7 @@ internal sealed class EncoderThread : IDisposable
                 work();
                 done.SetResult();
             }
-#pragma warning disable CA1031 // Not swallowed: rethrown on the caller's thread below.
+#pragma warning disable CA1031 // Not swallowed: the task carries it to whoever waits.
             catch (Exception exception)
 #pragma warning restore CA1031
             {
