@@ -42,8 +42,8 @@ public sealed class DecoderStack : nn.Module<Tensor, Tensor?, Tensor>
     public bool PackTokens { get; set; } = true;
 
     /// <summary>
-    /// Whether inference runs a batch's texts in two halves side by side when the caller allows two threads or more and the
-    /// batch is large enough (<see cref="TextHalves"/>). Off only to measure against.
+    /// Whether inference on the CPU runs a batch's texts in two halves side by side when the caller allows two threads or more
+    /// and the batch is large enough (<see cref="TextHalves"/>); a GPU's batch runs whole. Off only to measure against.
     /// </summary>
     public bool HalvesSideBySide { get; set; } = true;
 
@@ -61,7 +61,7 @@ public sealed class DecoderStack : nn.Module<Tensor, Tensor?, Tensor>
         var (batch, seq) = (inputIds.shape[0], inputIds.shape[1]);
         var keep = attentionMask?.to(@bool) ?? ones(batch, seq, dtype: @bool, device: inputIds.device);
         var packs = PackTokens && !is_grad_enabled() && attentionMask is not null;
-        if (packs && HalvesSideBySide && IntraOpThreads.OfThisThread is int threads and > 1 && InHalves(inputIds, attentionMask!, keep, threads) is { } halves)
+        if (packs && HalvesSideBySide && inputIds.device_type == DeviceType.CPU && IntraOpThreads.OfThisThread is int threads and > 1 && InHalves(inputIds, attentionMask!, keep, threads) is { } halves)
         {
             return halves.MoveToOuterDisposeScope();
         }
