@@ -52,19 +52,22 @@ public static class IntraOpThreads
 
     /// <summary>
     /// Runs two pieces of inference work at once: <paramref name="first"/> on the calling thread with half of
-    /// <paramref name="threads"/>, <paramref name="second"/> on a thread of its own with the rest, both without gradients.
-    /// Returns when both are done, whatever either did, so that neither is left running on tensors its caller is about to
-    /// free; a failure of either is thrown as it was. On two cores two streams of small operations, each on a core, kept
-    /// the cores busier than every operation split over both (docs/PERFORMANCE.md, "Fewer bytes an agent call; the MoE's experts side by side" and
-    /// "A batch's texts in two halves side by side").
+    /// <paramref name="threads"/>, <paramref name="second"/> on a kept thread (<see cref="ArenaThread"/>) with the rest, both
+    /// without gradients. Returns when both are done, whatever either did, so that neither is left running on tensors its
+    /// caller is about to free; a failure of either is thrown as it was. On two cores two streams of small operations, each
+    /// on a core, kept the cores busier than every operation split over both (docs/PERFORMANCE.md, "Fewer bytes an agent
+    /// call; the MoE's experts side by side" and "A batch's texts in two halves side by side").
     /// </summary>
-    public static void SideBySide(int threads, Action first, Action second)
+    public static void SideBySide(int threads, Action first, Action second) => SideBySide(threads, first, second, IdleSideThreads);
+
+    /// <summary>As <see cref="SideBySide(int, Action, Action)"/>, the second half on one of <paramref name="idleThreads"/> (or a new one, kept there after).</summary>
+    internal static void SideBySide(int threads, Action first, Action second, ConcurrentBag<ArenaThread> idleThreads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 2);
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
         // A thread kept from an earlier call, so that the second half's activations come from an arena it reuses.
-        var side = IdleSideThreads.TryTake(out var idle) ? idle : new EncoderThread("Claw side by side");
+        var side = idleThreads.TryTake(out var idle) ? idle : new ArenaThread("Claw side by side");
         var other = side.Start(() =>
         {
             // Gradient mode is libtorch's per thread: the caller's no_grad does not reach this one.
@@ -82,7 +85,8 @@ public static class IntraOpThreads
             firstFailure = ExceptionDispatchInfo.Capture(e);
         }
 
-        // Waited for even when the first failed; then the first's failure is the one thrown.
+        // Waited for even when the first failed; then the first's failure is the one thrown, and the second's, if it failed
+        // too, is dropped: both halves ran the same forward pass, so it is most likely the same failure.
         try
         {
             other.GetAwaiter().GetResult();
@@ -92,18 +96,18 @@ public static class IntraOpThreads
         }
         finally
         {
-            IdleSideThreads.Add(side);
+            idleThreads.Add(side);
         }
 
         firstFailure?.Throw();
     }
 
     /// <summary>
-    /// Threads that ran a second half and wait for the next: as many as calls have ever run at once (one on a server whose
-    /// encoder takes turns), never ended. A thread started for each call instead took a new arena from glibc nearly every
+    /// Threads that ran a second half and wait for the next: as many as calls have ever run at once, never ended (on two
+    /// cores, one for a server whose encoder takes turns; with more cores a half splits again, and its calls keep more). A thread started for each call instead took a new arena from glibc nearly every
     /// time, and the preloaded swarm's server held ~440 MB more (decision 0044).
     /// </summary>
-    private static readonly ConcurrentBag<EncoderThread> IdleSideThreads = [];
+    private static readonly ConcurrentBag<ArenaThread> IdleSideThreads = [];
 
     /// <summary>The threads libtorch's operations started from the calling thread may use now; null where that cannot be read.</summary>
     public static int? OfThisThread => Functions.Value?.GetMaxThreads();

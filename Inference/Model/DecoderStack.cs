@@ -61,7 +61,8 @@ public sealed class DecoderStack : nn.Module<Tensor, Tensor?, Tensor>
         var (batch, seq) = (inputIds.shape[0], inputIds.shape[1]);
         var keep = attentionMask?.to(@bool) ?? ones(batch, seq, dtype: @bool, device: inputIds.device);
         var packs = PackTokens && !is_grad_enabled() && attentionMask is not null;
-        if (packs && HalvesSideBySide && inputIds.device_type == DeviceType.CPU && IntraOpThreads.OfThisThread is int threads and > 1 && InHalves(inputIds, attentionMask!, keep, threads) is { } halves)
+        if (packs && HalvesSideBySide && inputIds.device_type == DeviceType.CPU && IntraOpThreads.OfThisThread is int threads and > 1
+            && InHalves(inputIds, attentionMask!, keep, threads) is { } halves)
         {
             return halves.MoveToOuterDisposeScope();
         }

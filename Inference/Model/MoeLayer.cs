@@ -23,6 +23,9 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
     /// <summary>The experts' weights packed for inference, made at the first grouped forward; not module state, never saved.</summary>
     private GroupedExperts? _grouped;
 
+    /// <summary>Taken to pack or drop the packed copy: a batch's two halves may reach a layer's first forward at once.</summary>
+    private readonly Lock _packing = new();
+
     public MoeLayer(DeepseekV3Config config, string name = nameof(MoeLayer))
         : base(name)
     {
@@ -58,7 +61,7 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
         // Only in eval mode: in training the optimizer changes the weights under the packed copy, and no call says when.
         if (Dispatch != ExpertDispatch.OneByOne && !training && !is_grad_enabled())
         {
-            return (_grouped ??= new GroupedExperts(_experts.ToList(), _sharedExperts))
+            return Grouped()
                 .Forward(tokens, routing, sideBySide: Dispatch == ExpertDispatch.GroupedSideBySide).view(input.shape).MoveToOuterDisposeScope();
         }
 
@@ -81,8 +84,11 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
     /// <summary>Drops the packed copy of the experts' weights; the next grouped forward packs them afresh (after weights are loaded or changed).</summary>
     public void ForgetPackedWeights()
     {
-        _grouped?.Dispose();
-        _grouped = null;
+        lock (_packing)
+        {
+            _grouped?.Dispose();
+            _grouped = null;
+        }
     }
 
     protected override void Dispose(bool disposing)
@@ -93,6 +99,15 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>The packed copy of the experts' weights, made on first use (one copy, whichever half asks first).</summary>
+    private GroupedExperts Grouped()
+    {
+        lock (_packing)
+        {
+            return _grouped ??= new GroupedExperts(_experts.ToList(), _sharedExperts);
+        }
     }
 
     /// <summary>

@@ -9,18 +9,18 @@ namespace ClawGroups.Inference.Model;
 public static class TextHalves
 {
     /// <summary>Real tokens below which a batch runs whole: a few texts' read is not worth a second thread.</summary>
-    public const long From = 512;
+    public const long MinimumTokens = 512;
 
     /// <summary>
     /// The rows of the two halves, each ordered by length: the shortest texts in the first, up to where it holds at least
     /// half of the real tokens (never all of the rows). Null when there is nothing to split: fewer than two texts, or fewer
-    /// than <see cref="From"/> real tokens in all.
+    /// than <see cref="MinimumTokens"/> real tokens in all.
     /// </summary>
     public static (long[] First, long[] Second)? Split(IReadOnlyList<long> lengths)
     {
         ArgumentNullException.ThrowIfNull(lengths);
         var total = lengths.Sum();
-        if (lengths.Count < 2 || total < From)
+        if (lengths.Count < 2 || total < MinimumTokens)
         {
             return null;
         }

@@ -11,7 +11,7 @@ namespace ClawGroups.Inference.Moe;
 /// wait for a turn at the same moment are pooled in one batch. A server reads each item when a person or an agent creates it,
 /// one request at a time; alone, a text costs a whole forward pass (~20 ms on two cores), where in a batch of 64 it costs
 /// ~1.5 ms. So each turn runs every text waiting at that moment in one batch (flat combining), on the encoder's own thread
-/// (<see cref="EncoderThread"/>) while the callers wait: the more requests arrive together, the less each costs, and none
+/// (<see cref="ArenaThread"/>) while the callers wait: the more requests arrive together, the less each costs, and none
 /// waits for more than the batches ahead of it.
 /// A long request (a pass reading thousands of items) queues one batch at a time, so short ones slip in between its batches.
 /// </summary>
@@ -31,8 +31,8 @@ public sealed class EncoderTurns : IDisposable
     private readonly Lock _turn = new();
     private readonly ConcurrentQueue<Pending> _waiting = new();
 
-    /// <summary>Where the pooled passes run, so that their activations come from one native arena (<see cref="EncoderThread"/>).</summary>
-    private readonly EncoderThread _thread = new();
+    /// <summary>Where the pooled passes run, so that their activations come from one native arena (<see cref="ArenaThread"/>).</summary>
+    private readonly ArenaThread _thread = new("Claw encoder");
 
     public EncoderTurns(SkillNetwork network, int padId)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClawGroups.Inference.Corpus;
+using ClawGroups.Inference.Hosting;
 using ClawGroups.Inference.Model;
 using ClawGroups.Inference.Moe;
 using ClawGroups.Inference.Skills;
@@ -30,7 +31,7 @@ public static class EncoderRateBench
 
         // As the server runs the encoder (decision 0019): on a machine shared with other work, OpenMP workers that spin
         // between regions made every variant several times slower and the ratios noise.
-        Hosting.OpenMpWaitPolicy.PreferPassive();
+        OpenMpWaitPolicy.PreferPassive();
         using var moe = MoeSkillModel.Load(folder);
         var network = moe.Network;
         var config = network.Config;
@@ -41,7 +42,7 @@ public static class EncoderRateBench
         var buckets = TokenBatch.Buckets(sequences).Select(bucket => bucket.Select(i => sequences[i]).ToList()).ToList();
         var flops = EncoderFlops.Of(config, sequences.Select(s => s.Length));
         var realTokens = sequences.Sum(s => s.Length);
-        output.WriteLine(Line($"torch threads {get_num_threads()}, {Environment.ProcessorCount} cores, OMP_WAIT_POLICY {Hosting.OpenMpWaitPolicy.Current() ?? "default"}; batch {sequences.Length} texts, {realTokens} tokens, longest {sequences.Max(s => s.Length)}"));
+        output.WriteLine(Line($"torch threads {get_num_threads()}, {Environment.ProcessorCount} cores, OMP_WAIT_POLICY {OpenMpWaitPolicy.Current() ?? "default"}; batch {sequences.Length} texts, {realTokens} tokens, longest {sequences.Max(s => s.Length)}"));
         output.WriteLine(Line($"padded tokens: one batch {sequences.Length * sequences.Max(s => s.Length)}, {buckets.Count} length buckets {buckets.Sum(b => b.Count * b.Max(s => s.Length))} (rows {string.Join("/", buckets.Select(b => b.Count))})"));
         output.WriteLine(Line($"useful FLOPs per text: {flops.Total / sequences.Length / 1e6:F2} M = attention projections {flops.AttentionProjections / sequences.Length / 1e6:F2} + attention scores {flops.AttentionScores / sequences.Length / 1e6:F2} + dense FFN {flops.DenseFeedForward / sequences.Length / 1e6:F2} + router {flops.Router / sequences.Length / 1e6:F2} + routed experts {flops.RoutedExperts / sequences.Length / 1e6:F2} + shared expert {flops.SharedExperts / sequences.Length / 1e6:F2}"));
 
@@ -57,12 +58,14 @@ public static class EncoderRateBench
         using var scope = NewDisposeScope();
         var oneBatch = Padded(sequences, tokenizer.PadId);
         var padded = buckets.Select(bucket => Padded(bucket, tokenizer.PadId)).ToList();
-        // The probe runs the served path's products: each half's (as TextHalves splits the batch), the halves side by side.
-        var halves = HalvesOf(sequences, tokenizer.PadId);
-        using var firstProbe = Hosting.IntraOpThreads.OfThisThread is > 1 && halves is { } split ? ProbeOneThread(network, split.First) : MatmulProbe.Of(network, [oneBatch]);
-        using var secondProbe = halves is { } parts && Hosting.IntraOpThreads.OfThisThread is > 1 ? ProbeOneThread(network, parts.Second) : null;
-        Action runProbe = secondProbe is null ? firstProbe.Run : () => Hosting.IntraOpThreads.SideBySide(get_num_threads(), firstProbe.Run, secondProbe.Run);
+        // The probe runs the served path's products: each half's (as TextHalves splits the batch), the halves side by side, when
+        // the served path splits it (two threads or more to use); else the whole batch's.
+        var halves = IntraOpThreads.OfThisThread > 1 ? HalvesOf(sequences, tokenizer.PadId) : null;
+        using var firstProbe = halves is { } split ? ProbeOneThread(network, split.First) : MatmulProbe.Of(network, [oneBatch]);
+        using var secondProbe = halves is { } parts ? ProbeOneThread(network, parts.Second) : null;
+        Action runProbe = secondProbe is null ? firstProbe.Run : () => IntraOpThreads.SideBySide(get_num_threads(), firstProbe.Run, secondProbe.Run);
         var probeFlops = firstProbe.Flops + (secondProbe?.Flops ?? 0);
+        var served = halves is null ? "the whole batch at once" : "the texts in two halves side by side";
         using var large = MatmulProbe.Large(probeFlops);
 
         var variants = new (string Name, double Flops, Action Run)[]
@@ -70,9 +73,9 @@ public static class EncoderRateBench
             ("before: one padded batch, experts one by one", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.OneByOne, packTokens: false)),
             ("one padded batch, grouped experts", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.Grouped, packTokens: false)),
             ("length buckets, grouped experts", flops.Total, () => Encode(network, padded, ExpertDispatch.Grouped, packTokens: false)),
-            ("after (as served): real tokens packed, the texts in two halves side by side", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.GroupedSideBySide, packTokens: true)),
-            ("length buckets, real tokens packed, grouped experts", flops.Total, () => Encode(network, padded, ExpertDispatch.Grouped, packTokens: true)),
-            ("matmul probe: the after path's products alone, the halves side by side", probeFlops, runProbe),
+            ($"after (as served): real tokens packed, {served}", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.GroupedSideBySide, packTokens: true)),
+            ("length buckets, real tokens packed, grouped experts (a bucket of 512 tokens or more in halves)", flops.Total, () => Encode(network, padded, ExpertDispatch.Grouped, packTokens: true)),
+            ($"matmul probe: the after path's products alone, {served}", probeFlops, runProbe),
             ("dense of equal total params, the same way", denseFlops, () => EncodeDense(dense, [oneBatch], halvesSideBySide: true)),
             ("large products (3,072 × 512 × 512), the probe's FLOPs", large.Flops, large.Run),
             ("the whole batch at once, real tokens packed, grouped experts side by side (served until 2026-12-06)", flops.Total, () => Encode(network, [oneBatch], ExpertDispatch.GroupedSideBySide, packTokens: true, halvesSideBySide: false)),
@@ -146,7 +149,7 @@ public static class EncoderRateBench
     private static MatmulProbe ProbeOneThread(SkillNetwork network, (Tensor Ids, Tensor Mask) half)
     {
         MatmulProbe? probe = null;
-        Hosting.IntraOpThreads.Run(1, () => probe = MatmulProbe.Of(network, [half]));
+        IntraOpThreads.Run(1, () => probe = MatmulProbe.Of(network, [half]));
         return probe!;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ClawGroups.Inference.Hosting;
 using static TorchSharp.torch;
 
@@ -86,12 +87,18 @@ public sealed class IntraOpThreadsTests
     {
         TorchRuntime.Describe();
         var secondDone = false;
+        using var firstFailing = new ManualResetEventSlim();
 
+        // The second finishes only after the first has failed: returned without waiting, the call would leave it running.
         var failure = Assert.Throws<InvalidOperationException>(() => IntraOpThreads.SideBySide(2,
-            () => throw new InvalidOperationException("the first failed"),
             () =>
             {
-                Thread.Sleep(200);
+                firstFailing.Set();
+                throw new InvalidOperationException("the first failed");
+            },
+            () =>
+            {
+                Assert.True(firstFailing.Wait(TimeSpan.FromSeconds(30)));
                 secondDone = true;
                 throw new ArgumentException("the second failed too");
             }));
@@ -114,16 +121,20 @@ public sealed class IntraOpThreadsTests
     public void Side_by_side_calls_one_after_another_run_their_second_halves_on_one_kept_thread()
     {
         TorchRuntime.Describe();
-        var seconds = new List<int>();
+        var seconds = new List<Thread>();
 
         // The kept thread's native arena is what keeps a server's memory flat from batch to batch.
+        // A pool of its own: other tests' passes, running at the same time, take from the shared one.
+        var idle = new ConcurrentBag<ArenaThread>();
         for (var call = 0; call < 3; call++)
         {
-            IntraOpThreads.SideBySide(2, () => { }, () => seconds.Add(Environment.CurrentManagedThreadId));
+            IntraOpThreads.SideBySide(2, () => { }, () => seconds.Add(Thread.CurrentThread), idle);
         }
 
         Assert.Single(seconds.Distinct());
-        Assert.NotEqual(Environment.CurrentManagedThreadId, seconds[0]);
+        Assert.NotSame(Thread.CurrentThread, seconds[0]);
+        Assert.Single(idle);
+        idle.Single().Dispose();
     }
 
     private static int? Meet(Barrier barrier)

@@ -127,7 +127,7 @@ public sealed class RouterTests
             for (var pass = 0; pass < passes; pass++)
             {
                 using var scope = NewDisposeScope();
-                together.SignalAndWait();
+                Assert.True(together.SignalAndWait(TimeSpan.FromSeconds(30)), "the other thread's passes stopped");
                 router.forward(randn(tokens, 32));
             }
         }

@@ -41,6 +41,6 @@ public sealed class TextHalvesTests
     [Fact]
     public void The_threshold_itself_splits()
     {
-        Assert.NotNull(TextHalves.Split([TextHalves.From / 2, TextHalves.From / 2]));
+        Assert.NotNull(TextHalves.Split([TextHalves.MinimumTokens / 2, TextHalves.MinimumTokens / 2]));
     }
 }

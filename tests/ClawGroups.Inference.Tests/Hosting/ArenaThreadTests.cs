@@ -3,13 +3,13 @@ using ClawGroups.Inference.Hosting;
 
 namespace ClawGroups.Inference.Tests.Hosting;
 
-/// <summary>The encoder's pooled passes run on one thread of their own, whoever asks (glibc's arenas are per thread).</summary>
-public sealed class EncoderThreadTests
+/// <summary>Work handed to an arena thread runs on that one thread, whoever asks (glibc's arenas are per thread).</summary>
+public sealed class ArenaThreadTests
 {
     [Fact]
     public async Task Work_asked_for_from_many_threads_runs_on_one_other_thread_one_piece_at_a_time()
     {
-        using var encoder = new EncoderThread();
+        using var thread = new ArenaThread("Claw test");
         using var allAsked = new CountdownEvent(8);
         var ran = new ConcurrentBag<int>();
         var callers = new ConcurrentBag<int>();
@@ -20,7 +20,7 @@ public sealed class EncoderThreadTests
         {
             callers.Add(Environment.CurrentManagedThreadId);
             allAsked.Signal();
-            encoder.Run(() =>
+            thread.Run(() =>
             {
                 overlapped |= Interlocked.Increment(ref running) > 1;
                 ran.Add(Environment.CurrentManagedThreadId);
@@ -31,35 +31,35 @@ public sealed class EncoderThreadTests
         }))).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(8, ran.Count);
-        var thread = Assert.Single(ran.Distinct());
-        Assert.DoesNotContain(thread, callers);
+        var ranOn = Assert.Single(ran.Distinct());
+        Assert.DoesNotContain(ranOn, callers);
         Assert.False(overlapped);
     }
 
     [Fact]
     public void The_work_is_done_when_run_returns_and_its_failure_is_the_callers()
     {
-        using var encoder = new EncoderThread();
+        using var thread = new ArenaThread("Claw test");
         var done = false;
 
-        encoder.Run(() => done = true);
-        var failure = Assert.Throws<InvalidOperationException>(() => encoder.Run(() => throw new InvalidOperationException("no weights")));
+        thread.Run(() => done = true);
+        var failure = Assert.Throws<InvalidOperationException>(() => thread.Run(() => throw new InvalidOperationException("no weights")));
 
         Assert.True(done);
         Assert.Equal("no weights", failure.Message);
         // The thread survives a failed piece of work.
         var after = false;
-        encoder.Run(() => after = true);
+        thread.Run(() => after = true);
         Assert.True(after);
     }
 
     [Fact]
     public async Task Start_returns_before_the_work_is_done_and_its_task_carries_the_failure()
     {
-        using var encoder = new EncoderThread();
+        using var thread = new ArenaThread("Claw test");
         using var gate = new ManualResetEventSlim();
 
-        var started = encoder.Start(() =>
+        var started = thread.Start(() =>
         {
             Assert.True(gate.Wait(TimeSpan.FromSeconds(30)));
             throw new InvalidOperationException("failed after the gate");
@@ -72,12 +72,12 @@ public sealed class EncoderThreadTests
     }
 
     [Fact]
-    public void Work_asked_for_from_the_encoders_own_thread_runs_at_once_instead_of_waiting_for_itself()
+    public void Work_asked_for_from_the_threads_own_thread_runs_at_once_instead_of_waiting_for_itself()
     {
-        using var encoder = new EncoderThread();
+        using var thread = new ArenaThread("Claw test");
         var inner = false;
 
-        encoder.Run(() => encoder.Run(() => inner = true));
+        thread.Run(() => thread.Run(() => inner = true));
 
         Assert.True(inner);
     }
@@ -85,9 +85,9 @@ public sealed class EncoderThreadTests
     [Fact]
     public void Work_asked_for_after_dispose_is_refused_and_dispose_may_come_twice()
     {
-        var used = new EncoderThread();
+        var used = new ArenaThread("Claw test");
         used.Run(() => { });
-        var neverUsed = new EncoderThread();
+        var neverUsed = new ArenaThread("Claw test");
 
         used.Dispose();
         neverUsed.Dispose();

@@ -14,13 +14,13 @@ namespace ClawGroups.Inference.Hosting;
 /// own instead (a fixed <c>M_MMAP_THRESHOLD</c>) handed them back as well, but made reading twice as slow: every batch
 /// faulted its activations' pages in afresh (docs/PERFORMANCE.md, "The encoder's activations in one arena").
 /// </summary>
-internal sealed class EncoderThread : IDisposable
+internal sealed class ArenaThread : IDisposable
 {
     private readonly BlockingCollection<Action> _work = new();
     private readonly Lazy<Thread> _thread;
     private int _disposed;
 
-    public EncoderThread(string name = "Claw encoder")
+    public ArenaThread(string name)
         => _thread = new Lazy<Thread>(() =>
         {
             // A background thread: a host that never disposes its model still exits.
@@ -74,7 +74,7 @@ internal sealed class EncoderThread : IDisposable
         catch (InvalidOperationException) when (Volatile.Read(ref _disposed) == 1)
         {
             // Disposed between the check and the add.
-            throw new ObjectDisposedException(nameof(EncoderThread));
+            throw new ObjectDisposedException(nameof(ArenaThread));
         }
 
         return done.Task;
