@@ -20,12 +20,6 @@ public sealed class EncoderTurns : IDisposable
     /// <summary>Texts per forward pass: wider batches stopped paying on two cores.</summary>
     public const int BatchSize = 128;
 
-    /// <summary>
-    /// Batches of at most this many texts run on the encoder's thread alone (<see cref="IntraOpThreads"/>): an item read
-    /// when it is created is such a batch, and sharing it with OpenMP's workers cost more than it saved.
-    /// </summary>
-    public const int OneThreadBatch = 4;
-
     private readonly SkillNetwork _network;
     private readonly int _padId;
     private readonly Lock _turn = new();
@@ -117,7 +111,9 @@ public sealed class EncoderTurns : IDisposable
         batch.Sort((a, b) => a.Sequence.Length.CompareTo(b.Sequence.Length));
         try
         {
-            if (batch.Count <= OneThreadBatch)
+            // A batch too small to split into halves (TextHalves) runs on the encoder's thread alone (IntraOpThreads): an item
+            // read when it is created is such a batch, and sharing its operations with OpenMP's workers cost more than it saved.
+            if (batch.Sum(pending => (long)pending.Sequence.Length) < TextHalves.MinimumTokens)
             {
                 IntraOpThreads.Run(1, () => Forward(batch));
             }
