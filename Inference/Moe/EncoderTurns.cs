@@ -7,12 +7,12 @@ using static TorchSharp.torch;
 namespace ClawGroups.Inference.Moe;
 
 /// <summary>
-/// The encoder's turns: passes through the network take turns (the routers count tokens per forward pass), and texts that
-/// wait for a turn at the same moment are pooled in one batch. A server reads each item when a person or an agent creates it,
-/// one request at a time; alone, a text costs a whole forward pass (~4.5 ms, `bench`), where in a batch of 64 on two cores
-/// it costs ~0.8 ms. So each turn runs every text waiting at that moment in one batch (flat combining), on the encoder's own thread
-/// (<see cref="ArenaThread"/>) while the callers wait: the more requests arrive together, the less each costs, and none
-/// waits for more than the batches ahead of it.
+/// The encoder's turns: passes through the network take turns (the routers count tokens per forward pass), and texts
+/// that wait for a turn at the same moment are pooled in one batch. A server reads each item when a person or an agent
+/// creates it, one request at a time; alone, a text costs a whole forward pass (~4.5 ms, `bench`), where in a batch of
+/// 64 on two cores it costs ~0.8 ms. So each turn runs every text waiting at that moment in one batch (flat combining),
+/// on the encoder's own thread (<see cref="ArenaThread"/>) while the callers wait: the more requests arrive together,
+/// the less each costs, and none waits for more than the batches ahead of it.
 /// A long request (a pass reading thousands of items) queues one batch at a time, so short ones slip in between its batches.
 /// </summary>
 public sealed class EncoderTurns : IDisposable
