@@ -104,8 +104,9 @@ public static class IntraOpThreads
 
     /// <summary>
     /// Threads that ran a second half and wait for the next: as many as calls have ever run at once, never ended (on two
-    /// cores, one for a server whose encoder takes turns; with more cores a half splits again, and its calls keep more). A thread started for each call instead took a new arena from glibc nearly every
-    /// time, and the preloaded swarm's server held ~440 MB more (decision 0044).
+    /// cores, one for a server whose encoder takes turns; with more cores a half splits again, and its calls keep more). A
+    /// thread started for each call instead likely took a new arena from glibc nearly every time, and the preloaded swarm's
+    /// server held ~440 MB more (decision 0044).
     /// </summary>
     private static readonly ConcurrentBag<ArenaThread> IdleSideThreads = [];
 

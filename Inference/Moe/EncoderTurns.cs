@@ -111,9 +111,10 @@ public sealed class EncoderTurns : IDisposable
         batch.Sort((a, b) => a.Sequence.Length.CompareTo(b.Sequence.Length));
         try
         {
-            // A batch under the halves' threshold (TextHalves) runs on the encoder's thread alone (IntraOpThreads): an item
-            // read when it is created is such a batch, and sharing its operations with OpenMP's workers cost more than it saved.
-            if (batch.Sum(pending => (long)pending.Sequence.Length) < TextHalves.MinimumTokens)
+            // A batch the network would not split into halves (TextHalves: under 512 real tokens, or one text) runs on the
+            // encoder's thread alone (IntraOpThreads): an item read when it is created is such a batch, and sharing its
+            // operations with OpenMP's workers cost more than it saved.
+            if (TextHalves.Split(batch.Select(pending => (long)pending.Sequence.Length).ToList()) is null)
             {
                 IntraOpThreads.Run(1, () => Forward(batch));
             }
