@@ -24,6 +24,7 @@ public sealed partial class AssignmentPass(
     WorkItemLifecycle lifecycle,
     GroupSkillModels skillModels,
     ContenderCache contenderCache,
+    AgentSkillCache agentSkills,
     ReadyItems readyItems,
     TrackRecordCache trackRecords,
     IOptionsMonitor<CoordinatorOptions> options,
@@ -336,7 +337,7 @@ public sealed partial class AssignmentPass(
     }
 
     private async Task<List<Agent>> AvailableAgentsAsync(Guid groupId, DateTimeOffset now, CancellationToken cancellationToken)
-        => await AvailableAgents.InGroupAsync(context, groupId, options.CurrentValue, now, cancellationToken);
+        => await AvailableAgents.InGroupAsync(context, agentSkills, groupId, options.CurrentValue, now, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Assignment pass offered {Count} item(s) and held {Held} for a person to route in group {GroupId}")]
     private static partial void LogOffered(ILogger logger, int count, int held, Guid groupId);

@@ -14,14 +14,14 @@ namespace ClawGroups.Coordinator.Assignments;
 internal static class AvailableAgents
 {
     public static async Task<List<Agent>> InGroupAsync(
-        ClawDbContext context, Guid groupId, CoordinatorOptions defaults, DateTimeOffset now, CancellationToken cancellationToken)
+        ClawDbContext context, AgentSkillCache skills, Guid groupId, CoordinatorOptions defaults, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var groupThresholds = await context.Groups.Where(g => g.Id == groupId).Select(g => g.Thresholds).SingleAsync(cancellationToken);
         var agents = await context.Agents.AsNoTracking()
-            .Include(a => a.Skills)
             .Where(a => a.GroupId == groupId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt != null)
             .OrderBy(a => a.Id)
             .ToListAsync(cancellationToken);
+        await skills.AttachAsync(context, groupId, agents, cancellationToken);
         agents.ForEach(AssignmentCandidates.PutSkillsInOrder);
         var present = agents
             .Where(a => a.LastHeartbeatAt >= now - StallPolicy.For(defaults, groupThresholds, a.Thresholds).HeartbeatTimeout)

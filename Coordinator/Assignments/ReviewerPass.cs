@@ -17,7 +17,12 @@ namespace ClawGroups.Coordinator.Assignments;
 /// and answers with <c>POST /work-items/{id}/review</c>. Where no such agent exists, the group's humans review.
 /// </summary>
 public sealed class ReviewerPass(
-    ClawDbContext context, WorkItemLifecycle lifecycle, GroupSkillModels skillModels, IOptionsMonitor<CoordinatorOptions> options, TimeProvider time)
+    ClawDbContext context,
+    WorkItemLifecycle lifecycle,
+    GroupSkillModels skillModels,
+    AgentSkillCache agentSkills,
+    IOptionsMonitor<CoordinatorOptions> options,
+    TimeProvider time)
 {
     public const string ReviewSkill = "review";
 
@@ -34,7 +39,7 @@ public sealed class ReviewerPass(
             return 0;
         }
 
-        var reviewers = (await AvailableAgents.InGroupAsync(context, groupId, options.CurrentValue, time.GetUtcNow(), cancellationToken))
+        var reviewers = (await AvailableAgents.InGroupAsync(context, agentSkills, groupId, options.CurrentValue, time.GetUtcNow(), cancellationToken))
             // A review is answered with POST /review, which an A2A agent, reached only by A2A messages, does not make.
             .Where(a => a.Delivery != DeliveryMode.A2a && a.Skills.Any(s => IsReview(s.SkillId) || s.Tags.Any(IsReview)))
             .ToList();

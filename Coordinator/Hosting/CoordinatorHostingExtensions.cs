@@ -121,6 +121,7 @@ public static class CoordinatorHostingExtensions
         services.TryAddSingleton(provider => new SkillModels(provider.GetRequiredService<ISkillModel>()));
         services.AddSingleton<GroupSkillModels>();
         services.AddSingleton<ContenderCache>();
+        services.AddSingleton<AgentSkillCache>();
         services.AddSingleton<GroupPassTurns>();
         services.AddSingleton<GroupPassLock>();
         services.AddSingleton<Bulkheads>();

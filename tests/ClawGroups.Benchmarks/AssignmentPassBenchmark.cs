@@ -83,9 +83,10 @@ internal static class AssignmentPassBenchmark
         using var node = moe.WithAreaWeight(moe.AreaWeight);
         var skillModels = new GroupSkillModels(new SkillModels(node), NullLogger<GroupSkillModels>.Instance);
         var judgements = new ContenderCache();
+        var agentSkills = new AgentSkillCache();
         var readyItems = new ReadyItems();
         var records = new TrackRecordCache();
-        var (coldMs, coldOffers) = await TimePassAsync(database, options, skillModels, judgements, readyItems, records, groupId);
+        var (coldMs, coldOffers) = await TimePassAsync(database, options, skillModels, judgements, agentSkills, readyItems, records, groupId);
 
         var steady = new List<long>();
         var steadyOffers = 0;
@@ -93,7 +94,7 @@ internal static class AssignmentPassBenchmark
         {
             await FinishOffersAsync(database, groupId, FreedPerRound);
             await AddItemsAsync(database, groupId, synthetic.Items.Skip(items + (round * NewPerRound)).Take(NewPerRound).ToList(), models.Default);
-            var (ms, offers) = await TimePassAsync(database, options, skillModels, judgements, readyItems, records, groupId);
+            var (ms, offers) = await TimePassAsync(database, options, skillModels, judgements, agentSkills, readyItems, records, groupId);
             steady.Add(ms);
             steadyOffers += offers;
         }
@@ -120,13 +121,13 @@ internal static class AssignmentPassBenchmark
 
     /// <summary>One pass with a fresh context, as a Hangfire job runs it.</summary>
     private static async Task<(long Ms, int Offers)> TimePassAsync(
-        TestDatabase database, FixedOptionsMonitor<CoordinatorOptions> options, GroupSkillModels skillModels, ContenderCache judgements, ReadyItems readyItems, TrackRecordCache records, Guid groupId)
+        TestDatabase database, FixedOptionsMonitor<CoordinatorOptions> options, GroupSkillModels skillModels, ContenderCache judgements, AgentSkillCache agentSkills, ReadyItems readyItems, TrackRecordCache records, Guid groupId)
     {
         var census = new CommandCensus();
         await using var context = CountCommands
             ? new ClawDbContext(new DbContextOptionsBuilder<ClawDbContext>(database.ContextOptions()).AddInterceptors(census).Options)
             : database.NewContext();
-        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), skillModels, judgements, readyItems, records,
+        var pass = new AssignmentPass(context, new WorkItemLifecycle(context, TimeProvider.System, NoWorkSignals.Instance), skillModels, judgements, agentSkills, readyItems, records,
             options, TimeProvider.System, PhaseLog);
         var (allocatedBefore, cpuBefore) = (GC.GetTotalAllocatedBytes(precise: true), Environment.CpuUsage.TotalTime);
         var timer = Stopwatch.StartNew();

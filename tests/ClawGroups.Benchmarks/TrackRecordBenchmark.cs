@@ -50,7 +50,7 @@ internal static class TrackRecordBenchmark
         var (groupId, members) = await SeedAsync(database, time.GetUtcNow());
         var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions { HeartbeatTimeoutSeconds = 7 * 24 * 3600, MinRoutingConfidence = 0 });
         var skillModels = new GroupSkillModels(new SkillModels(new LexicalSkillModel()), NullLogger<GroupSkillModels>.Instance);
-        var (judgements, readyItems, records) = (new ContenderCache(), new ReadyItems(), new TrackRecordCache());
+        var (judgements, agentSkills, readyItems, records) = (new ContenderCache(), new AgentSkillCache(), new ReadyItems(), new TrackRecordCache());
         var random = new Random(29);
         var clock = Stopwatch.StartNew();
         var passTimes = new List<double>();
@@ -64,7 +64,7 @@ internal static class TrackRecordBenchmark
             await using (var context = database.NewContext())
             {
                 await context.Agents.Where(a => a.GroupId == groupId).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, time.GetUtcNow()));
-                await new AssignmentPass(context, new WorkItemLifecycle(context, time, NoWorkSignals.Instance), skillModels, judgements, readyItems, records,
+                await new AssignmentPass(context, new WorkItemLifecycle(context, time, NoWorkSignals.Instance), skillModels, judgements, agentSkills, readyItems, records,
                     options, time, NullLogger<AssignmentPass>.Instance).RunAsync(groupId, CancellationToken.None);
             }
 

@@ -71,7 +71,7 @@ public sealed class ConcurrentAssignmentPassTests
         var time = TimeProvider.System;
         var options = new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions());
         var lifecycle = new WorkItemLifecycle(context, time, NoWorkSignals.Instance);
-        var pass = new AssignmentPass(context, lifecycle, new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance), new ContenderCache(), new ReadyItems(), new TrackRecordCache(), options, time, NullLogger<AssignmentPass>.Instance);
+        var pass = new AssignmentPass(context, lifecycle, new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance), new ContenderCache(), new AgentSkillCache(), new ReadyItems(), new TrackRecordCache(), options, time, NullLogger<AssignmentPass>.Instance);
         return await pass.RunAsync(groupId, CancellationToken.None);
     }
 

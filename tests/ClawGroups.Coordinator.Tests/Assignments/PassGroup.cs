@@ -62,6 +62,9 @@ internal sealed class PassGroup(TestDatabase database, Guid groupId)
     /// <summary>The node's judgements, kept from pass to pass as the coordinator keeps them.</summary>
     public ContenderCache Judgements { get; } = new();
 
+    /// <summary>The node's agents' skills, kept from pass to pass as the coordinator keeps them.</summary>
+    public AgentSkillCache Skills { get; } = new();
+
     /// <summary>The node's ready-item readings, kept from pass to pass as the coordinator keeps them.</summary>
     public ReadyItems Readings { get; } = new();
 
@@ -80,7 +83,7 @@ internal sealed class PassGroup(TestDatabase database, Guid groupId)
     {
         var time = TimeProvider.System;
         var lifecycle = new WorkItemLifecycle(context, time, NoWorkSignals.Instance);
-        var pass = new AssignmentPass(context, lifecycle, new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance), Judgements, Readings, Records,
+        var pass = new AssignmentPass(context, lifecycle, new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance), Judgements, Skills, Readings, Records,
             new FixedOptionsMonitor<CoordinatorOptions>(options ?? new CoordinatorOptions()), time, NullLogger<AssignmentPass>.Instance);
         return await pass.RunAsync(GroupId, CancellationToken.None);
     }
@@ -91,7 +94,7 @@ internal sealed class PassGroup(TestDatabase database, Guid groupId)
         await using var context = database.NewContext();
         var time = TimeProvider.System;
         var pass = new ReviewerPass(context, new WorkItemLifecycle(context, time, NoWorkSignals.Instance),
-            new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance), new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions()), time);
+            new GroupSkillModels(new SkillModels(model), NullLogger<GroupSkillModels>.Instance), Skills, new FixedOptionsMonitor<CoordinatorOptions>(new CoordinatorOptions()), time);
         return await pass.RunAsync(GroupId, CancellationToken.None);
     }
 }

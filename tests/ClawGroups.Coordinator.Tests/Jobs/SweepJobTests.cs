@@ -89,7 +89,7 @@ public sealed class SweepJobTests
         var stallSweep = new StallSweep(context, lifecycle, bulkheads, new ProcessStart(scene.Time.GetUtcNow().AddHours(-1)), options, scene.Time,
             NullLogger<StallSweep>.Instance);
         var reviewerPass = new ReviewerPass(
-            context, lifecycle, new GroupSkillModels(new SkillModels(new LexicalSkillModel()), NullLogger<GroupSkillModels>.Instance), options, scene.Time);
+            context, lifecycle, new GroupSkillModels(new SkillModels(new LexicalSkillModel()), NullLogger<GroupSkillModels>.Instance), new AgentSkillCache(), options, scene.Time);
         await using var passScopes = new ServiceCollection().BuildServiceProvider();
         var passes = new GroupPasses(
             passScopes.GetRequiredService<IServiceScopeFactory>(), new GroupPassTurns(), new GroupPassLock(Options.Create(new ClawDatabaseOptions()), NullLogger<GroupPassLock>.Instance), bulkheads);
