@@ -31,9 +31,6 @@ public sealed partial class StallSweep(
 {
     public const string WorkName = "Stall sweep";
 
-    /// <summary>No threshold can be shorter than this (the options' lower bound), so older heartbeats are the only suspects.</summary>
-    private static readonly TimeSpan ShortestTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>Sweeps each group that has suspects on its own: a group whose data breaks the sweep does not stop the others'.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -52,20 +49,28 @@ public sealed partial class StallSweep(
     /// <summary>Only ids: reading whole rows here would let one unreadable row fail the sweep for every group.</summary>
     private async Task<List<Guid>> GroupsWithSuspectsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var quietSince = now - ShortestTimeout;
+        var quietSince = now - StallSuspects.ShortestTimeout;
         var silent = await context.Agents
             .Where(a => (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt < quietSince)
             .Select(a => a.GroupId).Distinct().ToListAsync(cancellationToken);
-        var running = await RunningWork(quietSince).Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);
+        var running = await StallSuspects.RunningWork(context, quietSince).Select(w => w.GroupId).Distinct().ToListAsync(cancellationToken);
         return silent.Union(running).ToList();
     }
 
     private async Task<int> SweepGroupAsync(Guid groupId, DateTimeOffset now, CoordinatorOptions defaults, CancellationToken cancellationToken)
     {
+        // Judged first, untracked and outside any transaction: most sweeps find nothing to do, and a transaction on the
+        // embedded default holds SQLite's one write turn from its start.
+        var suspects = await StallSuspects.FindAsync(context, groupId, now, defaults, processStart.At, cancellationToken);
+        if (suspects.None)
+        {
+            return 0;
+        }
+
         // One transaction: an agent is marked silent only together with the revocation of its work.
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
-        var moved = await SweepSilentAgentsAsync(groupId, now, defaults, cancellationToken);
-        moved += await SweepSlowWorkAsync(groupId, now, defaults, cancellationToken);
+        var moved = await SweepSilentAgentsAsync(groupId, suspects.SilentAgents, now, defaults, cancellationToken);
+        moved += await SweepSlowWorkAsync(groupId, suspects.SlowItems, now, defaults, cancellationToken);
         try
         {
             await lifecycle.SaveAsync(cancellationToken);
@@ -81,24 +86,21 @@ public sealed partial class StallSweep(
         return moved;
     }
 
-    /// <summary>
-    /// Nothing could reach this process before it started: a heartbeat or a report that was due while it was down
-    /// counts from the start, so that a restart does not take live agents' work away.
-    /// </summary>
-    private DateTimeOffset Since(DateTimeOffset? lastSign) => lastSign is { } last && last > processStart.At ? last : processStart.At;
+    private DateTimeOffset Since(DateTimeOffset? lastSign) => StallSuspects.SignSince(lastSign, processStart.At);
 
-    private IQueryable<WorkItem> RunningWork(DateTimeOffset quietSince)
-        => context.WorkItems
-            .Where(w => (w.State == WorkItemState.InProgress || w.State == WorkItemState.Assigned) && w.PausedAt == null && w.QuestionAskedAt == null
-                        && w.AssigneeAgentId != null
-                        && w.Assignments.Any(a => a.Id == w.CurrentAssignmentId && a.EndedAt == null
-                                                  && (a.LastProgressAt == null || a.LastProgressAt < quietSince || w.ExpectedDurationSeconds != null)));
-
-    private async Task<int> SweepSilentAgentsAsync(Guid groupId, DateTimeOffset now, CoordinatorOptions defaults, CancellationToken cancellationToken)
+    /// <summary>The agents judged silent before the transaction, read again tracked and judged again.</summary>
+    private async Task<int> SweepSilentAgentsAsync(
+        Guid groupId, IReadOnlyList<Guid> silentAgents, DateTimeOffset now, CoordinatorOptions defaults, CancellationToken cancellationToken)
     {
-        var suspectedBefore = now - ShortestTimeout;
+        if (silentAgents.Count == 0)
+        {
+            return 0;
+        }
+
+        var suspectedBefore = now - StallSuspects.ShortestTimeout;
         var suspects = await context.Agents.Include(a => a.Group)
-            .Where(a => a.GroupId == groupId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt < suspectedBefore)
+            .Where(a => a.GroupId == groupId && silentAgents.Contains(a.Id)
+                        && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt < suspectedBefore)
             .ToListAsync(cancellationToken);
         var moved = 0;
         foreach (var agent in suspects)
@@ -150,9 +152,16 @@ public sealed partial class StallSweep(
         return moved;
     }
 
-    private async Task<int> SweepSlowWorkAsync(Guid groupId, DateTimeOffset now, CoordinatorOptions defaults, CancellationToken cancellationToken)
+    /// <summary>The items judged stalled before the transaction, read again tracked and judged again.</summary>
+    private async Task<int> SweepSlowWorkAsync(
+        Guid groupId, IReadOnlyList<Guid> slowItems, DateTimeOffset now, CoordinatorOptions defaults, CancellationToken cancellationToken)
     {
-        var running = await RunningWork(now - ShortestTimeout).Where(w => w.GroupId == groupId)
+        if (slowItems.Count == 0)
+        {
+            return 0;
+        }
+
+        var running = await StallSuspects.RunningWork(context, now - StallSuspects.ShortestTimeout).Where(w => w.GroupId == groupId && slowItems.Contains(w.Id))
             .Include(w => w.Assignments).Include(w => w.Group)
             .ToListAsync(cancellationToken);
         // Items the silent-agent pass above just revoked are tracked with their new state; they are done with.
@@ -166,7 +175,7 @@ public sealed partial class StallSweep(
             var attempt = item.Assignments.Single(a => a.Id == item.CurrentAssignmentId);
             var agent = agents[item.AssigneeAgentId!.Value];
             var policy = StallPolicy.For(defaults, item.Group!.Thresholds, agent.Thresholds);
-            var verdict = Judge(item, attempt, policy, now, processStart.At);
+            var verdict = Judge(AttemptSigns.Of(item, attempt), policy, now, processStart.At);
             if (verdict is null)
             {
                 continue;
@@ -194,20 +203,18 @@ public sealed partial class StallSweep(
     /// Why the attempt looks stalled, or null when it does not. Time before the start grace does not count, nor time
     /// before <paramref name="started"/> (this process's start: no report could reach it).
     /// </summary>
-    public static StallReason? Judge(WorkItem item, Assignment attempt, StallPolicy policy, DateTimeOffset now, DateTimeOffset started)
+    public static StallReason? Judge(AttemptSigns attempt, StallPolicy policy, DateTimeOffset now, DateTimeOffset started)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        ArgumentNullException.ThrowIfNull(attempt);
         ArgumentNullException.ThrowIfNull(policy);
-        var accepted = attempt.AcceptedAt ?? attempt.OfferedAt;
+        var accepted = attempt.Accepted;
         var lastSign = new[] { attempt.LastProgressAt ?? accepted, accepted + policy.StartGrace, started }.Max();
         if (now - lastSign > policy.ProgressTimeout)
         {
             // Reports kept coming, all the same: a loop, not silence (decision 0028).
-            return item.ProgressAt > lastSign ? StallReason.ProgressRepeated : StallReason.NoProgress;
+            return attempt.ProgressAt > lastSign ? StallReason.ProgressRepeated : StallReason.NoProgress;
         }
 
-        return item.ExpectedDurationSeconds is { } expected && now - accepted > TimeSpan.FromSeconds(expected * policy.OverrunFactor)
+        return attempt.ExpectedDurationSeconds is { } expected && now - accepted > TimeSpan.FromSeconds(expected * policy.OverrunFactor)
             ? StallReason.OverExpectedDuration
             : null;
     }

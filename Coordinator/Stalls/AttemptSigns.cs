@@ -1,0 +1,14 @@
+using ClawGroups.Data.WorkItems;
+
+namespace ClawGroups.Coordinator.Stalls;
+
+/// <summary>What an attempt's stall is judged on: when it started, its last sign of progress, the item's last report and estimate.</summary>
+public readonly record struct AttemptSigns(DateTimeOffset Accepted, DateTimeOffset? LastProgressAt, DateTimeOffset? ProgressAt, double? ExpectedDurationSeconds)
+{
+    public static AttemptSigns Of(WorkItem item, Assignment attempt)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(attempt);
+        return new AttemptSigns(attempt.AcceptedAt ?? attempt.OfferedAt, attempt.LastProgressAt, item.ProgressAt, item.ExpectedDurationSeconds);
+    }
+}
