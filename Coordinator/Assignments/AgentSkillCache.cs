@@ -9,7 +9,7 @@ namespace ClawGroups.Coordinator.Assignments;
 /// The skills of each group's available agents, read once on a node. A card does not change after registration (decision
 /// 0036), so a pass reads the roster's agents alone and asks the database only for the skills of agents it has not met.
 /// Joined to their agents, the skills came back on every pass, their tags and examples decoded from JSON each time: 7–9 ms
-/// of a steady pass at 300 agents, against 2–3 ms for the agents alone (docs/PERFORMANCE.md, "The stall sweep judges before it writes").
+/// of a steady pass at 300 agents, against 2–3 ms for the agents alone (docs/PERFORMANCE.md, "The roster's skills read once").
 /// Each group keeps only the agents its last read found, so an agent that left is forgotten and one that comes back is read
 /// again. Only an optimisation: another node, or this one after a restart, reads for itself.
 /// </summary>
@@ -21,9 +21,10 @@ public sealed class AgentSkillCache
 
     /// <summary>
     /// Fills each agent's <see cref="Agent.Skills"/> (read untracked, without them) from what this node has read, reading the
-    /// rest in one query. The skill rows are shared between passes and must not be changed; each agent's list is its own.
+    /// rest in one query. The skill rows are shared between passes: no context may track them and nothing may change them;
+    /// each agent's list is its own.
     /// </summary>
-    public async Task AttachAsync(ClawDbContext context, Guid groupId, IReadOnlyList<Agent> agents, CancellationToken cancellationToken)
+    public async Task FillAsync(ClawDbContext context, Guid groupId, IReadOnlyList<Agent> agents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(agents);

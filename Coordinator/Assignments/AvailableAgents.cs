@@ -21,7 +21,7 @@ internal static class AvailableAgents
             .Where(a => a.GroupId == groupId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt != null)
             .OrderBy(a => a.Id)
             .ToListAsync(cancellationToken);
-        await skills.AttachAsync(context, groupId, agents, cancellationToken);
+        await skills.FillAsync(context, groupId, agents, cancellationToken);
         agents.ForEach(AssignmentCandidates.PutSkillsInOrder);
         var present = agents
             .Where(a => a.LastHeartbeatAt >= now - StallPolicy.For(defaults, groupThresholds, a.Thresholds).HeartbeatTimeout)

@@ -30,10 +30,13 @@ internal sealed class PassOffers(ClawDbContext context, WorkItemLifecycle lifecy
         if (_claimed.Add(agent.Id))
         {
             // Two passes that each give the last free slot of one agent to different items conflict on the agent's row,
-            // and only one commits.
+            // and only one commits. The agent alone is tracked, not its graph: its skills are the node's shared
+            // AgentSkillCache rows, which no context may track.
             if (holds is null)
             {
-                context.Agents.Attach(agent).Property(a => a.Status).IsModified = true;
+                var entry = context.Entry(agent);
+                entry.State = EntityState.Unchanged;
+                entry.Property(a => a.Status).IsModified = true;
             }
             else
             {

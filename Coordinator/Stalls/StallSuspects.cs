@@ -9,11 +9,10 @@ namespace ClawGroups.Coordinator.Stalls;
 /// <summary>
 /// What a group's stall sweep has to look at, judged on narrow untracked rows before the sweep takes its transaction: the
 /// agents past their heartbeat timeout and the attempts <see cref="StallSweep.Judge"/> finds stalled. Most sweeps find
-/// nothing. Before, each sweep read every running item whose model estimate might be overrun (every item an agent works
-/// on), with its attempts, its group and its agents, tracked and inside the transaction; on the embedded default a
-/// transaction holds SQLite's one write turn from its <c>BEGIN</c>, so in a 750-slot swarm every agent's write waited
-/// 130–280 ms behind it every five seconds (docs/PERFORMANCE.md, "The stall sweep judges before it writes"). The sweep
-/// reads its suspects again, tracked, and judges them again: a row that changed in between is judged as it is then.
+/// nothing, and on the embedded default a transaction holds SQLite's one write turn from its <c>BEGIN</c>: every item an
+/// agent works on may overrun its estimate, so reading them all tracked inside it kept every agent's write waiting
+/// (docs/PERFORMANCE.md, "The stall sweep judges before it writes"). The sweep reads its suspects again, tracked, and
+/// judges them again: a row that changed in between is judged as it is then.
 /// </summary>
 internal static class StallSuspects
 {
@@ -32,8 +31,8 @@ internal static class StallSuspects
                                                   && (a.LastProgressAt == null || a.LastProgressAt < quietSince || w.ExpectedDurationSeconds != null)));
 
     /// <summary>
-    /// The group's silent agents and stalled items as the sweep would judge them now. <paramref name="since"/> is the
-    /// sweep's rule for a sign of life from before this process started.
+    /// The group's silent agents and stalled items as the sweep would judge them now; a sign of life from before this
+    /// process <paramref name="started"/> counts from its start (<see cref="SignSince"/>).
     /// </summary>
     public static async Task<Found> FindAsync(
         ClawDbContext context, Guid groupId, DateTimeOffset now, CoordinatorOptions defaults, DateTimeOffset started, CancellationToken cancellationToken)
