@@ -11,7 +11,8 @@ namespace ClawGroups.Coordinator.Assignments;
 /// Joined to their agents, the skills came back on every pass, their tags and examples decoded from JSON each time: 7–9 ms
 /// of a steady pass at 300 agents, against 2–3 ms for the agents alone (docs/PERFORMANCE.md, "The roster's skills read once").
 /// Each group keeps only the agents its last read found, so an agent that left is forgotten and one that comes back is read
-/// again. Only an optimisation: another node, or this one after a restart, reads for itself.
+/// again. Only an optimisation: another node, or this one after a restart, reads for itself. Anything that ever lets an
+/// agent change its card must clear that agent's entry on every node (decision 0045).
 /// </summary>
 public sealed class AgentSkillCache
 {

@@ -12,7 +12,7 @@ namespace ClawGroups.Coordinator.Stalls;
 /// nothing, and on the embedded default a transaction holds SQLite's one write turn from its <c>BEGIN</c>: every item an
 /// agent works on may overrun its estimate, so reading them all tracked inside it kept every agent's write waiting
 /// (docs/PERFORMANCE.md, "The stall sweep judges before it writes"). The sweep reads its suspects again, tracked, and
-/// judges them again: a row that changed in between is judged as it is then.
+/// judges them again: a row that changed in between is judged as it is then (decision 0045).
 /// </summary>
 internal static class StallSuspects
 {
