@@ -200,8 +200,9 @@ public sealed class HostileInputTests
         var work = await AgentAtWorkAsync(scenario);
         await using (var context = app.Database.NewContext())
         {
-            // A timestamp beyond DateTimeOffset's range: every read of the item throws, the stall sweep's included.
-            await context.Database.ExecuteSqlAsync($"""UPDATE "WorkItems" SET "StateChangedAt" = {long.MaxValue} WHERE "Id" = {Guid.Parse(work.ItemId)}""");
+            // A timestamp beyond DateTimeOffset's range: every read of the item's last report throws, the stall sweep's
+            // judgement of its running work included (it reads only what it judges on: decision 0045).
+            await context.Database.ExecuteSqlAsync($"""UPDATE "WorkItems" SET "ProgressAt" = {long.MaxValue} WHERE "Id" = {Guid.Parse(work.ItemId)}""");
         }
 
         var health = await Eventually.ReachAsync(
