@@ -9,6 +9,11 @@ public readonly record struct AttemptSigns(DateTimeOffset Accepted, DateTimeOffs
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(attempt);
-        return new AttemptSigns(attempt.AcceptedAt ?? attempt.OfferedAt, attempt.LastProgressAt, item.ProgressAt, item.ExpectedDurationSeconds);
+        return Of(attempt.OfferedAt, attempt.AcceptedAt, attempt.LastProgressAt, item.ProgressAt, item.ExpectedDurationSeconds);
     }
+
+    /// <summary>The same from the columns themselves: an attempt never accepted counts from its offer.</summary>
+    public static AttemptSigns Of(
+        DateTimeOffset offeredAt, DateTimeOffset? acceptedAt, DateTimeOffset? lastProgressAt, DateTimeOffset? progressAt, double? expectedDurationSeconds)
+        => new(acceptedAt ?? offeredAt, lastProgressAt, progressAt, expectedDurationSeconds);
 }

@@ -41,12 +41,14 @@ internal static class StallSuspects
         ArgumentNullException.ThrowIfNull(defaults);
         var quietSince = now - ShortestTimeout;
         var groupThresholds = await context.Groups.Where(g => g.Id == groupId).Select(g => g.Thresholds).SingleAsync(cancellationToken);
-        var quietAgents = await context.Agents.AsNoTracking()
-            .Where(a => a.GroupId == groupId && (a.Status == AgentStatus.Online || a.Status == AgentStatus.Busy) && a.LastHeartbeatAt < quietSince)
-            .Select(a => new { a.Id, a.LastHeartbeatAt, a.Thresholds })
-            .ToListAsync(cancellationToken);
-        var silentAgents = quietAgents
-            .Where(a => SignSince(a.LastHeartbeatAt, started) < now - StallPolicy.For(defaults, groupThresholds, a.Thresholds).HeartbeatTimeout)
+        // The group's agents in one narrow read: the silent ones are judged from it, and the holders' thresholds taken from it.
+        var agents = await context.Agents.AsNoTracking()
+            .Where(a => a.GroupId == groupId)
+            .Select(a => new { a.Id, a.Status, a.LastHeartbeatAt, a.Thresholds })
+            .ToDictionaryAsync(a => a.Id, cancellationToken);
+        var silentAgents = agents.Values
+            .Where(a => (a.Status is AgentStatus.Online or AgentStatus.Busy) && a.LastHeartbeatAt < quietSince
+                        && SignSince(a.LastHeartbeatAt, started) < now - StallPolicy.For(defaults, groupThresholds, a.Thresholds).HeartbeatTimeout)
             .Select(a => a.Id)
             .ToList();
 
@@ -58,20 +60,12 @@ internal static class StallSuspects
                 Attempt = w.Assignments.Where(a => a.Id == w.CurrentAssignmentId).Select(a => new { a.OfferedAt, a.AcceptedAt, a.LastProgressAt }).First(),
             })
             .ToListAsync(cancellationToken);
-        var slowItems = new List<Guid>();
-        if (running.Count > 0)
-        {
-            var holders = running.Select(w => w.AgentId).Distinct().ToList();
-            var agentThresholds = await context.Agents.AsNoTracking()
-                .Where(a => holders.Contains(a.Id))
-                .Select(a => new { a.Id, a.Thresholds })
-                .ToDictionaryAsync(a => a.Id, a => a.Thresholds, cancellationToken);
-            slowItems.AddRange(running
-                .Where(w => StallSweep.Judge(
-                    new AttemptSigns(w.Attempt.AcceptedAt ?? w.Attempt.OfferedAt, w.Attempt.LastProgressAt, w.ProgressAt, w.ExpectedDurationSeconds),
-                    StallPolicy.For(defaults, groupThresholds, agentThresholds.GetValueOrDefault(w.AgentId)), now, started) is not null)
-                .Select(w => w.Id));
-        }
+        var slowItems = running
+            .Where(w => StallSweep.Judge(
+                AttemptSigns.Of(w.Attempt.OfferedAt, w.Attempt.AcceptedAt, w.Attempt.LastProgressAt, w.ProgressAt, w.ExpectedDurationSeconds),
+                StallPolicy.For(defaults, groupThresholds, agents.GetValueOrDefault(w.AgentId)?.Thresholds), now, started) is not null)
+            .Select(w => w.Id)
+            .ToList();
 
         return new Found(silentAgents, slowItems);
     }
