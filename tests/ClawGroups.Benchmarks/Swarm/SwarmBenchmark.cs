@@ -228,6 +228,8 @@ internal static class SwarmBenchmark
             output.WriteLine(Invariant($"calls by when they began, first {timeline} s (long polls aside):"));
             run.Calls.WriteTimeline(output, started, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(timeline), except: "pull (long poll)");
             output.WriteLine();
+            WriteRefillTimeline(output, run, started, TimeSpan.FromSeconds(5));
+            output.WriteLine();
         }
 
         output.WriteLine(Invariant($"server RSS MB: before items {Mb(rssBefore)}, peak {Mb(rssPeak)}, end {Mb(rssEnd)}"));
@@ -254,6 +256,21 @@ internal static class SwarmBenchmark
 
         var (ran, waited) = (busy.Ran - before.Ran, busy.Waited - before.Waited);
         output.WriteLine(Invariant($"server threads: {(threads.MostPoolWorkers == 0 ? "no thread-pool worker found by its name" : $"{threads.MostPoolWorkers} thread-pool workers at most")}; over the {span.TotalSeconds:0} s while items finished, on a core {ran.TotalSeconds:0.0} s and runnable waiting for one {waited.TotalSeconds:0.0} s ({waited.TotalSeconds / span.TotalSeconds:0.0} threads waiting at a time, on average)"));
+    }
+
+    /// <summary>The freed slots' waits by when they were refilled, in steps: whether a run's tail is its first fill or all along.</summary>
+    private static void WriteRefillTimeline(TextWriter output, SwarmRun run, long started, TimeSpan step)
+    {
+        output.WriteLine(Invariant($"freed slot → next offer, by when the offer came ({step.TotalSeconds:0} s steps):"));
+        output.WriteLine("| from s | refills | p50 ms | p99 ms | max ms |");
+        output.WriteLine("|---:|---:|---:|---:|---:|");
+        foreach (var group in run.Refills
+                     .GroupBy(refill => (int)(Stopwatch.GetElapsedTime(started, refill.RefilledAt) / step))
+                     .OrderBy(group => group.Key))
+        {
+            var waits = group.Select(refill => refill.Milliseconds).Order().ToList();
+            output.WriteLine(Invariant($"| {group.Key * step.TotalSeconds:0} | {waits.Count} | {CallRecorder.Percentile(waits, 0.50):0} | {CallRecorder.Percentile(waits, 0.99):0} | {waits[^1]:0} |"));
+        }
     }
 
     private static void Report(TextWriter output, SwarmRun run, int items, int slots, TimeSpan elapsed, (TimeSpan Server, TimeSpan Client) cpu, List<int> workingSamples, long started, bool preloaded)

@@ -6,7 +6,7 @@ namespace ClawGroups.Benchmarks.Swarm;
 /// <summary>What the swarm's agents saw, counted as it happens.</summary>
 internal sealed class SwarmRun
 {
-    private readonly ConcurrentBag<double> _refillMilliseconds = [];
+    private readonly ConcurrentBag<(long RefilledAt, double Milliseconds)> _refills = [];
     private readonly ConcurrentDictionary<string, long> _createdAt = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<(long CreatedAt, double Milliseconds)> _createdToAccepted = [];
     private readonly ConcurrentQueue<long> _finishedAt = new();
@@ -25,7 +25,10 @@ internal sealed class SwarmRun
     /// <summary>When each result was accepted by the server (Stopwatch timestamps), in order.</summary>
     public IReadOnlyList<long> FinishedAt => [.. _finishedAt];
 
-    public IReadOnlyList<double> RefillMilliseconds => [.. _refillMilliseconds.Order()];
+    public IReadOnlyList<double> RefillMilliseconds => [.. _refills.Select(refill => refill.Milliseconds).Order()];
+
+    /// <summary>Each refill's wait with when it ended (a Stopwatch timestamp), for a timeline of where the tail comes from.</summary>
+    public IReadOnlyList<(long RefilledAt, double Milliseconds)> Refills => [.. _refills];
 
     /// <summary>
     /// From each item's creation (its 201) to its first accepted offer (the accept's 200), sorted; with <paramref name="since"/>
@@ -45,7 +48,7 @@ internal sealed class SwarmRun
             _createdToAccepted.Add((createdAt, Stopwatch.GetElapsedTime(createdAt).TotalMilliseconds));
     }
 
-    public void Refilled(TimeSpan emptyFor) => _refillMilliseconds.Add(emptyFor.TotalMilliseconds);
+    public void Refilled(TimeSpan emptyFor) => _refills.Add((Stopwatch.GetTimestamp(), emptyFor.TotalMilliseconds));
 
     public void Started() => Interlocked.Increment(ref _working);
 
