@@ -1,6 +1,5 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text;
-using ClawGroups.Coordinator.Calls;
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Inference.Skills;
@@ -33,7 +32,10 @@ public sealed record Contenders(IReadOnlyList<Contender> Best, SkillMatches Matc
 /// <summary>
 /// Which members' skills read the same (id, name, description, tags and examples; the member's name, description and level
 /// aside): for each agent of a pass and each of its skills, a number shared by every skill that reads the same. A member
-/// matched by no skill is a kind of its own.
+/// matched by no skill is a kind of its own. Made on every pass from the roster's shared skill rows
+/// (<see cref="AgentSkillCache"/>), so nothing is built for it: skills are compared field by field and the roster is
+/// hashed field by field. It serialised each skill to JSON and hashed the joined roster, 8 % of the bytes a swarm's server
+/// put on the large object heap (docs/PERFORMANCE.md, "The pass's large arrays").
 /// </summary>
 public sealed class SkillMatches
 {
@@ -42,19 +44,33 @@ public sealed class SkillMatches
     public SkillMatches(IReadOnlyList<Agent> agents)
     {
         ArgumentNullException.ThrowIfNull(agents);
-        var first = new Dictionary<string, int>(StringComparer.Ordinal);
-        var roster = new StringBuilder();
-        _kinds = agents.Select(agent =>
+        var first = new Dictionary<AgentSkill, int>(ReadsTheSame.Instance);
+        using var roster = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        _kinds = new int[agents.Count][];
+        for (var a = 0; a < agents.Count; a++)
         {
-            roster.Append(agent.Id).Append(agent.Description).Append('\n');
-            return agent.Skills.Select(skill =>
+            var agent = agents[a];
+            FieldHash.Append(roster, agent.Id);
+            FieldHash.Append(roster, agent.Description);
+            FieldHash.Append(roster, agent.Skills.Count);
+            var kinds = new int[agent.Skills.Count];
+            for (var s = 0; s < kinds.Length; s++)
             {
-                var text = ClawJson.Serialize(new { skill.SkillId, skill.Name, skill.Description, skill.Tags, skill.Examples });
-                roster.Append(text).Append('\n');
-                return first.TryAdd(text, first.Count) ? first.Count - 1 : first[text];
-            }).ToArray();
-        }).ToArray();
-        Fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(roster.ToString())));
+                var skill = agent.Skills[s];
+                Append(roster, skill);
+                ref var kind = ref CollectionsMarshal.GetValueRefOrAddDefault(first, skill, out var seen);
+                if (!seen)
+                {
+                    kind = first.Count - 1;
+                }
+
+                kinds[s] = kind;
+            }
+
+            _kinds[a] = kinds;
+        }
+
+        Fingerprint = FieldHash.HexAndReset(roster);
     }
 
     /// <summary>
@@ -66,6 +82,44 @@ public sealed class SkillMatches
 
     public int KindOf(int agent, int skill) =>
         skill >= 0 && skill < _kinds[agent].Length ? _kinds[agent][skill] : -1 - agent;
+
+    private static void Append(IncrementalHash roster, AgentSkill skill)
+    {
+        FieldHash.Append(roster, skill.SkillId);
+        FieldHash.Append(roster, skill.Name);
+        FieldHash.Append(roster, skill.Description);
+        FieldHash.Append(roster, skill.Tags.Count);
+        foreach (var tag in skill.Tags)
+        {
+            FieldHash.Append(roster, tag);
+        }
+
+        FieldHash.Append(roster, skill.Examples.Count);
+        foreach (var example in skill.Examples)
+        {
+            FieldHash.Append(roster, example);
+        }
+    }
+
+    /// <summary>Skills that read the same: equal ids, names, descriptions, tags and examples, in order; whose they are and their level aside.</summary>
+    private sealed class ReadsTheSame : IEqualityComparer<AgentSkill>
+    {
+        public static readonly ReadsTheSame Instance = new();
+
+        public bool Equals(AgentSkill? x, AgentSkill? y) =>
+            ReferenceEquals(x, y)
+            || (x is not null && y is not null
+                && string.Equals(x.SkillId, y.SkillId, StringComparison.Ordinal)
+                && string.Equals(x.Name, y.Name, StringComparison.Ordinal)
+                && string.Equals(x.Description, y.Description, StringComparison.Ordinal)
+                && x.Tags.SequenceEqual(y.Tags, StringComparer.Ordinal)
+                && x.Examples.SequenceEqual(y.Examples, StringComparer.Ordinal));
+
+        public int GetHashCode(AgentSkill obj) =>
+            HashCode.Combine(
+                StringComparer.Ordinal.GetHashCode(obj.SkillId), StringComparer.Ordinal.GetHashCode(obj.Name),
+                StringComparer.Ordinal.GetHashCode(obj.Description), obj.Tags.Count, obj.Examples.Count);
+    }
 }
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace ClawGroups.Inference.Skills;
 
@@ -41,60 +38,30 @@ public static class SkillText
     {
         ArgumentNullException.ThrowIfNull(profile);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Append(hash, profile.Name);
-        Append(hash, profile.Description);
-        Append(hash, profile.Skills.Count);
+        FieldHash.Append(hash, profile.Name);
+        FieldHash.Append(hash, profile.Description);
+        FieldHash.Append(hash, profile.Skills.Count);
         foreach (var skill in profile.Skills)
         {
-            Append(hash, skill.Id);
-            Append(hash, skill.Name);
-            Append(hash, skill.Description);
-            Append(hash, skill.Tags.Count);
+            FieldHash.Append(hash, skill.Id);
+            FieldHash.Append(hash, skill.Name);
+            FieldHash.Append(hash, skill.Description);
+            FieldHash.Append(hash, skill.Tags.Count);
             foreach (var tag in skill.Tags)
             {
-                Append(hash, tag);
+                FieldHash.Append(hash, tag);
             }
 
-            Append(hash, skill.Examples.Count);
+            FieldHash.Append(hash, skill.Examples.Count);
             foreach (var example in skill.Examples)
             {
-                Append(hash, example);
+                FieldHash.Append(hash, example);
             }
 
-            Append(hash, BitConverter.DoubleToInt64Bits(skill.Level));
+            FieldHash.Append(hash, BitConverter.DoubleToInt64Bits(skill.Level));
         }
 
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        hash.GetHashAndReset(digest);
-        return Convert.ToHexString(digest);
-    }
-
-    private static void Append(IncrementalHash hash, string? text)
-    {
-        text ??= "";
-        var most = Encoding.UTF8.GetMaxByteCount(text.Length);
-        var rented = most > 512 ? ArrayPool<byte>.Shared.Rent(most) : null;
-        try
-        {
-            Span<byte> bytes = rented ?? stackalloc byte[512];
-            var length = Encoding.UTF8.GetBytes(text, bytes);
-            Append(hash, length);
-            hash.AppendData(bytes[..length]);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
-
-    private static void Append(IncrementalHash hash, long value)
-    {
-        Span<byte> bytes = stackalloc byte[sizeof(long)];
-        BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
-        hash.AppendData(bytes);
+        return FieldHash.HexAndReset(hash);
     }
 
     private static string Join(params string?[] parts) =>
