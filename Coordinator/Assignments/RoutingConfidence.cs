@@ -34,8 +34,8 @@ public sealed record Contenders(IReadOnlyList<Contender> Best, SkillMatches Matc
 /// aside): for each agent of a pass and each of its skills, a number shared by every skill that reads the same. A member
 /// matched by no skill is a kind of its own. Made on every pass from the roster's shared skill rows
 /// (<see cref="AgentSkillCache"/>), so nothing is built for it: skills are compared field by field and the roster is
-/// hashed field by field. It serialised each skill to JSON and hashed the joined roster, 8 % of the bytes a swarm's server
-/// put on the large object heap (docs/PERFORMANCE.md, "The pass's large arrays").
+/// hashed field by field. It serialised each skill to JSON and hashed the joined roster: ~4 % of all a swarm's server
+/// allocated (docs/PERFORMANCE.md, "The large object heap's threshold again; where SQLite's share goes").
 /// </summary>
 public sealed class SkillMatches
 {
