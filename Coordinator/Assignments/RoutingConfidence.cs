@@ -57,7 +57,7 @@ public sealed class SkillMatches
             for (var s = 0; s < kinds.Length; s++)
             {
                 var skill = agent.Skills[s];
-                Append(roster, skill);
+                FieldHash.AppendSkill(roster, skill.SkillId, skill.Name, skill.Description, skill.Tags, skill.Examples);
                 ref var kind = ref CollectionsMarshal.GetValueRefOrAddDefault(first, skill, out var seen);
                 if (!seen)
                 {
@@ -82,24 +82,6 @@ public sealed class SkillMatches
 
     public int KindOf(int agent, int skill) =>
         skill >= 0 && skill < _kinds[agent].Length ? _kinds[agent][skill] : -1 - agent;
-
-    private static void Append(IncrementalHash roster, AgentSkill skill)
-    {
-        FieldHash.Append(roster, skill.SkillId);
-        FieldHash.Append(roster, skill.Name);
-        FieldHash.Append(roster, skill.Description);
-        FieldHash.Append(roster, skill.Tags.Count);
-        foreach (var tag in skill.Tags)
-        {
-            FieldHash.Append(roster, tag);
-        }
-
-        FieldHash.Append(roster, skill.Examples.Count);
-        foreach (var example in skill.Examples)
-        {
-            FieldHash.Append(roster, example);
-        }
-    }
 
     /// <summary>Skills that read the same: equal ids, names, descriptions, tags and examples, in order; whose they are and their level aside.</summary>
     private sealed class ReadsTheSame : IEqualityComparer<AgentSkill>

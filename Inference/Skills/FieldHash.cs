@@ -49,6 +49,31 @@ public static class FieldHash
         hash.AppendData(bytes);
     }
 
+    /// <summary>
+    /// A skill as the models read it: its id, name and description, then its tags and its examples, each list after its
+    /// count. A card's profile (<see cref="SkillText.ContentHash"/>) and a pass's roster hash skills alike.
+    /// </summary>
+    public static void AppendSkill(
+        IncrementalHash hash, string id, string name, string description, IReadOnlyList<string> tags, IReadOnlyList<string> examples)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        ArgumentNullException.ThrowIfNull(examples);
+        Append(hash, id);
+        Append(hash, name);
+        Append(hash, description);
+        Append(hash, tags.Count);
+        foreach (var tag in tags)
+        {
+            Append(hash, tag);
+        }
+
+        Append(hash, examples.Count);
+        foreach (var example in examples)
+        {
+            Append(hash, example);
+        }
+    }
+
     /// <summary>The hash so far as upper-case hex, and the hash reset.</summary>
     public static string HexAndReset(IncrementalHash hash)
     {

@@ -43,21 +43,7 @@ public static class SkillText
         FieldHash.Append(hash, profile.Skills.Count);
         foreach (var skill in profile.Skills)
         {
-            FieldHash.Append(hash, skill.Id);
-            FieldHash.Append(hash, skill.Name);
-            FieldHash.Append(hash, skill.Description);
-            FieldHash.Append(hash, skill.Tags.Count);
-            foreach (var tag in skill.Tags)
-            {
-                FieldHash.Append(hash, tag);
-            }
-
-            FieldHash.Append(hash, skill.Examples.Count);
-            foreach (var example in skill.Examples)
-            {
-                FieldHash.Append(hash, example);
-            }
-
+            FieldHash.AppendSkill(hash, skill.Id, skill.Name, skill.Description, skill.Tags, skill.Examples);
             FieldHash.Append(hash, BitConverter.DoubleToInt64Bits(skill.Level));
         }
 
