@@ -78,7 +78,7 @@ public static class FieldHash
     public static string HexAndReset(IncrementalHash hash)
     {
         ArgumentNullException.ThrowIfNull(hash);
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        Span<byte> digest = stackalloc byte[hash.HashLengthInBytes];
         hash.GetHashAndReset(digest);
         return Convert.ToHexString(digest);
     }

@@ -57,7 +57,7 @@ internal sealed class SwarmAgent(ClawApiClient api, string agentId, int capacity
                 continue;
             var now = Stopwatch.GetTimestamp();
             if (_freed.TryDequeue(out var freedAt))
-                run.Refilled(Stopwatch.GetElapsedTime(freedAt, now));
+                run.Refilled(freedAt, now);
             run.Offered();
             if (await Quietly(() => run.Calls.TimeAsync("accept", () => api.AcceptAsync(item.Id, Guid.NewGuid().ToString("N"), stopping), stopping)))
             {

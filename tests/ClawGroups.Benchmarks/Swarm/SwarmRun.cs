@@ -48,7 +48,8 @@ internal sealed class SwarmRun
             _createdToAccepted.Add((createdAt, Stopwatch.GetElapsedTime(createdAt).TotalMilliseconds));
     }
 
-    public void Refilled(TimeSpan emptyFor) => _refills.Add((Stopwatch.GetTimestamp(), emptyFor.TotalMilliseconds));
+    /// <summary>A slot freed at <paramref name="freedAt"/> was offered work at <paramref name="offeredAt"/> (Stopwatch timestamps).</summary>
+    public void Refilled(long freedAt, long offeredAt) => _refills.Add((offeredAt, Stopwatch.GetElapsedTime(freedAt, offeredAt).TotalMilliseconds));
 
     public void Started() => Interlocked.Increment(ref _working);
 
