@@ -269,7 +269,7 @@ internal static class SwarmBenchmark
                      .OrderBy(group => group.Key))
         {
             var waits = group.Select(refill => refill.Milliseconds).Order().ToList();
-            output.WriteLine(Invariant($"| {group.Key * step.TotalSeconds:0} | {waits.Count} | {CallRecorder.Percentile(waits, 0.50):0} | {CallRecorder.Percentile(waits, 0.99):0} | {waits[^1]:0} |"));
+            output.WriteLine(Invariant($"| {group.Key * step.TotalSeconds:0} | {waits.Count} | {CallRecorder.Milliseconds(waits, 0.5)} | {CallRecorder.Milliseconds(waits, 0.99)} | {CallRecorder.Milliseconds(waits, 1)} |"));
         }
     }
 
