@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace ClawGroups.Data.Tests;
 
+[Collection(SqlitePoolsCollection.Name)]
 public sealed class SqliteDurabilityTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("claw-durability-").FullName;

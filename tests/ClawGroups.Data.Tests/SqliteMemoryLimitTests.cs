@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace ClawGroups.Data.Tests;
 
+[Collection(SqlitePoolsCollection.Name)]
 public sealed class SqliteMemoryLimitTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("claw-sqlite-memory-").FullName;

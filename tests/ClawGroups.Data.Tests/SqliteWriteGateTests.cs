@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ClawGroups.Data.Tests;
 
+[Collection(SqlitePoolsCollection.Name)]
 public sealed class SqliteWriteGateTests : IAsyncLifetime
 {
     private readonly SqliteConnectionSettings _settings = new(SqliteDurability.Normal);
