@@ -27,6 +27,7 @@ public static class ApiHosting
         services.AddSingleton<ApiAdmission>();
         services.AddSingleton<IdempotencyClaims>();
         services.AddSingleton<IdempotencyAnswers>();
+        services.AddSingleton<AnsweredKeys>();
         // Binding failures throw in every environment, so that the handler can answer them with problem details.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -12,9 +12,10 @@ namespace ClawGroups.Web.Api;
 /// result each wrote its own change and then its answer), with hundreds of writers queued at the busiest moments
 /// (docs/PERFORMANCE.md). Here whoever writes takes every answer waiting by then (flat combining, as the encoder's turns do):
 /// answers that arrive while one batch waits for the writer go in the next, in one turn. A request still answers only once
-/// its answer is stored, so a repeat that comes after the answer finds it, as before.
+/// its answer is stored, so a repeat that comes after the answer finds it, as before. Each key is added to
+/// <paramref name="answeredKeys"/> before it is written, so that a repeat after this request looks it up.
 /// </summary>
-public sealed class IdempotencyAnswers(IDbContextFactory<ClawDbContext> contexts)
+public sealed class IdempotencyAnswers(IDbContextFactory<ClawDbContext> contexts, AnsweredKeys answeredKeys)
 {
     /// <summary>Answers per turn at most, so that one turn never holds the writer long; more wait for the next.</summary>
     public const int MostPerTurn = 256;
@@ -26,6 +27,7 @@ public sealed class IdempotencyAnswers(IDbContextFactory<ClawDbContext> contexts
     public async Task StoreAsync(IdempotencyRecord answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
+        answeredKeys.Add(answer.CallerId, answer.Key);
         var waiting = new Waiting(answer);
         _waiting.Enqueue(waiting);
         while (!waiting.Stored.Task.IsCompleted)

@@ -23,10 +23,11 @@ namespace ClawGroups.Web.Api;
 /// On a database one process has alone (the embedded SQLite default) the running request's claim is held in memory
 /// (<see cref="IdempotencyClaims"/>) and the key's row is written once, with the answer: one write where a reservation took
 /// two, each a turn at SQLite's one writer; and answers finished together are written together (<see cref="IdempotencyAnswers"/>).
+/// There a key that no answer was ever stored for (<see cref="AnsweredKeys"/>, nearly every key) is not read either.
 /// </summary>
 internal sealed class IdempotencyFilter(
     IDbContextFactory<ClawDbContext> contextFactory, ProcessLiveness liveness, IdempotencyClaims claims, IdempotencyAnswers answers,
-    IOptionsMonitor<ApiOptions> options, TimeProvider time)
+    AnsweredKeys answeredKeys, IOptionsMonitor<ApiOptions> options, TimeProvider time)
     : IEndpointFilter
 {
     public const string HeaderName = "Idempotency-Key";
@@ -85,11 +86,14 @@ internal sealed class IdempotencyFilter(
     {
         var http = context.HttpContext;
         var (callerId, key, path, requestHash) = (request.CallerId, request.Key, request.Path, request.RequestHash);
-        await using var db = await contextFactory.CreateDbContextAsync(http.RequestAborted);
-        // In memory, the key's row is read (no write); in the database, it is reserved by inserting it.
-        var existing = inMemory ? await StoredAsync(db, callerId, key, http.RequestAborted) : await ReserveAsync(db, request, http.RequestAborted);
+        // In the database, the key is reserved by inserting its row. In memory, its row is read (no write) when one may exist; a
+        // key never answered is not looked up, and the request takes no context here.
+        var looksUp = !inMemory || answeredKeys.MayHave(callerId, key);
+        await using var db = looksUp ? await contextFactory.CreateDbContextAsync(http.RequestAborted) : null;
+        var existing = db is null ? null
+            : inMemory ? await StoredAsync(db, callerId, key, http.RequestAborted) : await ReserveAsync(db, request, http.RequestAborted);
         var reserved = !inMemory;
-        if (existing is not null && existing.StatusCode == InProgress && existing.Path == path && existing.RequestHash == requestHash
+        if (db is not null && existing is not null && existing.StatusCode == InProgress && existing.Path == path && existing.RequestHash == requestHash
             && await ReservationIsDeadAsync(db, existing, http.RequestAborted)
             && await TakeOverAsync(db, existing, http.RequestAborted))
         {
@@ -128,7 +132,7 @@ internal sealed class IdempotencyFilter(
             // again forever: the key is released, as payment APIs release a rate-limited request's key.
             if (reserved)
             {
-                await db.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
+                await db!.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
             }
 
             return result;
@@ -143,12 +147,15 @@ internal sealed class IdempotencyFilter(
         return result;
     }
 
-    /// <summary>The answer becomes the key's: written into its reservation, or as a new row where none was reserved.</summary>
-    private static async Task StoreAnswerAsync(ClawDbContext db, IdempotencyAnswers answers, IdempotencyRecord request, bool reserved, int status, string? body, string? contentType)
+    /// <summary>
+    /// The answer becomes the key's: written into its reservation, or as a new row where none was reserved. A reservation is
+    /// the database's, so <paramref name="db"/> is there whenever <paramref name="reserved"/> is.
+    /// </summary>
+    private static async Task StoreAnswerAsync(ClawDbContext? db, IdempotencyAnswers answers, IdempotencyRecord request, bool reserved, int status, string? body, string? contentType)
     {
         if (reserved)
         {
-            await db.IdempotencyRecords.Where(r => r.CallerId == request.CallerId && r.Key == request.Key)
+            await db!.IdempotencyRecords.Where(r => r.CallerId == request.CallerId && r.Key == request.Key)
                 .ExecuteUpdateAsync(set => set.SetProperty(r => r.StatusCode, status).SetProperty(r => r.ResponseBody, body).SetProperty(r => r.ContentType, contentType),
                     CancellationToken.None);
             return;

@@ -15,7 +15,7 @@ public sealed class IdempotencyAnswersTests
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
         var gate = new SqliteWriteGate();
         var factory = new GatedFactory(database, gate);
-        var answers = new IdempotencyAnswers(factory);
+        var answers = new IdempotencyAnswers(factory, new AnsweredKeys());
         var caller = Guid.NewGuid();
 
         // Another writer holds SQLite's one writer while forty requests finish.
@@ -44,7 +44,7 @@ public sealed class IdempotencyAnswersTests
             await setup.SaveChangesAsync();
         }
 
-        var answers = new IdempotencyAnswers(new GatedFactory(database, new SqliteWriteGate()));
+        var answers = new IdempotencyAnswers(new GatedFactory(database, new SqliteWriteGate()), new AnsweredKeys());
         await Task.WhenAll(answers.StoreAsync(Answer(caller, "left-before-a-restart")), answers.StoreAsync(Answer(caller, "new")));
 
         await using var reader = database.NewContext();

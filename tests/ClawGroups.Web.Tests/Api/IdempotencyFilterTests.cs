@@ -255,10 +255,84 @@ public sealed class IdempotencyFilterTests
         Assert.Equal(StatusCodes.Status200OK, Assert.IsAssignableFrom<IStatusCodeHttpResult>(repeat).StatusCode);
     }
 
-    /// <summary>A filter of its own process (its own liveness and claims) unless they are given.</summary>
-    private static IdempotencyFilter Filter(TestDatabase database, TimeProvider time, ProcessLiveness? liveness = null, IdempotencyClaims? claims = null)
-        => new(new Factory(database), liveness ?? new ProcessLiveness(Options(database)), claims ?? new IdempotencyClaims(),
-            new IdempotencyAnswers(new Factory(database)), new FixedOptionsMonitor<ApiOptions>(new ApiOptions()), time);
+    [Fact]
+    public async Task On_the_embedded_database_a_key_never_answered_is_not_read_once_the_answered_keys_are_loaded()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var caller = Guid.NewGuid();
+        var unloaded = new CountingFactory(database);
+        var loadedKeys = new AnsweredKeys();
+        await loadedKeys.LoadAsync(new Factory(database), CancellationToken.None);
+        var loaded = new CountingFactory(database);
+
+        await Filter(database, TimeProvider.System, contexts: unloaded).InvokeAsync(Invocation(caller), Ok);
+        await Filter(database, TimeProvider.System, keys: loadedKeys, contexts: loaded).InvokeAsync(Invocation(Guid.NewGuid()), Ok);
+
+        Assert.Equal(1, unloaded.Created); // before the load, every key is looked up
+        Assert.Equal(0, loaded.Created);
+        await using var context = database.NewContext();
+        Assert.Equal(2, await context.IdempotencyRecords.CountAsync()); // both answers are stored all the same
+    }
+
+    [Fact]
+    public async Task On_the_embedded_database_a_key_answered_before_a_restart_is_found_once_the_answered_keys_are_loaded()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var caller = Guid.NewGuid();
+        await Filter(database, TimeProvider.System).InvokeAsync(Invocation(caller), _ => ValueTask.FromResult<object?>(TypedResults.Ok(new { before = true })));
+        var restarted = new AnsweredKeys();
+        await restarted.LoadAsync(new Factory(database), CancellationToken.None);
+        var runs = 0;
+
+        var repeat = await Filter(database, TimeProvider.System, keys: restarted).InvokeAsync(Invocation(caller), _ =>
+        {
+            runs++;
+            return Ok(_);
+        });
+
+        Assert.Equal(0, runs);
+        Assert.Equal("""{"before":true}""", await BodyOfAsync(repeat));
+    }
+
+    [Fact]
+    public async Task On_the_embedded_database_a_key_answered_after_the_load_is_found_by_its_repeat()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var keys = new AnsweredKeys();
+        await keys.LoadAsync(new Factory(database), CancellationToken.None);
+        var claims = new IdempotencyClaims();
+        var caller = Guid.NewGuid();
+        var runs = 0;
+        ValueTask<object?> Once(EndpointFilterInvocationContext _)
+        {
+            runs++;
+            return ValueTask.FromResult<object?>(TypedResults.Ok(new { run = runs }));
+        }
+
+        await Filter(database, TimeProvider.System, claims: claims, keys: keys).InvokeAsync(Invocation(caller), Once);
+        var repeat = await Filter(database, TimeProvider.System, claims: claims, keys: keys).InvokeAsync(Invocation(caller), Once);
+        var otherBody = await Filter(database, TimeProvider.System, claims: claims, keys: keys).InvokeAsync(Invocation(caller, body: """{"fraction":0.9}"""), Once);
+
+        Assert.Equal(1, runs);
+        Assert.Equal("""{"run":1}""", await BodyOfAsync(repeat));
+        Assert.Equal(StatusCodes.Status422UnprocessableEntity, Assert.IsAssignableFrom<IStatusCodeHttpResult>(otherBody).StatusCode);
+    }
+
+    private static ValueTask<object?> Ok(EndpointFilterInvocationContext _) => ValueTask.FromResult<object?>(TypedResults.Ok(new { done = true }));
+
+    /// <summary>
+    /// A filter of its own process (its own liveness, claims and answered keys: never loaded, so every key is read) unless
+    /// they are given.
+    /// </summary>
+    private static IdempotencyFilter Filter(
+        TestDatabase database, TimeProvider time, ProcessLiveness? liveness = null, IdempotencyClaims? claims = null, AnsweredKeys? keys = null,
+        IDbContextFactory<ClawDbContext>? contexts = null)
+    {
+        keys ??= new AnsweredKeys();
+        contexts ??= new Factory(database);
+        return new(contexts, liveness ?? new ProcessLiveness(Options(database)), claims ?? new IdempotencyClaims(),
+            new IdempotencyAnswers(new Factory(database), keys), keys, new FixedOptionsMonitor<ApiOptions>(new ApiOptions()), time);
+    }
 
     private static ClawDatabaseOptions Options(TestDatabase database)
         => new() { Provider = database.Provider, ConnectionString = database.ConnectionString };
@@ -331,5 +405,19 @@ public sealed class IdempotencyFilterTests
     private sealed class Factory(TestDatabase database) : IDbContextFactory<ClawDbContext>
     {
         public ClawDbContext CreateDbContext() => database.NewContext();
+    }
+
+    /// <summary>Counts the contexts the filter takes: one for each key it looks up.</summary>
+    private sealed class CountingFactory(TestDatabase database) : IDbContextFactory<ClawDbContext>
+    {
+        private int _created;
+
+        public int Created => _created;
+
+        public ClawDbContext CreateDbContext()
+        {
+            Interlocked.Increment(ref _created);
+            return database.NewContext();
+        }
     }
 }
