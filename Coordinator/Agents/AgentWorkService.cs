@@ -20,6 +20,7 @@ public sealed class AgentWorkService(
     ClawDbContext context,
     WorkItemLifecycle lifecycle,
     BudgetGate budgets,
+    SignsOfLife signsOfLife,
     IOptionsMonitor<CoordinatorOptions> options)
 {
     public const int MaxArtifacts = 50;
@@ -111,8 +112,13 @@ public sealed class AgentWorkService(
         assignment!.LeaseExpiresAt = AgentCalls.LeaseEndsAt(now, options.CurrentValue);
         await ApplyUsageAsync(item, assignment, report.Usage, cancellationToken);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Progress, now, new { fraction = report.Fraction, message = report.Message }, item.Id, caller.Id);
-        // Reporting progress is a sign of life as good as a heartbeat.
-        await context.Agents.Where(a => a.Id == caller.Id).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now), cancellationToken);
+        // Reporting progress is a sign of life as good as a heartbeat; one written within the last second is left as it is.
+        if (signsOfLife.WorthWriting(caller.Id, now))
+        {
+            await context.Agents.Where(a => a.Id == caller.Id).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now), cancellationToken);
+            signsOfLife.Written(caller.Id, now);
+        }
+
         await budgets.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, caller, cancellationToken);
     }

@@ -130,6 +130,7 @@ public static class CoordinatorHostingExtensions
         services.AddSingleton<TrackRecordCache>();
         services.AddScoped<SkillFeedback>();
         services.AddSingleton<AgentWaiters>();
+        services.AddSingleton<SignsOfLife>();
         services.AddSingleton<AgentKeyCache>();
         services.AddSingleton<WrittenTextReader>();
         services.AddHostedService(provider => provider.GetRequiredService<WrittenTextReader>());

@@ -1,5 +1,7 @@
 using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
+using SignsOfLife = ClawGroups.Coordinator.Agents.SignsOfLife;
+using ClawGroups.Coordinator.Trail;
 using ClawGroups.Data.Agents;
 using ClawGroups.Testing.Waiting;
 using Microsoft.EntityFrameworkCore;
@@ -62,6 +64,41 @@ public sealed class HeartbeatWriteTests : IAsyncLifetime
         var stored = await check.Agents.AsNoTracking().SingleAsync(a => a.Id == Guid.Parse(registration.AgentId));
         Assert.Equal((AgentStatus.Busy, 0), (stored.Status, stored.ConsecutiveDeliveryFailures));
         Assert.Contains(await check.TrailEvents.AsNoTracking().Where(e => e.AgentId == stored.Id).Select(e => e.Type).ToListAsync(), type => type == "agent.returned");
+    }
+
+    [Fact]
+    public async Task A_progress_report_writes_the_sign_of_life_unless_one_was_written_within_the_last_second()
+    {
+        await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
+        var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
+        var registration = await scenario.Human.RegisterAgentAsync(joinToken.Token, SkillProfiles.Backend with { Name = "reporting" });
+        var agent = scenario.AgentClient(registration.ApiKey);
+        await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Fix the login redirect"));
+        var offered = await Eventually.ReachAsync(() => agent.PullWorkAsync(registration.AgentId), item => item is not null, "an offer", Deadline);
+        await agent.AcceptAsync(offered!.Id);
+        await agent.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Busy));
+        var (beat, _) = await HeartbeatAndLeaseAsync(registration.AgentId);
+
+        await agent.ReportProgressAsync(offered.Id, new ProgressReport(0.3, "reading"));
+        var firstReport = await LastProgressAtAsync(offered.Id);
+        var afterFirst = (await HeartbeatAndLeaseAsync(registration.AgentId)).Heartbeat;
+        await Task.Delay(SignsOfLife.Resolution + TimeSpan.FromMilliseconds(100));
+        await agent.ReportProgressAsync(offered.Id, new ProgressReport(0.6, "writing"));
+        var secondReport = await LastProgressAtAsync(offered.Id);
+        var afterSecond = (await HeartbeatAndLeaseAsync(registration.AgentId)).Heartbeat;
+
+        // Within a second of the heartbeat the report leaves its sign of life as stored (a slow machine may have taken longer).
+        Assert.Equal(firstReport - beat < SignsOfLife.Resolution ? beat : firstReport, afterFirst);
+        Assert.Equal(secondReport, afterSecond);
+    }
+
+    /// <summary>When the item's latest progress report was made, as the server's clock had it (its trail event's time).</summary>
+    private async Task<DateTimeOffset> LastProgressAtAsync(string itemId)
+    {
+        var id = Guid.Parse(itemId);
+        await using var context = _app.Database.NewContext();
+        return await context.TrailEvents.AsNoTracking().Where(e => e.WorkItemId == id && e.Type == TrailEventTypes.Progress.Name)
+            .OrderByDescending(e => e.Id).Select(e => e.At).FirstAsync();
     }
 
     private async Task<(DateTimeOffset Heartbeat, DateTimeOffset Lease)> HeartbeatAndLeaseAsync(string agentId)
