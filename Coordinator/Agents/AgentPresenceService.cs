@@ -221,8 +221,7 @@ public sealed class AgentPresenceService(
             return Failure.Invalid("waitSeconds", $"waitSeconds must be from 0 to {MaxWaitSeconds}.");
         }
 
-        var (agent, denied) = await OwnAgentAsync(caller, agentId, cancellationToken);
-        if (denied is not null)
+        if (await OwnPresentAgentAsync(caller, agentId, cancellationToken) is { } denied)
         {
             return denied;
         }
@@ -232,7 +231,7 @@ public sealed class AgentPresenceService(
         while (true)
         {
             var news = waiters.NextNews(agentId);
-            var item = await context.LoadOfferAsync(agentId, cancellationToken);
+            var item = await context.LoadOfferToShowAsync(agentId, cancellationToken);
             if (item is null)
             {
                 // A review it was asked for is an offer too, until it answers with its review.
@@ -320,6 +319,29 @@ public sealed class AgentPresenceService(
     private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, CancellationToken, Task<Agent?>>> PresentAgent = new(() => EF.CompileAsyncQuery(
         (ClawDbContext context, Guid agentId, CancellationToken _) => context.Agents.AsNoTracking()
             .SingleOrDefault(a => a.Id == agentId && a.Status != AgentStatus.Revoked)));
+
+    /// <summary>
+    /// Whether the agent is there and not revoked, for a call that needs nothing else of it (a pull): compiled and narrow, where
+    /// the whole row carries the agent's card.
+    /// </summary>
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, CancellationToken, Task<bool>>> AgentPresent = new(() => EF.CompileAsyncQuery(
+        (ClawDbContext context, Guid agentId, CancellationToken _) => context.Agents.Any(a => a.Id == agentId && a.Status != AgentStatus.Revoked)));
+
+    /// <summary>What <see cref="OwnAgentAsync"/> refuses, without reading the agent's row.</summary>
+    private async Task<Failure?> OwnPresentAgentAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)
+    {
+        if (AgentCalls.NotAnAgent(caller) is { } notAnAgent)
+        {
+            return notAnAgent;
+        }
+
+        if (!await AgentPresent.For(context)(context, agentId, cancellationToken))
+        {
+            return Failure.NotFound("agent", agentId);
+        }
+
+        return caller.Id == agentId ? null : Failure.Forbidden("These credentials belong to another agent.");
+    }
 
     private async Task<(Agent? Agent, Failure? Denied)> OwnAgentAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)
     {

@@ -33,18 +33,33 @@ public static class WorkItemViews
         (ClawDbContext context, Guid id) => context.Artifacts.Where(a => a.WorkItemId == id)));
 
     /// <summary>
-    /// The agent's offer, loaded as <see cref="LoadWorkItemAsync(ClawDbContext, Guid, CancellationToken)"/> loads an item: the
-    /// most urgent, then longest-assigned, item offered to it and not paused; null when none. Found and loaded in the same
-    /// query, compiled once: a pull makes it on every call and every wake-up of its wait.
+    /// The agent's offer, loaded with what its view shows as <see cref="LoadWorkItemAsync(ClawDbContext, Guid, CancellationToken)"/>
+    /// loads an item, but untracked, to be shown and not changed: the most urgent, then longest-assigned, item offered to it and
+    /// not paused; null when none. Found and loaded in the same query, compiled once: a pull makes it on every call and every
+    /// wake-up of its wait, and tracking it was ~0.6 % of the swarm server's CPU samples in a profile, for nothing
+    /// (docs/PERFORMANCE.md).
     /// </summary>
-    public static async Task<WorkItem?> LoadOfferAsync(this ClawDbContext context, Guid agentId, CancellationToken cancellationToken)
+    public static async Task<WorkItem?> LoadOfferToShowAsync(this ClawDbContext context, Guid agentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return await context.WithArtifactsAsync(await OfferTo.For(context)(context, agentId, cancellationToken), cancellationToken);
+        var offer = await OfferTo.For(context)(context, agentId, cancellationToken);
+        if (offer is not null)
+        {
+            await foreach (var artifact in UntrackedArtifactsOf.For(context)(context, offer.Id).WithCancellation(cancellationToken))
+            {
+                offer.Artifacts.Add(artifact);
+            }
+        }
+
+        return offer;
     }
+
+    private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, IAsyncEnumerable<Artifact>>> UntrackedArtifactsOf = new(() => EF.CompileAsyncQuery(
+        (ClawDbContext context, Guid id) => context.Artifacts.AsNoTracking().Where(a => a.WorkItemId == id)));
 
     private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, CancellationToken, Task<WorkItem?>>> OfferTo = new(() => EF.CompileAsyncQuery(
         (ClawDbContext context, Guid agentId, CancellationToken _) => context.WorkItems
+            .AsNoTracking()
             .Include(w => w.DependsOn)
             .Include(w => w.Assignments)
             .AsSingleQuery()

@@ -180,6 +180,24 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public async Task A_pull_for_another_agents_work_gets_403_and_for_an_agent_that_is_not_there_404()
+    {
+        await using var app = await ClawAppFactory.StartOnLoopbackAsync();
+        await using var scenario = await ApiScenario.StartAsync(app);
+        var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
+        var puller = await scenario.Human.RegisterAgentAsync(joinToken.Token, new AgentCard { Name = "puller" });
+        var other = await scenario.Human.RegisterAgentAsync(joinToken.Token, new AgentCard { Name = "other" });
+
+        var others = await SendAsync(app, HttpMethod.Get, $"/api/v1/agents/{other.AgentId}/work?waitSeconds=0", puller.ApiKey);
+        var nobodys = await SendAsync(app, HttpMethod.Get, $"/api/v1/agents/{Guid.NewGuid()}/work?waitSeconds=0", puller.ApiKey);
+        var own = await SendAsync(app, HttpMethod.Get, $"/api/v1/agents/{puller.AgentId}/work?waitSeconds=0", puller.ApiKey);
+
+        await AssertProblemAsync(others, HttpStatusCode.Forbidden);
+        await AssertProblemAsync(nobodys, HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NoContent, own.StatusCode);
+    }
+
+    [Fact]
     public async Task An_agent_that_was_not_asked_to_review_hears_403_before_anything_about_the_items_state()
     {
         await using var app = await ClawAppFactory.StartOnLoopbackAsync();
