@@ -8,6 +8,9 @@ the share of samples per thread name; per kind of work (the first frame from the
 the live pump, …; the first kind in KINDS found on the stack); the top frames by exclusive share (the frame on CPU) and by inclusive share (on the stack, counted once
 per sample). Frames are shortened: JIT tiers and argument lists dropped, unnamed runtime code read as [coreclr].
 --focus keeps only samples with a frame containing SUBSTRING (one call's handler, say).
+--layers also sums every sample (all threads) by the innermost library or product layer on its stack that is not the
+runtime's own (System.*): "EF Core's change tracking", "SQLite itself"… A sample whose stack names none (the kernel, the
+GC, libc under native code whose frames perf cannot walk) counts as "none". Where the CPU goes when no call dominates.
 """
 import re
 import sys
@@ -38,6 +41,38 @@ KINDS = [
     ("sqlite", r"libe_sqlite3|Microsoft\.Data\.Sqlite|SQLitePCL"),
 ]
 KIND_PATTERNS = [(name, re.compile(pattern)) for name, pattern in KINDS]
+
+# The layers of --layers: the innermost frame on a sample's stack that matches one names its layer.
+LAYERS = [
+    ("SQLite itself", r"libe_sqlite3"),
+    ("Microsoft.Data.Sqlite / SQLitePCL", r"\[Microsoft\.Data\.Sqlite\]|\[SQLitePCL"),
+    ("EF Core: queries", r"\[Microsoft\.EntityFrameworkCore[^\]]*\] Microsoft\.EntityFrameworkCore\.(Query|Sqlite\.Query)"),
+    ("EF Core: updates", r"\[Microsoft\.EntityFrameworkCore[^\]]*\] Microsoft\.EntityFrameworkCore\.(Update|Sqlite\.Update)"),
+    ("EF Core: change tracking", r"\[Microsoft\.EntityFrameworkCore[^\]]*\] Microsoft\.EntityFrameworkCore\.ChangeTracking"),
+    ("EF Core: storage (commands, connections)", r"\[Microsoft\.EntityFrameworkCore[^\]]*\] Microsoft\.EntityFrameworkCore\.Storage"),
+    ("EF Core: diagnostics (interceptors' events)", r"\[Microsoft\.EntityFrameworkCore[^\]]*\] Microsoft\.EntityFrameworkCore\.Diagnostics"),
+    ("EF Core: other", r"\[Microsoft\.EntityFrameworkCore"),
+    ("System.Text.Json", r"\[System\.Text\.Json\]"),
+    ("Kestrel / HTTP", r"\[Microsoft\.AspNetCore\.Server|\[Microsoft\.AspNetCore\.Http|\[System\.Net"),
+    ("ASP.NET Core, other", r"\[Microsoft\.AspNetCore"),
+    ("Microsoft.Extensions (logging, DI, options)", r"\[Microsoft\.Extensions"),
+    ("TorchSharp / libtorch", r"libtorch|TorchSharp|libgomp|mkl"),
+    ("ClawGroups.Coordinator", r"\[ClawGroups\.Coordinator\]"),
+    ("ClawGroups.Web", r"\[ClawGroups\.Web\]"),
+    ("ClawGroups.Data", r"\[ClawGroups\.Data\]"),
+    ("ClawGroups.Inference", r"\[ClawGroups\.Inference\]"),
+    ("Hangfire", r"\[Hangfire"),
+]
+LAYER_PATTERNS = [(name, re.compile(pattern)) for name, pattern in LAYERS]
+
+
+def layer_of(frames):
+    """The innermost layer named on the stack; the runtime's own frames name none, so their caller's layer counts."""
+    for frame in frames:
+        for name, pattern in LAYER_PATTERNS:
+            if pattern.search(frame):
+                return name
+    return "none"
 
 
 def shorten(frame):
@@ -83,11 +118,12 @@ def main():
     prefix = args[args.index("--threads") + 1] if "--threads" in args else ".NET TP Worker"
     top = int(args[args.index("--top") + 1]) if "--top" in args else 25
     focus = args[args.index("--focus") + 1] if "--focus" in args else None
-    threads, kinds, exclusive, inclusive = Counter(), Counter(), Counter(), Counter()
+    threads, kinds, exclusive, inclusive, layers = Counter(), Counter(), Counter(), Counter(), Counter()
     total = kept = 0
     for thread, frames in samples(sys.stdin):
         total += 1
         threads[thread] += 1
+        layers[layer_of(frames)] += 1
         if not thread.startswith(prefix) or (focus and not any(focus in f for f in frames)):
             continue
         kept += 1
@@ -102,6 +138,10 @@ def main():
     print(f"\n{kept} samples of threads '{prefix}'" + (f" with a frame containing '{focus}'" if focus else "") + "; by kind of work (outermost frame):")
     for kind, count in kinds.most_common():
         print(f"  {100 * count / kept:5.1f} %  {kind}")
+    if "--layers" in args:
+        print(f"\nall {total} samples by the innermost layer on the stack:")
+        for layer, count in layers.most_common():
+            print(f"  {100 * count / total:5.1f} %  {layer}")
     for title, counter in (("exclusive (on CPU)", exclusive), ("inclusive (on the stack)", inclusive)):
         print(f"\ntop {top} frames, {title}:")
         for frame, count in counter.most_common(top):
