@@ -29,7 +29,7 @@ public sealed class AnsweredKeysTests
         }
 
         var keys = new AnsweredKeys();
-        await keys.LoadAsync(new Factory(database), CancellationToken.None);
+        await keys.LoadAsync(new CountingContextFactory(database), CancellationToken.None);
         keys.Add(caller, "added");
 
         Assert.True(keys.Loaded);
@@ -46,9 +46,4 @@ public sealed class AnsweredKeysTests
         CallerId = caller, Key = key, Method = HttpMethods.Post, Path = "/api/v1/work-items/x/accept", RequestHash = "hash",
         StatusCode = StatusCodes.Status200OK, ResponseBody = "{}", ContentType = "application/json", CreatedAt = DateTimeOffset.UtcNow,
     };
-
-    private sealed class Factory(TestDatabase database) : Microsoft.EntityFrameworkCore.IDbContextFactory<ClawDbContext>
-    {
-        public ClawDbContext CreateDbContext() => database.NewContext();
-    }
 }

@@ -26,13 +26,7 @@ public sealed class HeartbeatWriteTests : IAsyncLifetime
     public async Task A_heartbeat_with_nothing_new_still_renews_the_agents_leases_and_its_last_heartbeat()
     {
         await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
-        var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
-        var registration = await scenario.Human.RegisterAgentAsync(joinToken.Token, SkillProfiles.Backend with { Name = "steady" });
-        var agent = scenario.AgentClient(registration.ApiKey);
-        await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Fix the login redirect"));
-        var offered = await Eventually.ReachAsync(() => agent.PullWorkAsync(registration.AgentId), item => item is not null, "an offer", Deadline);
-        await agent.AcceptAsync(offered!.Id);
-        await agent.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Busy));
+        var (registration, agent, _) = await AgentAtWorkAsync(scenario, "steady");
         var (beatBefore, leaseBefore) = await HeartbeatAndLeaseAsync(registration.AgentId);
 
         var answer = await agent.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Busy));
@@ -70,13 +64,7 @@ public sealed class HeartbeatWriteTests : IAsyncLifetime
     public async Task A_progress_report_writes_the_sign_of_life_unless_one_was_written_within_the_last_second()
     {
         await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
-        var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
-        var registration = await scenario.Human.RegisterAgentAsync(joinToken.Token, SkillProfiles.Backend with { Name = "reporting" });
-        var agent = scenario.AgentClient(registration.ApiKey);
-        await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Fix the login redirect"));
-        var offered = await Eventually.ReachAsync(() => agent.PullWorkAsync(registration.AgentId), item => item is not null, "an offer", Deadline);
-        await agent.AcceptAsync(offered!.Id);
-        await agent.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Busy));
+        var (registration, agent, offered) = await AgentAtWorkAsync(scenario, "reporting");
         var (beat, _) = await HeartbeatAndLeaseAsync(registration.AgentId);
 
         await agent.ReportProgressAsync(offered.Id, new ProgressReport(0.3, "reading"));
@@ -90,6 +78,19 @@ public sealed class HeartbeatWriteTests : IAsyncLifetime
         // Within a second of the heartbeat the report leaves its sign of life as stored (a slow machine may have taken longer).
         Assert.Equal(firstReport - beat < SignsOfLife.Resolution ? beat : firstReport, afterFirst);
         Assert.Equal(secondReport, afterSecond);
+    }
+
+    /// <summary>An agent that took the group's one item and said it is busy, with the item it works on.</summary>
+    private static async Task<(AgentRegistration Registration, ClawApiClient Agent, WorkItem Item)> AgentAtWorkAsync(ApiScenario scenario, string name)
+    {
+        var joinToken = await scenario.Human.CreateJoinTokenAsync(scenario.Group.Id);
+        var registration = await scenario.Human.RegisterAgentAsync(joinToken.Token, SkillProfiles.Backend with { Name = name });
+        var agent = scenario.AgentClient(registration.ApiKey);
+        await scenario.Human.CreateWorkItemAsync(scenario.Group.Id, new CreateWorkItem("Fix the login redirect"));
+        var offered = await Eventually.ReachAsync(() => agent.PullWorkAsync(registration.AgentId), item => item is not null, "an offer", Deadline);
+        await agent.AcceptAsync(offered!.Id);
+        await agent.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Busy));
+        return (registration, agent, offered);
     }
 
     /// <summary>When the item's latest progress report was made, as the server's clock had it (its trail event's time).</summary>

@@ -260,10 +260,10 @@ public sealed class IdempotencyFilterTests
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
         var caller = Guid.NewGuid();
-        var unloaded = new CountingFactory(database);
+        var unloaded = new CountingContextFactory(database);
         var loadedKeys = new AnsweredKeys();
-        await loadedKeys.LoadAsync(new Factory(database), CancellationToken.None);
-        var loaded = new CountingFactory(database);
+        await loadedKeys.LoadAsync(new CountingContextFactory(database), CancellationToken.None);
+        var loaded = new CountingContextFactory(database);
 
         await Filter(database, TimeProvider.System, contexts: unloaded).InvokeAsync(Invocation(caller), Ok);
         await Filter(database, TimeProvider.System, keys: loadedKeys, contexts: loaded).InvokeAsync(Invocation(Guid.NewGuid()), Ok);
@@ -281,7 +281,7 @@ public sealed class IdempotencyFilterTests
         var caller = Guid.NewGuid();
         await Filter(database, TimeProvider.System).InvokeAsync(Invocation(caller), _ => ValueTask.FromResult<object?>(TypedResults.Ok(new { before = true })));
         var restarted = new AnsweredKeys();
-        await restarted.LoadAsync(new Factory(database), CancellationToken.None);
+        await restarted.LoadAsync(new CountingContextFactory(database), CancellationToken.None);
         var runs = 0;
 
         var repeat = await Filter(database, TimeProvider.System, keys: restarted).InvokeAsync(Invocation(caller), _ =>
@@ -299,7 +299,7 @@ public sealed class IdempotencyFilterTests
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
         var keys = new AnsweredKeys();
-        await keys.LoadAsync(new Factory(database), CancellationToken.None);
+        await keys.LoadAsync(new CountingContextFactory(database), CancellationToken.None);
         var claims = new IdempotencyClaims();
         var caller = Guid.NewGuid();
         var runs = 0;
@@ -329,9 +329,9 @@ public sealed class IdempotencyFilterTests
         IDbContextFactory<ClawDbContext>? contexts = null)
     {
         keys ??= new AnsweredKeys();
-        contexts ??= new Factory(database);
+        contexts ??= new CountingContextFactory(database);
         return new(contexts, liveness ?? new ProcessLiveness(Options(database)), claims ?? new IdempotencyClaims(),
-            new IdempotencyAnswers(new Factory(database), keys), keys, new FixedOptionsMonitor<ApiOptions>(new ApiOptions()), time);
+            new IdempotencyAnswers(new CountingContextFactory(database), keys), keys, new FixedOptionsMonitor<ApiOptions>(new ApiOptions()), time);
     }
 
     private static ClawDatabaseOptions Options(TestDatabase database)
@@ -400,24 +400,5 @@ public sealed class IdempotencyFilterTests
         http.Request.Headers[IdempotencyFilter.HeaderName] = "key-1";
         http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
         return new DefaultEndpointFilterInvocationContext(http);
-    }
-
-    private sealed class Factory(TestDatabase database) : IDbContextFactory<ClawDbContext>
-    {
-        public ClawDbContext CreateDbContext() => database.NewContext();
-    }
-
-    /// <summary>Counts the contexts the filter takes: one for each key it looks up.</summary>
-    private sealed class CountingFactory(TestDatabase database) : IDbContextFactory<ClawDbContext>
-    {
-        private int _created;
-
-        public int Created => _created;
-
-        public ClawDbContext CreateDbContext()
-        {
-            Interlocked.Increment(ref _created);
-            return database.NewContext();
-        }
     }
 }
