@@ -315,7 +315,10 @@ public sealed class AgentPresenceService(
         return pending.Select(m => JsonDocument.Parse(m.BodyJson).RootElement.Clone()).ToList();
     }
 
-    /// <summary>Compiled once: every heartbeat and pull reads the agent (docs/PERFORMANCE.md, "Where an agent call's time goes").</summary>
+    /// <summary>
+    /// Compiled once: every heartbeat and MCP sign of life reads the agent (docs/PERFORMANCE.md, "Where an agent call's time
+    /// goes"); a pull only checks it (<see cref="AgentPresent"/>).
+    /// </summary>
     private static readonly ModelCompiledQuery<Func<ClawDbContext, Guid, CancellationToken, Task<Agent?>>> PresentAgent = new(() => EF.CompileAsyncQuery(
         (ClawDbContext context, Guid agentId, CancellationToken _) => context.Agents.AsNoTracking()
             .SingleOrDefault(a => a.Id == agentId && a.Status != AgentStatus.Revoked)));

@@ -13,7 +13,7 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         builder.Property(r => r.Path).HasMaxLength(500);
         builder.Property(r => r.RequestHash).HasMaxLength(64);
         builder.Property(r => r.ContentType).HasMaxLength(200);
-        // Old records are purged by age.
+        // For a purge by age, which does not exist: a repeat of any key gets its earlier answer (docs/API.md; decision 0046).
         builder.HasIndex(r => r.CreatedAt);
     }
 }

@@ -6,9 +6,9 @@ namespace ClawGroups.Web.Api;
 
 /// <summary>
 /// Which <c>Idempotency-Key</c>s a database one process has alone (the embedded SQLite default) may hold an answer for, so
-/// that a keyed request with a key never used before does not read the database to learn so: every agent call of an item
-/// (accept, progress, result, heartbeat) is keyed, and that read was one of the ~34 commands an item cost in the swarm
-/// (docs/PERFORMANCE.md). A Bloom filter: it can say "maybe" of a key it was never given (then the key is read, as before),
+/// that a keyed request with a key never used before does not read the database to learn so: an agent's accept, progress
+/// and result are keyed, and that read was one of the ~30 commands an item cost in the swarm (docs/PERFORMANCE.md, "Three
+/// commands an item fewer"). A Bloom filter: it can say "maybe" of a key it was never given (then the key is read, as before),
 /// never "no" of one it was. It holds every key the database held when <see cref="LoadAsync"/> read them and every answer
 /// this process stored since (<see cref="IdempotencyAnswers"/> adds each before writing it, so before its claim is let go).
 /// Until the load has finished it says "maybe" of every key. Fixed in size (2 MiB): past a couple of million keys it says

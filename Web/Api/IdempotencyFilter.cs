@@ -23,7 +23,8 @@ namespace ClawGroups.Web.Api;
 /// On a database one process has alone (the embedded SQLite default) the running request's claim is held in memory
 /// (<see cref="IdempotencyClaims"/>) and the key's row is written once, with the answer: one write where a reservation took
 /// two, each a turn at SQLite's one writer; and answers finished together are written together (<see cref="IdempotencyAnswers"/>).
-/// There a key that no answer was ever stored for (<see cref="AnsweredKeys"/>, nearly every key) is not read either.
+/// There, once the stored keys are loaded, a key that no answer was ever stored for (<see cref="AnsweredKeys"/>, nearly every
+/// key) is not read either.
 /// </summary>
 internal sealed class IdempotencyFilter(
     IDbContextFactory<ClawDbContext> contextFactory, ProcessLiveness liveness, IdempotencyClaims claims, IdempotencyAnswers answers,

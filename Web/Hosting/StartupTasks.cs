@@ -12,7 +12,8 @@ public static partial class StartupTasks
     /// <summary>
     /// Brings the database up to date (unless <c>Database:MigrateOnStartup</c> is false), marks this process alive in it
     /// (what a crashed one reserved is then free), and creates the bootstrap owner when a bootstrap token is configured. Runs before the app serves
-    /// requests or runs jobs; the stall sweep's start-up grace counts from its end.
+    /// requests or runs jobs; the stall sweep's start-up grace counts from its end. Then starts reading the stored
+    /// Idempotency-Keys in the background (<see cref="LoadAnsweredKeysInBackground"/>).
     /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {

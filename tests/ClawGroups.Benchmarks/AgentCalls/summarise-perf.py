@@ -8,9 +8,10 @@ the share of samples per thread name; per kind of work (the first frame from the
 the live pump, …; the first kind in KINDS found on the stack); the top frames by exclusive share (the frame on CPU) and by inclusive share (on the stack, counted once
 per sample). Frames are shortened: JIT tiers and argument lists dropped, unnamed runtime code read as [coreclr].
 --focus keeps only samples with a frame containing SUBSTRING (one call's handler, say).
---layers also sums every sample (all threads) by the innermost library or product layer on its stack that is not the
-runtime's own (System.*): "EF Core's change tracking", "SQLite itself"… A sample whose stack names none (the kernel, the
-GC, libc under native code whose frames perf cannot walk) counts as "none". Where the CPU goes when no call dominates.
+--layers also sums every sample (all threads, before --threads and --focus pick theirs) by the innermost library or
+product layer on its stack: "EF Core: change tracking", "SQLite itself", "System.Text.Json"… The runtime's other frames
+(System.*) name no layer, so their caller's counts. A sample whose stack names none (the kernel, the GC, libc under
+native code whose frames perf cannot walk) counts as "none". Where the CPU goes when no call dominates.
 """
 import re
 import sys

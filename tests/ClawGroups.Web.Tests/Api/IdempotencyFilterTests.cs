@@ -14,11 +14,13 @@ namespace ClawGroups.Web.Tests.Api;
 
 public sealed class IdempotencyFilterTests
 {
-    [Fact]
-    public async Task A_request_that_fails_keeps_its_failure_as_the_keys_answer_and_does_not_run_again()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_request_that_fails_keeps_its_failure_as_the_keys_answer_and_does_not_run_again(bool keysLoaded)
     {
         using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
-        var filter = Filter(database, TimeProvider.System);
+        var filter = Filter(database, TimeProvider.System, keys: await AnsweredKeysAsync(database, keysLoaded));
         var caller = Guid.NewGuid();
         var runs = 0;
 
@@ -86,9 +88,10 @@ public sealed class IdempotencyFilterTests
     }
 
     [Theory]
-    [InlineData(DatabaseProvider.Sqlite)]
-    [InlineData(DatabaseProvider.Postgres)]
-    public async Task A_reservation_whose_process_is_gone_is_taken_over_at_once_and_the_repeat_runs(DatabaseProvider provider)
+    [InlineData(DatabaseProvider.Sqlite, false)]
+    [InlineData(DatabaseProvider.Sqlite, true)]
+    [InlineData(DatabaseProvider.Postgres, false)]
+    public async Task A_reservation_whose_process_is_gone_is_taken_over_at_once_and_the_repeat_runs(DatabaseProvider provider, bool keysLoaded)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var caller = Guid.NewGuid();
@@ -98,9 +101,11 @@ public sealed class IdempotencyFilterTests
             await LeftBehindAsync(database, caller, reservedAt: DateTimeOffset.UtcNow, crashed);
         }
 
+        // Restarted: the answered keys are loaded after the row was left, as the app loads them after start-up.
         await using var restarted = await LivenessAsync(database);
+        var keys = await AnsweredKeysAsync(database, keysLoaded);
         var runs = 0;
-        var repeat = await Filter(database, TimeProvider.System, restarted).InvokeAsync(Invocation(caller), _ =>
+        var repeat = await Filter(database, TimeProvider.System, restarted, keys: keys).InvokeAsync(Invocation(caller), _ =>
         {
             runs++;
             return ValueTask.FromResult<object?>(Results.Ok());
@@ -108,6 +113,9 @@ public sealed class IdempotencyFilterTests
 
         Assert.Equal(1, runs);
         Assert.Equal(StatusCodes.Status200OK, Assert.IsAssignableFrom<IStatusCodeHttpResult>(repeat).StatusCode);
+        // The row became the repeat's answer: a request that had not looked at it would have left it "in progress".
+        await using var context = database.NewContext();
+        Assert.Equal(StatusCodes.Status200OK, (await context.IdempotencyRecords.SingleAsync()).StatusCode);
     }
 
     [Fact]
@@ -316,6 +324,43 @@ public sealed class IdempotencyFilterTests
         Assert.Equal(1, runs);
         Assert.Equal("""{"run":1}""", await BodyOfAsync(repeat));
         Assert.Equal(StatusCodes.Status422UnprocessableEntity, Assert.IsAssignableFrom<IStatusCodeHttpResult>(otherBody).StatusCode);
+    }
+
+    [Fact]
+    public async Task On_the_embedded_database_a_429_is_not_the_keys_answer_and_the_retry_runs_once_the_keys_are_loaded()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var keys = await AnsweredKeysAsync(database, loaded: true);
+        var claims = new IdempotencyClaims();
+        var caller = Guid.NewGuid();
+        var runs = 0;
+
+        var tooMany = await Filter(database, TimeProvider.System, claims: claims, keys: keys).InvokeAsync(Invocation(caller), _ =>
+        {
+            runs++;
+            return ValueTask.FromResult<object?>(Results.StatusCode(StatusCodes.Status429TooManyRequests));
+        });
+        var retry = await Filter(database, TimeProvider.System, claims: claims, keys: keys).InvokeAsync(Invocation(caller), _ =>
+        {
+            runs++;
+            return Ok(_);
+        });
+
+        Assert.Equal(StatusCodes.Status429TooManyRequests, Assert.IsAssignableFrom<IStatusCodeHttpResult>(tooMany).StatusCode);
+        Assert.Equal(2, runs);
+        Assert.Equal("""{"done":true}""", await BodyOfAsync(retry));
+    }
+
+    /// <summary>The answered keys as a process has them: loaded from the database, or not yet (every key read).</summary>
+    private static async Task<AnsweredKeys> AnsweredKeysAsync(TestDatabase database, bool loaded)
+    {
+        var keys = new AnsweredKeys();
+        if (loaded)
+        {
+            await keys.LoadAsync(new CountingContextFactory(database), CancellationToken.None);
+        }
+
+        return keys;
     }
 
     private static ValueTask<object?> Ok(EndpointFilterInvocationContext _) => ValueTask.FromResult<object?>(TypedResults.Ok(new { done = true }));
