@@ -338,12 +338,7 @@ public sealed class AgentPresenceService(
             return notAnAgent;
         }
 
-        if (!await AgentPresent.For(context)(context, agentId, cancellationToken))
-        {
-            return Failure.NotFound("agent", agentId);
-        }
-
-        return caller.Id == agentId ? null : Failure.Forbidden("These credentials belong to another agent.");
+        return Refusal(caller, agentId, await AgentPresent.For(context)(context, agentId, cancellationToken));
     }
 
     private async Task<(Agent? Agent, Failure? Denied)> OwnAgentAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)
@@ -354,11 +349,12 @@ public sealed class AgentPresenceService(
         }
 
         var agent = await PresentAgent.For(context)(context, agentId, cancellationToken);
-        if (agent is null)
-        {
-            return (null, Failure.NotFound("agent", agentId));
-        }
-
-        return caller.Id == agentId ? (agent, null) : (null, Failure.Forbidden("These credentials belong to another agent."));
+        return Refusal(caller, agentId, agent is not null) is { } refused ? (null, refused) : (agent, null);
     }
+
+    /// <summary>Why the caller may not act for the agent: it is not there (or revoked), or it is another agent; null when it may.</summary>
+    private static Failure? Refusal(Caller caller, Guid agentId, bool present)
+        => !present ? Failure.NotFound("agent", agentId)
+            : caller.Id == agentId ? null
+            : Failure.Forbidden("These credentials belong to another agent.");
 }

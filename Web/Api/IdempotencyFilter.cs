@@ -93,12 +93,13 @@ internal sealed class IdempotencyFilter(
         await using var db = looksUp ? await contextFactory.CreateDbContextAsync(http.RequestAborted) : null;
         var existing = db is null ? null
             : inMemory ? await StoredAsync(db, callerId, key, http.RequestAborted) : await ReserveAsync(db, request, http.RequestAborted);
-        var reserved = !inMemory;
+        // The context that holds the key's reservation row, where there is one: the answer is then written into it.
+        var reservation = inMemory ? null : db;
         if (db is not null && existing is not null && existing.StatusCode == InProgress && existing.Path == path && existing.RequestHash == requestHash
             && await ReservationIsDeadAsync(db, existing, http.RequestAborted)
             && await TakeOverAsync(db, existing, http.RequestAborted))
         {
-            (existing, reserved) = (null, true);
+            (existing, reservation) = (null, db);
         }
 
         if (existing is not null)
@@ -122,7 +123,7 @@ internal sealed class IdempotencyFilter(
                 status = StatusCodes.Status500InternalServerError,
                 detail = "The request with this Idempotency-Key failed and may or may not have taken effect. Read the resource to see, and use a new key to try again.",
             });
-            await StoreAnswerAsync(db, answers, request, reserved, StatusCodes.Status500InternalServerError, failure, "application/problem+json");
+            await StoreAnswerAsync(reservation, answers, request, StatusCodes.Status500InternalServerError, failure, "application/problem+json");
             throw;
         }
 
@@ -131,9 +132,9 @@ internal sealed class IdempotencyFilter(
         {
             // "Try again later" did nothing and must not become the key's answer, or the retry it asks for would get it
             // again forever: the key is released, as payment APIs release a rate-limited request's key.
-            if (reserved)
+            if (reservation is not null)
             {
-                await db!.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
+                await reservation.IdempotencyRecords.Where(r => r.CallerId == callerId && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
             }
 
             return result;
@@ -144,19 +145,20 @@ internal sealed class IdempotencyFilter(
             (body, contentType) = (null, null);
         }
 
-        await StoreAnswerAsync(db, answers, request, reserved, status, body, contentType);
+        await StoreAnswerAsync(reservation, answers, request, status, body, contentType);
         return result;
     }
 
     /// <summary>
-    /// The answer becomes the key's: written into its reservation, or as a new row where none was reserved. A reservation is
-    /// the database's, so <paramref name="db"/> is there whenever <paramref name="reserved"/> is.
+    /// The answer becomes the key's: written into its reservation through <paramref name="reservation"/>'s context, or as a
+    /// new row where none was reserved.
     /// </summary>
-    private static async Task StoreAnswerAsync(ClawDbContext? db, IdempotencyAnswers answers, IdempotencyRecord request, bool reserved, int status, string? body, string? contentType)
+    private static async Task StoreAnswerAsync(
+        ClawDbContext? reservation, IdempotencyAnswers answers, IdempotencyRecord request, int status, string? body, string? contentType)
     {
-        if (reserved)
+        if (reservation is not null)
         {
-            await db!.IdempotencyRecords.Where(r => r.CallerId == request.CallerId && r.Key == request.Key)
+            await reservation.IdempotencyRecords.Where(r => r.CallerId == request.CallerId && r.Key == request.Key)
                 .ExecuteUpdateAsync(set => set.SetProperty(r => r.StatusCode, status).SetProperty(r => r.ResponseBody, body).SetProperty(r => r.ContentType, contentType),
                     CancellationToken.None);
             return;
