@@ -72,88 +72,13 @@ public static class AssignmentCandidates
 
     /// <summary>
     /// Scores the pairs from the model's <paramref name="affinities"/> of the items (rows) to the agents (columns), but for the
-    /// items <paramref name="leaveOut"/> names. With <paramref name="shortlist"/>, when more pairs are allowed than it
-    /// allows, only each item's and each agent's best are kept (<see cref="CandidatePruning.TopPerItemAndAgent"/>'s answer),
-    /// streamed so that the whole list is never made.
+    /// items <paramref name="leaveOut"/> names; with <paramref name="shortlist"/>, only those a pass needs
+    /// (<see cref="PairWeights.Candidates"/>).
     /// </summary>
     public static List<AssignmentCandidate> Score(
         IReadOnlyList<WorkItem> items, IReadOnlyList<Agent> agents, IReadOnlyDictionary<Guid, int> load, AffinityMatrix affinities,
         TrackRecords? records = null, RoutingPreference? preference = null, IReadOnlySet<int>? leaveOut = null, ShortlistSize? shortlist = null)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        ArgumentNullException.ThrowIfNull(agents);
-        ArgumentNullException.ThrowIfNull(load);
-        ArgumentNullException.ThrowIfNull(affinities);
-        var lowest = items.Count == 0 ? 0 : items.Min(w => w.Priority);
-        var spread = items.Count == 0 ? 0 : items.Max(w => w.Priority) - lowest;
-        // Per agent once, not per pair: a cold pass weighs a million pairs.
-        var used = agents.Select(agent => load.GetValueOrDefault(agent.Id)).ToArray();
-        var spareShare = agents.Select((agent, a) => agent.Capacity > 0 ? 1 - ((double)used[a] / agent.Capacity) : 0).ToArray();
-        var leads = TrackRecordLeads.Of(agents, records);
-        var requirements = new RequiredSkills(items, agents);
-        preference ??= RoutingPreference.None;
-        // Which pairs are allowed first, so that the list is made at its size once: grown pair by pair, it allocated about
-        // twice its size, and sized for every pair, it held room for the many that required skills and exclusions rule out.
-        var allowed = new bool[items.Count * agents.Count];
-        var count = 0;
-        for (var i = 0; i < items.Count; i++)
-        {
-            if (leaveOut?.Contains(i) == true)
-            {
-                continue;
-            }
-
-            for (var a = 0; a < agents.Count; a++)
-            {
-                if (used[a] < agents[a].Capacity && requirements.CouldTake(i, a))
-                {
-                    allowed[(i * agents.Count) + a] = true;
-                    count++;
-                }
-            }
-        }
-
-        AssignmentCandidate Weigh(int i, int a)
-        {
-            var item = items[i];
-            var agent = agents[a];
-            var priority = spread == 0 ? 0 : (double)(item.Priority - lowest) / spread;
-            var best = affinities.BestSkill(i, a);
-            var affinity = affinities.Score(i, a);
-            var level = requirements.LevelOf(i, a, best);
-            var lead = leads?.Of(a, best) ?? 0;
-            var preferred = preference.Prefers(item, agent, best);
-            var score = (AffinityWeight * affinity) + (LevelWeight * level) + (SpareCapacityWeight * spareShare[a]) + (PriorityWeight * priority)
-                + (TrackRecordWeight * lead) + (preferred ? PreferredKindWeight : 0);
-            return new AssignmentCandidate(i, a, score, affinity, level, best, lead, preferred);
-        }
-
-        if (shortlist is { } size && count > size.Above)
-        {
-            // The kept pairs are weighed again as they come out: a few per item, where the list would have held them all.
-            var best = new CandidateShortlist(items.Count, size.PerItem, agents.Count, size.PerAgent);
-            for (var p = 0; p < allowed.Length; p++)
-            {
-                if (allowed[p])
-                {
-                    best.Offer(p / agents.Count, p % agents.Count, Weigh(p / agents.Count, p % agents.Count).Score);
-                }
-            }
-
-            return best.ToCandidates((i, a, _) => Weigh(i, a));
-        }
-
-        var candidates = new List<AssignmentCandidate>(count);
-        for (var p = 0; p < allowed.Length; p++)
-        {
-            if (allowed[p])
-            {
-                candidates.Add(Weigh(p / agents.Count, p % agents.Count));
-            }
-        }
-
-        return candidates;
-    }
+        => new PairWeights(items, agents, load, affinities, records, preference).Candidates(leaveOut, shortlist);
 
     public static WorkItemText ToText(WorkItem item)
     {

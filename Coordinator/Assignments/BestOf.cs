@@ -2,22 +2,35 @@ namespace ClawGroups.Coordinator.Assignments;
 
 /// <summary>
 /// For each group, a min-heap of its best members by score (ties to the lower member), worst on top, in fixed arrays: a
-/// group's best k of n in O(n log k). Pruning a candidate list (members: the candidates' places in it) and the streaming
-/// shortlist (members: items or agents) both keep their best with it.
+/// group's best k of n in O(n log k). Pruning a candidate list (members: the candidates' places in it), the streaming
+/// shortlist (members: items or agents) and each agent's best items for its share of a pass's slots
+/// (<see cref="PairWeights"/>) all keep their best with it. Every group keeps as many, or each its own number.
 /// </summary>
 internal sealed class BestOf
 {
-    private readonly int _size;
+    private readonly int[] _start;
     private readonly int[] _count;
     private readonly int[] _members;
     private readonly double[] _scores;
 
     public BestOf(int groups, int size)
+        : this(Uniform(groups, size))
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(groups);
-        _size = size;
-        _count = new int[groups];
-        _members = new int[checked(groups * size)];
+    }
+
+    /// <summary>Group g keeps its best <c>sizes[g]</c>.</summary>
+    public BestOf(IReadOnlyList<int> sizes)
+    {
+        ArgumentNullException.ThrowIfNull(sizes);
+        _start = new int[sizes.Count + 1];
+        for (var group = 0; group < sizes.Count; group++)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(sizes[group], nameof(sizes));
+            _start[group + 1] = checked(_start[group] + sizes[group]);
+        }
+
+        _count = new int[sizes.Count];
+        _members = new int[_start[^1]];
         _scores = new double[_members.Length];
     }
 
@@ -26,21 +39,22 @@ internal sealed class BestOf
     public bool Offer(int group, int member, double score)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)group, (uint)Groups, nameof(group));
-        var origin = group * _size;
+        var origin = _start[group];
+        var size = _start[group + 1] - origin;
         var count = _count[group];
-        if (count < _size)
+        if (count < size)
         {
             _count[group] = count + 1;
             SiftUp(origin, count, member, score);
             return true;
         }
 
-        if (!Worse(_scores[origin], _members[origin], score, member))
+        if (size == 0 || !Worse(_scores[origin], _members[origin], score, member))
         {
             return false;
         }
 
-        SiftDown(origin, member, score);
+        SiftDown(origin, size, member, score);
         return true;
     }
 
@@ -51,9 +65,19 @@ internal sealed class BestOf
         {
             for (var k = 0; k < _count[group]; k++)
             {
-                kept(group, _members[(group * _size) + k], _scores[(group * _size) + k]);
+                kept(group, _members[_start[group] + k], _scores[_start[group] + k]);
             }
         }
+    }
+
+    private static int[] Uniform(int groups, int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(groups);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        _ = checked(groups * size);
+        var sizes = new int[groups];
+        Array.Fill(sizes, size);
+        return sizes;
     }
 
     /// <summary>Whether (score, member) ranks below (otherScore, otherMember).</summary>
@@ -77,18 +101,18 @@ internal sealed class BestOf
         Place(origin, at, member, score);
     }
 
-    private void SiftDown(int origin, int member, double score)
+    private void SiftDown(int origin, int size, int member, double score)
     {
         var at = 0;
         while (true)
         {
             var child = (2 * at) + 1;
-            if (child >= _size)
+            if (child >= size)
             {
                 break;
             }
 
-            if (child + 1 < _size && Worse(_scores[origin + child + 1], _members[origin + child + 1], _scores[origin + child], _members[origin + child]))
+            if (child + 1 < size && Worse(_scores[origin + child + 1], _members[origin + child + 1], _scores[origin + child], _members[origin + child]))
             {
                 child++;
             }

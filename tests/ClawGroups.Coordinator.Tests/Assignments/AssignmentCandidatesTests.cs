@@ -161,13 +161,107 @@ public sealed class AssignmentCandidatesTests
         var leftOut = new HashSet<int> { 3, 7 };
         var whole = AssignmentCandidates.Score(items, agents, new Dictionary<Guid, int>(), affinities, leaveOut: leftOut);
         var streamed = AssignmentCandidates.Score(items, agents, new Dictionary<Guid, int>(), affinities, leaveOut: leftOut, shortlist: new ShortlistSize(100, 3, 5));
-        var small = AssignmentCandidates.Score(items, agents, new Dictionary<Guid, int>(), affinities, leaveOut: leftOut, shortlist: new ShortlistSize(1_000, 3, 5));
 
         Assert.DoesNotContain(whole, c => leftOut.Contains(c.Item));
         Assert.True(whole.Count > 100);
+        // Each agent's share (12 agents × 12 free slots, 144 pairs) is still above 100: the streamed shortlist decides.
         Assert.Equal(CandidatePruning.TopPerItemAndAgent(whole, 3, 5), streamed);
         Assert.True(streamed.Count < whole.Count);
-        Assert.Equal(whole, small);
+    }
+
+    [Fact]
+    public void Below_the_shortlists_size_each_agent_keeps_its_best_items_as_many_as_the_pass_has_free_slots_in_the_order_of_the_whole_list()
+    {
+        var random = new Random(11);
+        var items = Enumerable.Range(0, 40).Select(i => Item($"item {i}", priority: i % 3, requiredSkills: i % 5 == 0 ? ["backend"] : null)).ToList();
+        var agents = Enumerable.Range(0, 6).Select(a => Agent($"agent {a}", (a % 2 == 0 ? "backend" : "frontend", []))).ToList();
+        agents[0].Capacity = 3;
+        agents[1].Capacity = 2;
+        // 3 + 1 + 1 + 1 + 0 + 1 = 7 free slots: agent 1 has one of two busy, agent 4 none free.
+        var load = new Dictionary<Guid, int> { [agents[1].Id] = 1, [agents[4].Id] = 1 };
+        var affinities = RandomAffinities(random, items.Count, agents.Count);
+
+        var whole = AssignmentCandidates.Score(items, agents, load, affinities);
+        var shares = AssignmentCandidates.Score(items, agents, load, affinities, shortlist: new ShortlistSize(1_000, 3, 5));
+
+        Assert.Equal(5 * 7, shares.Count);
+        Assert.DoesNotContain(shares, c => c.Agent == 4);
+        foreach (var agent in new[] { 0, 1, 2, 3, 5 })
+        {
+            Assert.Equal(
+                whole.Where(c => c.Agent == agent).OrderByDescending(c => c.Score).ThenBy(c => c.Item).Take(7).Select(c => c.Item).Order(),
+                shares.Where(c => c.Agent == agent).Select(c => c.Item));
+        }
+
+        Assert.All(shares, c => Assert.Contains(c, whole));
+        Assert.Equal(shares.OrderBy(c => c.Item).ThenBy(c => c.Agent), shares);
+    }
+
+    [Fact]
+    public void Solving_each_agents_share_places_as_many_items_at_the_same_total_as_solving_every_pair()
+    {
+        var pruned = 0;
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var random = new Random(seed);
+            var items = Enumerable.Range(0, random.Next(1, 30))
+                .Select(i => Item($"item {i}", priority: random.Next(0, 3), requiredSkills: random.NextDouble() < 0.2 ? ["backend"] : null)).ToList();
+            var agents = Enumerable.Range(0, random.Next(1, 7)).Select(a => Agent($"agent {a}", (random.NextDouble() < 0.5 ? "backend" : "frontend", []))).ToList();
+            var load = new Dictionary<Guid, int>();
+            foreach (var agent in agents)
+            {
+                agent.Capacity = random.Next(0, 4);
+                load[agent.Id] = random.Next(0, agent.Capacity + 1);
+            }
+
+            // Every other case on a coarse grid, so that ties are common.
+            var affinities = RandomAffinities(random, items.Count, agents.Count, coarse: seed % 2 == 0);
+            var whole = AssignmentCandidates.Score(items, agents, load, affinities);
+            var shares = AssignmentCandidates.Score(items, agents, load, affinities, shortlist: new ShortlistSize(100_000, 3, 5));
+            var spare = agents.Select(a => a.Capacity - load[a.Id]).ToArray();
+
+            var best = OptimalAssignment.Choose(whole, spare, items.Count);
+            var fromShares = OptimalAssignment.Choose(shares, spare, items.Count);
+
+            Assert.Equal(best.Count, fromShares.Count);
+            Assert.Equal(best.Sum(c => whole[c].Score), fromShares.Sum(c => shares[c].Score), 9);
+            pruned += shares.Count < whole.Count ? 1 : 0;
+        }
+
+        // Not a comparison of equal lists: most cases have more items than free slots, and their shares leave pairs out.
+        Assert.True(pruned > 150, $"only {pruned} of 300 cases left a pair out");
+    }
+
+    [Fact]
+    public void The_rows_of_items_are_every_allowed_pair_of_theirs_whatever_the_free_slots()
+    {
+        var random = new Random(3);
+        var items = Enumerable.Range(0, 20).Select(i => Item($"item {i}", requiredSkills: i % 4 == 0 ? ["backend"] : null)).ToList();
+        var agents = Enumerable.Range(0, 5).Select(a => Agent($"agent {a}", (a % 2 == 0 ? "backend" : "frontend", []))).ToList();
+        var affinities = RandomAffinities(random, items.Count, agents.Count);
+        var load = new Dictionary<Guid, int> { [agents[2].Id] = 1 };
+        var weights = new PairWeights(items, agents, load, affinities);
+        var whole = weights.Candidates();
+
+        var rows = weights.RowsOf([8, 3]);
+
+        Assert.Equal(whole.Where(c => c.Item == 8).Concat(whole.Where(c => c.Item == 3)), rows);
+        Assert.Equal([0, 4], rows.Where(c => c.Item == 8).Select(c => c.Agent));
+        Assert.Equal([0, 1, 3, 4], rows.Where(c => c.Item == 3).Select(c => c.Agent));
+    }
+
+    private static Inference.Skills.AffinityMatrix RandomAffinities(Random random, int items, int agents, bool coarse = false)
+    {
+        var affinities = new Inference.Skills.AffinityMatrix(items, agents);
+        for (var i = 0; i < items; i++)
+        {
+            for (var a = 0; a < agents; a++)
+            {
+                affinities.Set(i, a, coarse ? random.Next(0, 5) / 4f : (float)random.NextDouble(), 0);
+            }
+        }
+
+        return affinities;
     }
 
     private static WorkItem Item(string title, int priority = 0, List<string>? requiredSkills = null)
