@@ -6,8 +6,8 @@ namespace ClawGroups.Coordinator.Assignments;
 
 /// <summary>
 /// The candidates an offer is shown with: the item's best-scoring pairs among the members with a free slot, by score, the
-/// chosen one always among them. Read off the pairs the pass has already scored, in one sweep: a pass offers thousands of
-/// items, and only their best <see cref="Kept"/> are kept.
+/// chosen one always among them. Read off the offered items' pairs in one sweep (<see cref="PairWeights.RowsOf"/>): a pass
+/// offers thousands of items, and only their best <see cref="Kept"/> are kept.
 /// </summary>
 public static class OfferCandidates
 {
@@ -15,7 +15,7 @@ public static class OfferCandidates
     public const int Kept = RoutingConfidence.Kept;
 
     /// <summary>For each chosen pair, the item's best pairs by score (highest first), the chosen one among them.</summary>
-    public static IReadOnlyList<AssignmentCandidate>[] For(IReadOnlyList<AssignmentCandidate> candidates, IReadOnlyList<AssignmentCandidate> chosen)
+    public static IReadOnlyList<AssignmentCandidate>[] For(IEnumerable<AssignmentCandidate> candidates, IReadOnlyList<AssignmentCandidate> chosen)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(chosen);

@@ -116,23 +116,23 @@ public sealed class PairWeights
         return candidates;
     }
 
-    /// <summary>Every allowed pair of each of <paramref name="items"/>, item by item: what an offered item is shown beside.</summary>
-    public List<AssignmentCandidate> RowsOf(IEnumerable<int> items)
+    /// <summary>
+    /// Every allowed pair of each of <paramref name="items"/>, item by item, weighed as they are read: what an offered item is
+    /// shown beside. Not kept in a list: a cold pass offers hundreds of items against hundreds of members.
+    /// </summary>
+    public IEnumerable<AssignmentCandidate> RowsOf(IEnumerable<int> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var rows = new List<AssignmentCandidate>();
         foreach (var i in items)
         {
             for (var a = 0; a < _agents.Count; a++)
             {
                 if (Allowed(i, a))
                 {
-                    rows.Add(Weigh(i, a));
+                    yield return Weigh(i, a);
                 }
             }
         }
-
-        return rows;
     }
 
     /// <summary>
