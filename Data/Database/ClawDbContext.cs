@@ -104,6 +104,11 @@ public class ClawDbContext(DbContextOptions<ClawDbContext> options)
             {
                 key.ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
             }
+
+            foreach (var list in entity.GetProperties().Where(p => p.ClrType == typeof(List<string>)))
+            {
+                list.SetValueComparer(typeof(TextListComparer));
+            }
         }
     }
 
