@@ -119,7 +119,7 @@ public sealed partial class AssignmentPass(
         // is still too many, each item's and each agent's best pairs are all it uses in practice (decision 0011), agents that
         // rank items alike needing deep lists to fill their slots (decision 0022). The rest only slows the solver down.
         var weights = new PairWeights(items, openAgents, load, affinities, records, await RoutingPreference.ForGroupAsync(context, groupId, cancellationToken));
-        var candidates = weights.Candidates(leaveOut: held, shortlist: new ShortlistSize(PruneAbove, KeepPerItem, KeepPerAgent));
+        var (candidates, eachItemsBest) = weights.Choose(leaveOut: held, shortlist: new ShortlistSize(PruneAbove, KeepPerItem, KeepPerAgent));
         clock.Lap("candidates");
 
         // As many items as capacity allows, then the best total score: a global answer rather than first come, first served.
@@ -139,9 +139,9 @@ public sealed partial class AssignmentPass(
             new ReasonedMatch(i, c.Agent, c.Affinity, c.BestSkill, load.GetValueOrDefault(agents[c.Agent].Id), agents[c.Agent].Capacity,
                 AssignmentCandidates.LevelOf(items[i], agents[c.Agent], c.BestSkill)))).ToList();
         var chosen = choices.Select(c => candidates[c]).ToList();
-        // Shown beside the offers: each offered item's best pairs among all members with a free slot, which the solver's pairs
-        // need not hold.
-        var shortlists = OfferCandidates.For(weights.RowsOf(chosen.Select(c => c.Item)), chosen);
+        // Shown beside the offers: each offered item's best pairs among all members with a free slot, which each agent's share
+        // need not hold (a cold pass's shortlist does: it keeps each item's best 16).
+        var shortlists = OfferCandidates.For(eachItemsBest ? candidates : weights.RowsOf(chosen.Select(c => c.Item)), chosen);
         // The spare share each score counted is the one before this pass's offers.
         var loadScored = openAgents.Select(a => load.GetValueOrDefault(a.Id)).ToArray();
         var offerMatches = new List<ReasonedMatch>(choices.Count);

@@ -69,6 +69,14 @@ public sealed class PairWeights
     /// (<see cref="CandidatePruning.TopPerItemAndAgent"/>'s answer), streamed so that the whole list is never made.
     /// </summary>
     public List<AssignmentCandidate> Candidates(IReadOnlySet<int>? leaveOut = null, ShortlistSize? shortlist = null)
+        => Choose(leaveOut, shortlist).Pairs;
+
+    /// <summary>
+    /// <see cref="Candidates"/>, saying whether each item's best pairs are among them: all pairs, or the shortlist's best
+    /// per item, are; each agent's share need not hold an item's runners-up, which are then read from its row
+    /// (<see cref="RowsOf"/>).
+    /// </summary>
+    public (List<AssignmentCandidate> Pairs, bool EachItemsBest) Choose(IReadOnlySet<int>? leaveOut, ShortlistSize? shortlist)
     {
         // Which pairs are allowed first, so that the list is made at its size once: grown pair by pair, it allocated about
         // twice its size, and sized for every pair, it held room for the many that required skills and exclusions rule out.
@@ -99,7 +107,7 @@ public sealed class PairWeights
             var inShares = shares.Sum(s => (long)s);
             if (inShares < count && inShares <= size.Above)
             {
-                return EachAgentsShare(allowed, shares);
+                return (EachAgentsShare(allowed, shares), false);
             }
 
             if (count > size.Above)
@@ -107,22 +115,27 @@ public sealed class PairWeights
                 // The kept pairs are weighed again as they come out: a few per item, where the list would have held them all.
                 var best = new CandidateShortlist(_items.Count, size.PerItem, _agents.Count, size.PerAgent);
                 ForEachAllowed(allowed, (i, a) => best.Offer(i, a, Weigh(i, a).Score));
-                return best.ToCandidates((i, a, _) => Weigh(i, a));
+                return (best.ToCandidates((i, a, _) => Weigh(i, a)), true);
             }
         }
 
         var candidates = new List<AssignmentCandidate>(count);
         ForEachAllowed(allowed, (i, a) => candidates.Add(Weigh(i, a)));
-        return candidates;
+        return (candidates, true);
     }
 
     /// <summary>
-    /// Every allowed pair of each of <paramref name="items"/>, item by item, weighed as they are read: what an offered item is
-    /// shown beside. Not kept in a list: a cold pass offers hundreds of items against hundreds of members.
+    /// Every allowed pair of each of <paramref name="items"/>, item by item, weighed as they are read (not kept in a list): what
+    /// an offered item is shown beside where the solver had only each agent's share (<see cref="Choose"/>).
     /// </summary>
     public IEnumerable<AssignmentCandidate> RowsOf(IEnumerable<int> items)
     {
         ArgumentNullException.ThrowIfNull(items);
+        return Rows(items);
+    }
+
+    private IEnumerable<AssignmentCandidate> Rows(IEnumerable<int> items)
+    {
         foreach (var i in items)
         {
             for (var a = 0; a < _agents.Count; a++)
@@ -153,8 +166,9 @@ public sealed class PairWeights
     /// Each agent's best items, as many as the pass has free slots in all (S): no answer of the most items at the best total
     /// needs another pair, so solving these is solving them all. If an answer gave agent a an item i outside its best S, at
     /// most S − 1 of those S are placed (an answer places at most S items, i among them), so one of them, j, is free, and
-    /// giving a j instead of i places as many items at a total no lower. Only pairs a solver may place (a finite score above
-    /// 0) are kept. In the swarm a steady pass has a few dozen free slots against thousands of ready items: its pairs went
+    /// giving a j instead of i places as many items at a total no lower. A greedy solver (an operator's choice) never takes a
+    /// pair outside them either: when it came to one, a still had room, so all of a's best S were already placed, S + 1 in
+    /// all. Pairs are ranked by score; one that is not a number is left out (a heap cannot rank it). In the swarm a steady pass has a few dozen free slots against thousands of ready items: its pairs went
     /// from ~28,000 a pass, each pass a few large arrays for the collector, to ~1,000 (docs/PERFORMANCE.md).
     /// </summary>
     private List<AssignmentCandidate> EachAgentsShare(BitArray allowed, int[] shares)
@@ -163,7 +177,7 @@ public sealed class PairWeights
         ForEachAllowed(allowed, (i, a) =>
         {
             var score = Weigh(i, a).Score;
-            if (double.IsFinite(score) && score > 0)
+            if (!double.IsNaN(score))
             {
                 best.Offer(a, i, score);
             }

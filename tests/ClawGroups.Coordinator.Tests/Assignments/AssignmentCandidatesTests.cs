@@ -222,14 +222,85 @@ public sealed class AssignmentCandidatesTests
 
             var best = OptimalAssignment.Choose(whole, spare, items.Count);
             var fromShares = OptimalAssignment.Choose(shares, spare, items.Count);
+            var auctioned = AuctionAssignment.Choose(shares, spare, items.Count);
+            var greedy = GreedyAssignment.Choose(whole, spare, items.Count);
+            var greedyFromShares = GreedyAssignment.Choose(shares, spare, items.Count);
 
             Assert.Equal(best.Count, fromShares.Count);
             Assert.Equal(best.Sum(c => whole[c].Score), fromShares.Sum(c => shares[c].Score), 9);
+            Assert.Equal(best.Count, auctioned.Count);
+            Assert.Equal(best.Sum(c => whole[c].Score), auctioned.Sum(c => shares[c].Score), 6);
+            // A greedy solver never takes a pair outside the shares, so it makes the same choices from them.
+            Assert.Equal(greedy.Select(c => whole[c]).OrderBy(c => c.Item), greedyFromShares.Select(c => shares[c]).OrderBy(c => c.Item));
             pruned += shares.Count < whole.Count ? 1 : 0;
         }
 
         // Not a comparison of equal lists: most cases have more items than free slots, and their shares leave pairs out.
         Assert.True(pruned > 150, $"only {pruned} of 300 cases left a pair out");
+    }
+
+    [Fact]
+    public void Where_no_agent_has_more_items_than_the_free_slots_every_pair_is_kept_and_each_items_best_with_them()
+    {
+        var random = new Random(7);
+        var items = Enumerable.Range(0, 6).Select(i => Item($"item {i}")).ToList();
+        var agents = Enumerable.Range(0, 3).Select(a => Agent($"agent {a}", ("backend", []))).ToList();
+        agents.ForEach(a => a.Capacity = 2);
+        var affinities = RandomAffinities(random, items.Count, agents.Count);
+        var weights = new PairWeights(items, agents, new Dictionary<Guid, int>(), affinities);
+
+        var (pairs, eachItemsBest) = weights.Choose(null, new ShortlistSize(1_000, 3, 5));
+
+        Assert.Equal(weights.Candidates(), pairs);
+        Assert.Equal(18, pairs.Count);
+        Assert.True(eachItemsBest);
+    }
+
+    [Fact]
+    public void An_offered_items_runner_up_whose_share_is_other_work_is_read_from_the_items_row()
+    {
+        var items = Enumerable.Range(0, 3).Select(i => Item($"item {i}")).ToList();
+        var agents = new List<Agent> { Agent("a", ("backend", [])), Agent("b", ("backend", [])) };
+        var affinities = new Inference.Skills.AffinityMatrix(items.Count, agents.Count);
+        // Two free slots: b's share is items 1 and 2, which it fits best, so its fit with item 0 is in no share.
+        float[,] fits = { { 0.9f, 0.5f }, { 0.1f, 0.9f }, { 0.1f, 0.8f } };
+        for (var i = 0; i < items.Count; i++)
+        {
+            for (var a = 0; a < agents.Count; a++)
+            {
+                affinities.Set(i, a, fits[i, a], 0);
+            }
+        }
+
+        var weights = new PairWeights(items, agents, new Dictionary<Guid, int>(), affinities);
+        var (shares, eachItemsBest) = weights.Choose(null, new ShortlistSize(1_000, 3, 5));
+        var offer = shares.Single(c => c.Item == 0 && c.Agent == 0);
+
+        Assert.False(eachItemsBest);
+        Assert.DoesNotContain(shares, c => c.Item == 0 && c.Agent == 1);
+        var shown = Assert.Single(OfferCandidates.For(weights.RowsOf([0]), [offer]));
+        Assert.Equal([0, 1], shown.Select(c => c.Agent));
+    }
+
+    [Fact]
+    public void Groups_keep_their_own_number_of_best_members_and_a_group_of_none_keeps_nothing()
+    {
+        var best = new BestOf([2, 0, 3]);
+        double[] scores = [0.5, 0.9, 0.1, 0.7, 0.3];
+        for (var member = 0; member < scores.Length; member++)
+        {
+            foreach (var group in new[] { 0, 1, 2 })
+            {
+                best.Offer(group, member, scores[member]);
+            }
+        }
+
+        var kept = new List<(int Group, int Member)>();
+        best.Visit((group, member, _) => kept.Add((group, member)));
+
+        Assert.Equal([1, 3], kept.Where(k => k.Group == 0).Select(k => k.Member).Order());
+        Assert.DoesNotContain(kept, k => k.Group == 1);
+        Assert.Equal([0, 1, 3], kept.Where(k => k.Group == 2).Select(k => k.Member).Order());
     }
 
     [Fact]
