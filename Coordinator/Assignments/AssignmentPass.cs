@@ -115,7 +115,7 @@ public sealed partial class AssignmentPass(
         // Each item the pass may offer against each member with a free slot: the fresh items' rows are already scored.
         var openAgents = open.Select(a => agents[a]).ToList();
         var affinities = OpenAffinities(skillModel, texts, profiles, open, unjudged, fresh, held, cancellationToken);
-        // Each agent's best items for the pass's free slots are all an optimal answer uses (PairWeights.Candidates); where that
+        // Each agent's best items for the pass's free slots are all an optimal answer uses (PairWeights.Choose); where that
         // is still too many, each item's and each agent's best pairs are all it uses in practice (decision 0011), agents that
         // rank items alike needing deep lists to fill their slots (decision 0022). The rest only slows the solver down.
         var weights = new PairWeights(items, openAgents, load, affinities, records, await RoutingPreference.ForGroupAsync(context, groupId, cancellationToken));
