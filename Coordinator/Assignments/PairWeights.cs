@@ -168,8 +168,10 @@ public sealed class PairWeights
     /// most S − 1 of those S are placed (an answer places at most S items, i among them), so one of them, j, is free, and
     /// giving a j instead of i places as many items at a total no lower. A greedy solver (an operator's choice) never takes a
     /// pair outside them either: when it came to one, a still had room, so all of a's best S were already placed, S + 1 in
-    /// all. Pairs are ranked by score; one that is not a number is left out (a heap cannot rank it). In the swarm a steady pass has a few dozen free slots against thousands of ready items: its pairs went
-    /// from ~28,000 a pass, each pass a few large arrays for the collector, to ~1,000 (docs/PERFORMANCE.md).
+    /// all. Pairs are ranked by score; one that is not a number is left out (a heap cannot rank it). In the swarm a steady
+    /// pass has a few dozen free slots against thousands of ready items: it weighed ~28,000 pairs (an estimate from its
+    /// candidate lists' bytes), each pass a few large arrays for the collector; the shares hold at most the members with a
+    /// free slot times S (docs/PERFORMANCE.md).
     /// </summary>
     private List<AssignmentCandidate> EachAgentsShare(BitArray allowed, int[] shares)
     {
