@@ -215,6 +215,38 @@ public sealed class IdempotencyFilterTests
         Assert.Equal("""{"first":true}""", await BodyOfAsync(afterwards));
     }
 
+    [Fact]
+    public async Task A_keyed_200_goes_out_as_the_text_stored_for_its_key_the_bytes_the_result_would_write_and_a_repeat_gets()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var filter = Filter(database, TimeProvider.System);
+        var caller = Guid.NewGuid();
+        var value = new { title = "Tidy → the docs", fraction = 0.5, tags = new[] { "docs" } };
+        var endpoints = TypedResults.Ok(value);
+
+        var answer = await filter.InvokeAsync(Invocation(caller), _ => ValueTask.FromResult<object?>(endpoints));
+        var repeat = await filter.InvokeAsync(Invocation(caller), _ => throw new InvalidOperationException("a repeat must not run"));
+
+        // Serialised once, for the key; the endpoint's own result would have serialised it again to answer.
+        Assert.NotSame(endpoints, answer);
+        var written = await WrittenAsync(answer);
+        Assert.Equal(await WrittenAsync(endpoints), written);
+        Assert.Equal(written, await WrittenAsync(repeat));
+        Assert.Equal(StatusCodes.Status200OK, written.Status);
+    }
+
+    [Fact]
+    public async Task A_keyed_answer_that_is_not_a_plain_200_goes_out_as_the_endpoint_made_it()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var filter = Filter(database, TimeProvider.System);
+        var created = TypedResults.Created("/api/v1/work-items/1", new { id = 1 });
+
+        var answer = await filter.InvokeAsync(Invocation(Guid.NewGuid()), _ => ValueTask.FromResult<object?>(created));
+
+        Assert.Same(created, answer);
+    }
+
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.Postgres)]
@@ -414,6 +446,16 @@ public sealed class IdempotencyFilterTests
             RequestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(DefaultBody))), StatusCode = 0, CreatedAt = reservedAt,
             ReservedBy = owner.Key,
         }, CancellationToken.None));
+    }
+
+    /// <summary>What <paramref name="result"/> writes: its status, content type and body.</summary>
+    private static async Task<(int Status, string? ContentType, string Body)> WrittenAsync(object? result)
+    {
+        var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().AddOptions().BuildServiceProvider() };
+        using var body = new MemoryStream();
+        http.Response.Body = body;
+        await Assert.IsAssignableFrom<IResult>(result).ExecuteAsync(http);
+        return (http.Response.StatusCode, http.Response.ContentType, Encoding.UTF8.GetString(body.ToArray()));
     }
 
     private static async Task<string> BodyOfAsync(object? result)
