@@ -41,6 +41,17 @@ public sealed class ClawDatabaseOptions
 
     public const int DefaultSqliteMemoryLimitMegabytes = 64;
 
+    /// <summary>
+    /// How many compiled statements the embedded SQLite keeps on each of its connections, to run the same SQL again without
+    /// compiling it (<see cref="SqliteKeptStatements"/>), the least recently run given up first; 0 keeps none. A statement
+    /// holds a few KB of SQLite's memory. PostgreSQL ignores it (its counterpart is <c>Max Auto Prepare</c>).
+    /// </summary>
+    [Range(0, 10_000, ErrorMessage = "Database:SqliteStatementsKept must be from 0 (none) to 10000.")]
+    public int SqliteStatementsKept { get; set; } = DefaultSqliteStatementsKept;
+
+    /// <summary>Room for every statement the agents' calls, the passes and the sweeps run (some 60–80 SQL texts), and a margin.</summary>
+    public const int DefaultSqliteStatementsKept = 128;
+
     [Required(ErrorMessage = "Set ConnectionStrings:ClawGroups (environment ConnectionStrings__ClawGroups) when Database:Provider is Postgres.")]
     public string? ConnectionString { get; set; }
 }

@@ -37,7 +37,9 @@ public static class DataHostingExtensions
             options.UseClawDatabase(database.Provider, database.ConnectionString!);
             if (database.Provider == DatabaseProvider.Sqlite)
             {
-                options.AddInterceptors(services.GetRequiredService<SqliteWriteGate>(), services.GetRequiredService<SqliteConnectionSettings>());
+                options.AddInterceptors(
+                    services.GetRequiredService<SqliteWriteGate>(), services.GetRequiredService<SqliteConnectionSettings>(),
+                    services.GetRequiredService<SqliteKeptStatements>());
             }
 
             if (database.CountCommands)
@@ -60,6 +62,8 @@ public static class DataHostingExtensions
             var database = services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value;
             return new SqliteConnectionSettings(database.SqliteDurability, database.SqliteMemoryLimitMegabytes, SqliteCheckpoints.AppliesTo(database));
         });
+        builder.Services.AddSingleton(services =>
+            new SqliteKeptStatements(services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value.SqliteStatementsKept));
         builder.Services.AddHostedService<SqliteCheckpoints>();
         builder.Services.AddSingleton(services => new ProcessLiveness(services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value));
         return builder;
