@@ -161,6 +161,23 @@ internal sealed class KeptStatements(int capacity)
             Parameters.Clear();
         }
 
+        /// <summary>
+        /// Whether this version of Microsoft.Data.Sqlite still has the field a kept statement is pointed through (a private
+        /// one: an update may rename it). Without it no statement is kept, rather than every command failing.
+        /// </summary>
+        public static bool CanBePointed()
+        {
+            try
+            {
+                using var probe = new SqliteCommand();
+                return ConnectionField(probe) is null;
+            }
+            catch (MissingFieldException)
+            {
+                return false;
+            }
+        }
+
         // The field the Connection property's setter guards: setting it through the property would free the statements.
         [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_connection")]
         private static extern ref SqliteConnection? ConnectionField(SqliteCommand command);

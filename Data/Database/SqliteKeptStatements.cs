@@ -32,9 +32,10 @@ public sealed class SqliteKeptStatements : DbCommandInterceptor
     public SqliteKeptStatements(int perHandle)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(perHandle);
-        PerHandle = perHandle;
+        PerHandle = KeptStatements.KeptCommand.CanBePointed() ? perHandle : 0;
     }
 
+    /// <summary>Statements kept per handle: as configured, or 0 where this Microsoft.Data.Sqlite cannot run them on another connection.</summary>
     public int PerHandle { get; }
 
     public override InterceptionResult<DbCommand> CommandCreating(CommandCorrelatedEventData eventData, InterceptionResult<DbCommand> result)

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using SQLitePCL;
 
 namespace ClawGroups.Data.Tests;
@@ -167,6 +168,18 @@ public sealed class SqliteKeptStatementsTests : IDisposable
         Assert.Equal(oneHandle, OpenFiles());
     }
 
+    [Fact]
+    public void The_number_kept_is_128_unless_configured_and_a_negative_one_is_refused_at_start_up()
+    {
+        using var unset = BuiltHost(kept: null);
+        using var negative = BuiltHost(kept: "-1");
+
+        Assert.Equal(ClawDatabaseOptions.DefaultSqliteStatementsKept, unset.Services.GetRequiredService<SqliteKeptStatements>().PerHandle);
+        Assert.Equal(128, ClawDatabaseOptions.DefaultSqliteStatementsKept);
+        var failure = Assert.Throws<OptionsValidationException>(() => negative.Services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value);
+        Assert.Contains("SqliteStatementsKept", failure.Message, StringComparison.Ordinal);
+    }
+
     private static Task<string?> NameAsync(ClawDbContext context, Guid id)
         => context.Groups.Where(g => g.Id == id).Select(g => g.Name).SingleOrDefaultAsync();
 
@@ -231,16 +244,27 @@ public sealed class SqliteKeptStatementsTests : IDisposable
     /// <summary>The app's data registration on a pooled SQLite file, migrated.</summary>
     private async Task<IHost> MigratedHostAsync(int kept)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Sqlite",
-            ["Database:SqliteStatementsKept"] = kept.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["ConnectionStrings:ClawGroups"] = $"Data Source={Path.Combine(_directory, "claw.db")}",
-        });
-        builder.AddClawData();
-        var host = builder.Build();
+        var host = BuiltHost(kept.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await host.Services.GetRequiredService<ClawDatabaseMigrator>().MigrateAsync(CancellationToken.None);
         return host;
+    }
+
+    private IHost BuiltHost(string? kept)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory });
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:ClawGroups"] = $"Data Source={Path.Combine(_directory, "claw.db")}",
+        };
+        // Left out when null: a key present with a null value binds the option to 0 rather than its default.
+        if (kept is not null)
+        {
+            settings["Database:SqliteStatementsKept"] = kept;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddClawData();
+        return builder.Build();
     }
 }
