@@ -63,7 +63,8 @@ public static class DataHostingExtensions
             return new SqliteConnectionSettings(database.SqliteDurability, database.SqliteMemoryLimitMegabytes, SqliteCheckpoints.AppliesTo(database));
         });
         builder.Services.AddSingleton(services =>
-            new SqliteKeptStatements(services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value.SqliteStatementsKept));
+            new SqliteKeptStatements(services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value.SqliteStatementsKept,
+                services.GetService<Microsoft.Extensions.Logging.ILogger<SqliteKeptStatements>>()));
         builder.Services.AddHostedService<SqliteCheckpoints>();
         builder.Services.AddSingleton(services => new ProcessLiveness(services.GetRequiredService<IOptions<ClawDatabaseOptions>>().Value));
         return builder;

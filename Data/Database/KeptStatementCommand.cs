@@ -113,6 +113,7 @@ internal sealed class KeptStatementCommand(SqliteConnection connection, SqliteKe
         }
 
         _keptOn = statements.For(handle);
+        statements.Ran(sqlite, _keptOn);
         _running = _keptOn.Take(CommandText);
         _running.RunOn(sqlite, (SqliteTransaction?)DbTransaction, CommandTimeout, _values.Parameters);
         return _running;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace ClawGroups.Data.Database;
 
@@ -14,6 +15,9 @@ internal sealed class KeptStatements(int capacity)
 
     /// <summary>Most recently run first.</summary>
     private readonly LinkedList<KeptCommand> _recent = [];
+
+    /// <summary>The statements running now, kept or compiled for one run: a few at most.</summary>
+    private readonly HashSet<KeptCommand> _taken = [];
 
     private readonly Lock _lock = new();
 
@@ -37,16 +41,20 @@ internal sealed class KeptStatements(int capacity)
             {
                 if (node.Value.Taken)
                 {
-                    return new KeptCommand(sql, kept: false) { Taken = true };
+                    var once = new KeptCommand(sql, kept: false) { Taken = true };
+                    _taken.Add(once);
+                    return once;
                 }
 
                 _recent.Remove(node);
                 _recent.AddFirst(node);
                 node.Value.Taken = true;
+                _taken.Add(node.Value);
                 return node.Value;
             }
 
             var command = new KeptCommand(sql, kept: true) { Taken = true };
+            _taken.Add(command);
             _bySql[sql] = _recent.AddFirst(command);
             GiveUpBeyondCapacity();
             return command;
@@ -63,6 +71,7 @@ internal sealed class KeptStatements(int capacity)
         lock (_lock)
         {
             command.Taken = false;
+            _taken.Remove(command);
             var stillKept = command.Kept && _bySql.TryGetValue(command.CommandText, out var node) && ReferenceEquals(node.Value, command);
             if (command.Reading)
             {
@@ -82,12 +91,37 @@ internal sealed class KeptStatements(int capacity)
         }
     }
 
-    /// <summary>Frees every statement: their handle is closed, so none is taken.</summary>
+    /// <summary>
+    /// Ends the reads <paramref name="connection"/> left open as it closed (its caller never closed them), which would
+    /// otherwise keep their statements stepping, and the handle a snapshot of the file, in the pool. Such a statement is not
+    /// kept for later runs: the command that took it may still give it back, and then it is freed.
+    /// </summary>
+    public void EndReadsOf(SqliteConnection connection)
+    {
+        lock (_lock)
+        {
+            if (_taken.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var command in _taken.Where(c => c.Reading && c.RunsOn(connection)).ToList())
+            {
+                command.EndRead();
+                if (command.Kept && _bySql.TryGetValue(command.CommandText, out var node) && ReferenceEquals(node.Value, command))
+                {
+                    Forget(command);
+                }
+            }
+        }
+    }
+
+    /// <summary>Keeps nothing more: frees every statement not running now; one running is freed when given back.</summary>
     public void GiveUpAll()
     {
         lock (_lock)
         {
-            foreach (var command in _recent)
+            foreach (var command in _recent.Where(c => !c.Taken))
             {
                 command.Dispose();
             }
@@ -153,13 +187,27 @@ internal sealed class KeptStatements(int capacity)
             }
         }
 
-        /// <summary>Holds on to nothing of the run: not the connection (another will hold the handle next), its transaction or its values.</summary>
+        /// <summary>
+        /// Holds on to nothing of the run: not the connection (another will hold the handle next), its transaction or its
+        /// values, neither ours nor SQLite's copies of them (an artifact's text stays bound to its statement otherwise).
+        /// </summary>
         public void Detach()
         {
+            foreach (var (statement, _) in StatementsField(this))
+            {
+                raw.sqlite3_clear_bindings(statement);
+            }
+
             ConnectionField(this) = null;
             Transaction = null;
             Parameters.Clear();
         }
+
+        /// <summary>Ends the open reader: its statements run to their end and reset, as its disposing does.</summary>
+        public void EndRead() => DataReader?.Dispose();
+
+        /// <summary>Whether it is pointed at <paramref name="connection"/> for its run now.</summary>
+        public bool RunsOn(SqliteConnection connection) => ReferenceEquals(ConnectionField(this), connection);
 
         /// <summary>
         /// Whether this version of Microsoft.Data.Sqlite still has the field a kept statement is pointed through (a private
@@ -170,7 +218,7 @@ internal sealed class KeptStatements(int capacity)
             try
             {
                 using var probe = new SqliteCommand();
-                return ConnectionField(probe) is null;
+                return ConnectionField(probe) is null && StatementsField(probe) is { Count: 0 };
             }
             catch (MissingFieldException)
             {
@@ -181,5 +229,9 @@ internal sealed class KeptStatements(int capacity)
         // The field the Connection property's setter guards: setting it through the property would free the statements.
         [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_connection")]
         private static extern ref SqliteConnection? ConnectionField(SqliteCommand command);
+
+        // The command's compiled statements, whose bound values SQLite keeps until they are cleared or bound again.
+        [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_preparedStatements")]
+        private static extern ref List<(sqlite3_stmt Statement, int ParamCount)> StatementsField(SqliteCommand command);
     }
 }

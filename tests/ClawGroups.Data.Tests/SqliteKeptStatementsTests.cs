@@ -3,6 +3,8 @@ using ClawGroups.Data.Database;
 using ClawGroups.Data.Groups;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -169,6 +171,117 @@ public sealed class SqliteKeptStatementsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_kept_insert_that_failed_runs_again_and_leaves_no_snapshot_of_the_file_behind()
+    {
+        using var host = await MigratedHostAsync(kept: 128);
+        var existing = (await AddGroupsAsync(host, 1))[0];
+        await using var context = Contexts(host).CreateDbContext();
+        var handle = await OpenAsync(context);
+
+        context.Groups.Add(NewGroup(existing.CreatedByUserId!.Value, "a copy", existing.Id));
+        await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync());
+        context.ChangeTracker.Clear();
+        context.Groups.Add(NewGroup(existing.CreatedByUserId!.Value, "after the failure"));
+        await context.SaveChangesAsync();
+
+        await using var reader = Contexts(host).CreateDbContext();
+        Assert.Equal(["after the failure", "group 0"], await reader.Groups.Select(g => g.Name).OrderBy(n => n).ToListAsync());
+        Assert.Single(Statements(handle), s => s.Sql.StartsWith("INSERT INTO \"Groups\"", StringComparison.Ordinal));
+        await WriteOneMoreAsync(host, existing.CreatedByUserId);
+        Assert.Equal(0, Checkpoint().Busy);
+    }
+
+    [Fact]
+    public async Task A_reader_broken_off_early_leaves_its_statement_reset_and_kept()
+    {
+        using var host = await MigratedHostAsync(kept: 128);
+        await AddGroupsAsync(host, 3);
+        await using var context = Contexts(host).CreateDbContext();
+        var handle = await OpenAsync(context);
+
+        var creator = await WriteOneMoreAsync(host, null);
+        for (var run = 0; run < 2; run++)
+        {
+            await foreach (var _ in context.Groups.AsNoTracking().OrderBy(g => g.Name).AsAsyncEnumerable())
+            {
+                break;
+            }
+        }
+
+        // Reset, it holds no snapshot of the file as it was: after a later commit, a checkpoint that needs every reader on
+        // the latest one completes.
+        await WriteOneMoreAsync(host, creator);
+        Assert.Equal(0, Checkpoint().Busy);
+        Assert.Equal(2, Assert.Single(Statements(handle), s => s.Sql.Contains("ORDER BY \"g\".\"Name\"", StringComparison.Ordinal)).Runs);
+    }
+
+    [Fact]
+    public async Task A_reader_left_open_when_its_context_goes_back_to_the_pool_is_ended_with_its_connection()
+    {
+        using var host = await MigratedHostAsync(kept: 128);
+        await AddGroupsAsync(host, 3);
+        var creator = await WriteOneMoreAsync(host, null);
+        await using (var context = Contexts(host).CreateDbContext())
+        {
+            var connection = context.GetService<IRelationalConnection>();
+            var command = context.GetService<IRawSqlCommandBuilder>().Build("SELECT \"Name\" FROM \"Groups\" ORDER BY \"Name\"");
+            // With the context's logger, as EF's own queries run: it is what lets interceptors make the command.
+            var reader = await command.ExecuteReaderAsync(new RelationalCommandParameterObject(
+                connection, null, null, context, context.GetService<Microsoft.EntityFrameworkCore.Diagnostics.IRelationalCommandDiagnosticsLogger>()));
+            Assert.True(await reader.ReadAsync());
+            // Never disposed: the context's return closes the connection under it.
+        }
+
+        await WriteOneMoreAsync(host, creator);
+        Assert.Equal(0, Checkpoint().Busy);
+    }
+
+    [Fact]
+    public async Task Many_contexts_at_once_running_the_same_queries_each_get_their_own_answers()
+    {
+        using var host = await MigratedHostAsync(kept: 128);
+        var groups = await AddGroupsAsync(host, 8);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(async worker =>
+        {
+            await Task.Yield();
+            var names = new List<string?>();
+            for (var round = 0; round < 25; round++)
+            {
+                await using var context = Contexts(host).CreateDbContext();
+                names.Add(await NameAsync(context, groups[(worker + round) % groups.Count].Id));
+            }
+
+            return (worker, names);
+        }));
+
+        foreach (var (worker, names) in answers)
+        {
+            Assert.Equal(Enumerable.Range(0, 25).Select(round => groups[(worker + round) % groups.Count].Name), names);
+        }
+    }
+
+    [Fact]
+    public async Task At_shutdown_the_statements_go_first_so_the_last_close_folds_the_log_back_into_the_file()
+    {
+        var host = await MigratedHostAsync(kept: 128);
+        var groups = await AddGroupsAsync(host, 2);
+        await using (var context = Contexts(host).CreateDbContext())
+        {
+            Assert.Equal(groups[1].Name, await NameAsync(context, groups[1].Id));
+        }
+
+        var log = Path.Combine(_directory, "claw.db-wal");
+        Assert.True(File.Exists(log));
+
+        host.Dispose();
+        SqliteConnection.ClearAllPools();
+
+        // SQLite's last close of a file in WAL mode copies the log back and deletes it: the .db alone is the database again.
+        Assert.False(File.Exists(log));
+    }
+
+    [Fact]
     public void The_number_kept_is_128_unless_configured_and_a_negative_one_is_refused_at_start_up()
     {
         using var unset = BuiltHost(kept: null);
@@ -199,6 +312,7 @@ public sealed class SqliteKeptStatementsTests : IDisposable
         return handle;
     }
 
+    /// <summary>The statements SQLite holds on the handle: their SQL, and how often each ran.</summary>
     private static List<(string Sql, int Runs)> Statements(sqlite3 handle)
     {
         var statements = new List<(string, int)>();
@@ -238,8 +352,33 @@ public sealed class SqliteKeptStatementsTests : IDisposable
         return groups;
     }
 
-    private static Group NewGroup(Guid creator, string name)
-        => new() { Id = Guid.CreateVersion7(), Name = name, CreatedByUserId = creator, CreatedAt = SampleGraph.Now };
+    private static Group NewGroup(Guid creator, string name, Guid? id = null)
+        => new() { Id = id ?? Guid.CreateVersion7(), Name = name, CreatedByUserId = creator, CreatedAt = SampleGraph.Now };
+
+    /// <summary>Commits one more group through a context of its own, so that the log holds a commit newer than any reader's start.</summary>
+    private static async Task<Guid> WriteOneMoreAsync(IHost host, Guid? creator)
+    {
+        await using var context = Contexts(host).CreateDbContext();
+        creator ??= await context.Users.Select(u => u.Id).FirstAsync();
+        context.Groups.Add(NewGroup(creator.Value, $"one more {Guid.NewGuid():N}"));
+        await context.SaveChangesAsync();
+        return creator.Value;
+    }
+
+    /// <summary>
+    /// A checkpoint that copies the whole log back and starts it again, which it can only do when no connection reads an
+    /// older snapshot of the file; it reports busy (1) at once otherwise.
+    /// </summary>
+    private (long Busy, long LogPages, long Copied) Checkpoint()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "claw.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
 
     /// <summary>The app's data registration on a pooled SQLite file, migrated.</summary>
     private async Task<IHost> MigratedHostAsync(int kept)

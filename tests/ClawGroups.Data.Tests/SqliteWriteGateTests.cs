@@ -14,6 +14,9 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
 {
     private readonly SqliteConnectionSettings _settings = new(SqliteDurability.Normal);
     private readonly SqliteWriteGate _gate;
+
+    /// <summary>With the gate as the app registers it: a writer whose connection is given back and opened again runs on kept statements.</summary>
+    private readonly SqliteKeptStatements _kept = new(ClawDatabaseOptions.DefaultSqliteStatementsKept);
     private readonly HashSet<string> _pools = [];
     private TestDatabase _database = null!;
     private SampleGraph _graph = null!;
@@ -33,6 +36,7 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
+        _kept.Dispose();
         foreach (var pool in _pools)
         {
             SqliteConnection.ClearPool(new SqliteConnection(pool));
@@ -318,7 +322,7 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
 
         _pools.Add(connection.ToString());
         var options = new DbContextOptionsBuilder<ClawDbContext>();
-        options.UseClawDatabase(DatabaseProvider.Sqlite, connection.ToString()).AddInterceptors(_gate, _settings);
+        options.UseClawDatabase(DatabaseProvider.Sqlite, connection.ToString()).AddInterceptors(_gate, _settings, _kept);
         return options.Options;
     }
 }
