@@ -321,15 +321,5 @@ public sealed class SqliteCheckpointsTests : IDisposable
         return condition();
     }
 
-    private IHost Host(string connectionString)
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:ClawGroups"] = connectionString,
-        });
-        builder.AddClawData();
-        return builder.Build();
-    }
+    private IHost Host(string connectionString) => SqliteDataHost.Build(_directory, connectionString);
 }

@@ -56,15 +56,5 @@ public sealed class SqliteConnectionCreationTests : IDisposable
         Assert.Equal(0.0425m, await reader.Assignments.Where(a => a.Usage.CostUsd < 1m).SumAsync(a => a.Usage.CostUsd));
     }
 
-    private IHost Host()
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:ClawGroups"] = $"Data Source={Path.Combine(_directory, "claw.db")}",
-        });
-        builder.AddClawData();
-        return builder.Build();
-    }
+    private IHost Host() => SqliteDataHost.Build(_directory);
 }

@@ -41,16 +41,5 @@ public sealed class SqliteDurabilityTests : IDisposable
         Assert.NotNull(failure);
     }
 
-    private IHost Host(string? durability)
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Sqlite",
-            ["Database:SqliteDurability"] = durability,
-            ["ConnectionStrings:ClawGroups"] = $"Data Source={Path.Combine(_directory, "claw.db")}",
-        });
-        builder.AddClawData();
-        return builder.Build();
-    }
+    private IHost Host(string? durability) => SqliteDataHost.Build(_directory, ("Database:SqliteDurability", durability));
 }

@@ -388,22 +388,5 @@ public sealed class SqliteKeptStatementsTests : IDisposable
         return host;
     }
 
-    private IHost BuiltHost(string? kept)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory });
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:ClawGroups"] = $"Data Source={Path.Combine(_directory, "claw.db")}",
-        };
-        // Left out when null: a key present with a null value binds the option to 0 rather than its default.
-        if (kept is not null)
-        {
-            settings["Database:SqliteStatementsKept"] = kept;
-        }
-
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddClawData();
-        return builder.Build();
-    }
+    private IHost BuiltHost(string? kept) => SqliteDataHost.Build(_directory, ("Database:SqliteStatementsKept", kept));
 }

@@ -48,22 +48,5 @@ public sealed class SqliteMemoryLimitTests : IDisposable
         Assert.Contains("SqliteMemoryLimitMegabytes", failure.Message, StringComparison.Ordinal);
     }
 
-    private IHost Host(string? limit)
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory });
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:ClawGroups"] = $"Data Source={Path.Combine(_directory, "claw.db")}",
-        };
-        // Left out, not null: a key present with a null value binds the option to 0 (no limit) rather than its default.
-        if (limit is not null)
-        {
-            settings["Database:SqliteMemoryLimitMegabytes"] = limit;
-        }
-
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddClawData();
-        return builder.Build();
-    }
+    private IHost Host(string? limit) => SqliteDataHost.Build(_directory, ("Database:SqliteMemoryLimitMegabytes", limit));
 }
