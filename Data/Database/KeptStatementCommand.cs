@@ -13,8 +13,8 @@ namespace ClawGroups.Data.Database;
 /// </summary>
 internal sealed class KeptStatementCommand(SqliteConnection connection, SqliteKeptStatements statements) : DbCommand
 {
-    /// <summary>Holds the values EF adds until a statement runs with them (a collection Microsoft.Data.Sqlite makes only for a command).</summary>
-    private readonly SqliteCommand _values = new();
+    /// <summary>The values EF adds, until a statement runs with them.</summary>
+    private readonly Values _values = new();
 
     private DbConnection? _connection = connection;
     private KeptStatements? _keptOn;
@@ -47,7 +47,7 @@ internal sealed class KeptStatementCommand(SqliteConnection connection, SqliteKe
         set => _connection = value;
     }
 
-    protected override DbParameterCollection DbParameterCollection => _values.Parameters;
+    protected override DbParameterCollection DbParameterCollection => _values;
 
     protected override DbTransaction? DbTransaction { get; set; }
 
@@ -94,7 +94,6 @@ internal sealed class KeptStatementCommand(SqliteConnection connection, SqliteKe
         if (disposing)
         {
             GiveBack();
-            _values.Dispose();
         }
 
         base.Dispose(disposing);
@@ -115,7 +114,7 @@ internal sealed class KeptStatementCommand(SqliteConnection connection, SqliteKe
         _keptOn = statements.For(handle);
         statements.Ran(sqlite, _keptOn);
         _running = _keptOn.Take(CommandText);
-        _running.RunOn(sqlite, (SqliteTransaction?)DbTransaction, CommandTimeout, _values.Parameters);
+        _running.RunOn(sqlite, (SqliteTransaction?)DbTransaction, CommandTimeout, _values);
         return _running;
     }
 
@@ -127,4 +126,7 @@ internal sealed class KeptStatementCommand(SqliteConnection connection, SqliteKe
             _keptOn!.GiveBack(running);
         }
     }
+
+    /// <summary>Microsoft.Data.Sqlite's own collection (its constructor is for its types and theirs), without a command around it.</summary>
+    private sealed class Values : SqliteParameterCollection;
 }

@@ -118,7 +118,14 @@ public sealed class SqliteKeptStatements : DbCommandInterceptor, IDbConnectionIn
             && sqlite.DataSource is not (":memory:" or ""));
 
     /// <summary>The statements a connection last ran on, for <see cref="EndReadsLeftOpen"/>.</summary>
-    internal void Ran(SqliteConnection connection, KeptStatements kept) => _lastRanOn.AddOrUpdate(connection, kept);
+    /// <remarks>Read first: a connection keeps its handle for most of its commands, and the table's writes take a lock.</remarks>
+    internal void Ran(SqliteConnection connection, KeptStatements kept)
+    {
+        if (!_lastRanOn.TryGetValue(connection, out var last) || !ReferenceEquals(last, kept))
+        {
+            _lastRanOn.AddOrUpdate(connection, kept);
+        }
+    }
 
     /// <summary>
     /// A reader still open when its connection closes is ended, as Microsoft.Data.Sqlite ends the readers of the commands it
