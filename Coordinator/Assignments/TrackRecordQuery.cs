@@ -42,7 +42,7 @@ public static class TrackRecordQuery
 
         var rows = await ended
             .GroupBy(a => new { a.AgentId, a.UserId, a.SkillArea, a.Outcome })
-            .Select(g => new { g.Key.AgentId, g.Key.UserId, g.Key.SkillArea, g.Key.Outcome, Count = g.Count(), PaceSum = g.Sum(a => a.Pace), Paced = g.Count(a => a.Pace != null), Cost = g.Sum(a => a.Usage.CostUsd) })
+            .Select(g => new { g.Key.AgentId, g.Key.UserId, g.Key.SkillArea, g.Key.Outcome, Count = g.Count(), PaceSum = g.Sum(a => a.Pace), Paced = g.Count(a => a.Pace != null), Cost = g.Sum(a => a.UsageCostUsd) })
             .ToListAsync(cancellationToken);
         return new TrackRecords(rows
             .Where(r => (r.AgentId ?? r.UserId) is not null)

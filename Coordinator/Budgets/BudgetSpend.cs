@@ -19,7 +19,7 @@ public static class BudgetSpend
         var sums = await context.Assignments.AsNoTracking()
             .Where(a => a.GroupId == groupId && a.OfferedAt >= since && a.Id != except)
             .GroupBy(a => 1)
-            .Select(g => new { Cost = g.Sum(a => a.Usage.CostUsd), Tokens = g.Sum(a => (double)a.Usage.InputTokens + a.Usage.OutputTokens) })
+            .Select(g => new { Cost = g.Sum(a => a.UsageCostUsd), Tokens = g.Sum(a => (double)a.UsageInputTokens + a.UsageOutputTokens) })
             .FirstOrDefaultAsync(cancellationToken);
         return sums is null ? default : new Spend(sums.Cost, UsageLimits.FromSum(sums.Tokens));
     }
@@ -38,7 +38,7 @@ public static class BudgetSpend
 
         var sums = await attempts
             .GroupBy(a => a.AgentId!.Value)
-            .Select(g => new { AgentId = g.Key, Cost = g.Sum(a => a.Usage.CostUsd), Tokens = g.Sum(a => (double)a.Usage.InputTokens + a.Usage.OutputTokens) })
+            .Select(g => new { AgentId = g.Key, Cost = g.Sum(a => a.UsageCostUsd), Tokens = g.Sum(a => (double)a.UsageInputTokens + a.UsageOutputTokens) })
             .ToListAsync(cancellationToken);
         return sums.ToDictionary(s => s.AgentId, s => new Spend(s.Cost, UsageLimits.FromSum(s.Tokens)));
     }

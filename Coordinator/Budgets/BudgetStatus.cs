@@ -38,8 +38,8 @@ public static class BudgetStatus
             ? agentNames
             : await context.Agents.Where(a => a.GroupId == groupId).ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
         var items = lines.Any(l => l.Scope == BudgetScope.Item)
-            ? (await context.WorkItems.AsNoTracking().Where(w => w.GroupId == groupId && (w.Usage.CostUsd > 0 || w.Usage.InputTokens + w.Usage.OutputTokens > 0))
-                .Select(w => new { w.Id, w.Title, w.Usage.CostUsd, w.Usage.InputTokens, w.Usage.OutputTokens })
+            ? (await context.WorkItems.AsNoTracking().Where(w => w.GroupId == groupId && (w.UsageCostUsd > 0 || w.UsageInputTokens + w.UsageOutputTokens > 0))
+                .Select(w => new { w.Id, w.Title, CostUsd = w.UsageCostUsd, InputTokens = w.UsageInputTokens, OutputTokens = w.UsageOutputTokens })
                 .ToListAsync(cancellationToken))
                 .Select(w => (w.Id, w.Title, Spend: BudgetSpend.OfUsage(new Usage { CostUsd = w.CostUsd, InputTokens = w.InputTokens, OutputTokens = w.OutputTokens })))
                 .ToList()

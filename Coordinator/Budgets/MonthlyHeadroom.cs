@@ -39,7 +39,7 @@ public static class MonthlyHeadroom
                 Work = a.Role == AssignmentRole.Work,
                 Ended = a.EndedAt != null,
                 Completed = a.Outcome == AssignmentOutcome.Completed,
-                Spending = a.Usage.CostUsd > 0 || a.Usage.InputTokens + a.Usage.OutputTokens > 0,
+                Spending = a.UsageCostUsd > 0 || a.UsageInputTokens + a.UsageOutputTokens > 0,
             })
             .Select(g => new
             {
@@ -48,12 +48,12 @@ public static class MonthlyHeadroom
                 g.Key.Completed,
                 g.Key.Spending,
                 Count = g.Count(),
-                Cost = g.Sum(a => a.Usage.CostUsd),
-                Tokens = g.Sum(a => (double)a.Usage.InputTokens + a.Usage.OutputTokens),
-                CostSquares = g.Sum(a => (double)a.Usage.CostUsd * (double)a.Usage.CostUsd),
-                TokenSquares = g.Sum(a => ((double)a.Usage.InputTokens + a.Usage.OutputTokens) * ((double)a.Usage.InputTokens + a.Usage.OutputTokens)),
-                MostCost = g.Max(a => (double)a.Usage.CostUsd),
-                MostTokens = g.Max(a => (double)a.Usage.InputTokens + a.Usage.OutputTokens),
+                Cost = g.Sum(a => a.UsageCostUsd),
+                Tokens = g.Sum(a => (double)a.UsageInputTokens + a.UsageOutputTokens),
+                CostSquares = g.Sum(a => (double)a.UsageCostUsd * (double)a.UsageCostUsd),
+                TokenSquares = g.Sum(a => ((double)a.UsageInputTokens + a.UsageOutputTokens) * ((double)a.UsageInputTokens + a.UsageOutputTokens)),
+                MostCost = g.Max(a => (double)a.UsageCostUsd),
+                MostTokens = g.Max(a => (double)a.UsageInputTokens + a.UsageOutputTokens),
             })
             .ToListAsync(cancellationToken);
         var spent = new Spend(sums.Sum(s => s.Cost), UsageLimits.FromSum(sums.Sum(s => s.Tokens)));
@@ -77,7 +77,8 @@ public static class MonthlyHeadroom
                 continue;
             }
 
-            inFlight ??= (await attempts.Where(a => a.Role == AssignmentRole.Work && a.EndedAt == null).Select(a => a.Usage).ToListAsync(cancellationToken))
+            inFlight ??= (await attempts.Where(a => a.Role == AssignmentRole.Work && a.EndedAt == null).Select(a => new Usage { InputTokens = a.UsageInputTokens, OutputTokens = a.UsageOutputTokens, CostUsd = a.UsageCostUsd })
+                    .ToListAsync(cancellationToken))
                 .Select(BudgetSpend.OfUsage)
                 .ToList();
             var costliest = typical is { } finishedRun ? (decimal)finishedRun.Costliest : perOffer;

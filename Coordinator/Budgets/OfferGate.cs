@@ -74,14 +74,14 @@ public static class OfferGate
         var budgets = await context.Groups.AsNoTracking().Where(g => g.Id == groupId).Select(g => g.Budgets).SingleAsync(cancellationToken);
         if (budgets.PerItemUsd is { } usd)
         {
-            ready = usd <= 0 ? ready.Where(w => w.Usage.CostUsd <= 0) : ready.Where(w => w.Usage.CostUsd < usd);
+            ready = usd <= 0 ? ready.Where(w => w.UsageCostUsd <= 0) : ready.Where(w => w.UsageCostUsd < usd);
         }
 
         if (budgets.PerItemTokens is { } tokens)
         {
             ready = tokens <= 0
-                ? ready.Where(w => w.Usage.InputTokens + w.Usage.OutputTokens <= 0)
-                : ready.Where(w => w.Usage.InputTokens + w.Usage.OutputTokens < tokens);
+                ? ready.Where(w => w.UsageInputTokens + w.UsageOutputTokens <= 0)
+                : ready.Where(w => w.UsageInputTokens + w.UsageOutputTokens < tokens);
         }
 
         return ready;

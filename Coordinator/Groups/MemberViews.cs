@@ -37,7 +37,7 @@ public static class MemberViews
         var spend = await context.Assignments.AsNoTracking()
             .Where(a => a.GroupId == groupId && a.AgentId != null && ids.Contains(a.AgentId.Value) && a.Role == AssignmentRole.Work && a.EndedAt != null)
             .GroupBy(a => a.AgentId!.Value)
-            .Select(g => new { AgentId = g.Key, Cost = g.Sum(a => a.Usage.CostUsd) })
+            .Select(g => new { AgentId = g.Key, Cost = g.Sum(a => a.UsageCostUsd) })
             .ToDictionaryAsync(s => s.AgentId, s => s.Cost, cancellationToken);
         var at = now ?? DateTimeOffset.UtcNow;
         var tripped = breakers is null ? [] : await FailureStreak.TrippedInGroupAsync(context, groupId, breakers, at, cancellationToken, agentIds);

@@ -30,8 +30,8 @@ public sealed class SpendInsightsService(ClawDbContext context, TimeProvider tim
         var now = time.GetUtcNow();
         var (from, step, count) = GroupInsightsService.Window(now, range);
         var attempts = await context.Assignments.AsNoTracking()
-            .Where(a => a.GroupId == groupId && a.OfferedAt >= from && a.AgentId != null && a.Usage.CostUsd > 0)
-            .Select(a => new { AgentId = a.AgentId!.Value, a.OfferedAt, a.Usage.CostUsd, Skills = a.WorkItem!.RequiredSkills })
+            .Where(a => a.GroupId == groupId && a.OfferedAt >= from && a.AgentId != null && a.UsageCostUsd > 0)
+            .Select(a => new { AgentId = a.AgentId!.Value, a.OfferedAt, CostUsd = a.UsageCostUsd, Skills = a.WorkItem!.RequiredSkills })
             .ToListAsync(cancellationToken);
         var names = await context.Agents.AsNoTracking().Where(a => a.GroupId == groupId).ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
         string NameOf(Guid agentId) => names.GetValueOrDefault(agentId, agentId.ToString());
@@ -62,9 +62,9 @@ public sealed class SpendInsightsService(ClawDbContext context, TimeProvider tim
         // Items worked on in the window, at what they cost in all (as their budget counts it): a 24-hour view is not led by
         // last month's costliest item, and an item resumed today shows its whole cost against its cap.
         var items = await context.WorkItems.AsNoTracking()
-            .Where(w => w.GroupId == groupId && w.Usage.CostUsd > 0 && context.Assignments.Any(a => a.WorkItemId == w.Id && a.OfferedAt >= from))
-            .OrderByDescending(w => w.Usage.CostUsd).ThenBy(w => w.Id).Take(TopItems)
-            .Select(w => new CostlyItem(w.Id, w.Title, w.Usage.CostUsd, w.Attempts))
+            .Where(w => w.GroupId == groupId && w.UsageCostUsd > 0 && context.Assignments.Any(a => a.WorkItemId == w.Id && a.OfferedAt >= from))
+            .OrderByDescending(w => w.UsageCostUsd).ThenBy(w => w.Id).Take(TopItems)
+            .Select(w => new CostlyItem(w.Id, w.Title, w.UsageCostUsd, w.Attempts))
             .ToListAsync(cancellationToken);
         var budgets = await context.Groups.AsNoTracking().Where(g => g.Id == groupId).Select(g => g.Budgets).SingleAsync(cancellationToken);
         var month = await BudgetSpend.OfGroupAsync(context, groupId, BudgetPeriods.MonthStart(now), null, cancellationToken);

@@ -25,9 +25,9 @@ public sealed class UsageService(ClawDbContext context, TimeProvider time)
             .Select(g => new
             {
                 AgentId = g.Key,
-                InputTokens = g.Sum(a => (double)a.Usage.InputTokens),
-                OutputTokens = g.Sum(a => (double)a.Usage.OutputTokens),
-                CostUsd = g.Sum(a => a.Usage.CostUsd),
+                InputTokens = g.Sum(a => (double)a.UsageInputTokens),
+                OutputTokens = g.Sum(a => (double)a.UsageOutputTokens),
+                CostUsd = g.Sum(a => a.UsageCostUsd),
                 Items = g.Select(a => a.WorkItemId).Distinct().Count(),
             })
             .ToListAsync(cancellationToken);

@@ -131,8 +131,8 @@ public static class RowsInOneStatement
     }
 
     /// <summary>
-    /// The properties a row of <paramref name="entity"/> stores: its own, and those of its complex properties (an attempt's
-    /// usage), whose columns are in the same row. Owned entities are rows of their own, which these statements do not write.
+    /// The properties a row of <paramref name="entity"/> stores: its own, and those of its complex properties (a group's
+    /// thresholds), whose columns are in the same row. Owned entities are rows of their own, which these statements do not write.
     /// </summary>
     public static IReadOnlyList<IProperty> StoredProperties(IEntityType entity)
     {

@@ -6,7 +6,7 @@ namespace ClawGroups.Data.WorkItems;
 /// One attempt of one member at one work item: why it was made (score and reason), its lease, and how it
 /// ended. The history the model learns from.
 /// </summary>
-public class Assignment : IVersioned
+public class Assignment : IVersioned, IHasUsage
 {
     public Guid Id { get; set; }
 
@@ -64,7 +64,13 @@ public class Assignment : IVersioned
     public StallReason? StallReason { get; set; }
 
     /// <summary>Usage reported for this attempt (cumulative, as agents report it).</summary>
-    public Usage Usage { get; set; } = new();
+    public Usage Usage { get; } = new();
+
+    public long UsageInputTokens { get => Usage.InputTokens; set => Usage.InputTokens = value; }
+
+    public long UsageOutputTokens { get => Usage.OutputTokens; set => Usage.OutputTokens = value; }
+
+    public decimal UsageCostUsd { get => Usage.CostUsd; set => Usage.CostUsd = value; }
 
     /// <summary>A result that arrived after the lease was revoked: kept for the humans to accept or discard.</summary>
     public string? LateResultJson { get; set; }

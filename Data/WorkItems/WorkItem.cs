@@ -4,7 +4,7 @@ using ClawGroups.Data.Groups;
 namespace ClawGroups.Data.WorkItems;
 
 /// <summary>A unit of work in a group: a goal or one of its sub-items, carried from backlog to done.</summary>
-public class WorkItem : IVersioned
+public class WorkItem : IVersioned, IHasUsage
 {
     public Guid Id { get; set; }
 
@@ -114,7 +114,13 @@ public class WorkItem : IVersioned
     public DateTimeOffset? BouncesClearedAt { get; set; }
 
     /// <summary>Usage summed over every attempt.</summary>
-    public Usage Usage { get; set; } = new();
+    public Usage Usage { get; } = new();
+
+    public long UsageInputTokens { get => Usage.InputTokens; set => Usage.InputTokens = value; }
+
+    public long UsageOutputTokens { get => Usage.OutputTokens; set => Usage.OutputTokens = value; }
+
+    public decimal UsageCostUsd { get => Usage.CostUsd; set => Usage.CostUsd = value; }
 
     public MemberKind CreatedByKind { get; set; }
 

@@ -15,7 +15,7 @@ internal sealed class WorkItemConfiguration : IEntityTypeConfiguration<WorkItem>
         builder.Property(w => w.Question).HasMaxLength(WorkItemLimits.MaxProgressMessageLength);
         builder.Property(w => w.PausedReason).HasMaxLength(32);
         builder.Property(w => w.Version).IsConcurrencyToken();
-        builder.ComplexProperty(w => w.Usage);
+        UsageColumns.Map(builder);
         builder.HasOne<WorkItem>().WithMany().HasForeignKey(w => w.ParentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(w => w.DependsOn).WithOne().HasForeignKey(d => d.WorkItemId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(w => w.Assignments).WithOne(a => a.WorkItem).HasForeignKey(a => a.WorkItemId).OnDelete(DeleteBehavior.Cascade);
@@ -52,7 +52,7 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         builder.Property(a => a.A2aLastUpdate).HasMaxLength(AssignmentLimits.MaxA2aIdLength);
         builder.Property(a => a.SkillArea).HasMaxLength(AgentLimits.MaxSkillIdLength);
         builder.Property(a => a.Version).IsConcurrencyToken();
-        builder.ComplexProperty(a => a.Usage);
+        UsageColumns.Map(builder);
         builder.HasIndex(a => new { a.WorkItemId, a.Attempt });
         // Track record per member, and the lease sweep over open attempts. An agent's breaker reads its failures and its
         // latest completion on every result: with EndedAt in the key that is a range, not all of the agent's attempts.

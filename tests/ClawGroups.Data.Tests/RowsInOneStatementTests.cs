@@ -1,5 +1,6 @@
 using ClawGroups.Data.Agents;
 using ClawGroups.Data.Database;
+using ClawGroups.Data.Groups;
 using ClawGroups.Data.Trail;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Testing.Databases;
@@ -123,32 +124,55 @@ public sealed class RowsInOneStatementTests
     [MemberData(nameof(ProviderData.Both), MemberType = typeof(ProviderData))]
     public async Task Rows_with_a_complex_property_are_written_with_its_columns(DatabaseProvider provider)
     {
-        // An attempt's usage is a complex property: its columns are in the attempt's row, not properties of the entity itself.
+        // A group's thresholds and budgets are complex properties: their columns are in the group's row, not properties of the
+        // entity itself.
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var graph = await SeedAsync(database);
+        Group Named(string name, int heartbeatSeconds, decimal monthlyUsd) => new()
+        {
+            Id = Guid.CreateVersion7(), Name = name, CreatedByUserId = graph.User.Id, CreatedAt = SampleGraph.Now,
+            Thresholds = { HeartbeatTimeoutSeconds = heartbeatSeconds, OverrunFactor = heartbeatSeconds / 10.0 },
+            Budgets = { MonthlyUsd = monthlyUsd, PerItemTokens = heartbeatSeconds * 1000L },
+        };
+        await using var context = database.NewContext();
+
+        // Two rows (arrays on PostgreSQL), then one (VALUES everywhere).
+        Assert.Equal(2, await context.InsertKeyedRowsAsync([Named("rows 1", 30, 12.5m), Named("rows 2", 60, 40m)], CancellationToken.None));
+        Assert.Equal(1, await context.InsertKeyedRowsAsync([Named("rows 3", 90, 75.25m)], CancellationToken.None));
+
+        await using var reader = database.NewContext();
+        var stored = await reader.Groups.Where(g => g.Name.StartsWith("rows ")).OrderBy(g => g.Name).ToListAsync();
+        Assert.Equal([(30, 3.0, 12.5m, 30_000L), (60, 6.0, 40m, 60_000L), (90, 9.0, 75.25m, 90_000L)],
+            stored.Select(g => (g.Thresholds.HeartbeatTimeoutSeconds, g.Thresholds.OverrunFactor, g.Budgets.MonthlyUsd, g.Budgets.PerItemTokens)));
+        Assert.All(stored, g => Assert.Null(g.Thresholds.ProgressTimeoutSeconds));
+
+        // A row without its thresholds is refused, as a tracked save refuses it, not written as nulls.
+        var without = Named("rows 5", 1, 1m);
+        without.Thresholds = null!;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => context.InsertKeyedRowsAsync([Named("rows 4", 1, 1m), without], CancellationToken.None));
+        Assert.Equal(3, await reader.Groups.CountAsync(g => g.Name.StartsWith("rows ")));
+    }
+
+    [Theory]
+    [MemberData(nameof(ProviderData.Both), MemberType = typeof(ProviderData))]
+    public async Task An_attempts_usage_is_written_to_its_columns(DatabaseProvider provider)
+    {
+        // An attempt's usage is held in a Usage object and stored through three plain properties (IHasUsage).
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var graph = await SeedAsync(database);
         Assignment Attempt(WorkItem item, int attempt, long tokens) => new()
         {
             Id = Guid.CreateVersion7(), GroupId = graph.Group.Id, WorkItemId = item.Id, AgentId = graph.Agent.Id, MemberKind = MemberKind.Agent,
             Role = AssignmentRole.Work, Attempt = attempt, OfferedAt = SampleGraph.Now, Outcome = AssignmentOutcome.Active, Reason = $"attempt {attempt}",
-            Usage = new Usage { InputTokens = tokens, OutputTokens = tokens * 2, CostUsd = tokens / 100m },
+            Usage = { InputTokens = tokens, OutputTokens = tokens * 2, CostUsd = tokens / 100m },
         };
         await using var context = database.NewContext();
 
-        // Two rows (arrays on PostgreSQL), then one (VALUES everywhere).
         Assert.Equal(2, await context.InsertKeyedRowsAsync([Attempt(graph.Design, 1, 120), Attempt(graph.Build, 1, 340)], CancellationToken.None));
-        Assert.Equal(1, await context.InsertKeyedRowsAsync([Attempt(graph.Design, 2, 560)], CancellationToken.None));
 
         await using var reader = database.NewContext();
-        var stored = await reader.Assignments.Where(a => a.GroupId == graph.Group.Id && a.Reason.StartsWith("attempt ")).OrderBy(a => a.Usage.InputTokens).ToListAsync();
-        Assert.Equal([(120L, 240L, 1.2m), (340L, 680L, 3.4m), (560L, 1120L, 5.6m)],
-            stored.Select(a => (a.Usage.InputTokens, a.Usage.OutputTokens, a.Usage.CostUsd)));
-        Assert.Equal(["attempt 1", "attempt 1", "attempt 2"], stored.Select(a => a.Reason));
-
-        // A row without its usage is refused, as a tracked save refuses it, not written as zeros.
-        var without = Attempt(graph.Build, 2, 1);
-        without.Usage = null!;
-        await Assert.ThrowsAsync<InvalidOperationException>(() => context.InsertKeyedRowsAsync([Attempt(graph.Design, 3, 1), without], CancellationToken.None));
-        Assert.Equal(3, await reader.Assignments.CountAsync(a => a.GroupId == graph.Group.Id && a.Reason.StartsWith("attempt ")));
+        var stored = await reader.Assignments.Where(a => a.GroupId == graph.Group.Id && a.Reason.StartsWith("attempt ")).OrderBy(a => a.UsageInputTokens).ToListAsync();
+        Assert.Equal([(120L, 240L, 1.2m), (340L, 680L, 3.4m)], stored.Select(a => (a.Usage.InputTokens, a.Usage.OutputTokens, a.Usage.CostUsd)));
     }
 
     [Fact]

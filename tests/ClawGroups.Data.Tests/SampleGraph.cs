@@ -85,7 +85,7 @@ internal sealed class SampleGraph
             Id = Guid.CreateVersion7(), GroupId = graph.Group.Id, MemberKind = MemberKind.Agent, AgentId = graph.Agent.Id, Attempt = 1,
             Role = AssignmentRole.Work, Score = 0.87, Reason = "matched skills: react; load 1/2", OfferedAt = Now, AcceptedAt = Now.AddSeconds(2),
             LeaseExpiresAt = Now.AddMinutes(2), LastProgressAt = Now.AddSeconds(30), PingedAt = Now.AddSeconds(40), Outcome = AssignmentOutcome.Stalled,
-            StallReason = StallReason.NoProgress, Usage = new Usage { InputTokens = 1200, OutputTokens = 300, CostUsd = 0.0425m },
+            StallReason = StallReason.NoProgress, Usage = { InputTokens = 1200, OutputTokens = 300, CostUsd = 0.0425m },
             LateResultJson = """{"summary":"late"}""", Feedback = "tighten the spacing", EndedAt = Now.AddMinutes(3),
         };
         graph.Build.Assignments.Add(graph.Assignment);
@@ -120,7 +120,7 @@ internal sealed class SampleGraph
         Id = Guid.CreateVersion7(), GroupId = graph.Group.Id, Title = title, Description = "Make paying easy on phones",
         RequiredSkills = ["react", "css"], Priority = 2, State = state, StateChangedAt = Now, Attempts = 1, ProgressFraction = 0.4,
         ProgressMessage = "layout done", ProgressAt = Now, ResultSummary = state == WorkItemState.Done ? "done" : null,
-        ExpectedDurationSeconds = 1800, PausedAt = null, Usage = new Usage { InputTokens = 10, OutputTokens = 20, CostUsd = 1.5m },
+        ExpectedDurationSeconds = 1800, PausedAt = null, Usage = { InputTokens = 10, OutputTokens = 20, CostUsd = 1.5m },
         CreatedByKind = MemberKind.Human, CreatedById = graph.User.Id, CreatedAt = Now, UpdatedAt = Now,
     };
 }

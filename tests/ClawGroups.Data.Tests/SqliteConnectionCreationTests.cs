@@ -52,8 +52,8 @@ public sealed class SqliteConnectionCreationTests : IDisposable
 
         await using var reader = contexts.CreateDbContext();
         // The items cost 1.5 each and the attempt 0.0425: the comparison keeps the items, the sums add in SQL.
-        Assert.Equal(3.0m, await reader.WorkItems.Where(w => w.Usage.CostUsd > 1m).SumAsync(w => w.Usage.CostUsd));
-        Assert.Equal(0.0425m, await reader.Assignments.Where(a => a.Usage.CostUsd < 1m).SumAsync(a => a.Usage.CostUsd));
+        Assert.Equal(3.0m, await reader.WorkItems.Where(w => w.UsageCostUsd > 1m).SumAsync(w => w.UsageCostUsd));
+        Assert.Equal(0.0425m, await reader.Assignments.Where(a => a.UsageCostUsd < 1m).SumAsync(a => a.UsageCostUsd));
     }
 
     private IHost Host() => SqliteDataHost.Build(_directory);

@@ -220,7 +220,7 @@ public sealed class MonthlyHeadroomTests
         context.Assignments.Add(new Assignment
         {
             Id = Guid.CreateVersion7(), WorkItemId = item.Id, GroupId = group.GroupId, MemberKind = MemberKind.Agent, AgentId = agentId,
-            Attempt = 1, Role = role, OfferedAt = at, EndedAt = ended ? at : null, Outcome = ended ? endedAs : AssignmentOutcome.Active, Usage = new Usage { CostUsd = cost },
+            Attempt = 1, Role = role, OfferedAt = at, EndedAt = ended ? at : null, Outcome = ended ? endedAs : AssignmentOutcome.Active, Usage = { CostUsd = cost },
         });
         await context.SaveChangesAsync();
     }

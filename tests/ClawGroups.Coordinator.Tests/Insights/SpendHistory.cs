@@ -66,7 +66,7 @@ internal sealed class SpendHistory
             Id = Guid.CreateVersion7(), WorkItemId = item.Id, GroupId = GroupId, MemberKind = MemberKind.Agent, AgentId = agent.Id,
             Attempt = Math.Max(1, item.Attempts), Role = role, OfferedAt = offered, AcceptedAt = offered.AddMinutes(1),
             EndedAt = outcome == AssignmentOutcome.Active ? null : offered.AddMinutes(30), Outcome = outcome,
-            Usage = new Usage { CostUsd = cost, InputTokens = 1000, OutputTokens = 100 },
+            Usage = { CostUsd = cost, InputTokens = 1000, OutputTokens = 100 },
         };
         _context.Assignments.Add(attempt);
         return attempt;

@@ -1,6 +1,7 @@
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Tests.Assignments;
 using ClawGroups.Data.Database;
+using ClawGroups.Data.Agents;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Testing.Databases;
 using Microsoft.EntityFrameworkCore;
@@ -29,7 +30,7 @@ public sealed class TrackedRowsTests
         {
             Id = Guid.CreateVersion7(), GroupId = group.GroupId, WorkItemId = item.Id, AgentId = agent.Id, MemberKind = MemberKind.Agent,
             Role = AssignmentRole.Work, Attempt = 1, Outcome = AssignmentOutcome.Active, OfferedAt = now, Score = 0.5 + i, Reason = $"reason {i}",
-            Usage = new Usage { InputTokens = 10 + i, OutputTokens = 20 + i, CostUsd = 0.25m * (i + 1) },
+            Usage = { InputTokens = 10 + i, OutputTokens = 20 + i, CostUsd = 0.25m * (i + 1) },
         }).ToList();
         context.Assignments.AddRange(attempts);
         // Only the first item's title changes: the second is written with the title it has.
@@ -112,17 +113,20 @@ public sealed class TrackedRowsTests
     [InlineData(DatabaseProvider.Sqlite)]
     public async Task A_row_whose_complex_property_changed_is_left_to_the_save_which_writes_it_once(DatabaseProvider provider)
     {
+        // An agent's thresholds are a complex property.
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var (group, _) = await TwoItemsAsync(database);
+        var group = await PassGroup.CreateAsync(database);
+        await group.AddAgentAsync("ada");
+        await group.AddAgentAsync("bob");
         await using var context = new AnnouncedChanges().Context(database);
-        var tracked = await TrackedAsync(context, group);
-        var versions = tracked.Select(w => w.Version).ToList();
-        tracked[0].Usage.InputTokens = 1_200;
-        tracked[1].Priority = 3;
+        var tracked = await context.Agents.Where(a => a.GroupId == group.GroupId).OrderBy(a => a.Name).ToListAsync();
+        var versions = tracked.Select(a => a.Version).ToList();
+        tracked[0].Thresholds.HeartbeatTimeoutSeconds = 45;
+        tracked[1].Capacity = 5;
 
         await using (var transaction = await context.Database.BeginTransactionAsync())
         {
-            Assert.True(await TrackedRows.UpdateModifiedAsync<WorkItem>(context, CancellationToken.None));
+            Assert.True(await TrackedRows.UpdateModifiedAsync<Agent>(context, CancellationToken.None));
             Assert.Equal(EntityState.Modified, context.Entry(tracked[0]).State);
             Assert.Equal(EntityState.Unchanged, context.Entry(tracked[1]).State);
             Assert.Equal(1, await context.SaveChangesAsync());
@@ -130,8 +134,37 @@ public sealed class TrackedRowsTests
         }
 
         await using var reader = database.NewContext();
+        var stored = await reader.Agents.Where(a => a.GroupId == group.GroupId).OrderBy(a => a.Name).ToListAsync();
+        Assert.Equal((45, 5), (stored[0].Thresholds.HeartbeatTimeoutSeconds, stored[1].Capacity));
+        Assert.Equal(versions.Select(v => v + 1), stored.Select(a => a.Version));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task An_items_usage_is_written_set_based_as_its_other_columns_are(DatabaseProvider provider)
+    {
+        // Usage is stored through plain properties (IHasUsage), not a complex property, so the save has nothing left to write.
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var (group, _) = await TwoItemsAsync(database);
+        await using var context = new AnnouncedChanges().Context(database);
+        var tracked = await TrackedAsync(context, group);
+        var versions = tracked.Select(w => w.Version).ToList();
+        tracked[0].Usage.InputTokens = 1_200;
+        tracked[0].Usage.CostUsd = 0.75m;
+        tracked[1].Priority = 3;
+
+        await using (var transaction = await context.Database.BeginTransactionAsync())
+        {
+            Assert.True(await TrackedRows.UpdateModifiedAsync<WorkItem>(context, CancellationToken.None));
+            Assert.All(tracked, w => Assert.Equal(EntityState.Unchanged, context.Entry(w).State));
+            Assert.Equal(0, await context.SaveChangesAsync());
+            await transaction.CommitAsync();
+        }
+
+        await using var reader = database.NewContext();
         var stored = await reader.WorkItems.Where(w => w.GroupId == group.GroupId).OrderBy(w => w.Title).ToListAsync();
-        Assert.Equal((1_200L, 3), (stored[0].Usage.InputTokens, stored[1].Priority));
+        Assert.Equal((1_200L, 0.75m, 3), (stored[0].Usage.InputTokens, stored[0].Usage.CostUsd, stored[1].Priority));
         Assert.Equal(versions.Select(v => v + 1), stored.Select(w => w.Version));
     }
 

@@ -44,7 +44,7 @@ public sealed class BudgetAlertRaceTests
         var groupId = Guid.Parse(scenario.Group.Id);
         Assert.Equal(1, await context.BudgetAlerts.CountAsync(a => a.GroupId == groupId && a.Level == BudgetAlertLevel.Warning));
         Assert.Single(await BudgetAgent.EventDataAsync(_app, scenario.Group.Id, "budget.warning"));
-        var spent = await context.Assignments.Where(a => a.GroupId == groupId).SumAsync(a => a.Usage.CostUsd);
+        var spent = await context.Assignments.Where(a => a.GroupId == groupId).SumAsync(a => a.UsageCostUsd);
         Assert.Equal(17m, spent);
         Assert.Empty(_app.ErrorLog.Since(mark));
     }
