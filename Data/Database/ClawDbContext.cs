@@ -76,7 +76,9 @@ public class ClawDbContext(DbContextOptions<ClawDbContext> options)
     /// Detects the unit of work's changes once, bumps the versions, and leaves detection off for the rest of the save. Left
     /// on, EF Core walks every tracked entity again on each look at the change tracker within one save (the versions here,
     /// the live-change capture's look and its list, the save itself): four walks or more where one tells the same, since
-    /// nothing in a save changes the entities but the versions, and those are set here through the tracker.
+    /// nothing in a save changes the entities but the versions, and those are set here through the tracker. Detection is off
+    /// before the versions are bumped: their look at the tracker made a second walk on every save until the thirty-first
+    /// session.
     /// </summary>
     private DetectionPause DetectChangesOnce()
     {
@@ -85,8 +87,18 @@ public class ClawDbContext(DbContextOptions<ClawDbContext> options)
             ChangeTracker.DetectChanges();
         }
 
-        BumpVersions();
-        return DetectionPause.Begin(ChangeTracker);
+        var pause = DetectionPause.Begin(ChangeTracker);
+        try
+        {
+            BumpVersions();
+        }
+        catch
+        {
+            pause.Dispose();
+            throw;
+        }
+
+        return pause;
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
