@@ -1,7 +1,7 @@
 using ClawGroups.Coordinator.Live;
 using ClawGroups.Coordinator.Tests.Assignments;
-using ClawGroups.Data.Database;
 using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Testing.Databases;
 using Microsoft.EntityFrameworkCore;
