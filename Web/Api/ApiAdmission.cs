@@ -112,16 +112,32 @@ internal sealed partial class ApiAdmission
                 && wait > 0);
 
     /// <summary>
-    /// Reads the request's body in full, kept for the endpoint to read again (in memory, on disk past 64 KB), within the body
-    /// limit already set on the request (<see cref="ApiHosting.UseApiRequestLimits"/>): too large a body fails the read as it
-    /// would have failed the endpoint's. Not <see cref="BufferedBody"/>, which holds a whole body in memory: here bodies wait
-    /// for a turn before their credentials are read, as many as are queued, and past 64 KB they wait on disk.
+    /// The longest body read into an array of its own size: what ASP.NET Core's buffering keeps in memory anyway (its
+    /// default threshold). Buffering rents that much from the shared array pool for every body, however small, and under a
+    /// swarm the pool ran dry, so each call allocated its 30 KB afresh (docs/PERFORMANCE.md, "An item's usage in plain
+    /// columns"): an agent's progress report is a few hundred bytes.
+    /// </summary>
+    internal const int BodyReadIntoItsOwnArray = 30 * 1024;
+
+    /// <summary>
+    /// Reads the request's body in full, kept for the endpoint to read again, within the body limit already set on the
+    /// request (<see cref="ApiHosting.UseApiRequestLimits"/>): too large a body fails the read as it would have failed the
+    /// endpoint's. A body of a known length up to <see cref="BodyReadIntoItsOwnArray"/> is read as the endpoint's readers
+    /// read it (<see cref="BufferedBody"/>), so they find it read; a longer one, or one of no stated length, is buffered by
+    /// ASP.NET Core (in memory, on disk past its threshold): bodies wait here for a turn before their credentials are read,
+    /// as many as are queued, and large ones wait on disk.
     /// </summary>
     private static async Task ReadBodyAsync(HttpContext context)
     {
         var request = context.Request;
         if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any(value => value?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)))
         {
+            return;
+        }
+
+        if (request.ContentLength <= BodyReadIntoItsOwnArray)
+        {
+            await BufferedBody.ReadAsync(request);
             return;
         }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Web.Api;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -127,6 +128,50 @@ public sealed class ApiAdmissionTests
         body.Send();
         await sending.WaitAsync(Deadline);
         Assert.Equal("{\"name\":\"slow\"}", read);
+    }
+
+    [Fact]
+    public async Task A_small_body_is_read_once_into_an_array_of_its_size_that_the_endpoints_readers_find_read()
+    {
+        var admission = Admission(limit: 1);
+        var request = Request("/api/v1/work-items/x/progress");
+        var sent = "{\"fraction\":0.5}"u8.ToArray();
+        var body = new OneWayStream(sent);
+        (request.Request.Body, request.Request.ContentLength) = (body, sent.Length);
+        byte[]? read = null;
+        Stream? seen = null;
+
+        await admission.InvokeAsync(request, async context =>
+        {
+            seen = context.Request.Body;
+            read = (await BufferedBody.ReadAsync(context.Request)).ToArray();
+        }).WaitAsync(Deadline);
+
+        // Not ASP.NET Core's buffering, which rents 30 KB for it, and not read twice.
+        Assert.IsType<MemoryStream>(seen);
+        Assert.Equal(sent, read);
+        Assert.Equal(sent.Length, body.BytesRead);
+    }
+
+    [Fact]
+    public async Task A_body_longer_than_buffering_keeps_in_memory_is_buffered_as_before()
+    {
+        var admission = Admission(limit: 1);
+        var request = Request("/api/v1/work-items/x/result");
+        var sent = new byte[ApiAdmission.BodyReadIntoItsOwnArray + 1];
+        Random.Shared.NextBytes(sent);
+        (request.Request.Body, request.Request.ContentLength) = (new OneWayStream(sent), sent.Length);
+        byte[]? read = null;
+        Stream? seen = null;
+
+        await admission.InvokeAsync(request, async context =>
+        {
+            seen = context.Request.Body;
+            read = (await BufferedBody.ReadAsync(context.Request)).ToArray();
+        }).WaitAsync(Deadline);
+
+        Assert.IsType<FileBufferingReadStream>(seen);
+        Assert.Equal(sent, read);
     }
 
     [Fact]
@@ -261,6 +306,25 @@ public sealed class ApiAdmissionTests
         }
 
         public void Finish() => _finish.SetResult();
+    }
+
+    /// <summary>A request body as a server gives it: read once, from the start, with no going back; counts what is read.</summary>
+    private sealed class OneWayStream(byte[] content) : MemoryStream(content)
+    {
+        public int BytesRead { get; private set; }
+
+        public override bool CanSeek => false;
+
+        // MemoryStream's asynchronous reads come down to these.
+        public override int Read(byte[] buffer, int offset, int count) => Counted(base.Read(buffer, offset, count));
+
+        public override int Read(Span<byte> buffer) => Counted(base.Read(buffer));
+
+        private int Counted(int read)
+        {
+            BytesRead += read;
+            return read;
+        }
     }
 
     /// <summary>A request body that arrives only when the test sends it, as from a client on a slow line.</summary>
