@@ -124,10 +124,16 @@ public sealed class ReadyItems
                 // Shared, not copied: nothing writes into a reading's bytes.
                 ReadingVector = ReadingVector,
             };
-            item.Assignments.AddRange(Excluded.Select(e => new Assignment
+            // Most items have no such attempt: a loop, not a projection, which made an iterator and a closure for every item
+            // of every pass.
+            foreach (var excluded in Excluded)
             {
-                WorkItemId = Id, AgentId = e.AgentId, UserId = e.UserId, Outcome = e.Outcome, SteeredAway = e.SteeredAway,
-            }));
+                item.Assignments.Add(new Assignment
+                {
+                    WorkItemId = Id, AgentId = excluded.AgentId, UserId = excluded.UserId, Outcome = excluded.Outcome, SteeredAway = excluded.SteeredAway,
+                });
+            }
+
             return item;
         }
     }
