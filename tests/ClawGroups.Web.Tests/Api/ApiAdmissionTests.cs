@@ -133,19 +133,10 @@ public sealed class ApiAdmissionTests
     [Fact]
     public async Task A_small_body_is_read_once_into_an_array_of_its_size_that_the_endpoints_readers_find_read()
     {
-        var admission = Admission(limit: 1);
-        var request = Request("/api/v1/work-items/x/progress");
         var sent = "{\"fraction\":0.5}"u8.ToArray();
         var body = new OneWayStream(sent);
-        (request.Request.Body, request.Request.ContentLength) = (body, sent.Length);
-        byte[]? read = null;
-        Stream? seen = null;
 
-        await admission.InvokeAsync(request, async context =>
-        {
-            seen = context.Request.Body;
-            read = (await BufferedBody.ReadAsync(context.Request)).ToArray();
-        }).WaitAsync(Deadline);
+        var (seen, read) = await AdmitAsync("/api/v1/work-items/x/progress", body);
 
         // Not ASP.NET Core's buffering, which rents 30 KB for it, and not read twice.
         Assert.IsType<MemoryStream>(seen);
@@ -156,19 +147,10 @@ public sealed class ApiAdmissionTests
     [Fact]
     public async Task A_body_longer_than_buffering_keeps_in_memory_is_buffered_as_before()
     {
-        var admission = Admission(limit: 1);
-        var request = Request("/api/v1/work-items/x/result");
         var sent = new byte[ApiAdmission.BodyReadIntoItsOwnArray + 1];
         Random.Shared.NextBytes(sent);
-        (request.Request.Body, request.Request.ContentLength) = (new OneWayStream(sent), sent.Length);
-        byte[]? read = null;
-        Stream? seen = null;
 
-        await admission.InvokeAsync(request, async context =>
-        {
-            seen = context.Request.Body;
-            read = (await BufferedBody.ReadAsync(context.Request)).ToArray();
-        }).WaitAsync(Deadline);
+        var (seen, read) = await AdmitAsync("/api/v1/work-items/x/result", new OneWayStream(sent));
 
         Assert.IsType<FileBufferingReadStream>(seen);
         Assert.Equal(sent, read);
@@ -275,6 +257,23 @@ public sealed class ApiAdmissionTests
 
     private static ApiAdmission Admission(int limit, TimeSpan? longestWait = null)
         => new(Options.Create(new ApiOptions { MaxConcurrentRequests = limit }), NullLogger<ApiAdmission>.Instance, longestWait ?? Deadline * 6);
+
+    /// <summary>
+    /// A request with <paramref name="body"/> (its length stated) through an admission with a free turn: the stream the
+    /// endpoint found as its body, and what the endpoint's body reader read.
+    /// </summary>
+    private static async Task<(Stream? Seen, byte[]? Read)> AdmitAsync(string path, OneWayStream body)
+    {
+        var request = Request(path);
+        (request.Request.Body, request.Request.ContentLength) = (body, body.Length);
+        (Stream? Seen, byte[]? Read) found = default;
+        await Admission(limit: 1).InvokeAsync(request, async context =>
+        {
+            found.Seen = context.Request.Body;
+            found.Read = (await BufferedBody.ReadAsync(context.Request)).ToArray();
+        }).WaitAsync(Deadline);
+        return found;
+    }
 
     private static DefaultHttpContext Request(string path, string query = "", bool longPoll = false)
     {
