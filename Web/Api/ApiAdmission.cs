@@ -122,10 +122,10 @@ internal sealed partial class ApiAdmission
     /// <summary>
     /// Reads the request's body in full, kept for the endpoint to read again, within the body limit already set on the
     /// request (<see cref="ApiHosting.UseApiRequestLimits"/>): too large a body fails the read as it would have failed the
-    /// endpoint's. A body of a known length up to <see cref="BodyReadIntoItsOwnArray"/> is read as the endpoint's readers
-    /// read it (<see cref="BufferedBody"/>), so they find it read; a longer one, or one of no stated length, is buffered by
-    /// ASP.NET Core (in memory, on disk past its threshold): bodies wait here for a turn before their credentials are read,
-    /// as many as are queued, and large ones wait on disk.
+    /// endpoint's. A body up to <see cref="BodyReadIntoItsOwnArray"/> is read as the endpoint's readers read it
+    /// (<see cref="BufferedBody"/>), so they find it read; a longer one is buffered by ASP.NET Core (in memory, on disk past
+    /// its threshold): bodies wait here for a turn before their credentials are read, as many as are queued, and large
+    /// ones wait on disk.
     /// </summary>
     private static async Task ReadBodyAsync(HttpContext context)
     {
@@ -135,9 +135,8 @@ internal sealed partial class ApiAdmission
             return;
         }
 
-        if (request.ContentLength <= BodyReadIntoItsOwnArray)
+        if (await BufferedBody.TryReadUpToAsync(request, BodyReadIntoItsOwnArray))
         {
-            await BufferedBody.ReadAsync(request);
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace ClawGroups.Web.Api;
@@ -36,7 +37,60 @@ internal static class BufferedBody
             return ReadOnlyMemory<byte>.Empty;
         }
 
-        var bytes = await ReadAllAsync(request);
+        return Keep(request, await ReadAllAsync(request));
+    }
+
+    /// <summary>
+    /// Reads the body as <see cref="ReadAsync"/> does when it is no longer than <paramref name="limit"/>, and returns true;
+    /// else returns false having read at most <paramref name="limit"/> + 1 bytes of a body of no stated length, which
+    /// <c>Body</c> then yields again before the rest (<see cref="PrefixedStream"/>). A body of a stated length is read only
+    /// when that length is within the limit.
+    /// </summary>
+    public static async ValueTask<bool> TryReadUpToAsync(HttpRequest request, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength is { } length)
+        {
+            if (length > limit)
+            {
+                return false;
+            }
+
+            await ReadAsync(request);
+            return true;
+        }
+
+        // In pieces, kept in a buffer grown as needed: most bodies are a few hundred bytes. The piece is given back at once, so
+        // the pool does not run dry as it did when each waiting request held 30 KB of it.
+        using var head = new MemoryStream();
+        var piece = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            int read;
+            while (head.Length <= limit
+                   && (read = await request.Body.ReadAsync(piece.AsMemory(0, (int)Math.Min(piece.Length, limit + 1 - head.Length)), request.HttpContext.RequestAborted)) > 0)
+            {
+                head.Write(piece, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(piece);
+        }
+
+        if (head.Length <= limit)
+        {
+            Keep(request, head.ToArray());
+            return true;
+        }
+
+        request.Body = new PrefixedStream(head.ToArray(), request.Body);
+        return false;
+    }
+
+    /// <summary>The body's bytes, kept for every reader after: <c>Body</c> a stream over them, and the request's features.</summary>
+    private static byte[] Keep(HttpRequest request, byte[] bytes)
+    {
         request.Body = new MemoryStream(bytes, writable: false);
         request.HttpContext.Features.Set(new Read(bytes));
         return bytes;

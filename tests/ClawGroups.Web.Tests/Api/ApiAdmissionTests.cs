@@ -130,13 +130,15 @@ public sealed class ApiAdmissionTests
         Assert.Equal("{\"name\":\"slow\"}", read);
     }
 
-    [Fact]
-    public async Task A_small_body_is_read_once_into_an_array_of_its_size_that_the_endpoints_readers_find_read()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_small_body_is_read_once_into_an_array_of_its_size_that_the_endpoints_readers_find_read(bool lengthStated)
     {
         var sent = "{\"fraction\":0.5}"u8.ToArray();
         var body = new OneWayStream(sent);
 
-        var (seen, read) = await AdmitAsync("/api/v1/work-items/x/progress", body);
+        var (seen, read) = await AdmitAsync("/api/v1/work-items/x/progress", body, lengthStated);
 
         // Not ASP.NET Core's buffering, which rents 30 KB for it, and not read twice.
         Assert.IsType<MemoryStream>(seen);
@@ -144,13 +146,17 @@ public sealed class ApiAdmissionTests
         Assert.Equal(sent.Length, body.BytesRead);
     }
 
-    [Fact]
-    public async Task A_body_longer_than_buffering_keeps_in_memory_is_buffered_as_before()
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 1)]
+    [InlineData(false, 100_000)]
+    public async Task A_body_longer_than_buffering_keeps_in_memory_is_buffered_as_before_and_read_whole(bool lengthStated, int beyond)
     {
-        var sent = new byte[ApiAdmission.BodyReadIntoItsOwnArray + 1];
+        // Of no stated length, its first bytes were read before it showed as long: the endpoint reads them again, then the rest.
+        var sent = new byte[ApiAdmission.BodyReadIntoItsOwnArray + beyond];
         Random.Shared.NextBytes(sent);
 
-        var (seen, read) = await AdmitAsync("/api/v1/work-items/x/result", new OneWayStream(sent));
+        var (seen, read) = await AdmitAsync("/api/v1/work-items/x/result", new OneWayStream(sent), lengthStated);
 
         Assert.IsType<FileBufferingReadStream>(seen);
         Assert.Equal(sent, read);
@@ -259,13 +265,22 @@ public sealed class ApiAdmissionTests
         => new(Options.Create(new ApiOptions { MaxConcurrentRequests = limit }), NullLogger<ApiAdmission>.Instance, longestWait ?? Deadline * 6);
 
     /// <summary>
-    /// A request with <paramref name="body"/> (its length stated) through an admission with a free turn: the stream the
-    /// endpoint found as its body, and what the endpoint's body reader read.
+    /// A request with <paramref name="body"/> (its length stated, or sent in chunks) through an admission with a free turn:
+    /// the stream the endpoint found as its body, and what the endpoint's body reader read.
     /// </summary>
-    private static async Task<(Stream? Seen, byte[]? Read)> AdmitAsync(string path, OneWayStream body)
+    private static async Task<(Stream? Seen, byte[]? Read)> AdmitAsync(string path, OneWayStream body, bool lengthStated = true)
     {
         var request = Request(path);
-        (request.Request.Body, request.Request.ContentLength) = (body, body.Length);
+        request.Request.Body = body;
+        if (lengthStated)
+        {
+            request.Request.ContentLength = body.Length;
+        }
+        else
+        {
+            request.Request.Headers.TransferEncoding = "chunked";
+        }
+
         (Stream? Seen, byte[]? Read) found = default;
         await Admission(limit: 1).InvokeAsync(request, async context =>
         {
