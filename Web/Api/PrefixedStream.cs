@@ -54,7 +54,8 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) :
     {
         var taken = Math.Min(buffer.Length, _prefix.Length);
         _prefix.Span[..taken].CopyTo(buffer);
-        _prefix = _prefix[taken..];
+        // Once all given, let go of the array (an empty slice would keep it as long as the request lasts).
+        _prefix = taken == _prefix.Length ? ReadOnlyMemory<byte>.Empty : _prefix[taken..];
         return taken;
     }
 }
