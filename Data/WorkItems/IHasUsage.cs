@@ -10,7 +10,8 @@ namespace ClawGroups.Data.WorkItems;
 /// type with a complex property for one that may share its table with others (table splitting), and for each of the row's
 /// ~40 columns walks the column's property mappings through three LINQ iterators and a set
 /// (<c>ModificationCommand.InitializeSharedColumns</c>), on every save of every item and attempt. Under the swarm that was
-/// about a tenth of the bytes the server allocated (docs/PERFORMANCE.md, "An item's usage in plain columns").
+/// about a tenth of the bytes the server allocated (docs/PERFORMANCE.md, "An item's usage in plain columns; a save's second
+/// look for changes"; decision 0049).
 /// </remarks>
 public interface IHasUsage
 {

@@ -115,7 +115,7 @@ internal sealed partial class ApiAdmission
     /// The longest body read into an array of its own size: what ASP.NET Core's buffering keeps in memory anyway (its
     /// default threshold). Buffering rents that much from the shared array pool for every body, however small, and under a
     /// swarm the pool ran dry, so each call allocated its 30 KB afresh (docs/PERFORMANCE.md, "An item's usage in plain
-    /// columns"): an agent's progress report is a few hundred bytes.
+    /// columns; a save's second look for changes"): an agent's progress report is a few hundred bytes.
     /// </summary>
     internal const int BodyReadIntoItsOwnArray = 30 * 1024;
 

@@ -6,8 +6,9 @@ namespace ClawGroups.Web.Api;
 /// <summary>
 /// An API request's body read once, into an array of its own size, for everything on the way that reads it: the
 /// <c>Idempotency-Key</c> hash, the JSON reading and a retry after a lost race (<see cref="ConcurrencyRetryFilter"/>). The request's <c>Body</c> becomes a stream over that array, so a handler that
-/// reads the stream itself reads it as sent, and any of them can start again at position 0. A body that
-/// <see cref="ApiAdmission"/> buffered first (to disk past 64 KB, while it waits for a turn) is read from that buffer.
+/// reads the stream itself reads it as sent, and any of them can start again at position 0. <see cref="ApiAdmission"/> reads
+/// bodies of up to 30 KB here before they wait for a turn (<see cref="TryReadUpToAsync"/>); a longer one it buffered (to
+/// disk past 30 KB) is read from that buffer.
 /// </summary>
 /// <remarks>
 /// Before, each of them asked ASP.NET Core to buffer the body (<c>EnableBuffering</c>), which rents 30 KB from the shared
@@ -60,31 +61,14 @@ internal static class BufferedBody
             return true;
         }
 
-        // In pieces, kept in a buffer grown as needed: most bodies are a few hundred bytes. The piece is given back at once, so
-        // the pool does not run dry as it did when each waiting request held 30 KB of it.
-        using var head = new MemoryStream();
-        var piece = ArrayPool<byte>.Shared.Rent(4096);
-        try
-        {
-            int read;
-            while (head.Length <= limit
-                   && (read = await request.Body.ReadAsync(piece.AsMemory(0, (int)Math.Min(piece.Length, limit + 1 - head.Length)), request.HttpContext.RequestAborted)) > 0)
-            {
-                head.Write(piece, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(piece);
-        }
-
+        var head = await ReadAtMostAsync(request, limit);
         if (head.Length <= limit)
         {
-            Keep(request, head.ToArray());
+            Keep(request, head);
             return true;
         }
 
-        request.Body = new PrefixedStream(head.ToArray(), request.Body);
+        request.Body = new PrefixedStream(head, request.Body);
         return false;
     }
 
@@ -123,9 +107,34 @@ internal static class BufferedBody
         }
 
         // No length given: it is known at the end; the server's read fails with 413 once the limit is passed.
-        using var grown = new MemoryStream();
-        await request.Body.CopyToAsync(grown, cancellationToken);
-        return grown.ToArray();
+        return await ReadAtMostAsync(request, Array.MaxLength);
+    }
+
+    /// <summary>
+    /// A body of no stated length, to its end or until it is longer than <paramref name="most"/> bytes (then the first
+    /// <paramref name="most"/> + 1). Read in pieces into a buffer grown as needed: most bodies are a few hundred bytes. The
+    /// piece goes back to the shared pool at once, which does not run dry as it did when each waiting request held 30 KB of
+    /// it (ASP.NET Core's buffering).
+    /// </summary>
+    private static async Task<byte[]> ReadAtMostAsync(HttpRequest request, long most)
+    {
+        using var read = new MemoryStream();
+        var piece = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            int count;
+            while (read.Length <= most
+                   && (count = await request.Body.ReadAsync(piece.AsMemory(0, (int)Math.Min(piece.Length, most + 1 - read.Length)), request.HttpContext.RequestAborted)) > 0)
+            {
+                read.Write(piece, 0, count);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(piece);
+        }
+
+        return read.ToArray();
     }
 
     /// <summary>The bytes, kept on the request's features for the next reader.</summary>
