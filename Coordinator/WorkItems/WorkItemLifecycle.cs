@@ -7,6 +7,7 @@ using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Coordinator.Breakers;
 using ClawGroups.Coordinator.Hosting;
+using ClawGroups.Coordinator.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -208,7 +209,11 @@ public sealed class WorkItemLifecycle(
         try
         {
             await Goals.SubItemEscalation.NoteWaitingAsync(context, Now, cancellationToken);
-            await context.SaveChangesAsync(cancellationToken);
+            // On SQLite by statements kept per shape of change where it can (an agent's calls); EF's save otherwise.
+            if (!(context.Database.IsSqlite() && await ShapedSave.TrySaveAsync(context, cancellationToken)))
+            {
+                await context.SaveChangesAsync(cancellationToken);
+            }
         }
         catch
         {
