@@ -30,9 +30,17 @@ public static class MonthlyHeadroom
             return null;
         }
 
-        // One grouped read gives both what the month spent (every attempt, reviews too) and what a finished run costs.
         var month = BudgetPeriods.MonthStart(now);
         var attempts = context.Assignments.AsNoTracking().Where(a => a.GroupId == groupId && a.OfferedAt >= month);
+        // The runs in flight are read before what the month spent, each read its own statement: a run that ends between the
+        // two is then counted in both, for one pass, where read the other way round it was counted in neither, and the pass
+        // offered one run more than the month pays for (MonthlyHeadroomTests caught it once in CI).
+        var inFlight = (await attempts.Where(a => a.Role == AssignmentRole.Work && a.EndedAt == null)
+                .Select(a => new Usage { InputTokens = a.UsageInputTokens, OutputTokens = a.UsageOutputTokens, CostUsd = a.UsageCostUsd })
+                .ToListAsync(cancellationToken))
+            .Select(BudgetSpend.OfUsage)
+            .ToList();
+        // One grouped read gives both what the month spent (every attempt, reviews too) and what a finished run costs.
         var sums = await attempts
             .GroupBy(a => new
             {
@@ -65,7 +73,6 @@ public static class MonthlyHeadroom
             .Select(s => new RunSums(s.Completed, s.Count, (double)s.Cost, s.Tokens, s.CostSquares, s.TokenSquares, s.MostCost, s.MostTokens))
             .ToList();
         var delivered = ended.Where(s => s.Delivered).ToList();
-        List<Spend>? inFlight = null;
         int? offers = null;
         foreach (var line in monthly)
         {
@@ -77,10 +84,6 @@ public static class MonthlyHeadroom
                 continue;
             }
 
-            inFlight ??= (await attempts.Where(a => a.Role == AssignmentRole.Work && a.EndedAt == null).Select(a => new Usage { InputTokens = a.UsageInputTokens, OutputTokens = a.UsageOutputTokens, CostUsd = a.UsageCostUsd })
-                    .ToListAsync(cancellationToken))
-                .Select(BudgetSpend.OfUsage)
-                .ToList();
             var costliest = typical is { } finishedRun ? (decimal)finishedRun.Costliest : perOffer;
             var reserved = inFlight.Sum(usage => StillToSpend(line.Counted(usage), perOffer, costliest, itemCap));
             var headroom = line.Limit - line.Counted(spent) - reserved;

@@ -4,6 +4,7 @@ using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Testing.Databases;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace ClawGroups.Coordinator.Tests.Budgets;
 
@@ -193,6 +194,50 @@ public sealed class MonthlyHeadroomTests
         var offers = await OffersAsync(database, group.GroupId);
         Assert.Equal(new RunCost(0.20, 0.10, 0.30).Affordable(9.60m, 0), offers);
         Assert.InRange(offers!.Value, 30, 47);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_run_that_ends_while_the_headroom_is_read_is_not_left_out_of_both_the_spend_and_the_runs_in_flight(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var group = await PassGroup.CreateAsync(database);
+        var agent = await group.AddAgentAsync("spender", 5);
+        await SetBudgetsAsync(database, group.GroupId, monthlyUsd: 1.00m, perItemUsd: null);
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.30m, ended: true, title: "Add an index");
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0.30m, ended: true, title: "Add a health endpoint");
+        await AddAttemptAsync(database, group, agent.Id, AssignmentRole.Work, 0m, ended: false, title: "Rotate the logs");
+
+        // The run under way delivers its $0.30 result just after the first of the headroom's reads of the attempts: $0.90
+        // spent, nothing under way, and $0.10 does not pay for a $0.30 run, whichever of the two reads saw the run.
+        var ending = new EndsTheRunAfterTheFirstRead(database, group.GroupId);
+        await using var context = new ClawDbContext(new DbContextOptionsBuilder<ClawDbContext>(database.ContextOptions()).AddInterceptors(ending).Options);
+        var offers = await MonthlyHeadroom.OffersAsync(context, group.GroupId, Now, CancellationToken.None);
+
+        Assert.True(ending.Ended);
+        Assert.Equal(0, offers);
+    }
+
+    /// <summary>Ends the group's run in flight with a $0.30 result once the first read of its attempts has been made.</summary>
+    private sealed class EndsTheRunAfterTheFirstRead(TestDatabase database, Guid groupId) : DbCommandInterceptor
+    {
+        public bool Ended { get; private set; }
+
+        public override async ValueTask<System.Data.Common.DbDataReader> ReaderExecutedAsync(
+            System.Data.Common.DbCommand command, CommandExecutedEventData eventData, System.Data.Common.DbDataReader result, CancellationToken cancellationToken = default)
+        {
+            if (!Ended && command.CommandText.Contains("Assignments", StringComparison.Ordinal))
+            {
+                Ended = true;
+                await using var other = database.NewContext();
+                var run = await other.Assignments.SingleAsync(a => a.GroupId == groupId && a.EndedAt == null, cancellationToken);
+                (run.EndedAt, run.Outcome, run.Usage.CostUsd) = (Now, AssignmentOutcome.Completed, 0.30m);
+                await other.SaveChangesAsync(cancellationToken);
+            }
+
+            return result;
+        }
     }
 
     private static async Task SetBudgetsAsync(TestDatabase database, Guid groupId, decimal monthlyUsd, decimal? perItemUsd)
