@@ -10,6 +10,12 @@ namespace ClawGroups.Coordinator.Live;
 /// <summary>An entity type's table, and what of it these statements may write.</summary>
 internal sealed class ShapedTable
 {
+    /// <summary>An insert's columns, as a mask: every one but a key the database makes.</summary>
+    private readonly ulong insertedColumns;
+
+    /// <summary>The version's column, as a mask (0 without one).</summary>
+    private readonly ulong versionColumn;
+
     private ShapedTable(
         IEntityType entity, StoreObjectIdentifier table, IProperty[] properties, IProperty? generatedKey, ulong unique, HashSet<IEntityType> principals,
         IProperty? version)
@@ -22,6 +28,15 @@ internal sealed class ShapedTable
         Principals = principals;
         Key = entity.FindPrimaryKey()!.Properties[0];
         Version = version;
+        for (var i = 0; i < properties.Length; i++)
+        {
+            if (properties[i] != generatedKey)
+            {
+                insertedColumns |= 1UL << i;
+            }
+        }
+
+        versionColumn = version is null ? 0 : 1UL << Array.IndexOf(properties, version);
     }
 
     public IEntityType Entity { get; }
@@ -66,7 +81,7 @@ internal sealed class ShapedTable
                         && properties.All(p => !p.IsConcurrencyToken || p.Name == nameof(IVersioned.Version));
 
         var generatedKey = key.ValueGenerated != ValueGenerated.Never && key.ClrType == typeof(long) ? key : null;
-        if (properties.Any(p => p != generatedKey && p.ValueGenerated != ValueGenerated.Never))
+        if (!RowsInOneStatement.ValuesMadeByTheCode(entity, except: generatedKey))
         {
             return null;
         }
@@ -84,16 +99,7 @@ internal sealed class ShapedTable
     /// <summary>An added row's insert, its every column but a key the database makes.</summary>
     public ShapedRow? Insert(ClawDbContext context, ShapedModel model, EntityEntry entry)
     {
-        var columns = 0UL;
-        for (var i = 0; i < Properties.Length; i++)
-        {
-            if (Properties[i] != GeneratedKey)
-            {
-                columns |= 1UL << i;
-            }
-        }
-
-        var statement = model.Statements.GetOrAdd((Entity, EntityState.Added, columns), static (key, state) => state.Table.MakeInsert(state.Context, key.Columns), (Table: this, Context: context));
+        var statement = model.Statements.GetOrAdd((Entity, EntityState.Added, insertedColumns), static (key, state) => state.Table.MakeInsert(state.Context, key.Columns), (Table: this, Context: context));
         return new ShapedRow(entry, statement, Values(entry, statement, version: null));
     }
 
@@ -117,7 +123,7 @@ internal sealed class ShapedTable
             }
         }
 
-        if ((columns & UniqueColumns) != 0 || (columns & (1UL << Array.IndexOf(Properties, Version))) != 0)
+        if ((columns & UniqueColumns) != 0 || (columns & versionColumn) != 0)
         {
             return null;
         }
@@ -150,7 +156,7 @@ internal sealed class ShapedTable
         var text = $"INSERT INTO {sql.DelimitIdentifier(Name.Name, Name.Schema)} ({string.Join(", ", written.Select(p => Column(sql, p)))}) "
                    + $"VALUES ({string.Join(", ", written.Select((_, i) => sql.GenerateParameterNamePlaceholder(ShapedStatement.ParameterName(i))))})"
                    + (GeneratedKey is null ? "" : $" RETURNING {Column(sql, GeneratedKey)}");
-        return ShapedStatement.Make(context, text, written, matches: null, GeneratedKey, Version);
+        return ShapedStatement.Make(context, text, written, matches: null, GeneratedKey, version: null);
     }
 
     private ShapedStatement MakeUpdate(ClawDbContext context, ulong columns)

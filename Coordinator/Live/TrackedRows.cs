@@ -24,7 +24,7 @@ public static class TrackedRows
     {
         RequireTransaction(context);
         var added = context.ChangeTracker.Entries<TEntity>().Where(e => e.State == EntityState.Added).ToList();
-        if (added.Count == 0 || !WrittenByTheCode(added[0].Metadata) || ReferencesNewRows(context, added[0].Metadata))
+        if (added.Count == 0 || !RowsInOneStatement.ValuesMadeByTheCode(added[0].Metadata) || ReferencesNewRows(context, added[0].Metadata))
         {
             return;
         }
@@ -104,9 +104,6 @@ public static class TrackedRows
 
         return changes;
     }
-
-    private static bool WrittenByTheCode(IEntityType entity)
-        => RowsInOneStatement.StoredProperties(entity).All(p => p.ValueGenerated == ValueGenerated.Never && !p.IsShadowProperty());
 
     private static bool ReferencesNewRows(ClawDbContext context, IEntityType entity)
     {

@@ -131,6 +131,13 @@ public static class RowsInOneStatement
     }
 
     /// <summary>
+    /// Whether every value a row of <paramref name="entity"/> stores is made by the code (none by the database, no shadow
+    /// property), but <paramref name="except"/>'s: what a statement written from the tracked values stores as the save would.
+    /// </summary>
+    public static bool ValuesMadeByTheCode(IEntityType entity, IProperty? except = null)
+        => StoredProperties(entity).All(p => p == except || (p.ValueGenerated == ValueGenerated.Never && !p.IsShadowProperty()));
+
+    /// <summary>
     /// The properties a row of <paramref name="entity"/> stores: its own, and those of its complex properties (a group's
     /// thresholds), whose columns are in the same row. Owned entities are rows of their own, which these statements do not write.
     /// </summary>
