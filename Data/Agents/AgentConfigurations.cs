@@ -24,10 +24,11 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
         builder.HasMany(a => a.Skills).WithOne().HasForeignKey(s => s.AgentId).OnDelete(DeleteBehavior.Cascade);
 
         builder.HasIndex(a => a.ApiKeyHash).IsUnique();
-        // The coordinator's every-few-seconds questions: available agents of a group,
-        // and agents whose heartbeat is older than the timeout.
+        // The coordinator's every-few-seconds questions: available agents of a group, and the online agents whose heartbeat
+        // is older than the timeout (read by status, the heartbeat compared on the rows: in the key, every heartbeat and
+        // report moved the agent's entry; docs/decisions/0051).
         builder.HasIndex(a => new { a.GroupId, a.Status });
-        builder.HasIndex(a => new { a.Status, a.LastHeartbeatAt });
+        builder.HasIndex(a => a.Status);
     }
 }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace ClawGroups.Data.Trail;
@@ -7,7 +8,10 @@ internal sealed class TrailEventConfiguration : IEntityTypeConfiguration<TrailEv
 {
     public void Configure(EntityTypeBuilder<TrailEvent> builder)
     {
-        builder.Property(e => e.Id).ValueGeneratedOnAdd();
+        // On SQLite a plain rowid key, not AUTOINCREMENT: its counter row is written at every insert (a page at nearly every
+        // commit), and a rowid key already takes the largest id plus one. Trail events are never deleted, so no id is used
+        // twice (docs/decisions/0051).
+        builder.Property(e => e.Id).ValueGeneratedOnAdd().Metadata.SetValueGenerationStrategy(SqliteValueGenerationStrategy.None);
         builder.Property(e => e.Type).HasMaxLength(TrailEvent.MaxTypeLength);
         builder.HasIndex(e => new { e.GroupId, e.Id });
         builder.HasIndex(e => new { e.WorkItemId, e.Id });

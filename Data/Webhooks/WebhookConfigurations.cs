@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace ClawGroups.Data.Webhooks;
@@ -21,7 +22,8 @@ internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<De
 {
     public void Configure(EntityTypeBuilder<DeliveryAttempt> builder)
     {
-        builder.Property(a => a.Id).ValueGeneratedOnAdd();
+        // A plain rowid key on SQLite, as a trail event's (docs/decisions/0051): an attempt's id names nothing outside its row.
+        builder.Property(a => a.Id).ValueGeneratedOnAdd().Metadata.SetValueGenerationStrategy(SqliteValueGenerationStrategy.None);
         builder.Property(a => a.Error).HasMaxLength(2000);
         builder.HasIndex(a => a.OutboxMessageId);
     }

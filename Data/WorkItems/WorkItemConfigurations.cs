@@ -23,9 +23,12 @@ internal sealed class WorkItemConfiguration : IEntityTypeConfiguration<WorkItem>
 
         // Ready items of a group in priority order: the assignment pass reads this every few seconds.
         builder.HasIndex(w => new { w.GroupId, w.State, w.Priority });
-        // An agent's load, and the stall sweep's "in progress without progress since …".
+        // An agent's load.
         builder.HasIndex(w => new { w.AssigneeAgentId, w.State });
-        builder.HasIndex(w => new { w.State, w.ProgressAt });
+        // The sweeps' questions across groups (which groups have work to assign, to review, offers to people). State alone:
+        // no query ranges over the time of the last progress, and with it in the key every progress report moved the
+        // item's entry, a page or two more written at each commit (docs/decisions/0051).
+        builder.HasIndex(w => w.State);
         builder.HasIndex(w => w.ParentId);
     }
 }
@@ -54,11 +57,13 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         builder.Property(a => a.Version).IsConcurrencyToken();
         UsageColumns.Map(builder);
         builder.HasIndex(a => new { a.WorkItemId, a.Attempt });
-        // Track record per member, and the lease sweep over open attempts. An agent's breaker reads its failures and its
-        // latest completion on every result: with EndedAt in the key that is a range, not all of the agent's attempts.
+        // Track record per member, and an agent's open attempts (its leases, renewed on a heartbeat). An agent's breaker reads
+        // its failures and its latest completion on every result: with EndedAt in the key that is a range, not all of the
+        // agent's attempts. No index holds the lease's end: no query looks attempts up by it, and every progress report
+        // moves it (docs/decisions/0051).
         builder.HasIndex(a => new { a.AgentId, a.Outcome, a.EndedAt });
-        builder.HasIndex(a => new { a.UserId, a.Outcome });
-        builder.HasIndex(a => new { a.Outcome, a.LeaseExpiresAt });
+        // A person's attempts only: an agent's, with no person, would be entries every result moves for no query to read.
+        builder.HasIndex(a => new { a.UserId, a.Outcome }).HasFilter("\"UserId\" IS NOT NULL");
         // The feedback job reads a group's newest finished assignments.
         builder.HasIndex(a => new { a.GroupId, a.EndedAt });
     }

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using ClawGroups.Data.Database;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
@@ -277,9 +278,9 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.HasIndex("ApiKeyHash")
                         .IsUnique();
 
-                    b.HasIndex("GroupId", "Status");
+                    b.HasIndex("Status");
 
-                    b.HasIndex("Status", "LastHeartbeatAt");
+                    b.HasIndex("GroupId", "Status");
 
                     b.ToTable("Agents");
                 });
@@ -654,7 +655,8 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
+                        .HasColumnType("bigint")
+                        .HasAnnotation("Sqlite:ValueGenerationStrategy", SqliteValueGenerationStrategy.None);
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
@@ -702,7 +704,8 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
+                        .HasColumnType("bigint")
+                        .HasAnnotation("Sqlite:ValueGenerationStrategy", SqliteValueGenerationStrategy.None);
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
@@ -927,6 +930,18 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<bool>("SteeredAway")
                         .HasColumnType("boolean");
 
+                    b.Property<decimal>("UsageCostUsd")
+                        .HasColumnType("numeric")
+                        .HasColumnName("Usage_CostUsd");
+
+                    b.Property<long>("UsageInputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("Usage_InputTokens");
+
+                    b.Property<long>("UsageOutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("Usage_OutputTokens");
+
                     b.Property<Guid?>("UserId")
                         .HasColumnType("uuid");
 
@@ -937,27 +952,12 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<Guid>("WorkItemId")
                         .HasColumnType("uuid");
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Usage", "ClawGroups.Data.WorkItems.Assignment.Usage#Usage", b1 =>
-                        {
-                            b1.IsRequired();
-
-                            b1.Property<decimal>("CostUsd")
-                                .HasColumnType("numeric");
-
-                            b1.Property<long>("InputTokens")
-                                .HasColumnType("bigint");
-
-                            b1.Property<long>("OutputTokens")
-                                .HasColumnType("bigint");
-                        });
-
                     b.HasKey("Id");
 
                     b.HasIndex("GroupId", "EndedAt");
 
-                    b.HasIndex("Outcome", "LeaseExpiresAt");
-
-                    b.HasIndex("UserId", "Outcome");
+                    b.HasIndex("UserId", "Outcome")
+                        .HasFilter("\"UserId\" IS NOT NULL");
 
                     b.HasIndex("WorkItemId", "Attempt");
 
@@ -1099,31 +1099,29 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<decimal>("UsageCostUsd")
+                        .HasColumnType("numeric")
+                        .HasColumnName("Usage_CostUsd");
+
+                    b.Property<long>("UsageInputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("Usage_InputTokens");
+
+                    b.Property<long>("UsageOutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("Usage_OutputTokens");
+
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
-
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Usage", "ClawGroups.Data.WorkItems.WorkItem.Usage#Usage", b1 =>
-                        {
-                            b1.IsRequired();
-
-                            b1.Property<decimal>("CostUsd")
-                                .HasColumnType("numeric");
-
-                            b1.Property<long>("InputTokens")
-                                .HasColumnType("bigint");
-
-                            b1.Property<long>("OutputTokens")
-                                .HasColumnType("bigint");
-                        });
 
                     b.HasKey("Id");
 
                     b.HasIndex("ParentId");
 
-                    b.HasIndex("AssigneeAgentId", "State");
+                    b.HasIndex("State");
 
-                    b.HasIndex("State", "ProgressAt");
+                    b.HasIndex("AssigneeAgentId", "State");
 
                     b.HasIndex("GroupId", "State", "Priority");
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using ClawGroups.Data.Database;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
@@ -272,9 +273,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.HasIndex("ApiKeyHash")
                         .IsUnique();
 
-                    b.HasIndex("GroupId", "Status");
+                    b.HasIndex("Status");
 
-                    b.HasIndex("Status", "LastHeartbeatAt");
+                    b.HasIndex("GroupId", "Status");
 
                     b.ToTable("Agents");
                 });
@@ -649,7 +650,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("INTEGER")
+                        // A plain rowid key (decision 0051): EF does not write this strategy into a snapshot by itself.
+                        .HasAnnotation("Sqlite:ValueGenerationStrategy", SqliteValueGenerationStrategy.None);
 
                     b.Property<Guid?>("ActorId")
                         .HasColumnType("TEXT");
@@ -695,7 +698,9 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("INTEGER")
+                        // A plain rowid key (decision 0051): EF does not write this strategy into a snapshot by itself.
+                        .HasAnnotation("Sqlite:ValueGenerationStrategy", SqliteValueGenerationStrategy.None);
 
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
@@ -918,6 +923,18 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<bool>("SteeredAway")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double>("UsageCostUsd")
+                        .HasColumnType("REAL")
+                        .HasColumnName("Usage_CostUsd");
+
+                    b.Property<long>("UsageInputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("Usage_InputTokens");
+
+                    b.Property<long>("UsageOutputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("Usage_OutputTokens");
+
                     b.Property<Guid?>("UserId")
                         .HasColumnType("TEXT");
 
@@ -928,27 +945,12 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<Guid>("WorkItemId")
                         .HasColumnType("TEXT");
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Usage", "ClawGroups.Data.WorkItems.Assignment.Usage#Usage", b1 =>
-                        {
-                            b1.IsRequired();
-
-                            b1.Property<double>("CostUsd")
-                                .HasColumnType("REAL");
-
-                            b1.Property<long>("InputTokens")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<long>("OutputTokens")
-                                .HasColumnType("INTEGER");
-                        });
-
                     b.HasKey("Id");
 
                     b.HasIndex("GroupId", "EndedAt");
 
-                    b.HasIndex("Outcome", "LeaseExpiresAt");
-
-                    b.HasIndex("UserId", "Outcome");
+                    b.HasIndex("UserId", "Outcome")
+                        .HasFilter("\"UserId\" IS NOT NULL");
 
                     b.HasIndex("WorkItemId", "Attempt");
 
@@ -1090,31 +1092,29 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double>("UsageCostUsd")
+                        .HasColumnType("REAL")
+                        .HasColumnName("Usage_CostUsd");
+
+                    b.Property<long>("UsageInputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("Usage_InputTokens");
+
+                    b.Property<long>("UsageOutputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("Usage_OutputTokens");
+
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
-
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Usage", "ClawGroups.Data.WorkItems.WorkItem.Usage#Usage", b1 =>
-                        {
-                            b1.IsRequired();
-
-                            b1.Property<double>("CostUsd")
-                                .HasColumnType("REAL");
-
-                            b1.Property<long>("InputTokens")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<long>("OutputTokens")
-                                .HasColumnType("INTEGER");
-                        });
 
                     b.HasKey("Id");
 
                     b.HasIndex("ParentId");
 
-                    b.HasIndex("AssigneeAgentId", "State");
+                    b.HasIndex("State");
 
-                    b.HasIndex("State", "ProgressAt");
+                    b.HasIndex("AssigneeAgentId", "State");
 
                     b.HasIndex("GroupId", "State", "Priority");
 
