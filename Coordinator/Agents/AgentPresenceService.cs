@@ -25,7 +25,6 @@ public sealed class AgentPresenceService(
     WorkItemLifecycle lifecycle,
     AgentWaiters waiters,
     LiveChanges liveChanges,
-    SignsOfLife signsOfLife,
     IOptionsMonitor<CoordinatorOptions> options,
     TimeProvider time)
 {
@@ -72,7 +71,6 @@ public sealed class AgentPresenceService(
         var now = time.GetUtcNow();
         var live = request.Status == "busy" ? AgentStatus.Busy : AgentStatus.Online;
         var (cameBack, switched, statusAfter) = await RecordBeatAsync(agent!, request.Note, live, heartbeat, now, cancellationToken);
-        signsOfLife.Written(agentId, now);
         if (cameBack || switched || HeartbeatShownStale(agent!.LastHeartbeatAt, now))
         {
             liveChanges.Add(LiveChange.Agent(agent!.GroupId, agentId));

@@ -112,13 +112,8 @@ public sealed class AgentWorkService(
         assignment!.LeaseExpiresAt = AgentCalls.LeaseEndsAt(now, options.CurrentValue);
         await ApplyUsageAsync(item, assignment, report.Usage, cancellationToken);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Progress, now, new { fraction = report.Fraction, message = report.Message }, item.Id, caller.Id);
-        // Reporting progress is a sign of life as good as a heartbeat; one written within the last second is left as it is.
-        if (signsOfLife.WorthWriting(caller.Id, now))
-        {
-            await context.Agents.Where(a => a.Id == caller.Id).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastHeartbeatAt, now), cancellationToken);
-            signsOfLife.Written(caller.Id, now);
-        }
-
+        // Reporting progress is a sign of life as good as a heartbeat: stored with every agent's within half a second.
+        signsOfLife.Report(caller.Id, now);
         await budgets.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, caller, cancellationToken);
     }

@@ -3,24 +3,44 @@ using System.Collections.Concurrent;
 namespace ClawGroups.Coordinator.Agents;
 
 /// <summary>
-/// When this node last wrote each agent's sign of life (its <c>LastHeartbeatAt</c>), so that a progress report coming less
-/// than <see cref="Resolution"/> after one does not write it again: in the swarm an agent with a few slots reports every
-/// second or so, and each report's sign of life was a write of its own, a turn at SQLite's one writer (docs/PERFORMANCE.md).
-/// The stored time is then at most that far behind the agent's last report, against heartbeat timeouts of 5 s at the least
-/// and 90 s by default. Per node and in memory: another node's writes are not seen here, so this node writes at most once
-/// per resolution whatever the others do, and a restart only writes the next one.
+/// The signs of life that agents' progress reports gave and this node has not yet stored (an agent's <c>LastHeartbeatAt</c>),
+/// the latest of each agent's, written together by <see cref="SignsOfLifeWriter"/> every <see cref="WriteEvery"/>. In the
+/// swarm an agent with a few slots reports every second or so, and each report's sign of life was a commit of its own at
+/// SQLite's one writer, after which every other connection read its pages again (docs/PERFORMANCE.md, decision 0052); all
+/// of them now take one commit twice a second. The stored time is then at most that far behind the agent's last report,
+/// against heartbeat timeouts of 5 s at the least and 90 s by default. Per node and in memory: a crash loses at most the
+/// last half second's, which no sweep misses (a sign from before a restart counts from the restart,
+/// <see cref="Stalls.StallSuspects.SignSince"/>).
 /// </summary>
 public sealed class SignsOfLife
 {
-    /// <summary>How stale the stored sign of life may be left: a fifth of the shortest heartbeat timeout a group may set.</summary>
-    public static readonly TimeSpan Resolution = TimeSpan.FromSeconds(1);
+    /// <summary>How often the reported signs are written, and so how far behind the stored one may be.</summary>
+    public static readonly TimeSpan WriteEvery = TimeSpan.FromMilliseconds(500);
 
-    private readonly ConcurrentDictionary<Guid, long> _writtenAt = new();
+    private readonly ConcurrentDictionary<Guid, long> _reported = new();
 
-    /// <summary>Whether the agent's sign of life at <paramref name="now"/> is worth writing: this node wrote none within the resolution.</summary>
-    public bool WorthWriting(Guid agentId, DateTimeOffset now)
-        => !_writtenAt.TryGetValue(agentId, out var ticks) || now.UtcTicks - ticks >= Resolution.Ticks || now.UtcTicks < ticks;
+    /// <summary>Whether any sign waits to be written.</summary>
+    public bool AnyReported => !_reported.IsEmpty;
 
-    /// <summary>Records that the agent's sign of life at <paramref name="at"/> was written.</summary>
-    public void Written(Guid agentId, DateTimeOffset at) => _writtenAt[agentId] = at.UtcTicks;
+    /// <summary>The agent gave a sign of life at <paramref name="at"/>: kept to be written, unless a later one is kept already.</summary>
+    public void Report(Guid agentId, DateTimeOffset at)
+        => _reported.AddOrUpdate(agentId, at.UtcTicks, (_, kept) => Math.Max(kept, at.UtcTicks));
+
+    /// <summary>
+    /// The signs kept so far, each agent's latest, no longer kept: a report that comes while they are written is kept for
+    /// the next write.
+    /// </summary>
+    public IReadOnlyList<(Guid AgentId, DateTimeOffset At)> Take()
+    {
+        var taken = new List<(Guid, DateTimeOffset)>();
+        foreach (var agentId in _reported.Keys)
+        {
+            if (_reported.TryRemove(agentId, out var ticks))
+            {
+                taken.Add((agentId, new DateTimeOffset(ticks, TimeSpan.Zero)));
+            }
+        }
+
+        return taken;
+    }
 }

@@ -131,6 +131,8 @@ public static class CoordinatorHostingExtensions
         services.AddScoped<SkillFeedback>();
         services.AddSingleton<AgentWaiters>();
         services.AddSingleton<SignsOfLife>();
+        services.AddSingleton<SignsOfLifeWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<SignsOfLifeWriter>());
         services.AddSingleton<AgentKeyCache>();
         services.AddSingleton<WrittenTextReader>();
         services.AddHostedService(provider => provider.GetRequiredService<WrittenTextReader>());

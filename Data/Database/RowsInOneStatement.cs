@@ -131,6 +131,37 @@ public static class RowsInOneStatement
     }
 
     /// <summary>
+    /// Moves <paramref name="property"/> of each stored row forward to its object's value: set where the stored value is
+    /// null or smaller, left where it is as large or larger (a time that only goes forward, an agent's last sign of life,
+    /// which a concurrent heartbeat may have moved further). Matched by key alone, no version checked or moved: such a
+    /// time is no edit a concurrent change should fail over. Returns how many rows moved.
+    /// </summary>
+    public static async Task<int> MoveForwardAsync<TEntity>(
+        this ClawDbContext db, IReadOnlyList<TEntity> rows, string property, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(rows);
+        var (entity, table) = TableOf<TEntity>(db);
+        var key = entity.FindPrimaryKey()?.Properties is [var only] ? only : throw new InvalidOperationException($"{typeof(TEntity).Name} has no single key.");
+        var moved = entity.FindProperty(property) ?? throw new ArgumentException($"{typeof(TEntity).Name} has no property {property}.", nameof(property));
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var tableName = sql.DelimitIdentifier(table.Name, table.Schema);
+        var column = sql.DelimitIdentifier(moved.GetColumnName(table)!);
+        var keyColumn = sql.DelimitIdentifier(key.GetColumnName(table)!);
+        var count = 0;
+        // The row source names its columns column1 (the key) and column2 (the value) (Rows).
+        foreach (var (source, parameters) in Rows(db, [key, moved], table, rows))
+        {
+            var statement = $"UPDATE {tableName} SET {column} = v.column2 FROM ({source}) AS v "
+                            + $"WHERE {tableName}.{keyColumn} = v.column1 AND ({tableName}.{column} IS NULL OR {tableName}.{column} < v.column2)";
+            count += await db.Database.ExecuteSqlRawAsync(statement, parameters, cancellationToken);
+        }
+
+        return count;
+    }
+
+    /// <summary>
     /// Whether every value a row of <paramref name="entity"/> stores is made by the code (none by the database, no shadow
     /// property), but <paramref name="except"/>'s: what a statement written from the tracked values stores as the save would.
     /// </summary>

@@ -7,30 +7,35 @@ public sealed class SignsOfLifeTests
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 6, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void An_agent_whose_sign_of_life_this_node_never_wrote_is_worth_writing()
-        => Assert.True(new SignsOfLife().WorthWriting(Guid.NewGuid(), Now));
-
-    [Fact]
-    public void Within_the_resolution_of_the_last_write_it_is_not_worth_writing_again_and_from_then_on_it_is()
+    public void Each_agents_latest_sign_is_kept_whatever_order_the_reports_come_in()
     {
         var signs = new SignsOfLife();
-        var agent = Guid.NewGuid();
-        signs.Written(agent, Now);
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
 
-        Assert.False(signs.WorthWriting(agent, Now));
-        Assert.False(signs.WorthWriting(agent, Now + SignsOfLife.Resolution - TimeSpan.FromTicks(1)));
-        Assert.True(signs.WorthWriting(agent, Now + SignsOfLife.Resolution));
-        // Each agent its own: another agent's write says nothing of this one.
-        Assert.True(signs.WorthWriting(Guid.NewGuid(), Now));
+        signs.Report(first, Now);
+        signs.Report(first, Now.AddSeconds(2));
+        // A report that arrives late (a slow request) does not take the agent's sign back.
+        signs.Report(first, Now.AddSeconds(1));
+        signs.Report(second, Now.AddMilliseconds(300));
+
+        Assert.Equal(
+            [(second, Now.AddMilliseconds(300)), (first, Now.AddSeconds(2))],
+            signs.Take().OrderBy(s => s.At).ToList());
     }
 
     [Fact]
-    public void A_clock_that_went_back_writes_rather_than_wait_for_it()
+    public void Signs_taken_are_no_longer_kept_and_later_reports_wait_for_the_next_take()
     {
         var signs = new SignsOfLife();
         var agent = Guid.NewGuid();
-        signs.Written(agent, Now);
+        signs.Report(agent, Now);
 
-        Assert.True(signs.WorthWriting(agent, Now - TimeSpan.FromMilliseconds(1)));
+        Assert.Single(signs.Take());
+        Assert.False(signs.AnyReported);
+        Assert.Empty(signs.Take());
+
+        signs.Report(agent, Now.AddSeconds(1));
+        Assert.True(signs.AnyReported);
+        Assert.Equal([(agent, Now.AddSeconds(1))], signs.Take());
     }
 }

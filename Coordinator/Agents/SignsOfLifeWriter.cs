@@ -1,0 +1,84 @@
+using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ClawGroups.Coordinator.Agents;
+
+/// <summary>
+/// Writes the signs of life <see cref="SignsOfLife"/> keeps, every <see cref="SignsOfLife.WriteEvery"/>, all in one
+/// statement (one commit), each agent's last heartbeat moved forward to it and never back (a heartbeat may have stored a
+/// later one meanwhile). What is left when the node stops is written then.
+/// </summary>
+public sealed partial class SignsOfLifeWriter(SignsOfLife signs, IDbContextFactory<ClawDbContext> contexts, ILogger<SignsOfLifeWriter> logger)
+    : BackgroundService
+{
+    /// <summary>Writes the signs kept so far; those it could not write are kept again for the next time.</summary>
+    public async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        var taken = signs.Take();
+        if (taken.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var agents = taken.Select(sign => new Agent { Id = sign.AgentId, LastHeartbeatAt = sign.At }).ToList();
+            await db.MoveForwardAsync(agents, nameof(Agent.LastHeartbeatAt), cancellationToken);
+        }
+        catch
+        {
+            foreach (var (agentId, at) in taken)
+            {
+                signs.Report(agentId, at);
+            }
+
+            throw;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(SignsOfLife.WriteEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await WriteLoggingFailureAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await WriteLoggingFailureAsync(cancellationToken);
+    }
+
+    private async Task WriteLoggingFailureAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A database blip must not end the writes for the node: the signs are kept for the next one.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogWriteFailed(logger, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agents' signs of life could not be written; they are kept for the next write")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception);
+}
