@@ -52,6 +52,7 @@ public sealed partial class SignsOfLifeWriter(SignsOfLife signs, IDbContextFacto
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            // Stopping: StopAsync writes what is left.
         }
     }
 
@@ -69,7 +70,7 @@ public sealed partial class SignsOfLifeWriter(SignsOfLife signs, IDbContextFacto
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw;
+            // Stopping: the signs are kept, and the write at the stop takes them.
         }
 #pragma warning disable CA1031 // A database blip must not end the writes for the node: the signs are kept for the next one.
         catch (Exception e)

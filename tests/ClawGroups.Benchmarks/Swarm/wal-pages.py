@@ -5,14 +5,16 @@
 
 Reads the log's frames from its start to the first one of an earlier generation (a log restarted by a checkpoint keeps
 older frames behind the new ones), counts the commits among them, and names each frame's page by the table or index it
-belongs to now (SQLite's dbstat, on the copy with its log applied). Prints frames, commits, pages a commit, and each
+belongs to now (SQLite's dbstat, on a scratch copy with its log applied; the copies in DIR are left as they are). Prints frames, commits, pages a commit, and each
 b-tree's share. Needs Python's sqlite3 module with dbstat (Debian's has it).
 """
 import collections
 import os
 import sqlite3
+import shutil
 import struct
 import sys
+import tempfile
 
 folder = sys.argv[1]
 log = open(os.path.join(folder, "clawgroups.db-wal"), "rb").read()
@@ -26,7 +28,14 @@ while at + size <= len(log):
     commits += commit_size != 0
     at += size
 
-owner = {page: name for name, page in sqlite3.connect(os.path.join(folder, "clawgroups.db")).execute("SELECT name, pageno FROM dbstat")}
+with tempfile.TemporaryDirectory() as scratch:
+    for name in ("clawgroups.db", "clawgroups.db-wal"):
+        shutil.copy(os.path.join(folder, name), scratch)
+    # Opening the copy applies its log (and, on closing, folds it into the file): done on the scratch copy.
+    connection = sqlite3.connect(os.path.join(scratch, "clawgroups.db"))
+    owner = {page: name for name, page in connection.execute("SELECT name, pageno FROM dbstat")}
+    connection.close()
+
 counts = collections.Counter(owner.get(page, "?") for page in frames)
 print(f"{len(frames)} frames, {commits} commits, {len(frames) / max(commits, 1):.1f} pages a commit, {len(set(frames))} distinct pages")
 for name, count in counts.most_common():
