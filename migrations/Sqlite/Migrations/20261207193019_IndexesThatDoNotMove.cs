@@ -26,24 +26,6 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                 name: "IX_Agents_Status_LastHeartbeatAt",
                 table: "Agents");
 
-            migrationBuilder.AlterColumn<long>(
-                name: "Id",
-                table: "TrailEvents",
-                type: "INTEGER",
-                nullable: false,
-                oldClrType: typeof(long),
-                oldType: "INTEGER")
-                .OldAnnotation("Sqlite:Autoincrement", true);
-
-            migrationBuilder.AlterColumn<long>(
-                name: "Id",
-                table: "DeliveryAttempts",
-                type: "INTEGER",
-                nullable: false,
-                oldClrType: typeof(long),
-                oldType: "INTEGER")
-                .OldAnnotation("Sqlite:Autoincrement", true);
-
             migrationBuilder.CreateIndex(
                 name: "IX_WorkItems_State",
                 table: "WorkItems",
@@ -59,6 +41,11 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                 name: "IX_Agents_Status",
                 table: "Agents",
                 column: "Status");
+
+            // The trail and the delivery attempts keyed by plain rowids (decision 0051). EF's own rebuild of a table turns the
+            // foreign keys off between transactions of its own, which a crash between them leaves half done; these tables are
+            // referenced by no foreign key, so they are rebuilt with the checks on, in the migration's one transaction.
+            RebuildKeyed(migrationBuilder, autoincrement: false);
         }
 
         /// <inheritdoc />
@@ -75,24 +62,6 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_Agents_Status",
                 table: "Agents");
-
-            migrationBuilder.AlterColumn<long>(
-                name: "Id",
-                table: "TrailEvents",
-                type: "INTEGER",
-                nullable: false,
-                oldClrType: typeof(long),
-                oldType: "INTEGER")
-                .Annotation("Sqlite:Autoincrement", true);
-
-            migrationBuilder.AlterColumn<long>(
-                name: "Id",
-                table: "DeliveryAttempts",
-                type: "INTEGER",
-                nullable: false,
-                oldClrType: typeof(long),
-                oldType: "INTEGER")
-                .Annotation("Sqlite:Autoincrement", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_WorkItems_State_ProgressAt",
@@ -113,6 +82,58 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                 name: "IX_Agents_Status_LastHeartbeatAt",
                 table: "Agents",
                 columns: new[] { "Status", "LastHeartbeatAt" });
+
+            RebuildKeyed(migrationBuilder, autoincrement: true);
+        }
+
+        /// <summary>
+        /// Rebuilds TrailEvents and DeliveryAttempts with or without AUTOINCREMENT on their keys, their rows and ids kept, and
+        /// their indexes made again.
+        /// </summary>
+        private static void RebuildKeyed(MigrationBuilder migrationBuilder, bool autoincrement)
+        {
+            var key = autoincrement ? "PRIMARY KEY AUTOINCREMENT" : "PRIMARY KEY";
+            migrationBuilder.Sql($"""
+                CREATE TABLE "ef_temp_TrailEvents" (
+                    "Id" INTEGER NOT NULL CONSTRAINT "PK_TrailEvents" {key},
+                    "ActorId" TEXT NULL,
+                    "ActorKind" TEXT NOT NULL,
+                    "AgentId" TEXT NULL,
+                    "At" INTEGER NOT NULL,
+                    "DataJson" TEXT NOT NULL,
+                    "GroupId" TEXT NOT NULL,
+                    "Type" TEXT NOT NULL,
+                    "WorkItemId" TEXT NULL
+                );
+                """);
+            migrationBuilder.Sql("""
+                INSERT INTO "ef_temp_TrailEvents" ("Id", "ActorId", "ActorKind", "AgentId", "At", "DataJson", "GroupId", "Type", "WorkItemId")
+                SELECT "Id", "ActorId", "ActorKind", "AgentId", "At", "DataJson", "GroupId", "Type", "WorkItemId" FROM "TrailEvents";
+                """);
+            migrationBuilder.Sql("""DROP TABLE "TrailEvents";""");
+            migrationBuilder.Sql("""ALTER TABLE "ef_temp_TrailEvents" RENAME TO "TrailEvents";""");
+            migrationBuilder.CreateIndex(name: "IX_TrailEvents_AgentId_Id", table: "TrailEvents", columns: new[] { "AgentId", "Id" });
+            migrationBuilder.CreateIndex(name: "IX_TrailEvents_GroupId_Id", table: "TrailEvents", columns: new[] { "GroupId", "Id" });
+            migrationBuilder.CreateIndex(name: "IX_TrailEvents_WorkItemId_Id", table: "TrailEvents", columns: new[] { "WorkItemId", "Id" });
+
+            migrationBuilder.Sql($"""
+                CREATE TABLE "ef_temp_DeliveryAttempts" (
+                    "Id" INTEGER NOT NULL CONSTRAINT "PK_DeliveryAttempts" {key},
+                    "At" INTEGER NOT NULL,
+                    "DurationMs" INTEGER NOT NULL,
+                    "Error" TEXT NULL,
+                    "OutboxMessageId" TEXT NOT NULL,
+                    "StatusCode" INTEGER NULL,
+                    CONSTRAINT "FK_DeliveryAttempts_OutboxMessages_OutboxMessageId" FOREIGN KEY ("OutboxMessageId") REFERENCES "OutboxMessages" ("Id") ON DELETE CASCADE
+                );
+                """);
+            migrationBuilder.Sql("""
+                INSERT INTO "ef_temp_DeliveryAttempts" ("Id", "At", "DurationMs", "Error", "OutboxMessageId", "StatusCode")
+                SELECT "Id", "At", "DurationMs", "Error", "OutboxMessageId", "StatusCode" FROM "DeliveryAttempts";
+                """);
+            migrationBuilder.Sql("""DROP TABLE "DeliveryAttempts";""");
+            migrationBuilder.Sql("""ALTER TABLE "ef_temp_DeliveryAttempts" RENAME TO "DeliveryAttempts";""");
+            migrationBuilder.CreateIndex(name: "IX_DeliveryAttempts_OutboxMessageId", table: "DeliveryAttempts", column: "OutboxMessageId");
         }
     }
 }
