@@ -8,7 +8,7 @@ namespace ClawGroups.Coordinator.Agents;
 
 /// <summary>
 /// Writes the signs of life <see cref="SignsOfLife"/> keeps, every <see cref="SignsOfLife.WriteEvery"/>, all in one
-/// statement (one commit), each agent's last heartbeat moved forward to it and never back (a heartbeat may have stored a
+/// transaction (one commit), each agent's last heartbeat moved forward to it and never back (a heartbeat may have stored a
 /// later one meanwhile). What is left when the node stops is written then.
 /// </summary>
 public sealed partial class SignsOfLifeWriter(SignsOfLife signs, IDbContextFactory<ClawDbContext> contexts, ILogger<SignsOfLifeWriter> logger)
@@ -27,7 +27,10 @@ public sealed partial class SignsOfLifeWriter(SignsOfLife signs, IDbContextFacto
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var agents = taken.Select(sign => new Agent { Id = sign.AgentId, LastHeartbeatAt = sign.At }).ToList();
+            // On SQLite a statement takes 50 agents at most (RowsInOneStatement): a write's statements share one commit.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.MoveForwardAsync(agents, nameof(Agent.LastHeartbeatAt), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch
         {
