@@ -14,8 +14,34 @@ namespace ClawGroups.Coordinator.Agents;
 public sealed partial class SignsOfLifeWriter(SignsOfLife signs, IDbContextFactory<ClawDbContext> contexts, ILogger<SignsOfLifeWriter> logger)
     : BackgroundService
 {
-    /// <summary>Writes the signs kept so far; those it could not write are kept again for the next time.</summary>
+    /// <summary>One write at a time, so that a write returns only once every sign reported before it is stored.</summary>
+    private readonly SemaphoreSlim _writing = new(1, 1);
+
+    /// <summary>
+    /// Writes the signs kept so far, after any write under way: when it returns, every sign reported before the call is
+    /// stored (what a test that compares the database before and after a request relies on). Signs it could not write are
+    /// kept again for the next time.
+    /// </summary>
     public async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            await WriteTakenAsync(cancellationToken);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _writing.Dispose();
+        base.Dispose();
+    }
+
+    private async Task WriteTakenAsync(CancellationToken cancellationToken)
     {
         var taken = signs.Take();
         if (taken.Count == 0)

@@ -1,11 +1,13 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using ClawGroups.Coordinator.Agents;
 using ClawGroups.Data.Database;
 using ClawGroups.Data.WorkItems;
 using ClawGroups.Testing.Databases;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ClawGroups.Web.Tests.Api.Fuzzing;
@@ -60,7 +62,7 @@ internal sealed class FuzzWorld : IAsyncDisposable
 
     /// <summary>
     /// The app with the job server off: no assignment pass or sweep moves anything between a request and the snapshot
-    /// after it. Items reach an agent by a person's reassignment, as the API allows.
+    /// after it (the signs of life written in the background are written before each snapshot, <see cref="RefreshAsync"/>). Items reach an agent by a person's reassignment, as the API allows.
     /// </summary>
     public static async Task<FuzzWorld> StartAsync(DatabaseProvider provider)
     {
@@ -124,6 +126,9 @@ internal sealed class FuzzWorld : IAsyncDisposable
 
     public async Task<StateSnapshot> RefreshAsync()
     {
+        // The signs of life that agents' reports gave are written twice a second: stored first, so that one from an accepted
+        // report is seen after that report, and never as the change of a refusal after it (decision 0052).
+        await _app.Services.GetRequiredService<SignsOfLifeWriter>().WriteAsync(CancellationToken.None);
         await using var db = _factory.Database.NewContext();
         Current = await StateSnapshot.TakeAsync(db);
         return Current;
