@@ -76,6 +76,7 @@ public sealed partial class AssignmentPass(
         if (open.Length == 0)
         {
             readyItems.Forget(groupId);
+            LogNoFreeSlot(logger, groupId, agents.Count);
             return 0;
         }
 
@@ -84,6 +85,7 @@ public sealed partial class AssignmentPass(
         if (affordable == 0)
         {
             readyItems.Forget(groupId);
+            LogNoBudget(logger, groupId);
             return 0;
         }
 
@@ -94,6 +96,7 @@ public sealed partial class AssignmentPass(
             cancellationToken);
         if (items.Count == 0)
         {
+            LogNoItems(logger, groupId, open.Length);
             return 0;
         }
 
@@ -130,6 +133,7 @@ public sealed partial class AssignmentPass(
         clock.Lap("solve");
         if (choices.Count == 0 && held.Count == 0)
         {
+            LogNoMatch(logger, groupId, items.Count, open.Length);
             return 0;
         }
 
@@ -350,4 +354,17 @@ public sealed partial class AssignmentPass(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Assignment pass in group {GroupId} lost a race to another worker")]
     private static partial void LogLostRace(ILogger logger, Guid groupId);
+
+    // Why a pass moved nothing, for an operator (or a failed test) asking why an item waits: every sweep interval asks again.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Assignment pass in group {GroupId}: none of its {Present} present members has a free slot")]
+    private static partial void LogNoFreeSlot(ILogger logger, Guid groupId, int present);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Assignment pass in group {GroupId}: its monthly budget pays for no more runs")]
+    private static partial void LogNoBudget(ILogger logger, Guid groupId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Assignment pass in group {GroupId}: no item to weigh for its {Open} members with a free slot")]
+    private static partial void LogNoItems(ILogger logger, Guid groupId, int open);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Assignment pass in group {GroupId}: none of {Items} items fits any of its {Open} members with a free slot")]
+    private static partial void LogNoMatch(ILogger logger, Guid groupId, int items, int open);
 }

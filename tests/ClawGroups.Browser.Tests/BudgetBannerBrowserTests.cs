@@ -2,6 +2,7 @@ using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Web.Tests;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace ClawGroups.Browser.Tests;
@@ -12,7 +13,7 @@ namespace ClawGroups.Browser.Tests;
 /// appears with the spend — without the page being reloaded.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class BudgetBannerBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class BudgetBannerBrowserTests(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string ItemTitle = "Add an index to orders";
     private ClawAppFactory _app = null!;
@@ -24,7 +25,7 @@ public sealed class BudgetBannerBrowserTests(BrowserFixture browser) : IAsyncLif
     [Fact]
     public async Task An_agents_report_past_80_percent_of_the_monthly_budget_shows_the_warning_on_the_open_board()
     {
-        var shots = new Screenshots(nameof(An_agents_report_past_80_percent_of_the_monthly_budget_shows_the_warning_on_the_open_board));
+        var shots = new Screenshots(nameof(An_agents_report_past_80_percent_of_the_monthly_budget_shows_the_warning_on_the_open_board), output, _app.Log);
         await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
         var ada = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
         var page = ada.Page;

@@ -2,6 +2,7 @@ using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Web.Tests;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace ClawGroups.Browser.Tests;
@@ -12,7 +13,7 @@ namespace ClawGroups.Browser.Tests;
 /// member. The observed bug sent both straight back to the same wrong agent.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class FeedbackSteersEndToEndTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class FeedbackSteersEndToEndTests(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string UsageReport = "Fix the usage report";
     private const string InvoiceExport = "Add an endpoint to export invoices";
@@ -39,7 +40,7 @@ public sealed class FeedbackSteersEndToEndTests(BrowserFixture browser) : IAsync
     [Fact]
     public async Task Handed_back_with_front_end_please_goes_to_the_front_end_agent_and_a_rejection_to_another_member()
     {
-        var shots = new Screenshots(nameof(Handed_back_with_front_end_please_goes_to_the_front_end_agent_and_a_rejection_to_another_member));
+        var shots = new Screenshots(nameof(Handed_back_with_front_end_please_goes_to_the_front_end_agent_and_a_rejection_to_another_member), output, _app.Log);
         await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
         var ada = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
 

@@ -3,6 +3,7 @@ using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Browser.Tests.Accessibility;
 using ClawGroups.Web.Tests;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace ClawGroups.Browser.Tests;
@@ -13,7 +14,7 @@ namespace ClawGroups.Browser.Tests;
 /// follow the sub-items to the write-up — each step checked by axe-core too.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class GoalsBrowserTests(BrowserFixture browser, AxeFixture axeCore) : IAsyncLifetime, IClassFixture<AxeFixture>
+public sealed class GoalsBrowserTests(BrowserFixture browser, AxeFixture axeCore, ITestOutputHelper output) : IAsyncLifetime, IClassFixture<AxeFixture>
 {
     private const string GoalTitle = "Launch the pricing page";
 
@@ -46,7 +47,7 @@ public sealed class GoalsBrowserTests(BrowserFixture browser, AxeFixture axeCore
     [Fact]
     public async Task A_person_approves_an_edited_plan_and_the_goal_card_and_tree_follow_its_sub_items_to_the_write_up()
     {
-        var shots = new Screenshots(nameof(A_person_approves_an_edited_plan_and_the_goal_card_and_tree_follow_its_sub_items_to_the_write_up));
+        var shots = new Screenshots(nameof(A_person_approves_an_edited_plan_and_the_goal_card_and_tree_follow_its_sub_items_to_the_write_up), output, _app.Log);
         var axe = new AxeCheck(axeCore.Script);
         await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
         var ada = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);

@@ -1,4 +1,5 @@
 using ClawGroups.Web.Tests;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace ClawGroups.Browser.Tests;
@@ -8,7 +9,7 @@ namespace ClawGroups.Browser.Tests;
 /// the coordinator offers them fitting work while their workspace is open, and they accept it from "Offered to you".
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class PeopleAsAssigneesEndToEndTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class PeopleAsAssigneesEndToEndTests(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Screens = "Design the onboarding screens in Figma";
 
@@ -21,7 +22,7 @@ public sealed class PeopleAsAssigneesEndToEndTests(BrowserFixture browser) : IAs
     [Fact]
     public async Task A_person_with_skills_is_offered_fitting_work_and_accepts_it_in_the_browser()
     {
-        var shots = new Screenshots(nameof(A_person_with_skills_is_offered_fitting_work_and_accepts_it_in_the_browser));
+        var shots = new Screenshots(nameof(A_person_with_skills_is_offered_fitting_work_and_accepts_it_in_the_browser), output, _app.Log);
         await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
         var ada = new WorkspacePage(await context.NewPageAsync(), _app.BaseAddress);
 

@@ -1,9 +1,14 @@
+using ClawGroups.Web.Tests;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace ClawGroups.Browser.Tests;
 
-/// <summary>Saves numbered full-page screenshots of a test under the test output, to look at after a run.</summary>
-public sealed class Screenshots(string testName)
+/// <summary>
+/// Saves numbered full-page screenshots of a test under the test output, to look at after a run; when a step fails, also what
+/// each page showed then and, given the app's <paramref name="serverLog"/>, its latest lines in the test's output.
+/// </summary>
+public sealed class Screenshots(string testName, ITestOutputHelper? output = null, ServerLog? serverLog = null)
 {
     private int _count;
 
@@ -35,6 +40,12 @@ public sealed class Screenshots(string testName)
             foreach (var (page, index) in pages.Select((page, index) => (page, index)))
             {
                 await TakeAsync(page, $"failure-page{index + 1}");
+            }
+
+            if (output is not null && serverLog is not null)
+            {
+                output.WriteLine("The app's latest log lines:");
+                output.WriteLine(serverLog.Text());
             }
 
             throw;

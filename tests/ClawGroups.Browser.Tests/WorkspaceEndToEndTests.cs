@@ -2,6 +2,7 @@ using ClawGroups.AgentSimulator.Agents;
 using ClawGroups.AgentSimulator.Api;
 using ClawGroups.Web.Tests;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace ClawGroups.Browser.Tests;
@@ -13,7 +14,7 @@ namespace ClawGroups.Browser.Tests;
 /// second person sees it all live.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class WorkspaceEndToEndTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class WorkspaceEndToEndTests(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Password = "Correct horse 42";
     private const string SettingsPage = "Build the settings page";
@@ -24,10 +25,12 @@ public sealed class WorkspaceEndToEndTests(BrowserFixture browser) : IAsyncLifet
     private ClawAppFactory _app = null!;
 
     // The coordinator asks a person about every item that more than one agent could take: the items the test routes by
-    // required skills are unaffected, and one without lets the person route it from the board.
+    // required skills are unaffected, and one without lets the person route it from the board. The coordinator's passes log
+    // each step, for a failure to print.
     public async Task InitializeAsync() => _app = await ClawAppFactory.StartOnLoopbackAsync(new Dictionary<string, string?>
     {
         ["ClawGroups:Coordinator:MinRoutingConfidence"] = "1",
+        ["Logging:LogLevel:ClawGroups.Coordinator"] = "Debug",
     });
 
     public async Task DisposeAsync()
@@ -43,7 +46,7 @@ public sealed class WorkspaceEndToEndTests(BrowserFixture browser) : IAsyncLifet
     [Fact]
     public async Task A_newcomer_connects_agents_watches_work_live_takes_one_over_and_approves_another()
     {
-        var shots = new Screenshots(nameof(A_newcomer_connects_agents_watches_work_live_takes_one_over_and_approves_another));
+        var shots = new Screenshots(nameof(A_newcomer_connects_agents_watches_work_live_takes_one_over_and_approves_another), output, _app.Log);
         await using var ada = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
         await using var grace = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var owner = new WorkspacePage(await ada.NewPageAsync(), _app.BaseAddress);

@@ -20,6 +20,9 @@ public sealed class ClawAppFactory(TestDatabase database, IReadOnlyDictionary<st
     /// <summary>The errors the app logged, for tests that show a path logs none.</summary>
     internal Api.Fuzzing.ServerErrorLog ErrorLog { get; } = new();
 
+    /// <summary>The app's latest log lines at the levels its settings let through, for a failed test to print.</summary>
+    public ServerLog Log { get; } = new();
+
     public static async Task<ClawAppFactory> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var factory = new ClawAppFactory(await TestDatabase.CreateAsync(provider), settings);
@@ -87,7 +90,7 @@ public sealed class ClawAppFactory(TestDatabase database, IReadOnlyDictionary<st
         builder.UseSetting("Database:Provider", Database.Provider.ToString());
         builder.UseSetting("ConnectionStrings:ClawGroups", Database.ConnectionString);
         builder.UseSetting("ClawGroups:BootstrapToken", BootstrapToken);
-        builder.ConfigureLogging(logging => logging.AddProvider(ErrorLog));
+        builder.ConfigureLogging(logging => logging.AddProvider(ErrorLog).AddProvider(Log));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
