@@ -88,7 +88,6 @@ public sealed class AgentPresenceService(
             lifecycle.Tell(agent, Webhooks.AgentMessageTypes.Ping, new { reason = "reachability" }, null);
         }
 
-        await RenewLeasesAsync(agent, now, cancellationToken);
         IReadOnlyList<JsonElement> messages = heartbeat ? await CollectMessagesAsync(agent!, now, cancellationToken) : [];
         await lifecycle.SaveAsync(cancellationToken);
         var status = statusAfter ?? await context.Agents.Where(a => a.Id == agentId).Select(a => a.Status).SingleAsync(cancellationToken);
@@ -267,18 +266,6 @@ public sealed class AgentPresenceService(
             .Where(a => a.AgentId == agentId && a.Role == AssignmentRole.Review && a.EndedAt == null && a.WorkItem!.State == WorkItemState.InReview)
             .OrderBy(a => a.OfferedAt).Select(a => a.WorkItemId)
             .FirstOrDefault()));
-
-    /// <summary>
-    /// Extends the agent's open leases. Deliberately not a versioned change: a lease renewal must not make a
-    /// human's concurrent review or takeover of the same attempt fail.
-    /// </summary>
-    private async Task RenewLeasesAsync(Agent agent, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var leaseEnds = AgentCalls.LeaseEndsAt(now, options.CurrentValue);
-        await context.Assignments
-            .Where(a => a.AgentId == agent.Id && a.Outcome == AssignmentOutcome.Active && a.EndedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LeaseExpiresAt, leaseEnds), cancellationToken);
-    }
 
     /// <summary>
     /// Compiled once: a pull agent's every heartbeat looks for its messages, nearly always none (a sixth of a heartbeat's

@@ -54,8 +54,6 @@ public sealed class AgentWorkService(
         assignment!.AcceptedAt = lifecycle.Now;
         AttemptRule.Started(item, assignment);
         assignment.LastProgressAt = lifecycle.Now;
-        // A person holds no lease: they send no heartbeats, and the stall rules for people are their own (PersonOfferSweep).
-        assignment.LeaseExpiresAt = caller.IsHuman ? null : AgentCalls.LeaseEndsAt(lifecycle.Now, options.CurrentValue);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Accepted, lifecycle.Now, new { attempt = assignment.Attempt }, item.Id, caller.IsAgent ? caller.Id : null);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, caller, cancellationToken);
@@ -109,8 +107,7 @@ public sealed class AgentWorkService(
             assignment!.LastProgressAt = now;
         }
 
-        assignment!.LeaseExpiresAt = AgentCalls.LeaseEndsAt(now, options.CurrentValue);
-        await ApplyUsageAsync(item, assignment, report.Usage, cancellationToken);
+        await ApplyUsageAsync(item, assignment!, report.Usage, cancellationToken);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.Progress, now, new { fraction = report.Fraction, message = report.Message }, item.Id, caller.Id);
         // Reporting progress is a sign of life as good as a heartbeat: stored with every agent's within half a second.
         signsOfLife.Report(caller.Id, now);
@@ -238,7 +235,6 @@ public sealed class AgentWorkService(
         item.Question = text;
         item.UpdatedAt = now;
         assignment!.LastProgressAt = now;
-        assignment.LeaseExpiresAt = AgentCalls.LeaseEndsAt(now, options.CurrentValue);
         context.AddTrailEvent(item.GroupId, caller, TrailEventTypes.QuestionAsked, now, new { question = text }, item.Id, caller.Id);
         await lifecycle.SaveAsync(cancellationToken);
         return await context.ToViewAsync(item, caller, cancellationToken);

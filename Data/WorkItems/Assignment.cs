@@ -49,9 +49,6 @@ public class Assignment : IVersioned, IHasUsage
 
     public DateTimeOffset? AcceptedAt { get; set; }
 
-    /// <summary>The lease: renewed by heartbeats and progress; past it the coordinator may revoke.</summary>
-    public DateTimeOffset? LeaseExpiresAt { get; set; }
-
     public DateTimeOffset? LastProgressAt { get; set; }
 
     /// <summary>When the coordinator last asked a slow assignee whether it is still working.</summary>

@@ -17,15 +17,7 @@ public sealed class EntityRoundTripTests
         List<(Type Type, object[] Key, Dictionary<string, object?> Values)> written;
         await using (var context = database.NewContext())
         {
-            context.Users.Add(graph.User);
-            context.PersonalAccessTokens.Add(graph.Token);
-            context.Groups.Add(graph.Group);
-            context.JoinTokens.Add(graph.JoinToken);
-            context.Agents.Add(graph.Agent);
-            context.WorkItems.AddRange(graph.Design, graph.Build);
-            context.TrailEvents.Add(graph.Event);
-            context.OutboxMessages.Add(graph.Outbox);
-            context.IdempotencyRecords.Add(graph.Idempotency);
+            graph.AddTo(context);
             await context.SaveChangesAsync();
             written = context.ChangeTracker.Entries().Select(e => (e.Metadata.ClrType, KeyOf(e), ValuesOf(e))).ToList();
         }

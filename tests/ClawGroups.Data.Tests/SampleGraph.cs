@@ -1,5 +1,6 @@
 using ClawGroups.Data.Accounts;
 using ClawGroups.Data.Agents;
+using ClawGroups.Data.Database;
 using ClawGroups.Data.Groups;
 using ClawGroups.Data.Idempotency;
 using ClawGroups.Data.Trail;
@@ -39,6 +40,21 @@ internal sealed class SampleGraph
     public OutboxMessage Outbox { get; private set; } = null!;
 
     public IdempotencyRecord Idempotency { get; private set; } = null!;
+
+    /// <summary>Adds every entity of the graph to <paramref name="context"/>, to be saved together.</summary>
+    public void AddTo(ClawDbContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Users.Add(User);
+        context.PersonalAccessTokens.Add(Token);
+        context.Groups.Add(Group);
+        context.JoinTokens.Add(JoinToken);
+        context.Agents.Add(Agent);
+        context.WorkItems.AddRange(Design, Build);
+        context.TrailEvents.Add(Event);
+        context.OutboxMessages.Add(Outbox);
+        context.IdempotencyRecords.Add(Idempotency);
+    }
 
     public static SampleGraph Create()
     {
@@ -84,7 +100,7 @@ internal sealed class SampleGraph
         {
             Id = Guid.CreateVersion7(), GroupId = graph.Group.Id, MemberKind = MemberKind.Agent, AgentId = graph.Agent.Id, Attempt = 1,
             Role = AssignmentRole.Work, Score = 0.87, Reason = "matched skills: react; load 1/2", OfferedAt = Now, AcceptedAt = Now.AddSeconds(2),
-            LeaseExpiresAt = Now.AddMinutes(2), LastProgressAt = Now.AddSeconds(30), PingedAt = Now.AddSeconds(40), Outcome = AssignmentOutcome.Stalled,
+            LastProgressAt = Now.AddSeconds(30), PingedAt = Now.AddSeconds(40), Outcome = AssignmentOutcome.Stalled,
             StallReason = StallReason.NoProgress, Usage = { InputTokens = 1200, OutputTokens = 300, CostUsd = 0.0425m },
             LateResultJson = """{"summary":"late"}""", Feedback = "tighten the spacing", EndedAt = Now.AddMinutes(3),
         };

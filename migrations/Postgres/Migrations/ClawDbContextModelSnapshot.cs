@@ -884,9 +884,6 @@ namespace ClawGroups.Migrations.Postgres.Migrations
                     b.Property<string>("LateResultJson")
                         .HasColumnType("text");
 
-                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
-                        .HasColumnType("timestamp with time zone");
-
                     b.Property<string>("MemberKind")
                         .IsRequired()
                         .HasMaxLength(32)

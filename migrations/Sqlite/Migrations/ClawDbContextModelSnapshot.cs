@@ -877,9 +877,6 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
                     b.Property<string>("LateResultJson")
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("LeaseExpiresAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("MemberKind")
                         .IsRequired()
                         .HasMaxLength(32)

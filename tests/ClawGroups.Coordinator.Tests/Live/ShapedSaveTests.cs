@@ -263,7 +263,7 @@ public sealed class ShapedSaveTests
         var attempt = await context.Assignments.SingleAsync(a => a.WorkItemId == itemId);
         (item.State, item.ProgressFraction, item.ProgressMessage, item.ProgressAt, item.UpdatedAt) = (WorkItemState.InProgress, 0.25, "reading", at, at);
         (item.Usage.InputTokens, item.Usage.CostUsd) = (1_200, 0.75m);
-        (attempt.AcceptedAt, attempt.LastProgressAt, attempt.LeaseExpiresAt) = (at, at, at.AddMinutes(2));
+        (attempt.AcceptedAt, attempt.LastProgressAt) = (at, at);
         attempt.Usage.InputTokens = 1_200;
         context.Artifacts.Add(new Artifact
         {
@@ -281,7 +281,7 @@ public sealed class ShapedSaveTests
 
     /// <summary>What an attempt stores, its ids apart.</summary>
     private static string StoredAttempt(Assignment attempt)
-        => $"{attempt.AcceptedAt?.ToUnixTimeMilliseconds()} {attempt.LastProgressAt?.ToUnixTimeMilliseconds()} {attempt.LeaseExpiresAt?.ToUnixTimeMilliseconds()} "
+        => $"{attempt.AcceptedAt?.ToUnixTimeMilliseconds()} {attempt.LastProgressAt?.ToUnixTimeMilliseconds()} "
            + $"{attempt.Usage.InputTokens} {attempt.Outcome} {attempt.Version} {attempt.Reason}";
 
     private sealed class CountedSaves : SaveChangesInterceptor

@@ -42,7 +42,7 @@ internal static class CrashFindings
 
             var attempts = item.Assignments.Where(a => a.Role == AssignmentRole.Work).OrderBy(a => a.OfferedAt).ToList();
             foreach (var open in attempts.Where(a => a.EndedAt is null))
-                findings.Add($"{what}: attempt {open.Attempt} by {Name(open.AgentId)} still holds its lease (outcome {open.Outcome}, lease until {open.LeaseExpiresAt:O})");
+                findings.Add($"{what}: attempt {open.Attempt} by {Name(open.AgentId)} is still open (outcome {open.Outcome}, last progress {open.LastProgressAt:O})");
             for (var i = 1; i < attempts.Count; i++)
             {
                 if (attempts[i - 1].EndedAt is not { } ended || ended > attempts[i].OfferedAt)

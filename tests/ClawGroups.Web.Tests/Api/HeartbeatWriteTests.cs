@@ -23,18 +23,20 @@ public sealed class HeartbeatWriteTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
-    public async Task A_heartbeat_with_nothing_new_still_renews_the_agents_leases_and_its_last_heartbeat()
+    public async Task A_heartbeat_with_nothing_new_still_moves_the_agents_last_heartbeat_and_leaves_its_attempt_as_it_was()
     {
         await using var scenario = await ApiScenario.StartAsync(_app, requireReview: false);
         var (registration, agent, _) = await AgentAtWorkAsync(scenario, "steady");
-        var (beatBefore, leaseBefore) = await HeartbeatAndLeaseAsync(registration.AgentId);
+        var beatBefore = await LastHeartbeatAsync(registration.AgentId);
+        var attemptBefore = await OpenAttemptRowVersionAsync(registration.AgentId);
 
         var answer = await agent.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Busy));
 
-        var (beatAfter, leaseAfter) = await HeartbeatAndLeaseAsync(registration.AgentId);
+        // The agent's last heartbeat is what holds its attempt (the stall sweep reads it): the attempt's row is not written at all.
+        var beatAfter = await LastHeartbeatAsync(registration.AgentId);
         Assert.Equal("busy", answer.Json!.Value.GetProperty("status").GetString());
         Assert.True(beatAfter > beatBefore, $"last heartbeat {beatBefore:O} → {beatAfter:O}");
-        Assert.True(leaseAfter > leaseBefore, $"lease {leaseBefore:O} → {leaseAfter:O}");
+        Assert.Equal(attemptBefore, await OpenAttemptRowVersionAsync(registration.AgentId));
     }
 
     [Fact]
@@ -68,18 +70,18 @@ public sealed class HeartbeatWriteTests : IAsyncLifetime
 
         await agent.ReportProgressAsync(offered.Id, new ProgressReport(0.3, "reading"));
         var report = await LastProgressAtAsync(offered.Id);
-        await Eventually.ReachAsync(async () => (await HeartbeatAndLeaseAsync(registration.AgentId)).Heartbeat,
+        await Eventually.ReachAsync(async () => await LastHeartbeatAsync(registration.AgentId),
             stored => stored == report, "the report's sign of life stored", Deadline);
 
         // A report whose sign waits to be written, then a heartbeat, stored at once: the report's sign, older, must not
         // take the heartbeat's back when it is written.
         await agent.ReportProgressAsync(offered.Id, new ProgressReport(0.6, "writing"));
         await agent.HeartbeatAsync(registration.AgentId, new Heartbeat(HeartbeatStatus.Busy));
-        var beat = (await HeartbeatAndLeaseAsync(registration.AgentId)).Heartbeat;
+        var beat = await LastHeartbeatAsync(registration.AgentId);
         await Task.Delay(SignsOfLife.WriteEvery * 3);
 
         Assert.True(beat >= await LastProgressAtAsync(offered.Id));
-        Assert.Equal(beat, (await HeartbeatAndLeaseAsync(registration.AgentId)).Heartbeat);
+        Assert.Equal(beat, await LastHeartbeatAsync(registration.AgentId));
     }
 
     /// <summary>An agent that took the group's one item and said it is busy, with the item it works on.</summary>
@@ -104,12 +106,23 @@ public sealed class HeartbeatWriteTests : IAsyncLifetime
             .OrderByDescending(e => e.Id).Select(e => e.At).FirstAsync();
     }
 
-    private async Task<(DateTimeOffset Heartbeat, DateTimeOffset Lease)> HeartbeatAndLeaseAsync(string agentId)
+    private async Task<DateTimeOffset> LastHeartbeatAsync(string agentId)
     {
         var id = Guid.Parse(agentId);
         await using var context = _app.Database.NewContext();
-        var heartbeat = await context.Agents.AsNoTracking().Where(a => a.Id == id).Select(a => a.LastHeartbeatAt).SingleAsync();
-        var lease = await context.Assignments.AsNoTracking().Where(a => a.AgentId == id && a.EndedAt == null).Select(a => a.LeaseExpiresAt).SingleAsync();
-        return (heartbeat!.Value, lease!.Value);
+        return (await context.Agents.AsNoTracking().Where(a => a.Id == id).Select(a => a.LastHeartbeatAt).SingleAsync())!.Value;
+    }
+
+    /// <summary>
+    /// The open attempt's row version as PostgreSQL keeps it (<c>xmin</c>, the transaction that last wrote the row), which
+    /// any write moves, the ones that leave the attempt's own version as it was included.
+    /// </summary>
+    private async Task<long> OpenAttemptRowVersionAsync(string agentId)
+    {
+        var id = Guid.Parse(agentId);
+        await using var context = _app.Database.NewContext();
+        return await context.Database
+            .SqlQuery<long>($"""SELECT xmin::text::bigint AS "Value" FROM "Assignments" WHERE "AgentId" = {id} AND "EndedAt" IS NULL""")
+            .SingleAsync();
     }
 }
