@@ -13,8 +13,9 @@ internal sealed class TrailEventConfiguration : IEntityTypeConfiguration<TrailEv
         // twice (docs/decisions/0051).
         builder.Property(e => e.Id).ValueGeneratedOnAdd().Metadata.SetValueGenerationStrategy(SqliteValueGenerationStrategy.None);
         builder.Property(e => e.Type).HasMaxLength(TrailEvent.MaxTypeLength);
-        builder.HasIndex(e => new { e.GroupId, e.Id });
+        // One index, the one its readers use: an item's trail, oldest first (the drawer, GET /work-items/{id}/events, the
+        // feedback job's results, the creation breaker's flags). No query reads a group's or an agent's trail by itself, and
+        // each index is pages written at every commit that appends an event, nearly every commit (docs/decisions/0054).
         builder.HasIndex(e => new { e.WorkItemId, e.Id });
-        builder.HasIndex(e => new { e.AgentId, e.Id });
     }
 }

@@ -691,10 +691,6 @@ namespace ClawGroups.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgentId", "Id");
-
-                    b.HasIndex("GroupId", "Id");
-
                     b.HasIndex("WorkItemId", "Id");
 
                     b.ToTable("TrailEvents");

@@ -685,10 +685,6 @@ namespace ClawGroups.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgentId", "Id");
-
-                    b.HasIndex("GroupId", "Id");
-
                     b.HasIndex("WorkItemId", "Id");
 
                     b.ToTable("TrailEvents");
