@@ -34,11 +34,8 @@ public sealed class FeedbackSteersMigrationTests
 
         await using (var context = database.NewContext())
         {
-            var migrator = context.GetService<IMigrator>();
-            var applied = (await context.Database.GetAppliedMigrationsAsync()).ToList();
-            var before = applied[applied.FindIndex(m => m.EndsWith("_FeedbackSteers", StringComparison.Ordinal)) - 1];
-            await migrator.MigrateAsync(before);
-            await migrator.MigrateAsync();
+            await MigrationSteps.MigrateToJustBeforeAsync(context, "FeedbackSteers");
+            await context.GetService<IMigrator>().MigrateAsync();
         }
 
         await using var reader = database.NewContext();

@@ -78,8 +78,7 @@ public sealed class IndexesThatDoNotMoveMigrationTests
             return;
         }
 
-        var all = context.Database.GetMigrations().ToList();
-        await migrator.MigrateAsync(all[all.FindIndex(m => m.EndsWith("_IndexesThatDoNotMove", StringComparison.Ordinal)) - 1]);
+        await MigrationSteps.MigrateToJustBeforeAsync(context, "IndexesThatDoNotMove");
     }
 
     private static Task<string> TableSqlAsync(ClawDbContext context, string table)

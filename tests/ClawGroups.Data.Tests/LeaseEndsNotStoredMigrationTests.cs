@@ -23,7 +23,7 @@ public sealed class LeaseEndsNotStoredMigrationTests
         var graph = SampleGraph.Create();
         await using (var context = database.NewContext())
         {
-            await context.GetService<IMigrator>().MigrateAsync(MigrationBefore(context));
+            await MigrationSteps.MigrateToJustBeforeAsync(context, "LeaseEndsNotStored");
             Assert.Contains("LeaseExpiresAt", await AttemptColumnsAsync(context));
         }
 
@@ -46,12 +46,6 @@ public sealed class LeaseEndsNotStoredMigrationTests
             (graph.Assignment.AcceptedAt, graph.Assignment.LastProgressAt, graph.Assignment.PingedAt, graph.Assignment.Outcome, graph.Assignment.Usage.CostUsd),
             (attempt.AcceptedAt, attempt.LastProgressAt, attempt.PingedAt, attempt.Outcome, attempt.Usage.CostUsd));
         Assert.Equal(graph.Build.CurrentAssignmentId, await after.WorkItems.Where(w => w.Id == graph.Build.Id).Select(w => w.CurrentAssignmentId).SingleAsync());
-    }
-
-    private static string MigrationBefore(ClawDbContext context)
-    {
-        var all = context.Database.GetMigrations().ToList();
-        return all[all.FindIndex(m => m.EndsWith("_LeaseEndsNotStored", StringComparison.Ordinal)) - 1];
     }
 
     private static Task<List<string>> AttemptColumnsAsync(ClawDbContext context) => context.Database.IsSqlite()

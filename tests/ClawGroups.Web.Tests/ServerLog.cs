@@ -32,6 +32,19 @@ public sealed class ServerLog : ILoggerProvider
         }
     }
 
+    /// <summary>
+    /// One entry on one line: its category, its message's first line (a failed command's SQL follows on the next ones), then
+    /// the exception and its inner ones without their stack frames.
+    /// </summary>
+    internal static string Entry(string category, string message, Exception? exception)
+    {
+        var what = exception is null
+            ? ""
+            : " — " + string.Join(" | ", exception.ToString().Split('\n').Select(line => line.Trim())
+                .Where(line => line.Length > 0 && !line.StartsWith("at ", StringComparison.Ordinal) && !line.StartsWith("--- End", StringComparison.Ordinal)).Take(4));
+        return $"{category}: {message.Split('\n')[0].Trim()}{what}";
+    }
+
     private sealed class Logger(ServerLog log, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
@@ -41,13 +54,8 @@ public sealed class ServerLog : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            var message = formatter(state, exception).Split('\n')[0].Trim();
-            var what = exception is null
-                ? ""
-                : " — " + string.Join(" | ", exception.ToString().Split('\n').Select(line => line.Trim())
-                    .Where(line => line.Length > 0 && !line.StartsWith("at ", StringComparison.Ordinal)).Take(4));
             var at = DateTimeOffset.UtcNow.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
-            log.Add($"{at} {logLevel,-11} {category}: {message}{what}");
+            log.Add($"{at} {logLevel,-11} {Entry(category, formatter(state, exception), exception)}");
         }
     }
 }

@@ -39,13 +39,7 @@ internal sealed class ServerErrorLog : ILoggerProvider
         {
             if (!IsEnabled(logLevel))
                 return;
-            // The message's first line (a failed command's SQL follows on the next ones), then the exception and its inner ones.
-            var message = formatter(state, exception).Split('\n')[0].Trim();
-            var what = exception is null
-                ? ""
-                : " — " + string.Join(" | ", exception.ToString().Split('\n').Select(line => line.Trim())
-                    .Where(line => line.Length > 0 && !line.StartsWith("at ", StringComparison.Ordinal) && !line.StartsWith("--- End", StringComparison.Ordinal)).Take(4));
-            log.Add($"{category}: {message}{what}");
+            log.Add(ServerLog.Entry(category, formatter(state, exception), exception));
         }
     }
 }
