@@ -294,7 +294,9 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
             await opener.FocusAsync();
             await page.Keyboard.PressAsync("Enter");
             var dialog = page.GetByRole(AriaRole.Dialog);
-            await Expect(dialog).ToBeVisibleAsync();
+            // The first dialog a freshly started server opens is cold (its components compiled on first use): CI, busy with
+            // the other test projects, once took longer than Playwright's default 5 s here.
+            await Expect(dialog).ToBeVisibleAsync(WorkspacePage.Soon);
             await page.WaitForFunctionAsync("() => document.querySelector('[role=dialog]')?.contains(document.activeElement)");
 
             await page.Keyboard.PressAsync("Escape");
@@ -319,7 +321,9 @@ public sealed class AccessibilityTests(BrowserFixture browser, AxeFixture axeCor
             await opener.FocusAsync();
             await page.Keyboard.PressAsync("Enter");
             var dialog = page.GetByRole(AriaRole.Dialog);
-            await Expect(dialog).ToBeVisibleAsync();
+            // The first dialog a freshly started server opens is cold (its components compiled on first use): CI, busy with
+            // the other test projects, once took longer than Playwright's default 5 s here.
+            await Expect(dialog).ToBeVisibleAsync(WorkspacePage.Soon);
             await page.WaitForFunctionAsync("() => document.querySelector('[role=dialog]')?.contains(document.activeElement)");
             // MudBlazor's focus trap keeps what had focus when it rendered on its root element and focuses it again when it goes;
             // forgetting it stands for the trap having saved the wrong element or restoring too late (focus.js, giveBack). Checked
