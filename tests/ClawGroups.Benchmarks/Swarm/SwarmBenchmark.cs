@@ -82,6 +82,11 @@ internal static class SwarmBenchmark
         var group = await human.CreateGroupAsync(new CreateGroup("K2.6 swarm", "300 pull agents, 4,000 items", RequireReview: false));
         var join = await human.CreateJoinTokenAsync(group.Id, new CreateJoinToken(ExpiresInMinutes: 120, MaxUses: agents));
 
+        // --warm-group A:N: before anything is measured, A agents of a group of their own work through N items, so that the
+        // measured swarm meets a server whose code paths have run (a diagnostic: how much of a run's tail is the start).
+        if (Options(args, "--warm-group").LastOrDefault() is { } warmGroup)
+            await WarmUpAsync(http, human, warmGroup, output);
+
         var run = new SwarmRun();
         var setup = Stopwatch.StartNew();
         // --preload: every item waits before the first agent joins, so what is measured is the coordinator and the agents'
@@ -292,6 +297,38 @@ internal static class SwarmBenchmark
         output.WriteLine();
         run.Calls.WriteTable(output);
         output.WriteLine();
+    }
+
+    /// <summary>
+    /// A group of its own with <paramref name="shape"/>'s agents ("AGENTS:ITEMS") worked until its items are done or nothing
+    /// finishes for 10 s; its agents then stop asking (they stay online in their group until their heartbeats lapse).
+    /// </summary>
+    private static async Task WarmUpAsync(HttpClient http, ClawApiClient human, string shape, TextWriter output)
+    {
+        var parts = shape.Split(':');
+        if (parts.Length != 2
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var agents) || agents < 1
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var items) || items < 1)
+            throw new ArgumentException($"--warm-group takes AGENTS:ITEMS, both at least 1 (60:1000, say), not '{shape}'");
+        var clock = Stopwatch.StartNew();
+        var group = await human.CreateGroupAsync(new CreateGroup("Warm-up", "a warm-up before the measured swarm", RequireReview: false));
+        var join = await human.CreateJoinTokenAsync(group.Id, new CreateJoinToken(ExpiresInMinutes: 120, MaxUses: agents));
+        var run = new SwarmRun();
+        await CreateItemsAsync(human, group.Id, items, run);
+        var swarm = await RegisterAsync(http, join.Token, agents, run);
+        using var stopping = new CancellationTokenSource();
+        var running = swarm.Select(agent => agent.RunAsync(stopping.Token)).ToList();
+        var lastFinished = (Count: 0, At: Stopwatch.GetTimestamp());
+        while (run.FinishedCount < items && Stopwatch.GetElapsedTime(lastFinished.At) < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(250);
+            if (run.FinishedCount != lastFinished.Count)
+                lastFinished = (run.FinishedCount, Stopwatch.GetTimestamp());
+        }
+
+        await stopping.CancelAsync();
+        await Task.WhenAll(running);
+        output.WriteLine(Invariant($"warm-up: {agents} agents of their own group finished {run.FinishedCount} of {items} items in {clock.Elapsed.TotalSeconds:0.0} s"));
     }
 
     private static async Task<List<SwarmAgent>> RegisterAsync(HttpClient http, string joinToken, int count, SwarmRun run)
