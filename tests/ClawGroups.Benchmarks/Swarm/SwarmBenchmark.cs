@@ -85,7 +85,7 @@ internal static class SwarmBenchmark
         // --warm-group A:N: before anything is measured, A agents of a group of their own work through N items, so that the
         // measured swarm meets a server whose code paths have run (a diagnostic: how much of a run's tail is the start).
         if (Options(args, "--warm-group").LastOrDefault() is { } warmGroup)
-            await WarmUpAsync(http, human, warmGroup, output);
+            await WarmUpAsync(app, http, human, warmGroup, output);
 
         var run = new SwarmRun();
         var setup = Stopwatch.StartNew();
@@ -301,9 +301,10 @@ internal static class SwarmBenchmark
 
     /// <summary>
     /// A group of its own with <paramref name="shape"/>'s agents ("AGENTS:ITEMS") worked until its items are done or nothing
-    /// finishes for 10 s; its agents then stop asking (they stay online in their group until their heartbeats lapse).
+    /// finishes for 10 s; its agents then stop asking (they stay online in their group until their heartbeats lapse). A server
+    /// that exits meanwhile ends the benchmark here, with its exit code, rather than at the measured swarm's first call.
     /// </summary>
-    private static async Task WarmUpAsync(HttpClient http, ClawApiClient human, string shape, TextWriter output)
+    private static async Task WarmUpAsync(AppProcess app, HttpClient http, ClawApiClient human, string shape, TextWriter output)
     {
         var parts = shape.Split(':');
         if (parts.Length != 2
@@ -322,6 +323,8 @@ internal static class SwarmBenchmark
         while (run.FinishedCount < items && Stopwatch.GetElapsedTime(lastFinished.At) < TimeSpan.FromSeconds(10))
         {
             await Task.Delay(250);
+            if (app.HasExited)
+                throw new InvalidOperationException(Invariant($"the server exited with {app.ExitCode} during the warm-up, {run.FinishedCount} of {items} items finished"));
             if (run.FinishedCount != lastFinished.Count)
                 lastFinished = (run.FinishedCount, Stopwatch.GetTimestamp());
         }

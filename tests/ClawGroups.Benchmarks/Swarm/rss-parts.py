@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Samples a process's resident memory by part every 2 s until it exits (docs/PERFORMANCE.md, "How much of the outside
-view is the server's start"): glibc's arena heaps (anonymous mappings inside one 64 MB-aligned heap), other anonymous
+view is the server's start"): glibc's arena heaps (anonymous mappings that start a 64 MB-aligned heap and stay inside it; a heuristic), other anonymous
 memory (the GC's heap, thread stacks, large native blocks), the [heap] (glibc's main arena), JIT code (the runtime's
 double-mapped memfd), mapped assemblies, libtorch_cpu.so, the runtime's own libraries and other libraries.
 
@@ -32,7 +32,7 @@ def part(low, high, path):
         return path
     if path == "":
         # glibc's non-main arenas are heaps of at most 64 MB, each aligned to its size.
-        return "arena" if low // HEAP == (high - 1) // HEAP and high - low <= HEAP and low % HEAP == 0 else "anon"
+        return "arena" if low % HEAP == 0 and high - low <= HEAP else "anon"
     return "file:" + os.path.basename(path)
 
 
